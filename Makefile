@@ -1,0 +1,69 @@
+# mcprt: the two commands a user needs are `make run` and `make test`.
+# Everything else here is a step those two are built from.
+
+BUILD_DIR   ?= build
+BUILD_TYPE  ?= RelWithDebInfo
+JOBS        ?= 2
+LISTEN      ?= 127.0.0.1:8080
+ARGS        ?=
+
+# Debian 12 packages the build and the tests need (see docs/architecture.md, "Dependencies").
+APT_PACKAGES := g++ cmake ninja-build make pkg-config ccache \
+  libcaf-dev libboost1.81-dev rapidjson-dev prometheus-cpp-dev catch2 \
+  libbenchmark-dev libssl-dev libsqlite3-dev curl nodejs npm
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+INTEROP := tests/interop
+
+.PHONY: all deps build run test unit integration sanitize bench clean format
+
+all: build
+
+## deps: install the Debian packages that are missing (idempotent; skips what is present).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  if [ "$$p" = nodejs ] && command -v node >/dev/null 2>&1; then continue; fi; \
+	  if [ "$$p" = npm ] && command -v npm >/dev/null 2>&1; then continue; fi; \
+	  dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "deps: all Debian packages present"; fi
+
+$(BUILD_DIR)/build.ninja:
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+
+## build: optimized build (RelWithDebInfo, the build that is benchmarked); leaves build/mcprt.
+build: deps $(BUILD_DIR)/build.ninja
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+## run: install, build, and start the server on its embedded defaults.
+run: build
+	./$(BUILD_DIR)/mcprt --listen $(LISTEN) $(ARGS)
+
+# The TypeScript SDK clients and the conformance suite, pinned by the lockfile.
+$(INTEROP)/node_modules/.installed: $(INTEROP)/package.json $(INTEROP)/package-lock.json
+	cd $(INTEROP) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## test: install, build, and run every test (unit, integration, interop, conformance).
+test: build $(INTEROP)/node_modules/.installed
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+## unit: only the Catch2 unit tests.
+unit: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -L unit
+
+## sanitize: ASan+UBSan debug build in build-asan, with the unit and integration tests.
+sanitize: deps $(INTEROP)/node_modules/.installed
+	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMCPRT_SANITIZE=address,undefined
+	cmake --build build-asan -j $(JOBS)
+	cd build-asan && ctest --output-on-failure -j $(JOBS)
+
+clean:
+	rm -rf $(BUILD_DIR) build-asan
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

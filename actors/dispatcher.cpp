@@ -1,0 +1,140 @@
+// The shared method handlers. Results are written as JSON text straight from the catalog's
+// pre-serialized listings; nothing is re-parsed.
+#include "actors/dispatcher.hpp"
+
+#include <caf/send.hpp>
+
+#include "runtime/base64.hpp"
+#include "runtime/messages.hpp"
+
+namespace mcprt::actors {
+
+namespace {
+
+rpc_error invalid_params(std::string message) {
+  return make_error(rpc_code::invalid_params, std::move(message));
+}
+
+std::string server_info_json() {
+  return R"({"name":)" + quote(server_name) + R"(,"version":)" + quote(server_version) + "}";
+}
+
+std::string cache_members(const request_info& info, const server_profile& profile) {
+  if (info.era != era::modern) {
+    return {};
+  }
+  return R"(,"ttlMs":)" + std::to_string(profile.list_ttl_ms) + R"(,"cacheScope":"public")";
+}
+
+void list_tools(const rpc::message& msg, const responder& out, const dispatch_env& env) {
+  const auto& tools = env.tools->tools();
+  size_t start = 0;
+  if (msg.params) {
+    if (auto* cursor = find_member(*msg.params, "cursor"); cursor != nullptr) {
+      // A cursor is the base64 of the last name served; it survives catalog changes.
+      auto name = cursor->IsString() ? base64_decode(cursor->GetString()) : std::nullopt;
+      if (!name || name->empty() || name->front() != 't') {
+        out.error(invalid_params("Invalid cursor"));
+        return;
+      }
+      start = env.tools->upper_bound(std::string_view(*name).substr(1));
+    }
+  }
+  size_t end = std::min(tools.size(), start + env.profile->page_size);
+  std::string result = R"({"tools":[)";
+  for (size_t i = start; i < end; ++i) {
+    if (i > start) {
+      result += ',';
+    }
+    result += tools[i].listing_json;
+  }
+  result += ']';
+  if (end < tools.size()) {
+    result += R"(,"nextCursor":)" + quote(base64_encode("t" + tools[end - 1].definition.name));
+  }
+  result += cache_members(out.info(), *env.profile);
+  result += '}';
+  out.result(std::move(result));
+}
+
+void call_tool(const rpc::message& msg, const responder& out, const dispatch_env& env) {
+  if (!msg.params) {
+    out.error(invalid_params("tools/call needs params with a tool \"name\""));
+    return;
+  }
+  auto name = string_member(*msg.params, "name");
+  if (!name) {
+    out.error(invalid_params("tools/call needs a string \"name\""));
+    return;
+  }
+  const auto* tool = env.tools->find(*name);
+  if (tool == nullptr) {
+    out.error(invalid_params("Unknown tool: " + std::string(*name)));
+    return;
+  }
+  auto arguments = msg.params.member("arguments");
+  if (arguments && !arguments->IsObject()) {
+    out.error(invalid_params("tools/call \"arguments\" must be an object"));
+    return;
+  }
+  // A schema violation is a tool execution error, so the model can correct itself (SEP-1303).
+  if (auto problem = env.tools->validate(*tool, arguments.get())) {
+    out.result(error_result(*problem).to_json(), outcome::tool_error);
+    return;
+  }
+  caf::anon_send(tool->handler, tool_call{tool->definition.name, std::move(arguments), out});
+}
+
+}  // namespace
+
+std::string capabilities_json(const catalog& tools) {
+  std::string caps = "{";
+  if (!tools.tools().empty()) {
+    caps += R"("tools":{"listChanged":true},)";
+  }
+  caps += R"("logging":{}})";
+  return caps;
+}
+
+std::string_view negotiate_legacy_version(std::string_view requested) {
+  return is_legacy_version(requested) ? requested : legacy_versions.front();
+}
+
+std::string initialize_result(std::string_view version, const dispatch_env& env) {
+  std::string result = R"({"protocolVersion":)" + quote(version);
+  result += R"(,"capabilities":)" + capabilities_json(*env.tools);
+  result += R"(,"serverInfo":)" + server_info_json();
+  if (!env.profile->instructions.empty()) {
+    result += R"(,"instructions":)" + quote(env.profile->instructions);
+  }
+  result += '}';
+  return result;
+}
+
+bool dispatch(const rpc::message& msg, const responder& out, const dispatch_env& env) {
+  const auto& m = msg.method;
+  if (m == "tools/call") {
+    call_tool(msg, out, env);
+  } else if (m == "tools/list") {
+    list_tools(msg, out, env);
+  } else if (m == "ping") {
+    out.result("{}");
+  } else if (m == "server/discover" && out.info().era == era::modern) {
+    std::string result = R"({"supportedVersions":[)";
+    for (size_t i = 0; i < advertised_versions.size(); ++i) {
+      result += (i > 0 ? "," : "") + quote(advertised_versions[i]);
+    }
+    result += R"(],"capabilities":)" + capabilities_json(*env.tools);
+    if (!env.profile->instructions.empty()) {
+      result += R"(,"instructions":)" + quote(env.profile->instructions);
+    }
+    result += cache_members(out.info(), *env.profile);
+    result += '}';
+    out.result(std::move(result));
+  } else {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace mcprt::actors

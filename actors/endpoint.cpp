@@ -1,0 +1,435 @@
+// Streamable HTTP routing for both eras. The order of checks follows docs/architecture.md
+// ("A request's path"): path, Host/Origin, HTTP method, media types, JSON-RPC shape, era,
+// era-specific headers, admission, then a handler.
+#include "actors/endpoint.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <caf/actor_system.hpp>
+#include <caf/send.hpp>
+
+#include "actors/http_reply.hpp"
+#include "actors/session.hpp"
+#include "runtime/base64.hpp"
+#include "runtime/log.hpp"
+
+namespace mcprt::actors {
+
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+// True when a comma-separated Accept value lists `type` (or a matching wildcard).
+bool accepts(const std::string& accept, std::string_view type) {
+  auto a = lower(accept);
+  if (a.find(type) != std::string::npos || a.find("*/*") != std::string::npos) {
+    return true;
+  }
+  auto major = std::string(type.substr(0, type.find('/'))) + "/*";
+  return a.find(major) != std::string::npos;
+}
+
+bool is_json_media_type(const std::string& content_type) {
+  auto ct = lower(content_type);
+  auto semi = ct.find(';');
+  auto media = ct.substr(0, semi);
+  while (!media.empty() && media.back() == ' ') {
+    media.pop_back();
+  }
+  return media == "application/json";
+}
+
+// The host name of a Host header value, without port or IPv6 brackets kept as written.
+std::string host_name(const std::string& host) {
+  if (!host.empty() && host.front() == '[') {
+    auto close = host.find(']');
+    return lower(host.substr(0, close == std::string::npos ? host.size() : close + 1));
+  }
+  return lower(host.substr(0, host.find(':')));
+}
+
+rpc_error error(rpc_code code, std::string message) { return make_error(code, std::move(message)); }
+
+std::string unsupported_version_data(std::string_view requested) {
+  std::string data = R"({"supported":[)";
+  for (size_t i = 0; i < advertised_versions.size(); ++i) {
+    data += (i > 0 ? "," : "") + quote(advertised_versions[i]);
+  }
+  data += R"(],"requested":)" + quote(requested) + "}";
+  return data;
+}
+
+// The request's `_meta` object, or nullptr.
+const rapidjson::Value* request_meta(const rpc::message& msg) {
+  return msg.params ? find_member(*msg.params, "_meta") : nullptr;
+}
+
+std::string progress_token_of(const rapidjson::Value* meta) {
+  if (meta == nullptr) {
+    return {};
+  }
+  auto* token = find_member(*meta, meta_key::progress_token);
+  if (token == nullptr || !(token->IsString() || token->IsInt64() || token->IsUint64())) {
+    return {};
+  }
+  return to_json(*token);
+}
+
+// Methods whose target name travels in Mcp-Name, and the params member it mirrors.
+std::string_view name_member_of(std::string_view method) {
+  if (method == "tools/call" || method == "prompts/get") {
+    return "name";
+  }
+  if (method == "resources/read") {
+    return "uri";
+  }
+  return {};
+}
+
+// Control traffic is never refused for load.
+bool exempt_from_admission(std::string_view method) {
+  return method == "initialize" || method == "ping" || method == "server/discover";
+}
+
+}  // namespace
+
+http_response error_response(unsigned status, const rpc_error& err, std::string_view id) {
+  return http_response{status, "application/json", rpc::encode_error(id, err), {}};
+}
+
+endpoint::endpoint(endpoint_options options, endpoint_parts parts)
+    : options_(std::move(options)), parts_(std::move(parts)) {}
+
+http_response endpoint::payload_too_large() const {
+  parts_.metrics->rejected("payload_too_large");
+  return error_response(413, error(rpc_code::invalid_request,
+                                   "Payload Too Large: the body exceeds limits.maxPayloadKb (" +
+                                       std::to_string(options_.max_payload_bytes / 1024) + " KiB)"));
+}
+
+bool endpoint::host_allowed(const std::string& host) const {
+  auto name = host_name(host);
+  return std::any_of(options_.allowed_hosts.begin(), options_.allowed_hosts.end(),
+                     [&](const std::string& a) { return a == "*" || lower(a) == name; });
+}
+
+bool endpoint::origin_allowed(const std::string& origin) const {
+  auto o = lower(origin);
+  for (const auto& a : options_.allowed_origins) {
+    auto allowed = lower(a);
+    if (allowed == "*" || allowed == o) {
+      return true;
+    }
+    // An allowed origin without a port matches every port of that scheme and host.
+    auto scheme_end = allowed.find("://");
+    bool has_port = scheme_end != std::string::npos &&
+                    allowed.find(':', scheme_end + 3) != std::string::npos &&
+                    allowed.back() != ']';
+    if (!has_port && o.size() > allowed.size() && o.compare(0, allowed.size(), allowed) == 0 &&
+        o[allowed.size()] == ':') {
+      return true;
+    }
+  }
+  return false;
+}
+
+void endpoint::handle(http_request req, const http_exchange_ptr& ex) {
+  if (req.path == "/mcp") {
+    handle_mcp(req, ex);
+  } else if (req.path == "/healthz" && req.method == "GET") {
+    ex->respond({200, "application/json", R"({"status":"ok"})", {}});
+  } else if (req.path == "/metrics" && req.method == "GET") {
+    ex->respond({200, "text/plain; version=0.0.4", parts_.metrics->render(), {}});
+  } else {
+    ex->respond({404, "text/plain", "Not Found: the MCP endpoint is /mcp\n", {}});
+  }
+}
+
+void endpoint::handle_mcp(http_request& req, const http_exchange_ptr& ex) {
+  // DNS-rebinding protection comes before anything else looks at the request.
+  if (!host_allowed(req.host)) {
+    parts_.metrics->rejected("host");
+    ex->respond(error_response(403, error(rpc_code::legacy_bad_request,
+                                          "Forbidden: Host '" + req.host + "' is not allowed")));
+    return;
+  }
+  if (req.has_origin && !origin_allowed(req.origin)) {
+    parts_.metrics->rejected("origin");
+    ex->respond(error_response(403, error(rpc_code::legacy_bad_request,
+                                          "Forbidden: Origin '" + req.origin + "' is not allowed")));
+    return;
+  }
+  if (req.method == "POST") {
+    handle_post(req, ex);
+  } else if (req.method == "DELETE") {
+    handle_delete(req, ex);
+  } else if (req.method == "GET") {
+    if (!accepts(req.accept, "text/event-stream")) {
+      ex->respond(error_response(406, error(rpc_code::legacy_bad_request,
+                                            "Not Acceptable: GET needs Accept: text/event-stream")));
+      return;
+    }
+    // The standalone GET stream arrives with the notifier; until then clients are told so.
+    ex->respond({405, "application/json",
+                 rpc::encode_error({}, error(rpc_code::legacy_bad_request,
+                                             "Method Not Allowed: no standalone SSE stream")),
+                 {{"Allow", "POST, DELETE"}}});
+  } else {
+    ex->respond({405, "application/json",
+                 rpc::encode_error({}, error(rpc_code::legacy_bad_request,
+                                             "Method Not Allowed: use POST, GET or DELETE")),
+                 {{"Allow", "GET, POST, DELETE"}}});
+  }
+}
+
+void endpoint::handle_delete(const http_request& req, const http_exchange_ptr& ex) {
+  if (!req.has_session_id) {
+    ex->respond(error_response(400, error(rpc_code::legacy_bad_request,
+                                          "Bad Request: DELETE needs an Mcp-Session-Id header")));
+    return;
+  }
+  auto session = parts_.sessions->find(req.session_id);
+  if (!session || !parts_.sessions->erase(req.session_id)) {
+    ex->respond(error_response(404, error(rpc_code::session_not_found, "Session not found")));
+    return;
+  }
+  // Erased here, synchronously, so the next request with this id already gets 404.
+  parts_.metrics->sessions_add(-1);
+  parts_.metrics->session_ended("deleted");
+  caf::anon_send(*session, end_atom::value);
+  ex->respond({200, {}, {}, {}});
+}
+
+void endpoint::handle_post(http_request& req, const http_exchange_ptr& ex) {
+  auto reject = [&](unsigned status, rpc_code code, std::string message, std::string_view id = {},
+                    std::string data = {}) {
+    parts_.metrics->rejected("bad_request");
+    ex->respond(error_response(status, rpc_error{code, std::move(message), std::move(data)}, id));
+  };
+  if (!accepts(req.accept, "application/json") || !accepts(req.accept, "text/event-stream")) {
+    reject(406, rpc_code::legacy_bad_request,
+           "Not Acceptable: Accept must list application/json and text/event-stream");
+    return;
+  }
+  if (!is_json_media_type(req.content_type)) {
+    reject(415, rpc_code::legacy_bad_request,
+           "Unsupported Media Type: Content-Type must be application/json");
+    return;
+  }
+  auto decoded = rpc::decode(req.body);
+  if (auto* failure = std::get_if<rpc::decode_failure>(&decoded)) {
+    reject(400, failure->error.code, failure->error.message, failure->id);
+    return;
+  }
+  auto& msg = std::get<rpc::message>(decoded);
+  const auto* meta = request_meta(msg);
+  const rapidjson::Value* body_version =
+      meta != nullptr ? find_member(*meta, meta_key::protocol_version) : nullptr;
+  bool modern = body_version != nullptr || is_modern_version(req.protocol_version) ||
+                msg.method == "server/discover";
+  auto finish_hook = [metrics = parts_.metrics, admission = parts_.admission,
+                      start = clock::now()](const request_info& info, outcome how) {
+    std::chrono::duration<double> took = clock::now() - start;
+    metrics->request_finished(info.method, how, took.count());
+    if (!exempt_from_admission(info.method)) {
+      admission->release();
+      metrics->inflight_add(-1);
+    }
+  };
+  auto admit = [&](const std::string& method, std::string_view id) {
+    if (exempt_from_admission(method) || parts_.admission->try_acquire()) {
+      if (!exempt_from_admission(method)) {
+        parts_.metrics->inflight_add(1);
+      }
+      return true;
+    }
+    parts_.metrics->rejected("overloaded");
+    auto resp = error_response(
+        429,
+        rpc_error{rpc_code::server_overloaded, "Server overloaded: too many requests in flight",
+                  R"({"retryable":true,"retryAfterMs":1000})"},
+        id);
+    resp.headers.emplace_back("Retry-After", "1");
+    ex->respond(std::move(resp));
+    return false;
+  };
+  auto arm = [&](const responder& out) {
+    ex->arm_deadline(options_.request_timeout, [out] {
+      out.error(make_error(rpc_code::request_timeout, "Request timed out"), outcome::timeout);
+    });
+  };
+
+  if (modern) {
+    // 2026-07-28: every header must agree with the body (Server Validation).
+    if (!req.has_protocol_version) {
+      reject(400, rpc_code::header_mismatch,
+             "Header mismatch: the MCP-Protocol-Version header is required", msg.id);
+      return;
+    }
+    if (!is_supported_version(req.protocol_version)) {
+      reject(400, rpc_code::unsupported_protocol_version, "Unsupported protocol version", msg.id,
+             unsupported_version_data(req.protocol_version));
+      return;
+    }
+    if (body_version == nullptr || !body_version->IsString()) {
+      reject(400, rpc_code::header_mismatch,
+             "Header mismatch: params._meta lacks \"" + std::string(meta_key::protocol_version) +
+                 "\"",
+             msg.id);
+      return;
+    }
+    std::string_view declared(body_version->GetString(), body_version->GetStringLength());
+    if (declared != req.protocol_version) {
+      reject(400, rpc_code::header_mismatch,
+             "Header mismatch: MCP-Protocol-Version header value '" + req.protocol_version +
+                 "' does not match body value '" + std::string(declared) + "'",
+             msg.id);
+      return;
+    }
+    if (!is_modern_version(declared)) {
+      reject(400, rpc_code::unsupported_protocol_version,
+             "Unsupported protocol version: " + std::string(declared) +
+                 " needs an initialize handshake",
+             msg.id, unsupported_version_data(declared));
+      return;
+    }
+    if (msg.type == rpc::kind::notification || msg.type == rpc::kind::response) {
+      ex->respond({202, {}, {}, {}});
+      return;
+    }
+    if (!req.has_mcp_method || req.mcp_method != msg.method) {
+      reject(400, rpc_code::header_mismatch,
+             req.has_mcp_method ? "Header mismatch: Mcp-Method header value '" + req.mcp_method +
+                                      "' does not match body value '" + msg.method + "'"
+                                : std::string("Header mismatch: the Mcp-Method header is required"),
+             msg.id);
+      return;
+    }
+    if (auto member = name_member_of(msg.method); !member.empty()) {
+      auto body_name = msg.params ? string_member(*msg.params, member) : std::nullopt;
+      auto header_name = req.has_mcp_name ? decode_header_value(req.mcp_name) : std::nullopt;
+      if (!req.has_mcp_name || !header_name) {
+        reject(400, rpc_code::header_mismatch,
+               req.has_mcp_name ? "Header mismatch: Mcp-Name holds invalid base64"
+                                : "Header mismatch: the Mcp-Name header is required for " +
+                                      msg.method,
+               msg.id);
+        return;
+      }
+      if (!body_name || *body_name != *header_name) {
+        reject(400, rpc_code::header_mismatch,
+               "Header mismatch: Mcp-Name header value '" + *header_name +
+                   "' does not match body value '" + std::string(body_name.value_or("")) + "'",
+               msg.id);
+        return;
+      }
+    }
+    auto* caps = find_member(*meta, meta_key::client_capabilities);
+    if (caps == nullptr || !caps->IsObject()) {
+      reject(400, rpc_code::invalid_params,
+             "Invalid params: params._meta needs an object \"" +
+                 std::string(meta_key::client_capabilities) + "\"",
+             msg.id);
+      return;
+    }
+    request_info info{era::modern, std::string(declared), msg.id, msg.method,
+                      progress_token_of(meta), log_level::off};
+    if (auto level = string_member(*meta, meta_key::log_level)) {
+      log_level parsed;
+      if (parse_log_level(*level, parsed)) {
+        info.min_log = parsed;
+      }
+    }
+    if (!admit(msg.method, msg.id)) {
+      return;
+    }
+    responder out(std::make_shared<http_reply>(ex, http_headers{}), std::move(info), finish_hook);
+    arm(out);
+    dispatch_env env{parts_.tools->current(), parts_.profile.get()};
+    if (!dispatch(msg, out, env)) {
+      out.error(error(rpc_code::method_not_found, "Method not found: " + msg.method));
+    }
+    return;
+  }
+
+  // 2025-era and earlier: sessions.
+  if (req.has_protocol_version && !is_legacy_version(req.protocol_version)) {
+    reject(400, rpc_code::legacy_bad_request,
+           "Bad Request: unsupported MCP-Protocol-Version '" + req.protocol_version + "'", msg.id,
+           unsupported_version_data(req.protocol_version));
+    return;
+  }
+  if (msg.method == "initialize" && msg.type == rpc::kind::request) {
+    if (req.has_session_id && parts_.sessions->find(req.session_id)) {
+      reject(400, rpc_code::invalid_request, "Invalid Request: the session is already initialized",
+             msg.id);
+      return;
+    }
+    auto requested = msg.params ? string_member(*msg.params, "protocolVersion") : std::nullopt;
+    if (!requested) {
+      reject(400, rpc_code::invalid_params, "Invalid params: initialize needs \"protocolVersion\"",
+             msg.id);
+      return;
+    }
+    auto version = std::string(negotiate_legacy_version(*requested));
+    session_init init;
+    init.id = new_session_id();
+    init.version = version;
+    if (auto* ci = find_member(*msg.params, "clientInfo")) {
+      init.client_info = to_json(*ci);
+    }
+    if (auto* caps = find_member(*msg.params, "capabilities")) {
+      init.client_capabilities = to_json(*caps);
+    }
+    init.idle_timeout = options_.session_idle_timeout;
+    init.table = parts_.sessions;
+    init.tools = parts_.tools;
+    init.profile = parts_.profile;
+    init.metrics = parts_.metrics;
+    auto id = init.id;
+    spawn_session(*parts_.system, std::move(init));
+    log::debug("session opened session=" + id + " version=" + version);
+    request_info info{era::legacy, version, msg.id, msg.method, {}, log_level::off};
+    responder out(std::make_shared<http_reply>(ex, http_headers{{"Mcp-Session-Id", id}}),
+                  std::move(info), finish_hook);
+    dispatch_env env{parts_.tools->current(), parts_.profile.get()};
+    out.result(initialize_result(version, env));
+    return;
+  }
+  if (!req.has_session_id) {
+    reject(400, rpc_code::legacy_bad_request,
+           "Bad Request: Mcp-Session-Id header is required (send initialize first, or use "
+           "protocol version 2026-07-28 with params._meta)",
+           msg.id);
+    return;
+  }
+  auto session = parts_.sessions->find(req.session_id);
+  if (!session) {
+    ex->respond(error_response(404, error(rpc_code::session_not_found, "Session not found"), msg.id));
+    return;
+  }
+  if (msg.type != rpc::kind::request) {
+    caf::anon_send(*session, session_request{std::move(msg), responder{}});
+    ex->respond({202, {}, {}, {}});
+    return;
+  }
+  if (!admit(msg.method, msg.id)) {
+    return;
+  }
+  request_info info{era::legacy, req.has_protocol_version ? req.protocol_version : std::string(),
+                    msg.id, msg.method, progress_token_of(meta), log_level::info};
+  responder out(std::make_shared<http_reply>(ex, http_headers{{"Mcp-Session-Id", req.session_id}}),
+                std::move(info), finish_hook);
+  arm(out);
+  caf::anon_send(*session, session_request{std::move(msg), out});
+}
+
+}  // namespace mcprt::actors

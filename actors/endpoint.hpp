@@ -1,0 +1,67 @@
+// The MCP endpoint: turns one HTTP request into the right answer or the right actor message.
+// Owns the status table of Streamable HTTP (both eras), Host/Origin checks and admission.
+// Knows no sockets: the transport hands it an http_request and an http_exchange.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/fwd.hpp>
+
+#include "actors/catalog.hpp"
+#include "actors/dispatcher.hpp"
+#include "actors/session_table.hpp"
+#include "runtime/admission.hpp"
+#include "runtime/http_exchange.hpp"
+#include "runtime/http_handler.hpp"
+#include "runtime/metrics.hpp"
+
+namespace mcprt::actors {
+
+/// The endpoint's knobs, from config.
+struct endpoint_options {
+  std::vector<std::string> allowed_hosts;    ///< Host names (no port); "*" allows any.
+  std::vector<std::string> allowed_origins;  ///< Origins; without a port, any port; "*" any.
+  std::chrono::milliseconds request_timeout{60000};
+  std::chrono::milliseconds session_idle_timeout{1800000};
+  size_t max_payload_bytes = 512 * 1024;
+};
+
+/// Everything the endpoint routes to.
+struct endpoint_parts {
+  caf::actor_system* system = nullptr;
+  std::shared_ptr<catalog_source> tools;
+  std::shared_ptr<session_table> sessions;
+  std::shared_ptr<mcprt::metrics> metrics;
+  std::shared_ptr<mcprt::admission> admission;
+  std::shared_ptr<const server_profile> profile;
+};
+
+/// Routes HTTP requests for /mcp, /metrics and /healthz. Called on I/O threads; never blocks.
+class endpoint final : public http_handler {
+ public:
+  endpoint(endpoint_options options, endpoint_parts parts);
+
+  /// Handles one request; the answer goes to `exchange`, now or later.
+  void handle(http_request request, const http_exchange_ptr& exchange) override;
+
+  /// The answer for a body over `limits.maxPayloadKb` (the transport detects it).
+  http_response payload_too_large() const override;
+
+ private:
+  void handle_mcp(http_request& req, const http_exchange_ptr& ex);
+  void handle_post(http_request& req, const http_exchange_ptr& ex);
+  void handle_delete(const http_request& req, const http_exchange_ptr& ex);
+  bool host_allowed(const std::string& host) const;
+  bool origin_allowed(const std::string& origin) const;
+
+  endpoint_options options_;
+  endpoint_parts parts_;
+};
+
+/// A JSON-RPC error as a complete HTTP response (id null unless given).
+http_response error_response(unsigned status, const rpc_error& error, std::string_view id = {});
+
+}  // namespace mcprt::actors

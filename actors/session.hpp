@@ -1,0 +1,34 @@
+// One 2025-era session (Mcp-Session-Id): negotiated version, client capabilities, log level,
+// and its requests in arrival order. Expires when idle, freeing all it holds.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include <caf/fwd.hpp>
+
+#include "actors/dispatcher.hpp"
+#include "actors/session_table.hpp"
+#include "runtime/messages.hpp"
+#include "runtime/metrics.hpp"
+
+namespace mcprt::actors {
+
+/// What a new session starts from: the initialize request's outcome and the node's parts.
+struct session_init {
+  std::string id;
+  std::string version;             ///< Negotiated protocol version.
+  std::string client_info;         ///< JSON text of clientInfo (may be empty).
+  std::string client_capabilities; ///< JSON text of capabilities (may be empty).
+  std::chrono::milliseconds idle_timeout{1800000};
+  std::shared_ptr<session_table> table;
+  std::shared_ptr<catalog_source> tools;
+  std::shared_ptr<const server_profile> profile;
+  std::shared_ptr<mcprt::metrics> metrics;
+};
+
+/// Spawns a session, registers it in its table, and returns it.
+session_actor spawn_session(caf::actor_system& sys, session_init init);
+
+}  // namespace mcprt::actors

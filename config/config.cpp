@@ -1,0 +1,457 @@
+// The key table and the layering of defaults, file, environment and flags. Every key is
+// declared once here, with its type, bounds, env name and help.
+#include "config/config.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+namespace mcprt::config {
+
+namespace {
+
+struct key_def {
+  std::string key;
+  setting_type type;
+  double min = 0, max = 0;
+  std::string help;
+  std::function<setting_value(const config&)> get;
+  std::function<void(config&, const setting_value&)> set;
+  std::vector<std::string> choices = {};
+  std::string alias_env = {};  // An extra env name operators know from other MCP servers.
+};
+
+template <class T>
+key_def field(std::string key, setting_type type, T config::*member, double min, double max,
+              std::string help) {
+  return key_def{std::move(key), type, min, max, std::move(help),
+                 [member](const config& c) { return setting_value(c.*member); },
+                 [member](config& c, const setting_value& v) { c.*member = std::get<T>(v); }};
+}
+
+const std::vector<key_def>& table() {
+  using st = setting_type;
+  static const std::vector<key_def> keys = [] {
+    std::vector<key_def> k;
+    k.push_back(field("transport.host", st::string, &config::host, 0, 0,
+                      "address to listen on (127.0.0.1 keeps the server local)"));
+    k.push_back(field("transport.port", st::integer, &config::port, 0, 65535,
+                      "TCP port; 0 picks a free one"));
+    k.push_back(field("transport.ioThreads", st::integer, &config::io_threads, 1, 64,
+                      "Asio I/O threads"));
+    k.push_back(field("transport.allowedHosts", st::string_list, &config::allowed_hosts, 0, 0,
+                      "Host header names accepted on /mcp (DNS-rebinding protection); * = any"));
+    k.push_back(field("transport.allowedOrigins", st::string_list, &config::allowed_origins, 0, 0,
+                      "Origin values accepted; an entry without a port matches any port; * = any"));
+    k.push_back(field("transport.idleTimeoutMs", st::integer, &config::connection_idle_timeout_ms,
+                      100, 86400000, "close keep-alive connections idle this long"));
+    k.push_back(field("runtime.schedulerThreads", st::integer, &config::scheduler_threads, 1, 256,
+                      "CAF scheduler worker threads"));
+    auto policy = field("runtime.schedulerPolicy", st::string, &config::scheduler_policy, 0, 0,
+                        "CAF scheduler policy: sharing or stealing");
+    policy.choices = {"sharing", "stealing"};
+    k.push_back(policy);
+    auto inflight = field("performance.maxInflight", st::integer, &config::max_inflight, 1,
+                          10000000, "requests admitted and not yet answered, node-wide");
+    inflight.alias_env = "MCP_MAX_INFLIGHT";
+    k.push_back(inflight);
+    auto batch = field("performance.batchSize", st::integer, &config::batch_size, 1, 65536,
+                       "most queued frames coalesced into one socket write");
+    batch.alias_env = "MCP_BATCH_SIZE";
+    k.push_back(batch);
+    auto watermark = field("performance.queueWatermark", st::number, &config::queue_watermark,
+                           0.01, 1, "fraction of a bound at which a queue counts as congested");
+    watermark.alias_env = "MCP_QUEUE_WATERMARK";
+    k.push_back(watermark);
+    k.push_back(field("limits.maxPayloadKb", st::integer, &config::max_payload_kb, 1, 1048576,
+                      "largest request body accepted, in KiB (413 beyond)"));
+    k.push_back(field("limits.requestTimeoutMs", st::integer, &config::request_timeout_ms, 1,
+                      86400000, "a request not answered by then gets a timeout error"));
+    k.push_back(field("session.idleTimeoutMs", st::integer, &config::session_idle_timeout_ms, 1000,
+                      604800000, "a 2025 session idle this long expires with all its state"));
+    k.push_back(field("server.instructions", st::string, &config::instructions, 0, 0,
+                      "instructions returned by initialize and server/discover"));
+    k.push_back(field("tools.pageSize", st::integer, &config::tools_page_size, 1, 10000,
+                      "tools per tools/list page"));
+    k.push_back(field("tools.listTtlMs", st::integer, &config::list_ttl_ms, 0, 86400000,
+                      "ttlMs of 2026-07-28 list and discover results"));
+    k.push_back(field("plugins.enabled", st::string_list, &config::plugins_enabled, 0, 0,
+                      "built-in plugins to start, in order"));
+    auto level = field("log.level", st::string, &config::log_level, 0, 0,
+                       "server log level: debug, info, warning, error");
+    level.choices = {"debug", "info", "warning", "error"};
+    k.push_back(level);
+    return k;
+  }();
+  return keys;
+}
+
+std::string type_name(setting_type t) {
+  switch (t) {
+    case setting_type::integer:
+      return "an integer";
+    case setting_type::number:
+      return "a number";
+    case setting_type::boolean:
+      return "a boolean";
+    case setting_type::string:
+      return "a string";
+    case setting_type::string_list:
+      return "a list of strings";
+  }
+  return "a value";
+}
+
+std::string format(const setting_value& v) {
+  return std::visit(
+      [](const auto& x) -> std::string {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, int64_t>) {
+          return std::to_string(x);
+        } else if constexpr (std::is_same_v<T, double>) {
+          std::ostringstream os;
+          os << x;
+          return os.str();
+        } else if constexpr (std::is_same_v<T, bool>) {
+          return x ? "true" : "false";
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          return x;
+        } else {
+          std::string out;
+          for (size_t i = 0; i < x.size(); ++i) {
+            out += (i > 0 ? "," : "") + x[i];
+          }
+          return out;
+        }
+      },
+      v);
+}
+
+// A key as the loader sees it: core (with a setter) or plugin-declared.
+struct any_key {
+  const key_def* core = nullptr;
+  const setting_spec* plugin = nullptr;
+  setting_type type() const { return core ? core->type : plugin->type; }
+  double min() const { return core ? core->min : plugin->min; }
+  double max() const { return core ? core->max : plugin->max; }
+};
+
+class loader {
+ public:
+  explicit loader(const load_request& req) : req_(req) {
+    for (const auto& k : table()) {
+      cfg_.sources[k.key] = "default";
+    }
+    for (const auto& s : req.plugin_settings) {
+      cfg_.plugin_settings[s.key] = s.fallback;
+      cfg_.sources[s.key] = "default";
+    }
+  }
+
+  std::optional<std::string> run() {
+    if (req_.file) {
+      if (auto err = load_file(*req_.file)) {
+        return err;
+      }
+    }
+    if (auto err = load_env()) {
+      return err;
+    }
+    for (const auto& [key, text] : req_.sets) {
+      auto k = find(key);
+      if (!k) {
+        return "unknown key '" + key + "' in --set";
+      }
+      if (auto err = set_text(key, *k, text, "flag")) {
+        return err;
+      }
+    }
+    return validate_plugins();
+  }
+
+  config take() { return std::move(cfg_); }
+
+ private:
+  std::optional<any_key> find(const std::string& key) const {
+    for (const auto& k : table()) {
+      if (k.key == key) {
+        return any_key{&k, nullptr};
+      }
+    }
+    for (const auto& s : req_.plugin_settings) {
+      if (s.key == key) {
+        return any_key{nullptr, &s};
+      }
+    }
+    return std::nullopt;
+  }
+
+  bool is_section(const std::string& prefix) const {
+    auto p = prefix + ".";
+    auto starts = [&p](const std::string& k) { return k.compare(0, p.size(), p) == 0; };
+    return std::any_of(table().begin(), table().end(), [&](auto& k) { return starts(k.key); }) ||
+           std::any_of(req_.plugin_settings.begin(), req_.plugin_settings.end(),
+                       [&](auto& s) { return starts(s.key); });
+  }
+
+  std::optional<std::string> check_and_store(const std::string& key, const any_key& k,
+                                             setting_value v, const std::string& source) {
+    if (k.min() != 0 || k.max() != 0) {
+      double n = std::holds_alternative<int64_t>(v) ? static_cast<double>(std::get<int64_t>(v))
+                 : std::holds_alternative<double>(v) ? std::get<double>(v)
+                                                     : 0;
+      if (n < k.min() || n > k.max()) {
+        std::ostringstream os;
+        os << "key '" << key << "' is out of range: " << format(v) << " (allowed " << k.min()
+           << " to " << k.max() << ")";
+        return os.str();
+      }
+    }
+    if (k.core != nullptr && !k.core->choices.empty()) {
+      auto& s = std::get<std::string>(v);
+      if (std::find(k.core->choices.begin(), k.core->choices.end(), s) == k.core->choices.end()) {
+        std::string allowed;
+        for (auto& c : k.core->choices) {
+          allowed += (allowed.empty() ? "" : ", ") + c;
+        }
+        return "key '" + key + "' must be one of " + allowed + ", not '" + s + "'";
+      }
+    }
+    if (k.core != nullptr) {
+      k.core->set(cfg_, v);
+    } else {
+      cfg_.plugin_settings[key] = std::move(v);
+    }
+    cfg_.sources[key] = source;
+    return std::nullopt;
+  }
+
+  std::optional<std::string> set_text(const std::string& key, const any_key& k,
+                                      const std::string& text, const std::string& source) {
+    auto wrong = [&] { return "key '" + key + "' must be " + type_name(k.type()) + ", not '" + text + "'"; };
+    switch (k.type()) {
+      case setting_type::integer: {
+        int64_t n = 0;
+        auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+        if (ec != std::errc{} || ptr != text.data() + text.size()) {
+          return wrong();
+        }
+        return check_and_store(key, k, n, source);
+      }
+      case setting_type::number: {
+        char* end = nullptr;
+        double d = std::strtod(text.c_str(), &end);
+        if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(d)) {
+          return wrong();
+        }
+        return check_and_store(key, k, d, source);
+      }
+      case setting_type::boolean:
+        if (text == "true" || text == "1") {
+          return check_and_store(key, k, true, source);
+        }
+        if (text == "false" || text == "0") {
+          return check_and_store(key, k, false, source);
+        }
+        return wrong();
+      case setting_type::string:
+        return check_and_store(key, k, text, source);
+      case setting_type::string_list: {
+        std::vector<std::string> items;
+        std::stringstream ss(text);
+        std::string item;
+        while (std::getline(ss, item, ',')) {
+          if (!item.empty()) {
+            items.push_back(item);
+          }
+        }
+        return check_and_store(key, k, std::move(items), source);
+      }
+    }
+    return wrong();
+  }
+
+  std::optional<std::string> set_json(const std::string& key, const any_key& k,
+                                      const rapidjson::Value& v) {
+    auto wrong = [&] { return "key '" + key + "' must be " + type_name(k.type()); };
+    switch (k.type()) {
+      case setting_type::integer:
+        if (!v.IsInt64()) {
+          return wrong();
+        }
+        return check_and_store(key, k, v.GetInt64(), "file");
+      case setting_type::number:
+        if (!v.IsNumber()) {
+          return wrong();
+        }
+        return check_and_store(key, k, v.GetDouble(), "file");
+      case setting_type::boolean:
+        if (!v.IsBool()) {
+          return wrong();
+        }
+        return check_and_store(key, k, v.GetBool(), "file");
+      case setting_type::string:
+        if (!v.IsString()) {
+          return wrong();
+        }
+        return check_and_store(key, k, std::string(v.GetString(), v.GetStringLength()), "file");
+      case setting_type::string_list: {
+        if (!v.IsArray()) {
+          return wrong();
+        }
+        std::vector<std::string> items;
+        for (auto& e : v.GetArray()) {
+          if (!e.IsString()) {
+            return wrong();
+          }
+          items.emplace_back(e.GetString(), e.GetStringLength());
+        }
+        return check_and_store(key, k, std::move(items), "file");
+      }
+    }
+    return wrong();
+  }
+
+  std::optional<std::string> walk(const rapidjson::Value& obj, const std::string& prefix) {
+    for (auto& m : obj.GetObject()) {
+      std::string key = prefix.empty() ? m.name.GetString() : prefix + "." + m.name.GetString();
+      if (auto k = find(key)) {
+        if (auto err = set_json(key, *k, m.value)) {
+          return err;
+        }
+      } else if (m.value.IsObject() && is_section(key)) {
+        if (auto err = walk(m.value, key)) {
+          return err;
+        }
+      } else {
+        return "unknown key '" + key + "' in the config file";
+      }
+    }
+    return std::nullopt;
+  }
+
+  std::optional<std::string> load_file(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) {
+      return "config file '" + path + "' cannot be read";
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto text = ss.str();
+    rapidjson::Document doc;
+    doc.Parse(text.c_str());
+    if (doc.HasParseError()) {
+      return "config file '" + path + "' is not valid JSON: " +
+             rapidjson::GetParseError_En(doc.GetParseError()) + " at offset " +
+             std::to_string(doc.GetErrorOffset());
+    }
+    if (!doc.IsObject()) {
+      return "config file '" + path + "' must hold a JSON object";
+    }
+    return walk(doc, "");
+  }
+
+  std::optional<std::string> load_env() {
+    auto apply = [&](const std::string& key, const any_key& k, const std::string& name)
+        -> std::optional<std::string> {
+      if (const char* v = req_.getenv(name.c_str())) {
+        if (auto err = set_text(key, k, v, "env")) {
+          return *err + " (from " + name + ")";
+        }
+      }
+      return std::nullopt;
+    };
+    for (const auto& k : table()) {
+      if (!k.alias_env.empty()) {
+        if (auto err = apply(k.key, any_key{&k, nullptr}, k.alias_env)) {
+          return err;
+        }
+      }
+      if (auto err = apply(k.key, any_key{&k, nullptr}, env_name(k.key))) {
+        return err;
+      }
+    }
+    for (const auto& s : req_.plugin_settings) {
+      if (auto err = apply(s.key, any_key{nullptr, &s}, env_name(s.key))) {
+        return err;
+      }
+    }
+    return std::nullopt;
+  }
+
+  std::optional<std::string> validate_plugins() const {
+    for (const auto& p : cfg_.plugins_enabled) {
+      if (std::find(req_.known_plugins.begin(), req_.known_plugins.end(), p) ==
+          req_.known_plugins.end()) {
+        std::string known;
+        for (auto& n : req_.known_plugins) {
+          known += (known.empty() ? "" : ", ") + n;
+        }
+        return "key 'plugins.enabled' names unknown plugin '" + p + "' (known: " + known + ")";
+      }
+    }
+    return std::nullopt;
+  }
+
+  const load_request& req_;
+  config cfg_;
+};
+
+}  // namespace
+
+std::string env_name(const std::string& key) {
+  std::string out = "MCPRT_";
+  for (size_t i = 0; i < key.size(); ++i) {
+    char c = key[i];
+    if (c == '.') {
+      out += '_';
+    } else if (std::isupper(static_cast<unsigned char>(c))) {
+      out += '_';
+      out += c;
+    } else {
+      out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+  }
+  return out;
+}
+
+load_result load(const load_request& request) {
+  loader l(request);
+  if (auto err = l.run()) {
+    return *err;
+  }
+  return l.take();
+}
+
+std::vector<key_info> core_keys() {
+  std::vector<key_info> out;
+  for (const auto& k : table()) {
+    out.push_back({k.key, k.alias_env.empty() ? env_name(k.key) : k.alias_env + ", " + env_name(k.key),
+                   k.type, k.help});
+  }
+  return out;
+}
+
+std::string describe(const config& cfg, const std::vector<setting_spec>& plugin_settings) {
+  std::ostringstream os;
+  auto line = [&](const std::string& key, const setting_value& v, const std::string& env) {
+    auto src = cfg.sources.count(key) ? cfg.sources.at(key) : "default";
+    os << key << " = " << format(v) << "  (" << src << "; env " << env << ")\n";
+  };
+  for (const auto& k : table()) {
+    line(k.key, k.get(cfg), k.alias_env.empty() ? env_name(k.key) : k.alias_env);
+  }
+  for (const auto& s : plugin_settings) {
+    auto it = cfg.plugin_settings.find(s.key);
+    line(s.key, it != cfg.plugin_settings.end() ? it->second : s.fallback, env_name(s.key));
+  }
+  return os.str();
+}
+
+}  // namespace mcprt::config

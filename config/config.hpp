@@ -1,0 +1,84 @@
+// The effective configuration, and how it is built: embedded defaults, then the JSON file
+// (--config), then environment, then --set flags. The only place that reads files and env.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "runtime/settings.hpp"
+
+namespace mcprt::config {
+
+/// Every core setting; plugin sections live in `plugin_settings`.
+struct config {
+  // transport
+  std::string host = "127.0.0.1";
+  int64_t port = 8080;
+  int64_t io_threads = 1;
+  std::vector<std::string> allowed_hosts = {"localhost", "127.0.0.1", "[::1]"};
+  std::vector<std::string> allowed_origins = {"http://localhost",  "http://127.0.0.1",
+                                              "http://[::1]",      "https://localhost",
+                                              "https://127.0.0.1", "https://[::1]"};
+  int64_t connection_idle_timeout_ms = 60000;
+  // runtime
+  int64_t scheduler_threads = 1;
+  std::string scheduler_policy = "sharing";
+  // performance
+  int64_t max_inflight = 2048;
+  int64_t batch_size = 64;
+  double queue_watermark = 0.75;
+  // limits
+  int64_t max_payload_kb = 512;
+  int64_t request_timeout_ms = 60000;
+  // session
+  int64_t session_idle_timeout_ms = 1800000;
+  // server
+  std::string instructions;
+  int64_t tools_page_size = 100;
+  int64_t list_ttl_ms = 60000;
+  // plugins and log
+  std::vector<std::string> plugins_enabled = {"demo"};
+  std::string log_level = "info";
+
+  std::map<std::string, setting_value> plugin_settings;  ///< Full dotted key -> value.
+  std::map<std::string, std::string> sources;            ///< Key -> default|file|env|flag.
+};
+
+/// One documented key.
+struct key_info {
+  std::string key;
+  std::string env;
+  setting_type type;
+  std::string help;
+};
+
+/// What load() reads besides the defaults.
+struct load_request {
+  std::optional<std::string> file;                       ///< --config
+  std::vector<std::pair<std::string, std::string>> sets; ///< --set key=value, in order
+  std::vector<setting_spec> plugin_settings;             ///< Keys declared by plugins
+  std::vector<std::string> known_plugins;                ///< For plugins.enabled
+  std::function<const char*(const char*)> getenv = [](const char* n) { return std::getenv(n); };
+};
+
+/// The configuration, or one line naming the offending key.
+using load_result = std::variant<config, std::string>;
+
+/// Builds the effective configuration.
+load_result load(const load_request& request);
+
+/// Every core key, with env name and help, in documentation order.
+std::vector<key_info> core_keys();
+
+/// `key = value  (source, env NAME)` lines for --print-config.
+std::string describe(const config& cfg, const std::vector<setting_spec>& plugin_settings);
+
+/// The environment variable for a key: MCPRT_ + upper snake case (maxInflight -> MAX_INFLIGHT).
+std::string env_name(const std::string& key);
+
+}  // namespace mcprt::config

@@ -1,0 +1,11 @@
+// Lists the built-in plugins.
+#include "plugins/builtin.hpp"
+
+#include "plugins/conformance/conformance.hpp"
+#include "plugins/demo/demo.hpp"
+
+namespace mcprt::plugins {
+
+std::vector<plugin> builtin() { return {demo::descriptor(), conformance::descriptor()}; }
+
+}  // namespace mcprt::plugins

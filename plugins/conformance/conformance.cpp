@@ -1,0 +1,106 @@
+// Fixture tools. Timed steps use tool_invocation::after, so no thread ever sleeps.
+#include "plugins/conformance/conformance.hpp"
+
+namespace mcprt::plugins::conformance {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+tool_definition fixture(std::string name, std::string description,
+                        std::string schema = R"({"type":"object","properties":{}})") {
+  return tool_definition{std::move(name), {}, std::move(description), std::move(schema), {}, {}};
+}
+
+// The progress token as String() would print it: a string's value or a number's digits.
+std::string token_text(const std::string& token_json) {
+  rapidjson::Document d;
+  d.Parse(token_json.c_str());
+  if (!d.HasParseError() && d.IsString()) {
+    return std::string(d.GetString(), d.GetStringLength());
+  }
+  return token_json;
+}
+
+void progress_step(const tool_invocation& call, int step) {
+  double done = step * 50.0;
+  call.out().progress(done, 100, "Completed step " + std::to_string(step * 50) + " of 100");
+  if (step == 2) {
+    call.finish(text_result(token_text(call.out().info().progress_token)));
+    return;
+  }
+  call.after(50ms, [call, step] { progress_step(call, step + 1); });
+}
+
+std::vector<tool_spec> tools() {
+  std::vector<tool_spec> t;
+  t.push_back({fixture("test_simple_text", "Tests simple text content response"),
+               [](tool_invocation& c) {
+                 c.finish(text_result("This is a simple text response for testing."));
+               }});
+  t.push_back({fixture("test_image_content", "Tests image content response"),
+               [](tool_invocation& c) {
+                 c.finish(tool_result{{content::image(png_base64, "image/png")}, {}, false});
+               }});
+  t.push_back({fixture("test_audio_content", "Tests audio content response"),
+               [](tool_invocation& c) {
+                 c.finish(tool_result{{content::audio(wav_base64, "audio/wav")}, {}, false});
+               }});
+  t.push_back({fixture("test_embedded_resource", "Tests embedded resource content response"),
+               [](tool_invocation& c) {
+                 c.finish(tool_result{{content::embedded_text_resource(
+                                          "test://embedded-resource", "text/plain",
+                                          "This is an embedded resource content.")},
+                                      {},
+                                      false});
+               }});
+  t.push_back({fixture("test_multiple_content_types", "Tests response with multiple content types"),
+               [](tool_invocation& c) {
+                 c.finish(tool_result{{content::text("Multiple content types test:"),
+                                       content::image(png_base64, "image/png"),
+                                       content::embedded_text_resource(
+                                           "test://mixed-content-resource", "application/json",
+                                           R"({"test":"data","value":123})")},
+                                      {},
+                                      false});
+               }});
+  t.push_back({fixture("test_tool_with_logging", "Tests tool that emits log messages during execution"),
+               [](tool_invocation& c) {
+                 c.out().log(log_level::info, quote("Tool execution started"));
+                 c.after(50ms, [c] {
+                   c.out().log(log_level::info, quote("Tool processing data"));
+                   c.after(50ms, [c] {
+                     c.out().log(log_level::info, quote("Tool execution completed"));
+                     c.finish(text_result("Tool with logging executed successfully"));
+                   });
+                 });
+               }});
+  t.push_back({fixture("test_tool_with_progress", "Tests tool that reports progress notifications"),
+               [](tool_invocation& c) { progress_step(c, 0); }});
+  t.push_back({fixture("test_error_handling", "Tests error response handling"),
+               [](tool_invocation& c) {
+                 c.finish(error_result("This tool intentionally returns an error for testing"));
+               }});
+  t.push_back({fixture("json_schema_2020_12_tool",
+                       "Tool with JSON Schema 2020-12 features for conformance testing (SEP-1613)",
+                       R"({"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","$defs":{"address":{"type":"object","properties":{"street":{"type":"string"},"city":{"type":"string"}}}},"properties":{"name":{"type":"string"},"address":{"$ref":"#/$defs/address"}},"additionalProperties":false})"),
+               [](tool_invocation& c) {
+                 std::string args = c.arguments() ? to_json(*c.arguments()) : "{}";
+                 c.finish(text_result("JSON Schema 2020-12 tool called with: " + args));
+               }});
+  return t;
+}
+
+}  // namespace
+
+plugin descriptor() {
+  plugin p;
+  p.name = "conformance";
+  p.version = "0.1.16";
+  p.status = "test fixture";
+  p.description = "the official conformance suite's fixture tools, for conformance runs";
+  p.start = [](plugin_context& ctx) { return ctx.add_tools(tools()); };
+  return p;
+}
+
+}  // namespace mcprt::plugins::conformance

@@ -1,0 +1,19 @@
+// The conformance plugin: the fixture tools of the official MCP conformance suite with their
+// exact values (shared/mcp-conformance.md §4). Off by default; enable with
+// `--set plugins.enabled=demo,conformance`.
+#pragma once
+
+#include "runtime/plugin_api.hpp"
+
+namespace mcprt::plugins::conformance {
+
+/// The plugin's descriptor (config section `conformance`).
+plugin descriptor();
+
+/// The fixture values, shared with the tests that check them.
+inline constexpr std::string_view png_base64 =
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
+inline constexpr std::string_view wav_base64 =
+    "UklGRiYAAABXQVZFZm10IBAAAAABAAEAQB8AAAB9AAACABAAZGF0YQIAAAA=";
+
+}  // namespace mcprt::plugins::conformance

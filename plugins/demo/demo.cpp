@@ -1,0 +1,69 @@
+// echo returns its text, add sums two numbers (with structured output), sleep answers after
+// N milliseconds without holding a thread (for load and cancellation tests).
+#include "plugins/demo/demo.hpp"
+
+#include <cmath>
+
+namespace mcprt::plugins::demo {
+
+namespace {
+
+std::string number_text(double v) {
+  if (std::floor(v) == v && std::fabs(v) < 9e15) {
+    return std::to_string(static_cast<int64_t>(v));
+  }
+  return to_json(rapidjson::Value(v));
+}
+
+std::vector<tool_spec> tools(int64_t max_sleep_ms) {
+  std::vector<tool_spec> out;
+  out.push_back({{"echo", "Echo", "Returns the given text unchanged.",
+                  R"({"type":"object","properties":{"text":{"type":"string","description":"Text to return"}},"required":["text"],"additionalProperties":false})",
+                  {}, R"({"readOnlyHint":true,"idempotentHint":true,"openWorldHint":false})"},
+                 [](tool_invocation& call) {
+                   const auto& text = (*call.arguments())["text"];
+                   call.finish(text_result(std::string_view(text.GetString(), text.GetStringLength())));
+                 }});
+  out.push_back({{"add", "Add", "Adds two numbers and returns the sum.",
+                  R"({"type":"object","properties":{"a":{"type":"number"},"b":{"type":"number"}},"required":["a","b"],"additionalProperties":false})",
+                  R"({"type":"object","properties":{"sum":{"type":"number"}},"required":["sum"]})",
+                  R"({"readOnlyHint":true,"idempotentHint":true,"openWorldHint":false})"},
+                 [](tool_invocation& call) {
+                   double sum = (*call.arguments())["a"].GetDouble() + (*call.arguments())["b"].GetDouble();
+                   auto text = number_text(sum);
+                   tool_result r = text_result(text);
+                   r.structured_json = R"({"sum":)" + text + "}";
+                   call.finish(r);
+                 }});
+  std::string sleep_schema =
+      R"({"type":"object","properties":{"ms":{"type":"integer","minimum":0,"maximum":)" +
+      std::to_string(max_sleep_ms) + R"(,"description":"How long to wait, in milliseconds"}},"required":["ms"],"additionalProperties":false})";
+  out.push_back({{"sleep", "Sleep", "Waits the given number of milliseconds, then answers.",
+                  sleep_schema, {}, R"({"readOnlyHint":true,"openWorldHint":false})"},
+                 [](tool_invocation& call) {
+                   auto ms = (*call.arguments())["ms"].GetInt64();
+                   call.out().progress(0, static_cast<double>(ms), "sleeping");
+                   call.after(std::chrono::milliseconds(ms), [call, ms] {
+                     call.finish(text_result("slept " + std::to_string(ms) + " ms"));
+                   });
+                 }});
+  return out;
+}
+
+}  // namespace
+
+plugin descriptor() {
+  plugin p;
+  p.name = "demo";
+  p.version = "1.0.0";
+  p.status = "stable";
+  p.description = "echo, add and sleep tools for trying mcprt and for load tests";
+  p.settings = {setting_spec{"demo.maxSleepMs", setting_type::integer, int64_t{60000}, 0,
+                             86400000, "longest wait the sleep tool accepts"}};
+  p.start = [](plugin_context& ctx) {
+    return ctx.add_tools(tools(ctx.settings().integer("maxSleepMs", 60000)));
+  };
+  return p;
+}
+
+}  // namespace mcprt::plugins::demo

@@ -1,0 +1,64 @@
+// The actor behind plugin_context::add_tools: runs function tools and their deferred steps
+// on one mailbox, so a plugin's handlers need no locks.
+#include <map>
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "runtime/plugin_api.hpp"
+
+namespace mcprt {
+
+namespace {
+
+using function_tool_actor = tool_actor::extend<caf::reacts_to<tool_step>>;
+
+struct function_tool_state {
+  std::map<std::string, std::function<void(tool_invocation&)>, std::less<>> handlers;
+};
+
+function_tool_actor::behavior_type function_tool_impl(
+    function_tool_actor::stateful_pointer<function_tool_state> self, std::vector<tool_spec> tools) {
+  for (auto& t : tools) {
+    self->state.handlers.emplace(t.definition.name, std::move(t.handler));
+  }
+  return {
+      [self](tool_call& call) {
+        auto it = self->state.handlers.find(call.tool);
+        if (it == self->state.handlers.end()) {
+          call.out.error(make_error(rpc_code::invalid_params, "Unknown tool: " + call.tool));
+          return;
+        }
+        auto defer = [self](std::chrono::milliseconds d, std::function<void()> step) {
+          self->delayed_send(self, d, tool_step{std::move(step)});
+        };
+        tool_invocation inv(std::move(call.arguments), std::move(call.out), std::move(defer));
+        it->second(inv);
+      },
+      [](tool_step& step) { step.run(); },
+  };
+}
+
+}  // namespace
+
+tool_actor spawn_function_tools(caf::actor_system& sys, std::vector<tool_spec> tools) {
+  return caf::actor_cast<tool_actor>(sys.spawn(function_tool_impl, std::move(tools)));
+}
+
+caf::error plugin_context::add_tools(std::vector<tool_spec> tools) {
+  std::vector<tool_definition> defs;
+  defs.reserve(tools.size());
+  for (auto& t : tools) {
+    defs.push_back(t.definition);
+  }
+  auto actor = spawn_function_tools(system(), std::move(tools));
+  for (auto& d : defs) {
+    if (auto err = add_tool(std::move(d), actor)) {
+      return err;
+    }
+  }
+  return caf::none;
+}
+
+}  // namespace mcprt

@@ -1,0 +1,51 @@
+// Owned, immutable parsed JSON that may travel between threads and actors, and small writers.
+// A json_ref keeps its document alive; nothing in it points into a transport buffer.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace mcprt {
+
+/// A read-only view of one value inside a shared, immutable document.
+class json_ref {
+ public:
+  json_ref() = default;
+  json_ref(std::shared_ptr<const rapidjson::Document> doc, const rapidjson::Value* value)
+      : doc_(std::move(doc)), value_(value) {}
+
+  /// True when the ref points at a value.
+  explicit operator bool() const { return value_ != nullptr; }
+  /// The value; only valid when the ref is non-empty.
+  const rapidjson::Value& operator*() const { return *value_; }
+  const rapidjson::Value* operator->() const { return value_; }
+  const rapidjson::Value* get() const { return value_; }
+  /// A ref to a member of this object, or an empty ref.
+  json_ref member(std::string_view name) const;
+
+ private:
+  std::shared_ptr<const rapidjson::Document> doc_;
+  const rapidjson::Value* value_ = nullptr;
+};
+
+/// Serializes a value to compact JSON text.
+std::string to_json(const rapidjson::Value& value);
+
+/// Writes a string as a JSON string literal (with quotes and escapes).
+std::string quote(std::string_view text);
+
+/// Looks up a string member; nullopt when absent or not a string.
+std::optional<std::string_view> string_member(const rapidjson::Value& obj, std::string_view name);
+
+/// Looks up any member of an object; nullptr when absent or obj is not an object.
+const rapidjson::Value* find_member(const rapidjson::Value& obj, std::string_view name);
+
+using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+}  // namespace mcprt

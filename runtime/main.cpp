@@ -1,0 +1,173 @@
+// The composition root: config, actor system, plugins, endpoint and transport, in that
+// order, and shutdown in reverse. Nothing else in mcprt wires parts together.
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/atom.hpp>
+
+#include "actors/catalog.hpp"
+#include "actors/endpoint.hpp"
+#include "config/cli.hpp"
+#include "config/config.hpp"
+#include "plugins/builtin.hpp"
+#include "runtime/log.hpp"
+#include "transport/http_server.hpp"
+
+namespace {
+
+using namespace mcprt;
+
+// What a plugin sees while it starts.
+class startup_context final : public plugin_context {
+ public:
+  startup_context(caf::actor_system& sys, settings_view settings, actors::catalog_builder& tools)
+      : sys_(sys), settings_(std::move(settings)), tools_(tools) {}
+  caf::actor_system& system() override { return sys_; }
+  const settings_view& settings() const override { return settings_; }
+  caf::error add_tool(tool_definition definition, tool_actor handler) override {
+    return tools_.add(std::move(definition), std::move(handler));
+  }
+
+ private:
+  caf::actor_system& sys_;
+  settings_view settings_;
+  actors::catalog_builder& tools_;
+};
+
+// A plugin's own keys, without its section prefix.
+settings_view section_of(const config::config& cfg, const std::string& name) {
+  std::map<std::string, setting_value> values;
+  auto prefix = name + ".";
+  for (const auto& [key, value] : cfg.plugin_settings) {
+    if (key.compare(0, prefix.size(), prefix) == 0) {
+      values.emplace(key.substr(prefix.size()), value);
+    }
+  }
+  return settings_view(std::move(values));
+}
+
+int serve(const config::config& cfg, const std::vector<plugin>& plugins) {
+  // Block the stop signals in every thread; main waits for them with sigwait.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  // Declared before the actor system so late completions find them alive.
+  auto metrics = std::make_shared<mcprt::metrics>();
+  auto tools = std::make_shared<actors::catalog_source>();
+  auto sessions = std::make_shared<actors::session_table>();
+
+  caf::actor_system_config caf_cfg;
+  caf_cfg.set("scheduler.max-threads", static_cast<size_t>(cfg.scheduler_threads));
+  caf_cfg.set("scheduler.policy",
+              cfg.scheduler_policy == "stealing" ? caf::atom("stealing") : caf::atom("sharing"));
+  caf::actor_system system{caf_cfg};
+
+  // Start the enabled plugins in order; their tools form the first catalog.
+  actors::catalog_builder builder;
+  for (const auto& name : cfg.plugins_enabled) {
+    for (const auto& p : plugins) {
+      if (p.name != name) {
+        continue;
+      }
+      startup_context ctx(system, section_of(cfg, p.name), builder);
+      if (auto err = p.start(ctx)) {
+        std::cerr << "mcprt: plugin '" << p.name << "' failed to start: "
+                  << system.render(err) << "\n";
+        return 1;
+      }
+      log::info("plugin started plugin=" + p.name + " version=" + p.version);
+    }
+  }
+  tools->publish(builder.build());
+
+  auto profile = std::make_shared<actors::server_profile>();
+  profile->instructions = cfg.instructions;
+  profile->list_ttl_ms = cfg.list_ttl_ms;
+  profile->page_size = static_cast<size_t>(cfg.tools_page_size);
+
+  actors::endpoint_options eopts;
+  eopts.allowed_hosts = cfg.allowed_hosts;
+  eopts.allowed_origins = cfg.allowed_origins;
+  eopts.request_timeout = std::chrono::milliseconds(cfg.request_timeout_ms);
+  eopts.session_idle_timeout = std::chrono::milliseconds(cfg.session_idle_timeout_ms);
+  eopts.max_payload_bytes = static_cast<size_t>(cfg.max_payload_kb) * 1024;
+  actors::endpoint_parts parts{&system, tools, sessions, metrics,
+                               std::make_shared<admission>(cfg.max_inflight), profile};
+  auto ep = std::make_shared<actors::endpoint>(std::move(eopts), std::move(parts));
+
+  transport::server_options sopts;
+  sopts.host = cfg.host;
+  sopts.port = static_cast<uint16_t>(cfg.port);
+  sopts.io_threads = static_cast<int>(cfg.io_threads);
+  sopts.max_payload_bytes = static_cast<size_t>(cfg.max_payload_kb) * 1024;
+  sopts.idle_timeout = std::chrono::milliseconds(cfg.connection_idle_timeout_ms);
+  sopts.batch_size = static_cast<size_t>(cfg.batch_size);
+  transport::http_server server(sopts, ep, metrics);
+  uint16_t port = 0;
+  if (auto ec = server.listen(port)) {
+    std::cerr << "mcprt: cannot listen on " << cfg.host << ":" << cfg.port << ": " << ec.message()
+              << "\n";
+    return 1;
+  }
+  server.start();
+  auto host = cfg.host.find(':') != std::string::npos ? "[" + cfg.host + "]" : cfg.host;
+  std::cerr << "mcprt listening on http://" << host << ":" << port << "/mcp" << std::endl;
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  log::info(std::string("stopping signal=") + (sig == SIGINT ? "SIGINT" : "SIGTERM"));
+  server.stop();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto parsed = config::parse_cli(argc, argv);
+  if (auto* err = std::get_if<std::string>(&parsed)) {
+    std::cerr << "mcprt: " << *err << "\n";
+    return 2;
+  }
+  auto& cli = std::get<config::cli_options>(parsed);
+  using action = config::cli_options::action;
+  if (cli.what == action::help) {
+    std::cout << config::usage();
+    return 0;
+  }
+  if (cli.what == action::version) {
+    std::cout << "mcprt " << server_version << " (MCP 2026-07-28, 2025-11-25, 2025-06-18, "
+              << "2025-03-26)\n";
+    return 0;
+  }
+  auto plugins = plugins::builtin();
+  for (const auto& p : plugins) {
+    cli.load.known_plugins.push_back(p.name);
+    cli.load.plugin_settings.insert(cli.load.plugin_settings.end(), p.settings.begin(),
+                                    p.settings.end());
+  }
+  auto loaded = config::load(cli.load);
+  if (auto* err = std::get_if<std::string>(&loaded)) {
+    std::cerr << "mcprt: config: " << *err << "\n";
+    return 2;
+  }
+  auto& cfg = std::get<config::config>(loaded);
+  if (cli.what == action::check_config) {
+    std::cout << "config ok\n";
+    return 0;
+  }
+  if (cli.what == action::print_config) {
+    std::cout << config::describe(cfg, cli.load.plugin_settings);
+    return 0;
+  }
+  log_level level = log_level::info;
+  parse_log_level(cfg.log_level, level);
+  log::set_level(level);
+  return serve(cfg, plugins);
+}

@@ -1,0 +1,56 @@
+// Every message type and atom that crosses an actor boundary, with who sends it to whom.
+// All CAF 0.17 vocabulary lives here so a later CAF upgrade stays local.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/atom.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "runtime/json.hpp"
+#include "runtime/json_rpc.hpp"
+#include "runtime/responder.hpp"
+
+namespace mcprt {
+
+/// endpoint -> session: end the session (HTTP DELETE).
+using end_atom = caf::atom_constant<caf::atom("end")>;
+/// session -> itself: check whether the session has been idle too long.
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+
+/// dispatcher or session -> tool actor: run one tool. The tool answers through `out`.
+struct tool_call {
+  std::string tool;     ///< The tool's registered name.
+  json_ref arguments;   ///< The validated `arguments` object (may be empty).
+  responder out;        ///< Where progress, logs and the result go.
+};
+
+/// A tool actor's own deferred step (from tool_invocation::after).
+struct tool_step {
+  std::function<void()> run;
+};
+
+/// endpoint -> session: one request or notification of this session. `out` is empty for
+/// notifications.
+struct session_request {
+  rpc::message msg;
+  responder out;
+};
+
+/// Serves tool calls. Built-in and third-party plugins spawn these.
+using tool_actor = caf::typed_actor<caf::reacts_to<tool_call>>;
+
+/// One 2025 session: requests in order, DELETE, and its own idle check.
+using session_actor = caf::typed_actor<caf::reacts_to<session_request>, caf::reacts_to<end_atom>,
+                                       caf::reacts_to<tick_atom>>;
+
+}  // namespace mcprt
+
+// Local-only payloads: they hold callbacks and shared documents, so they never go remote.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::tool_call)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::tool_step)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::session_request)

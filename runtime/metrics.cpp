@@ -1,0 +1,143 @@
+// The metrics table. Every metric of mcprt is declared here, named mcprt_<area>_<thing>_<unit>.
+#include "runtime/metrics.hpp"
+
+#include <array>
+#include <map>
+#include <mutex>
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+namespace mcprt {
+
+namespace {
+
+// Methods that get their own label value; anything else is "other", so a client cannot grow
+// the label set.
+constexpr std::array<std::string_view, 12> known_methods = {
+    "initialize",  "ping",          "tools/list",      "tools/call",
+    "server/discover", "logging/setLevel", "resources/list", "resources/read",
+    "prompts/list", "prompts/get",  "completion/complete", "other"};
+
+constexpr std::array<std::string_view, 4> outcome_names = {"ok", "tool_error", "error", "timeout"};
+
+constexpr std::array<std::string_view, 6> rejection_reasons = {
+    "overloaded", "host", "origin", "payload_too_large", "bad_request", "other"};
+
+}  // namespace
+
+struct metrics::impl {
+  std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
+  struct per_method {
+    std::array<prometheus::Counter*, 4> by_outcome{};
+    prometheus::Histogram* latency = nullptr;
+  };
+  std::map<std::string_view, per_method, std::less<>> methods;
+  std::map<std::string_view, prometheus::Counter*, std::less<>> rejections;
+  std::map<std::string_view, prometheus::Counter*, std::less<>> session_ends;
+  prometheus::Gauge* inflight = nullptr;
+  prometheus::Gauge* sessions = nullptr;
+  prometheus::Gauge* connections_open = nullptr;
+  prometheus::Counter* connections_total = nullptr;
+
+  impl() {
+    auto& requests = prometheus::BuildCounter()
+                         .Name("mcprt_requests_total")
+                         .Help("JSON-RPC requests answered, by method and outcome")
+                         .Register(*registry);
+    auto& latency = prometheus::BuildHistogram()
+                        .Name("mcprt_request_duration_seconds")
+                        .Help("Time from admission to the final response, by method")
+                        .Register(*registry);
+    const prometheus::Histogram::BucketBoundaries buckets = {
+        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+    for (auto m : known_methods) {
+      per_method pm;
+      for (size_t i = 0; i < outcome_names.size(); ++i) {
+        pm.by_outcome[i] = &requests.Add({{"method", std::string(m)}, {"outcome", std::string(outcome_names[i])}});
+      }
+      pm.latency = &latency.Add({{"method", std::string(m)}}, buckets);
+      methods.emplace(m, pm);
+    }
+    auto& rejected = prometheus::BuildCounter()
+                         .Name("mcprt_rejections_total")
+                         .Help("Requests refused before reaching a handler, by reason")
+                         .Register(*registry);
+    for (auto r : rejection_reasons) {
+      rejections.emplace(r, &rejected.Add({{"reason", std::string(r)}}));
+    }
+    inflight = &prometheus::BuildGauge()
+                    .Name("mcprt_inflight_requests")
+                    .Help("Requests admitted and not yet answered, node-wide")
+                    .Register(*registry)
+                    .Add({});
+    sessions = &prometheus::BuildGauge()
+                    .Name("mcprt_sessions")
+                    .Help("Open 2025-era sessions")
+                    .Register(*registry)
+                    .Add({});
+    auto& ends = prometheus::BuildCounter()
+                     .Name("mcprt_sessions_ended_total")
+                     .Help("Sessions ended, by reason")
+                     .Register(*registry);
+    for (auto r : {std::string_view("deleted"), std::string_view("expired")}) {
+      session_ends.emplace(r, &ends.Add({{"reason", std::string(r)}}));
+    }
+    connections_open = &prometheus::BuildGauge()
+                            .Name("mcprt_connections")
+                            .Help("Open transport connections")
+                            .Register(*registry)
+                            .Add({});
+    connections_total = &prometheus::BuildCounter()
+                             .Name("mcprt_connections_total")
+                             .Help("Transport connections accepted")
+                             .Register(*registry)
+                             .Add({});
+  }
+
+  per_method& lookup(std::string_view method) {
+    auto it = methods.find(method);
+    return it != methods.end() ? it->second : methods.find("other")->second;
+  }
+};
+
+metrics::metrics() : impl_(std::make_unique<impl>()) {}
+metrics::~metrics() = default;
+
+void metrics::request_finished(std::string_view method, outcome how, double seconds) {
+  auto& m = impl_->lookup(method);
+  m.by_outcome[static_cast<size_t>(how)]->Increment();
+  m.latency->Observe(seconds);
+}
+
+void metrics::rejected(std::string_view reason) {
+  auto it = impl_->rejections.find(reason);
+  (it != impl_->rejections.end() ? it->second : impl_->rejections.find("other")->second)
+      ->Increment();
+}
+
+void metrics::connection_opened() {
+  impl_->connections_open->Increment();
+  impl_->connections_total->Increment();
+}
+
+void metrics::connection_closed() { impl_->connections_open->Decrement(); }
+
+void metrics::inflight_add(double delta) { impl_->inflight->Increment(delta); }
+
+void metrics::sessions_add(double delta) { impl_->sessions->Increment(delta); }
+
+void metrics::session_ended(std::string_view reason) {
+  if (auto it = impl_->session_ends.find(reason); it != impl_->session_ends.end()) {
+    it->second->Increment();
+  }
+}
+
+std::string metrics::render() const {
+  return prometheus::TextSerializer{}.Serialize(impl_->registry->Collect());
+}
+
+}  // namespace mcprt

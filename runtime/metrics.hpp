@@ -1,0 +1,49 @@
+// The Prometheus metrics of a node, declared in one table (metrics.cpp) and rendered as text
+// for GET /metrics. Labels are bounded: methods outside the known set count as "other".
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "runtime/responder.hpp"
+
+namespace prometheus {
+class Registry;
+class Gauge;
+class Counter;
+}  // namespace prometheus
+
+namespace mcprt {
+
+/// The node's metrics. Thread-safe; counters are resolved once and cached.
+class metrics {
+ public:
+  metrics();
+  ~metrics();
+  metrics(const metrics&) = delete;
+  metrics& operator=(const metrics&) = delete;
+
+  /// A request was answered after `seconds`.
+  void request_finished(std::string_view method, outcome how, double seconds);
+  /// A request was refused before it reached a handler (reason: overloaded, origin, ...).
+  void rejected(std::string_view reason);
+  /// Connection opened / closed.
+  void connection_opened();
+  void connection_closed();
+  /// Requests admitted and not yet answered changed by `delta`.
+  void inflight_add(double delta);
+  /// Open sessions changed by `delta`.
+  void sessions_add(double delta);
+  /// Sessions ended, by reason (deleted, expired).
+  void session_ended(std::string_view reason);
+
+  /// The Prometheus text exposition of every metric.
+  std::string render() const;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace mcprt

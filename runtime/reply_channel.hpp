@@ -1,0 +1,24 @@
+// The one way an answer leaves the runtime: a transport implements reply_channel for each
+// request it hands over. Thread-safe by contract; knows frames, not MCP.
+#pragma once
+
+#include <memory>
+#include <string>
+
+namespace mcprt {
+
+/// Where the frames of one request go. Implementations must be safe to call from any thread
+/// and must keep frames in call order.
+class reply_channel {
+ public:
+  virtual ~reply_channel() = default;
+  /// A JSON-RPC notification related to the request (progress, log). Over HTTP the first one
+  /// turns the answer into an SSE stream.
+  virtual void notify(std::string frame) = 0;
+  /// The final JSON-RPC response; `http_status` is used where the transport has statuses.
+  virtual void finish(unsigned http_status, std::string frame) = 0;
+};
+
+using reply_channel_ptr = std::shared_ptr<reply_channel>;
+
+}  // namespace mcprt

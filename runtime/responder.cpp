@@ -1,0 +1,115 @@
+// The responder's once-only final answer and the envelopes of its notifications.
+#include "runtime/responder.hpp"
+
+#include "runtime/json.hpp"
+#include "runtime/json_rpc.hpp"
+
+namespace mcprt {
+
+struct responder::state {
+  reply_channel_ptr channel;
+  request_info info;
+  finish_hook hook;
+  std::atomic<bool> done{false};
+  std::atomic<int> min_log{static_cast<int>(log_level::off)};  // May change after hand-off.
+};
+
+namespace {
+
+// Appended to every modern result: the result type and who produced it.
+const std::string& modern_result_members() {
+  static const std::string members = [] {
+    std::string m = R"("resultType":"complete","_meta":{)";
+    m += quote(meta_key::server_info);
+    m += R"(:{"name":)" + quote(server_name) + R"(,"version":)" + quote(server_version) + "}}";
+    return m;
+  }();
+  return members;
+}
+
+std::string format_number(double v) {
+  rapidjson::StringBuffer buf;
+  json_writer w(buf);
+  if (v == static_cast<double>(static_cast<int64_t>(v))) {
+    w.Int64(static_cast<int64_t>(v));
+  } else {
+    w.Double(v);
+  }
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+}  // namespace
+
+responder::responder(reply_channel_ptr channel, request_info info, finish_hook hook)
+    : state_(std::make_shared<state>()) {
+  state_->channel = std::move(channel);
+  state_->info = std::move(info);
+  state_->hook = std::move(hook);
+  state_->min_log.store(static_cast<int>(state_->info.min_log), std::memory_order_relaxed);
+}
+
+const request_info& responder::info() const { return state_->info; }
+
+bool responder::done() const { return state_->done.load(std::memory_order_acquire); }
+
+void responder::set_min_log(log_level level) const {
+  state_->min_log.store(static_cast<int>(level), std::memory_order_relaxed);
+}
+
+void responder::progress(double progress, std::optional<double> total,
+                         std::string_view message) const {
+  if (!state_ || done() || state_->info.progress_token.empty()) {
+    return;
+  }
+  std::string params = R"({"progressToken":)" + state_->info.progress_token;
+  params += R"(,"progress":)" + format_number(progress);
+  if (total) {
+    params += R"(,"total":)" + format_number(*total);
+  }
+  if (!message.empty()) {
+    params += R"(,"message":)" + quote(message);
+  }
+  params += '}';
+  state_->channel->notify(rpc::encode_notification("notifications/progress", params));
+}
+
+void responder::log(log_level level, std::string_view data_json, std::string_view logger) const {
+  if (!state_ || done() || level == log_level::off ||
+      static_cast<int>(level) < state_->min_log.load(std::memory_order_relaxed)) {
+    return;
+  }
+  std::string params = R"({"level":)" + quote(to_string(level));
+  if (!logger.empty()) {
+    params += R"(,"logger":)" + quote(logger);
+  }
+  params += R"(,"data":)";
+  params += data_json;
+  params += '}';
+  state_->channel->notify(rpc::encode_notification("notifications/message", params));
+}
+
+void responder::result(std::string result_object, outcome how) const {
+  if (!state_ || state_->done.exchange(true, std::memory_order_acq_rel)) {
+    return;
+  }
+  if (state_->info.era == era::modern) {
+    result_object = rpc::append_members(std::move(result_object), modern_result_members());
+  }
+  state_->channel->finish(200, rpc::encode_result(state_->info.id, result_object));
+  if (state_->hook) {
+    state_->hook(state_->info, how);
+  }
+}
+
+void responder::error(const rpc_error& err, outcome how) const {
+  if (!state_ || state_->done.exchange(true, std::memory_order_acq_rel)) {
+    return;
+  }
+  auto status = http_status_for(err.code, state_->info.era == era::modern);
+  state_->channel->finish(status, rpc::encode_error(state_->info.id, err));
+  if (state_->hook) {
+    state_->hook(state_->info, how);
+  }
+}
+
+}  // namespace mcprt

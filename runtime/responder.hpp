@@ -1,0 +1,64 @@
+// A responder answers one JSON-RPC request exactly once, and may send notifications that
+// relate to it first. Handlers on any actor or thread hold it; copies share one state.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "runtime/errors.hpp"
+#include "runtime/protocol.hpp"
+#include "runtime/reply_channel.hpp"
+
+namespace mcprt {
+
+/// What a request is, as the handlers that answer it need to know.
+struct request_info {
+  mcprt::era era = era::modern;
+  std::string version;         ///< Negotiated (legacy) or declared (modern) protocol version.
+  std::string id;              ///< JSON text of the request id.
+  std::string method;          ///< The JSON-RPC method.
+  std::string progress_token;  ///< JSON text of `_meta.progressToken`, empty when absent.
+  log_level min_log = log_level::off;  ///< Log notifications below this level are dropped.
+};
+
+/// How a request ended, for metrics.
+enum class outcome { ok, tool_error, error, timeout };
+
+/// Called once when the request is answered (metrics, admission).
+using finish_hook = std::function<void(const request_info&, outcome)>;
+
+/// Answers one request. Cheap to copy; every copy refers to the same request.
+class responder {
+ public:
+  responder() = default;
+  responder(reply_channel_ptr channel, request_info info, finish_hook hook = {});
+
+  /// The request this responder answers.
+  const request_info& info() const;
+  /// True once a result or error was sent.
+  bool done() const;
+  /// Sets the lowest log level forwarded (a session applies its logging/setLevel).
+  void set_min_log(log_level level) const;
+
+  /// `notifications/progress`, only when the request asked for progress.
+  void progress(double progress, std::optional<double> total, std::string_view message) const;
+  /// `notifications/message` with `data` as JSON text, only at or above the request's level.
+  void log(log_level level, std::string_view data_json, std::string_view logger = {}) const;
+
+  /// Sends a result object (serialized JSON object). Modern requests get `resultType` and
+  /// serverInfo in `_meta` appended. Later calls are ignored.
+  void result(std::string result_object, outcome how = outcome::ok) const;
+  /// Sends a JSON-RPC error with the status of http_status_for().
+  void error(const rpc_error& err, outcome how = outcome::error) const;
+
+ private:
+  struct state;
+  std::shared_ptr<state> state_;
+};
+
+}  // namespace mcprt

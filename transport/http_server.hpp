@@ -1,0 +1,45 @@
+// The Beast HTTP server: a listener, I/O threads, and one http_session per connection.
+// Only Boost.Asio's io_context leaks into this header; Beast stays in the .cpp files.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <system_error>
+
+#include "runtime/http_handler.hpp"
+#include "runtime/metrics.hpp"
+
+namespace mcprt::transport {
+
+/// Transport knobs, from config.
+struct server_options {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;  ///< 0 picks any free port.
+  int io_threads = 1;
+  size_t max_payload_bytes = 512 * 1024;
+  std::chrono::milliseconds idle_timeout{60000};  ///< Keep-alive connections idle this long close.
+  size_t batch_size = 64;  ///< Most queued frames gathered into one write.
+};
+
+/// Accepts connections and serves them on its own I/O threads.
+class http_server {
+ public:
+  http_server(server_options options, std::shared_ptr<http_handler> handler,
+              std::shared_ptr<mcprt::metrics> metrics);
+  ~http_server();
+
+  /// Binds and listens; returns the bound port or the bind error.
+  std::error_code listen(uint16_t& bound_port);
+  /// Starts the I/O threads; returns at once.
+  void start();
+  /// Stops accepting, stops the I/O threads and joins them.
+  void stop();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace mcprt::transport

@@ -1,0 +1,350 @@
+// One HTTP/1.1 connection in the Beast do_x/on_x shape: read a request, hand it to the
+// handler, write the answer it gives (a complete response or a chunked SSE stream), repeat.
+// Answers arrive from actor threads through an exchange that posts onto this strand.
+#include "transport/http_session.hpp"
+
+#include <deque>
+#include <optional>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "runtime/log.hpp"
+
+namespace mcprt::transport {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+
+namespace {
+
+class http_session;
+
+// The answer side of one request; forwards to the session on its strand.
+class exchange final : public http_exchange {
+ public:
+  exchange(std::weak_ptr<http_session> session, net::any_io_executor ex, uint64_t seq)
+      : session_(std::move(session)), executor_(std::move(ex)), seq_(seq) {}
+
+  void respond(http_response response) override;
+  void start_stream(http_headers headers) override;
+  void write_stream(std::string bytes) override;
+  void end_stream() override;
+  void arm_deadline(std::chrono::milliseconds after, std::function<void()> on_expiry) override;
+
+ private:
+  template <class F>
+  void on_strand(F f);
+
+  std::weak_ptr<http_session> session_;
+  net::any_io_executor executor_;
+  uint64_t seq_;
+};
+
+class http_session : public std::enable_shared_from_this<http_session> {
+ public:
+  http_session(net::ip::tcp::socket socket, std::shared_ptr<const connection_context> ctx)
+      : stream_(std::move(socket)), ctx_(std::move(ctx)), deadline_(stream_.get_executor()) {
+    ctx_->metrics->connection_opened();
+  }
+  ~http_session() { ctx_->metrics->connection_closed(); }
+
+  void run() {
+    // Start on the connection's strand.
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+  }
+
+  net::any_io_executor executor() { return stream_.get_executor(); }
+
+  // --- Called on the strand by the exchange of request `seq`. ---
+
+  void respond(uint64_t seq, http_response r) {
+    if (seq != seq_ || answered_) {
+      return;
+    }
+    answered_ = true;
+    deadline_.cancel();
+    auto res = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(r.status), 11);
+    res->set(http::field::server, "mcprt");
+    if (!r.content_type.empty()) {
+      res->set(http::field::content_type, r.content_type);
+    }
+    for (auto& [name, value] : r.headers) {
+      res->set(name, value);
+    }
+    res->body() = std::move(r.body);
+    res->keep_alive(keep_alive_);
+    res->prepare_payload();
+    http::async_write(stream_, *res,
+                      [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+                        self->on_write(ec, !res->keep_alive());
+                      });
+  }
+
+  void start_stream(uint64_t seq, const http_headers& headers) {
+    if (seq != seq_ || answered_ || streaming_) {
+      return;
+    }
+    streaming_ = true;
+    std::string head =
+        "HTTP/1.1 200 OK\r\nServer: mcprt\r\nContent-Type: text/event-stream\r\n"
+        "Cache-Control: no-cache, no-transform\r\nX-Accel-Buffering: no\r\n"
+        "Transfer-Encoding: chunked\r\n";
+    head += keep_alive_ ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
+    for (auto& [name, value] : headers) {
+      head += name + ": " + value + "\r\n";
+    }
+    head += "\r\n";
+    enqueue(std::move(head), false);
+  }
+
+  void write_stream(uint64_t seq, std::string bytes) {
+    if (seq != seq_ || answered_ || !streaming_) {
+      return;
+    }
+    enqueue(std::move(bytes), true);
+  }
+
+  void end_stream(uint64_t seq) {
+    if (seq != seq_ || answered_ || !streaming_) {
+      return;
+    }
+    answered_ = true;
+    deadline_.cancel();
+    enqueue("0\r\n\r\n", false);
+    stream_done_ = true;
+    maybe_write();
+  }
+
+  void arm_deadline(uint64_t seq, std::chrono::milliseconds after, std::function<void()> fire) {
+    if (seq != seq_ || answered_) {
+      return;
+    }
+    deadline_.expires_after(after);
+    deadline_.async_wait([self = shared_from_this(), fire = std::move(fire)](beast::error_code ec) {
+      if (!ec && !self->answered_) {
+        fire();
+      }
+    });
+  }
+
+ private:
+  // Read the next request's header.
+  void do_read() {
+    parser_.emplace();
+    parser_->header_limit(16 * 1024);
+    parser_->body_limit(ctx_->options.max_payload_bytes);
+    stream_.expires_after(ctx_->options.idle_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              self->on_read_header(ec);
+                            });
+  }
+
+  void on_read_header(beast::error_code ec) {
+    if (ec) {
+      return do_close();
+    }
+    const auto& req = parser_->get();
+    keep_alive_ = req.keep_alive();
+    // Refuse an oversized body before reading it.
+    if (auto length = parser_->content_length();
+        length && *length > ctx_->options.max_payload_bytes) {
+      return reject_too_large();
+    }
+    if (beast::iequals(req[http::field::expect], "100-continue")) {
+      auto cont = std::make_shared<std::string>("HTTP/1.1 100 Continue\r\n\r\n");
+      net::async_write(stream_, net::buffer(*cont),
+                       [self = shared_from_this(), cont](beast::error_code ec, std::size_t) {
+                         if (ec) {
+                           return self->do_close();
+                         }
+                         self->do_read_body();
+                       });
+      return;
+    }
+    do_read_body();
+  }
+
+  void do_read_body() {
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->on_read(ec);
+                     });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec == http::error::body_limit) {
+      return reject_too_large();
+    }
+    if (ec) {
+      return do_close();
+    }
+    // Hand the request over; the answer comes back through the exchange.
+    stream_.expires_never();
+    auto msg = parser_->release();
+    http_request req;
+    req.method = std::string(msg.method_string());
+    auto target = std::string(msg.target());
+    auto q = target.find('?');
+    req.path = target.substr(0, q);
+    if (q != std::string::npos) {
+      req.query = target.substr(q + 1);
+    }
+    auto field = [&msg](std::string_view name, std::string& out, bool* present = nullptr) {
+      auto it = msg.find(beast::string_view(name.data(), name.size()));
+      if (it != msg.end()) {
+        out = std::string(it->value());
+        if (present != nullptr) {
+          *present = true;
+        }
+      }
+    };
+    field("Host", req.host);
+    field("Origin", req.origin, &req.has_origin);
+    field("Accept", req.accept);
+    field("Content-Type", req.content_type);
+    field("Mcp-Session-Id", req.session_id, &req.has_session_id);
+    field("MCP-Protocol-Version", req.protocol_version, &req.has_protocol_version);
+    field("Mcp-Method", req.mcp_method, &req.has_mcp_method);
+    field("Mcp-Name", req.mcp_name, &req.has_mcp_name);
+    req.body = std::move(msg.body());
+    ++seq_;
+    answered_ = false;
+    streaming_ = false;
+    stream_done_ = false;
+    auto ex = std::make_shared<exchange>(weak_from_this(), stream_.get_executor(), seq_);
+    ctx_->handler->handle(std::move(req), ex);
+  }
+
+  void reject_too_large() {
+    keep_alive_ = false;  // The unread body makes the connection unusable.
+    ++seq_;
+    answered_ = false;
+    respond(seq_, ctx_->handler->payload_too_large());
+  }
+
+  // Queues stream bytes; `chunk` wraps them in chunked-transfer framing.
+  void enqueue(std::string bytes, bool chunk) {
+    if (chunk) {
+      char size[20];
+      int n = std::snprintf(size, sizeof size, "%zx\r\n", bytes.size());
+      bytes.insert(0, size, static_cast<size_t>(n));
+      bytes += "\r\n";
+    }
+    queue_.push_back(std::move(bytes));
+    maybe_write();
+  }
+
+  // Gathers up to batch_size queued pieces into one write.
+  void maybe_write() {
+    if (writing_ || queue_.empty()) {
+      return;
+    }
+    writing_ = true;
+    size_t n = std::min(queue_.size(), std::max<size_t>(1, ctx_->options.batch_size));
+    batch_.assign(std::make_move_iterator(queue_.begin()),
+                  std::make_move_iterator(queue_.begin() + static_cast<std::ptrdiff_t>(n)));
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    std::vector<net::const_buffer> bufs;
+    bufs.reserve(batch_.size());
+    for (auto& b : batch_) {
+      bufs.emplace_back(net::buffer(b));
+    }
+    net::async_write(stream_, bufs, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->on_stream_write(ec);
+    });
+  }
+
+  void on_stream_write(beast::error_code ec) {
+    writing_ = false;
+    batch_.clear();
+    if (ec) {
+      return do_close();
+    }
+    if (!queue_.empty()) {
+      return maybe_write();
+    }
+    if (stream_done_) {
+      stream_done_ = false;
+      on_write({}, !keep_alive_);
+    }
+  }
+
+  void on_write(beast::error_code ec, bool close) {
+    if (ec || close) {
+      return do_close();
+    }
+    do_read();
+  }
+
+  void do_close() {
+    beast::error_code ec;
+    deadline_.cancel();
+    stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  std::shared_ptr<const connection_context> ctx_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  net::steady_timer deadline_;
+  uint64_t seq_ = 0;
+  bool keep_alive_ = true;
+  bool answered_ = false;
+  bool streaming_ = false;
+  bool stream_done_ = false;
+  bool writing_ = false;
+  std::deque<std::string> queue_;
+  std::vector<std::string> batch_;
+};
+
+template <class F>
+void exchange::on_strand(F f) {
+  net::dispatch(executor_, [weak = session_, f = std::move(f)]() mutable {
+    if (auto s = weak.lock()) {
+      f(*s);
+    }
+  });
+}
+
+void exchange::respond(http_response response) {
+  on_strand([seq = seq_, r = std::move(response)](http_session& s) mutable {
+    s.respond(seq, std::move(r));
+  });
+}
+
+void exchange::start_stream(http_headers headers) {
+  on_strand([seq = seq_, h = std::move(headers)](http_session& s) { s.start_stream(seq, h); });
+}
+
+void exchange::write_stream(std::string bytes) {
+  on_strand([seq = seq_, b = std::move(bytes)](http_session& s) mutable {
+    s.write_stream(seq, std::move(b));
+  });
+}
+
+void exchange::end_stream() {
+  on_strand([seq = seq_](http_session& s) { s.end_stream(seq); });
+}
+
+void exchange::arm_deadline(std::chrono::milliseconds after, std::function<void()> on_expiry) {
+  on_strand([seq = seq_, after, f = std::move(on_expiry)](http_session& s) mutable {
+    s.arm_deadline(seq, after, std::move(f));
+  });
+}
+
+}  // namespace
+
+void start_http_session(net::ip::tcp::socket socket, std::shared_ptr<const connection_context> ctx) {
+  std::make_shared<http_session>(std::move(socket), std::move(ctx))->run();
+}
+
+}  // namespace mcprt::transport
