@@ -29,6 +29,14 @@ class session_table {
     std::unique_lock lock(mutex_);
     return sessions_.erase(id) > 0;
   }
+  /// Calls `f` with every open session (for shutdown).
+  template <class F>
+  void for_each(F f) const {
+    std::shared_lock lock(mutex_);
+    for (const auto& [id, actor] : sessions_) {
+      f(actor);
+    }
+  }
   /// Open sessions.
   size_t size() const {
     std::shared_lock lock(mutex_);

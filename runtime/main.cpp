@@ -7,6 +7,8 @@
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/atom.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/send.hpp>
 
 #include "actors/catalog.hpp"
 #include "actors/endpoint.hpp"
@@ -124,6 +126,12 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins) {
   sigwait(&stop_signals, &sig);
   log::info(std::string("stopping signal=") + (sig == SIGINT ? "SIGINT" : "SIGTERM"));
   server.stop();
+  // Stop every actor so ~actor_system, which waits for them, returns.
+  for (const auto& t : tools->current()->tools()) {
+    caf::anon_send_exit(t.handler, caf::exit_reason::user_shutdown);
+  }
+  sessions->for_each(
+      [](const session_actor& s) { caf::anon_send_exit(s, caf::exit_reason::user_shutdown); });
   return 0;
 }
 

@@ -148,6 +148,10 @@ class http_session : public std::enable_shared_from_this<http_session> {
   }
 
   void on_read_header(beast::error_code ec) {
+    if (ec == http::error::body_limit) {
+      // Beast checks Content-Length against the limit while parsing the header.
+      return reject_too_large();
+    }
     if (ec) {
       return do_close();
     }
@@ -225,9 +229,27 @@ class http_session : public std::enable_shared_from_this<http_session> {
 
   void reject_too_large() {
     keep_alive_ = false;  // The unread body makes the connection unusable.
+    draining_ = true;     // Close gently so the client reads the 413 (no RST).
     ++seq_;
     answered_ = false;
     respond(seq_, ctx_->handler->payload_too_large());
+  }
+
+  // After a refusal: stop sending, then read and discard what the client still sends, for a
+  // bounded time and amount, so closing does not reset the connection under the response.
+  void do_drain(std::size_t discarded = 0) {
+    if (discarded > 64 * ctx_->options.max_payload_bytes) {
+      return stream_.close();
+    }
+    drain_buffer_.resize(64 * 1024);
+    stream_.async_read_some(net::buffer(drain_buffer_),
+                            [self = shared_from_this(), discarded](beast::error_code ec,
+                                                                   std::size_t n) {
+                              if (ec) {
+                                return self->stream_.close();
+                              }
+                              self->do_drain(discarded + n);
+                            });
   }
 
   // Queues stream bytes; `chunk` wraps them in chunked-transfer framing.
@@ -288,6 +310,10 @@ class http_session : public std::enable_shared_from_this<http_session> {
     beast::error_code ec;
     deadline_.cancel();
     stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+    if (draining_ && !ec) {
+      stream_.expires_after(std::chrono::seconds(5));
+      return do_drain();
+    }
     stream_.close();
   }
 
@@ -302,6 +328,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
   bool streaming_ = false;
   bool stream_done_ = false;
   bool writing_ = false;
+  bool draining_ = false;
+  std::vector<char> drain_buffer_;
   std::deque<std::string> queue_;
   std::vector<std::string> batch_;
 };

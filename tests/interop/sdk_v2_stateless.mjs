@@ -1,0 +1,63 @@
+// The official TypeScript SDK v2 client (@modelcontextprotocol/client), pinned to MCP
+// 2026-07-28, drives mcprt statelessly: server/discover, tools/list, tools/call.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+
+const url = new URL(process.env.MCP_TEST_URL);
+
+async function connect(mode) {
+  const client = new Client({ name: 'mcprt-interop-v2', version: '1.0.0' }, { versionNegotiation: { mode } });
+  const transport = new StreamableHTTPClientTransport(url);
+  await client.connect(transport);
+  return { client, transport };
+}
+
+test('v2 client pinned to 2026-07-28 discovers, lists and calls tools statelessly', async () => {
+  const { client, transport } = await connect({ pin: '2026-07-28' });
+  assert.equal(client.getNegotiatedProtocolVersion(), '2026-07-28');
+  assert.equal(client.getServerVersion()?.name, 'mcprt');
+  assert.equal(transport.sessionId, undefined, 'a stateless server mints no session id');
+
+  const { tools } = await client.listTools();
+  const names = tools.map((t) => t.name);
+  assert.deepEqual(names, [...names].sort(), 'tools/list is in a deterministic (sorted) order');
+  for (const n of ['echo', 'add', 'sleep', 'test_simple_text']) assert.ok(names.includes(n), n);
+
+  const echo = await client.callTool({ name: 'echo', arguments: { text: 'hello 2026' } });
+  assert.deepEqual(echo.content, [{ type: 'text', text: 'hello 2026' }]);
+  assert.notEqual(echo.isError, true);
+
+  const add = await client.callTool({ name: 'add', arguments: { a: 2, b: 3.5 } });
+  assert.equal(add.structuredContent.sum, 5.5);
+
+  const bad = await client.callTool({ name: 'echo', arguments: { text: 42 } });
+  assert.equal(bad.isError, true, 'a schema violation is a tool execution error');
+  assert.match(bad.content[0].text, /\/text/, 'the error names the offending field');
+
+  await assert.rejects(client.callTool({ name: 'no_such_tool', arguments: {} }), (e) => {
+    assert.equal(e.code, -32602);
+    return true;
+  });
+  await client.close();
+});
+
+test('v2 client in auto mode picks 2026-07-28 from server/discover', async () => {
+  const { client } = await connect('auto');
+  assert.equal(client.getNegotiatedProtocolVersion(), '2026-07-28');
+  const r = await client.callTool({ name: 'test_simple_text', arguments: {} });
+  assert.equal(r.content[0].text, 'This is a simple text response for testing.');
+  await client.close();
+});
+
+test('v2 client receives progress on the call stream with its own token', async () => {
+  const { client } = await connect({ pin: '2026-07-28' });
+  const seen = [];
+  const r = await client.callTool(
+    { name: 'test_tool_with_progress', arguments: {} },
+    { onprogress: (p) => seen.push(p.progress) },
+  );
+  assert.deepEqual(seen, [0, 50, 100]);
+  assert.ok(r.content[0].text.length > 0);
+  await client.close();
+});
