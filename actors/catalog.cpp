@@ -8,6 +8,7 @@
 #include <rapidjson/pointer.h>
 #include <rapidjson/schema.h>
 
+#include "actors/schema_dialect.hpp"
 #include "runtime/json.hpp"
 
 namespace mcprt::actors {
@@ -15,7 +16,8 @@ namespace mcprt::actors {
 namespace {
 
 struct compiled_schema {
-  rapidjson::Document source;
+  rapidjson::Document source;     // As served.
+  rapidjson::Document validated;  // Rewritten to draft-04 for RapidJSON.
   std::unique_ptr<rapidjson::SchemaDocument> schema;
 };
 
@@ -99,14 +101,18 @@ std::optional<validation_error> catalog::validate(const catalog_tool& tool,
   auto doc_ptr = validator.GetInvalidDocumentPointer();
   auto schema_ptr = validator.GetInvalidSchemaPointer();
   std::string where = pointer_text(doc_ptr);
-  auto* bad_schema = schema_ptr.Get(compiled->source);
-  auto* bad_value = doc_ptr.Get(const_cast<rapidjson::Value&>(instance));
+  auto* bad_schema = schema_ptr.Get(compiled->validated);
+  auto* bad_value = doc_ptr.Get(instance);
   std::string msg = "Invalid arguments for tool '" + tool.definition.name + "': ";
-  auto names = offending_members(keyword, bad_schema, bad_value);
   if (keyword == "required") {
-    msg += "missing required field " + names + (where == "/" ? "" : " in " + where);
+    msg += "missing required field " + offending_members(keyword, bad_schema, bad_value) +
+           (where == "/" ? "" : " in " + where);
   } else if (keyword == "additionalProperties") {
-    msg += "unexpected field " + names + (where == "/" ? "" : " in " + where);
+    // RapidJSON points at the unexpected member itself.
+    auto slash = where.rfind('/');
+    auto parent = slash == 0 ? std::string("/") : where.substr(0, slash);
+    msg += "unexpected field '" + where.substr(slash + 1) + "'" +
+           (parent == "/" ? "" : " in " + parent);
   } else {
     msg += "field " + where + " fails '" + keyword + "'";
     if (bad_schema != nullptr) {
@@ -135,7 +141,9 @@ caf::error catalog_builder::add(tool_definition definition, tool_actor handler) 
     return caf::make_error(caf::sec::invalid_argument,
                            "tool '" + definition.name + "': inputSchema is not a JSON object");
   }
-  compiled->schema = std::make_unique<rapidjson::SchemaDocument>(compiled->source);
+  compiled->validated.CopyFrom(compiled->source, compiled->validated.GetAllocator());
+  to_draft04(compiled->validated, compiled->validated.GetAllocator());
+  compiled->schema = std::make_unique<rapidjson::SchemaDocument>(compiled->validated);
   // The listing: the definition as served, schemas verbatim.
   std::string json = R"({"name":)" + quote(definition.name);
   if (!definition.title.empty()) {

@@ -51,6 +51,19 @@ settings_view section_of(const config::config& cfg, const std::string& name) {
   return settings_view(std::move(values));
 }
 
+// Sends exit to every tool actor and session when the server scope ends.
+struct shutdown_guard {
+  std::shared_ptr<actors::catalog_source> tools;
+  std::shared_ptr<actors::session_table> sessions;
+  ~shutdown_guard() {
+    for (const auto& t : tools->current()->tools()) {
+      caf::anon_send_exit(t.handler, caf::exit_reason::user_shutdown);
+    }
+    sessions->for_each(
+        [](const session_actor& s) { caf::anon_send_exit(s, caf::exit_reason::user_shutdown); });
+  }
+};
+
 int serve(const config::config& cfg, const std::vector<plugin>& plugins) {
   // Block the stop signals in every thread; main waits for them with sigwait.
   sigset_t stop_signals;
@@ -70,6 +83,8 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins) {
   caf_cfg.set("scheduler.policy",
               cfg.scheduler_policy == "stealing" ? caf::atom("stealing") : caf::atom("sharing"));
   caf::actor_system system{caf_cfg};
+  // On every way out of here, stop the actors so ~actor_system, which waits for them, returns.
+  shutdown_guard guard{tools, sessions};
 
   // Start the enabled plugins in order; their tools form the first catalog.
   actors::catalog_builder builder;
@@ -82,6 +97,9 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins) {
       if (auto err = p.start(ctx)) {
         std::cerr << "mcprt: plugin '" << p.name << "' failed to start: "
                   << system.render(err) << "\n";
+        // A half-started plugin may own actors nobody can name: do not wait for them.
+        tools->publish(builder.build());
+        system.await_actors_before_shutdown(false);
         return 1;
       }
       log::info("plugin started plugin=" + p.name + " version=" + p.version);
@@ -126,12 +144,6 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins) {
   sigwait(&stop_signals, &sig);
   log::info(std::string("stopping signal=") + (sig == SIGINT ? "SIGINT" : "SIGTERM"));
   server.stop();
-  // Stop every actor so ~actor_system, which waits for them, returns.
-  for (const auto& t : tools->current()->tools()) {
-    caf::anon_send_exit(t.handler, caf::exit_reason::user_shutdown);
-  }
-  sessions->for_each(
-      [](const session_actor& s) { caf::anon_send_exit(s, caf::exit_reason::user_shutdown); });
   return 0;
 }
 

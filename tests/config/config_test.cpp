@@ -1,1 +1,118 @@
+// Config layering (defaults < file < env < --set) and its refusals, each naming the key.
+#include "config/config.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+
 #include <catch2/catch.hpp>
+
+#include "config/cli.hpp"
+
+using namespace mcprt;
+using namespace mcprt::config;
+
+namespace {
+
+load_request request(std::map<std::string, std::string> env = {}) {
+  load_request r;
+  r.known_plugins = {"demo", "conformance"};
+  r.plugin_settings = {setting_spec{"demo.maxSleepMs", setting_type::integer, int64_t{60000}, 0,
+                                    86400000, ""}};
+  auto shared = std::make_shared<std::map<std::string, std::string>>(std::move(env));
+  r.getenv = [shared](const char* n) -> const char* {
+    auto it = shared->find(n);
+    return it == shared->end() ? nullptr : it->second.c_str();
+  };
+  return r;
+}
+
+std::string write_file(const std::string& text) {
+  char name[] = "/tmp/mcprt-config-XXXXXX";
+  int fd = mkstemp(name);
+  REQUIRE(fd >= 0);
+  std::ofstream(name) << text;
+  close(fd);
+  return name;
+}
+
+mcprt::config::config loaded(const load_request& r) {
+  auto out = load(r);
+  if (auto* err = std::get_if<std::string>(&out)) {
+    FAIL(*err);
+  }
+  return std::get<mcprt::config::config>(out);
+}
+
+std::string refused(const load_request& r) {
+  auto out = load(r);
+  REQUIRE(std::holds_alternative<std::string>(out));
+  return std::get<std::string>(out);
+}
+
+}  // namespace
+
+TEST_CASE("config defaults run a local server with the demo plugin", "[config]") {
+  auto c = loaded(request());
+  CHECK(c.host == "127.0.0.1");
+  CHECK(c.max_inflight == 2048);
+  CHECK(c.batch_size == 64);
+  CHECK(c.queue_watermark == Approx(0.75));
+  CHECK(c.max_payload_kb == 512);
+  CHECK(c.scheduler_threads == 1);
+  CHECK(c.plugins_enabled == std::vector<std::string>{"demo"});
+  CHECK(c.sources.at("performance.maxInflight") == "default");
+}
+
+TEST_CASE("config layers file, env and flags in that order", "[config]") {
+  auto r = request({{"MCP_MAX_INFLIGHT", "300"}, {"MCPRT_PERFORMANCE_BATCH_SIZE", "16"}});
+  r.file = write_file(R"({"performance":{"maxInflight":100,"batchSize":8,"queueWatermark":0.5},
+                         "demo":{"maxSleepMs":10}})");
+  r.sets = {{"performance.batchSize", "4"}};
+  auto c = loaded(r);
+  std::remove(r.file->c_str());
+  CHECK(c.max_inflight == 300);
+  CHECK(c.sources.at("performance.maxInflight") == "env");
+  CHECK(c.batch_size == 4);
+  CHECK(c.sources.at("performance.batchSize") == "flag");
+  CHECK(c.queue_watermark == Approx(0.5));
+  CHECK(std::get<int64_t>(c.plugin_settings.at("demo.maxSleepMs")) == 10);
+}
+
+TEST_CASE("config refuses bad input with one line naming the key", "[config]") {
+  auto r = request();
+  r.sets = {{"performance.maxInflite", "1"}};
+  CHECK_THAT(refused(r), Catch::Contains("unknown key 'performance.maxInflite'"));
+  r.sets = {{"performance.maxInflight", "many"}};
+  CHECK_THAT(refused(r), Catch::Contains("'performance.maxInflight' must be an integer"));
+  r.sets = {{"performance.maxInflight", "0"}};
+  CHECK_THAT(refused(r), Catch::Contains("'performance.maxInflight' is out of range"));
+  r.sets = {{"plugins.enabled", "demo,ghost"}};
+  CHECK_THAT(refused(r), Catch::Contains("unknown plugin 'ghost'"));
+  r.sets = {};
+  r.file = write_file(R"({"transport":{"port":"80"}})");
+  CHECK_THAT(refused(r), Catch::Contains("'transport.port' must be an integer"));
+  std::remove(r.file->c_str());
+  r.file = write_file(R"({"transport":{"nope":1}})");
+  CHECK_THAT(refused(r), Catch::Contains("unknown key 'transport.nope'"));
+  std::remove(r.file->c_str());
+  auto e = request({{"MCP_QUEUE_WATERMARK", "2"}});
+  CHECK_THAT(refused(e), Catch::Contains("MCP_QUEUE_WATERMARK"));
+}
+
+TEST_CASE("env names are MCPRT_ and upper snake case", "[config]") {
+  CHECK(env_name("performance.maxInflight") == "MCPRT_PERFORMANCE_MAX_INFLIGHT");
+  CHECK(env_name("session.idleTimeoutMs") == "MCPRT_SESSION_IDLE_TIMEOUT_MS");
+}
+
+TEST_CASE("cli maps --listen and --set onto keys", "[config][cli]") {
+  const char* argv[] = {"mcprt", "--listen", "[::1]:0", "--set", "log.level=debug"};
+  auto r = parse_cli(5, const_cast<char**>(argv));
+  REQUIRE(std::holds_alternative<cli_options>(r));
+  auto& sets = std::get<cli_options>(r).load.sets;
+  REQUIRE(sets.size() == 3);
+  CHECK(sets[0] == std::pair<std::string, std::string>{"transport.host", "::1"});
+  CHECK(sets[1] == std::pair<std::string, std::string>{"transport.port", "0"});
+  const char* bad[] = {"mcprt", "--set", "novalue"};
+  CHECK(std::holds_alternative<std::string>(parse_cli(3, const_cast<char**>(bad))));
+}
