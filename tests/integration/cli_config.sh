@@ -25,6 +25,8 @@ expect() {
 expect "--help documents the options" 0 "--check-config" -- "$bin" --help
 expect "--version names the MCP revisions" 0 "mcprt .*2026-07-28" -- "$bin" --version
 expect "defaults are a valid config" 0 "config ok" -- "$bin" --check-config
+expect "the shipped example config is valid" 0 "config ok" -- \
+  "$bin" --check-config "$(dirname "$0")/../../config/examples/mcprt.json"
 echo '{"performance":{"maxInflight":100,"batchSize":8},"demo":{"maxSleepMs":500}}' >"$work/good.json"
 expect "a good file passes --check-config" 0 "config ok" -- "$bin" --check-config "$work/good.json"
 echo '{"performance":{"maxInflite":100}}' >"$work/typo.json"
