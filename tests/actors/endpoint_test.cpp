@@ -161,3 +161,27 @@ TEST_CASE("endpoint streams notifications as SSE before the result", "[actors][e
   CHECK_THAT(res.body, Catch::Contains(R"(event: message)") && Catch::Contains(R"("progressToken":"p")") &&
                            Catch::Contains("slept 1 ms"));
 }
+
+TEST_CASE("tools/list pages with an opaque cursor until the last page", "[actors][dispatcher]") {
+  harness h;
+  h.w.profile->page_size = 2;
+  std::vector<std::string> seen;
+  std::string cursor;
+  for (int page = 0; page < 10; ++page) {
+    auto r = h.modern("tools/list", cursor.empty() ? "" : R"("cursor":")" + cursor + R"(")");
+    auto body = h.send(r).first.body;
+    rapidjson::Document d;
+    d.Parse(body.c_str());
+    REQUIRE(d.IsObject());
+    const auto& result = d["result"];
+    CHECK(result["tools"].Size() <= 2);
+    for (auto& t : result["tools"].GetArray()) {
+      seen.emplace_back(t["name"].GetString());
+    }
+    if (!result.HasMember("nextCursor")) {
+      break;
+    }
+    cursor = result["nextCursor"].GetString();
+  }
+  CHECK(seen == std::vector<std::string>{"add", "echo", "sleep"});
+}
