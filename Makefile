@@ -15,7 +15,7 @@ APT_PACKAGES := g++ cmake ninja-build make pkg-config ccache \
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 INTEROP := tests/interop
 
-.PHONY: all deps build run test unit integration sanitize bench clean format
+.PHONY: all deps build run test unit integration sanitize bench bench-peers clean format
 
 all: build
 
@@ -61,6 +61,16 @@ sanitize: deps $(INTEROP)/node_modules/.installed
 	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMCPRT_SANITIZE=address,undefined
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ctest --output-on-failure -j $(JOBS)
+
+## bench: the load generator, ceiling server and micro-benchmarks (built by `make build` too),
+## then mcprt against the ceiling in interleaved rounds; results in var/benchmarks.
+bench: build
+	bash benches/run_rounds.sh $(BUILD_DIR) mcprt ceiling
+
+## bench-peers: the same, with the TypeScript SDK servers of benches/peers as peers.
+bench-peers: build
+	cd benches/peers && npm ci --no-audit --no-fund --loglevel=error
+	bash benches/run_rounds.sh $(BUILD_DIR) mcprt ceiling ts-v1-stateless ts-v1-stateful ts-v2
 
 clean:
 	rm -rf $(BUILD_DIR) build-asan

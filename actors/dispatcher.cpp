@@ -90,7 +90,8 @@ void call_tool(const rpc::message& msg, const responder& out, const dispatch_env
 std::string capabilities_json(const catalog& tools) {
   std::string caps = "{";
   if (!tools.tools().empty()) {
-    caps += R"("tools":{"listChanged":true},)";
+    // listChanged is advertised once the notifier can deliver it (issue 4).
+    caps += R"("tools":{},)";
   }
   caps += R"("logging":{}})";
   return caps;

@@ -5,18 +5,26 @@
 start_server() {
   local bin=$1
   shift
+  start_process "mcprt listening on " "$bin" --listen 127.0.0.1:0 "$@"
+}
+
+# start_process READY_PREFIX CMD...: runs CMD, waits for the stderr line starting with
+# READY_PREFIX, and sets SERVER_URL to the rest of that line.
+start_process() {
+  local ready=$1
+  shift
   SERVER_WORK=$(mktemp -d)
   SERVER_LOG=$SERVER_WORK/server.log
   mkfifo "$SERVER_WORK/stderr"
-  "$bin" --listen 127.0.0.1:0 "$@" 2>"$SERVER_WORK/stderr" &
+  "$@" 2>"$SERVER_WORK/stderr" &
   SERVER_PID=$!
   exec 3<"$SERVER_WORK/stderr"
   SERVER_URL=""
   local line
   while IFS= read -r -t 60 line <&3; do
     echo "$line" >>"$SERVER_LOG"
-    if [[ $line == "mcprt listening on "* ]]; then
-      SERVER_URL=${line#mcprt listening on }
+    if [[ $line == "$ready"* ]]; then
+      SERVER_URL=${line#"$ready"}
       break
     fi
   done

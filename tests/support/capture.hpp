@@ -48,9 +48,11 @@ class capture_channel final : public reply_channel {
 class capture_exchange final : public http_exchange {
  public:
   void respond(http_response r) override {
+    std::function<void()> dropped;  // The armed deadline holds the responder: release it.
     std::lock_guard<std::mutex> g(m_);
     response_ = std::move(r);
     done_ = true;
+    dropped.swap(deadline_);
     cv_.notify_all();
   }
   void start_stream(http_headers headers) override {
@@ -62,8 +64,10 @@ class capture_exchange final : public http_exchange {
     response_->body += bytes;
   }
   void end_stream() override {
+    std::function<void()> dropped;
     std::lock_guard<std::mutex> g(m_);
     done_ = true;
+    dropped.swap(deadline_);
     cv_.notify_all();
   }
   void arm_deadline(std::chrono::milliseconds, std::function<void()> fire) override {

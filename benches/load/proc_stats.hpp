@@ -1,0 +1,18 @@
+// CPU seconds and resident memory of another process, read from /proc (Linux only).
+#pragma once
+
+#include <optional>
+#include <sys/types.h>
+
+namespace mcprt::bench {
+
+/// One reading of a process.
+struct proc_sample {
+  double cpu_seconds = 0;  ///< user + system time so far
+  long rss_kb = 0;         ///< VmRSS
+};
+
+/// Reads /proc/<pid>/stat and /proc/<pid>/status; nullopt when the process is gone.
+std::optional<proc_sample> read_proc(pid_t pid);
+
+}  // namespace mcprt::bench

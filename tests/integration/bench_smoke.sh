@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Keeps the benchmark harness from rotting: every mcprt-bench scenario and transport runs for
+# about a second against a live mcprt (and the ceiling server), --compare reads what they
+# wrote, and the micro-benchmarks run once. No timing is asserted: only that each completes.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+bin=$1
+bench=$2
+ceiling=$3
+micro=$4
+out=$(mktemp -d)
+start_server "$bin"
+pid=$SERVER_PID
+common=(--url "$SERVER_URL" --duration 1 --warmup 0.2 --connections 8 --server-pid "$pid" --out "$out")
+"$bench" "${common[@]}" --transport http --label smoke-a
+"$bench" "${common[@]}" --transport http-session
+"$bench" "${common[@]}" --transport http-sse --tool sleep
+"$bench" "${common[@]}" --transport http --rate 500 --label smoke-b
+"$bench" --scenario idle --url "$SERVER_URL" --connections 50 --hold 0.5 --warmup 0.2 --server-pid "$pid" --out "$out"
+stop_server
+trap - EXIT
+
+start_process "ceiling listening on " "$ceiling" 0
+"$bench" --url "$SERVER_URL" --duration 1 --warmup 0.2 --connections 8 --label smoke-ceiling --out "$out"
+stop_server
+trap 'rm -rf "$out"' EXIT
+
+# --compare reads two records; a 100% tolerance keeps noise from failing the smoke run.
+"$bench" --compare "$out"/*smoke-a.json "$out"/*smoke-b.json --tolerance 100
+"$micro" --benchmark_min_time=0.01 --benchmark_filter='codec|catalog|schema|dispatch|session|actor'
+echo "bench smoke: 1 passed, 0 failed"
