@@ -147,6 +147,8 @@ class connection : public std::enable_shared_from_this<connection> {
     if (!session_id_.empty()) {
       req_.set("Mcp-Session-Id", session_id_);
       req_.set("MCP-Protocol-Version", "2025-11-25");
+    } else if (w_.opt.transport == "http-stateless") {
+      req_.set("MCP-Protocol-Version", "2025-11-25");
     } else if (!session()) {
       req_.set("MCP-Protocol-Version", "2026-07-28");
       req_.set("Mcp-Method", method);

@@ -27,6 +27,8 @@ transports (--transport):
   http          MCP 2026-07-28, stateless: _meta and the MCP-Protocol-Version, Mcp-Method and
                 Mcp-Name headers on every request; JSON responses
   http-session  MCP 2025-11-25: one session per connection, Mcp-Session-Id on every request
+  http-stateless MCP 2025-11-25 without a session (the TypeScript SDK v1's stateless mode;
+                mcprt itself requires sessions for 2025 clients)
   http-sse      like http, with a progressToken, so a tool that reports progress answers with an
                 SSE stream (use --tool sleep, which reports progress at start)
 
@@ -123,7 +125,8 @@ int main(int argc, char** argv) {
     int n = mcprt::bench::compare(compare_old, compare_new, tolerance);
     return n == 0 ? 0 : 1;
   }
-  if (o.transport != "http" && o.transport != "http-session" && o.transport != "http-sse") {
+  if (o.transport != "http" && o.transport != "http-session" && o.transport != "http-sse" &&
+      o.transport != "http-stateless") {
     std::cerr << "mcprt-bench: unknown transport " << o.transport << "\n";
     return 2;
   }
