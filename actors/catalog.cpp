@@ -180,14 +180,5 @@ catalog_ptr catalog_builder::build() {
   return c;
 }
 
-catalog_ptr catalog_source::current() const {
-  std::lock_guard<std::mutex> guard(mutex_);
-  return current_;
-}
-
-void catalog_source::publish(catalog_ptr next) {
-  std::lock_guard<std::mutex> guard(mutex_);
-  current_ = std::move(next);
-}
 
 }  // namespace mcprt::actors

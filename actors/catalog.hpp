@@ -4,7 +4,7 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
+#include <atomic>
 #include <optional>
 #include <string>
 #include <vector>
@@ -58,15 +58,14 @@ class catalog_builder {
   std::vector<catalog_tool> tools_;
 };
 
-/// The current snapshot, swapped whole when the catalog changes.
+/// The current snapshot, swapped whole when the catalog changes. Readers never lock.
 class catalog_source {
  public:
-  catalog_ptr current() const;
-  void publish(catalog_ptr next);
+  catalog_ptr current() const { return current_.load(std::memory_order_acquire); }
+  void publish(catalog_ptr next) { current_.store(std::move(next), std::memory_order_release); }
 
  private:
-  mutable std::mutex mutex_;
-  catalog_ptr current_ = std::make_shared<catalog>();
+  std::atomic<catalog_ptr> current_{std::make_shared<catalog>()};
 };
 
 /// True for a name of 1-64 characters from `[A-Za-z0-9_./-]` (SEP-986).

@@ -1,6 +1,9 @@
 // JSON-RPC 2.0 decoding with RapidJSON, and encoding straight into strings.
 #include "runtime/json_rpc.hpp"
 
+#include <algorithm>
+#include <cstddef>
+
 #include <rapidjson/error/en.h>
 
 namespace mcprt::rpc {
@@ -14,10 +17,23 @@ decode_failure invalid(std::string message, std::string id = {}) {
 // A request id must be a string or an integer (MCP forbids null and fractions).
 bool valid_id(const rapidjson::Value& v) { return v.IsString() || v.IsInt64() || v.IsUint64(); }
 
+// A parsed message and its memory in one allocation: the pool's first chunk lives inline, so
+// a typical request costs one malloc instead of RapidJSON's default 64 KiB chunk (which churned
+// the heap top and showed up as page faults and TLB flushes in the profile).
+struct parsed_body {
+  static constexpr size_t inline_bytes = 4096;
+  alignas(std::max_align_t) char buffer[inline_bytes];
+  rapidjson::MemoryPoolAllocator<> pool;
+  rapidjson::Document doc;
+  explicit parsed_body(size_t body_size)
+      : pool(buffer, sizeof buffer, std::max<size_t>(inline_bytes, body_size * 2)), doc(&pool) {}
+};
+
 }  // namespace
 
 std::variant<message, decode_failure> decode(std::string_view body) {
-  auto doc = std::make_shared<rapidjson::Document>();
+  auto owner = std::make_shared<parsed_body>(body.size());
+  std::shared_ptr<rapidjson::Document> doc(owner, &owner->doc);
   doc->Parse(body.data(), body.size());
   if (doc->HasParseError()) {
     std::string why = "Parse error: ";
