@@ -352,6 +352,7 @@ void endpoint::handle_post(http_request& req, const http_exchange_ptr& ex) {
       return;
     }
     responder out(std::make_shared<http_reply>(ex, http_headers{}), std::move(info), finish_hook);
+    out.keep_alive(msg.root.document());
     arm(out);
     dispatch_env env{parts_.tools->current(), parts_.profile.get()};
     if (!dispatch(msg, out, env)) {
@@ -428,6 +429,7 @@ void endpoint::handle_post(http_request& req, const http_exchange_ptr& ex) {
                     msg.id, msg.method, progress_token_of(meta), log_level::info};
   responder out(std::make_shared<http_reply>(ex, http_headers{{"Mcp-Session-Id", req.session_id}}),
                 std::move(info), finish_hook);
+  out.keep_alive(msg.root.document());
   arm(out);
   caf::anon_send(*session, session_request{std::move(msg), out});
 }

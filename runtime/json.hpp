@@ -28,6 +28,8 @@ class json_ref {
   const rapidjson::Value* get() const { return value_; }
   /// A ref to a member of this object, or an empty ref.
   json_ref member(std::string_view name) const;
+  /// The document this ref keeps alive.
+  const std::shared_ptr<const rapidjson::Document>& document() const { return doc_; }
 
  private:
   std::shared_ptr<const rapidjson::Document> doc_;

@@ -12,6 +12,7 @@ struct responder::state {
   finish_hook hook;
   std::atomic<bool> done{false};
   std::atomic<int> min_log{static_cast<int>(log_level::off)};  // May change after hand-off.
+  std::shared_ptr<const void> keep_alive;
 };
 
 namespace {
@@ -51,6 +52,10 @@ responder::responder(reply_channel_ptr channel, request_info info, finish_hook h
 const request_info& responder::info() const { return state_->info; }
 
 bool responder::done() const { return state_->done.load(std::memory_order_acquire); }
+
+void responder::keep_alive(std::shared_ptr<const void> owner) const {
+  state_->keep_alive = std::move(owner);
+}
 
 void responder::set_min_log(log_level level) const {
   state_->min_log.store(static_cast<int>(level), std::memory_order_relaxed);

@@ -42,6 +42,9 @@ class responder {
   const request_info& info() const;
   /// True once a result or error was sent.
   bool done() const;
+  /// Keeps `owner` (the request's parsed document) alive as long as the responder, so it is
+  /// freed where the answer ends (the connection's thread) rather than on a tool's thread.
+  void keep_alive(std::shared_ptr<const void> owner) const;
   /// Sets the lowest log level forwarded (a session applies its logging/setLevel).
   void set_min_log(log_level level) const;
 

@@ -69,22 +69,23 @@ class http_session : public std::enable_shared_from_this<http_session> {
     }
     answered_ = true;
     deadline_.cancel();
-    auto res = std::make_shared<http::response<http::string_body>>(
-        static_cast<http::status>(r.status), 11);
-    res->set(http::field::server, "mcprt");
+    // One response in flight per connection, so its object is reused.
+    res_.clear();
+    res_.result(static_cast<http::status>(r.status));
+    res_.version(11);
+    res_.set(http::field::server, "mcprt");
     if (!r.content_type.empty()) {
-      res->set(http::field::content_type, r.content_type);
+      res_.set(http::field::content_type, r.content_type);
     }
     for (auto& [name, value] : r.headers) {
-      res->set(name, value);
+      res_.set(name, value);
     }
-    res->body() = std::move(r.body);
-    res->keep_alive(keep_alive_);
-    res->prepare_payload();
-    http::async_write(stream_, *res,
-                      [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
-                        self->on_write(ec, !res->keep_alive());
-                      });
+    res_.body() = std::move(r.body);
+    res_.keep_alive(keep_alive_);
+    res_.prepare_payload();
+    http::async_write(stream_, res_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->on_write(ec, !self->res_.keep_alive());
+    });
   }
 
   void start_stream(uint64_t seq, const http_headers& headers) {
@@ -321,6 +322,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   std::shared_ptr<const connection_context> ctx_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> res_;
   net::steady_timer deadline_;
   uint64_t seq_ = 0;
   bool keep_alive_ = true;
