@@ -65,12 +65,12 @@ sanitize: deps $(INTEROP)/node_modules/.installed
 ## bench: the load generator, ceiling server and micro-benchmarks (built by `make build` too),
 ## then mcprt against the ceiling in interleaved rounds; results in var/benchmarks.
 bench: build
-	bash benches/run_rounds.sh $(BUILD_DIR) mcprt ceiling
+	bash benches/run_rounds.sh $(BUILD_DIR) mcprt mcprt-actor ceiling
 
 ## bench-peers: the same, with the TypeScript SDK servers of benches/peers as peers.
 bench-peers: build
 	cd benches/peers && npm ci --no-audit --no-fund --loglevel=error
-	bash benches/run_rounds.sh $(BUILD_DIR) mcprt ceiling ts-v1-stateless ts-v1-stateful ts-v2
+	bash benches/run_rounds.sh $(BUILD_DIR) mcprt mcprt-actor ceiling ts-v1-stateless ts-v1-stateful ts-v2
 
 clean:
 	rm -rf $(BUILD_DIR) build-asan

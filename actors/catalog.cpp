@@ -124,7 +124,8 @@ std::optional<validation_error> catalog::validate(const catalog_tool& tool,
   return msg;
 }
 
-caf::error catalog_builder::add(tool_definition definition, tool_actor handler) {
+caf::error catalog_builder::add(tool_definition definition, tool_actor handler,
+                                tool_handler inline_handler) {
   if (!valid_tool_name(definition.name)) {
     return caf::make_error(caf::sec::invalid_argument,
                            "invalid tool name '" + definition.name + "'");
@@ -167,7 +168,7 @@ caf::error catalog_builder::add(tool_definition definition, tool_actor handler) 
   }
   json += '}';
   tools_.push_back(catalog_tool{std::move(definition), std::move(json), std::move(compiled),
-                                std::move(handler)});
+                                std::move(handler), std::move(inline_handler)});
   return caf::none;
 }
 

@@ -21,6 +21,7 @@ struct catalog_tool {
   std::string listing_json;  ///< The tool as `tools/list` serves it.
   std::shared_ptr<const void> schema;  ///< Compiled validator state (opaque here).
   tool_actor handler;
+  tool_handler inline_handler;  ///< Set for inline-safe function tools: no actor hop.
 };
 
 /// Why arguments were refused: a sentence that names the offending field.
@@ -50,7 +51,7 @@ using catalog_ptr = std::shared_ptr<const catalog>;
 class catalog_builder {
  public:
   /// Adds a tool; fails on a duplicate name, an invalid name or a schema that does not compile.
-  caf::error add(tool_definition definition, tool_actor handler);
+  caf::error add(tool_definition definition, tool_actor handler, tool_handler inline_handler = {});
   /// Freezes the tools into a snapshot.
   catalog_ptr build();
 

@@ -2,6 +2,8 @@
 // pre-serialized listings; nothing is re-parsed.
 #include "actors/dispatcher.hpp"
 
+#include <caf/actor.hpp>
+#include <caf/actor_cast.hpp>
 #include <caf/send.hpp>
 
 #include "runtime/base64.hpp"
@@ -80,6 +82,16 @@ void call_tool(const rpc::message& msg, const responder& out, const dispatch_env
   // A schema violation is a tool execution error, so the model can correct itself (SEP-1303).
   if (auto problem = env.tools->validate(*tool, arguments.get())) {
     out.result(error_result(*problem).to_json(), outcome::tool_error);
+    return;
+  }
+  if (tool->inline_handler) {
+    // Inline-safe function tool: run here, on the caller's thread; deferred steps go to the
+    // plugin's actor.
+    auto defer = [actor = tool->handler](std::chrono::milliseconds d, std::function<void()> step) {
+      caf::delayed_anon_send(caf::actor_cast<caf::actor>(actor), d, tool_step{std::move(step)});
+    };
+    tool_invocation inv(std::move(arguments), out, std::move(defer));
+    tool->inline_handler(inv);
     return;
   }
   caf::anon_send(tool->handler, tool_call{tool->definition.name, std::move(arguments), out});

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the load scenarios against mcprt, the ceiling server and (optionally) the TypeScript SDK
 # peers in interleaved rounds (A B C A B C ...), then prints medians and ratios.
-# Usage: run_rounds.sh BUILD_DIR SERVER... (mcprt ceiling ts-v1-stateless ts-v1-stateful ts-v2)
+# Usage: run_rounds.sh BUILD_DIR SERVER... (mcprt mcprt-actor ceiling ts-v1-stateless
+# ts-v1-stateful ts-v2); mcprt-actor runs the demo tools on their actor (demo.inlineTools=false).
 # Env: ROUNDS (3), DURATION (5 s), WARMUP (1 s), IDLE_SESSIONS (1000).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -26,6 +27,8 @@ trap cleanup EXIT
 for s in "${servers[@]}"; do
   case $s in
     mcprt) start_process "mcprt listening on " "$build/mcprt" --listen 127.0.0.1:0 --set log.level=warning ;;
+    mcprt-actor) start_process "mcprt listening on " "$build/mcprt" --listen 127.0.0.1:0 \
+      --set log.level=warning --set demo.inlineTools=false ;;
     ceiling) start_process "ceiling listening on " "$build/mcprt-ceiling" 0 ;;
     ts-v1-stateless) start_process "peer listening on " "$peer_node" "$here/peers/ts-v1.mjs" stateless 0 ;;
     ts-v1-stateful) start_process "peer listening on " "$peer_node" "$here/peers/ts-v1.mjs" stateful 0 ;;
@@ -54,6 +57,9 @@ for r in $(seq 1 "$rounds"); do
         bench mcprt --transport http --connections 64
         bench mcprt --transport http-session --connections 64
         bench mcprt --transport http --connections 1 ;;
+      mcprt-actor)
+        bench mcprt-actor --transport http --connections 64
+        bench mcprt-actor --transport http --connections 1 ;;
       ceiling)
         bench ceiling --transport http --connections 64
         bench ceiling --transport http --connections 1 ;;

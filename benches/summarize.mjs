@@ -50,5 +50,7 @@ ratio('mcprt http c64 req/s ÷ ceiling', 'mcprt|rpc|http|64', 'ceiling|rpc|http|
 ratio('mcprt http-session c64 req/s ÷ TS v1 stateful', 'mcprt|rpc|http-session|64', 'ts-v1-stateful|rpc|http-session|64', 'rps', 20);
 ratio('mcprt c1 p50 ÷ ceiling c1 p50', 'mcprt|rpc|http|1', 'ceiling|rpc|http|1', 'p50', 1.5, false);
 ratio('mcprt c64 p99 ÷ ceiling c64 p99', 'mcprt|rpc|http|64', 'ceiling|rpc|http|64', 'p99', 2, false);
+ratio('mcprt-actor http c64 req/s ÷ ceiling', 'mcprt-actor|rpc|http|64', 'ceiling|rpc|http|64', 'rps', 0.6);
+ratio('mcprt-actor c1 p50 ÷ ceiling c1 p50', 'mcprt-actor|rpc|http|1', 'ceiling|rpc|http|1', 'p50', 1.5, false);
 const idle = get('mcprt|idle|http|' + (records.find((r) => r.scenario === 'idle' && r.label === 'mcprt')?.connections));
 if (idle) console.log(`| mcprt RSS per idle 2025 session (KiB) | ${idle.rss.toFixed(2)} | ≤ 4 | ${idle.rss <= 4 ? 'met' : 'not met'} |`);

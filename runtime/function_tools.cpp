@@ -47,14 +47,11 @@ tool_actor spawn_function_tools(caf::actor_system& sys, std::vector<tool_spec> t
 }
 
 caf::error plugin_context::add_tools(std::vector<tool_spec> tools) {
-  std::vector<tool_definition> defs;
-  defs.reserve(tools.size());
-  for (auto& t : tools) {
-    defs.push_back(t.definition);
-  }
+  auto registrations = tools;  // The actor takes the handlers; the catalog needs them too.
   auto actor = spawn_function_tools(system(), std::move(tools));
-  for (auto& d : defs) {
-    if (auto err = add_tool(std::move(d), actor)) {
+  for (auto& t : registrations) {
+    auto inline_handler = t.inline_safe ? std::move(t.handler) : tool_handler{};
+    if (auto err = add_tool(std::move(t.definition), actor, std::move(inline_handler))) {
       return err;
     }
   }

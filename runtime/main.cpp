@@ -29,8 +29,9 @@ class startup_context final : public plugin_context {
       : sys_(sys), settings_(std::move(settings)), tools_(tools) {}
   caf::actor_system& system() override { return sys_; }
   const settings_view& settings() const override { return settings_; }
-  caf::error add_tool(tool_definition definition, tool_actor handler) override {
-    return tools_.add(std::move(definition), std::move(handler));
+  caf::error add_tool(tool_definition definition, tool_actor handler,
+                      tool_handler inline_handler) override {
+    return tools_.add(std::move(definition), std::move(handler), std::move(inline_handler));
   }
 
  private:

@@ -58,10 +58,17 @@ class tool_invocation {
   defer_fn defer_;
 };
 
-/// A tool implemented by a function that runs on its plugin's actor.
+/// The body of a function tool.
+using tool_handler = std::function<void(tool_invocation&)>;
+
+/// A tool implemented by a function that runs on its plugin's actor, or, when `inline_safe`,
+/// directly on the I/O thread that read the request, with no actor hop. Mark a tool inline only
+/// if its handler is thread-safe (I/O threads may run it concurrently), never blocks, and
+/// finishes at once: a step it defers with after() still runs on the plugin's actor.
 struct tool_spec {
   tool_definition definition;
-  std::function<void(tool_invocation&)> handler;
+  tool_handler handler;
+  bool inline_safe = false;
 };
 
 /// What a plugin gets at start: the actor system, its settings, and the registries.
@@ -72,8 +79,15 @@ class plugin_context {
   virtual caf::actor_system& system() = 0;
   /// Effective settings of this plugin's config section (keys without the section prefix).
   virtual const settings_view& settings() const = 0;
+  /// Registers a tool served by an actor the plugin spawned. With `inline_handler`, calls run
+  /// that function on the I/O thread instead (see tool_spec::inline_safe); `handler` still
+  /// receives the deferred steps.
+  virtual caf::error add_tool(tool_definition definition, tool_actor handler,
+                              tool_handler inline_handler) = 0;
   /// Registers a tool served by an actor the plugin spawned.
-  virtual caf::error add_tool(tool_definition definition, tool_actor handler) = 0;
+  caf::error add_tool(tool_definition definition, tool_actor handler) {
+    return add_tool(std::move(definition), std::move(handler), {});
+  }
   /// Registers function tools; they share one actor, so they run one at a time.
   caf::error add_tools(std::vector<tool_spec> tools);
 };

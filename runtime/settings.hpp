@@ -34,6 +34,8 @@ class settings_view {
 
   /// The integer at `key`, or `fallback` when unset.
   int64_t integer(const std::string& key, int64_t fallback) const;
+  /// The boolean at `key`, or `fallback` when unset.
+  bool boolean(const std::string& key, bool fallback) const;
   /// The string at `key`, or `fallback` when unset.
   std::string string(const std::string& key, const std::string& fallback) const;
 

@@ -138,7 +138,7 @@ void BM_actor_round_trip(benchmark::State& state) {
     explicit ctx_t(caf::actor_system& sys) : s(sys) {}
     caf::actor_system& system() override { return s; }
     const settings_view& settings() const override { return v; }
-    caf::error add_tool(tool_definition, tool_actor a) override {
+    caf::error add_tool(tool_definition, tool_actor a, tool_handler) override {
       handler = a;
       return caf::none;
     }

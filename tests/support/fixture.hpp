@@ -28,7 +28,9 @@ struct world {
     context(caf::actor_system& s, actors::catalog_builder& b) : sys_(s), b_(b) {}
     caf::actor_system& system() override { return sys_; }
     const settings_view& settings() const override { return settings_; }
-    caf::error add_tool(tool_definition d, tool_actor a) override { return b_.add(std::move(d), std::move(a)); }
+    caf::error add_tool(tool_definition d, tool_actor a, tool_handler inline_handler) override {
+      return b_.add(std::move(d), std::move(a), std::move(inline_handler));
+    }
 
    private:
     caf::actor_system& sys_;
