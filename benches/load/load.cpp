@@ -193,7 +193,11 @@ class connection : public std::enable_shared_from_this<connection> {
     }
     if (step_ == step::initialized) {
       if (hold_only_) {
-        return;  // Idle scenario: keep the connection and the session, send nothing more.
+        // Idle scenario: keep the session (and, unless told otherwise, the connection).
+        if (w_.opt.idle_close) {
+          close();
+        }
+        return;
       }
       return next();
     }

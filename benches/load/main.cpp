@@ -42,6 +42,8 @@ options:
   --duration S         measured seconds (default 10)
   --warmup S           seconds before measuring (default 2)
   --hold S             idle: seconds to hold the sessions (default 5)
+  --idle-close         idle: close each connection once its session is open, so the figure
+                       is the session alone (2025 sessions outlive their connections)
   --threads N          client I/O threads (default 1)
   --server-pid PID     read the server's CPU seconds and RSS from /proc during the window
   --label TEXT         stored in the JSON and its file name (e.g. mcprt, ts-sdk-v1)
@@ -101,6 +103,8 @@ int main(int argc, char** argv) {
       o.warmup = std::chrono::milliseconds(static_cast<long>(number(next()) * 1000));
     } else if (a == "--hold") {
       o.hold = std::chrono::milliseconds(static_cast<long>(number(next()) * 1000));
+    } else if (a == "--idle-close") {
+      o.idle_close = true;
     } else if (a == "--threads") {
       o.threads = static_cast<int>(number(next()));
     } else if (a == "--server-pid") {

@@ -25,6 +25,7 @@ struct options {
   std::chrono::milliseconds duration{10000};
   std::chrono::milliseconds warmup{2000};
   std::chrono::milliseconds hold{5000};  ///< idle: how long to hold the connections
+  bool idle_close = false;          ///< idle: close each connection once its session is open
   size_t payload = 16;              ///< bytes of text sent to echo
   int threads = 1;                  ///< client I/O threads
   std::optional<pid_t> server_pid;
