@@ -3,37 +3,32 @@
 
 namespace mcprt {
 
-int64_t settings_view::integer(const std::string& key, int64_t fallback) const {
-  auto it = values_.find(key);
-  if (it == values_.end()) {
+namespace {
+
+// The value at `key` when it is set and holds a T, else `fallback`.
+template <class T>
+T value_or(const std::map<std::string, setting_value>& values, const std::string& key,
+           const T& fallback) {
+  auto it = values.find(key);
+  if (it == values.end()) {
     return fallback;
   }
-  if (auto* v = std::get_if<int64_t>(&it->second)) {
-    return *v;
-  }
-  return fallback;
+  auto* v = std::get_if<T>(&it->second);
+  return v != nullptr ? *v : fallback;
+}
+
+}  // namespace
+
+int64_t settings_view::integer(const std::string& key, int64_t fallback) const {
+  return value_or(values_, key, fallback);
 }
 
 bool settings_view::boolean(const std::string& key, bool fallback) const {
-  auto it = values_.find(key);
-  if (it == values_.end()) {
-    return fallback;
-  }
-  if (auto* v = std::get_if<bool>(&it->second)) {
-    return *v;
-  }
-  return fallback;
+  return value_or(values_, key, fallback);
 }
 
 std::string settings_view::string(const std::string& key, const std::string& fallback) const {
-  auto it = values_.find(key);
-  if (it == values_.end()) {
-    return fallback;
-  }
-  if (auto* v = std::get_if<std::string>(&it->second)) {
-    return *v;
-  }
-  return fallback;
+  return value_or(values_, key, fallback);
 }
 
 }  // namespace mcprt
