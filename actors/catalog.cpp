@@ -178,6 +178,15 @@ catalog_ptr catalog_builder::build() {
   std::sort(c->tools_.begin(), c->tools_.end(), [](const catalog_tool& a, const catalog_tool& b) {
     return a.definition.name < b.definition.name;
   });
+  c->resources_ = resources_;
+  std::sort(c->resources_.begin(), c->resources_.end(),
+            [](const auto& a, const auto& b) { return a.definition.uri < b.definition.uri; });
+  c->templates_ = templates_;
+  std::sort(c->templates_.begin(), c->templates_.end(),
+            [](const auto& a, const auto& b) { return a.definition.name < b.definition.name; });
+  c->prompts_ = prompts_;
+  std::sort(c->prompts_.begin(), c->prompts_.end(),
+            [](const auto& a, const auto& b) { return a.definition.name < b.definition.name; });
   return c;
 }
 

@@ -11,6 +11,7 @@
 
 #include <caf/error.hpp>
 
+#include "actors/uri_template.hpp"
 #include "runtime/plugin_api.hpp"
 
 namespace mcprt::actors {
@@ -22,6 +23,31 @@ struct catalog_tool {
   std::shared_ptr<const void> schema;  ///< Compiled validator state (opaque here).
   tool_actor handler;
   tool_handler inline_handler;  ///< Set for inline-safe function tools: no actor hop.
+};
+
+/// One registered resource.
+struct catalog_resource {
+  resource_definition definition;
+  std::string listing_json;
+  resource_reader reader;
+  tool_actor runner;  ///< The plugin actor the reader runs on.
+};
+
+/// One registered resource template.
+struct catalog_template {
+  resource_template_definition definition;
+  std::string listing_json;
+  uri_template parsed;
+  resource_reader reader;
+  tool_actor runner;
+};
+
+/// One registered prompt.
+struct catalog_prompt {
+  prompt_definition definition;
+  std::string listing_json;
+  prompt_handler handler;
+  tool_actor runner;
 };
 
 /// Why arguments were refused: a sentence that names the offending field.
@@ -40,9 +66,26 @@ class catalog {
   std::optional<validation_error> validate(const catalog_tool& tool,
                                            const rapidjson::Value* arguments) const;
 
+  /// Resources by URI, templates in registration order, prompts by name.
+  const std::vector<catalog_resource>& resources() const { return resources_; }
+  const std::vector<catalog_template>& templates() const { return templates_; }
+  const std::vector<catalog_prompt>& prompts() const { return prompts_; }
+  /// The resource with this URI, or nullptr.
+  const catalog_resource* find_resource(std::string_view uri) const;
+  /// The first template matching `uri`, with its variables.
+  const catalog_template* match_template(std::string_view uri,
+                                         std::map<std::string, std::string>& variables) const;
+  /// The prompt with this name, or nullptr.
+  const catalog_prompt* find_prompt(std::string_view name) const;
+  /// Every plugin actor behind this catalog (for shutdown); may repeat a handle.
+  std::vector<tool_actor> actors() const;
+
  private:
   friend class catalog_builder;
   std::vector<catalog_tool> tools_;
+  std::vector<catalog_resource> resources_;
+  std::vector<catalog_template> templates_;
+  std::vector<catalog_prompt> prompts_;
 };
 
 using catalog_ptr = std::shared_ptr<const catalog>;
@@ -52,11 +95,21 @@ class catalog_builder {
  public:
   /// Adds a tool; fails on a duplicate name, an invalid name or a schema that does not compile.
   caf::error add(tool_definition definition, tool_actor handler, tool_handler inline_handler = {});
-  /// Freezes the tools into a snapshot.
+  /// Adds a resource; fails on an empty or duplicate URI or an empty name.
+  caf::error add(resource_definition definition, resource_reader reader, tool_actor runner);
+  /// Adds a template; fails when it is not an RFC 6570 level-1 template.
+  caf::error add(resource_template_definition definition, resource_reader reader,
+                 tool_actor runner);
+  /// Adds a prompt; fails on an empty or duplicate name.
+  caf::error add(prompt_definition definition, prompt_handler handler, tool_actor runner);
+  /// Freezes everything into a snapshot.
   catalog_ptr build();
 
  private:
   std::vector<catalog_tool> tools_;
+  std::vector<catalog_resource> resources_;
+  std::vector<catalog_template> templates_;
+  std::vector<catalog_prompt> prompts_;
 };
 
 /// The current snapshot, swapped whole when the catalog changes. Readers never lock.

@@ -6,6 +6,7 @@
 #include <caf/actor_cast.hpp>
 #include <caf/send.hpp>
 
+#include "actors/list_page.hpp"
 #include "runtime/base64.hpp"
 #include "runtime/messages.hpp"
 
@@ -19,44 +20,6 @@ rpc_error invalid_params(std::string message) {
 
 std::string server_info_json() {
   return R"({"name":)" + quote(server_name) + R"(,"version":)" + quote(server_version) + "}";
-}
-
-std::string cache_members(const request_info& info, const server_profile& profile) {
-  if (info.era != era::modern) {
-    return {};
-  }
-  return R"(,"ttlMs":)" + std::to_string(profile.list_ttl_ms) + R"(,"cacheScope":"public")";
-}
-
-void list_tools(const rpc::message& msg, const responder& out, const dispatch_env& env) {
-  const auto& tools = env.tools->tools();
-  size_t start = 0;
-  if (msg.params) {
-    if (auto* cursor = find_member(*msg.params, "cursor"); cursor != nullptr) {
-      // A cursor is the base64 of the last name served; it survives catalog changes.
-      auto name = cursor->IsString() ? base64_decode(cursor->GetString()) : std::nullopt;
-      if (!name || name->empty() || name->front() != 't') {
-        out.error(invalid_params("Invalid cursor"));
-        return;
-      }
-      start = env.tools->upper_bound(std::string_view(*name).substr(1));
-    }
-  }
-  size_t end = std::min(tools.size(), start + env.profile->page_size);
-  std::string result = R"({"tools":[)";
-  for (size_t i = start; i < end; ++i) {
-    if (i > start) {
-      result += ',';
-    }
-    result += tools[i].listing_json;
-  }
-  result += ']';
-  if (end < tools.size()) {
-    result += R"(,"nextCursor":)" + quote(base64_encode("t" + tools[end - 1].definition.name));
-  }
-  result += cache_members(out.info(), *env.profile);
-  result += '}';
-  out.result(std::move(result));
 }
 
 void call_tool(const rpc::message& msg, const responder& out, const dispatch_env& env) {
@@ -99,13 +62,26 @@ void call_tool(const rpc::message& msg, const responder& out, const dispatch_env
 
 }  // namespace
 
-std::string capabilities_json(const catalog& tools) {
+std::string cache_members(const request_info& info, const server_profile& profile) {
+  if (info.era != era::modern) {
+    return {};
+  }
+  return R"(,"ttlMs":)" + std::to_string(profile.list_ttl_ms) + R"(,"cacheScope":"public")";
+}
+
+std::string capabilities_json(const catalog& c) {
+  // listChanged and subscribe are advertised once the notifier can deliver them.
   std::string caps = "{";
-  if (!tools.tools().empty()) {
-    // listChanged is advertised once the notifier can deliver it (issue 4).
+  if (!c.tools().empty()) {
     caps += R"("tools":{},)";
   }
-  caps += R"("logging":{}})";
+  if (!c.resources().empty() || !c.templates().empty()) {
+    caps += R"("resources":{},)";
+  }
+  if (!c.prompts().empty()) {
+    caps += R"("prompts":{},)";
+  }
+  caps += R"("completions":{},"logging":{}})";
   return caps;
 }
 
@@ -129,7 +105,11 @@ bool dispatch(const rpc::message& msg, const responder& out, const dispatch_env&
   if (m == "tools/call") {
     call_tool(msg, out, env);
   } else if (m == "tools/list") {
-    list_tools(msg, out, env);
+    list_page(msg, out, *env.profile, env.tools->tools(),
+              [](const catalog_tool& t) -> std::string_view { return t.definition.name; }, "tools",
+              't');
+  } else if (dispatch_resources_and_prompts(msg, out, env)) {
+    // Handled there.
   } else if (m == "ping") {
     out.result("{}");
   } else if (m == "server/discover" && out.info().era == era::modern) {

@@ -1,4 +1,5 @@
-// The method table shared by both eras: ping, server/discover, tools/list, tools/call.
+// The method table shared by both eras: ping, server/discover, tools, resources, prompts and
+// completion.
 // Runs on the caller (an I/O thread for stateless requests, the session actor for 2025
 // sessions); only tools/call hops, to the tool's own actor.
 #pragma once
@@ -27,6 +28,10 @@ struct dispatch_env {
 /// Answers `msg` through `out` when the method is one of the shared ones.
 /// Returns false, and answers nothing, for a method it does not know.
 bool dispatch(const rpc::message& msg, const responder& out, const dispatch_env& env);
+
+/// Answers resources/*, prompts/* and completion/complete; false for any other method.
+bool dispatch_resources_and_prompts(const rpc::message& msg, const responder& out,
+                                    const dispatch_env& env);
 
 /// The server capabilities object for this catalog.
 std::string capabilities_json(const catalog& tools);

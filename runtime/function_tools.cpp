@@ -59,3 +59,33 @@ caf::error plugin_context::add_tools(std::vector<tool_spec> tools) {
 }
 
 }  // namespace mcprt
+
+namespace mcprt {
+
+caf::error plugin_context::add_resources(std::vector<resource_spec> resources,
+                                         std::vector<resource_template_spec> templates) {
+  auto runner = spawn_function_tools(system(), {});
+  for (auto& r : resources) {
+    if (auto err = add_resource(std::move(r.definition), std::move(r.reader), runner)) {
+      return err;
+    }
+  }
+  for (auto& t : templates) {
+    if (auto err = add_resource_template(std::move(t.definition), std::move(t.reader), runner)) {
+      return err;
+    }
+  }
+  return caf::none;
+}
+
+caf::error plugin_context::add_prompts(std::vector<prompt_spec> prompts) {
+  auto runner = spawn_function_tools(system(), {});
+  for (auto& p : prompts) {
+    if (auto err = add_prompt(std::move(p.definition), std::move(p.handler), runner)) {
+      return err;
+    }
+  }
+  return caf::none;
+}
+
+}  // namespace mcprt

@@ -33,6 +33,16 @@ class startup_context final : public plugin_context {
                       tool_handler inline_handler) override {
     return tools_.add(std::move(definition), std::move(handler), std::move(inline_handler));
   }
+  caf::error add_resource(resource_definition d, resource_reader r, tool_actor a) override {
+    return tools_.add(std::move(d), std::move(r), std::move(a));
+  }
+  caf::error add_resource_template(resource_template_definition d, resource_reader r,
+                                   tool_actor a) override {
+    return tools_.add(std::move(d), std::move(r), std::move(a));
+  }
+  caf::error add_prompt(prompt_definition d, prompt_handler h, tool_actor a) override {
+    return tools_.add(std::move(d), std::move(h), std::move(a));
+  }
 
  private:
   caf::actor_system& sys_;
@@ -57,8 +67,8 @@ struct shutdown_guard {
   std::shared_ptr<actors::catalog_source> tools;
   std::shared_ptr<actors::session_table> sessions;
   ~shutdown_guard() {
-    for (const auto& t : tools->current()->tools()) {
-      caf::anon_send_exit(t.handler, caf::exit_reason::user_shutdown);
+    for (const auto& a : tools->current()->actors()) {
+      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     }
     sessions->for_each(
         [](const session_actor& s) { caf::anon_send_exit(s, caf::exit_reason::user_shutdown); });

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,113 @@ struct tool_spec {
   bool inline_safe = false;
 };
 
+/// A resource as `resources/list` shows it.
+struct resource_definition {
+  std::string uri;
+  std::string name;
+  std::string title;
+  std::string description;
+  std::string mime_type;
+};
+
+/// A family of resources behind an RFC 6570 (level 1) URI template, e.g. `test://item/{id}`.
+struct resource_template_definition {
+  std::string uri_template;
+  std::string name;
+  std::string title;
+  std::string description;
+  std::string mime_type;
+};
+
+/// One entry of a `resources/read` result: text, or binary as base64 (`blob`).
+struct resource_contents {
+  std::string uri;
+  std::string mime_type;
+  std::string text;         ///< The text, or the base64 data when `is_blob`.
+  bool is_blob = false;
+  /// The contents object as JSON text.
+  std::string to_json() const;
+};
+
+/// One `resources/read` call: the URI, the template variables it matched, and the answer.
+class resource_request {
+ public:
+  resource_request(std::string uri, std::map<std::string, std::string> variables, responder out)
+      : uri_(std::move(uri)), variables_(std::move(variables)), out_(std::move(out)) {}
+  const std::string& uri() const { return uri_; }
+  /// Values of the template's variables (empty for a plain resource).
+  const std::map<std::string, std::string>& variables() const { return variables_; }
+  const responder& out() const { return out_; }
+  /// Answers with these contents (once).
+  void finish(const std::vector<resource_contents>& contents) const;
+  /// Answers "resource not found" with the code the request's protocol era defines.
+  void not_found() const;
+
+ private:
+  std::string uri_;
+  std::map<std::string, std::string> variables_;
+  responder out_;
+};
+
+using resource_reader = std::function<void(resource_request&)>;
+
+/// A resource and the function that reads it (on the plugin's actor).
+struct resource_spec {
+  resource_definition definition;
+  resource_reader reader;
+};
+
+/// A resource template and the function that reads the resources it matches.
+struct resource_template_spec {
+  resource_template_definition definition;
+  resource_reader reader;
+};
+
+/// One argument a prompt takes.
+struct prompt_argument {
+  std::string name;
+  std::string description;
+  bool required = false;
+};
+
+/// A prompt as `prompts/list` shows it.
+struct prompt_definition {
+  std::string name;
+  std::string title;
+  std::string description;
+  std::vector<prompt_argument> arguments;
+};
+
+/// One `prompts/get` call: the (validated) arguments and the answer.
+class prompt_request {
+ public:
+  prompt_request(std::map<std::string, std::string> arguments, responder out)
+      : arguments_(std::move(arguments)), out_(std::move(out)) {}
+  /// String arguments by name; every required one is present.
+  const std::map<std::string, std::string>& arguments() const { return arguments_; }
+  const responder& out() const { return out_; }
+  /// Answers with messages (each a serialized `PromptMessage`) and an optional description.
+  void finish(const std::vector<std::string>& messages, std::string_view description = {}) const;
+
+ private:
+  std::map<std::string, std::string> arguments_;
+  responder out_;
+};
+
+using prompt_handler = std::function<void(prompt_request&)>;
+
+/// A prompt and the function that renders it (on the plugin's actor).
+struct prompt_spec {
+  prompt_definition definition;
+  prompt_handler handler;
+};
+
+/// Builders for `PromptMessage` objects; `content` is a serialized content block.
+namespace prompt_message {
+std::string user(std::string_view content);
+std::string assistant(std::string_view content);
+}  // namespace prompt_message
+
 /// What a plugin gets at start: the actor system, its settings, and the registries.
 class plugin_context {
  public:
@@ -90,6 +198,20 @@ class plugin_context {
   }
   /// Registers function tools; they share one actor, so they run one at a time.
   caf::error add_tools(std::vector<tool_spec> tools);
+  /// Registers resources and resource templates; their readers run on one new actor.
+  caf::error add_resources(std::vector<resource_spec> resources,
+                           std::vector<resource_template_spec> templates = {});
+  /// Registers prompts; their handlers run on one new actor.
+  caf::error add_prompts(std::vector<prompt_spec> prompts);
+
+  /// Registry hooks behind add_resources and add_prompts: `runner` is the actor (one that
+  /// accepts tool_step) the functions run on.
+  virtual caf::error add_resource(resource_definition definition, resource_reader reader,
+                                  tool_actor runner) = 0;
+  virtual caf::error add_resource_template(resource_template_definition definition,
+                                           resource_reader reader, tool_actor runner) = 0;
+  virtual caf::error add_prompt(prompt_definition definition, prompt_handler handler,
+                                tool_actor runner) = 0;
 };
 
 /// A plugin's descriptor. `name` is also its config section.

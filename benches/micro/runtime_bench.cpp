@@ -142,6 +142,16 @@ void BM_actor_round_trip(benchmark::State& state) {
       handler = a;
       return caf::none;
     }
+    caf::error add_resource(resource_definition, resource_reader, tool_actor) override {
+      return caf::none;
+    }
+    caf::error add_resource_template(resource_template_definition, resource_reader,
+                                     tool_actor) override {
+      return caf::none;
+    }
+    caf::error add_prompt(prompt_definition, prompt_handler, tool_actor) override {
+      return caf::none;
+    }
   } ctx(sys);
   (void)p.start(ctx);
   rapidjson::Document args;

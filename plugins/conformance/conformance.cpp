@@ -91,6 +91,72 @@ std::vector<tool_spec> tools() {
   return t;
 }
 
+std::vector<resource_spec> resources() {
+  auto text = [](std::string uri, std::string name, std::string description, std::string body) {
+    resource_definition d{uri, name, {}, std::move(description), "text/plain"};
+    return resource_spec{std::move(d), [uri, body](resource_request& r) {
+                           r.finish({resource_contents{uri, "text/plain", body, false}});
+                         }};
+  };
+  std::vector<resource_spec> out;
+  out.push_back(text("test://static-text", "static-text", "A static text resource for testing",
+                     "This is the content of the static text resource."));
+  out.push_back({resource_definition{"test://static-binary", "static-binary", {},
+                                     "A static binary resource (image) for testing", "image/png"},
+                 [](resource_request& r) {
+                   r.finish({resource_contents{"test://static-binary", "image/png",
+                                               std::string(png_base64), true}});
+                 }});
+  out.push_back(text("test://watched-resource", "watched-resource",
+                     "A resource that can be subscribed to", "Watched resource content"));
+  return out;
+}
+
+std::vector<resource_template_spec> templates() {
+  return {{resource_template_definition{"test://template/{id}/data", "template", {},
+                                        "A resource template with parameter substitution",
+                                        "application/json"},
+           [](resource_request& r) {
+             const auto& id = r.variables().at("id");
+             std::string body = R"({"id":)" + quote(id) + R"(,"templateTest":true,"data":)" +
+                                quote("Data for ID: " + id) + "}";
+             r.finish({resource_contents{r.uri(), "application/json", body, false}});
+           }}};
+}
+
+std::vector<prompt_spec> prompts() {
+  std::vector<prompt_spec> out;
+  out.push_back({prompt_definition{"test_simple_prompt", {}, "A simple prompt without arguments", {}},
+                 [](prompt_request& p) {
+                   p.finish({prompt_message::user(content::text("This is a simple prompt for testing."))});
+                 }});
+  out.push_back({prompt_definition{"test_prompt_with_arguments", {},
+                                   "A prompt with required arguments",
+                                   {{"arg1", "First test argument", true},
+                                    {"arg2", "Second test argument", true}}},
+                 [](prompt_request& p) {
+                   const auto& a = p.arguments();
+                   p.finish({prompt_message::user(content::text(
+                       "Prompt with arguments: arg1='" + a.at("arg1") + "', arg2='" + a.at("arg2") + "'"))});
+                 }});
+  out.push_back({prompt_definition{"test_prompt_with_embedded_resource", {},
+                                   "A prompt that includes an embedded resource",
+                                   {{"resourceUri", "URI of the resource to embed", true}}},
+                 [](prompt_request& p) {
+                   p.finish({prompt_message::user(content::embedded_text_resource(
+                                 p.arguments().at("resourceUri"), "text/plain",
+                                 "Embedded resource content for testing.")),
+                             prompt_message::user(
+                                 content::text("Please process the embedded resource above."))});
+                 }});
+  out.push_back({prompt_definition{"test_prompt_with_image", {}, "A prompt that includes image content", {}},
+                 [](prompt_request& p) {
+                   p.finish({prompt_message::user(content::image(png_base64, "image/png")),
+                             prompt_message::user(content::text("Please analyze the image above."))});
+                 }});
+  return out;
+}
+
 }  // namespace
 
 plugin descriptor() {
@@ -99,7 +165,15 @@ plugin descriptor() {
   p.version = "0.1.16";
   p.status = "test fixture";
   p.description = "the official conformance suite's fixture tools, for conformance runs";
-  p.start = [](plugin_context& ctx) { return ctx.add_tools(tools()); };
+  p.start = [](plugin_context& ctx) -> caf::error {
+    if (auto err = ctx.add_tools(tools())) {
+      return err;
+    }
+    if (auto err = ctx.add_resources(resources(), templates())) {
+      return err;
+    }
+    return ctx.add_prompts(prompts());
+  };
   return p;
 }
 

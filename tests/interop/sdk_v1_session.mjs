@@ -92,3 +92,20 @@ test('v1 client: a sleep call finishes and an unknown tool is a -32602 error', a
   await transport.terminateSession();
   await client.close();
 });
+
+test('v1 client lists and reads resources and gets prompts', async () => {
+  const { client, transport } = await connect();
+  const { resources } = await client.listResources();
+  assert.deepEqual(resources.map((r) => r.uri), ['test://static-binary', 'test://static-text', 'test://watched-resource']);
+  const text = await client.readResource({ uri: 'test://static-text' });
+  assert.deepEqual(text.contents, [
+    { uri: 'test://static-text', mimeType: 'text/plain', text: 'This is the content of the static text resource.' },
+  ]);
+  const templated = await client.readResource({ uri: 'test://template/42/data' });
+  assert.deepEqual(JSON.parse(templated.contents[0].text), { id: '42', templateTest: true, data: 'Data for ID: 42' });
+  await assert.rejects(client.readResource({ uri: 'test://missing' }), (e) => e.code === -32002);
+  const prompt = await client.getPrompt({ name: 'test_prompt_with_arguments', arguments: { arg1: 'x', arg2: 'y' } });
+  assert.equal(prompt.messages[0].content.text, "Prompt with arguments: arg1='x', arg2='y'");
+  await transport.terminateSession();
+  await client.close();
+});

@@ -61,3 +61,18 @@ test('v2 client receives progress on the call stream with its own token', async 
   assert.ok(r.content[0].text.length > 0);
   await client.close();
 });
+
+test('v2 client reads resources and prompts statelessly, with 2026 not-found errors', async () => {
+  const { client } = await connect({ pin: '2026-07-28' });
+  const { resourceTemplates } = await client.listResourceTemplates();
+  assert.equal(resourceTemplates[0].uriTemplate, 'test://template/{id}/data');
+  const bin = await client.readResource({ uri: 'test://static-binary' });
+  assert.equal(bin.contents[0].mimeType, 'image/png');
+  assert.ok(bin.contents[0].blob.length > 0);
+  await assert.rejects(client.readResource({ uri: 'test://missing' }), (e) => e.code === -32602);
+  const { prompts } = await client.listPrompts();
+  assert.ok(prompts.some((p) => p.name === 'test_prompt_with_image'));
+  const p = await client.getPrompt({ name: 'test_simple_prompt' });
+  assert.equal(p.messages[0].content.text, 'This is a simple prompt for testing.');
+  await client.close();
+});

@@ -63,3 +63,54 @@ TEST_CASE("conformance fixtures return the suite's exact values", "[plugins][con
   CHECK_THAT(call_tool(w, R"({"name":"json_schema_2020_12_tool","arguments":{"other":1}})"),
              Catch::Contains(R"("isError":true)"));
 }
+
+namespace {
+
+std::string call(test::world& w, const std::string& method, const std::string& params,
+                 era e = era::legacy) {
+  auto m = std::get<rpc::message>(rpc::decode(R"({"jsonrpc":"2.0","id":1,"method":")" + method +
+                                              R"(","params":)" + params + "}"));
+  auto ch = std::make_shared<test::capture_channel>();
+  responder out(ch, request_info{e, "2025-11-25", "1", method, {}, log_level::off});
+  REQUIRE(actors::dispatch(m, out, w.env()));
+  auto r = ch->wait();
+  REQUIRE(r);
+  return r->second;
+}
+
+}  // namespace
+
+TEST_CASE("conformance resources read back their exact values", "[plugins][conformance][resources]") {
+  test::world w({plugins::conformance::descriptor()});
+  CHECK_THAT(call(w, "resources/list", "{}"),
+             Catch::Contains(R"({"uri":"test://static-binary","name":"static-binary")"));
+  CHECK_THAT(call(w, "resources/read", R"({"uri":"test://static-text"})"),
+             Catch::Contains(R"("text":"This is the content of the static text resource.")"));
+  CHECK_THAT(call(w, "resources/read", R"({"uri":"test://static-binary"})"),
+             Catch::Contains(R"("blob":")" + std::string(plugins::conformance::png_base64)));
+  CHECK_THAT(call(w, "resources/templates/list", "{}"),
+             Catch::Contains(R"("uriTemplate":"test://template/{id}/data")"));
+  CHECK_THAT(call(w, "resources/read", R"({"uri":"test://template/123/data"})"),
+             Catch::Contains(R"(\"id\":\"123\",\"templateTest\":true,\"data\":\"Data for ID: 123\")"));
+}
+
+TEST_CASE("an unknown resource is -32002 in 2025 and -32602 in 2026-07-28", "[plugins][resources]") {
+  test::world w({plugins::conformance::descriptor()});
+  CHECK_THAT(call(w, "resources/read", R"({"uri":"test://nope"})"),
+             Catch::Contains("-32002") && Catch::Contains(R"("data":{"uri":"test://nope"})"));
+  CHECK_THAT(call(w, "resources/read", R"({"uri":"test://nope"})", era::modern), Catch::Contains("-32602"));
+}
+
+TEST_CASE("prompts render with their arguments and refuse missing ones", "[plugins][conformance][prompts]") {
+  test::world w({plugins::conformance::descriptor()});
+  CHECK_THAT(call(w, "prompts/list", "{}"),
+             Catch::Contains(R"("arguments":[{"name":"arg1","description":"First test argument","required":true})"));
+  CHECK_THAT(call(w, "prompts/get", R"({"name":"test_prompt_with_arguments","arguments":{"arg1":"a","arg2":"b"}})"),
+             Catch::Contains("Prompt with arguments: arg1='a', arg2='b'"));
+  CHECK_THAT(call(w, "prompts/get", R"({"name":"test_prompt_with_arguments","arguments":{"arg1":"a"}})"),
+             Catch::Contains("-32602") && Catch::Contains("'arg2'"));
+  CHECK_THAT(call(w, "prompts/get", R"({"name":"nope"})"), Catch::Contains("-32602"));
+  CHECK_THAT(call(w, "completion/complete",
+                  R"({"ref":{"type":"ref/prompt","name":"test_simple_prompt"},"argument":{"name":"a","value":"x"}})"),
+             Catch::Contains(R"("values":[])"));
+}

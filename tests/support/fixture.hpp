@@ -31,6 +31,16 @@ struct world {
     caf::error add_tool(tool_definition d, tool_actor a, tool_handler inline_handler) override {
       return b_.add(std::move(d), std::move(a), std::move(inline_handler));
     }
+    caf::error add_resource(resource_definition d, resource_reader r, tool_actor a) override {
+      return b_.add(std::move(d), std::move(r), std::move(a));
+    }
+    caf::error add_resource_template(resource_template_definition d, resource_reader r,
+                                     tool_actor a) override {
+      return b_.add(std::move(d), std::move(r), std::move(a));
+    }
+    caf::error add_prompt(prompt_definition d, prompt_handler h, tool_actor a) override {
+      return b_.add(std::move(d), std::move(h), std::move(a));
+    }
 
    private:
     caf::actor_system& sys_;
@@ -54,8 +64,8 @@ struct world {
   }
 
   ~world() {
-    for (const auto& t : tools->current()->tools()) {
-      caf::anon_send_exit(t.handler, caf::exit_reason::user_shutdown);
+    for (const auto& a : tools->current()->actors()) {
+      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     }
     sessions->for_each(
         [](const session_actor& s) { caf::anon_send_exit(s, caf::exit_reason::user_shutdown); });
