@@ -10,6 +10,7 @@
 #include <caf/send.hpp>
 
 #include "actors/http_reply.hpp"
+#include "actors/request_meta.hpp"
 #include "actors/session.hpp"
 #include "runtime/base64.hpp"
 #include "runtime/log.hpp"
@@ -65,22 +66,6 @@ std::string unsupported_version_data(std::string_view requested) {
   }
   data += R"(],"requested":)" + quote(requested) + "}";
   return data;
-}
-
-// The request's `_meta` object, or nullptr.
-const rapidjson::Value* request_meta(const rpc::message& msg) {
-  return msg.params ? find_member(*msg.params, "_meta") : nullptr;
-}
-
-std::string progress_token_of(const rapidjson::Value* meta) {
-  if (meta == nullptr) {
-    return {};
-  }
-  auto* token = find_member(*meta, meta_key::progress_token);
-  if (token == nullptr || !(token->IsString() || token->IsInt64() || token->IsUint64())) {
-    return {};
-  }
-  return to_json(*token);
 }
 
 // Methods whose target name travels in Mcp-Name, and the params member it mirrors.
@@ -332,8 +317,7 @@ void endpoint::handle_post(http_request& req, const http_exchange_ptr& ex) {
         return;
       }
     }
-    auto* caps = find_member(*meta, meta_key::client_capabilities);
-    if (caps == nullptr || !caps->IsObject()) {
+    if (!has_client_capabilities(meta)) {
       reject(400, rpc_code::invalid_params,
              "Invalid params: params._meta needs an object \"" +
                  std::string(meta_key::client_capabilities) + "\"",
@@ -341,13 +325,7 @@ void endpoint::handle_post(http_request& req, const http_exchange_ptr& ex) {
       return;
     }
     request_info info{era::modern, std::string(declared), msg.id, msg.method,
-                      progress_token_of(meta), log_level::off};
-    if (auto level = string_member(*meta, meta_key::log_level)) {
-      log_level parsed;
-      if (parse_log_level(*level, parsed)) {
-        info.min_log = parsed;
-      }
-    }
+                      progress_token_of(meta), requested_log_level(meta)};
     if (!admit(msg.method, msg.id)) {
       return;
     }
@@ -381,15 +359,7 @@ void endpoint::handle_post(http_request& req, const http_exchange_ptr& ex) {
       return;
     }
     auto version = std::string(negotiate_legacy_version(*requested));
-    session_init init;
-    init.id = new_session_id();
-    init.version = version;
-    if (auto* ci = find_member(*msg.params, "clientInfo")) {
-      init.client_info = to_json(*ci);
-    }
-    if (auto* caps = find_member(*msg.params, "capabilities")) {
-      init.client_capabilities = to_json(*caps);
-    }
+    auto init = session_init_from(msg, version);
     init.idle_timeout = options_.session_idle_timeout;
     init.table = parts_.sessions;
     init.tools = parts_.tools;

@@ -110,6 +110,21 @@ std::string new_session_id() {
   return id;
 }
 
+session_init session_init_from(const rpc::message& initialize, std::string_view version) {
+  session_init init;
+  init.id = new_session_id();
+  init.version = std::string(version);
+  if (initialize.params) {
+    if (auto* ci = find_member(*initialize.params, "clientInfo")) {
+      init.client_info = to_json(*ci);
+    }
+    if (auto* caps = find_member(*initialize.params, "capabilities")) {
+      init.client_capabilities = to_json(*caps);
+    }
+  }
+  return init;
+}
+
 session_actor spawn_session(caf::actor_system& sys, session_init init) {
   auto table = init.table;
   auto metrics = init.metrics;

@@ -28,6 +28,10 @@ struct session_init {
   std::shared_ptr<mcprt::metrics> metrics;
 };
 
+/// A new session's identity from an initialize request: a fresh id, the negotiated version,
+/// client info and capabilities. The caller adds the node's parts.
+session_init session_init_from(const rpc::message& initialize, std::string_view version);
+
 /// Spawns a session, registers it in its table, and returns it.
 session_actor spawn_session(caf::actor_system& sys, session_init init);
 

@@ -20,6 +20,8 @@ std::variant<cli_options, std::string> parse_cli(int argc, char** argv) {
       out.what = cli_options::action::help;
     } else if (arg == "--version") {
       out.what = cli_options::action::version;
+    } else if (arg == "--stdio") {
+      out.what = cli_options::action::stdio;
     } else if (arg == "--print-config") {
       out.what = cli_options::action::print_config;
     } else if (arg == "--check-config") {
@@ -70,6 +72,8 @@ std::string usage() {
         "                         --set plugins.enabled=demo,conformance\n"
         "  --listen HOST:PORT     same as --set transport.host=HOST --set transport.port=PORT\n"
         "                         (port 0 picks a free port)\n"
+        "  --stdio                serve one client on stdin/stdout (newline-delimited JSON-RPC;\n"
+        "                         logs go to stderr) instead of HTTP\n"
         "  --check-config [FILE]  validate the configuration and exit (0 ok, 2 bad)\n"
         "  --print-config         print every effective setting and where it came from\n"
         "  --version              print the version\n"

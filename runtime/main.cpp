@@ -16,7 +16,9 @@
 #include "config/config.hpp"
 #include "plugins/builtin.hpp"
 #include "runtime/log.hpp"
+#include "actors/stdio_peer.hpp"
 #include "transport/http_server.hpp"
+#include "transport/stdio.hpp"
 
 namespace {
 
@@ -75,13 +77,15 @@ struct shutdown_guard {
   }
 };
 
-int serve(const config::config& cfg, const std::vector<plugin>& plugins) {
+int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool stdio) {
   // Block the stop signals in every thread; main waits for them with sigwait.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  if (!stdio) {
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  }
   std::signal(SIGPIPE, SIG_IGN);
 
   // Declared before the actor system so late completions find them alive.
@@ -122,6 +126,24 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins) {
   profile->instructions = cfg.instructions;
   profile->list_ttl_ms = cfg.list_ttl_ms;
   profile->page_size = static_cast<size_t>(cfg.tools_page_size);
+
+  if (stdio) {
+    // One client on the process's pipes; ends when stdin does.
+    // Shared: late answers from actor threads may still write after stdin has closed.
+    auto pipe = std::make_shared<transport::stdio_transport>(
+        static_cast<size_t>(cfg.max_payload_kb) * 1024);
+    actors::stdio_peer peer({&system, tools, profile, metrics,
+                             [pipe](std::string m) { pipe->write_line(m); }});
+    log::info("serving one client on stdio");
+    pipe->run([&peer](std::string line) { peer.on_message(line); },
+              [&peer] { peer.on_oversized(); });
+    // Answer what was asked before stopping, within the request timeout.
+    if (int left = peer.drain(std::chrono::milliseconds(cfg.request_timeout_ms)); left > 0) {
+      log::warn("stdin closed with " + std::to_string(left) + " requests unanswered");
+    }
+    log::info("stdin closed; stopping");
+    return 0;
+  }
 
   actors::endpoint_options eopts;
   eopts.allowed_hosts = cfg.allowed_hosts;
@@ -200,5 +222,5 @@ int main(int argc, char** argv) {
   log_level level = log_level::info;
   parse_log_level(cfg.log_level, level);
   log::set_level(level);
-  return serve(cfg, plugins);
+  return serve(cfg, plugins, cli.what == action::stdio);
 }

@@ -1,0 +1,25 @@
+// Reading a request's `_meta`: the 2026-07-28 envelope keys, the progress token and the
+// requested log level. Shared by every transport's MCP front (HTTP endpoint, stdio peer).
+#pragma once
+
+#include <string>
+
+#include "runtime/json_rpc.hpp"
+#include "runtime/protocol.hpp"
+
+namespace mcprt::actors {
+
+/// The request's `_meta` object, or nullptr.
+const rapidjson::Value* request_meta(const rpc::message& msg);
+
+/// JSON text of `_meta.progressToken` (a string or an integer), or empty.
+std::string progress_token_of(const rapidjson::Value* meta);
+
+/// `_meta["io.modelcontextprotocol/logLevel"]` when valid, else `log_level::off` (2026-07-28
+/// log notifications are opt-in per request).
+log_level requested_log_level(const rapidjson::Value* meta);
+
+/// True when `_meta` carries an object `io.modelcontextprotocol/clientCapabilities`.
+bool has_client_capabilities(const rapidjson::Value* meta);
+
+}  // namespace mcprt::actors

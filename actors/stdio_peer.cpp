@@ -1,0 +1,169 @@
+// The MCP front for a pipe: era detection per message, the 2026-07-28 `_meta` checks (no
+// headers on stdio), and one 2025 session opened by initialize and ended with the pipe.
+#include "actors/stdio_peer.hpp"
+
+#include <condition_variable>
+#include <mutex>
+
+#include <caf/actor_system.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/send.hpp>
+
+#include "actors/request_meta.hpp"
+#include "actors/session.hpp"
+
+namespace mcprt::actors {
+
+namespace {
+
+// Every frame of a request goes to the pipe as one line; there is no status to carry.
+class pipe_channel final : public reply_channel {
+ public:
+  explicit pipe_channel(std::function<void(std::string)> write) : write_(std::move(write)) {}
+  void notify(std::string frame) override { write_(std::move(frame)); }
+  void finish(unsigned, std::string frame) override { write_(std::move(frame)); }
+
+ private:
+  std::function<void(std::string)> write_;
+};
+
+std::string unsupported_data(std::string_view requested) {
+  std::string data = R"({"supported":[)";
+  for (size_t i = 0; i < advertised_versions.size(); ++i) {
+    data += (i > 0 ? "," : "") + quote(advertised_versions[i]);
+  }
+  return data + R"(],"requested":)" + quote(requested) + "}";
+}
+
+}  // namespace
+
+// Requests read and not yet answered, so closing stdin can wait for their answers.
+struct stdio_peer::inflight {
+  std::mutex mutex;
+  std::condition_variable cv;
+  int count = 0;
+};
+
+stdio_peer::stdio_peer(stdio_parts parts)
+    : parts_(std::move(parts)), inflight_(std::make_shared<inflight>()) {}
+
+responder stdio_peer::make_responder(request_info info, const rpc::message& msg) {
+  {
+    std::lock_guard<std::mutex> g(inflight_->mutex);
+    ++inflight_->count;
+  }
+  responder out(std::make_shared<pipe_channel>(parts_.write), std::move(info),
+                [state = inflight_](const request_info&, outcome) {
+                  std::lock_guard<std::mutex> g(state->mutex);
+                  --state->count;
+                  state->cv.notify_all();
+                });
+  out.keep_alive(msg.root.document());
+  return out;
+}
+
+int stdio_peer::drain(std::chrono::milliseconds at_most) {
+  std::unique_lock<std::mutex> l(inflight_->mutex);
+  inflight_->cv.wait_for(l, at_most, [this] { return inflight_->count == 0; });
+  return inflight_->count;
+}
+
+stdio_peer::~stdio_peer() {
+  if (session_) {
+    // The pipe is the session: it ends with it.
+    sessions_->for_each([this](const session_actor&) {
+      parts_.metrics->sessions_add(-1);
+      parts_.metrics->session_ended("deleted");
+    });
+    caf::anon_send_exit(*session_, caf::exit_reason::user_shutdown);
+  }
+}
+
+void stdio_peer::on_oversized() {
+  parts_.write(rpc::encode_error(
+      {}, make_error(rpc_code::invalid_request, "Invalid Request: message exceeds limits.maxPayloadKb")));
+}
+
+void stdio_peer::on_message(const std::string& text) {
+  auto decoded = rpc::decode(text);
+  if (auto* failure = std::get_if<rpc::decode_failure>(&decoded)) {
+    parts_.write(rpc::encode_error(failure->id, failure->error));
+    return;
+  }
+  auto& msg = std::get<rpc::message>(decoded);
+  if (msg.type == rpc::kind::response) {
+    return;  // No server-to-client requests are outstanding yet.
+  }
+  auto reply = [this, &msg](const rpc_error& e) {
+    if (msg.type == rpc::kind::request) {
+      parts_.write(rpc::encode_error(msg.id, e));
+    }
+  };
+  const auto* meta = request_meta(msg);
+  auto* version = meta != nullptr ? find_member(*meta, meta_key::protocol_version) : nullptr;
+  if (version != nullptr || msg.method == "server/discover") {
+    // 2026-07-28: stateless, everything the request needs is in its _meta.
+    if (version == nullptr || !version->IsString() ||
+        !is_modern_version(std::string_view(version->GetString(), version->GetStringLength()))) {
+      std::string requested = version != nullptr && version->IsString() ? version->GetString() : "";
+      reply(rpc_error{rpc_code::unsupported_protocol_version, "Unsupported protocol version",
+                      unsupported_data(requested)});
+      return;
+    }
+    if (msg.type != rpc::kind::request) {
+      return;
+    }
+    if (!has_client_capabilities(meta)) {
+      reply(make_error(rpc_code::invalid_params,
+                       "Invalid params: params._meta needs an object \"" +
+                           std::string(meta_key::client_capabilities) + "\""));
+      return;
+    }
+    auto out = make_responder(request_info{era::modern, std::string(modern_version), msg.id,
+                                           msg.method, progress_token_of(meta),
+                                           requested_log_level(meta)},
+                              msg);
+    dispatch_env env{parts_.tools->current(), parts_.profile.get()};
+    if (!dispatch(msg, out, env)) {
+      out.error(make_error(rpc_code::method_not_found, "Method not found: " + msg.method));
+    }
+    return;
+  }
+  if (msg.method == "initialize" && msg.type == rpc::kind::request) {
+    if (session_) {
+      reply(make_error(rpc_code::invalid_request, "Invalid Request: already initialized"));
+      return;
+    }
+    auto requested = msg.params ? string_member(*msg.params, "protocolVersion") : std::nullopt;
+    if (!requested) {
+      reply(make_error(rpc_code::invalid_params, "Invalid params: initialize needs \"protocolVersion\""));
+      return;
+    }
+    auto negotiated = std::string(negotiate_legacy_version(*requested));
+    auto init = session_init_from(msg, negotiated);
+    init.idle_timeout = std::chrono::hours(24 * 365);  // Lives as long as the pipe.
+    init.table = sessions_;
+    init.tools = parts_.tools;
+    init.profile = parts_.profile;
+    init.metrics = parts_.metrics;
+    session_ = spawn_session(*parts_.system, std::move(init));
+    dispatch_env env{parts_.tools->current(), parts_.profile.get()};
+    parts_.write(rpc::encode_result(msg.id, initialize_result(negotiated, env)));
+    return;
+  }
+  if (!session_) {
+    reply(make_error(rpc_code::invalid_request,
+                     "Invalid Request: send initialize first, or use protocol version "
+                     "2026-07-28 with params._meta"));
+    return;
+  }
+  responder out;
+  if (msg.type == rpc::kind::request) {
+    out = make_responder(
+        request_info{era::legacy, {}, msg.id, msg.method, progress_token_of(meta), log_level::info},
+        msg);
+  }
+  caf::anon_send(*session_, session_request{std::move(msg), out});
+}
+
+}  // namespace mcprt::actors

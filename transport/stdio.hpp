@@ -1,0 +1,30 @@
+// The stdio transport: newline-delimited JSON-RPC on stdin/stdout for one client. Reads lines
+// on the calling thread; writes whole lines from any thread. Knows lines, not MCP.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <mutex>
+#include <string>
+
+namespace mcprt::transport {
+
+/// stdin/stdout as a message pipe.
+class stdio_transport {
+ public:
+  explicit stdio_transport(size_t max_line_bytes) : max_line_(max_line_bytes) {}
+
+  /// Calls `on_line` for each line until stdin ends; `on_oversized` for a line over the limit
+  /// (its bytes are skipped). Blocks the calling thread.
+  void run(const std::function<void(std::string)>& on_line,
+           const std::function<void()>& on_oversized);
+
+  /// Writes one message and a newline to stdout, atomically with respect to other writes.
+  void write_line(const std::string& message);
+
+ private:
+  size_t max_line_;
+  std::mutex write_mutex_;
+};
+
+}  // namespace mcprt::transport
