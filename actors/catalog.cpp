@@ -3,10 +3,10 @@
 // 2020-12 keywords that covers.
 #include "actors/catalog.hpp"
 
-#include <algorithm>
-
 #include <rapidjson/pointer.h>
 #include <rapidjson/schema.h>
+
+#include <algorithm>
 
 #include "actors/schema_dialect.hpp"
 #include "runtime/json.hpp"
@@ -67,24 +67,22 @@ bool valid_tool_name(std::string_view name) {
     return false;
   }
   return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '.' || c == '/' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == '/' || c == '-';
   });
 }
 
 const catalog_tool* catalog::find(std::string_view name) const {
-  auto it = std::lower_bound(tools_.begin(), tools_.end(), name,
-                             [](const catalog_tool& t, std::string_view n) {
-                               return t.definition.name < n;
-                             });
+  auto it = std::lower_bound(
+      tools_.begin(), tools_.end(), name,
+      [](const catalog_tool& t, std::string_view n) { return t.definition.name < n; });
   return it != tools_.end() && it->definition.name == name ? &*it : nullptr;
 }
 
 size_t catalog::upper_bound(std::string_view name) const {
-  auto it = std::upper_bound(tools_.begin(), tools_.end(), name,
-                             [](std::string_view n, const catalog_tool& t) {
-                               return n < t.definition.name;
-                             });
+  auto it = std::upper_bound(
+      tools_.begin(), tools_.end(), name,
+      [](std::string_view n, const catalog_tool& t) { return n < t.definition.name; });
   return static_cast<size_t>(it - tools_.begin());
 }
 
@@ -189,6 +187,5 @@ catalog_ptr catalog_builder::build() {
             [](const auto& a, const auto& b) { return a.definition.name < b.definition.name; });
   return c;
 }
-
 
 }  // namespace mcprt::actors

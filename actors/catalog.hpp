@@ -2,14 +2,13 @@
 // immutable snapshot. Readers take the current snapshot without a hop or a lock held.
 #pragma once
 
+#include <atomic>
+#include <caf/error.hpp>
 #include <map>
 #include <memory>
-#include <atomic>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <caf/error.hpp>
 
 #include "actors/uri_template.hpp"
 #include "runtime/plugin_api.hpp"
@@ -19,7 +18,7 @@ namespace mcprt::actors {
 /// One registered tool.
 struct catalog_tool {
   tool_definition definition;
-  std::string listing_json;  ///< The tool as `tools/list` serves it.
+  std::string listing_json;            ///< The tool as `tools/list` serves it.
   std::shared_ptr<const void> schema;  ///< Compiled validator state (opaque here).
   tool_actor handler;
   tool_handler inline_handler;  ///< Set for inline-safe function tools: no actor hop.

@@ -1,9 +1,8 @@
 // The catalog's resources, resource templates and prompts: registration, listings as served,
 // and lookups. Tools live in catalog.cpp.
-#include "actors/catalog.hpp"
-
 #include <algorithm>
 
+#include "actors/catalog.hpp"
 #include "runtime/json.hpp"
 
 namespace mcprt::actors {
@@ -26,10 +25,9 @@ void optional_member(std::string& json, std::string_view key, const std::string&
 }  // namespace
 
 const catalog_resource* catalog::find_resource(std::string_view uri) const {
-  auto it = std::lower_bound(resources_.begin(), resources_.end(), uri,
-                             [](const catalog_resource& r, std::string_view u) {
-                               return r.definition.uri < u;
-                             });
+  auto it = std::lower_bound(
+      resources_.begin(), resources_.end(), uri,
+      [](const catalog_resource& r, std::string_view u) { return r.definition.uri < u; });
   return it != resources_.end() && it->definition.uri == uri ? &*it : nullptr;
 }
 
@@ -45,10 +43,9 @@ const catalog_template* catalog::match_template(
 }
 
 const catalog_prompt* catalog::find_prompt(std::string_view name) const {
-  auto it = std::lower_bound(prompts_.begin(), prompts_.end(), name,
-                             [](const catalog_prompt& p, std::string_view n) {
-                               return p.definition.name < n;
-                             });
+  auto it = std::lower_bound(
+      prompts_.begin(), prompts_.end(), name,
+      [](const catalog_prompt& p, std::string_view n) { return p.definition.name < n; });
   return it != prompts_.end() && it->definition.name == name ? &*it : nullptr;
 }
 

@@ -105,9 +105,9 @@ bool dispatch(const rpc::message& msg, const responder& out, const dispatch_env&
   if (m == "tools/call") {
     call_tool(msg, out, env);
   } else if (m == "tools/list") {
-    list_page(msg, out, *env.profile, env.tools->tools(),
-              [](const catalog_tool& t) -> std::string_view { return t.definition.name; }, "tools",
-              't');
+    list_page(
+        msg, out, *env.profile, env.tools->tools(),
+        [](const catalog_tool& t) -> std::string_view { return t.definition.name; }, "tools", 't');
   } else if (dispatch_resources_and_prompts(msg, out, env)) {
     // Handled there.
   } else if (m == "ping") {

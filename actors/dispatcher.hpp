@@ -14,7 +14,7 @@ namespace mcprt::actors {
 
 /// What the server says about itself, from config.
 struct server_profile {
-  std::string instructions;   ///< Optional `instructions`; empty when unset.
+  std::string instructions;     ///< Optional `instructions`; empty when unset.
   int64_t list_ttl_ms = 60000;  ///< `ttlMs` of modern list results.
   size_t page_size = 100;       ///< Tools per `tools/list` page.
 };

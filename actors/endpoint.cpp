@@ -4,10 +4,9 @@
 #include "actors/endpoint.hpp"
 
 #include <algorithm>
-#include <cctype>
-
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
+#include <cctype>
 
 #include "actors/http_reply.hpp"
 #include "actors/request_meta.hpp"
@@ -57,7 +56,9 @@ std::string host_name(const std::string& host) {
   return lower(host.substr(0, host.find(':')));
 }
 
-rpc_error error(rpc_code code, std::string message) { return make_error(code, std::move(message)); }
+rpc_error error(rpc_code code, std::string message) {
+  return make_error(code, std::move(message));
+}
 
 std::string unsupported_version_data(std::string_view requested) {
   std::string data = R"({"supported":[)";
@@ -95,9 +96,10 @@ endpoint::endpoint(endpoint_options options, endpoint_parts parts)
 
 http_response endpoint::payload_too_large() const {
   parts_.metrics->rejected("payload_too_large");
-  return error_response(413, error(rpc_code::invalid_request,
-                                   "Payload Too Large: the body exceeds limits.maxPayloadKb (" +
-                                       std::to_string(options_.max_payload_bytes / 1024) + " KiB)"));
+  return error_response(413,
+                        error(rpc_code::invalid_request,
+                              "Payload Too Large: the body exceeds limits.maxPayloadKb (" +
+                                  std::to_string(options_.max_payload_bytes / 1024) + " KiB)"));
 }
 
 bool endpoint::host_allowed(const std::string& host) const {
@@ -116,8 +118,7 @@ bool endpoint::origin_allowed(const std::string& origin) const {
     // An allowed origin without a port matches every port of that scheme and host.
     auto scheme_end = allowed.find("://");
     bool has_port = scheme_end != std::string::npos &&
-                    allowed.find(':', scheme_end + 3) != std::string::npos &&
-                    allowed.back() != ']';
+                    allowed.find(':', scheme_end + 3) != std::string::npos && allowed.back() != ']';
     if (!has_port && o.size() > allowed.size() && o.compare(0, allowed.size(), allowed) == 0 &&
         o[allowed.size()] == ':') {
       return true;
@@ -148,8 +149,9 @@ void endpoint::handle_mcp(http_request& req, const http_exchange_ptr& ex) {
   }
   if (req.has_origin && !origin_allowed(req.origin)) {
     parts_.metrics->rejected("origin");
-    ex->respond(error_response(403, error(rpc_code::legacy_bad_request,
-                                          "Forbidden: Origin '" + req.origin + "' is not allowed")));
+    ex->respond(
+        error_response(403, error(rpc_code::legacy_bad_request,
+                                  "Forbidden: Origin '" + req.origin + "' is not allowed")));
     return;
   }
   if (req.method == "POST") {
@@ -158,17 +160,20 @@ void endpoint::handle_mcp(http_request& req, const http_exchange_ptr& ex) {
     handle_delete(req, ex);
   } else if (req.method == "GET") {
     if (!accepts(req.accept, "text/event-stream")) {
-      ex->respond(error_response(406, error(rpc_code::legacy_bad_request,
-                                            "Not Acceptable: GET needs Accept: text/event-stream")));
+      ex->respond(
+          error_response(406, error(rpc_code::legacy_bad_request,
+                                    "Not Acceptable: GET needs Accept: text/event-stream")));
       return;
     }
     // The standalone GET stream arrives with the notifier; until then clients are told so.
-    ex->respond({405, "application/json",
+    ex->respond({405,
+                 "application/json",
                  rpc::encode_error({}, error(rpc_code::legacy_bad_request,
                                              "Method Not Allowed: no standalone SSE stream")),
                  {{"Allow", "POST, DELETE"}}});
   } else {
-    ex->respond({405, "application/json",
+    ex->respond({405,
+                 "application/json",
                  rpc::encode_error({}, error(rpc_code::legacy_bad_request,
                                              "Method Not Allowed: use POST, GET or DELETE")),
                  {{"Allow", "GET, POST, DELETE"}}});
@@ -220,8 +225,8 @@ void endpoint::handle_post(http_request& req, const http_exchange_ptr& ex) {
       meta != nullptr ? find_member(*meta, meta_key::protocol_version) : nullptr;
   bool modern = body_version != nullptr || is_modern_version(req.protocol_version) ||
                 msg.method == "server/discover";
-  auto finish_hook = [metrics = parts_.metrics, admission = parts_.admission,
-                      start = clock::now()](const request_info& info, outcome how) {
+  auto finish_hook = [metrics = parts_.metrics, admission = parts_.admission, start = clock::now()](
+                         const request_info& info, outcome how) {
     std::chrono::duration<double> took = clock::now() - start;
     metrics->request_finished(info.method, how, took.count());
     if (!exempt_from_admission(info.method)) {
@@ -265,10 +270,10 @@ void endpoint::handle_post(http_request& req, const http_exchange_ptr& ex) {
       return;
     }
     if (body_version == nullptr || !body_version->IsString()) {
-      reject(400, rpc_code::header_mismatch,
-             "Header mismatch: params._meta lacks \"" + std::string(meta_key::protocol_version) +
-                 "\"",
-             msg.id);
+      reject(
+          400, rpc_code::header_mismatch,
+          "Header mismatch: params._meta lacks \"" + std::string(meta_key::protocol_version) + "\"",
+          msg.id);
       return;
     }
     std::string_view declared(body_version->GetString(), body_version->GetStringLength());
@@ -303,9 +308,9 @@ void endpoint::handle_post(http_request& req, const http_exchange_ptr& ex) {
       auto header_name = req.has_mcp_name ? decode_header_value(req.mcp_name) : std::nullopt;
       if (!req.has_mcp_name || !header_name) {
         reject(400, rpc_code::header_mismatch,
-               req.has_mcp_name ? "Header mismatch: Mcp-Name holds invalid base64"
-                                : "Header mismatch: the Mcp-Name header is required for " +
-                                      msg.method,
+               req.has_mcp_name
+                   ? "Header mismatch: Mcp-Name holds invalid base64"
+                   : "Header mismatch: the Mcp-Name header is required for " + msg.method,
                msg.id);
         return;
       }
@@ -324,8 +329,8 @@ void endpoint::handle_post(http_request& req, const http_exchange_ptr& ex) {
              msg.id);
       return;
     }
-    request_info info{era::modern, std::string(declared), msg.id, msg.method,
-                      progress_token_of(meta), requested_log_level(meta)};
+    request_info info{era::modern, std::string(declared),   msg.id,
+                      msg.method,  progress_token_of(meta), requested_log_level(meta)};
     if (!admit(msg.method, msg.id)) {
       return;
     }
@@ -384,7 +389,8 @@ void endpoint::handle_post(http_request& req, const http_exchange_ptr& ex) {
   }
   auto session = parts_.sessions->find(req.session_id);
   if (!session) {
-    ex->respond(error_response(404, error(rpc_code::session_not_found, "Session not found"), msg.id));
+    ex->respond(
+        error_response(404, error(rpc_code::session_not_found, "Session not found"), msg.id));
     return;
   }
   if (msg.type != rpc::kind::request) {
@@ -395,8 +401,12 @@ void endpoint::handle_post(http_request& req, const http_exchange_ptr& ex) {
   if (!admit(msg.method, msg.id)) {
     return;
   }
-  request_info info{era::legacy, req.has_protocol_version ? req.protocol_version : std::string(),
-                    msg.id, msg.method, progress_token_of(meta), log_level::info};
+  request_info info{era::legacy,
+                    req.has_protocol_version ? req.protocol_version : std::string(),
+                    msg.id,
+                    msg.method,
+                    progress_token_of(meta),
+                    log_level::info};
   responder out(std::make_shared<http_reply>(ex, http_headers{{"Mcp-Session-Id", req.session_id}}),
                 std::move(info), finish_hook);
   out.keep_alive(msg.root.document());

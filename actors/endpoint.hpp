@@ -3,12 +3,11 @@
 // Knows no sockets: the transport hands it an http_request and an http_exchange.
 #pragma once
 
+#include <caf/fwd.hpp>
 #include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <caf/fwd.hpp>
 
 #include "actors/catalog.hpp"
 #include "actors/dispatcher.hpp"

@@ -12,12 +12,14 @@ using value = rapidjson::Value;
 using allocator = rapidjson::Document::AllocatorType;
 
 value* member(value& obj, std::string_view name) {
-  auto it = obj.FindMember(value(rapidjson::StringRef(name.data(), static_cast<rapidjson::SizeType>(name.size()))));
+  auto it = obj.FindMember(
+      value(rapidjson::StringRef(name.data(), static_cast<rapidjson::SizeType>(name.size()))));
   return it == obj.MemberEnd() ? nullptr : &it->value;
 }
 
 void rename(value& obj, std::string_view from, const char* to, allocator& alloc) {
-  auto it = obj.FindMember(value(rapidjson::StringRef(from.data(), static_cast<rapidjson::SizeType>(from.size()))));
+  auto it = obj.FindMember(
+      value(rapidjson::StringRef(from.data(), static_cast<rapidjson::SizeType>(from.size()))));
   if (it != obj.MemberEnd() && member(obj, to) == nullptr) {
     it->name.SetString(to, alloc);
   }
@@ -34,8 +36,8 @@ void exclusive_bound(value& obj, const char* exclusive, const char* bound, bool 
   value limit(*ex, alloc);
   auto* b = member(obj, bound);
   if (b != nullptr && b->IsNumber()) {
-    bool inclusive_stricter = lower ? b->GetDouble() > limit.GetDouble()
-                                    : b->GetDouble() < limit.GetDouble();
+    bool inclusive_stricter =
+        lower ? b->GetDouble() > limit.GetDouble() : b->GetDouble() < limit.GetDouble();
     if (inclusive_stricter) {
       ex->SetBool(false);
       return;
@@ -98,9 +100,9 @@ void to_draft04(value& schema, allocator& alloc) {
   for (const char* k : {"allOf", "anyOf", "oneOf", "prefixItems"}) {
     each_schema_in_array(member(schema, k), alloc);
   }
-  for (const char* k : {"not", "additionalProperties", "if", "then", "else", "contains",
-                        "propertyNames", "unevaluatedProperties", "unevaluatedItems",
-                        "additionalItems"}) {
+  for (const char* k :
+       {"not", "additionalProperties", "if", "then", "else", "contains", "propertyNames",
+        "unevaluatedProperties", "unevaluatedItems", "additionalItems"}) {
     if (auto* v = member(schema, k)) {
       to_draft04(*v, alloc);
     }

@@ -2,11 +2,10 @@
 // and its requests in arrival order. Expires when idle, freeing all it holds.
 #pragma once
 
+#include <caf/fwd.hpp>
 #include <chrono>
 #include <memory>
 #include <string>
-
-#include <caf/fwd.hpp>
 
 #include "actors/dispatcher.hpp"
 #include "actors/session_table.hpp"
@@ -18,9 +17,9 @@ namespace mcprt::actors {
 /// What a new session starts from: the initialize request's outcome and the node's parts.
 struct session_init {
   std::string id;
-  std::string version;             ///< Negotiated protocol version.
-  std::string client_info;         ///< JSON text of clientInfo (may be empty).
-  std::string client_capabilities; ///< JSON text of capabilities (may be empty).
+  std::string version;              ///< Negotiated protocol version.
+  std::string client_info;          ///< JSON text of clientInfo (may be empty).
+  std::string client_capabilities;  ///< JSON text of capabilities (may be empty).
   std::chrono::milliseconds idle_timeout{1800000};
   std::shared_ptr<session_table> table;
   std::shared_ptr<catalog_source> tools;

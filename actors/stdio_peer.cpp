@@ -2,12 +2,11 @@
 // headers on stdio), and one 2025 session opened by initialize and ended with the pipe.
 #include "actors/stdio_peer.hpp"
 
-#include <condition_variable>
-#include <mutex>
-
 #include <caf/actor_system.hpp>
 #include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
+#include <condition_variable>
+#include <mutex>
 
 #include "actors/request_meta.hpp"
 #include "actors/session.hpp"
@@ -80,8 +79,9 @@ stdio_peer::~stdio_peer() {
 }
 
 void stdio_peer::on_oversized() {
-  parts_.write(rpc::encode_error(
-      {}, make_error(rpc_code::invalid_request, "Invalid Request: message exceeds limits.maxPayloadKb")));
+  parts_.write(
+      rpc::encode_error({}, make_error(rpc_code::invalid_request,
+                                       "Invalid Request: message exceeds limits.maxPayloadKb")));
 }
 
 void stdio_peer::on_message(const std::string& text) {
@@ -114,15 +114,15 @@ void stdio_peer::on_message(const std::string& text) {
       return;
     }
     if (!has_client_capabilities(meta)) {
-      reply(make_error(rpc_code::invalid_params,
-                       "Invalid params: params._meta needs an object \"" +
-                           std::string(meta_key::client_capabilities) + "\""));
+      reply(make_error(rpc_code::invalid_params, "Invalid params: params._meta needs an object \"" +
+                                                     std::string(meta_key::client_capabilities) +
+                                                     "\""));
       return;
     }
-    auto out = make_responder(request_info{era::modern, std::string(modern_version), msg.id,
-                                           msg.method, progress_token_of(meta),
-                                           requested_log_level(meta)},
-                              msg);
+    auto out =
+        make_responder(request_info{era::modern, std::string(modern_version), msg.id, msg.method,
+                                    progress_token_of(meta), requested_log_level(meta)},
+                       msg);
     dispatch_env env{parts_.tools->current(), parts_.profile.get()};
     if (!dispatch(msg, out, env)) {
       out.error(make_error(rpc_code::method_not_found, "Method not found: " + msg.method));
@@ -136,7 +136,8 @@ void stdio_peer::on_message(const std::string& text) {
     }
     auto requested = msg.params ? string_member(*msg.params, "protocolVersion") : std::nullopt;
     if (!requested) {
-      reply(make_error(rpc_code::invalid_params, "Invalid params: initialize needs \"protocolVersion\""));
+      reply(make_error(rpc_code::invalid_params,
+                       "Invalid params: initialize needs \"protocolVersion\""));
       return;
     }
     auto negotiated = std::string(negotiate_legacy_version(*requested));

@@ -2,13 +2,12 @@
 // an `initialize` opens one 2025 session bound to the pipe. Knows messages, not file handles.
 #pragma once
 
+#include <caf/fwd.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
-
-#include <caf/fwd.hpp>
 
 #include "actors/catalog.hpp"
 #include "actors/dispatcher.hpp"

@@ -11,8 +11,14 @@ namespace mcprt::config {
 
 /// What the command line asks for.
 struct cli_options {
-  enum class action { serve, stdio, check_config, print_config, version, help } what =
-      action::serve;
+  enum class action {
+    serve,
+    stdio,
+    check_config,
+    print_config,
+    version,
+    help
+  } what = action::serve;
   load_request load;
 };
 

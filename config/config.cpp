@@ -2,15 +2,15 @@
 // declared once here, with its type, bounds, env name and help.
 #include "config/config.hpp"
 
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
 #include <fstream>
 #include <sstream>
-
-#include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
 namespace mcprt::config {
 
@@ -30,7 +30,11 @@ struct key_def {
 template <class T>
 key_def field(std::string key, setting_type type, T config::*member, double min, double max,
               std::string help) {
-  return key_def{std::move(key), type, min, max, std::move(help),
+  return key_def{std::move(key),
+                 type,
+                 min,
+                 max,
+                 std::move(help),
                  [member](const config& c) { return setting_value(c.*member); },
                  [member](config& c, const setting_value& v) { c.*member = std::get<T>(v); }};
 }
@@ -43,8 +47,8 @@ const std::vector<key_def>& table() {
                       "address to listen on (127.0.0.1 keeps the server local)"));
     k.push_back(field("transport.port", st::integer, &config::port, 0, 65535,
                       "TCP port; 0 picks a free one"));
-    k.push_back(field("transport.ioThreads", st::integer, &config::io_threads, 1, 64,
-                      "Asio I/O threads"));
+    k.push_back(
+        field("transport.ioThreads", st::integer, &config::io_threads, 1, 64, "Asio I/O threads"));
     k.push_back(field("transport.allowedHosts", st::string_list, &config::allowed_hosts, 0, 0,
                       "Host header names accepted on /mcp (DNS-rebinding protection); * = any"));
     k.push_back(field("transport.allowedOrigins", st::string_list, &config::allowed_origins, 0, 0,
@@ -65,8 +69,8 @@ const std::vector<key_def>& table() {
                        "most queued frames coalesced into one socket write");
     batch.alias_env = "MCP_BATCH_SIZE";
     k.push_back(batch);
-    auto watermark = field("performance.queueWatermark", st::number, &config::queue_watermark,
-                           0.01, 1, "fraction of a bound at which a queue counts as congested");
+    auto watermark = field("performance.queueWatermark", st::number, &config::queue_watermark, 0.01,
+                           1, "fraction of a bound at which a queue counts as congested");
     watermark.alias_env = "MCP_QUEUE_WATERMARK";
     k.push_back(watermark);
     k.push_back(field("limits.maxPayloadKb", st::integer, &config::max_payload_kb, 1, 1048576,
@@ -203,7 +207,7 @@ class loader {
   std::optional<std::string> check_and_store(const std::string& key, const any_key& k,
                                              setting_value v, const std::string& source) {
     if (k.min() != 0 || k.max() != 0) {
-      double n = std::holds_alternative<int64_t>(v) ? static_cast<double>(std::get<int64_t>(v))
+      double n = std::holds_alternative<int64_t>(v)  ? static_cast<double>(std::get<int64_t>(v))
                  : std::holds_alternative<double>(v) ? std::get<double>(v)
                                                      : 0;
       if (n < k.min() || n > k.max()) {
@@ -234,7 +238,9 @@ class loader {
 
   std::optional<std::string> set_text(const std::string& key, const any_key& k,
                                       const std::string& text, const std::string& source) {
-    auto wrong = [&] { return "key '" + key + "' must be " + type_name(k.type()) + ", not '" + text + "'"; };
+    auto wrong = [&] {
+      return "key '" + key + "' must be " + type_name(k.type()) + ", not '" + text + "'";
+    };
     switch (k.type()) {
       case setting_type::integer: {
         int64_t n = 0;
@@ -347,9 +353,9 @@ class loader {
     rapidjson::Document doc;
     doc.Parse(text.c_str());
     if (doc.HasParseError()) {
-      return "config file '" + path + "' is not valid JSON: " +
-             rapidjson::GetParseError_En(doc.GetParseError()) + " at offset " +
-             std::to_string(doc.GetErrorOffset());
+      return "config file '" + path +
+             "' is not valid JSON: " + rapidjson::GetParseError_En(doc.GetParseError()) +
+             " at offset " + std::to_string(doc.GetErrorOffset());
     }
     if (!doc.IsObject()) {
       return "config file '" + path + "' must hold a JSON object";
@@ -358,8 +364,8 @@ class loader {
   }
 
   std::optional<std::string> load_env() {
-    auto apply = [&](const std::string& key, const any_key& k, const std::string& name)
-        -> std::optional<std::string> {
+    auto apply = [&](const std::string& key, const any_key& k,
+                     const std::string& name) -> std::optional<std::string> {
       if (const char* v = req_.getenv(name.c_str())) {
         if (auto err = set_text(key, k, v, "env")) {
           return *err + " (from " + name + ")";
@@ -432,7 +438,8 @@ load_result load(const load_request& request) {
 std::vector<key_info> core_keys() {
   std::vector<key_info> out;
   for (const auto& k : table()) {
-    out.push_back({k.key, k.alias_env.empty() ? env_name(k.key) : k.alias_env + ", " + env_name(k.key),
+    out.push_back({k.key,
+                   k.alias_env.empty() ? env_name(k.key) : k.alias_env + ", " + env_name(k.key),
                    k.type, k.help});
   }
   return out;

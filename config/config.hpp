@@ -59,10 +59,10 @@ struct key_info {
 
 /// What load() reads besides the defaults.
 struct load_request {
-  std::optional<std::string> file;                       ///< --config
-  std::vector<std::pair<std::string, std::string>> sets; ///< --set key=value, in order
-  std::vector<setting_spec> plugin_settings;             ///< Keys declared by plugins
-  std::vector<std::string> known_plugins;                ///< For plugins.enabled
+  std::optional<std::string> file;                        ///< --config
+  std::vector<std::pair<std::string, std::string>> sets;  ///< --set key=value, in order
+  std::vector<setting_spec> plugin_settings;              ///< Keys declared by plugins
+  std::vector<std::string> known_plugins;                 ///< For plugins.enabled
   std::function<const char*(const char*)> getenv = [](const char* n) { return std::getenv(n); };
 };
 

@@ -6,6 +6,8 @@
 
 namespace mcprt::plugins {
 
-std::vector<plugin> builtin() { return {demo::descriptor(), conformance::descriptor()}; }
+std::vector<plugin> builtin() {
+  return {demo::descriptor(), conformance::descriptor()};
+}
 
 }  // namespace mcprt::plugins

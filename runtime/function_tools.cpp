@@ -1,10 +1,9 @@
 // The actor behind plugin_context::add_tools: runs function tools and their deferred steps
 // on one mailbox, so a plugin's handlers need no locks.
-#include <map>
-
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
+#include <map>
 
 #include "runtime/plugin_api.hpp"
 

@@ -28,8 +28,8 @@ const rapidjson::Value* find_member(const rapidjson::Value& obj, std::string_vie
   if (!obj.IsObject()) {
     return nullptr;
   }
-  auto it = obj.FindMember(
-      rapidjson::Value(rapidjson::StringRef(name.data(), static_cast<rapidjson::SizeType>(name.size()))));
+  auto it = obj.FindMember(rapidjson::Value(
+      rapidjson::StringRef(name.data(), static_cast<rapidjson::SizeType>(name.size()))));
   return it == obj.MemberEnd() ? nullptr : &it->value;
 }
 

@@ -1,10 +1,10 @@
 // JSON-RPC 2.0 decoding with RapidJSON, and encoding straight into strings.
 #include "runtime/json_rpc.hpp"
 
+#include <rapidjson/error/en.h>
+
 #include <algorithm>
 #include <cstddef>
-
-#include <rapidjson/error/en.h>
 
 namespace mcprt::rpc {
 
@@ -15,7 +15,9 @@ decode_failure invalid(std::string message, std::string id = {}) {
 }
 
 // A request id must be a string or an integer (MCP forbids null and fractions).
-bool valid_id(const rapidjson::Value& v) { return v.IsString() || v.IsInt64() || v.IsUint64(); }
+bool valid_id(const rapidjson::Value& v) {
+  return v.IsString() || v.IsInt64() || v.IsUint64();
+}
 
 // A parsed message and its memory in one allocation: the pool's first chunk lives inline, so
 // a typical request costs one malloc instead of RapidJSON's default 64 KiB chunk (which churned
@@ -67,8 +69,10 @@ std::variant<message, decode_failure> decode(std::string_view body) {
     bool has_result = find_member(obj, "result") != nullptr;
     bool has_error = find_member(obj, "error") != nullptr;
     if (idv == nullptr || has_result == has_error) {
-      return invalid("Invalid Request: a message needs \"method\", or \"id\" with one of "
-                     "\"result\" or \"error\"", id);
+      return invalid(
+          "Invalid Request: a message needs \"method\", or \"id\" with one of "
+          "\"result\" or \"error\"",
+          id);
     }
     out.type = kind::response;
     out.id = std::move(id);

@@ -13,9 +13,13 @@ namespace {
 std::atomic<int> min_level{static_cast<int>(log_level::info)};
 }
 
-void set_level(log_level level) { min_level.store(static_cast<int>(level)); }
+void set_level(log_level level) {
+  min_level.store(static_cast<int>(level));
+}
 
-bool enabled(log_level level) { return static_cast<int>(level) >= min_level.load(); }
+bool enabled(log_level level) {
+  return static_cast<int>(level) >= min_level.load();
+}
 
 void write(log_level level, std::string_view message) {
   if (!enabled(level)) {

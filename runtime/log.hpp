@@ -15,9 +15,17 @@ bool enabled(log_level level);
 /// Writes one line: `<time> <level> <message>`.
 void write(log_level level, std::string_view message);
 
-inline void debug(std::string_view m) { write(log_level::debug, m); }
-inline void info(std::string_view m) { write(log_level::info, m); }
-inline void warn(std::string_view m) { write(log_level::warning, m); }
-inline void error(std::string_view m) { write(log_level::error, m); }
+inline void debug(std::string_view m) {
+  write(log_level::debug, m);
+}
+inline void info(std::string_view m) {
+  write(log_level::info, m);
+}
+inline void warn(std::string_view m) {
+  write(log_level::warning, m);
+}
+inline void error(std::string_view m) {
+  write(log_level::error, m);
+}
 
 }  // namespace mcprt::log

@@ -1,22 +1,21 @@
 // The composition root: config, actor system, plugins, endpoint and transport, in that
 // order, and shutdown in reverse. Nothing else in mcprt wires parts together.
-#include <csignal>
-#include <cstdio>
-#include <iostream>
-
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/atom.hpp>
 #include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
 
 #include "actors/catalog.hpp"
 #include "actors/endpoint.hpp"
+#include "actors/stdio_peer.hpp"
 #include "config/cli.hpp"
 #include "config/config.hpp"
 #include "plugins/builtin.hpp"
 #include "runtime/log.hpp"
-#include "actors/stdio_peer.hpp"
 #include "transport/http_server.hpp"
 #include "transport/stdio.hpp"
 
@@ -110,8 +109,8 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
       }
       startup_context ctx(system, section_of(cfg, p.name), builder);
       if (auto err = p.start(ctx)) {
-        std::cerr << "mcprt: plugin '" << p.name << "' failed to start: "
-                  << system.render(err) << "\n";
+        std::cerr << "mcprt: plugin '" << p.name << "' failed to start: " << system.render(err)
+                  << "\n";
         // A half-started plugin may own actors nobody can name: do not wait for them.
         tools->publish(builder.build());
         system.await_actors_before_shutdown(false);
@@ -132,8 +131,8 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
     // Shared: late answers from actor threads may still write after stdin has closed.
     auto pipe = std::make_shared<transport::stdio_transport>(
         static_cast<size_t>(cfg.max_payload_kb) * 1024);
-    actors::stdio_peer peer({&system, tools, profile, metrics,
-                             [pipe](std::string m) { pipe->write_line(m); }});
+    actors::stdio_peer peer(
+        {&system, tools, profile, metrics, [pipe](std::string m) { pipe->write_line(m); }});
     log::info("serving one client on stdio");
     pipe->run([&peer](std::string line) { peer.on_message(line); },
               [&peer] { peer.on_oversized(); });
@@ -151,8 +150,8 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
   eopts.request_timeout = std::chrono::milliseconds(cfg.request_timeout_ms);
   eopts.session_idle_timeout = std::chrono::milliseconds(cfg.session_idle_timeout_ms);
   eopts.max_payload_bytes = static_cast<size_t>(cfg.max_payload_kb) * 1024;
-  actors::endpoint_parts parts{&system, tools, sessions, metrics,
-                               std::make_shared<admission>(cfg.max_inflight), profile};
+  actors::endpoint_parts parts{
+      &system, tools, sessions, metrics, std::make_shared<admission>(cfg.max_inflight), profile};
   auto ep = std::make_shared<actors::endpoint>(std::move(eopts), std::move(parts));
 
   transport::server_options sopts;

@@ -2,14 +2,13 @@
 // All CAF 0.17 vocabulary lives here so a later CAF upgrade stays local.
 #pragma once
 
-#include <chrono>
-#include <functional>
-#include <string>
-
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
+#include <chrono>
+#include <functional>
+#include <string>
 
 #include "runtime/json.hpp"
 #include "runtime/json_rpc.hpp"
@@ -24,9 +23,9 @@ using tick_atom = caf::atom_constant<caf::atom("tick")>;
 
 /// dispatcher or session -> tool actor: run one tool. The tool answers through `out`.
 struct tool_call {
-  std::string tool;     ///< The tool's registered name.
-  json_ref arguments;   ///< The validated `arguments` object (may be empty).
-  responder out;        ///< Where progress, logs and the result go.
+  std::string tool;    ///< The tool's registered name.
+  json_ref arguments;  ///< The validated `arguments` object (may be empty).
+  responder out;       ///< Where progress, logs and the result go.
 };
 
 /// A tool actor's own deferred step (from tool_invocation::after).

@@ -1,15 +1,15 @@
 // The metrics table. Every metric of mcprt is declared here, named mcprt_<area>_<thing>_<unit>.
 #include "runtime/metrics.hpp"
 
-#include <array>
-#include <map>
-#include <mutex>
-
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
+
+#include <array>
+#include <map>
+#include <mutex>
 
 namespace mcprt {
 
@@ -18,9 +18,9 @@ namespace {
 // Methods that get their own label value; anything else is "other", so a client cannot grow
 // the label set.
 constexpr std::array<std::string_view, 12> known_methods = {
-    "initialize",  "ping",          "tools/list",      "tools/call",
-    "server/discover", "logging/setLevel", "resources/list", "resources/read",
-    "prompts/list", "prompts/get",  "completion/complete", "other"};
+    "initialize",          "ping",           "tools/list",     "tools/call",   "server/discover",
+    "logging/setLevel",    "resources/list", "resources/read", "prompts/list", "prompts/get",
+    "completion/complete", "other"};
 
 constexpr std::array<std::string_view, 4> outcome_names = {"ok", "tool_error", "error", "timeout"};
 
@@ -53,11 +53,13 @@ struct metrics::impl {
                         .Help("Time from admission to the final response, by method")
                         .Register(*registry);
     const prometheus::Histogram::BucketBoundaries buckets = {
-        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+        0.1,    0.25,    0.5,    1,     2.5,    5,     10,   30};
     for (auto m : known_methods) {
       per_method pm;
       for (size_t i = 0; i < outcome_names.size(); ++i) {
-        pm.by_outcome[i] = &requests.Add({{"method", std::string(m)}, {"outcome", std::string(outcome_names[i])}});
+        pm.by_outcome[i] =
+            &requests.Add({{"method", std::string(m)}, {"outcome", std::string(outcome_names[i])}});
       }
       pm.latency = &latency.Add({{"method", std::string(m)}}, buckets);
       methods.emplace(m, pm);
@@ -124,11 +126,17 @@ void metrics::connection_opened() {
   impl_->connections_total->Increment();
 }
 
-void metrics::connection_closed() { impl_->connections_open->Decrement(); }
+void metrics::connection_closed() {
+  impl_->connections_open->Decrement();
+}
 
-void metrics::inflight_add(double delta) { impl_->inflight->Increment(delta); }
+void metrics::inflight_add(double delta) {
+  impl_->inflight->Increment(delta);
+}
 
-void metrics::sessions_add(double delta) { impl_->sessions->Increment(delta); }
+void metrics::sessions_add(double delta) {
+  impl_->sessions->Increment(delta);
+}
 
 void metrics::session_ended(std::string_view reason) {
   if (auto it = impl_->session_ends.find(reason); it != impl_->session_ends.end()) {

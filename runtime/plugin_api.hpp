@@ -2,13 +2,12 @@
 // actors. Built-in plugins use exactly this header, as a third party would.
 #pragma once
 
+#include <caf/error.hpp>
 #include <chrono>
 #include <functional>
 #include <map>
 #include <string>
 #include <vector>
-
-#include <caf/error.hpp>
 
 #include "runtime/messages.hpp"
 #include "runtime/settings.hpp"
@@ -26,7 +25,7 @@ inline constexpr int plugin_abi_version = 1;
 /// How a tool presents itself in `tools/list`. Schemas are JSON text served verbatim.
 struct tool_definition {
   std::string name;
-  std::string title;          ///< Optional display name.
+  std::string title;  ///< Optional display name.
   std::string description;
   std::string input_schema = R"({"type":"object","properties":{}})";
   std::string output_schema;  ///< Optional; empty when absent.
@@ -94,7 +93,7 @@ struct resource_template_definition {
 struct resource_contents {
   std::string uri;
   std::string mime_type;
-  std::string text;         ///< The text, or the base64 data when `is_blob`.
+  std::string text;  ///< The text, or the base64 data when `is_blob`.
   bool is_blob = false;
   /// The contents object as JSON text.
   std::string to_json() const;

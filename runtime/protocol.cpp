@@ -18,6 +18,8 @@ bool parse_log_level(std::string_view name, log_level& out) {
   return false;
 }
 
-std::string_view to_string(log_level level) { return level_names[static_cast<size_t>(level)]; }
+std::string_view to_string(log_level level) {
+  return level_names[static_cast<size_t>(level)];
+}
 
 }  // namespace mcprt

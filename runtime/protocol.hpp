@@ -14,12 +14,12 @@ enum class era { modern, legacy };
 inline constexpr std::string_view modern_version = "2026-07-28";
 
 /// Legacy revisions served through sessions, newest first.
-inline constexpr std::array<std::string_view, 4> legacy_versions = {
-    "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"};
+inline constexpr std::array<std::string_view, 4> legacy_versions = {"2025-11-25", "2025-06-18",
+                                                                    "2025-03-26", "2024-11-05"};
 
 /// Every version, newest first, as `server/discover` and -32022 list them.
-inline constexpr std::array<std::string_view, 4> advertised_versions = {
-    "2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26"};
+inline constexpr std::array<std::string_view, 4> advertised_versions = {"2026-07-28", "2025-11-25",
+                                                                        "2025-06-18", "2025-03-26"};
 
 /// The version HTTP assumes when a legacy request carries no MCP-Protocol-Version header.
 inline constexpr std::string_view default_legacy_http_version = "2025-03-26";
@@ -35,7 +35,9 @@ constexpr bool is_legacy_version(std::string_view v) {
 }
 
 /// True for a revision served statelessly.
-constexpr bool is_modern_version(std::string_view v) { return v == modern_version; }
+constexpr bool is_modern_version(std::string_view v) {
+  return v == modern_version;
+}
 
 /// True for any revision mcprt speaks.
 constexpr bool is_supported_version(std::string_view v) {

@@ -49,9 +49,13 @@ responder::responder(reply_channel_ptr channel, request_info info, finish_hook h
   state_->min_log.store(static_cast<int>(state_->info.min_log), std::memory_order_relaxed);
 }
 
-const request_info& responder::info() const { return state_->info; }
+const request_info& responder::info() const {
+  return state_->info;
+}
 
-bool responder::done() const { return state_->done.load(std::memory_order_acquire); }
+bool responder::done() const {
+  return state_->done.load(std::memory_order_acquire);
+}
 
 void responder::keep_alive(std::shared_ptr<const void> owner) const {
   state_->keep_alive = std::move(owner);

@@ -21,8 +21,8 @@ enum class setting_type { integer, number, boolean, string, string_list };
 struct setting_spec {
   std::string key;  ///< Dotted camelCase path, e.g. `demo.maxSleepMs`.
   setting_type type = setting_type::integer;
-  setting_value fallback;     ///< The embedded default.
-  double min = 0, max = 0;    ///< Inclusive bounds for numbers; ignored when min == max == 0.
+  setting_value fallback;   ///< The embedded default.
+  double min = 0, max = 0;  ///< Inclusive bounds for numbers; ignored when min == max == 0.
   std::string help;
 };
 
@@ -30,7 +30,8 @@ struct setting_spec {
 class settings_view {
  public:
   settings_view() = default;
-  explicit settings_view(std::map<std::string, setting_value> values) : values_(std::move(values)) {}
+  explicit settings_view(std::map<std::string, setting_value> values)
+      : values_(std::move(values)) {}
 
   /// The integer at `key`, or `fallback` when unset.
   int64_t integer(const std::string& key, int64_t fallback) const;

@@ -26,7 +26,9 @@ std::string tool_result::to_json() const {
 
 namespace content {
 
-std::string text(std::string_view text) { return R"({"type":"text","text":)" + quote(text) + "}"; }
+std::string text(std::string_view text) {
+  return R"({"type":"text","text":)" + quote(text) + "}";
+}
 
 std::string image(std::string_view data, std::string_view mime_type) {
   return R"({"type":"image","data":)" + quote(data) + R"(,"mimeType":)" + quote(mime_type) + "}";
@@ -44,8 +46,12 @@ std::string embedded_text_resource(std::string_view uri, std::string_view mime_t
 
 }  // namespace content
 
-tool_result text_result(std::string_view text) { return tool_result{{content::text(text)}, {}, false}; }
+tool_result text_result(std::string_view text) {
+  return tool_result{{content::text(text)}, {}, false};
+}
 
-tool_result error_result(std::string_view text) { return tool_result{{content::text(text)}, {}, true}; }
+tool_result error_result(std::string_view text) {
+  return tool_result{{content::text(text)}, {}, true};
+}
 
 }  // namespace mcprt

@@ -1,12 +1,11 @@
 // The listener (accepts only) and the I/O threads. Each connection gets its own strand.
 #include "transport/http_server.hpp"
 
-#include <thread>
-#include <vector>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
+#include <thread>
+#include <vector>
 
 #include "runtime/log.hpp"
 #include "transport/http_session.hpp"
@@ -24,9 +23,9 @@ struct http_server::impl {
 
   // Accept the next connection.
   void do_accept() {
-    acceptor.async_accept(net::make_strand(ioc), [this](boost::system::error_code ec, tcp::socket s) {
-      on_accept(ec, std::move(s));
-    });
+    acceptor.async_accept(
+        net::make_strand(ioc),
+        [this](boost::system::error_code ec, tcp::socket s) { on_accept(ec, std::move(s)); });
   }
 
   void on_accept(boost::system::error_code ec, tcp::socket socket) {
@@ -51,7 +50,9 @@ http_server::http_server(server_options options, std::shared_ptr<http_handler> h
   impl_->ctx->metrics = std::move(metrics);
 }
 
-http_server::~http_server() { stop(); }
+http_server::~http_server() {
+  stop();
+}
 
 std::error_code http_server::listen(uint16_t& bound_port) {
   boost::system::error_code ec;

@@ -20,7 +20,7 @@ struct server_options {
   int io_threads = 1;
   size_t max_payload_bytes = 512 * 1024;
   std::chrono::milliseconds idle_timeout{60000};  ///< Keep-alive connections idle this long close.
-  size_t batch_size = 64;  ///< Most queued frames gathered into one write.
+  size_t batch_size = 64;                         ///< Most queued frames gathered into one write.
 };
 
 /// Accepts connections and serves them on its own I/O threads.

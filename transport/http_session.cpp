@@ -3,15 +3,14 @@
 // Answers arrive from actor threads through an exchange that posts onto this strand.
 #include "transport/http_session.hpp"
 
-#include <deque>
-#include <optional>
-
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <deque>
+#include <optional>
 
 #include "runtime/log.hpp"
 
@@ -83,9 +82,10 @@ class http_session : public std::enable_shared_from_this<http_session> {
     res_.body() = std::move(r.body);
     res_.keep_alive(keep_alive_);
     res_.prepare_payload();
-    http::async_write(stream_, res_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      self->on_write(ec, !self->res_.keep_alive());
-    });
+    http::async_write(stream_, res_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        self->on_write(ec, !self->res_.keep_alive());
+                      });
   }
 
   void start_stream(uint64_t seq, const http_headers& headers) {
@@ -178,10 +178,9 @@ class http_session : public std::enable_shared_from_this<http_session> {
   }
 
   void do_read_body() {
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->on_read(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
@@ -243,14 +242,13 @@ class http_session : public std::enable_shared_from_this<http_session> {
       return stream_.close();
     }
     drain_buffer_.resize(64 * 1024);
-    stream_.async_read_some(net::buffer(drain_buffer_),
-                            [self = shared_from_this(), discarded](beast::error_code ec,
-                                                                   std::size_t n) {
-                              if (ec) {
-                                return self->stream_.close();
-                              }
-                              self->do_drain(discarded + n);
-                            });
+    stream_.async_read_some(net::buffer(drain_buffer_), [self = shared_from_this(), discarded](
+                                                            beast::error_code ec, std::size_t n) {
+      if (ec) {
+        return self->stream_.close();
+      }
+      self->do_drain(discarded + n);
+    });
   }
 
   // Queues stream bytes; `chunk` wraps them in chunked-transfer framing.
@@ -373,7 +371,8 @@ void exchange::arm_deadline(std::chrono::milliseconds after, std::function<void(
 
 }  // namespace
 
-void start_http_session(net::ip::tcp::socket socket, std::shared_ptr<const connection_context> ctx) {
+void start_http_session(net::ip::tcp::socket socket,
+                        std::shared_ptr<const connection_context> ctx) {
   std::make_shared<http_session>(std::move(socket), std::move(ctx))->run();
 }
 

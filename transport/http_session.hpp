@@ -1,9 +1,8 @@
 // Starts serving one accepted TCP connection as HTTP/1.1. Beast stays inside the .cpp.
 #pragma once
 
-#include <memory>
-
 #include <boost/asio/ip/tcp.hpp>
+#include <memory>
 
 #include "runtime/http_handler.hpp"
 #include "runtime/metrics.hpp"

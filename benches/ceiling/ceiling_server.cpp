@@ -1,15 +1,14 @@
 // The ceiling server: the least work an HTTP server on Beast can do per request on this
 // machine. It reads a request and answers a fixed JSON-RPC result: no actors, no JSON
 // parsing, no MCP. mcprt's figures are stated as a fraction of this one's.
-#include <cstdio>
-#include <memory>
-#include <string>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cstdio>
+#include <memory>
+#include <string>
 
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -26,9 +25,9 @@ class session : public std::enable_shared_from_this<session> {
   explicit session(tcp::socket s) : stream_(std::move(s)) {}
   void do_read() {
     req_ = {};
-    http::async_read(stream_, buf_, req_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      self->on_read(ec);
-    });
+    http::async_read(
+        stream_, buf_, req_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
  private:
@@ -41,11 +40,12 @@ class session : public std::enable_shared_from_this<session> {
     res_.keep_alive(req_.keep_alive());
     res_.body() = reply;
     res_.prepare_payload();
-    http::async_write(stream_, res_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (!ec && self->res_.keep_alive()) {
-        self->do_read();
-      }
-    });
+    http::async_write(stream_, res_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        if (!ec && self->res_.keep_alive()) {
+                          self->do_read();
+                        }
+                      });
   }
   beast::tcp_stream stream_;
   beast::flat_buffer buf_;
@@ -69,7 +69,8 @@ int main(int argc, char** argv) {
   unsigned short port = argc > 1 ? static_cast<unsigned short>(std::atoi(argv[1])) : 0;
   net::io_context ioc{1};
   tcp::acceptor acceptor(ioc, {net::ip::make_address("127.0.0.1"), port});
-  std::fprintf(stderr, "ceiling listening on http://127.0.0.1:%u/mcp\n", acceptor.local_endpoint().port());
+  std::fprintf(stderr, "ceiling listening on http://127.0.0.1:%u/mcp\n",
+               acceptor.local_endpoint().port());
   do_accept(acceptor, ioc);
   ioc.run();
 }

@@ -4,17 +4,16 @@
 #include <sys/resource.h>
 
 #include <atomic>
-#include <deque>
-#include <memory>
-#include <thread>
-#include <vector>
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <deque>
+#include <memory>
+#include <thread>
+#include <vector>
 
 #include "benches/load/proc_stats.hpp"
 #include "benches/load/scenario.hpp"
@@ -73,7 +72,8 @@ struct worker {
   std::vector<std::function<void()>> idle_waiters;
   int connections_open = 0;
 
-  worker(const options& o, std::atomic<bool>& stop) : opt(o), where(parse_url(o.url)), stopping(stop) {}
+  worker(const options& o, std::atomic<bool>& stop)
+      : opt(o), where(parse_url(o.url)), stopping(stop) {}
 
   void error(const std::string& kind) {
     if (clock::now() >= window_start) {
@@ -92,7 +92,8 @@ struct worker {
 std::string call_request(const options& o, bool modern, bool progress) {
   std::string meta = progress ? R"("progressToken":1,)" : "";
   if (modern) {
-    meta += R"("io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"mcprt-bench","version":"1"})";
+    meta +=
+        R"("io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"mcprt-bench","version":"1"})";
   } else if (!meta.empty()) {
     meta.pop_back();
   }
@@ -127,8 +128,9 @@ class connection : public std::enable_shared_from_this<connection> {
     }
     ++w_.connections_open;
     if (session()) {
-      return send(R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"mcprt-bench","version":"1"}}})",
-                  "", step::initialize);
+      return send(
+          R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"mcprt-bench","version":"1"}}})",
+          "", step::initialize);
     }
     next();
   }
@@ -159,13 +161,14 @@ class connection : public std::enable_shared_from_this<connection> {
     res_.emplace();
     res_->body_limit(64 * 1024 * 1024);
     stream_.expires_after(std::chrono::seconds(30));
-    http::async_write(stream_, req_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec) {
-        return self->fail("io");
-      }
-      http::async_read(self->stream_, self->buf_, *self->res_,
-                       [self](beast::error_code ec, std::size_t) { self->on_read(ec); });
-    });
+    http::async_write(
+        stream_, req_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+          if (ec) {
+            return self->fail("io");
+          }
+          http::async_read(self->stream_, self->buf_, *self->res_,
+                           [self](beast::error_code ec, std::size_t) { self->on_read(ec); });
+        });
   }
 
   void fail(const char* kind) {
@@ -189,7 +192,8 @@ class connection : public std::enable_shared_from_this<connection> {
       if (res.result_int() != 200 || session_id_.empty()) {
         return fail("initialize");
       }
-      return send(R"({"jsonrpc":"2.0","method":"notifications/initialized"})", "", step::initialized);
+      return send(R"({"jsonrpc":"2.0","method":"notifications/initialized"})", "",
+                  step::initialized);
     }
     if (step_ == step::initialized) {
       if (hold_only_) {
@@ -365,7 +369,9 @@ result run(const options& o, bool hold_only) {
 
 }  // namespace
 
-result run_rpc(const options& o) { return run(o, false); }
+result run_rpc(const options& o) {
+  return run(o, false);
+}
 
 result run_idle(const options& o) {
   auto r = run(o, true);

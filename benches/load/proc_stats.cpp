@@ -1,10 +1,11 @@
 // /proc parsing: field 14 and 15 of stat (after the parenthesised command name), VmRSS of status.
 #include "benches/load/proc_stats.hpp"
 
+#include <unistd.h>
+
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 
 namespace mcprt::bench {
 

@@ -1,8 +1,9 @@
 // CPU seconds and resident memory of another process, read from /proc (Linux only).
 #pragma once
 
-#include <optional>
 #include <sys/types.h>
+
+#include <optional>
 
 namespace mcprt::bench {
 

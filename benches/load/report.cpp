@@ -1,13 +1,13 @@
 // The human table, the JSON record of a run, and --compare between two records.
+#include <rapidjson/document.h>
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <rapidjson/document.h>
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
 
 #include "benches/load/scenario.hpp"
 
@@ -15,7 +15,9 @@ namespace mcprt::bench {
 
 namespace {
 
-double us(uint64_t ns) { return static_cast<double>(ns) / 1000.0; }
+double us(uint64_t ns) {
+  return static_cast<double>(ns) / 1000.0;
+}
 
 struct figure {
   const char* name;
@@ -23,9 +25,12 @@ struct figure {
 };
 
 // The figures --compare tracks.
-constexpr figure tracked[] = {{"throughput_rps", true},      {"latency_us.p50", false},
-                              {"latency_us.p99", false},     {"latency_us.p99_9", false},
-                              {"server_cpu_us_per_request", false}, {"rss_per_connection_kb", false}};
+constexpr figure tracked[] = {{"throughput_rps", true},
+                              {"latency_us.p50", false},
+                              {"latency_us.p99", false},
+                              {"latency_us.p99_9", false},
+                              {"server_cpu_us_per_request", false},
+                              {"rss_per_connection_kb", false}};
 
 const rapidjson::Value* lookup(const rapidjson::Value& doc, const std::string& path) {
   const rapidjson::Value* v = &doc;
@@ -73,7 +78,8 @@ void print_table(const options& o, const result& r) {
   if (r.server_cpu_seconds) {
     std::printf("server     %.2f CPU s", *r.server_cpu_seconds);
     if (r.requests > 0) {
-      std::printf(" (%.1f us/request)", *r.server_cpu_seconds * 1e6 / static_cast<double>(r.requests));
+      std::printf(" (%.1f us/request)",
+                  *r.server_cpu_seconds * 1e6 / static_cast<double>(r.requests));
     }
     std::printf(", RSS %ld KiB\n", r.server_rss_kb.value_or(0));
   }
@@ -97,50 +103,74 @@ std::string write_json(const options& o, const result& r) {
   std::time_t now = std::time(nullptr);
   std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", std::gmtime(&now));
   w.StartObject();
-  w.Key("timestamp"); w.String(stamp);
-  w.Key("label"); w.String(o.label.c_str());
-  w.Key("scenario"); w.String(o.scenario.c_str());
-  w.Key("url"); w.String(o.url.c_str());
-  w.Key("tool"); w.String(o.tool.c_str());
-  w.Key("transport"); w.String(o.transport.c_str());
-  w.Key("connections"); w.Int(o.connections);
-  w.Key("rate"); w.Double(o.rate);
-  w.Key("duration_s"); w.Double(r.seconds);
-  w.Key("payload_bytes"); w.Uint64(o.payload);
-  w.Key("requests"); w.Uint64(r.requests);
-  w.Key("throughput_rps"); w.Double(r.throughput());
+  w.Key("timestamp");
+  w.String(stamp);
+  w.Key("label");
+  w.String(o.label.c_str());
+  w.Key("scenario");
+  w.String(o.scenario.c_str());
+  w.Key("url");
+  w.String(o.url.c_str());
+  w.Key("tool");
+  w.String(o.tool.c_str());
+  w.Key("transport");
+  w.String(o.transport.c_str());
+  w.Key("connections");
+  w.Int(o.connections);
+  w.Key("rate");
+  w.Double(o.rate);
+  w.Key("duration_s");
+  w.Double(r.seconds);
+  w.Key("payload_bytes");
+  w.Uint64(o.payload);
+  w.Key("requests");
+  w.Uint64(r.requests);
+  w.Key("throughput_rps");
+  w.Double(r.throughput());
   w.Key("latency_us");
   w.StartObject();
-  w.Key("min"); w.Double(us(r.latency.min()));
-  w.Key("p50"); w.Double(us(r.latency.quantile(0.5)));
-  w.Key("p90"); w.Double(us(r.latency.quantile(0.9)));
-  w.Key("p99"); w.Double(us(r.latency.quantile(0.99)));
-  w.Key("p99_9"); w.Double(us(r.latency.quantile(0.999)));
-  w.Key("max"); w.Double(us(r.latency.max()));
+  w.Key("min");
+  w.Double(us(r.latency.min()));
+  w.Key("p50");
+  w.Double(us(r.latency.quantile(0.5)));
+  w.Key("p90");
+  w.Double(us(r.latency.quantile(0.9)));
+  w.Key("p99");
+  w.Double(us(r.latency.quantile(0.99)));
+  w.Key("p99_9");
+  w.Double(us(r.latency.quantile(0.999)));
+  w.Key("max");
+  w.Double(us(r.latency.max()));
   w.EndObject();
   w.Key("errors");
   w.StartObject();
   for (auto& [k, v] : r.errors) {
-    w.Key(k.c_str()); w.Uint64(v);
+    w.Key(k.c_str());
+    w.Uint64(v);
   }
   w.EndObject();
-  w.Key("connections_open"); w.Int(r.connections_open);
+  w.Key("connections_open");
+  w.Int(r.connections_open);
   if (r.server_cpu_seconds) {
-    w.Key("server_cpu_seconds"); w.Double(*r.server_cpu_seconds);
+    w.Key("server_cpu_seconds");
+    w.Double(*r.server_cpu_seconds);
     if (r.requests > 0) {
       w.Key("server_cpu_us_per_request");
       w.Double(*r.server_cpu_seconds * 1e6 / static_cast<double>(r.requests));
     }
   }
   if (r.server_rss_kb) {
-    w.Key("server_rss_kb"); w.Int64(*r.server_rss_kb);
+    w.Key("server_rss_kb");
+    w.Int64(*r.server_rss_kb);
   }
   if (r.rss_per_connection_kb) {
-    w.Key("rss_per_connection_kb"); w.Double(*r.rss_per_connection_kb);
+    w.Key("rss_per_connection_kb");
+    w.Double(*r.rss_per_connection_kb);
   }
   w.EndObject();
   std::filesystem::create_directories(o.out_dir);
-  auto path = o.out_dir + "/" + stamp + "-" + o.scenario + (o.label.empty() ? "" : "-" + o.label) + ".json";
+  auto path =
+      o.out_dir + "/" + stamp + "-" + o.scenario + (o.label.empty() ? "" : "-" + o.label) + ".json";
   std::ofstream(path) << sb.GetString() << "\n";
   return path;
 }

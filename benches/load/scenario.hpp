@@ -2,12 +2,13 @@
 // writer and --compare.
 #pragma once
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
-#include <sys/types.h>
 
 #include "benches/load/histogram.hpp"
 
@@ -15,29 +16,29 @@ namespace mcprt::bench {
 
 /// Options of a run (see --help).
 struct options {
-  std::string scenario = "rpc";     ///< rpc | idle
+  std::string scenario = "rpc";  ///< rpc | idle
   std::string url = "http://127.0.0.1:8080/mcp";
-  std::string transport = "http";   ///< http | http-session | http-sse
+  std::string transport = "http";  ///< http | http-session | http-sse
   std::string tool = "echo";
-  std::string arguments;            ///< JSON object; default derived from the tool and payload
+  std::string arguments;  ///< JSON object; default derived from the tool and payload
   int connections = 64;
-  double rate = 0;                  ///< requests/s for open loop; 0 = closed loop
+  double rate = 0;  ///< requests/s for open loop; 0 = closed loop
   std::chrono::milliseconds duration{10000};
   std::chrono::milliseconds warmup{2000};
   std::chrono::milliseconds hold{5000};  ///< idle: how long to hold the connections
-  bool idle_close = false;          ///< idle: close each connection once its session is open
-  size_t payload = 16;              ///< bytes of text sent to echo
-  int threads = 1;                  ///< client I/O threads
+  bool idle_close = false;               ///< idle: close each connection once its session is open
+  size_t payload = 16;                   ///< bytes of text sent to echo
+  int threads = 1;                       ///< client I/O threads
   std::optional<pid_t> server_pid;
-  std::string label;                ///< free text stored in the JSON (e.g. "mcprt", "ts-sdk-v1")
+  std::string label;  ///< free text stored in the JSON (e.g. "mcprt", "ts-sdk-v1")
   std::string out_dir = "var/benchmarks";
   bool json = true;
 };
 
 /// What a run measured.
 struct result {
-  uint64_t requests = 0;           ///< completed in the measured window
-  double seconds = 0;              ///< length of the measured window
+  uint64_t requests = 0;  ///< completed in the measured window
+  double seconds = 0;     ///< length of the measured window
   histogram latency;
   std::map<std::string, uint64_t> errors;  ///< by kind
   std::optional<double> server_cpu_seconds;

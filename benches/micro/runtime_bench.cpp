@@ -7,7 +7,6 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
-
 #include <condition_variable>
 #include <mutex>
 
@@ -57,7 +56,8 @@ actors::catalog_ptr catalog_of(size_t n) {
   }
   tool_definition echo;
   echo.name = "echo";
-  echo.input_schema = R"({"type":"object","properties":{"text":{"type":"string"}},"required":["text"],"additionalProperties":false})";
+  echo.input_schema =
+      R"({"type":"object","properties":{"text":{"type":"string"}},"required":["text"],"additionalProperties":false})";
   (void)b.add(echo, tool_actor{});
   return b.build();
 }
@@ -94,11 +94,12 @@ void BM_dispatch_tools_list(benchmark::State& state) {
   auto c = catalog_of(10);
   actors::server_profile profile;
   actors::dispatch_env env{c, &profile};
-  auto msg = std::get<rpc::message>(rpc::decode(
-      R"({"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}})"));
+  auto msg = std::get<rpc::message>(
+      rpc::decode(R"({"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}})"));
   auto channel = std::make_shared<null_channel>();
   for (auto _ : state) {
-    responder out(channel, request_info{era::modern, "2026-07-28", "1", "tools/list", {}, log_level::off});
+    responder out(channel,
+                  request_info{era::modern, "2026-07-28", "1", "tools/list", {}, log_level::off});
     actors::dispatch(msg, out, env);
   }
 }
@@ -160,7 +161,8 @@ void BM_actor_round_trip(benchmark::State& state) {
   json_ref ref(doc, doc.get());
   auto channel = std::make_shared<wait_channel>();
   for (auto _ : state) {
-    responder out(channel, request_info{era::modern, "2026-07-28", "1", "tools/call", {}, log_level::off});
+    responder out(channel,
+                  request_info{era::modern, "2026-07-28", "1", "tools/call", {}, log_level::off});
     caf::anon_send(ctx.handler, tool_call{"echo", ref, out});
     channel->wait();
   }

@@ -34,25 +34,25 @@ void progress_step(const tool_invocation& call, int step) {
 
 std::vector<tool_spec> tools() {
   std::vector<tool_spec> t;
-  t.push_back({fixture("test_simple_text", "Tests simple text content response"),
-               [](tool_invocation& c) {
-                 c.finish(text_result("This is a simple text response for testing."));
-               }});
-  t.push_back({fixture("test_image_content", "Tests image content response"),
-               [](tool_invocation& c) {
-                 c.finish(tool_result{{content::image(png_base64, "image/png")}, {}, false});
-               }});
-  t.push_back({fixture("test_audio_content", "Tests audio content response"),
-               [](tool_invocation& c) {
-                 c.finish(tool_result{{content::audio(wav_base64, "audio/wav")}, {}, false});
-               }});
+  t.push_back(
+      {fixture("test_simple_text", "Tests simple text content response"), [](tool_invocation& c) {
+         c.finish(text_result("This is a simple text response for testing."));
+       }});
+  t.push_back(
+      {fixture("test_image_content", "Tests image content response"), [](tool_invocation& c) {
+         c.finish(tool_result{{content::image(png_base64, "image/png")}, {}, false});
+       }});
+  t.push_back(
+      {fixture("test_audio_content", "Tests audio content response"), [](tool_invocation& c) {
+         c.finish(tool_result{{content::audio(wav_base64, "audio/wav")}, {}, false});
+       }});
   t.push_back({fixture("test_embedded_resource", "Tests embedded resource content response"),
                [](tool_invocation& c) {
-                 c.finish(tool_result{{content::embedded_text_resource(
-                                          "test://embedded-resource", "text/plain",
-                                          "This is an embedded resource content.")},
-                                      {},
-                                      false});
+                 c.finish(tool_result{
+                     {content::embedded_text_resource("test://embedded-resource", "text/plain",
+                                                      "This is an embedded resource content.")},
+                     {},
+                     false});
                }});
   t.push_back({fixture("test_multiple_content_types", "Tests response with multiple content types"),
                [](tool_invocation& c) {
@@ -64,30 +64,33 @@ std::vector<tool_spec> tools() {
                                       {},
                                       false});
                }});
-  t.push_back({fixture("test_tool_with_logging", "Tests tool that emits log messages during execution"),
-               [](tool_invocation& c) {
-                 c.out().log(log_level::info, quote("Tool execution started"));
-                 c.after(50ms, [c] {
-                   c.out().log(log_level::info, quote("Tool processing data"));
-                   c.after(50ms, [c] {
-                     c.out().log(log_level::info, quote("Tool execution completed"));
-                     c.finish(text_result("Tool with logging executed successfully"));
-                   });
-                 });
-               }});
+  t.push_back(
+      {fixture("test_tool_with_logging", "Tests tool that emits log messages during execution"),
+       [](tool_invocation& c) {
+         c.out().log(log_level::info, quote("Tool execution started"));
+         c.after(50ms, [c] {
+           c.out().log(log_level::info, quote("Tool processing data"));
+           c.after(50ms, [c] {
+             c.out().log(log_level::info, quote("Tool execution completed"));
+             c.finish(text_result("Tool with logging executed successfully"));
+           });
+         });
+       }});
   t.push_back({fixture("test_tool_with_progress", "Tests tool that reports progress notifications"),
                [](tool_invocation& c) { progress_step(c, 0); }});
-  t.push_back({fixture("test_error_handling", "Tests error response handling"),
-               [](tool_invocation& c) {
-                 c.finish(error_result("This tool intentionally returns an error for testing"));
-               }});
-  t.push_back({fixture("json_schema_2020_12_tool",
-                       "Tool with JSON Schema 2020-12 features for conformance testing (SEP-1613)",
-                       R"({"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","$defs":{"address":{"type":"object","properties":{"street":{"type":"string"},"city":{"type":"string"}}}},"properties":{"name":{"type":"string"},"address":{"$ref":"#/$defs/address"}},"additionalProperties":false})"),
-               [](tool_invocation& c) {
-                 std::string args = c.arguments() ? to_json(*c.arguments()) : "{}";
-                 c.finish(text_result("JSON Schema 2020-12 tool called with: " + args));
-               }});
+  t.push_back(
+      {fixture("test_error_handling", "Tests error response handling"), [](tool_invocation& c) {
+         c.finish(error_result("This tool intentionally returns an error for testing"));
+       }});
+  t.push_back(
+      {fixture(
+           "json_schema_2020_12_tool",
+           "Tool with JSON Schema 2020-12 features for conformance testing (SEP-1613)",
+           R"({"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","$defs":{"address":{"type":"object","properties":{"street":{"type":"string"},"city":{"type":"string"}}}},"properties":{"name":{"type":"string"},"address":{"$ref":"#/$defs/address"}},"additionalProperties":false})"),
+       [](tool_invocation& c) {
+         std::string args = c.arguments() ? to_json(*c.arguments()) : "{}";
+         c.finish(text_result("JSON Schema 2020-12 tool called with: " + args));
+       }});
   return t;
 }
 
@@ -101,8 +104,11 @@ std::vector<resource_spec> resources() {
   std::vector<resource_spec> out;
   out.push_back(text("test://static-text", "static-text", "A static text resource for testing",
                      "This is the content of the static text resource."));
-  out.push_back({resource_definition{"test://static-binary", "static-binary", {},
-                                     "A static binary resource (image) for testing", "image/png"},
+  out.push_back({resource_definition{"test://static-binary",
+                                     "static-binary",
+                                     {},
+                                     "A static binary resource (image) for testing",
+                                     "image/png"},
                  [](resource_request& r) {
                    r.finish({resource_contents{"test://static-binary", "image/png",
                                                std::string(png_base64), true}});
@@ -113,7 +119,9 @@ std::vector<resource_spec> resources() {
 }
 
 std::vector<resource_template_spec> templates() {
-  return {{resource_template_definition{"test://template/{id}/data", "template", {},
+  return {{resource_template_definition{"test://template/{id}/data",
+                                        "template",
+                                        {},
                                         "A resource template with parameter substitution",
                                         "application/json"},
            [](resource_request& r) {
@@ -126,20 +134,24 @@ std::vector<resource_template_spec> templates() {
 
 std::vector<prompt_spec> prompts() {
   std::vector<prompt_spec> out;
-  out.push_back({prompt_definition{"test_simple_prompt", {}, "A simple prompt without arguments", {}},
-                 [](prompt_request& p) {
-                   p.finish({prompt_message::user(content::text("This is a simple prompt for testing."))});
-                 }});
-  out.push_back({prompt_definition{"test_prompt_with_arguments", {},
-                                   "A prompt with required arguments",
-                                   {{"arg1", "First test argument", true},
-                                    {"arg2", "Second test argument", true}}},
-                 [](prompt_request& p) {
-                   const auto& a = p.arguments();
-                   p.finish({prompt_message::user(content::text(
-                       "Prompt with arguments: arg1='" + a.at("arg1") + "', arg2='" + a.at("arg2") + "'"))});
-                 }});
-  out.push_back({prompt_definition{"test_prompt_with_embedded_resource", {},
+  out.push_back(
+      {prompt_definition{"test_simple_prompt", {}, "A simple prompt without arguments", {}},
+       [](prompt_request& p) {
+         p.finish({prompt_message::user(content::text("This is a simple prompt for testing."))});
+       }});
+  out.push_back(
+      {prompt_definition{
+           "test_prompt_with_arguments",
+           {},
+           "A prompt with required arguments",
+           {{"arg1", "First test argument", true}, {"arg2", "Second test argument", true}}},
+       [](prompt_request& p) {
+         const auto& a = p.arguments();
+         p.finish({prompt_message::user(content::text(
+             "Prompt with arguments: arg1='" + a.at("arg1") + "', arg2='" + a.at("arg2") + "'"))});
+       }});
+  out.push_back({prompt_definition{"test_prompt_with_embedded_resource",
+                                   {},
                                    "A prompt that includes an embedded resource",
                                    {{"resourceUri", "URI of the resource to embed", true}}},
                  [](prompt_request& p) {
@@ -149,11 +161,12 @@ std::vector<prompt_spec> prompts() {
                              prompt_message::user(
                                  content::text("Please process the embedded resource above."))});
                  }});
-  out.push_back({prompt_definition{"test_prompt_with_image", {}, "A prompt that includes image content", {}},
-                 [](prompt_request& p) {
-                   p.finish({prompt_message::user(content::image(png_base64, "image/png")),
-                             prompt_message::user(content::text("Please analyze the image above."))});
-                 }});
+  out.push_back(
+      {prompt_definition{"test_prompt_with_image", {}, "A prompt that includes image content", {}},
+       [](prompt_request& p) {
+         p.finish({prompt_message::user(content::image(png_base64, "image/png")),
+                   prompt_message::user(content::text("Please analyze the image above."))});
+       }});
   return out;
 }
 

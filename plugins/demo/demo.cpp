@@ -17,31 +17,41 @@ std::string number_text(double v) {
 
 std::vector<tool_spec> tools(int64_t max_sleep_ms, bool inline_tools) {
   std::vector<tool_spec> out;
-  out.push_back({{"echo", "Echo", "Returns the given text unchanged.",
-                  R"({"type":"object","properties":{"text":{"type":"string","description":"Text to return"}},"required":["text"],"additionalProperties":false})",
-                  {}, R"({"readOnlyHint":true,"idempotentHint":true,"openWorldHint":false})"},
-                 [](tool_invocation& call) {
-                   const auto& text = (*call.arguments())["text"];
-                   call.finish(text_result(std::string_view(text.GetString(), text.GetStringLength())));
-                 },
-                 inline_tools});
-  out.push_back({{"add", "Add", "Adds two numbers and returns the sum.",
-                  R"({"type":"object","properties":{"a":{"type":"number"},"b":{"type":"number"}},"required":["a","b"],"additionalProperties":false})",
-                  R"({"type":"object","properties":{"sum":{"type":"number"}},"required":["sum"]})",
-                  R"({"readOnlyHint":true,"idempotentHint":true,"openWorldHint":false})"},
-                 [](tool_invocation& call) {
-                   double sum = (*call.arguments())["a"].GetDouble() + (*call.arguments())["b"].GetDouble();
-                   auto text = number_text(sum);
-                   tool_result r = text_result(text);
-                   r.structured_json = R"({"sum":)" + text + "}";
-                   call.finish(r);
-                 },
-                 inline_tools});
+  out.push_back(
+      {{"echo",
+        "Echo",
+        "Returns the given text unchanged.",
+        R"({"type":"object","properties":{"text":{"type":"string","description":"Text to return"}},"required":["text"],"additionalProperties":false})",
+        {},
+        R"({"readOnlyHint":true,"idempotentHint":true,"openWorldHint":false})"},
+       [](tool_invocation& call) {
+         const auto& text = (*call.arguments())["text"];
+         call.finish(text_result(std::string_view(text.GetString(), text.GetStringLength())));
+       },
+       inline_tools});
+  out.push_back(
+      {{"add", "Add", "Adds two numbers and returns the sum.",
+        R"({"type":"object","properties":{"a":{"type":"number"},"b":{"type":"number"}},"required":["a","b"],"additionalProperties":false})",
+        R"({"type":"object","properties":{"sum":{"type":"number"}},"required":["sum"]})",
+        R"({"readOnlyHint":true,"idempotentHint":true,"openWorldHint":false})"},
+       [](tool_invocation& call) {
+         double sum = (*call.arguments())["a"].GetDouble() + (*call.arguments())["b"].GetDouble();
+         auto text = number_text(sum);
+         tool_result r = text_result(text);
+         r.structured_json = R"({"sum":)" + text + "}";
+         call.finish(r);
+       },
+       inline_tools});
   std::string sleep_schema =
       R"({"type":"object","properties":{"ms":{"type":"integer","minimum":0,"maximum":)" +
-      std::to_string(max_sleep_ms) + R"(,"description":"How long to wait, in milliseconds"}},"required":["ms"],"additionalProperties":false})";
-  out.push_back({{"sleep", "Sleep", "Waits the given number of milliseconds, then answers.",
-                  sleep_schema, {}, R"({"readOnlyHint":true,"openWorldHint":false})"},
+      std::to_string(max_sleep_ms) +
+      R"(,"description":"How long to wait, in milliseconds"}},"required":["ms"],"additionalProperties":false})";
+  out.push_back({{"sleep",
+                  "Sleep",
+                  "Waits the given number of milliseconds, then answers.",
+                  sleep_schema,
+                  {},
+                  R"({"readOnlyHint":true,"openWorldHint":false})"},
                  [](tool_invocation& call) {
                    auto ms = (*call.arguments())["ms"].GetInt64();
                    call.out().progress(0, static_cast<double>(ms), "sleeping");
@@ -60,8 +70,8 @@ plugin descriptor() {
   p.version = "1.0.0";
   p.status = "stable";
   p.description = "echo, add and sleep tools for trying mcprt and for load tests";
-  p.settings = {setting_spec{"demo.maxSleepMs", setting_type::integer, int64_t{60000}, 0,
-                             86400000, "longest wait the sleep tool accepts"},
+  p.settings = {setting_spec{"demo.maxSleepMs", setting_type::integer, int64_t{60000}, 0, 86400000,
+                             "longest wait the sleep tool accepts"},
                 setting_spec{"demo.inlineTools", setting_type::boolean, true, 0, 0,
                              "run echo and add inline on the I/O thread (no actor hop)"}};
   p.start = [](plugin_context& ctx) {

@@ -57,7 +57,9 @@ TEST_CASE("catalog refuses bad names, duplicates and broken schemas", "[actors][
 }
 
 TEST_CASE("catalog serves schemas verbatim in the listing", "[actors][catalog]") {
-  auto c = with({tool("t", "T", "d", R"({"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object"})")});
+  auto c =
+      with({tool("t", "T", "d",
+                 R"({"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object"})")});
   CHECK_THAT(c->tools()[0].listing_json,
              Catch::Contains(R"("$schema":"https://json-schema.org/draft/2020-12/schema")"));
   CHECK_THAT(c->tools()[0].listing_json, Catch::Contains(R"("title":"T")"));
@@ -70,7 +72,8 @@ TEST_CASE("validation names a missing required field", "[actors][catalog][schema
   CHECK_THAT(*err, Catch::Contains("missing required field 'age'"));
 }
 
-TEST_CASE("validation names a field of the wrong type and its pointer", "[actors][catalog][schema]") {
+TEST_CASE("validation names a field of the wrong type and its pointer",
+          "[actors][catalog][schema]") {
   auto c = with({tool("p", {}, "", person)});
   auto err = check(*c, "p", R"({"name":5,"age":1})");
   REQUIRE(err);

@@ -74,9 +74,11 @@ struct harness {
 
 TEST_CASE("endpoint serves a stateless 2026-07-28 tools/call", "[actors][endpoint]") {
   harness h;
-  auto [res, ex] = h.send(h.modern("tools/call", R"("name":"echo","arguments":{"text":"hi"})", "echo"));
+  auto [res, ex] =
+      h.send(h.modern("tools/call", R"("name":"echo","arguments":{"text":"hi"})", "echo"));
   CHECK(res.status == 200);
-  CHECK_THAT(res.body, Catch::Contains(R"("text":"hi")") && Catch::Contains(R"("resultType":"complete")"));
+  CHECK_THAT(res.body,
+             Catch::Contains(R"("text":"hi")") && Catch::Contains(R"("resultType":"complete")"));
   CHECK(harness::header(res, "Mcp-Session-Id").empty());
 }
 
@@ -92,7 +94,8 @@ TEST_CASE("endpoint enforces the 2026-07-28 header rules", "[actors][endpoint]")
   r = h.modern("ping", "");
   r.protocol_version = "1900-01-01";
   auto unsupported = h.send(r).first;
-  CHECK_THAT(unsupported.body, Catch::Contains("-32022") && Catch::Contains(R"("supported":["2026-07-28")"));
+  CHECK_THAT(unsupported.body,
+             Catch::Contains("-32022") && Catch::Contains(R"("supported":["2026-07-28")"));
   auto unknown = h.send(h.modern("no/such", "")).first;
   CHECK(unknown.status == 404);
   CHECK_THAT(unknown.body, Catch::Contains("-32601"));
@@ -138,7 +141,8 @@ TEST_CASE("endpoint sheds load past maxInflight but never refuses ping", "[actor
   harness h(1);
   auto slow = std::make_shared<test::capture_exchange>();
   h.ep->handle(h.modern("tools/call", R"("name":"sleep","arguments":{"ms":60000})", "sleep"), slow);
-  auto refused = h.send(h.modern("tools/call", R"("name":"echo","arguments":{"text":"x"})", "echo")).first;
+  auto refused =
+      h.send(h.modern("tools/call", R"("name":"echo","arguments":{"text":"x"})", "echo")).first;
   CHECK(refused.status == 429);
   CHECK(harness::header(refused, "Retry-After") == "1");
   CHECK_THAT(refused.body, Catch::Contains(R"("retryable":true)"));
@@ -149,16 +153,19 @@ TEST_CASE("endpoint sheds load past maxInflight but never refuses ping", "[actor
   REQUIRE(timed_out);
   CHECK_THAT(timed_out->body, Catch::Contains("-31002"));
   CHECK(h.gate->inflight() == 0);
-  CHECK(h.send(h.modern("tools/call", R"("name":"echo","arguments":{"text":"x"})", "echo")).first.status == 200);
+  CHECK(h.send(h.modern("tools/call", R"("name":"echo","arguments":{"text":"x"})", "echo"))
+            .first.status == 200);
 }
 
 TEST_CASE("endpoint streams notifications as SSE before the result", "[actors][endpoint]") {
   harness h;
   auto r = h.modern("tools/call", R"("name":"sleep","arguments":{"ms":1})", "sleep");
-  r.body = R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"sleep","arguments":{"ms":1},"_meta":{"progressToken":"p","io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}})";
+  r.body =
+      R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"sleep","arguments":{"ms":1},"_meta":{"progressToken":"p","io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}})";
   auto res = h.send(r).first;
   CHECK(res.content_type == "text/event-stream");
-  CHECK_THAT(res.body, Catch::Contains(R"(event: message)") && Catch::Contains(R"("progressToken":"p")") &&
+  CHECK_THAT(res.body, Catch::Contains(R"(event: message)") &&
+                           Catch::Contains(R"("progressToken":"p")") &&
                            Catch::Contains("slept 1 ms"));
 }
 

@@ -3,7 +3,6 @@
 #include "actors/session.hpp"
 
 #include <caf/scoped_actor.hpp>
-
 #include <catch2/catch.hpp>
 
 #include "support/capture.hpp"
@@ -13,12 +12,16 @@ using namespace mcprt;
 
 namespace {
 
-rpc::message decode(std::string_view body) { return std::get<rpc::message>(rpc::decode(body)); }
+rpc::message decode(std::string_view body) {
+  return std::get<rpc::message>(rpc::decode(body));
+}
 
 struct call {
   std::shared_ptr<test::capture_channel> channel = std::make_shared<test::capture_channel>();
   responder out;
-  explicit call(const rpc::message& m) : out(channel, request_info{era::legacy, "2025-11-25", m.id, m.method, {}, log_level::info}) {}
+  explicit call(const rpc::message& m)
+      : out(channel, request_info{era::legacy, "2025-11-25", m.id, m.method, {}, log_level::info}) {
+  }
 };
 
 actors::session_init init_for(test::world& w, std::chrono::milliseconds idle) {
@@ -55,15 +58,20 @@ TEST_CASE("session answers ping, tools/call and unknown methods", "[actors][sess
   test::world w;
   auto s = actors::spawn_session(*w.sys, init_for(w, std::chrono::minutes(1)));
   CHECK(w.sessions->size() == 1);
-  CHECK(ask(s, R"({"jsonrpc":"2.0","id":1,"method":"ping"})") == R"({"jsonrpc":"2.0","id":1,"result":{}})");
-  CHECK_THAT(ask(s, R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"text":"x"}}})"),
-             Catch::Contains(R"("text":"x")"));
+  CHECK(ask(s, R"({"jsonrpc":"2.0","id":1,"method":"ping"})") ==
+        R"({"jsonrpc":"2.0","id":1,"result":{}})");
+  CHECK_THAT(
+      ask(s,
+          R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"text":"x"}}})"),
+      Catch::Contains(R"("text":"x")"));
   CHECK_THAT(ask(s, R"({"jsonrpc":"2.0","id":3,"method":"nope"})"), Catch::Contains("-32601"));
   CHECK_THAT(ask(s, R"({"jsonrpc":"2.0","id":4,"method":"initialize","params":{}})"),
              Catch::Contains("-32600"));
-  CHECK_THAT(ask(s, R"({"jsonrpc":"2.0","id":5,"method":"logging/setLevel","params":{"level":"nope"}})"),
-             Catch::Contains("-32602"));
-  CHECK(ask(s, R"({"jsonrpc":"2.0","id":6,"method":"logging/setLevel","params":{"level":"error"}})") ==
+  CHECK_THAT(
+      ask(s, R"({"jsonrpc":"2.0","id":5,"method":"logging/setLevel","params":{"level":"nope"}})"),
+      Catch::Contains("-32602"));
+  CHECK(ask(s,
+            R"({"jsonrpc":"2.0","id":6,"method":"logging/setLevel","params":{"level":"error"}})") ==
         R"({"jsonrpc":"2.0","id":6,"result":{}})");
 }
 
@@ -77,7 +85,8 @@ TEST_CASE("session expires when idle and frees its table entry", "[actors][sessi
                 caf::after(std::chrono::seconds(5)) >> [] {});
   CHECK(down);
   CHECK(w.sessions->size() == 0);
-  CHECK_THAT(w.metrics->render(), Catch::Contains(R"(mcprt_sessions_ended_total{reason="expired"} 1)"));
+  CHECK_THAT(w.metrics->render(),
+             Catch::Contains(R"(mcprt_sessions_ended_total{reason="expired"} 1)"));
 }
 
 TEST_CASE("session ends on end_atom", "[actors][session]") {

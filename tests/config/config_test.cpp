@@ -1,11 +1,10 @@
 // Config layering (defaults < file < env < --set) and its refusals, each naming the key.
 #include "config/config.hpp"
 
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <fstream>
 #include <map>
-
-#include <catch2/catch.hpp>
 
 #include "config/cli.hpp"
 
@@ -17,8 +16,8 @@ namespace {
 load_request request(std::map<std::string, std::string> env = {}) {
   load_request r;
   r.known_plugins = {"demo", "conformance"};
-  r.plugin_settings = {setting_spec{"demo.maxSleepMs", setting_type::integer, int64_t{60000}, 0,
-                                    86400000, ""}};
+  r.plugin_settings = {
+      setting_spec{"demo.maxSleepMs", setting_type::integer, int64_t{60000}, 0, 86400000, ""}};
   auto shared = std::make_shared<std::map<std::string, std::string>>(std::move(env));
   r.getenv = [shared](const char* n) -> const char* {
     auto it = shared->find(n);

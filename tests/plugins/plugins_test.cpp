@@ -13,9 +13,11 @@ using namespace mcprt;
 namespace {
 
 std::string call_tool(test::world& w, const std::string& params, std::string token = {}) {
-  auto m = std::get<rpc::message>(rpc::decode(R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":)" + params + "}"));
+  auto m = std::get<rpc::message>(
+      rpc::decode(R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":)" + params + "}"));
   auto ch = std::make_shared<test::capture_channel>();
-  responder out(ch, request_info{era::legacy, "2025-11-25", "1", "tools/call", token, log_level::debug});
+  responder out(
+      ch, request_info{era::legacy, "2025-11-25", "1", "tools/call", token, log_level::debug});
   REQUIRE(actors::dispatch(m, out, w.env()));
   auto r = ch->wait();
   REQUIRE(r);
@@ -34,10 +36,12 @@ TEST_CASE("built-in plugins declare their settings under their own section", "[p
 
 TEST_CASE("demo echo, add and sleep answer good calls", "[plugins][demo]") {
   test::world w;
-  CHECK_THAT(call_tool(w, R"({"name":"echo","arguments":{"text":"héllo"}})"), Catch::Contains(R"("text":"héllo")"));
+  CHECK_THAT(call_tool(w, R"({"name":"echo","arguments":{"text":"héllo"}})"),
+             Catch::Contains(R"("text":"héllo")"));
   CHECK_THAT(call_tool(w, R"({"name":"add","arguments":{"a":2,"b":0.5}})"),
              Catch::Contains(R"("structuredContent":{"sum":2.5})"));
-  CHECK_THAT(call_tool(w, R"({"name":"sleep","arguments":{"ms":5}})"), Catch::Contains("slept 5 ms"));
+  CHECK_THAT(call_tool(w, R"({"name":"sleep","arguments":{"ms":5}})"),
+             Catch::Contains("slept 5 ms"));
 }
 
 TEST_CASE("demo tools refuse bad calls as tool errors", "[plugins][demo]") {
@@ -53,7 +57,8 @@ TEST_CASE("conformance fixtures return the suite's exact values", "[plugins][con
   CHECK_THAT(call_tool(w, R"({"name":"test_simple_text"})"),
              Catch::Contains("This is a simple text response for testing."));
   CHECK_THAT(call_tool(w, R"({"name":"test_audio_content","arguments":{}})"),
-             Catch::Contains(R"("mimeType":"audio/wav")") && Catch::Contains(std::string(plugins::conformance::wav_base64)));
+             Catch::Contains(R"("mimeType":"audio/wav")") &&
+                 Catch::Contains(std::string(plugins::conformance::wav_base64)));
   CHECK_THAT(call_tool(w, R"({"name":"test_error_handling","arguments":{}})"),
              Catch::Contains(R"("isError":true)"));
   CHECK_THAT(call_tool(w, R"({"name":"test_tool_with_progress","arguments":{}})", "42"),
@@ -80,7 +85,8 @@ std::string call(test::world& w, const std::string& method, const std::string& p
 
 }  // namespace
 
-TEST_CASE("conformance resources read back their exact values", "[plugins][conformance][resources]") {
+TEST_CASE("conformance resources read back their exact values",
+          "[plugins][conformance][resources]") {
   test::world w({plugins::conformance::descriptor()});
   CHECK_THAT(call(w, "resources/list", "{}"),
              Catch::Contains(R"({"uri":"test://static-binary","name":"static-binary")"));
@@ -90,27 +96,37 @@ TEST_CASE("conformance resources read back their exact values", "[plugins][confo
              Catch::Contains(R"("blob":")" + std::string(plugins::conformance::png_base64)));
   CHECK_THAT(call(w, "resources/templates/list", "{}"),
              Catch::Contains(R"("uriTemplate":"test://template/{id}/data")"));
-  CHECK_THAT(call(w, "resources/read", R"({"uri":"test://template/123/data"})"),
-             Catch::Contains(R"(\"id\":\"123\",\"templateTest\":true,\"data\":\"Data for ID: 123\")"));
+  CHECK_THAT(
+      call(w, "resources/read", R"({"uri":"test://template/123/data"})"),
+      Catch::Contains(R"(\"id\":\"123\",\"templateTest\":true,\"data\":\"Data for ID: 123\")"));
 }
 
-TEST_CASE("an unknown resource is -32002 in 2025 and -32602 in 2026-07-28", "[plugins][resources]") {
+TEST_CASE("an unknown resource is -32002 in 2025 and -32602 in 2026-07-28",
+          "[plugins][resources]") {
   test::world w({plugins::conformance::descriptor()});
   CHECK_THAT(call(w, "resources/read", R"({"uri":"test://nope"})"),
              Catch::Contains("-32002") && Catch::Contains(R"("data":{"uri":"test://nope"})"));
-  CHECK_THAT(call(w, "resources/read", R"({"uri":"test://nope"})", era::modern), Catch::Contains("-32602"));
+  CHECK_THAT(call(w, "resources/read", R"({"uri":"test://nope"})", era::modern),
+             Catch::Contains("-32602"));
 }
 
-TEST_CASE("prompts render with their arguments and refuse missing ones", "[plugins][conformance][prompts]") {
+TEST_CASE("prompts render with their arguments and refuse missing ones",
+          "[plugins][conformance][prompts]") {
   test::world w({plugins::conformance::descriptor()});
-  CHECK_THAT(call(w, "prompts/list", "{}"),
-             Catch::Contains(R"("arguments":[{"name":"arg1","description":"First test argument","required":true})"));
-  CHECK_THAT(call(w, "prompts/get", R"({"name":"test_prompt_with_arguments","arguments":{"arg1":"a","arg2":"b"}})"),
+  CHECK_THAT(
+      call(w, "prompts/list", "{}"),
+      Catch::Contains(
+          R"("arguments":[{"name":"arg1","description":"First test argument","required":true})"));
+  CHECK_THAT(call(w, "prompts/get",
+                  R"({"name":"test_prompt_with_arguments","arguments":{"arg1":"a","arg2":"b"}})"),
              Catch::Contains("Prompt with arguments: arg1='a', arg2='b'"));
-  CHECK_THAT(call(w, "prompts/get", R"({"name":"test_prompt_with_arguments","arguments":{"arg1":"a"}})"),
-             Catch::Contains("-32602") && Catch::Contains("'arg2'"));
+  CHECK_THAT(
+      call(w, "prompts/get", R"({"name":"test_prompt_with_arguments","arguments":{"arg1":"a"}})"),
+      Catch::Contains("-32602") && Catch::Contains("'arg2'"));
   CHECK_THAT(call(w, "prompts/get", R"({"name":"nope"})"), Catch::Contains("-32602"));
-  CHECK_THAT(call(w, "completion/complete",
-                  R"({"ref":{"type":"ref/prompt","name":"test_simple_prompt"},"argument":{"name":"a","value":"x"}})"),
-             Catch::Contains(R"("values":[])"));
+  CHECK_THAT(
+      call(
+          w, "completion/complete",
+          R"({"ref":{"type":"ref/prompt","name":"test_simple_prompt"},"argument":{"name":"a","value":"x"}})"),
+      Catch::Contains(R"("values":[])"));
 }

@@ -18,7 +18,8 @@ TEST_CASE("base64 refuses foreign characters", "[runtime][base64]") {
 }
 
 TEST_CASE("header values decode the =?base64?...?= sentinel only", "[runtime][base64]") {
-  CHECK(decode_header_value("=?base64?SGVsbG8sIOS4lueVjA==?=") == "Hello, \xe4\xb8\x96\xe7\x95\x8c");
+  CHECK(decode_header_value("=?base64?SGVsbG8sIOS4lueVjA==?=") ==
+        "Hello, \xe4\xb8\x96\xe7\x95\x8c");
   CHECK(decode_header_value("plain") == "plain");
   CHECK_FALSE(decode_header_value("=?base64?***?=").has_value());
 }

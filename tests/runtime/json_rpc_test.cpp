@@ -67,8 +67,9 @@ TEST_CASE("codec encodes errors with a null id and optional data", "[runtime][co
   CHECK(rpc::encode_error({}, make_error(rpc_code::parse_error, "bad")) ==
         R"({"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"bad"}})");
   rpc_error e{rpc_code::unsupported_protocol_version, "no", R"({"supported":[]})"};
-  CHECK(rpc::encode_error("3", e) ==
-        R"({"jsonrpc":"2.0","id":3,"error":{"code":-32022,"message":"no","data":{"supported":[]}}})");
+  CHECK(
+      rpc::encode_error("3", e) ==
+      R"({"jsonrpc":"2.0","id":3,"error":{"code":-32022,"message":"no","data":{"supported":[]}}})");
 }
 
 TEST_CASE("append_members adds members to empty and non-empty objects", "[runtime][codec]") {
