@@ -11,6 +11,7 @@
 
 #include "actors/catalog.hpp"
 #include "actors/endpoint.hpp"
+#include "actors/plugin_host.hpp"
 #include "actors/stdio_peer.hpp"
 #include "config/cli.hpp"
 #include "config/config.hpp"
@@ -22,34 +23,6 @@
 namespace {
 
 using namespace mcprt;
-
-// What a plugin sees while it starts.
-class startup_context final : public plugin_context {
- public:
-  startup_context(caf::actor_system& sys, settings_view settings, actors::catalog_builder& tools)
-      : sys_(sys), settings_(std::move(settings)), tools_(tools) {}
-  caf::actor_system& system() override { return sys_; }
-  const settings_view& settings() const override { return settings_; }
-  caf::error add_tool(tool_definition definition, tool_actor handler,
-                      tool_handler inline_handler) override {
-    return tools_.add(std::move(definition), std::move(handler), std::move(inline_handler));
-  }
-  caf::error add_resource(resource_definition d, resource_reader r, tool_actor a) override {
-    return tools_.add(std::move(d), std::move(r), std::move(a));
-  }
-  caf::error add_resource_template(resource_template_definition d, resource_reader r,
-                                   tool_actor a) override {
-    return tools_.add(std::move(d), std::move(r), std::move(a));
-  }
-  caf::error add_prompt(prompt_definition d, prompt_handler h, tool_actor a) override {
-    return tools_.add(std::move(d), std::move(h), std::move(a));
-  }
-
- private:
-  caf::actor_system& sys_;
-  settings_view settings_;
-  actors::catalog_builder& tools_;
-};
 
 // A plugin's own keys, without its section prefix.
 settings_view section_of(const config::config& cfg, const std::string& name) {
@@ -107,7 +80,7 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
       if (p.name != name) {
         continue;
       }
-      startup_context ctx(system, section_of(cfg, p.name), builder);
+      actors::plugin_host ctx(system, section_of(cfg, p.name), builder);
       if (auto err = p.start(ctx)) {
         std::cerr << "mcprt: plugin '" << p.name << "' failed to start: " << system.render(err)
                   << "\n";

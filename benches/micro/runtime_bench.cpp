@@ -12,6 +12,7 @@
 
 #include "actors/catalog.hpp"
 #include "actors/dispatcher.hpp"
+#include "actors/plugin_host.hpp"
 #include "actors/session_table.hpp"
 #include "plugins/demo/demo.hpp"
 #include "runtime/json_rpc.hpp"
@@ -130,31 +131,11 @@ void BM_actor_round_trip(benchmark::State& state) {
   cfg.set("scheduler.max-threads", size_t{1});
   cfg.set("scheduler.policy", caf::atom("sharing"));
   caf::actor_system sys{cfg};
-  std::vector<tool_spec> none;
-  auto p = plugins::demo::descriptor();
-  struct ctx_t final : plugin_context {
-    caf::actor_system& s;
-    settings_view v;
-    tool_actor handler;
-    explicit ctx_t(caf::actor_system& sys) : s(sys) {}
-    caf::actor_system& system() override { return s; }
-    const settings_view& settings() const override { return v; }
-    caf::error add_tool(tool_definition, tool_actor a, tool_handler) override {
-      handler = a;
-      return caf::none;
-    }
-    caf::error add_resource(resource_definition, resource_reader, tool_actor) override {
-      return caf::none;
-    }
-    caf::error add_resource_template(resource_template_definition, resource_reader,
-                                     tool_actor) override {
-      return caf::none;
-    }
-    caf::error add_prompt(prompt_definition, prompt_handler, tool_actor) override {
-      return caf::none;
-    }
-  } ctx(sys);
-  (void)p.start(ctx);
+  actors::catalog_builder builder;
+  actors::plugin_host host(sys, settings_view{}, builder);
+  (void)plugins::demo::descriptor().start(host);
+  auto catalog = builder.build();
+  auto handler = catalog->find("echo")->handler;
   rapidjson::Document args;
   auto doc = std::make_shared<rapidjson::Document>();
   doc->Parse(R"({"text":"hello"})");
@@ -163,10 +144,12 @@ void BM_actor_round_trip(benchmark::State& state) {
   for (auto _ : state) {
     responder out(channel,
                   request_info{era::modern, "2026-07-28", "1", "tools/call", {}, log_level::off});
-    caf::anon_send(ctx.handler, tool_call{"echo", ref, out});
+    caf::anon_send(handler, tool_call{"echo", ref, out});
     channel->wait();
   }
-  caf::anon_send_exit(ctx.handler, caf::exit_reason::user_shutdown);
+  for (const auto& a : catalog->actors()) {
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  }
 }
 BENCHMARK(BM_actor_round_trip)->UseRealTime();
 

@@ -9,6 +9,7 @@
 
 #include "actors/catalog.hpp"
 #include "actors/dispatcher.hpp"
+#include "actors/plugin_host.hpp"
 #include "actors/session_table.hpp"
 #include "plugins/demo/demo.hpp"
 #include "runtime/metrics.hpp"
@@ -23,37 +24,12 @@ struct world {
   std::shared_ptr<mcprt::metrics> metrics = std::make_shared<mcprt::metrics>();
   std::shared_ptr<actors::server_profile> profile = std::make_shared<actors::server_profile>();
 
-  class context final : public plugin_context {
-   public:
-    context(caf::actor_system& s, actors::catalog_builder& b) : sys_(s), b_(b) {}
-    caf::actor_system& system() override { return sys_; }
-    const settings_view& settings() const override { return settings_; }
-    caf::error add_tool(tool_definition d, tool_actor a, tool_handler inline_handler) override {
-      return b_.add(std::move(d), std::move(a), std::move(inline_handler));
-    }
-    caf::error add_resource(resource_definition d, resource_reader r, tool_actor a) override {
-      return b_.add(std::move(d), std::move(r), std::move(a));
-    }
-    caf::error add_resource_template(resource_template_definition d, resource_reader r,
-                                     tool_actor a) override {
-      return b_.add(std::move(d), std::move(r), std::move(a));
-    }
-    caf::error add_prompt(prompt_definition d, prompt_handler h, tool_actor a) override {
-      return b_.add(std::move(d), std::move(h), std::move(a));
-    }
-
-   private:
-    caf::actor_system& sys_;
-    actors::catalog_builder& b_;
-    settings_view settings_;
-  };
-
   /// Starts the given plugins (default: demo) into the catalog.
   explicit world(std::vector<plugin> plugins = {plugins::demo::descriptor()}) {
     cfg.set("scheduler.max-threads", size_t{2});
     sys = std::make_unique<caf::actor_system>(cfg);
     actors::catalog_builder b;
-    context ctx(*sys, b);
+    actors::plugin_host ctx(*sys, settings_view{}, b);
     for (auto& p : plugins) {
       auto err = p.start(ctx);
       if (err) {
