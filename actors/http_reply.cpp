@@ -38,4 +38,17 @@ void http_reply::finish(unsigned http_status, std::string frame) {
   }
 }
 
+void http_reply::cancel() {
+  std::lock_guard<std::mutex> guard(mutex_);
+  if (finished_) {
+    return;
+  }
+  finished_ = true;
+  if (streaming_) {
+    exchange_->end_stream();
+  } else {
+    exchange_->abort();
+  }
+}
+
 }  // namespace mcprt::actors

@@ -17,6 +17,7 @@ class http_reply final : public reply_channel {
 
   void notify(std::string frame) override;
   void finish(unsigned http_status, std::string frame) override;
+  void cancel() override;
 
  private:
   static std::string sse_event(const std::string& frame);

@@ -6,6 +6,7 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/typed_event_based_actor.hpp>
+#include <unordered_map>
 
 #include "runtime/log.hpp"
 
@@ -18,6 +19,8 @@ struct session_state {
   log_level level = log_level::info;
   bool initialized = false;  // notifications/initialized seen
   std::chrono::steady_clock::time_point last_active = std::chrono::steady_clock::now();
+  // Requests in flight by id (JSON text), for notifications/cancelled.
+  std::unordered_map<std::string, responder> inflight;
   static inline const char* name = "mcprt.session";
 };
 
@@ -34,6 +37,27 @@ void handle_set_level(session_state& st, const rpc::message& msg, const responde
   }
   st.level = parsed;
   out.result("{}");
+}
+
+// Remembers a request until it is answered; answered ones are swept as the table grows.
+void track(session_state& st, const std::string& id, const responder& out) {
+  if (st.inflight.size() >= 64) {
+    std::erase_if(st.inflight, [](const auto& kv) { return kv.second.done(); });
+  }
+  st.inflight.insert_or_assign(id, out);
+}
+
+// notifications/cancelled: the request stops, and no result is sent for it.
+void cancel_request(session_state& st, const rpc::message& msg) {
+  auto* id = msg.params ? find_member(*msg.params, "requestId") : nullptr;
+  if (id == nullptr || !(id->IsString() || id->IsInt64() || id->IsUint64())) {
+    return;  // A notification cannot be answered with an error; ignore it.
+  }
+  auto it = st.inflight.find(to_json(*id));
+  if (it != st.inflight.end()) {
+    it->second.cancel();
+    st.inflight.erase(it);
+  }
 }
 
 void end_session(session_actor::stateful_pointer<session_state> self, std::string_view reason) {
@@ -58,6 +82,8 @@ session_actor::behavior_type session_impl(session_actor::stateful_pointer<sessio
         if (msg.type == rpc::kind::notification) {
           if (msg.method == "notifications/initialized") {
             st.initialized = true;
+          } else if (msg.method == "notifications/cancelled") {
+            cancel_request(st, msg);
           }
           return;
         }
@@ -74,6 +100,7 @@ session_actor::behavior_type session_impl(session_actor::stateful_pointer<sessio
                                    "Invalid Request: the session is already initialized"));
           return;
         }
+        track(st, msg.id, req.out);
         dispatch_env env{st.init.tools->current(), st.init.profile.get()};
         if (!dispatch(msg, req.out, env)) {
           req.out.error(make_error(rpc_code::method_not_found, "Method not found: " + msg.method));

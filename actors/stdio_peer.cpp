@@ -99,6 +99,18 @@ void stdio_peer::on_message(const std::string& text) {
       parts_.write(rpc::encode_error(msg.id, e));
     }
   };
+  if (msg.type == rpc::kind::notification && msg.method == "notifications/cancelled") {
+    // On stdio both eras cancel with this notification; a 2025 session cancels its own.
+    auto* id = msg.params ? find_member(*msg.params, "requestId") : nullptr;
+    auto it = id != nullptr ? modern_inflight_.find(to_json(*id)) : modern_inflight_.end();
+    if (it != modern_inflight_.end()) {
+      it->second.cancel();
+      modern_inflight_.erase(it);
+    } else if (session_) {
+      caf::anon_send(*session_, session_request{std::move(msg), responder{}});
+    }
+    return;
+  }
   const auto* meta = request_meta(msg);
   auto* version = meta != nullptr ? find_member(*meta, meta_key::protocol_version) : nullptr;
   if (version != nullptr || msg.method == "server/discover") {
@@ -123,6 +135,10 @@ void stdio_peer::on_message(const std::string& text) {
         make_responder(request_info{era::modern, std::string(modern_version), msg.id, msg.method,
                                     progress_token_of(meta), requested_log_level(meta)},
                        msg);
+    if (modern_inflight_.size() >= 64) {
+      std::erase_if(modern_inflight_, [](const auto& kv) { return kv.second.done(); });
+    }
+    modern_inflight_.insert_or_assign(msg.id, out);
     dispatch_env env{parts_.tools->current(), parts_.profile.get()};
     if (!dispatch(msg, out, env)) {
       out.error(make_error(rpc_code::method_not_found, "Method not found: " + msg.method));

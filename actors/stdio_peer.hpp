@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "actors/catalog.hpp"
 #include "actors/dispatcher.hpp"
@@ -47,6 +48,8 @@ class stdio_peer {
   std::shared_ptr<inflight> inflight_;
   std::shared_ptr<session_table> sessions_ = std::make_shared<session_table>();
   std::optional<session_actor> session_;
+  // 2026-07-28 requests in flight by id, for notifications/cancelled (the reader thread only).
+  std::unordered_map<std::string, responder> modern_inflight_;
 };
 
 }  // namespace mcprt::actors

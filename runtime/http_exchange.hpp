@@ -50,6 +50,9 @@ class http_exchange {
   virtual void write_stream(std::string bytes) = 0;
   /// Ends the stream; the connection may serve its next request.
   virtual void end_stream() = 0;
+  /// Gives up on the answer: ends an open stream without more data, or closes the connection
+  /// when nothing was sent yet (HTTP has no way to send "no response").
+  virtual void abort() = 0;
   /// Runs `on_expiry` on the connection's strand unless the answer completes first.
   virtual void arm_deadline(std::chrono::milliseconds after, std::function<void()> on_expiry) = 0;
 };

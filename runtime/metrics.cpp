@@ -22,7 +22,8 @@ constexpr std::array<std::string_view, 12> known_methods = {
     "logging/setLevel",    "resources/list", "resources/read", "prompts/list", "prompts/get",
     "completion/complete", "other"};
 
-constexpr std::array<std::string_view, 4> outcome_names = {"ok", "tool_error", "error", "timeout"};
+constexpr std::array<std::string_view, 5> outcome_names = {"ok", "tool_error", "error", "timeout",
+                                                           "cancelled"};
 
 constexpr std::array<std::string_view, 6> rejection_reasons = {
     "overloaded", "host", "origin", "payload_too_large", "bad_request", "other"};
@@ -32,7 +33,7 @@ constexpr std::array<std::string_view, 6> rejection_reasons = {
 struct metrics::impl {
   std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
   struct per_method {
-    std::array<prometheus::Counter*, 4> by_outcome{};
+    std::array<prometheus::Counter*, 5> by_outcome{};
     prometheus::Histogram* latency = nullptr;
   };
   std::map<std::string_view, per_method, std::less<>> methods;

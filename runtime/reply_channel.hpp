@@ -17,6 +17,9 @@ class reply_channel {
   virtual void notify(std::string frame) = 0;
   /// The final JSON-RPC response; `http_status` is used where the transport has statuses.
   virtual void finish(unsigned http_status, std::string frame) = 0;
+  /// The request was cancelled: send nothing more for it. Over HTTP the exchange is dropped
+  /// (an open stream ends without a result; a pending answer closes the connection).
+  virtual void cancel() {}
 };
 
 using reply_channel_ptr = std::shared_ptr<reply_channel>;

@@ -13,6 +13,7 @@ struct responder::state {
   std::atomic<bool> done{false};
   std::atomic<int> min_log{static_cast<int>(log_level::off)};  // May change after hand-off.
   std::shared_ptr<const void> keep_alive;
+  std::atomic<bool> cancelled{false};
 };
 
 namespace {
@@ -119,6 +120,25 @@ void responder::error(const rpc_error& err, outcome how) const {
   if (state_->hook) {
     state_->hook(state_->info, how);
   }
+}
+
+}  // namespace mcprt
+
+namespace mcprt {
+
+void responder::cancel() const {
+  if (!state_ || state_->done.exchange(true, std::memory_order_acq_rel)) {
+    return;
+  }
+  state_->cancelled.store(true, std::memory_order_release);
+  state_->channel->cancel();
+  if (state_->hook) {
+    state_->hook(state_->info, outcome::cancelled);
+  }
+}
+
+bool responder::cancelled() const {
+  return state_ && state_->cancelled.load(std::memory_order_acquire);
 }
 
 }  // namespace mcprt

@@ -27,7 +27,7 @@ struct request_info {
 };
 
 /// How a request ended, for metrics.
-enum class outcome { ok, tool_error, error, timeout };
+enum class outcome { ok, tool_error, error, timeout, cancelled };
 
 /// Called once when the request is answered (metrics, admission).
 using finish_hook = std::function<void(const request_info&, outcome)>;
@@ -58,6 +58,11 @@ class responder {
   void result(std::string result_object, outcome how = outcome::ok) const;
   /// Sends a JSON-RPC error with the status of http_status_for().
   void error(const rpc_error& err, outcome how = outcome::error) const;
+  /// The client cancelled the request: nothing more is sent for it (2025
+  /// notifications/cancelled), and the transport is told to drop the exchange.
+  void cancel() const;
+  /// True once the request was cancelled (a handler may stop its work early).
+  bool cancelled() const;
 
  private:
   struct state;

@@ -35,6 +35,7 @@ class exchange final : public http_exchange {
   void write_stream(std::string bytes) override;
   void end_stream() override;
   void arm_deadline(std::chrono::milliseconds after, std::function<void()> on_expiry) override;
+  void abort() override;
 
  private:
   template <class F>
@@ -121,6 +122,15 @@ class http_session : public std::enable_shared_from_this<http_session> {
     enqueue("0\r\n\r\n", false);
     stream_done_ = true;
     maybe_write();
+  }
+
+  void abort(uint64_t seq) {
+    if (seq != seq_ || answered_) {
+      return;
+    }
+    answered_ = true;
+    deadline_.cancel();
+    do_close();
   }
 
   void arm_deadline(uint64_t seq, std::chrono::milliseconds after, std::function<void()> fire) {
@@ -361,6 +371,10 @@ void exchange::write_stream(std::string bytes) {
 
 void exchange::end_stream() {
   on_strand([seq = seq_](http_session& s) { s.end_stream(seq); });
+}
+
+void exchange::abort() {
+  on_strand([seq = seq_](http_session& s) { s.abort(seq); });
 }
 
 void exchange::arm_deadline(std::chrono::milliseconds after, std::function<void()> on_expiry) {

@@ -56,6 +56,9 @@ std::vector<tool_spec> tools(int64_t max_sleep_ms, bool inline_tools) {
                    auto ms = (*call.arguments())["ms"].GetInt64();
                    call.out().progress(0, static_cast<double>(ms), "sleeping");
                    call.after(std::chrono::milliseconds(ms), [call, ms] {
+                     if (call.out().cancelled()) {
+                       return;  // The client gave up; there is nothing left to do.
+                     }
                      call.finish(text_result("slept " + std::to_string(ms) + " ms"));
                    });
                  }});

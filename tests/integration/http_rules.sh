@@ -73,6 +73,25 @@ check "tools/call with non-object arguments is -32602" 200 -32602 - -- "${JSON[@
 check "tools/call without a name is -32602" 200 -32602 - -- "${JSON[@]}" "${S[@]}" "$U" \
   -d '{"jsonrpc":"2.0","id":11,"method":"tools/call","params":{}}'
 check "a posted response is accepted with 202" 202 - - -- "${JSON[@]}" "${S[@]}" "$U" -d '{"jsonrpc":"2.0","id":"s1","result":{}}'
+# notifications/cancelled stops an in-flight call: its stream ends with no result.
+fifo2=$(mktemp -u)
+mkfifo "$fifo2"
+curl -s -N "${JSON[@]}" "${S[@]}" "$U" \
+  -d '{"jsonrpc":"2.0","id":"slow","method":"tools/call","params":{"name":"sleep","arguments":{"ms":20000},"_meta":{"progressToken":"p"}}}' >"$fifo2" &
+slowpid=$!
+exec 6<"$fifo2"
+IFS= read -r -t 10 first6 <&6 || true
+check "notifications/cancelled is accepted with 202" 202 - - -- "${JSON[@]}" "${S[@]}" "$U" \
+  -d '{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"slow","reason":"test"}}'
+rest6=$(timeout 10 cat <&6)
+wait $slowpid
+rm -f "$fifo2"
+if [[ $first6 == "event: message" ]] && ! grep -q '"id":"slow"' <<<"$rest6"; then
+  passed=$((passed + 1)); echo "ok   a cancelled call's stream ends without a result"
+else
+  failed=$((failed + 1)); echo "FAIL cancelled call: $first6 $rest6"
+fi
+check "cancellations are counted" 200 - 'mcprt_requests_total{method="tools/call",outcome="cancelled"} 1' -- "${SERVER_URL%/mcp}/metrics"
 check "DELETE without a session id is 400" 400 -32000 - -- -X DELETE "$U"
 check "DELETE ends the session" 200 - - -- -X DELETE -H "Mcp-Session-Id: $SID" "$U"
 check "the ended session is 404 afterwards" 404 -32001 - -- "${JSON[@]}" "${S[@]}" "$U" -d '{"jsonrpc":"2.0","id":12,"method":"ping"}'

@@ -14,6 +14,10 @@ out=$(printf '%s\n' \
   '{"jsonrpc":"2.0","id":5,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{}}}' \
   'not json' \
   '[{"jsonrpc":"2.0","id":6,"method":"ping"}]' \
+  '{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"sleep","arguments":{"ms":15000}}}' \
+  '{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":7,"reason":"test"}}' \
+  '{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"sleep","arguments":{"ms":15000},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}' \
+  '{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":8}}' \
   | timeout 20 "$bin" --stdio --set plugins.enabled=demo,conformance 2>/dev/null)
 code=$?
 expect() {
@@ -32,6 +36,12 @@ expect "an unknown version is -32022" '"id":4,"error":{"code":-32022'
 expect "a second initialize is -32600" '"id":5,"error":{"code":-32600'
 expect "bad JSON is -32700" '"error":{"code":-32700'
 expect "a batch is -32600" 'batches are not supported'
+# Cancelled sleeps send nothing, and exit does not wait for them (timeout 20 s > 15 s sleeps).
+if grep -qE '"id":(7|8),' <<<"$out"; then
+  failed=$((failed + 1)); echo "FAIL a cancelled request was answered"
+else
+  passed=$((passed + 1)); echo "ok   cancelled requests (2025 session and 2026-07-28) get no result"
+fi
 # Notifications of a request come before its result.
 if [ "$(grep -n '"progress":100' <<<"$out" | cut -d: -f1)" -lt "$(grep -n '"id":2,"result"' <<<"$out" | cut -d: -f1)" ]; then
   passed=$((passed + 1)); echo "ok   progress precedes the result"

@@ -70,6 +70,14 @@ class capture_exchange final : public http_exchange {
     dropped.swap(deadline_);
     cv_.notify_all();
   }
+  void abort() override {
+    std::function<void()> dropped;
+    std::lock_guard<std::mutex> g(m_);
+    response_ = http_response{0, {}, {}, {}};
+    done_ = true;
+    dropped.swap(deadline_);
+    cv_.notify_all();
+  }
   void arm_deadline(std::chrono::milliseconds, std::function<void()> fire) override {
     std::lock_guard<std::mutex> g(m_);
     deadline_ = std::move(fire);
