@@ -337,6 +337,8 @@ void endpoint::handle_post(http_request& req, const http_exchange_ptr& ex) {
     responder out(std::make_shared<http_reply>(ex, http_headers{}), std::move(info), finish_hook);
     out.keep_alive(msg.root.document());
     arm(out);
+    // 2026-07-28: closing the request's stream cancels it.
+    ex->on_client_close([out] { out.cancel(); });
     dispatch_env env{parts_.tools->current(), parts_.profile.get()};
     if (!dispatch(msg, out, env)) {
       out.error(error(rpc_code::method_not_found, "Method not found: " + msg.method));

@@ -36,6 +36,7 @@ class exchange final : public http_exchange {
   void end_stream() override;
   void arm_deadline(std::chrono::milliseconds after, std::function<void()> on_expiry) override;
   void abort() override;
+  void on_client_close(std::function<void()> on_close) override;
 
  private:
   template <class F>
@@ -122,6 +123,28 @@ class http_session : public std::enable_shared_from_this<http_session> {
     enqueue("0\r\n\r\n", false);
     stream_done_ = true;
     maybe_write();
+  }
+
+  // Watch the idle socket while the answer is pending: readable with nothing to read means
+  // the client closed. Bytes of a pipelined request are left for the next read.
+  void watch_close(uint64_t seq, std::function<void()> on_close) {
+    if (seq != seq_ || answered_) {
+      return;
+    }
+    stream_.socket().async_wait(
+        net::ip::tcp::socket::wait_read,
+        [self = shared_from_this(), seq, f = std::move(on_close)](beast::error_code ec) {
+          if (ec || seq != self->seq_ || self->answered_) {
+            return;
+          }
+          char probe;
+          beast::error_code peek_ec;
+          auto n = self->stream_.socket().receive(net::buffer(&probe, 1),
+                                                  net::socket_base::message_peek, peek_ec);
+          if (n == 0 || (peek_ec && peek_ec != net::error::would_block)) {
+            f();
+          }
+        });
   }
 
   void abort(uint64_t seq) {
@@ -371,6 +394,12 @@ void exchange::write_stream(std::string bytes) {
 
 void exchange::end_stream() {
   on_strand([seq = seq_](http_session& s) { s.end_stream(seq); });
+}
+
+void exchange::on_client_close(std::function<void()> on_close) {
+  on_strand([seq = seq_, f = std::move(on_close)](http_session& s) mutable {
+    s.watch_close(seq, std::move(f));
+  });
 }
 
 void exchange::abort() {

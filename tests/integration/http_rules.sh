@@ -135,6 +135,23 @@ check "a modern notification is 202" 202 - - -- "${M[@]}" "$U" \
 check "a modern request ignores an Mcp-Session-Id header" 200 - '"result"' -- "${M[@]}" -H 'Mcp-Method: ping' \
   -H 'Mcp-Session-Id: whatever' "$U" -d "{\"jsonrpc\":\"2.0\",\"id\":13,\"method\":\"ping\",\"params\":{$meta}}"
 
+# Closing a 2026-07-28 request's stream cancels it (the client gives up after 0.5 s).
+curl -s -o /dev/null -m 0.5 "${M[@]}" -H 'Mcp-Method: tools/call' -H 'Mcp-Name: sleep' "$U" \
+  -d "{\"jsonrpc\":\"2.0\",\"id\":20,\"method\":\"tools/call\",\"params\":{\"name\":\"sleep\",\"arguments\":{\"ms\":20000},$meta}}"
+# The server sees the close at once; poll its metrics (bounded) until it has counted it.
+seen=no
+for _ in $(seq 1 200); do
+  if curl -s "${SERVER_URL%/mcp}/metrics" | grep -q 'mcprt_requests_total{method="tools/call",outcome="cancelled"} 2'; then
+    seen=yes
+    break
+  fi
+done
+if [ $seen = yes ]; then
+  passed=$((passed + 1)); echo "ok   closing a 2026-07-28 request's stream cancels it"
+else
+  failed=$((failed + 1)); echo "FAIL a closed 2026-07-28 request was not cancelled"
+fi
+
 # --- Bad input of any era ---
 check "malformed JSON is 400 -32700" 400 -32700 - -- "${JSON[@]}" "$U" -d '{"jsonrpc":'
 check "a batch is 400 -32600" 400 -32600 - -- "${JSON[@]}" "$U" -d '[{"jsonrpc":"2.0","id":1,"method":"ping"}]'

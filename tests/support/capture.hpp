@@ -78,6 +78,7 @@ class capture_exchange final : public http_exchange {
     dropped.swap(deadline_);
     cv_.notify_all();
   }
+  void on_client_close(std::function<void()>) override {}
   void arm_deadline(std::chrono::milliseconds, std::function<void()> fire) override {
     std::lock_guard<std::mutex> g(m_);
     deadline_ = std::move(fire);
