@@ -40,7 +40,8 @@ settings_view section_of(const config::config& cfg, const std::string& name) {
 struct shutdown_guard {
   std::shared_ptr<actors::catalog_source> tools;
   std::shared_ptr<actors::session_table> sessions;
-  ~shutdown_guard() {
+  ~shutdown_guard() { stop_actors(); }
+  void stop_actors() const {
     for (const auto& a : tools->current()->actors()) {
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     }
@@ -149,6 +150,10 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
   sigwait(&stop_signals, &sig);
   log::info(std::string("stopping signal=") + (sig == SIGINT ? "SIGINT" : "SIGTERM"));
   server.stop();
+  // Stop the actors and wait for them while the server's io_context still exists: a session
+  // or tool may hold a pending answer whose exchange refers to a connection's strand.
+  guard.stop_actors();
+  system.await_all_actors_done();
   return 0;
 }
 
