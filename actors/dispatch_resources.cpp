@@ -12,10 +12,6 @@ namespace mcprt::actors {
 
 namespace {
 
-rpc_error invalid_params(std::string message) {
-  return make_error(rpc_code::invalid_params, std::move(message));
-}
-
 // Runs `step` on the plugin actor `runner`.
 void run_on(const tool_actor& runner, std::function<void()> step) {
   caf::anon_send(caf::actor_cast<caf::actor>(runner), tool_step{std::move(step)});

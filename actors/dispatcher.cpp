@@ -7,6 +7,7 @@
 #include <caf/send.hpp>
 
 #include "actors/list_page.hpp"
+#include "actors/request_meta.hpp"
 #include "runtime/base64.hpp"
 #include "runtime/messages.hpp"
 
@@ -14,20 +15,12 @@ namespace mcprt::actors {
 
 namespace {
 
-rpc_error invalid_params(std::string message) {
-  return make_error(rpc_code::invalid_params, std::move(message));
-}
-
 std::string server_info_json() {
   return R"({"name":)" + quote(server_name) + R"(,"version":)" + quote(server_version) + "}";
 }
 
 void call_tool(const rpc::message& msg, const responder& out, const dispatch_env& env) {
-  if (!msg.params) {
-    out.error(invalid_params("tools/call needs params with a tool \"name\""));
-    return;
-  }
-  auto name = string_member(*msg.params, "name");
+  auto name = msg.params ? string_member(*msg.params, "name") : std::nullopt;
   if (!name) {
     out.error(invalid_params("tools/call needs a string \"name\""));
     return;
@@ -113,11 +106,8 @@ bool dispatch(const rpc::message& msg, const responder& out, const dispatch_env&
   } else if (m == "ping") {
     out.result("{}");
   } else if (m == "server/discover" && out.info().era == era::modern) {
-    std::string result = R"({"supportedVersions":[)";
-    for (size_t i = 0; i < advertised_versions.size(); ++i) {
-      result += (i > 0 ? "," : "") + quote(advertised_versions[i]);
-    }
-    result += R"(],"capabilities":)" + capabilities_json(*env.tools);
+    std::string result = R"({"supportedVersions":)" + supported_versions_json();
+    result += R"(,"capabilities":)" + capabilities_json(*env.tools);
     if (!env.profile->instructions.empty()) {
       result += R"(,"instructions":)" + quote(env.profile->instructions);
     }

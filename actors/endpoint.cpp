@@ -60,15 +60,6 @@ rpc_error error(rpc_code code, std::string message) {
   return make_error(code, std::move(message));
 }
 
-std::string unsupported_version_data(std::string_view requested) {
-  std::string data = R"({"supported":[)";
-  for (size_t i = 0; i < advertised_versions.size(); ++i) {
-    data += (i > 0 ? "," : "") + quote(advertised_versions[i]);
-  }
-  data += R"(],"requested":)" + quote(requested) + "}";
-  return data;
-}
-
 // Methods whose target name travels in Mcp-Name, and the params member it mirrors.
 std::string_view name_member_of(std::string_view method) {
   if (method == "tools/call" || method == "prompts/get") {
@@ -92,7 +83,14 @@ http_response error_response(unsigned status, const rpc_error& err, std::string_
 }
 
 endpoint::endpoint(endpoint_options options, endpoint_parts parts)
-    : options_(std::move(options)), parts_(std::move(parts)) {}
+    : options_(std::move(options)), parts_(std::move(parts)) {
+  // Host names and origins compare case-insensitively: normalize the lists once.
+  for (auto* list : {&options_.allowed_hosts, &options_.allowed_origins}) {
+    for (auto& entry : *list) {
+      entry = lower(entry);
+    }
+  }
+}
 
 http_response endpoint::payload_too_large() const {
   parts_.metrics->rejected("payload_too_large");
@@ -105,13 +103,12 @@ http_response endpoint::payload_too_large() const {
 bool endpoint::host_allowed(const std::string& host) const {
   auto name = host_name(host);
   return std::any_of(options_.allowed_hosts.begin(), options_.allowed_hosts.end(),
-                     [&](const std::string& a) { return a == "*" || lower(a) == name; });
+                     [&](const std::string& a) { return a == "*" || a == name; });
 }
 
 bool endpoint::origin_allowed(const std::string& origin) const {
   auto o = lower(origin);
-  for (const auto& a : options_.allowed_origins) {
-    auto allowed = lower(a);
+  for (const auto& allowed : options_.allowed_origins) {
     if (allowed == "*" || allowed == o) {
       return true;
     }

@@ -30,6 +30,22 @@ log_level requested_log_level(const rapidjson::Value* meta) {
   return parsed;
 }
 
+const std::string& supported_versions_json() {
+  static const std::string json = [] {
+    std::string out = "[";
+    for (size_t i = 0; i < advertised_versions.size(); ++i) {
+      out += (i > 0 ? "," : "") + quote(advertised_versions[i]);
+    }
+    return out + "]";
+  }();
+  return json;
+}
+
+std::string unsupported_version_data(std::string_view requested) {
+  return R"({"supported":)" + supported_versions_json() + R"(,"requested":)" + quote(requested) +
+         "}";
+}
+
 bool has_client_capabilities(const rapidjson::Value* meta) {
   auto* caps = meta != nullptr ? find_member(*meta, meta_key::client_capabilities) : nullptr;
   return caps != nullptr && caps->IsObject();

@@ -1,5 +1,6 @@
-// Reading a request's `_meta`: the 2026-07-28 envelope keys, the progress token and the
-// requested log level. Shared by every transport's MCP front (HTTP endpoint, stdio peer).
+// Reading a request's `_meta` (the 2026-07-28 envelope keys, the progress token, the requested
+// log level) and the version lists answered to it. Shared by every transport's MCP front (HTTP
+// endpoint, stdio peer).
 #pragma once
 
 #include <string>
@@ -18,6 +19,12 @@ std::string progress_token_of(const rapidjson::Value* meta);
 /// `_meta["io.modelcontextprotocol/logLevel"]` when valid, else `log_level::off` (2026-07-28
 /// log notifications are opt-in per request).
 log_level requested_log_level(const rapidjson::Value* meta);
+
+/// The versions mcprt speaks as a JSON array, newest first (server/discover, -32022 data).
+const std::string& supported_versions_json();
+
+/// `data` of an UnsupportedProtocolVersion error: `{"supported":[...],"requested":"..."}`.
+std::string unsupported_version_data(std::string_view requested);
 
 /// True when `_meta` carries an object `io.modelcontextprotocol/clientCapabilities`.
 bool has_client_capabilities(const rapidjson::Value* meta);

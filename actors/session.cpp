@@ -17,7 +17,6 @@ namespace {
 struct session_state {
   session_init init;
   log_level level = log_level::info;
-  bool initialized = false;  // notifications/initialized seen
   std::chrono::steady_clock::time_point last_active = std::chrono::steady_clock::now();
   // Requests in flight by id (JSON text), for notifications/cancelled.
   std::unordered_map<std::string, responder> inflight;
@@ -80,9 +79,8 @@ session_actor::behavior_type session_impl(session_actor::stateful_pointer<sessio
         st.last_active = clock::now();
         const auto& msg = req.msg;
         if (msg.type == rpc::kind::notification) {
-          if (msg.method == "notifications/initialized") {
-            st.initialized = true;
-          } else if (msg.method == "notifications/cancelled") {
+          // notifications/initialized needs nothing: a session exists only after initialize.
+          if (msg.method == "notifications/cancelled") {
             cancel_request(st, msg);
           }
           return;

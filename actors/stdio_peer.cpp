@@ -26,14 +26,6 @@ class pipe_channel final : public reply_channel {
   std::function<void(std::string)> write_;
 };
 
-std::string unsupported_data(std::string_view requested) {
-  std::string data = R"({"supported":[)";
-  for (size_t i = 0; i < advertised_versions.size(); ++i) {
-    data += (i > 0 ? "," : "") + quote(advertised_versions[i]);
-  }
-  return data + R"(],"requested":)" + quote(requested) + "}";
-}
-
 }  // namespace
 
 // Requests read and not yet answered, so closing stdin can wait for their answers.
@@ -70,10 +62,8 @@ int stdio_peer::drain(std::chrono::milliseconds at_most) {
 stdio_peer::~stdio_peer() {
   if (session_) {
     // The pipe is the session: it ends with it.
-    sessions_->for_each([this](const session_actor&) {
-      parts_.metrics->sessions_add(-1);
-      parts_.metrics->session_ended("deleted");
-    });
+    parts_.metrics->sessions_add(-1);
+    parts_.metrics->session_ended("deleted");
     caf::anon_send_exit(*session_, caf::exit_reason::user_shutdown);
   }
 }
@@ -119,7 +109,7 @@ void stdio_peer::on_message(const std::string& text) {
         !is_modern_version(std::string_view(version->GetString(), version->GetStringLength()))) {
       std::string requested = version != nullptr && version->IsString() ? version->GetString() : "";
       reply(rpc_error{rpc_code::unsupported_protocol_version, "Unsupported protocol version",
-                      unsupported_data(requested)});
+                      unsupported_version_data(requested)});
       return;
     }
     if (msg.type != rpc::kind::request) {

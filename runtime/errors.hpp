@@ -38,6 +38,11 @@ inline rpc_error make_error(rpc_code code, std::string message) {
   return rpc_error{code, std::move(message), {}};
 }
 
+/// A -32602 Invalid params error.
+inline rpc_error invalid_params(std::string message) {
+  return make_error(rpc_code::invalid_params, std::move(message));
+}
+
 /// The HTTP status a JSON-RPC error travels with on Streamable HTTP, per era.
 /// Legacy errors inside a valid session go as 200 with the error body, as the SDKs do.
 unsigned http_status_for(rpc_code code, bool modern);

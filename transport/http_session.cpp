@@ -60,8 +60,6 @@ class http_session : public std::enable_shared_from_this<http_session> {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
   }
 
-  net::any_io_executor executor() { return stream_.get_executor(); }
-
   // --- Called on the strand by the exchange of request `seq`. ---
 
   void respond(uint64_t seq, http_response r) {
