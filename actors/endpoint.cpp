@@ -365,6 +365,7 @@ void endpoint::handle_post(http_request& req, const http_exchange_ptr& ex) {
     auto version = std::string(negotiate_legacy_version(*requested));
     auto init = session_init_from(msg, version);
     init.idle_timeout = options_.session_idle_timeout;
+    init.client_request_timeout = options_.client_request_timeout;
     init.table = parts_.sessions;
     init.tools = parts_.tools;
     init.profile = parts_.profile;
@@ -390,6 +391,29 @@ void endpoint::handle_post(http_request& req, const http_exchange_ptr& ex) {
   if (!session) {
     ex->respond(
         error_response(404, error(rpc_code::session_not_found, "Session not found"), msg.id));
+    return;
+  }
+  if (msg.type == rpc::kind::response) {
+    // The answer to a server→client request: accepted only if the session still waits for it.
+    auto id = msg.id;
+    ex->arm_deadline(options_.request_timeout, [ex] {
+      ex->respond(error_response(404, error(rpc_code::session_not_found, "Session not found")));
+    });
+    caf::anon_send(*session,
+                   client_answer{std::move(msg), [ex, id, metrics = parts_.metrics](bool matched) {
+                                   if (matched) {
+                                     ex->respond({202, {}, {}, {}});
+                                     return;
+                                   }
+                                   metrics->rejected("unknown_response");
+                                   ex->respond(error_response(
+                                       400, error(rpc_code::invalid_request,
+                                                  "Invalid Request: this session has no "
+                                                  "outstanding request with id " +
+                                                      id +
+                                                      " (never sent, already answered, "
+                                                      "or timed out)")));
+                                 }});
     return;
   }
   if (msg.type != rpc::kind::request) {

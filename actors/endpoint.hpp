@@ -25,6 +25,7 @@ struct endpoint_options {
   std::vector<std::string> allowed_origins;  ///< Origins; without a port, any port; "*" any.
   std::chrono::milliseconds request_timeout{60000};
   std::chrono::milliseconds session_idle_timeout{1800000};
+  std::chrono::milliseconds client_request_timeout{60000};
   size_t max_payload_bytes = 512 * 1024;
 };
 

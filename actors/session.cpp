@@ -8,14 +8,36 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <unordered_map>
 
+#include "actors/client_requests.hpp"
 #include "runtime/log.hpp"
 
 namespace mcprt::actors {
 
 namespace {
 
+// Hands a handler's client requests to its session, if the session still exists.
+class session_link final : public client_link {
+ public:
+  explicit session_link(caf::weak_actor_ptr session) : session_(std::move(session)) {}
+  void ask(const responder& related, std::string method, std::string params_json,
+           client_reply_fn on_reply) override {
+    if (auto strong = session_.lock()) {
+      caf::anon_send(
+          caf::actor_cast<session_actor>(strong),
+          client_ask{related, std::move(method), std::move(params_json), std::move(on_reply)});
+      return;
+    }
+    on_reply(client_reply{{}, make_error(rpc_code::session_not_found, "The session has ended")});
+  }
+
+ private:
+  caf::weak_actor_ptr session_;
+};
+
 struct session_state {
   session_init init;
+  std::unique_ptr<client_requests> asks;
+  client_link_ptr link;
   log_level level = log_level::info;
   std::chrono::steady_clock::time_point last_active = std::chrono::steady_clock::now();
   // Requests in flight by id (JSON text), for notifications/cancelled.
@@ -66,12 +88,17 @@ void end_session(session_actor::stateful_pointer<session_state> self, std::strin
     st.init.metrics->session_ended(reason);
     log::debug("session ended session=" + st.init.id + " reason=" + std::string(reason));
   }
+  st.asks->fail_all("The session ended before the client answered");
   self->quit();
 }
 
 session_actor::behavior_type session_impl(session_actor::stateful_pointer<session_state> self,
                                           session_init init) {
   self->state.init = std::move(init);
+  self->state.asks = std::make_unique<client_requests>(
+      client_abilities::from_json(self->state.init.client_capabilities));
+  self->state.link =
+      std::make_shared<session_link>(caf::actor_cast<caf::weak_actor_ptr>(self->ctrl()));
   self->delayed_send(self, self->state.init.idle_timeout, tick_atom::value);
   return {
       [self](session_request& req) {
@@ -86,9 +113,11 @@ session_actor::behavior_type session_impl(session_actor::stateful_pointer<sessio
           return;
         }
         if (msg.type == rpc::kind::response) {
-          return;  // No server-to-client requests are outstanding yet.
+          st.asks->answer(msg);
+          return;
         }
         req.out.set_min_log(st.level);
+        req.out.set_client_link(st.link);
         if (msg.method == "logging/setLevel") {
           handle_set_level(st, msg, req.out);
           return;
@@ -105,6 +134,21 @@ session_actor::behavior_type session_impl(session_actor::stateful_pointer<sessio
         }
       },
       [self](end_atom) { end_session(self, "deleted"); },
+      [self](client_ask& ask) {
+        auto id = self->state.asks->send(std::move(ask));
+        if (!id.empty()) {
+          self->delayed_send(self, self->state.init.client_request_timeout,
+                             client_ask_expired{std::move(id)});
+        }
+      },
+      [self](client_answer& answer) {
+        self->state.last_active = clock::now();
+        bool matched = self->state.asks->answer(answer.msg);
+        if (answer.ack) {
+          answer.ack(matched);
+        }
+      },
+      [self](client_ask_expired& expired) { self->state.asks->expire(expired.id); },
       [self](tick_atom) {
         auto& st = self->state;
         auto idle = clock::now() - st.last_active;

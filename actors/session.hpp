@@ -21,6 +21,7 @@ struct session_init {
   std::string client_info;          ///< JSON text of clientInfo (may be empty).
   std::string client_capabilities;  ///< JSON text of capabilities (may be empty).
   std::chrono::milliseconds idle_timeout{1800000};
+  std::chrono::milliseconds client_request_timeout{60000};  ///< For sampling, elicitation...
   std::shared_ptr<session_table> table;
   std::shared_ptr<catalog_source> tools;
   std::shared_ptr<const server_profile> profile;

@@ -10,6 +10,7 @@
 
 #include "actors/request_meta.hpp"
 #include "actors/session.hpp"
+#include "runtime/log.hpp"
 
 namespace mcprt::actors {
 
@@ -82,7 +83,18 @@ void stdio_peer::on_message(const std::string& text) {
   }
   auto& msg = std::get<rpc::message>(decoded);
   if (msg.type == rpc::kind::response) {
-    return;  // No server-to-client requests are outstanding yet.
+    // The answer to a server→client request; one nobody waits for is dropped (it cannot be
+    // answered), and said so on stderr.
+    if (session_) {
+      caf::anon_send(*session_, client_answer{std::move(msg), [](bool matched) {
+                                                if (!matched) {
+                                                  log::warn(
+                                                      "stdio: response to an unknown "
+                                                      "request ignored");
+                                                }
+                                              }});
+    }
+    return;
   }
   auto reply = [this, &msg](const rpc_error& e) {
     if (msg.type == rpc::kind::request) {
@@ -149,6 +161,7 @@ void stdio_peer::on_message(const std::string& text) {
     auto negotiated = std::string(negotiate_legacy_version(*requested));
     auto init = session_init_from(msg, negotiated);
     init.idle_timeout = std::chrono::hours(24 * 365);  // Lives as long as the pipe.
+    init.client_request_timeout = parts_.client_request_timeout;
     init.table = sessions_;
     init.tools = parts_.tools;
     init.profile = parts_.profile;

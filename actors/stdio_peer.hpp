@@ -24,6 +24,7 @@ struct stdio_parts {
   std::shared_ptr<const server_profile> profile;
   std::shared_ptr<mcprt::metrics> metrics;
   std::function<void(std::string)> write;  ///< Sends one message to the client; thread-safe.
+  std::chrono::milliseconds client_request_timeout{60000};
 };
 
 /// One client on a pipe. on_message is called from one reader thread.

@@ -79,6 +79,10 @@ const std::vector<key_def>& table() {
                       86400000, "a request not answered by then gets a timeout error"));
     k.push_back(field("session.idleTimeoutMs", st::integer, &config::session_idle_timeout_ms, 1000,
                       604800000, "a 2025 session idle this long expires with all its state"));
+    k.push_back(field("session.clientRequestTimeoutMs", st::integer,
+                      &config::client_request_timeout_ms, 100, 86400000,
+                      "how long a tool waits for the client to answer sampling, elicitation or "
+                      "roots/list"));
     k.push_back(field("server.instructions", st::string, &config::instructions, 0, 0,
                       "instructions returned by initialize and server/discover"));
     k.push_back(field("tools.pageSize", st::integer, &config::tools_page_size, 1, 10000,

@@ -37,6 +37,7 @@ struct config {
   int64_t request_timeout_ms = 60000;
   // session
   int64_t session_idle_timeout_ms = 1800000;
+  int64_t client_request_timeout_ms = 60000;
   // server
   std::string instructions;
   int64_t tools_page_size = 100;

@@ -133,6 +133,32 @@ std::string encode_notification(std::string_view method, std::string_view params
   return out;
 }
 
+std::string encode_request(std::string_view id, std::string_view method,
+                           std::string_view params_object) {
+  std::string out;
+  out += R"({"jsonrpc":"2.0","id":)";
+  out += id;
+  out += R"(,"method":)";
+  out += quote(method);
+  out += R"(,"params":)";
+  out += params_object;
+  out += '}';
+  return out;
+}
+
+rpc_error error_from(const rapidjson::Value& error_object) {
+  auto* code = find_member(error_object, "code");
+  auto message = string_member(error_object, "message");
+  if (code == nullptr || !code->IsInt() || !message) {
+    return make_error(rpc_code::internal_error, "The client sent a malformed error object");
+  }
+  rpc_error e{static_cast<rpc_code>(code->GetInt()), std::string(*message), {}};
+  if (auto* data = find_member(error_object, "data")) {
+    e.data_json = to_json(*data);
+  }
+  return e;
+}
+
 std::string append_members(std::string object, std::string_view members) {
   if (members.empty() || object.size() < 2 || object.back() != '}') {
     return object;

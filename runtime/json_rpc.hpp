@@ -43,6 +43,14 @@ std::string encode_error(std::string_view id, const rpc_error& error);
 /// `{"jsonrpc":"2.0","method":<method>,"params":<params_object>}`.
 std::string encode_notification(std::string_view method, std::string_view params_object);
 
+/// `{"jsonrpc":"2.0","id":<id>,"method":<method>,"params":<params_object>}` (server→client).
+std::string encode_request(std::string_view id, std::string_view method,
+                           std::string_view params_object);
+
+/// The error object of a response (`{"code":..,"message":..,"data":..}`) as an rpc_error;
+/// a malformed one becomes an internal error saying so.
+rpc_error error_from(const rapidjson::Value& error_object);
+
 /// Inserts members (text like `"a":1,"b":2`) at the end of a serialized JSON object.
 std::string append_members(std::string object, std::string_view members);
 

@@ -105,8 +105,9 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
     // Shared: late answers from actor threads may still write after stdin has closed.
     auto pipe = std::make_shared<transport::stdio_transport>(
         static_cast<size_t>(cfg.max_payload_kb) * 1024);
-    actors::stdio_peer peer(
-        {&system, tools, profile, metrics, [pipe](std::string m) { pipe->write_line(m); }});
+    actors::stdio_peer peer({&system, tools, profile, metrics,
+                             [pipe](std::string m) { pipe->write_line(m); },
+                             std::chrono::milliseconds(cfg.client_request_timeout_ms)});
     log::info("serving one client on stdio");
     pipe->run([&peer](std::string line) { peer.on_message(line); },
               [&peer] { peer.on_oversized(); });
@@ -123,6 +124,7 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
   eopts.allowed_origins = cfg.allowed_origins;
   eopts.request_timeout = std::chrono::milliseconds(cfg.request_timeout_ms);
   eopts.session_idle_timeout = std::chrono::milliseconds(cfg.session_idle_timeout_ms);
+  eopts.client_request_timeout = std::chrono::milliseconds(cfg.client_request_timeout_ms);
   eopts.max_payload_bytes = static_cast<size_t>(cfg.max_payload_kb) * 1024;
   actors::endpoint_parts parts{
       &system, tools, sessions, metrics, std::make_shared<admission>(cfg.max_inflight), profile};

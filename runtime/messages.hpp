@@ -40,12 +40,35 @@ struct session_request {
   responder out;
 };
 
+/// responder (through its session's client_link) -> session: send a request to the client on
+/// the stream of `related`, and call `on_reply` with the answer.
+struct client_ask {
+  responder related;
+  std::string method;
+  std::string params;  ///< JSON object text.
+  client_reply_fn on_reply;
+};
+
+/// transport -> session: a response the client sent. `ack(true)` when it answered a request
+/// the session sent and still waits for; `ack(false)` otherwise (unknown, late, or repeated).
+struct client_answer {
+  rpc::message msg;
+  std::function<void(bool matched)> ack;
+};
+
+/// session -> itself: the client did not answer request `id` in time.
+struct client_ask_expired {
+  std::string id;
+};
+
 /// Serves tool calls. Built-in and third-party plugins spawn these.
 using tool_actor = caf::typed_actor<caf::reacts_to<tool_call>>;
 
 /// One 2025 session: requests in order, DELETE, and its own idle check.
-using session_actor = caf::typed_actor<caf::reacts_to<session_request>, caf::reacts_to<end_atom>,
-                                       caf::reacts_to<tick_atom>>;
+using session_actor =
+    caf::typed_actor<caf::reacts_to<session_request>, caf::reacts_to<end_atom>,
+                     caf::reacts_to<tick_atom>, caf::reacts_to<client_ask>,
+                     caf::reacts_to<client_answer>, caf::reacts_to<client_ask_expired>>;
 
 }  // namespace mcprt
 
@@ -53,3 +76,6 @@ using session_actor = caf::typed_actor<caf::reacts_to<session_request>, caf::rea
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::tool_call)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::tool_step)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::session_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::client_ask)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::client_answer)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::client_ask_expired)

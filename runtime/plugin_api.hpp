@@ -51,6 +51,17 @@ class tool_invocation {
   void after(std::chrono::milliseconds delay, std::function<void()> step) const {
     defer_(delay, std::move(step));
   }
+  /// Asks the client (`sampling/createMessage`, `elicitation/create`, `roots/list`) and runs
+  /// `then` with its answer on the tool's actor. Needs a 2025 session (HTTP, WebSocket, stdio);
+  /// otherwise, or without the client's capability, or on timeout, `then` gets an error.
+  void ask_client(std::string method, std::string params_json,
+                  std::function<void(const client_reply&)> then) const {
+    out_.ask_client(std::move(method), std::move(params_json),
+                    [defer = defer_, then = std::move(then)](client_reply reply) {
+                      defer(std::chrono::milliseconds(0),
+                            [then, reply = std::move(reply)] { then(reply); });
+                    });
+  }
 
  private:
   json_ref arguments_;

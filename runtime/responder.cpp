@@ -1,6 +1,8 @@
 // The responder's once-only final answer and the envelopes of its notifications.
 #include "runtime/responder.hpp"
 
+#include <mutex>
+
 #include "runtime/json.hpp"
 #include "runtime/json_rpc.hpp"
 
@@ -14,6 +16,8 @@ struct responder::state {
   std::atomic<int> min_log{static_cast<int>(log_level::off)};  // May change after hand-off.
   std::shared_ptr<const void> keep_alive;
   std::atomic<bool> cancelled{false};
+  std::mutex link_mutex;  // The link is set by the session, read by handlers elsewhere.
+  client_link_ptr link;
 };
 
 namespace {
@@ -139,6 +143,41 @@ void responder::cancel() const {
 
 bool responder::cancelled() const {
   return state_ && state_->cancelled.load(std::memory_order_acquire);
+}
+
+}  // namespace mcprt
+
+namespace mcprt {
+
+void responder::set_client_link(client_link_ptr link) const {
+  std::lock_guard<std::mutex> guard(state_->link_mutex);
+  state_->link = std::move(link);
+}
+
+void responder::ask_client(std::string method, std::string params_json,
+                           client_reply_fn on_reply) const {
+  client_link_ptr link;
+  if (state_) {
+    std::lock_guard<std::mutex> guard(state_->link_mutex);
+    link = state_->link;
+  }
+  if (!link) {
+    on_reply(client_reply{
+        {},
+        make_error(
+            rpc_code::method_not_found,
+            "Cannot send " + method + " to the client: the request has no session to carry it")});
+    return;
+  }
+  link->ask(*this, std::move(method), std::move(params_json), std::move(on_reply));
+}
+
+bool responder::send_related(std::string frame) const {
+  if (!state_ || done()) {
+    return false;
+  }
+  state_->channel->notify(std::move(frame));
+  return true;
 }
 
 }  // namespace mcprt

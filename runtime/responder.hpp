@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "runtime/client_link.hpp"
 #include "runtime/errors.hpp"
 #include "runtime/protocol.hpp"
 #include "runtime/reply_channel.hpp"
@@ -63,6 +64,16 @@ class responder {
   void cancel() const;
   /// True once the request was cancelled (a handler may stop its work early).
   bool cancelled() const;
+
+  /// Lets handlers ask the client things while this request runs (set by its session).
+  void set_client_link(client_link_ptr link) const;
+  /// Sends a request to the client (`sampling/createMessage`, `elicitation/create`,
+  /// `roots/list`) on this request's stream; `on_reply` gets the answer, or an error when
+  /// the request has no session, the client lacks the capability, or does not answer in time.
+  void ask_client(std::string method, std::string params_json, client_reply_fn on_reply) const;
+  /// Sends a JSON-RPC frame related to this request (a server→client request), unless the
+  /// request is already answered. Returns false when it was not sent.
+  bool send_related(std::string frame) const;
 
  private:
   struct state;

@@ -179,7 +179,11 @@ plugin descriptor() {
   p.status = "test fixture";
   p.description = "the official conformance suite's fixture tools, for conformance runs";
   p.start = [](plugin_context& ctx) -> caf::error {
-    if (auto err = ctx.add_tools(tools())) {
+    auto all = tools();
+    for (auto& t : asking_tools()) {
+      all.push_back(std::move(t));
+    }
+    if (auto err = ctx.add_tools(std::move(all))) {
       return err;
     }
     if (auto err = ctx.add_resources(resources(), templates())) {

@@ -10,6 +10,9 @@ namespace mcprt::plugins::conformance {
 /// The plugin's descriptor (config section `conformance`).
 plugin descriptor();
 
+/// The fixture tools that ask the client mid-call (sampling, elicitation).
+std::vector<tool_spec> asking_tools();
+
 /// The fixture values, shared with the tests that check them.
 inline constexpr std::string_view png_base64 =
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg"

@@ -17,6 +17,7 @@ scenarios=(
   completion-complete resources-list resources-read-text resources-read-binary
   resources-templates-read prompts-list prompts-get-simple prompts-get-with-args
   prompts-get-embedded-resource prompts-get-with-image
+  tools-call-sampling tools-call-elicitation elicitation-sep1034-defaults elicitation-sep1330-enums
 )
 out=$(mktemp -d)
 passed=0

@@ -72,7 +72,7 @@ check "tools/call with non-object arguments is -32602" 200 -32602 - -- "${JSON[@
   -d '{"jsonrpc":"2.0","id":11,"method":"tools/call","params":{"name":"echo","arguments":[1]}}'
 check "tools/call without a name is -32602" 200 -32602 - -- "${JSON[@]}" "${S[@]}" "$U" \
   -d '{"jsonrpc":"2.0","id":11,"method":"tools/call","params":{}}'
-check "a posted response is accepted with 202" 202 - - -- "${JSON[@]}" "${S[@]}" "$U" -d '{"jsonrpc":"2.0","id":"s1","result":{}}'
+check "a posted response to a request never sent is 400" 400 -32600 "no outstanding request" -- "${JSON[@]}" "${S[@]}" "$U" -d '{"jsonrpc":"2.0","id":"s1","result":{}}'
 # notifications/cancelled stops an in-flight call: its stream ends with no result.
 fifo2=$(mktemp -u)
 mkfifo "$fifo2"

@@ -6,6 +6,7 @@ import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport as StdioV1 } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { Client as ClientV2 } from '@modelcontextprotocol/client';
 import { StdioClientTransport as StdioV2 } from '@modelcontextprotocol/client/stdio';
+import { askingClient, checkAskingTools, checkStaticFixtures } from './fixture_checks.mjs';
 
 const server = { command: process.env.MCPRT_BIN, args: ['--stdio', '--set', 'plugins.enabled=demo,conformance'], stderr: 'ignore' };
 
@@ -40,5 +41,13 @@ test('v2 client pinned to 2026-07-28 over stdio', async () => {
   assert.equal(r.structuredContent.sum, 3);
   const p = await client.getPrompt({ name: 'test_simple_prompt' });
   assert.equal(p.messages[0].content.text, 'This is a simple prompt for testing.');
+  await client.close();
+});
+
+test('fixtures over stdio: static values, sampling and elicitation', async () => {
+  const { client, asked } = askingClient('mcprt-fixtures-stdio');
+  await client.connect(new StdioV1(server));
+  await checkStaticFixtures(client);
+  await checkAskingTools(client, asked);
   await client.close();
 });

@@ -1,0 +1,53 @@
+// A session's outstanding server→client requests: ids, the capability check, routing the
+// client's answers back to the waiting handler, expiry. Plain state owned by one actor.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+#include "runtime/messages.hpp"
+
+namespace mcprt::actors {
+
+/// Which server→client requests the client declared it can answer (initialize capabilities).
+struct client_abilities {
+  bool sampling = false;
+  bool elicitation = false;
+  bool roots = false;
+  /// Reads them from the JSON text of the client's `capabilities`.
+  static client_abilities from_json(const std::string& capabilities_json);
+};
+
+/// The outstanding requests of one session.
+class client_requests {
+ public:
+  static constexpr size_t max_outstanding = 64;
+
+  explicit client_requests(client_abilities abilities) : abilities_(abilities) {}
+
+  /// Sends `ask` on its related stream. Returns the id to expire later, or an empty string
+  /// when the ask was refused at once (its on_reply already has the error).
+  std::string send(client_ask ask);
+  /// Routes a client's response to its handler; false when no request with its id waits.
+  bool answer(const rpc::message& response);
+  /// The client did not answer `id` in time: the handler gets an error and the client a
+  /// notifications/cancelled on the related stream.
+  void expire(const std::string& id);
+  /// The session ends: every waiting handler gets an error.
+  void fail_all(std::string_view reason);
+  /// Requests still waiting.
+  size_t outstanding() const { return pending_.size(); }
+
+ private:
+  struct pending {
+    responder related;
+    client_reply_fn on_reply;
+  };
+
+  client_abilities abilities_;
+  int64_t next_id_ = 1;
+  std::unordered_map<std::string, pending> pending_;
+};
+
+}  // namespace mcprt::actors
