@@ -63,13 +63,13 @@ std::string cache_members(const request_info& info, const server_profile& profil
 }
 
 std::string capabilities_json(const catalog& c) {
-  // listChanged and subscribe are advertised once the notifier can deliver them.
+  // listChanged is advertised once catalogs can change at run time.
   std::string caps = "{";
   if (!c.tools().empty()) {
     caps += R"("tools":{},)";
   }
   if (!c.resources().empty() || !c.templates().empty()) {
-    caps += R"("resources":{},)";
+    caps += R"("resources":{"subscribe":true},)";
   }
   if (!c.prompts().empty()) {
     caps += R"("prompts":{},)";

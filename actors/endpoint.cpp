@@ -162,12 +162,7 @@ void endpoint::handle_mcp(http_request& req, const http_exchange_ptr& ex) {
                                     "Not Acceptable: GET needs Accept: text/event-stream")));
       return;
     }
-    // The standalone GET stream arrives with the notifier; until then clients are told so.
-    ex->respond({405,
-                 "application/json",
-                 rpc::encode_error({}, error(rpc_code::legacy_bad_request,
-                                             "Method Not Allowed: no standalone SSE stream")),
-                 {{"Allow", "POST, DELETE"}}});
+    handle_get(req, ex);
   } else {
     ex->respond({405,
                  "application/json",
@@ -175,6 +170,32 @@ void endpoint::handle_mcp(http_request& req, const http_exchange_ptr& ex) {
                                              "Method Not Allowed: use POST, GET or DELETE")),
                  {{"Allow", "GET, POST, DELETE"}}});
   }
+}
+
+void endpoint::handle_get(const http_request& req, const http_exchange_ptr& ex) {
+  // The GET stream belongs to a 2025 session; 2026-07-28 has none (it listens by POST).
+  if (!req.has_session_id) {
+    ex->respond({405,
+                 "application/json",
+                 rpc::encode_error({}, error(rpc_code::legacy_bad_request,
+                                             "Method Not Allowed: a GET stream needs an "
+                                             "Mcp-Session-Id (2026-07-28 uses "
+                                             "subscriptions/listen)")),
+                 {{"Allow", "POST, DELETE"}}});
+    return;
+  }
+  if (req.has_protocol_version && !is_legacy_version(req.protocol_version)) {
+    ex->respond(error_response(
+        400, error(rpc_code::legacy_bad_request, "Bad Request: unsupported MCP-Protocol-Version '" +
+                                                     req.protocol_version + "'")));
+    return;
+  }
+  auto session = parts_.sessions->find(req.session_id);
+  if (!session) {
+    ex->respond(error_response(404, error(rpc_code::session_not_found, "Session not found")));
+    return;
+  }
+  caf::anon_send(*session, open_stream{ex, req.last_event_id, req.has_last_event_id});
 }
 
 void endpoint::handle_delete(const http_request& req, const http_exchange_ptr& ex) {
@@ -366,6 +387,8 @@ void endpoint::handle_post(http_request& req, const http_exchange_ptr& ex) {
     auto init = session_init_from(msg, version);
     init.idle_timeout = options_.session_idle_timeout;
     init.client_request_timeout = options_.client_request_timeout;
+    init.notifier = parts_.notifier;
+    init.streams = options_.streams;
     init.table = parts_.sessions;
     init.tools = parts_.tools;
     init.profile = parts_.profile;

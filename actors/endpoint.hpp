@@ -11,6 +11,7 @@
 
 #include "actors/catalog.hpp"
 #include "actors/dispatcher.hpp"
+#include "actors/session_feed.hpp"
 #include "actors/session_table.hpp"
 #include "runtime/admission.hpp"
 #include "runtime/http_exchange.hpp"
@@ -27,6 +28,7 @@ struct endpoint_options {
   std::chrono::milliseconds session_idle_timeout{1800000};
   std::chrono::milliseconds client_request_timeout{60000};
   size_t max_payload_bytes = 512 * 1024;
+  stream_options streams;
 };
 
 /// Everything the endpoint routes to.
@@ -37,6 +39,7 @@ struct endpoint_parts {
   std::shared_ptr<mcprt::metrics> metrics;
   std::shared_ptr<mcprt::admission> admission;
   std::shared_ptr<const server_profile> profile;
+  std::shared_ptr<actors::notifier> notifier;  ///< Null: no GET streams or subscriptions.
 };
 
 /// Routes HTTP requests for /mcp, /metrics and /healthz. Called on I/O threads; never blocks.
@@ -53,6 +56,7 @@ class endpoint final : public http_handler {
  private:
   void handle_mcp(http_request& req, const http_exchange_ptr& ex);
   void handle_post(http_request& req, const http_exchange_ptr& ex);
+  void handle_get(const http_request& req, const http_exchange_ptr& ex);
   void handle_delete(const http_request& req, const http_exchange_ptr& ex);
   bool host_allowed(const std::string& host) const;
   bool origin_allowed(const std::string& origin) const;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "actors/catalog.hpp"
+#include "actors/notifier.hpp"
 #include "runtime/plugin_api.hpp"
 
 namespace mcprt::actors {
@@ -10,11 +11,12 @@ namespace mcprt::actors {
 /// Registers a starting plugin's tools, resources and prompts into `catalog`.
 class plugin_host final : public plugin_context {
  public:
-  plugin_host(caf::actor_system& sys, settings_view settings, catalog_builder& catalog)
-      : sys_(sys), settings_(std::move(settings)), catalog_(catalog) {}
+  plugin_host(caf::actor_system& sys, settings_view settings, catalog_builder& catalog,
+              std::shared_ptr<mcprt::publisher> publisher = {});
 
   caf::actor_system& system() override { return sys_; }
   const settings_view& settings() const override { return settings_; }
+  std::shared_ptr<mcprt::publisher> publisher() override { return publisher_; }
   caf::error add_tool(tool_definition d, tool_actor a, tool_handler inline_handler) override {
     return catalog_.add(std::move(d), std::move(a), std::move(inline_handler));
   }
@@ -33,6 +35,10 @@ class plugin_host final : public plugin_context {
   caf::actor_system& sys_;
   settings_view settings_;
   catalog_builder& catalog_;
+  std::shared_ptr<mcprt::publisher> publisher_;
 };
+
+/// A publisher onto the node's notifier.
+std::shared_ptr<mcprt::publisher> make_publisher(std::shared_ptr<notifier> notes);
 
 }  // namespace mcprt::actors

@@ -37,6 +37,7 @@ class session_link final : public client_link {
 struct session_state {
   session_init init;
   std::unique_ptr<client_requests> asks;
+  std::unique_ptr<session_feed> feed;
   client_link_ptr link;
   log_level level = log_level::info;
   std::chrono::steady_clock::time_point last_active = std::chrono::steady_clock::now();
@@ -89,6 +90,9 @@ void end_session(session_actor::stateful_pointer<session_state> self, std::strin
     log::debug("session ended session=" + st.init.id + " reason=" + std::string(reason));
   }
   st.asks->fail_all("The session ended before the client answered");
+  if (st.feed) {
+    st.feed->close("session " + std::string(reason));
+  }
   self->quit();
 }
 
@@ -99,6 +103,11 @@ session_actor::behavior_type session_impl(session_actor::stateful_pointer<sessio
       client_abilities::from_json(self->state.init.client_capabilities));
   self->state.link =
       std::make_shared<session_link>(caf::actor_cast<caf::weak_actor_ptr>(self->ctrl()));
+  if (self->state.init.notifier) {
+    const auto& i = self->state.init;
+    self->state.feed = std::make_unique<session_feed>(i.id, i.version, i.streams, i.notifier,
+                                                      i.metrics, i.connection_box);
+  }
   self->delayed_send(self, self->state.init.idle_timeout, tick_atom::value);
   return {
       [self](session_request& req) {
@@ -127,6 +136,14 @@ session_actor::behavior_type session_impl(session_actor::stateful_pointer<sessio
                                    "Invalid Request: the session is already initialized"));
           return;
         }
+        if (st.feed && msg.method == "resources/subscribe") {
+          st.feed->subscribe(msg, req.out, *st.init.tools->current());
+          return;
+        }
+        if (st.feed && msg.method == "resources/unsubscribe") {
+          st.feed->unsubscribe(msg, req.out);
+          return;
+        }
         track(st, msg.id, req.out);
         dispatch_env env{st.init.tools->current(), st.init.profile.get()};
         if (!dispatch(msg, req.out, env)) {
@@ -149,8 +166,25 @@ session_actor::behavior_type session_impl(session_actor::stateful_pointer<sessio
         }
       },
       [self](client_ask_expired& expired) { self->state.asks->expire(expired.id); },
+      [self](open_stream& req) {
+        auto& st = self->state;
+        st.last_active = clock::now();
+        if (!st.feed) {
+          req.exchange->respond({405,
+                                 "application/json",
+                                 rpc::encode_error({}, make_error(rpc_code::legacy_bad_request,
+                                                                  "Method Not Allowed: this "
+                                                                  "session has no GET stream")),
+                                 {{"Allow", "POST, DELETE"}}});
+          return;
+        }
+        st.feed->open(req);
+      },
       [self](tick_atom) {
         auto& st = self->state;
+        if (st.feed && st.feed->streaming()) {
+          st.last_active = clock::now();  // A connected subscriber is not idle.
+        }
         auto idle = clock::now() - st.last_active;
         if (idle >= st.init.idle_timeout) {
           end_session(self, "expired");

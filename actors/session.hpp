@@ -8,6 +8,7 @@
 #include <string>
 
 #include "actors/dispatcher.hpp"
+#include "actors/session_feed.hpp"
 #include "actors/session_table.hpp"
 #include "runtime/messages.hpp"
 #include "runtime/metrics.hpp"
@@ -26,6 +27,9 @@ struct session_init {
   std::shared_ptr<catalog_source> tools;
   std::shared_ptr<const server_profile> profile;
   std::shared_ptr<mcprt::metrics> metrics;
+  std::shared_ptr<actors::notifier> notifier;  ///< Null: no subscriptions, no GET stream.
+  stream_options streams;
+  std::shared_ptr<outbox> connection_box;  ///< Set when a connection is the session (ws, stdio).
 };
 
 /// A new session's identity from an initialize request: a fresh id, the negotiated version,

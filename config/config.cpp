@@ -55,6 +55,12 @@ const std::vector<key_def>& table() {
                       "Origin values accepted; an entry without a port matches any port; * = any"));
     k.push_back(field("transport.idleTimeoutMs", st::integer, &config::connection_idle_timeout_ms,
                       100, 86400000, "close keep-alive connections idle this long"));
+    k.push_back(field("transport.keepAliveMs", st::integer, &config::keep_alive_ms, 0, 3600000,
+                      "SSE comment on a long-lived stream after this much silence; 0 = never"));
+    k.push_back(field("transport.sseRetryMs", st::integer, &config::sse_retry_ms, 0, 3600000,
+                      "reconnect delay (retry:) sent to 2025-11-25 clients in the priming event"));
+    k.push_back(field("transport.sendBufferBytes", st::integer, &config::send_buffer_bytes, 0,
+                      67108864, "SO_SNDBUF of each connection; 0 = the kernel's default"));
     k.push_back(field("runtime.schedulerThreads", st::integer, &config::scheduler_threads, 1, 256,
                       "CAF scheduler worker threads"));
     auto policy = field("runtime.schedulerPolicy", st::string, &config::scheduler_policy, 0, 0,
@@ -83,6 +89,14 @@ const std::vector<key_def>& table() {
                       &config::client_request_timeout_ms, 100, 86400000,
                       "how long a tool waits for the client to answer sampling, elicitation or "
                       "roots/list"));
+    k.push_back(field("session.replayEvents", st::integer, &config::replay_events, 1, 1000000,
+                      "events kept per session so a dropped stream resumes with Last-Event-ID"));
+    k.push_back(field("session.maxSubscriptions", st::integer, &config::max_subscriptions, 1,
+                      1000000, "resource subscriptions per session"));
+    k.push_back(field("notifier.shards", st::integer, &config::notifier_shards, 1, 256,
+                      "notifier actors; topics are spread over them by hash"));
+    k.push_back(field("notifier.subscriberQueue", st::integer, &config::subscriber_queue, 1,
+                      1000000, "bound of each subscriber's notification queue (frames)"));
     k.push_back(field("server.instructions", st::string, &config::instructions, 0, 0,
                       "instructions returned by initialize and server/discover"));
     k.push_back(field("tools.pageSize", st::integer, &config::tools_page_size, 1, 10000,

@@ -25,6 +25,9 @@ struct config {
                                               "http://[::1]",      "https://localhost",
                                               "https://127.0.0.1", "https://[::1]"};
   int64_t connection_idle_timeout_ms = 60000;
+  int64_t keep_alive_ms = 15000;
+  int64_t sse_retry_ms = 2000;
+  int64_t send_buffer_bytes = 0;
   // runtime
   int64_t scheduler_threads = 1;
   std::string scheduler_policy = "sharing";
@@ -38,12 +41,17 @@ struct config {
   // session
   int64_t session_idle_timeout_ms = 1800000;
   int64_t client_request_timeout_ms = 60000;
+  int64_t replay_events = 512;
+  int64_t max_subscriptions = 1024;
+  // notifier
+  int64_t notifier_shards = 4;
+  int64_t subscriber_queue = 1024;
   // server
   std::string instructions;
   int64_t tools_page_size = 100;
   int64_t list_ttl_ms = 60000;
   // plugins and log
-  std::vector<std::string> plugins_enabled = {"demo"};
+  std::vector<std::string> plugins_enabled = {"demo", "ticker"};
   std::string log_level = "info";
 
   std::map<std::string, setting_value> plugin_settings;  ///< Full dotted key -> value.

@@ -3,11 +3,12 @@
 
 #include "plugins/conformance/conformance.hpp"
 #include "plugins/demo/demo.hpp"
+#include "plugins/ticker/ticker.hpp"
 
 namespace mcprt::plugins {
 
 std::vector<plugin> builtin() {
-  return {demo::descriptor(), conformance::descriptor()};
+  return {demo::descriptor(), ticker::descriptor(), conformance::descriptor()};
 }
 
 }  // namespace mcprt::plugins

@@ -11,6 +11,8 @@
 
 namespace mcprt {
 
+class outbox;
+
 using http_headers = std::vector<std::pair<std::string, std::string>>;
 
 /// One HTTP request as the endpoint needs it; header names are matched case-insensitively
@@ -24,8 +26,9 @@ struct http_request {
   std::string protocol_version;  ///< MCP-Protocol-Version
   std::string mcp_method;        ///< Mcp-Method
   std::string mcp_name;          ///< Mcp-Name
+  std::string last_event_id;     ///< Last-Event-ID
   bool has_protocol_version = false, has_mcp_method = false, has_mcp_name = false;
-  bool has_origin = false, has_session_id = false;
+  bool has_origin = false, has_session_id = false, has_last_event_id = false;
   std::string body;
 };
 
@@ -50,6 +53,12 @@ class http_exchange {
   virtual void write_stream(std::string bytes) = 0;
   /// Ends the stream; the connection may serve its next request.
   virtual void end_stream() = 0;
+  /// Answers with a long-lived `text/event-stream` fed by `source` (a GET stream): writes what
+  /// it queues in gathered batches until it closes, the client goes (the source is detached,
+  /// keeping what is queued for the next connection), or another connection attaches to it.
+  /// Sends an SSE comment after `keep_alive` of silence.
+  virtual void pump(std::shared_ptr<outbox> source, http_headers headers,
+                    std::chrono::milliseconds keep_alive) = 0;
   /// Gives up on the answer: ends an open stream without more data, or closes the connection
   /// when nothing was sent yet (HTTP has no way to send "no response").
   virtual void abort() = 0;

@@ -40,8 +40,10 @@ settings_view section_of(const config::config& cfg, const std::string& name) {
 struct shutdown_guard {
   std::shared_ptr<actors::catalog_source> tools;
   std::shared_ptr<actors::session_table> sessions;
+  std::shared_ptr<actors::notifier> notifier;
   ~shutdown_guard() { stop_actors(); }
   void stop_actors() const {
+    notifier->stop();
     for (const auto& a : tools->current()->actors()) {
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     }
@@ -49,6 +51,18 @@ struct shutdown_guard {
         [](const session_actor& s) { caf::anon_send_exit(s, caf::exit_reason::user_shutdown); });
   }
 };
+
+actors::stream_options stream_options_of(const config::config& cfg) {
+  actors::stream_options o;
+  o.limits.capacity = static_cast<size_t>(cfg.subscriber_queue);
+  o.limits.watermark = cfg.queue_watermark;
+  o.limits.batch = static_cast<size_t>(cfg.batch_size);
+  o.replay_events = static_cast<size_t>(cfg.replay_events);
+  o.keep_alive = std::chrono::milliseconds(cfg.keep_alive_ms);
+  o.retry = std::chrono::milliseconds(cfg.sse_retry_ms);
+  o.max_subscriptions = static_cast<size_t>(cfg.max_subscriptions);
+  return o;
+}
 
 int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool stdio) {
   // Block the stop signals in every thread; main waits for them with sigwait.
@@ -72,7 +86,10 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
               cfg.scheduler_policy == "stealing" ? caf::atom("stealing") : caf::atom("sharing"));
   caf::actor_system system{caf_cfg};
   // On every way out of here, stop the actors so ~actor_system, which waits for them, returns.
-  shutdown_guard guard{tools, sessions};
+  auto notes =
+      std::make_shared<actors::notifier>(system, static_cast<size_t>(cfg.notifier_shards), metrics);
+  shutdown_guard guard{tools, sessions, notes};
+  auto publisher = actors::make_publisher(notes);
 
   // Start the enabled plugins in order; their tools form the first catalog.
   actors::catalog_builder builder;
@@ -81,7 +98,7 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
       if (p.name != name) {
         continue;
       }
-      actors::plugin_host ctx(system, section_of(cfg, p.name), builder);
+      actors::plugin_host ctx(system, section_of(cfg, p.name), builder, publisher);
       if (auto err = p.start(ctx)) {
         std::cerr << "mcprt: plugin '" << p.name << "' failed to start: " << system.render(err)
                   << "\n";
@@ -126,8 +143,10 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
   eopts.session_idle_timeout = std::chrono::milliseconds(cfg.session_idle_timeout_ms);
   eopts.client_request_timeout = std::chrono::milliseconds(cfg.client_request_timeout_ms);
   eopts.max_payload_bytes = static_cast<size_t>(cfg.max_payload_kb) * 1024;
+  eopts.streams = stream_options_of(cfg);
   actors::endpoint_parts parts{
-      &system, tools, sessions, metrics, std::make_shared<admission>(cfg.max_inflight), profile};
+      &system, tools, sessions, metrics, std::make_shared<admission>(cfg.max_inflight),
+      profile, notes};
   auto ep = std::make_shared<actors::endpoint>(std::move(eopts), std::move(parts));
 
   transport::server_options sopts;
@@ -137,6 +156,7 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
   sopts.max_payload_bytes = static_cast<size_t>(cfg.max_payload_kb) * 1024;
   sopts.idle_timeout = std::chrono::milliseconds(cfg.connection_idle_timeout_ms);
   sopts.batch_size = static_cast<size_t>(cfg.batch_size);
+  sopts.send_buffer_bytes = static_cast<int>(cfg.send_buffer_bytes);
   transport::http_server server(sopts, ep, metrics);
   uint16_t port = 0;
   if (auto ec = server.listen(port)) {

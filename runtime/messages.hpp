@@ -10,6 +10,7 @@
 #include <functional>
 #include <string>
 
+#include "runtime/http_exchange.hpp"
 #include "runtime/json.hpp"
 #include "runtime/json_rpc.hpp"
 #include "runtime/responder.hpp"
@@ -56,6 +57,14 @@ struct client_answer {
   std::function<void(bool matched)> ack;
 };
 
+/// endpoint -> session: a GET /mcp stream wants the session's notifications (resuming after
+/// `last_event_id` when the client sent Last-Event-ID).
+struct open_stream {
+  http_exchange_ptr exchange;
+  std::string last_event_id;
+  bool resume = false;
+};
+
 /// session -> itself: the client did not answer request `id` in time.
 struct client_ask_expired {
   std::string id;
@@ -68,7 +77,8 @@ using tool_actor = caf::typed_actor<caf::reacts_to<tool_call>>;
 using session_actor =
     caf::typed_actor<caf::reacts_to<session_request>, caf::reacts_to<end_atom>,
                      caf::reacts_to<tick_atom>, caf::reacts_to<client_ask>,
-                     caf::reacts_to<client_answer>, caf::reacts_to<client_ask_expired>>;
+                     caf::reacts_to<client_answer>, caf::reacts_to<client_ask_expired>,
+                     caf::reacts_to<open_stream>>;
 
 }  // namespace mcprt
 
@@ -79,3 +89,4 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::session_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::client_ask)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::client_answer)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::client_ask_expired)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::open_stream)

@@ -8,6 +8,7 @@
 #include <prometheus/text_serializer.h>
 
 #include <array>
+#include <atomic>
 #include <map>
 #include <mutex>
 
@@ -17,16 +18,25 @@ namespace {
 
 // Methods that get their own label value; anything else is "other", so a client cannot grow
 // the label set.
-constexpr std::array<std::string_view, 12> known_methods = {
-    "initialize",          "ping",           "tools/list",     "tools/call",   "server/discover",
-    "logging/setLevel",    "resources/list", "resources/read", "prompts/list", "prompts/get",
-    "completion/complete", "other"};
+constexpr std::array<std::string_view, 16> known_methods = {
+    "initialize",           "ping",
+    "tools/list",           "tools/call",
+    "server/discover",      "logging/setLevel",
+    "resources/list",       "resources/read",
+    "prompts/list",         "prompts/get",
+    "completion/complete",  "resources/templates/list",
+    "resources/subscribe",  "resources/unsubscribe",
+    "subscriptions/listen", "other"};
 
 constexpr std::array<std::string_view, 5> outcome_names = {"ok", "tool_error", "error", "timeout",
                                                            "cancelled"};
 
-constexpr std::array<std::string_view, 6> rejection_reasons = {
-    "overloaded", "host", "origin", "payload_too_large", "bad_request", "other"};
+constexpr std::array<std::string_view, 8> rejection_reasons = {
+    "overloaded",  "host",     "origin",           "payload_too_large",
+    "bad_request", "conflict", "unknown_response", "other"};
+
+constexpr std::array<std::string_view, 5> notification_outcomes = {
+    "published", "delivered", "coalesced", "dropped", "disconnected"};
 
 }  // namespace
 
@@ -43,6 +53,10 @@ struct metrics::impl {
   prometheus::Gauge* sessions = nullptr;
   prometheus::Gauge* connections_open = nullptr;
   prometheus::Counter* connections_total = nullptr;
+  std::map<std::string_view, prometheus::Counter*, std::less<>> notifications;
+  prometheus::Gauge* subscribers = nullptr;
+  prometheus::Gauge* queue_peak = nullptr;
+  std::atomic<size_t> peak{0};
 
   impl() {
     auto& requests = prometheus::BuildCounter()
@@ -99,6 +113,28 @@ struct metrics::impl {
                              .Help("Transport connections accepted")
                              .Register(*registry)
                              .Add({});
+    auto& notes = prometheus::BuildCounter()
+                      .Name("mcprt_notifications_total")
+                      .Help(
+                          "Notification fan-out: published once per topic; delivered, coalesced, "
+                          "dropped per subscriber; disconnected subscribers")
+                      .Register(*registry);
+    for (auto o : notification_outcomes) {
+      notifications.emplace(o, &notes.Add({{"outcome", std::string(o)}}));
+    }
+    subscribers =
+        &prometheus::BuildGauge()
+             .Name("mcprt_subscribers")
+             .Help("Subscriber queues: GET streams, WebSocket connections, listen streams")
+             .Register(*registry)
+             .Add({});
+    queue_peak = &prometheus::BuildGauge()
+                      .Name("mcprt_subscriber_queue_peak_frames")
+                      .Help(
+                          "Deepest any subscriber's notification queue has been (bounded by "
+                          "notifier.subscriberQueue)")
+                      .Register(*registry)
+                      .Add({});
   }
 
   per_method& lookup(std::string_view method) {
@@ -143,6 +179,26 @@ void metrics::session_ended(std::string_view reason) {
   if (auto it = impl_->session_ends.find(reason); it != impl_->session_ends.end()) {
     it->second->Increment();
   }
+}
+
+void metrics::notification_outcome(std::string_view outcome, double n) {
+  if (auto it = impl_->notifications.find(outcome); it != impl_->notifications.end()) {
+    it->second->Increment(n);
+  }
+}
+
+void metrics::subscriber_depth(size_t depth) {
+  auto seen = impl_->peak.load(std::memory_order_relaxed);
+  while (depth > seen) {
+    if (impl_->peak.compare_exchange_weak(seen, depth, std::memory_order_relaxed)) {
+      impl_->queue_peak->Set(static_cast<double>(depth));
+      return;
+    }
+  }
+}
+
+void metrics::subscribers_add(double delta) {
+  impl_->subscribers->Increment(delta);
 }
 
 std::string metrics::render() const {

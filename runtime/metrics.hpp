@@ -38,6 +38,14 @@ class metrics {
   /// Sessions ended, by reason (deleted, expired).
   void session_ended(std::string_view reason);
 
+  /// Notification fan-out: published, delivered (handed to a socket), coalesced, dropped,
+  /// disconnected (a subscriber closed by the disconnect policy).
+  void notification_outcome(std::string_view outcome, double n = 1);
+  /// A subscriber queue reached `depth` frames (the peak over all is kept).
+  void subscriber_depth(size_t depth);
+  /// Subscriber queues (GET streams, WebSocket connections, listen streams) changed by `delta`.
+  void subscribers_add(double delta);
+
   /// The Prometheus text exposition of every metric.
   std::string render() const;
 

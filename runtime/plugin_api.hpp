@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "runtime/messages.hpp"
+#include "runtime/outbox.hpp"
 #include "runtime/settings.hpp"
 #include "runtime/tool_result.hpp"
 
@@ -20,7 +21,7 @@ class actor_system;
 namespace mcprt {
 
 /// ABI version a plugin is compiled against; bumped on any change to this header.
-inline constexpr int plugin_abi_version = 1;
+inline constexpr int plugin_abi_version = 2;
 
 /// How a tool presents itself in `tools/list`. Schemas are JSON text served verbatim.
 struct tool_definition {
@@ -189,6 +190,21 @@ std::string user(std::string_view content);
 std::string assistant(std::string_view content);
 }  // namespace prompt_message
 
+/// Sends notifications to the subscribers of a resource URI (`resources/subscribe` in 2025
+/// sessions, WebSocket connections and stdio). A plugin channel is a resource too: clients
+/// subscribe to its URI and receive the plugin's own notification method. Thread-safe; never
+/// blocks: each notification is serialized once and offered to every subscriber's bounded queue.
+class publisher {
+ public:
+  virtual ~publisher() = default;
+  /// `notifications/resources/updated {uri}`; under pressure, coalesced to the latest per URI.
+  virtual void resource_updated(std::string_view uri) = 0;
+  /// `method` with `params_json` (a JSON object without `_meta`) to the subscribers of `uri`;
+  /// above a subscriber's watermark, `policy` applies.
+  virtual void publish(std::string_view uri, std::string_view method, std::string_view params_json,
+                       overflow_policy policy) = 0;
+};
+
 /// What a plugin gets at start: the actor system, its settings, and the registries.
 class plugin_context {
  public:
@@ -197,6 +213,8 @@ class plugin_context {
   virtual caf::actor_system& system() = 0;
   /// Effective settings of this plugin's config section (keys without the section prefix).
   virtual const settings_view& settings() const = 0;
+  /// Where the plugin publishes notifications (never null).
+  virtual std::shared_ptr<mcprt::publisher> publisher() = 0;
   /// Registers a tool served by an actor the plugin spawned. With `inline_handler`, calls run
   /// that function on the I/O thread instead (see tool_spec::inline_safe); `handler` still
   /// receives the deferred steps.

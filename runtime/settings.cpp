@@ -23,6 +23,16 @@ int64_t settings_view::integer(const std::string& key, int64_t fallback) const {
   return value_or(values_, key, fallback);
 }
 
+double settings_view::number(const std::string& key, double fallback) const {
+  auto it = values_.find(key);
+  if (it != values_.end()) {
+    if (auto* i = std::get_if<int64_t>(&it->second)) {
+      return static_cast<double>(*i);
+    }
+  }
+  return value_or(values_, key, fallback);
+}
+
 bool settings_view::boolean(const std::string& key, bool fallback) const {
   return value_or(values_, key, fallback);
 }

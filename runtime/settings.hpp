@@ -35,6 +35,8 @@ class settings_view {
 
   /// The integer at `key`, or `fallback` when unset.
   int64_t integer(const std::string& key, int64_t fallback) const;
+  /// The number at `key` (an integer is converted), or `fallback` when unset.
+  double number(const std::string& key, double fallback) const;
   /// The boolean at `key`, or `fallback` when unset.
   bool boolean(const std::string& key, bool fallback) const;
   /// The string at `key`, or `fallback` when unset.

@@ -34,6 +34,11 @@ struct http_server::impl {
     }
     if (!ec) {
       socket.set_option(tcp::no_delay(true), ec);
+      if (ctx->options.send_buffer_bytes > 0) {
+        // Bounds what the kernel buffers for a slow reader, so the notifier's queue and its
+        // overflow policy, not the socket, decide what a stalled subscriber costs.
+        socket.set_option(net::socket_base::send_buffer_size(ctx->options.send_buffer_bytes), ec);
+      }
       start_http_session(std::move(socket), ctx);
     } else {
       log::warn(std::string("accept failed error=") + ec.message());

@@ -21,6 +21,7 @@ struct server_options {
   size_t max_payload_bytes = 512 * 1024;
   std::chrono::milliseconds idle_timeout{60000};  ///< Keep-alive connections idle this long close.
   size_t batch_size = 64;                         ///< Most queued frames gathered into one write.
+  int send_buffer_bytes = 0;  ///< SO_SNDBUF of accepted sockets; 0 leaves the kernel's default.
 };
 
 /// Accepts connections and serves them on its own I/O threads.

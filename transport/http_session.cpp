@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "runtime/log.hpp"
+#include "runtime/outbox.hpp"
 
 namespace mcprt::transport {
 
@@ -24,10 +25,12 @@ namespace {
 
 class http_session;
 
-// The answer side of one request; forwards to the session on its strand.
+// The answer side of one request; forwards to the session on its strand. It keeps the
+// connection alive while someone holds it: a request waiting in an actor's mailbox needs no
+// pending I/O of its own.
 class exchange final : public http_exchange {
  public:
-  exchange(std::weak_ptr<http_session> session, net::any_io_executor ex, uint64_t seq)
+  exchange(std::shared_ptr<http_session> session, net::any_io_executor ex, uint64_t seq)
       : session_(std::move(session)), executor_(std::move(ex)), seq_(seq) {}
 
   void respond(http_response response) override;
@@ -37,12 +40,14 @@ class exchange final : public http_exchange {
   void arm_deadline(std::chrono::milliseconds after, std::function<void()> on_expiry) override;
   void abort() override;
   void on_client_close(std::function<void()> on_close) override;
+  void pump(std::shared_ptr<outbox> source, http_headers headers,
+            std::chrono::milliseconds keep_alive) override;
 
  private:
   template <class F>
   void on_strand(F f);
 
-  std::weak_ptr<http_session> session_;
+  std::shared_ptr<http_session> session_;
   net::any_io_executor executor_;
   uint64_t seq_;
 };
@@ -50,7 +55,10 @@ class exchange final : public http_exchange {
 class http_session : public std::enable_shared_from_this<http_session> {
  public:
   http_session(net::ip::tcp::socket socket, std::shared_ptr<const connection_context> ctx)
-      : stream_(std::move(socket)), ctx_(std::move(ctx)), deadline_(stream_.get_executor()) {
+      : stream_(std::move(socket)),
+        ctx_(std::move(ctx)),
+        deadline_(stream_.get_executor()),
+        keep_alive_timer_(stream_.get_executor()) {
     ctx_->metrics->connection_opened();
   }
   ~http_session() { ctx_->metrics->connection_closed(); }
@@ -166,6 +174,28 @@ class http_session : public std::enable_shared_from_this<http_session> {
     });
   }
 
+  // A long-lived SSE answer fed by an outbox (a GET stream).
+  void pump(uint64_t seq, std::shared_ptr<outbox> source, const http_headers& headers,
+            std::chrono::milliseconds keep_alive) {
+    if (seq != seq_ || answered_ || streaming_) {
+      return;
+    }
+    start_stream(seq, headers);
+    pump_ = std::move(source);
+    sse_keep_alive_ = keep_alive;
+    auto weak = weak_from_this();
+    auto executor = stream_.get_executor();
+    pump_gen_ = pump_->attach([weak, executor] {
+      net::post(executor, [weak] {
+        if (auto self = weak.lock()) {
+          self->maybe_write();
+        }
+      });
+    });
+    watch_pump_close();
+    arm_keep_alive();
+  }
+
  private:
   // Read the next request's header.
   void do_read() {
@@ -249,12 +279,13 @@ class http_session : public std::enable_shared_from_this<http_session> {
     field("MCP-Protocol-Version", req.protocol_version, &req.has_protocol_version);
     field("Mcp-Method", req.mcp_method, &req.has_mcp_method);
     field("Mcp-Name", req.mcp_name, &req.has_mcp_name);
+    field("Last-Event-ID", req.last_event_id, &req.has_last_event_id);
     req.body = std::move(msg.body());
     ++seq_;
     answered_ = false;
     streaming_ = false;
     stream_done_ = false;
-    auto ex = std::make_shared<exchange>(weak_from_this(), stream_.get_executor(), seq_);
+    auto ex = std::make_shared<exchange>(shared_from_this(), stream_.get_executor(), seq_);
     ctx_->handler->handle(std::move(req), ex);
   }
 
@@ -294,9 +325,16 @@ class http_session : public std::enable_shared_from_this<http_session> {
     maybe_write();
   }
 
-  // Gathers up to batch_size queued pieces into one write.
+  // Gathers up to batch_size queued pieces into one write; with nothing queued, a pumped
+  // stream's next batch.
   void maybe_write() {
-    if (writing_ || queue_.empty()) {
+    if (writing_) {
+      return;
+    }
+    if (queue_.empty()) {
+      if (pump_) {
+        write_pumped();
+      }
       return;
     }
     writing_ = true;
@@ -320,13 +358,85 @@ class http_session : public std::enable_shared_from_this<http_session> {
     if (ec) {
       return do_close();
     }
-    if (!queue_.empty()) {
+    if (!queue_.empty() || pump_) {
       return maybe_write();
     }
     if (stream_done_) {
       stream_done_ = false;
       on_write({}, !keep_alive_);
     }
+  }
+
+  // One batch of the pumped outbox as one chunk: chunk size, the pieces (pointing into
+  // shared notes), CRLF, in one gathered write.
+  void write_pumped() {
+    pieces_.clear();
+    if (!pump_->pull(pump_gen_, pieces_)) {
+      if (!pump_->is_current(pump_gen_) || pump_->closed()) {
+        end_pump();
+      }
+      return;
+    }
+    size_t total = 0;
+    for (const auto& p : pieces_) {
+      total += p.bytes.size();
+    }
+    char size[20];
+    int n = std::snprintf(size, sizeof size, "%zx\r\n", total);
+    chunk_head_.assign(size, static_cast<size_t>(n));
+    pump_bufs_.clear();
+    pump_bufs_.reserve(pieces_.size() + 2);
+    pump_bufs_.emplace_back(net::buffer(chunk_head_));
+    for (const auto& p : pieces_) {
+      pump_bufs_.emplace_back(p.bytes.data(), p.bytes.size());
+    }
+    pump_bufs_.emplace_back(net::buffer("\r\n", 2));
+    writing_ = true;
+    wrote_recently_ = true;
+    net::async_write(stream_, pump_bufs_,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->pieces_.clear();
+                       self->on_stream_write(ec);
+                     });
+  }
+
+  // The outbox closed (its reason goes out as an SSE comment) or another connection took it.
+  void end_pump() {
+    std::string reason = pump_->closed() ? pump_->close_reason() : "resumed on another connection";
+    pump_->detach(pump_gen_);
+    pump_.reset();
+    keep_alive_timer_.cancel();
+    std::string comment = ": stream closed: " + reason + "\n\n";
+    enqueue(std::move(comment), true);
+    end_stream(seq_);
+  }
+
+  // A GET stream's client sends nothing more: readable means it closed the connection.
+  void watch_pump_close() {
+    stream_.socket().async_wait(net::ip::tcp::socket::wait_read,
+                                [self = shared_from_this(), seq = seq_](beast::error_code ec) {
+                                  if (ec || seq != self->seq_ || !self->pump_) {
+                                    return;
+                                  }
+                                  self->do_close();
+                                });
+  }
+
+  void arm_keep_alive() {
+    if (sse_keep_alive_.count() <= 0) {
+      return;
+    }
+    keep_alive_timer_.expires_after(sse_keep_alive_);
+    keep_alive_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || !self->pump_) {
+        return;
+      }
+      if (!self->wrote_recently_ && !self->writing_) {
+        self->enqueue(": keep-alive\n\n", true);
+      }
+      self->wrote_recently_ = false;
+      self->arm_keep_alive();
+    });
   }
 
   void on_write(beast::error_code ec, bool close) {
@@ -339,6 +449,12 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void do_close() {
     beast::error_code ec;
     deadline_.cancel();
+    keep_alive_timer_.cancel();
+    if (pump_) {
+      // What is still queued stays in the outbox for the client's next connection.
+      pump_->detach(pump_gen_);
+      pump_.reset();
+    }
     stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
     if (draining_ && !ec) {
       stream_.expires_after(std::chrono::seconds(5));
@@ -363,15 +479,20 @@ class http_session : public std::enable_shared_from_this<http_session> {
   std::vector<char> drain_buffer_;
   std::deque<std::string> queue_;
   std::vector<std::string> batch_;
+  // A pumped GET stream.
+  std::shared_ptr<outbox> pump_;
+  uint64_t pump_gen_ = 0;
+  std::vector<out_piece> pieces_;
+  std::vector<net::const_buffer> pump_bufs_;
+  std::string chunk_head_;
+  net::steady_timer keep_alive_timer_;
+  std::chrono::milliseconds sse_keep_alive_{0};
+  bool wrote_recently_ = false;
 };
 
 template <class F>
 void exchange::on_strand(F f) {
-  net::dispatch(executor_, [weak = session_, f = std::move(f)]() mutable {
-    if (auto s = weak.lock()) {
-      f(*s);
-    }
-  });
+  net::dispatch(executor_, [s = session_, f = std::move(f)]() mutable { f(*s); });
 }
 
 void exchange::respond(http_response response) {
@@ -398,6 +519,12 @@ void exchange::on_client_close(std::function<void()> on_close) {
   on_strand([seq = seq_, f = std::move(on_close)](http_session& s) mutable {
     s.watch_close(seq, std::move(f));
   });
+}
+
+void exchange::pump(std::shared_ptr<outbox> source, http_headers headers,
+                    std::chrono::milliseconds keep_alive) {
+  on_strand([seq = seq_, src = std::move(source), h = std::move(headers),
+             keep_alive](http_session& s) mutable { s.pump(seq, std::move(src), h, keep_alive); });
 }
 
 void exchange::abort() {

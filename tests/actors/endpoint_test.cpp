@@ -24,7 +24,8 @@ struct harness {
     o.allowed_hosts = {"localhost", "127.0.0.1"};
     o.allowed_origins = {"http://localhost"};
     ep = std::make_shared<actors::endpoint>(
-        o, actors::endpoint_parts{w.sys.get(), w.tools, w.sessions, w.metrics, gate, w.profile});
+        o, actors::endpoint_parts{w.sys.get(), w.tools, w.sessions, w.metrics, gate, w.profile,
+                                     w.notes});
   }
 
   http_request post(std::string body) {

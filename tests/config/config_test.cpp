@@ -15,7 +15,7 @@ namespace {
 
 load_request request(std::map<std::string, std::string> env = {}) {
   load_request r;
-  r.known_plugins = {"demo", "conformance"};
+  r.known_plugins = {"demo", "ticker", "conformance"};
   r.plugin_settings = {
       setting_spec{"demo.maxSleepMs", setting_type::integer, int64_t{60000}, 0, 86400000, ""}};
   auto shared = std::make_shared<std::map<std::string, std::string>>(std::move(env));
@@ -51,7 +51,7 @@ std::string refused(const load_request& r) {
 
 }  // namespace
 
-TEST_CASE("config defaults run a local server with the demo plugin", "[config]") {
+TEST_CASE("config defaults run a local server with the demo and ticker plugins", "[config]") {
   auto c = loaded(request());
   CHECK(c.host == "127.0.0.1");
   CHECK(c.max_inflight == 2048);
@@ -59,7 +59,7 @@ TEST_CASE("config defaults run a local server with the demo plugin", "[config]")
   CHECK(c.queue_watermark == Approx(0.75));
   CHECK(c.max_payload_kb == 512);
   CHECK(c.scheduler_threads == 1);
-  CHECK(c.plugins_enabled == std::vector<std::string>{"demo"});
+  CHECK(c.plugins_enabled == std::vector<std::string>{"demo", "ticker"});
   CHECK(c.sources.at("performance.maxInflight") == "default");
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "runtime/http_exchange.hpp"
+#include "runtime/outbox.hpp"
 #include "runtime/reply_channel.hpp"
 
 namespace mcprt::test {
@@ -79,6 +80,19 @@ class capture_exchange final : public http_exchange {
     cv_.notify_all();
   }
   void on_client_close(std::function<void()>) override {}
+  void pump(std::shared_ptr<outbox> source, http_headers headers,
+            std::chrono::milliseconds) override {
+    std::lock_guard<std::mutex> g(m_);
+    response_ = http_response{200, "text/event-stream", {}, std::move(headers)};
+    pumped_ = std::move(source);
+    done_ = true;
+    cv_.notify_all();
+  }
+  /// The outbox a GET stream was given to, if any.
+  std::shared_ptr<outbox> pumped() {
+    std::lock_guard<std::mutex> g(m_);
+    return pumped_;
+  }
   void arm_deadline(std::chrono::milliseconds, std::function<void()> fire) override {
     std::lock_guard<std::mutex> g(m_);
     deadline_ = std::move(fire);
@@ -112,6 +126,7 @@ class capture_exchange final : public http_exchange {
   std::optional<http_response> response_;
   std::function<void()> deadline_;
   bool done_ = false;
+  std::shared_ptr<outbox> pumped_;
 };
 
 }  // namespace mcprt::test

@@ -23,13 +23,15 @@ struct world {
   std::shared_ptr<actors::session_table> sessions = std::make_shared<actors::session_table>();
   std::shared_ptr<mcprt::metrics> metrics = std::make_shared<mcprt::metrics>();
   std::shared_ptr<actors::server_profile> profile = std::make_shared<actors::server_profile>();
+  std::shared_ptr<actors::notifier> notes;
 
   /// Starts the given plugins (default: demo) into the catalog.
   explicit world(std::vector<plugin> plugins = {plugins::demo::descriptor()}) {
     cfg.set("scheduler.max-threads", size_t{2});
     sys = std::make_unique<caf::actor_system>(cfg);
+    notes = std::make_shared<actors::notifier>(*sys, 2, metrics);
     actors::catalog_builder b;
-    actors::plugin_host ctx(*sys, settings_view{}, b);
+    actors::plugin_host ctx(*sys, settings_view{}, b, actors::make_publisher(notes));
     for (auto& p : plugins) {
       auto err = p.start(ctx);
       if (err) {
@@ -40,6 +42,7 @@ struct world {
   }
 
   ~world() {
+    notes->stop();
     for (const auto& a : tools->current()->actors()) {
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     }

@@ -1,0 +1,164 @@
+// The subscriber queue: bounds, overflow policies, control first, framing, replay.
+#include "runtime/outbox.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "runtime/metrics.hpp"
+
+using namespace mcprt;
+
+namespace {
+
+note_ptr updated(const std::string& uri, int seq = 0) {
+  auto params = R"({"uri":")" + uri + R"(","seq":)" + std::to_string(seq) + "}";
+  return shared_note::make("notifications/resources/updated", params, "updated " + uri);
+}
+
+// Everything the outbox hands out, as the transport would write it.
+std::string drain(outbox& box, uint64_t gen) {
+  std::string all;
+  std::vector<out_piece> pieces;
+  while (box.pull(gen, pieces)) {
+    for (auto& p : pieces) {
+      all += p.bytes;
+    }
+    pieces.clear();
+  }
+  return all;
+}
+
+size_t count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("a stalled subscriber stays within its bound", "[outbox]") {
+  auto m = std::make_shared<metrics>();
+  outbox box({100, 0.75, 64}, stream_format::raw, m);
+  for (int i = 0; i < 10000; ++i) {
+    box.offer(updated("test://r" + std::to_string(i)), overflow_policy::drop_oldest);
+  }
+  CHECK(box.feed_size() <= 75);
+  CHECK(m->render().find(R"(mcprt_notifications_total{outcome="dropped"} 9925)") !=
+        std::string::npos);
+}
+
+TEST_CASE("coalescing keeps only the latest update per URI", "[outbox]") {
+  outbox box({8, 0.5, 64}, stream_format::raw, nullptr);
+  auto gen = box.attach([] {});
+  for (int i = 0; i < 4; ++i) {  // Fills to the watermark: no policy yet.
+    box.offer(updated("test://" + std::to_string(i), i), overflow_policy::coalesce);
+  }
+  for (int round = 1; round <= 50; ++round) {
+    for (int i = 0; i < 4; ++i) {
+      CHECK(box.offer(updated("test://" + std::to_string(i), round * 10 + i),
+                      overflow_policy::coalesce) == offer_outcome::coalesced);
+    }
+  }
+  CHECK(box.feed_size() == 4);
+  auto out = drain(box, gen);
+  CHECK(count(out, "notifications/resources/updated") == 4);
+  for (int i = 0; i < 4; ++i) {
+    CHECK(out.find(R"("uri":"test://)" + std::to_string(i) + R"(","seq":)" +
+                   std::to_string(500 + i)) != std::string::npos);
+  }
+}
+
+TEST_CASE("the disconnect policy closes a slow subscriber with a reason", "[outbox]") {
+  outbox box({4, 0.5, 64}, stream_format::raw, nullptr);
+  CHECK(box.offer(updated("a"), overflow_policy::disconnect) == offer_outcome::queued);
+  CHECK(box.offer(updated("b"), overflow_policy::disconnect) == offer_outcome::queued);
+  CHECK(box.offer(updated("c"), overflow_policy::disconnect) == offer_outcome::disconnected);
+  CHECK(box.closed());
+  CHECK(box.close_reason().find("too slow") != std::string::npos);
+  CHECK(box.offer(updated("d"), overflow_policy::disconnect) == offer_outcome::closed);
+}
+
+TEST_CASE("control frames go out before queued notifications and are never dropped", "[outbox]") {
+  outbox box({2, 1.0, 64}, stream_format::raw, nullptr);
+  auto gen = box.attach([] {});
+  box.offer(updated("a"), overflow_policy::drop_oldest);
+  box.push_control(R"({"jsonrpc":"2.0","id":1,"result":{}})");
+  std::vector<out_piece> pieces;
+  REQUIRE(box.pull(gen, pieces));
+  std::string first(pieces.front().bytes);
+  CHECK(first.find(R"("id":1)") != std::string::npos);
+}
+
+TEST_CASE("the waker runs once per idle period", "[outbox]") {
+  outbox box({16, 1.0, 4}, stream_format::raw, nullptr);
+  int wakes = 0;
+  auto gen = box.attach([&] { ++wakes; });
+  box.offer(updated("a"), overflow_policy::drop_oldest);
+  box.offer(updated("b"), overflow_policy::drop_oldest);
+  CHECK(wakes == 1);
+  drain(box, gen);
+  box.offer(updated("c"), overflow_policy::drop_oldest);
+  CHECK(wakes == 2);
+  SECTION("a replaced attachment pulls nothing") {
+    auto newer = box.attach([] {});
+    std::vector<out_piece> pieces;
+    CHECK_FALSE(box.pull(gen, pieces));
+    CHECK(box.pull(newer, pieces));
+  }
+}
+
+TEST_CASE("a tag goes into every note's params, sharing the note's bytes", "[outbox]") {
+  outbox box({16, 1.0, 64}, stream_format::raw, nullptr);
+  box.set_tag(R"("_meta":{"io.modelcontextprotocol/subscriptionId":"s1"})");
+  auto gen = box.attach([] {});
+  box.offer(updated("x"), overflow_policy::coalesce);
+  box.offer(shared_note::make("notifications/tools/list_changed", ""), overflow_policy::coalesce);
+  std::vector<out_piece> pieces;
+  REQUIRE(box.pull(gen, pieces));
+  std::vector<std::string> messages(1);
+  for (auto& p : pieces) {
+    messages.back() += p.bytes;
+    if (p.message_end) {
+      messages.emplace_back();
+    }
+  }
+  CHECK(
+      messages[0] ==
+      R"({"jsonrpc":"2.0","method":"notifications/resources/updated","params":{"uri":"x","seq":0,"_meta":{"io.modelcontextprotocol/subscriptionId":"s1"}}})");
+  CHECK(
+      messages[1] ==
+      R"({"jsonrpc":"2.0","method":"notifications/tools/list_changed","params":{"_meta":{"io.modelcontextprotocol/subscriptionId":"s1"}}})");
+}
+
+TEST_CASE("SSE events carry session-unique ids and replay after Last-Event-ID", "[outbox]") {
+  auto log = std::make_shared<event_log>("ab12", 4);
+  outbox box({16, 1.0, 64}, stream_format::sse, nullptr, log);
+  auto gen = box.attach([] {});
+  for (int i = 1; i <= 3; ++i) {
+    box.offer(updated("u", i), overflow_policy::drop_oldest);
+  }
+  auto out = drain(box, gen);
+  CHECK(out.find("id: ab12-1\ndata: {") == 0);
+  CHECK(count(out, "\n\n") == 3);
+
+  std::vector<logged_event> replay;
+  REQUIRE(log->after("ab12-1", replay) == event_log::resume::replay);
+  REQUIRE(replay.size() == 2);
+  box.push_replay(replay);
+  auto again = drain(box, gen);
+  CHECK(again.find("id: ab12-2\n") == 0);
+  CHECK(again.find("id: ab12-3\n") != std::string::npos);
+  CHECK(again.find("id: ab12-4") == std::string::npos);  // Replays keep their ids.
+
+  std::vector<logged_event> none;
+  CHECK(log->after("ffff-1", none) == event_log::resume::foreign);
+  CHECK(log->after("ab12-99", none) == event_log::resume::foreign);
+  CHECK(log->after("ab12-x", none) == event_log::resume::foreign);
+  for (int i = 0; i < 10; ++i) {
+    box.offer(updated("u", i), overflow_policy::drop_oldest);
+  }
+  drain(box, gen);
+  CHECK(log->after("ab12-1", none) == event_log::resume::too_old);
+  CHECK(none.empty());
+}
