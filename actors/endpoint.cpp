@@ -9,6 +9,7 @@
 #include <cctype>
 
 #include "actors/http_reply.hpp"
+#include "actors/message_peer.hpp"
 #include "actors/request_meta.hpp"
 #include "actors/session.hpp"
 #include "runtime/base64.hpp"
@@ -170,6 +171,47 @@ void endpoint::handle_mcp(http_request& req, const http_exchange_ptr& ex) {
                                              "Method Not Allowed: use POST, GET or DELETE")),
                  {{"Allow", "GET, POST, DELETE"}}});
   }
+}
+
+std::variant<http_response, websocket_binding> endpoint::upgrade(const http_request& req,
+                                                                 const std::string& subprotocols) {
+  if (req.path != "/mcp") {
+    return http_response{404, "text/plain", "Not Found: the MCP endpoint is /mcp\n", {}};
+  }
+  if (!host_allowed(req.host)) {
+    parts_.metrics->rejected("host");
+    return error_response(403, error(rpc_code::legacy_bad_request,
+                                     "Forbidden: Host '" + req.host + "' is not allowed"));
+  }
+  if (req.has_origin && !origin_allowed(req.origin)) {
+    parts_.metrics->rejected("origin");
+    return error_response(403, error(rpc_code::legacy_bad_request,
+                                     "Forbidden: Origin '" + req.origin + "' is not allowed"));
+  }
+  bool offers_mcp = false;
+  for (size_t start = 0; start <= subprotocols.size();) {
+    auto comma = subprotocols.find(',', start);
+    auto item =
+        subprotocols.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    offers_mcp = offers_mcp || item == "mcp";
+    if (comma == std::string::npos) {
+      break;
+    }
+    start = comma + 1;
+  }
+  if (!offers_mcp) {
+    parts_.metrics->rejected("bad_request");
+    return error_response(400, error(rpc_code::legacy_bad_request,
+                                     "Bad Request: a WebSocket on /mcp needs the subprotocol "
+                                     "'mcp' (Sec-WebSocket-Protocol: mcp)"));
+  }
+  auto box = std::make_shared<outbox>(options_.streams.limits, stream_format::raw, parts_.metrics);
+  auto peer = std::make_shared<message_peer>(
+      peer_parts{parts_.system, parts_.tools, parts_.profile, parts_.metrics, box,
+                 options_.client_request_timeout, parts_.notifier, options_.streams});
+  return websocket_binding{std::move(peer), std::move(box)};
 }
 
 void endpoint::handle_get(const http_request& req, const http_exchange_ptr& ex) {

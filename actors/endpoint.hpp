@@ -53,6 +53,11 @@ class endpoint final : public http_handler {
   /// The answer for a body over `limits.maxPayloadKb` (the transport detects it).
   http_response payload_too_large() const override;
 
+  /// WebSocket on /mcp with subprotocol `mcp`: the connection becomes a message peer (its own
+  /// 2025 session after initialize, or stateless 2026-07-28 requests).
+  std::variant<http_response, websocket_binding> upgrade(const http_request& request,
+                                                         const std::string& subprotocols) override;
+
  private:
   void handle_mcp(http_request& req, const http_exchange_ptr& ex);
   void handle_post(http_request& req, const http_exchange_ptr& ex);

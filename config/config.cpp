@@ -61,6 +61,10 @@ const std::vector<key_def>& table() {
                       "reconnect delay (retry:) sent to 2025-11-25 clients in the priming event"));
     k.push_back(field("transport.sendBufferBytes", st::integer, &config::send_buffer_bytes, 0,
                       67108864, "SO_SNDBUF of each connection; 0 = the kernel's default"));
+    k.push_back(field("transport.wsIdleTimeoutMs", st::integer, &config::ws_idle_timeout_ms, 1000,
+                      86400000, "WebSocket: ping after half of this without traffic, close after"));
+    k.push_back(field("transport.wsDeflate", st::boolean, &config::ws_deflate, 0, 0,
+                      "WebSocket: offer permessage-deflate compression"));
     k.push_back(field("runtime.schedulerThreads", st::integer, &config::scheduler_threads, 1, 256,
                       "CAF scheduler worker threads"));
     auto policy = field("runtime.schedulerPolicy", st::string, &config::scheduler_policy, 0, 0,

@@ -28,6 +28,8 @@ struct config {
   int64_t keep_alive_ms = 15000;
   int64_t sse_retry_ms = 2000;
   int64_t send_buffer_bytes = 0;
+  int64_t ws_idle_timeout_ms = 60000;
+  bool ws_deflate = false;
   // runtime
   int64_t scheduler_threads = 1;
   std::string scheduler_policy = "sharing";

@@ -2,9 +2,29 @@
 // endpoint; the transport knows nothing else about what it serves.
 #pragma once
 
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+
 #include "runtime/http_exchange.hpp"
 
 namespace mcprt {
+
+/// One message-oriented connection (a WebSocket) as the protocol side sees it.
+class message_connection {
+ public:
+  virtual ~message_connection() = default;
+  /// One complete text message from the client (called from one reader at a time).
+  virtual void on_message(const std::string& text) = 0;
+};
+
+/// What the protocol side gives an accepted WebSocket: who reads its messages, and the
+/// queue the transport writes from.
+struct websocket_binding {
+  std::shared_ptr<message_connection> peer;
+  std::shared_ptr<outbox> box;
+};
 
 /// Receives complete HTTP requests from a transport. Must not block.
 class http_handler {
@@ -14,6 +34,10 @@ class http_handler {
   virtual void handle(http_request request, const http_exchange_ptr& exchange) = 0;
   /// The answer for a body over the configured limit.
   virtual http_response payload_too_large() const = 0;
+  /// An HTTP Upgrade to WebSocket: the refusal to send instead, or the binding of the new
+  /// connection. `subprotocols` is the client's Sec-WebSocket-Protocol list.
+  virtual std::variant<http_response, websocket_binding> upgrade(
+      const http_request& request, const std::string& subprotocols) = 0;
 };
 
 }  // namespace mcprt

@@ -11,8 +11,8 @@
 
 #include "actors/catalog.hpp"
 #include "actors/endpoint.hpp"
+#include "actors/message_peer.hpp"
 #include "actors/plugin_host.hpp"
-#include "actors/stdio_peer.hpp"
 #include "config/cli.hpp"
 #include "config/config.hpp"
 #include "plugins/builtin.hpp"
@@ -122,9 +122,11 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
     // Shared: late answers from actor threads may still write after stdin has closed.
     auto pipe = std::make_shared<transport::stdio_transport>(
         static_cast<size_t>(cfg.max_payload_kb) * 1024);
-    actors::stdio_peer peer({&system, tools, profile, metrics,
-                             [pipe](std::string m) { pipe->write_line(m); },
-                             std::chrono::milliseconds(cfg.client_request_timeout_ms)});
+    auto box = std::make_shared<outbox>(stream_options_of(cfg).limits, stream_format::raw, metrics);
+    pipe->attach(box);
+    actors::message_peer peer({&system, tools, profile, metrics, box,
+                               std::chrono::milliseconds(cfg.client_request_timeout_ms), notes,
+                               stream_options_of(cfg)});
     log::info("serving one client on stdio");
     pipe->run([&peer](std::string line) { peer.on_message(line); },
               [&peer] { peer.on_oversized(); });
@@ -157,6 +159,8 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
   sopts.idle_timeout = std::chrono::milliseconds(cfg.connection_idle_timeout_ms);
   sopts.batch_size = static_cast<size_t>(cfg.batch_size);
   sopts.send_buffer_bytes = static_cast<int>(cfg.send_buffer_bytes);
+  sopts.ws_idle_timeout = std::chrono::milliseconds(cfg.ws_idle_timeout_ms);
+  sopts.ws_deflate = cfg.ws_deflate;
   transport::http_server server(sopts, ep, metrics);
   uint16_t port = 0;
   if (auto ec = server.listen(port)) {

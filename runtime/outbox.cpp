@@ -302,6 +302,17 @@ size_t outbox::feed_size() const {
   return feed_.size();
 }
 
+size_t outbox::control_size() const {
+  std::lock_guard<std::mutex> g(mutex_);
+  return control_.size();
+}
+
+bool outbox::control_congested() const {
+  std::lock_guard<std::mutex> g(mutex_);
+  return static_cast<double>(control_.size()) >=
+         limits_.watermark * static_cast<double>(limits_.capacity);
+}
+
 void outbox::encode(const item& it, std::vector<out_piece>& out, std::string& scratch) {
   if (it.bytes) {
     out.push_back({it.bytes, *it.bytes, true});

@@ -147,6 +147,11 @@ class outbox {
   bool pull(uint64_t gen, std::vector<out_piece>& out);
   /// Queued feed notes (for tests and gauges).
   size_t feed_size() const;
+  /// Queued control frames: a transport stops reading requests while this is above the
+  /// watermark, so a client that does not read its answers is slowed down by TCP.
+  size_t control_size() const;
+  /// True when the control lane is above the watermark.
+  bool control_congested() const;
 
  private:
   struct item;

@@ -22,6 +22,8 @@ struct server_options {
   std::chrono::milliseconds idle_timeout{60000};  ///< Keep-alive connections idle this long close.
   size_t batch_size = 64;                         ///< Most queued frames gathered into one write.
   int send_buffer_bytes = 0;  ///< SO_SNDBUF of accepted sockets; 0 leaves the kernel's default.
+  std::chrono::milliseconds ws_idle_timeout{60000};  ///< WebSocket: ping at half, close after.
+  bool ws_deflate = false;                           ///< WebSocket permessage-deflate.
 };
 
 /// Accepts connections and serves them on its own I/O threads.

@@ -9,11 +9,13 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <deque>
 #include <optional>
 
 #include "runtime/log.hpp"
 #include "runtime/outbox.hpp"
+#include "transport/websocket_session.hpp"
 
 namespace mcprt::transport {
 
@@ -280,6 +282,9 @@ class http_session : public std::enable_shared_from_this<http_session> {
     field("Mcp-Method", req.mcp_method, &req.has_mcp_method);
     field("Mcp-Name", req.mcp_name, &req.has_mcp_name);
     field("Last-Event-ID", req.last_event_id, &req.has_last_event_id);
+    if (beast::websocket::is_upgrade(msg)) {
+      return upgrade(std::move(msg), req);
+    }
     req.body = std::move(msg.body());
     ++seq_;
     answered_ = false;
@@ -287,6 +292,21 @@ class http_session : public std::enable_shared_from_this<http_session> {
     stream_done_ = false;
     auto ex = std::make_shared<exchange>(shared_from_this(), stream_.get_executor(), seq_);
     ctx_->handler->handle(std::move(req), ex);
+  }
+
+  // GET with Upgrade: websocket. The handler refuses (an HTTP answer, then close) or binds
+  // the connection, and the socket moves to a WebSocket session.
+  void upgrade(http::request<http::string_body> msg, const http_request& req) {
+    auto decided =
+        ctx_->handler->upgrade(req, std::string(msg[http::field::sec_websocket_protocol]));
+    if (auto* refusal = std::get_if<http_response>(&decided)) {
+      keep_alive_ = false;
+      ++seq_;
+      answered_ = false;
+      return respond(seq_, std::move(*refusal));
+    }
+    start_websocket_session(stream_.release_socket(), std::move(msg), ctx_,
+                            std::move(std::get<websocket_binding>(decided)));
   }
 
   void reject_too_large() {

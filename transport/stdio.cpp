@@ -3,6 +3,9 @@
 #include "transport/stdio.hpp"
 
 #include <cstdio>
+#include <vector>
+
+#include "runtime/outbox.hpp"
 
 namespace mcprt::transport {
 
@@ -39,6 +42,30 @@ void stdio_transport::write_line(const std::string& message) {
   std::fwrite(message.data(), 1, message.size(), stdout);
   std::fputc('\n', stdout);
   std::fflush(stdout);
+}
+
+void stdio_transport::attach(const std::shared_ptr<outbox>& box) {
+  std::weak_ptr<outbox> weak = box;
+  auto gen = std::make_shared<uint64_t>(0);
+  *gen = box->attach([self = shared_from_this(), weak, gen] {
+    auto b = weak.lock();
+    if (!b) {
+      return;
+    }
+    // The outbox calls one waker at a time until pull() finds nothing: a single writer.
+    std::vector<out_piece> pieces;
+    std::string line;
+    while (b->pull(*gen, pieces)) {
+      for (const auto& p : pieces) {
+        line += p.bytes;
+        if (p.message_end) {
+          self->write_line(line);
+          line.clear();
+        }
+      }
+      pieces.clear();
+    }
+  });
 }
 
 }  // namespace mcprt::transport

@@ -4,13 +4,18 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
+
+namespace mcprt {
+class outbox;
+}
 
 namespace mcprt::transport {
 
 /// stdin/stdout as a message pipe.
-class stdio_transport {
+class stdio_transport : public std::enable_shared_from_this<stdio_transport> {
  public:
   explicit stdio_transport(size_t max_line_bytes) : max_line_(max_line_bytes) {}
 
@@ -21,6 +26,10 @@ class stdio_transport {
 
   /// Writes one message and a newline to stdout, atomically with respect to other writes.
   void write_line(const std::string& message);
+
+  /// Writes whatever `box` queues, one message per line, on the thread that queued it (one
+  /// client: a blocked stdout may only hold up that client's own producers).
+  void attach(const std::shared_ptr<outbox>& box);
 
  private:
   size_t max_line_;

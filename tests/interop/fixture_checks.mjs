@@ -2,7 +2,7 @@
 // transport's test (Streamable HTTP, WebSocket, stdio) so each proves the same surface.
 import assert from 'node:assert/strict';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { CreateMessageRequestSchema, ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CreateMessageRequestSchema, ElicitRequestSchema, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 
 export const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
 
@@ -53,4 +53,21 @@ export async function checkStaticFixtures(client) {
   assert.equal(tpl.contents[0].text, '{"id":"123","templateTest":true,"data":"Data for ID: 123"}');
   const prompt = await client.getPrompt({ name: 'test_prompt_with_image' });
   assert.deepEqual(prompt.messages[1], { role: 'user', content: { type: 'text', text: 'Please analyze the image above.' } });
+}
+
+/// Subscribing to a ticker topic delivers notifications/resources/updated on the client's
+/// connection; unknown resources are -32002; unsubscribing stops them.
+export async function checkSubscriptions(client) {
+  await assert.rejects(client.subscribeResource({ uri: 'nope://x' }), (e) => e.code === -32002);
+  const updates = [];
+  let wake;
+  client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => {
+    updates.push(n.params.uri);
+    if (updates.length === 3 && wake) wake();
+  });
+  const three = new Promise((resolve) => { wake = resolve; });
+  await client.subscribeResource({ uri: 'ticker://topic/1' });
+  await three;
+  assert.deepEqual(updates.slice(0, 3), ['ticker://topic/1', 'ticker://topic/1', 'ticker://topic/1']);
+  await client.unsubscribeResource({ uri: 'ticker://topic/1' });
 }

@@ -6,9 +6,9 @@ import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport as StdioV1 } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { Client as ClientV2 } from '@modelcontextprotocol/client';
 import { StdioClientTransport as StdioV2 } from '@modelcontextprotocol/client/stdio';
-import { askingClient, checkAskingTools, checkStaticFixtures } from './fixture_checks.mjs';
+import { askingClient, checkAskingTools, checkStaticFixtures, checkSubscriptions } from './fixture_checks.mjs';
 
-const server = { command: process.env.MCPRT_BIN, args: ['--stdio', '--set', 'plugins.enabled=demo,conformance'], stderr: 'ignore' };
+const server = { command: process.env.MCPRT_BIN, args: ['--stdio', '--set', 'plugins.enabled=demo,ticker,conformance', '--set', 'ticker.rateHz=20'], stderr: 'ignore' };
 
 test('v1 client over stdio: initialize, tools, progress, resources, prompts', async () => {
   const client = new ClientV1({ name: 'mcprt-stdio-v1', version: '1.0.0' });
@@ -44,10 +44,11 @@ test('v2 client pinned to 2026-07-28 over stdio', async () => {
   await client.close();
 });
 
-test('fixtures over stdio: static values, sampling and elicitation', async () => {
+test('fixtures over stdio: static values, sampling, elicitation and subscriptions', async () => {
   const { client, asked } = askingClient('mcprt-fixtures-stdio');
   await client.connect(new StdioV1(server));
   await checkStaticFixtures(client);
   await checkAskingTools(client, asked);
+  await checkSubscriptions(client);
   await client.close();
 });

@@ -4,16 +4,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { askingClient, checkAskingTools, checkStaticFixtures } from './fixture_checks.mjs';
+import { askingClient, checkAskingTools, checkStaticFixtures, checkSubscriptions } from './fixture_checks.mjs';
 
 const url = new URL(process.env.MCP_TEST_URL);
 
-test('fixtures over Streamable HTTP: static values, sampling and elicitation', async () => {
+test('fixtures over Streamable HTTP: static values, sampling, elicitation, subscriptions', async () => {
   const { client, asked } = askingClient('mcprt-fixtures-http');
   const transport = new StreamableHTTPClientTransport(url);
   await client.connect(transport);
   await checkStaticFixtures(client);
   await checkAskingTools(client, asked);
+  await checkSubscriptions(client); // Delivered on the GET stream the SDK opens after init.
   await transport.terminateSession();
   await client.close();
 });

@@ -1,6 +1,6 @@
 // The MCP front for a pipe: era detection per message, the 2026-07-28 `_meta` checks (no
 // headers on stdio), and one 2025 session opened by initialize and ended with the pipe.
-#include "actors/stdio_peer.hpp"
+#include "actors/message_peer.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/exit_reason.hpp>
@@ -16,35 +16,36 @@ namespace mcprt::actors {
 
 namespace {
 
-// Every frame of a request goes to the pipe as one line; there is no status to carry.
+// Every frame of a request goes to the pipe as one message, ahead of queued notifications;
+// there is no status to carry.
 class pipe_channel final : public reply_channel {
  public:
-  explicit pipe_channel(std::function<void(std::string)> write) : write_(std::move(write)) {}
-  void notify(std::string frame) override { write_(std::move(frame)); }
-  void finish(unsigned, std::string frame) override { write_(std::move(frame)); }
+  explicit pipe_channel(std::shared_ptr<outbox> box) : box_(std::move(box)) {}
+  void notify(std::string frame) override { box_->push_control(std::move(frame)); }
+  void finish(unsigned, std::string frame) override { box_->push_control(std::move(frame)); }
 
  private:
-  std::function<void(std::string)> write_;
+  std::shared_ptr<outbox> box_;
 };
 
 }  // namespace
 
 // Requests read and not yet answered, so closing stdin can wait for their answers.
-struct stdio_peer::inflight {
+struct message_peer::inflight {
   std::mutex mutex;
   std::condition_variable cv;
   int count = 0;
 };
 
-stdio_peer::stdio_peer(stdio_parts parts)
+message_peer::message_peer(peer_parts parts)
     : parts_(std::move(parts)), inflight_(std::make_shared<inflight>()) {}
 
-responder stdio_peer::make_responder(request_info info, const rpc::message& msg) {
+responder message_peer::make_responder(request_info info, const rpc::message& msg) {
   {
     std::lock_guard<std::mutex> g(inflight_->mutex);
     ++inflight_->count;
   }
-  responder out(std::make_shared<pipe_channel>(parts_.write), std::move(info),
+  responder out(std::make_shared<pipe_channel>(parts_.box), std::move(info),
                 [state = inflight_](const request_info&, outcome) {
                   std::lock_guard<std::mutex> g(state->mutex);
                   --state->count;
@@ -54,13 +55,17 @@ responder stdio_peer::make_responder(request_info info, const rpc::message& msg)
   return out;
 }
 
-int stdio_peer::drain(std::chrono::milliseconds at_most) {
+void message_peer::write(std::string message) {
+  parts_.box->push_control(std::move(message));
+}
+
+int message_peer::drain(std::chrono::milliseconds at_most) {
   std::unique_lock<std::mutex> l(inflight_->mutex);
   inflight_->cv.wait_for(l, at_most, [this] { return inflight_->count == 0; });
   return inflight_->count;
 }
 
-stdio_peer::~stdio_peer() {
+message_peer::~message_peer() {
   if (session_) {
     // The pipe is the session: it ends with it.
     parts_.metrics->sessions_add(-1);
@@ -69,16 +74,15 @@ stdio_peer::~stdio_peer() {
   }
 }
 
-void stdio_peer::on_oversized() {
-  parts_.write(
-      rpc::encode_error({}, make_error(rpc_code::invalid_request,
-                                       "Invalid Request: message exceeds limits.maxPayloadKb")));
+void message_peer::on_oversized() {
+  write(rpc::encode_error({}, make_error(rpc_code::invalid_request,
+                                         "Invalid Request: message exceeds limits.maxPayloadKb")));
 }
 
-void stdio_peer::on_message(const std::string& text) {
+void message_peer::on_message(const std::string& text) {
   auto decoded = rpc::decode(text);
   if (auto* failure = std::get_if<rpc::decode_failure>(&decoded)) {
-    parts_.write(rpc::encode_error(failure->id, failure->error));
+    write(rpc::encode_error(failure->id, failure->error));
     return;
   }
   auto& msg = std::get<rpc::message>(decoded);
@@ -98,7 +102,7 @@ void stdio_peer::on_message(const std::string& text) {
   }
   auto reply = [this, &msg](const rpc_error& e) {
     if (msg.type == rpc::kind::request) {
-      parts_.write(rpc::encode_error(msg.id, e));
+      write(rpc::encode_error(msg.id, e));
     }
   };
   if (msg.type == rpc::kind::notification && msg.method == "notifications/cancelled") {
@@ -162,13 +166,16 @@ void stdio_peer::on_message(const std::string& text) {
     auto init = session_init_from(msg, negotiated);
     init.idle_timeout = std::chrono::hours(24 * 365);  // Lives as long as the pipe.
     init.client_request_timeout = parts_.client_request_timeout;
+    init.notifier = parts_.notifier;
+    init.streams = parts_.streams;
+    init.connection_box = parts_.box;
     init.table = sessions_;
     init.tools = parts_.tools;
     init.profile = parts_.profile;
     init.metrics = parts_.metrics;
     session_ = spawn_session(*parts_.system, std::move(init));
     dispatch_env env{parts_.tools->current(), parts_.profile.get()};
-    parts_.write(rpc::encode_result(msg.id, initialize_result(negotiated, env)));
+    write(rpc::encode_result(msg.id, initialize_result(negotiated, env)));
     return;
   }
   if (!session_) {

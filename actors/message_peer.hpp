@@ -1,5 +1,6 @@
-// MCP over a message pipe with one client (stdio): 2026-07-28 requests are served statelessly,
-// an `initialize` opens one 2025 session bound to the pipe. Knows messages, not file handles.
+// MCP over a message pipe with one client (stdio lines, WebSocket text frames): 2026-07-28
+// requests are served statelessly, an `initialize` opens one 2025 session bound to the pipe,
+// whose subscriptions are delivered on it too. Knows messages, not file handles or sockets.
 #pragma once
 
 #include <caf/fwd.hpp>
@@ -12,29 +13,35 @@
 
 #include "actors/catalog.hpp"
 #include "actors/dispatcher.hpp"
+#include "actors/notifier.hpp"
+#include "actors/session_feed.hpp"
 #include "actors/session_table.hpp"
+#include "runtime/http_handler.hpp"
 #include "runtime/metrics.hpp"
 
 namespace mcprt::actors {
 
 /// Everything a pipe peer routes to.
-struct stdio_parts {
+struct peer_parts {
   caf::actor_system* system = nullptr;
   std::shared_ptr<catalog_source> tools;
   std::shared_ptr<const server_profile> profile;
   std::shared_ptr<mcprt::metrics> metrics;
-  std::function<void(std::string)> write;  ///< Sends one message to the client; thread-safe.
+  /// Everything sent to the client: answers on the control lane, notifications on the feed.
+  std::shared_ptr<outbox> box;
   std::chrono::milliseconds client_request_timeout{60000};
+  std::shared_ptr<actors::notifier> notifier;  ///< Null: no subscriptions.
+  stream_options streams;
 };
 
 /// One client on a pipe. on_message is called from one reader thread.
-class stdio_peer {
+class message_peer final : public message_connection {
  public:
-  explicit stdio_peer(stdio_parts parts);
-  ~stdio_peer();
+  explicit message_peer(peer_parts parts);
+  ~message_peer() override;
 
   /// Handles one JSON-RPC message from the client.
-  void on_message(const std::string& text);
+  void on_message(const std::string& text) override;
   /// Answers a message that was too large to read.
   void on_oversized();
   /// Waits until every request read so far is answered, or `at_most` passes (stdin closed:
@@ -44,8 +51,9 @@ class stdio_peer {
  private:
   struct inflight;
   responder make_responder(request_info info, const rpc::message& msg);
+  void write(std::string message);
 
-  stdio_parts parts_;
+  peer_parts parts_;
   std::shared_ptr<inflight> inflight_;
   std::shared_ptr<session_table> sessions_ = std::make_shared<session_table>();
   std::optional<session_actor> session_;

@@ -1,0 +1,184 @@
+// The WebSocket connection in the Beast do_x/on_x shape: accept, then a read loop feeding the
+// peer and a write loop draining the outbox, one message per frame, on one strand.
+#include "transport/websocket_session.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+#include <vector>
+
+#include "runtime/log.hpp"
+#include "runtime/outbox.hpp"
+
+namespace mcprt::transport {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+
+namespace {
+
+class websocket_session : public std::enable_shared_from_this<websocket_session> {
+ public:
+  websocket_session(net::ip::tcp::socket socket, std::shared_ptr<const connection_context> ctx,
+                    websocket_binding binding)
+      : ws_(std::move(socket)), ctx_(std::move(ctx)), binding_(std::move(binding)) {
+    ctx_->metrics->connection_opened();
+  }
+  ~websocket_session() { ctx_->metrics->connection_closed(); }
+
+  void run(http::request<http::string_body> upgrade) {
+    // Beast's websocket timeouts replace the TCP stream's own (its docs ask for this).
+    beast::get_lowest_layer(ws_).expires_never();
+    websocket::stream_base::timeout timeouts{};
+    timeouts.handshake_timeout = std::chrono::seconds(30);
+    timeouts.idle_timeout = ctx_->options.ws_idle_timeout;  // Pings at half of it.
+    timeouts.keep_alive_pings = true;
+    ws_.set_option(timeouts);
+    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+      res.set(http::field::server, "mcprt");
+      res.set(http::field::sec_websocket_protocol, "mcp");
+    }));
+    if (ctx_->options.ws_deflate) {
+      websocket::permessage_deflate pmd;
+      pmd.server_enable = true;
+      ws_.set_option(pmd);
+    }
+    ws_.read_message_max(ctx_->options.max_payload_bytes);
+    upgrade_ = std::move(upgrade);
+    ws_.async_accept(upgrade_,
+                     [self = shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
+  }
+
+ private:
+  void on_accept(beast::error_code ec) {
+    if (ec) {
+      return finish();
+    }
+    auto weak = weak_from_this();
+    auto executor = ws_.get_executor();
+    gen_ = binding_.box->attach([weak, executor] {
+      net::post(executor, [weak] {
+        if (auto self = weak.lock()) {
+          self->maybe_write();
+        }
+      });
+    });
+    do_read();
+  }
+
+  void do_read() {
+    if (binding_.box->control_congested()) {
+      reading_paused_ = true;  // Answers pile up unread: let TCP slow the client down.
+      return;
+    }
+    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->on_read(ec);
+    });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec) {
+      if (ec == websocket::error::message_too_big) {
+        ctx_->metrics->rejected("payload_too_large");
+      }
+      return finish();  // Beast has sent the close frame (1009 for too big) where one is due.
+    }
+    if (!ws_.got_text()) {
+      ctx_->metrics->rejected("bad_request");
+      return close(websocket::close_code::bad_payload,
+                   "binary frames are not MCP messages: send JSON-RPC as text");
+    }
+    auto text = beast::buffers_to_string(buffer_.data());
+    buffer_.consume(buffer_.size());
+    binding_.peer->on_message(text);
+    do_read();
+  }
+
+  // Writes the next queued message; pieces of one pull are written message by message.
+  void maybe_write() {
+    if (writing_ || closing_) {
+      return;
+    }
+    if (next_ >= pieces_.size()) {
+      pieces_.clear();
+      next_ = 0;
+      if (!binding_.box->pull(gen_, pieces_)) {
+        if (binding_.box->closed()) {
+          close(websocket::close_code::policy_error, binding_.box->close_reason());
+        }
+        return;
+      }
+    }
+    bufs_.clear();
+    while (next_ < pieces_.size()) {
+      const auto& p = pieces_[next_++];
+      bufs_.emplace_back(p.bytes.data(), p.bytes.size());
+      if (p.message_end) {
+        break;
+      }
+    }
+    writing_ = true;
+    ws_.text(true);
+    ws_.async_write(bufs_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->on_write(ec);
+    });
+  }
+
+  void on_write(beast::error_code ec) {
+    writing_ = false;
+    if (ec) {
+      return finish();
+    }
+    if (reading_paused_ && !binding_.box->control_congested()) {
+      reading_paused_ = false;
+      do_read();
+    }
+    maybe_write();
+  }
+
+  void close(websocket::close_code code, std::string reason) {
+    if (closing_) {
+      return;
+    }
+    closing_ = true;
+    if (reason.size() > 123) {
+      reason.resize(123);  // The close frame's reason must fit in a control frame.
+    }
+    ws_.async_close(websocket::close_reason(code, reason),
+                    [self = shared_from_this()](beast::error_code) { self->finish(); });
+  }
+
+  // The connection is over: the peer (and its session) ends; the outbox lets go of us.
+  void finish() {
+    if (binding_.box) {
+      binding_.box->detach(gen_);
+    }
+    binding_.peer.reset();
+  }
+
+  websocket::stream<beast::tcp_stream> ws_;
+  std::shared_ptr<const connection_context> ctx_;
+  websocket_binding binding_;
+  http::request<http::string_body> upgrade_;
+  beast::flat_buffer buffer_;
+  uint64_t gen_ = 0;
+  std::vector<out_piece> pieces_;
+  size_t next_ = 0;
+  std::vector<net::const_buffer> bufs_;
+  bool writing_ = false;
+  bool reading_paused_ = false;
+  bool closing_ = false;
+};
+
+}  // namespace
+
+void start_websocket_session(net::ip::tcp::socket socket, http::request<http::string_body> upgrade,
+                             std::shared_ptr<const connection_context> ctx,
+                             websocket_binding binding) {
+  std::make_shared<websocket_session>(std::move(socket), std::move(ctx), std::move(binding))
+      ->run(std::move(upgrade));
+}
+
+}  // namespace mcprt::transport
