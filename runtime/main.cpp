@@ -1,5 +1,7 @@
 // The composition root: config, actor system, plugins, endpoint and transport, in that
 // order, and shutdown in reverse. Nothing else in mcprt wires parts together.
+#include <sys/resource.h>
+
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/atom.hpp>
@@ -52,6 +54,15 @@ struct shutdown_guard {
   }
 };
 
+// Every subscriber holds a socket: take the whole descriptor allowance the system grants.
+void raise_fd_limit() {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+}
+
 actors::stream_options stream_options_of(const config::config& cfg) {
   actors::stream_options o;
   o.limits.capacity = static_cast<size_t>(cfg.subscriber_queue);
@@ -74,6 +85,7 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   }
   std::signal(SIGPIPE, SIG_IGN);
+  raise_fd_limit();
 
   // Declared before the actor system so late completions find them alive.
   auto metrics = std::make_shared<mcprt::metrics>();

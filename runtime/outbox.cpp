@@ -377,8 +377,11 @@ bool outbox::pull(uint64_t gen, std::vector<out_piece>& out) {
       return false;
     }
   }
+  // Raw untagged messages need no scratch bytes: skip its allocation on the hot path.
   auto scratch = std::make_shared<std::string>();
-  scratch->reserve(taken.size() * (48 + tag_.size()));
+  if (format_ == stream_format::sse || !tag_.empty()) {
+    scratch->reserve(taken.size() * (48 + tag_.size()));
+  }
   size_t first = out.size();
   size_t notes = 0;
   for (const auto& it : taken) {

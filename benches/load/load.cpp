@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "benches/load/net_util.hpp"
 #include "benches/load/proc_stats.hpp"
 #include "benches/load/scenario.hpp"
 
@@ -27,20 +28,6 @@ using tcp = net::ip::tcp;
 using clock = std::chrono::steady_clock;
 
 namespace {
-
-struct target {
-  std::string host, port, path;
-};
-
-target parse_url(const std::string& url) {
-  // http://HOST:PORT/PATH
-  auto rest = url.substr(url.find("://") + 3);
-  auto slash = rest.find('/');
-  auto hostport = rest.substr(0, slash);
-  auto colon = hostport.rfind(':');
-  return {hostport.substr(0, colon), colon == std::string::npos ? "80" : hostport.substr(colon + 1),
-          slash == std::string::npos ? "/" : rest.substr(slash)};
-}
 
 std::string default_arguments(const options& o) {
   if (!o.arguments.empty()) {
@@ -248,14 +235,6 @@ class connection : public std::enable_shared_from_this<connection> {
   step step_ = step::call;
   clock::time_point intended_;
 };
-
-void raise_fd_limit() {
-  rlimit rl{};
-  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-    rl.rlim_cur = rl.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &rl);
-  }
-}
 
 // Open loop: wake at the next due time (no sooner than 50 us from now), make every send due
 // by then available to idle connections.

@@ -19,6 +19,11 @@ scenarios (--scenario):
   rpc    tools/call of --tool, over --transport, closed loop (each connection sends its next
          request when the last one is answered) or open loop (--rate: requests are due at fixed
          times and latency counts from the due time, so queueing shows).
+  fanout --connections subscribers, each on its own connection, subscribe to the ticker
+         plugin's channel ticker://channel/<i mod --topics> and read for --duration: delivery
+         latency (tick send time to read, same host clock), deliveries/s, and loss (gaps in
+         each subscriber's sequence). Run the server with --set plugins.enabled=ticker and
+         ticker.rateHz / ticker.topics / ticker.payloadBytes; --transport ws or sse.
   idle   open --connections 2025 sessions (one per connection: initialize +
          notifications/initialized), hold them for --hold, and report the server's RSS growth
          per session (needs --server-pid).
@@ -45,6 +50,7 @@ options:
   --idle-close         idle: close each connection once its session is open, so the figure
                        is the session alone (2025 sessions outlive their connections)
   --threads N          client I/O threads (default 1)
+  --topics N           fanout: ticker topics the subscribers spread over (default 4)
   --server-pid PID     read the server's CPU seconds and RSS from /proc during the window
   --label TEXT         stored in the JSON and its file name (e.g. mcprt, ts-sdk-v1)
   --out DIR            where the JSON goes (default var/benchmarks)
@@ -105,6 +111,8 @@ int main(int argc, char** argv) {
       o.hold = std::chrono::milliseconds(static_cast<long>(number(next()) * 1000));
     } else if (a == "--idle-close") {
       o.idle_close = true;
+    } else if (a == "--topics") {
+      o.topics = std::max(1, static_cast<int>(number(next())));
     } else if (a == "--threads") {
       o.threads = static_cast<int>(number(next()));
     } else if (a == "--server-pid") {
@@ -129,8 +137,10 @@ int main(int argc, char** argv) {
     int n = mcprt::bench::compare(compare_old, compare_new, tolerance);
     return n == 0 ? 0 : 1;
   }
-  if (o.transport != "http" && o.transport != "http-session" && o.transport != "http-sse" &&
-      o.transport != "http-stateless") {
+  bool fanout = o.scenario == "fanout";
+  if (fanout ? o.transport != "ws" && o.transport != "sse"
+             : o.transport != "http" && o.transport != "http-session" &&
+                   o.transport != "http-sse" && o.transport != "http-stateless") {
     std::cerr << "mcprt-bench: unknown transport " << o.transport << "\n";
     return 2;
   }
@@ -143,6 +153,8 @@ int main(int argc, char** argv) {
     r = mcprt::bench::run_rpc(o);
   } else if (o.scenario == "idle") {
     r = mcprt::bench::run_idle(o);
+  } else if (fanout) {
+    r = mcprt::bench::run_fanout(o);
   } else {
     std::cerr << "mcprt-bench: unknown scenario " << o.scenario << "\n";
     return 2;

@@ -74,6 +74,14 @@ void print_table(const options& o, const result& r) {
                 us(r.latency.min()), us(r.latency.quantile(0.5)), us(r.latency.quantile(0.9)),
                 us(r.latency.quantile(0.99)), us(r.latency.quantile(0.999)), us(r.latency.max()));
   }
+  if (o.scenario == "fanout") {
+    std::printf("delivered  %.0f notifications/s  (%llu in %.1f s over %d topics)\n",
+                r.throughput(), static_cast<unsigned long long>(r.requests), r.seconds, o.topics);
+    std::printf("latency    min %.0f  p50 %.0f  p90 %.0f  p99 %.0f  p99.9 %.0f  max %.0f us\n",
+                us(r.latency.min()), us(r.latency.quantile(0.5)), us(r.latency.quantile(0.9)),
+                us(r.latency.quantile(0.99)), us(r.latency.quantile(0.999)), us(r.latency.max()));
+    std::printf("lost       %llu\n", static_cast<unsigned long long>(r.lost));
+  }
   std::printf("open       %d connections\n", r.connections_open);
   if (r.server_cpu_seconds) {
     std::printf("server     %.2f CPU s", *r.server_cpu_seconds);
@@ -151,6 +159,12 @@ std::string write_json(const options& o, const result& r) {
   w.EndObject();
   w.Key("connections_open");
   w.Int(r.connections_open);
+  if (o.scenario == "fanout") {
+    w.Key("topics");
+    w.Int(o.topics);
+    w.Key("lost");
+    w.Uint64(r.lost);
+  }
   if (r.server_cpu_seconds) {
     w.Key("server_cpu_seconds");
     w.Double(*r.server_cpu_seconds);

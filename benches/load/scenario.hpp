@@ -16,9 +16,10 @@ namespace mcprt::bench {
 
 /// Options of a run (see --help).
 struct options {
-  std::string scenario = "rpc";  ///< rpc | idle
+  std::string scenario = "rpc";  ///< rpc | idle | fanout
   std::string url = "http://127.0.0.1:8080/mcp";
-  std::string transport = "http";  ///< http | http-session | http-sse
+  std::string transport =
+      "http";  ///< http | http-session | http-sse | http-stateless; fanout: ws | sse
   std::string tool = "echo";
   std::string arguments;  ///< JSON object; default derived from the tool and payload
   int connections = 64;
@@ -33,6 +34,7 @@ struct options {
   std::string label;  ///< free text stored in the JSON (e.g. "mcprt", "ts-sdk-v1")
   std::string out_dir = "var/benchmarks";
   bool json = true;
+  int topics = 4;  ///< fanout: subscriber i reads ticker://channel/<i mod topics>
 };
 
 /// What a run measured.
@@ -45,6 +47,7 @@ struct result {
   std::optional<long> server_rss_kb;
   std::optional<double> rss_per_connection_kb;  ///< idle scenario
   int connections_open = 0;
+  uint64_t lost = 0;  ///< fanout: ticks missing from subscribers' sequences in the window
   double throughput() const { return seconds > 0 ? static_cast<double>(requests) / seconds : 0; }
 };
 
@@ -52,6 +55,9 @@ struct result {
 result run_rpc(const options& o);
 /// Runs the idle scenario: open sessions and hold them.
 result run_idle(const options& o);
+
+/// Runs the fan-out scenario: subscribers read ticker channels; latency and loss per tick.
+result run_fanout(const options& o);
 
 /// Prints the human table.
 void print_table(const options& o, const result& r);

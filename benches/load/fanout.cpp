@@ -1,0 +1,334 @@
+// The fan-out scenario: N subscribers (WebSocket or Streamable HTTP GET streams) each
+// subscribe to one ticker channel (ticker://channel/<i mod topics>) and read what arrives.
+// Every tick carries its sequence number and send time, so delivery latency (send to read,
+// one host, one clock) and loss (gaps in a subscriber's sequence) are measured exactly.
+#include <atomic>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <charconv>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "benches/load/net_util.hpp"
+#include "benches/load/proc_stats.hpp"
+#include "benches/load/scenario.hpp"
+
+namespace mcprt::bench {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using clock = std::chrono::steady_clock;
+
+namespace {
+
+int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The integer after `"key":` in a message, or -1.
+int64_t field(std::string_view msg, std::string_view key) {
+  auto at = msg.find(key);
+  if (at == std::string_view::npos) {
+    return -1;
+  }
+  int64_t v = -1;
+  auto start = msg.data() + at + key.size();
+  std::from_chars(start, msg.data() + msg.size(), v);
+  return v;
+}
+
+const std::string initialize_body =
+    R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"mcprt-bench","version":"1"}}})";
+const std::string initialized_body = R"({"jsonrpc":"2.0","method":"notifications/initialized"})";
+
+std::string subscribe_body(int topic) {
+  return R"({"jsonrpc":"2.0","id":2,"method":"resources/subscribe","params":{"uri":"ticker://channel/)" +
+         std::to_string(topic) + R"("}})";
+}
+
+struct worker {
+  const options& opt;
+  target where;
+  net::io_context ioc;
+  tcp::resolver::results_type endpoints;
+  clock::time_point window_start, window_end;
+  histogram latency;
+  uint64_t delivered = 0, lost = 0;
+  std::map<std::string, uint64_t> errors;
+  int ready = 0;  // Subscribed and reading.
+
+  explicit worker(const options& o) : opt(o), where(parse_url(o.url)) {}
+
+  // One message read by a subscriber whose last sequence number is `last`.
+  void on_message(std::string_view msg, int64_t& last) {
+    if (msg.find("notifications/ticker/tick") == std::string_view::npos) {
+      return;
+    }
+    auto seq = field(msg, R"("seq":)");
+    auto sent = field(msg, R"("sentUs":)");
+    auto now = clock::now();
+    bool in_window = now >= window_start && now < window_end;
+    if (in_window && last > 0 && seq > last + 1) {
+      lost += static_cast<uint64_t>(seq - last - 1);
+    }
+    last = std::max(last, seq);
+    if (in_window && sent > 0) {
+      latency.record(static_cast<uint64_t>(std::max<int64_t>(0, now_us() - sent)) * 1000);
+      ++delivered;
+    }
+  }
+  void error(const std::string& kind) { ++errors[kind]; }
+};
+
+// A WebSocket subscriber: handshake (subprotocol mcp), initialize, subscribe, read forever.
+class ws_subscriber : public std::enable_shared_from_this<ws_subscriber> {
+ public:
+  ws_subscriber(worker& w, int topic) : w_(w), ws_(w.ioc), topic_(topic) {}
+
+  void start() {
+    beast::get_lowest_layer(ws_).async_connect(
+        w_.endpoints, [self = shared_from_this()](beast::error_code ec, const tcp::endpoint&) {
+          if (ec) {
+            return self->w_.error("connect");
+          }
+          self->ws_.set_option(websocket::stream_base::decorator([](websocket::request_type& r) {
+            r.set(http::field::sec_websocket_protocol, "mcp");
+          }));
+          self->ws_.async_handshake(self->w_.where.host + ":" + self->w_.where.port,
+                                    self->w_.where.path, [self](beast::error_code ec) {
+                                      if (ec) {
+                                        return self->w_.error("handshake");
+                                      }
+                                      self->send(0);
+                                    });
+        });
+  }
+
+ private:
+  // Sends initialize, initialized and subscribe in order, then reads.
+  void send(int step) {
+    static const std::string* bodies[] = {&initialize_body, &initialized_body};
+    if (step == 2) {
+      subscribe_ = subscribe_body(topic_);
+    }
+    const std::string& body = step < 2 ? *bodies[step] : subscribe_;
+    ws_.text(true);
+    ws_.async_write(net::buffer(body),
+                    [self = shared_from_this(), step](beast::error_code ec, std::size_t) {
+                      if (ec) {
+                        return self->w_.error("write");
+                      }
+                      if (step < 2) {
+                        return self->send(step + 1);
+                      }
+                      ++self->w_.ready;
+                      self->read();
+                    });
+  }
+
+  void read() {
+    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) {
+        return self->w_.error("closed");
+      }
+      auto data = self->buffer_.cdata();
+      self->w_.on_message(std::string_view(static_cast<const char*>(data.data()), data.size()),
+                          self->last_);
+      self->buffer_.consume(self->buffer_.size());
+      self->read();
+    });
+  }
+
+  worker& w_;
+  websocket::stream<beast::tcp_stream> ws_;
+  beast::flat_buffer buffer_;
+  std::string subscribe_;
+  int topic_;
+  int64_t last_ = 0;
+};
+
+// A Streamable HTTP subscriber: a 2025 session by POST, then its GET stream, read chunk by
+// chunk as SSE.
+class sse_subscriber : public std::enable_shared_from_this<sse_subscriber> {
+ public:
+  sse_subscriber(worker& w, int topic) : w_(w), stream_(w.ioc), topic_(topic) {}
+
+  void start() {
+    stream_.async_connect(w_.endpoints,
+                          [self = shared_from_this()](beast::error_code ec, const tcp::endpoint&) {
+                            if (ec) {
+                              return self->w_.error("connect");
+                            }
+                            self->post(0);
+                          });
+  }
+
+ private:
+  void post(int step) {
+    req_ = {http::verb::post, w_.where.path, 11};
+    req_.set(http::field::host, w_.where.host + ":" + w_.where.port);
+    req_.set(http::field::content_type, "application/json");
+    req_.set(http::field::accept, "application/json, text/event-stream");
+    if (!session_.empty()) {
+      req_.set("Mcp-Session-Id", session_);
+    }
+    req_.body() = step == 0   ? initialize_body
+                  : step == 1 ? initialized_body
+                              : subscribe_body(topic_);
+    req_.prepare_payload();
+    http::async_write(
+        stream_, req_, [self = shared_from_this(), step](beast::error_code ec, std::size_t) {
+          if (ec) {
+            return self->w_.error("write");
+          }
+          self->res_.emplace();
+          http::async_read(self->stream_, self->buffer_, *self->res_,
+                           [self, step](beast::error_code ec, std::size_t) {
+                             if (ec) {
+                               return self->w_.error("read");
+                             }
+                             if (step == 0) {
+                               self->session_ = std::string(self->res_->get()["Mcp-Session-Id"]);
+                             }
+                             if (step < 2) {
+                               return self->post(step + 1);
+                             }
+                             self->get();
+                           });
+        });
+  }
+
+  void get() {
+    req_ = {http::verb::get, w_.where.path, 11};
+    req_.set(http::field::host, w_.where.host + ":" + w_.where.port);
+    req_.set(http::field::accept, "text/event-stream");
+    req_.set("Mcp-Session-Id", session_);
+    req_.body().clear();
+    req_.prepare_payload();
+    http::async_write(stream_, req_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        if (ec) {
+                          return self->w_.error("write");
+                        }
+                        self->parser_.emplace();
+                        self->parser_->body_limit(boost::none);
+                        self->parser_->on_chunk_body(self->on_chunk_);
+                        ++self->w_.ready;
+                        self->read();
+                      });
+    on_chunk_ = [this](std::uint64_t, beast::string_view body, beast::error_code&) {
+      sse_.append(body.data(), body.size());
+      size_t end;
+      while ((end = sse_.find("\n\n")) != std::string::npos) {
+        std::string_view event(sse_.data(), end);
+        if (auto data = event.find("data: "); data != std::string_view::npos) {
+          w_.on_message(event.substr(data + 6), last_);
+        }
+        sse_.erase(0, end + 2);
+      }
+      return body.size();
+    };
+  }
+
+  void read() {
+    http::async_read_some(stream_, buffer_, *parser_,
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                            if (ec) {
+                              return self->w_.error("closed");
+                            }
+                            self->read();
+                          });
+  }
+
+  worker& w_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  http::request<http::string_body> req_;
+  std::optional<http::response_parser<http::string_body>> res_;
+  std::optional<http::response_parser<http::empty_body>> parser_;
+  std::function<std::size_t(std::uint64_t, beast::string_view, beast::error_code&)> on_chunk_;
+  std::string session_, sse_;
+  int topic_;
+  int64_t last_ = 0;
+};
+
+}  // namespace
+
+result run_fanout(const options& o) {
+  raise_fd_limit();
+  int n = std::max(1, o.threads);
+  std::vector<std::unique_ptr<worker>> workers;
+  for (int i = 0; i < n; ++i) {
+    auto w = std::make_unique<worker>(o);
+    tcp::resolver resolver(w->ioc);
+    w->endpoints = resolver.resolve(w->where.host, w->where.port);
+    workers.push_back(std::move(w));
+  }
+  std::vector<std::shared_ptr<void>> subs;
+  for (int c = 0; c < o.connections; ++c) {
+    auto& w = *workers[static_cast<size_t>(c % n)];
+    if (o.transport == "ws") {
+      auto s = std::make_shared<ws_subscriber>(w, c % o.topics);
+      s->start();
+      subs.push_back(s);
+    } else {
+      auto s = std::make_shared<sse_subscriber>(w, c % o.topics);
+      s->start();
+      subs.push_back(s);
+    }
+  }
+  // The window opens after the warm-up, which also covers connecting everyone.
+  auto t0 = clock::now();
+  for (auto& w : workers) {
+    w->window_start = t0 + o.warmup;
+    w->window_end = w->window_start + o.duration;
+  }
+  std::vector<std::thread> threads;
+  for (auto& w : workers) {
+    threads.emplace_back([&w] { w->ioc.run(); });
+  }
+  std::this_thread::sleep_until(t0 + o.warmup);
+  std::optional<proc_sample> at_window;
+  if (o.server_pid) {
+    at_window = read_proc(*o.server_pid);
+  }
+  std::this_thread::sleep_until(t0 + o.warmup + o.duration);
+  result r;
+  if (o.server_pid) {
+    auto end = read_proc(*o.server_pid);
+    if (end && at_window) {
+      r.server_cpu_seconds = end->cpu_seconds - at_window->cpu_seconds;
+      r.server_rss_kb = end->rss_kb;
+    }
+  }
+  for (auto& w : workers) {
+    net::post(w->ioc, [&w] { w->ioc.stop(); });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  r.seconds = std::chrono::duration<double>(o.duration).count();
+  for (auto& w : workers) {
+    r.latency.merge(w->latency);
+    r.requests += w->delivered;
+    r.lost += w->lost;
+    r.connections_open += w->ready;
+    for (auto& [k, v] : w->errors) {
+      r.errors[k] += v;
+    }
+  }
+  subs.clear();
+  return r;
+}
+
+}  // namespace mcprt::bench
