@@ -103,7 +103,7 @@ bool dispatch(const rpc::message& msg, const responder& out, const dispatch_env&
         [](const catalog_tool& t) -> std::string_view { return t.definition.name; }, "tools", 't');
   } else if (dispatch_resources_and_prompts(msg, out, env)) {
     // Handled there.
-  } else if (m == "ping") {
+  } else if (m == "ping" && out.info().era == era::legacy) {  // Removed in 2026-07-28.
     out.result("{}");
   } else if (m == "server/discover" && out.info().era == era::modern) {
     std::string result = R"({"supportedVersions":)" + supported_versions_json();

@@ -330,10 +330,11 @@ void endpoint::handle_post(http_request& req, const http_exchange_ptr& ex) {
       return;
     }
     if (body_version == nullptr || !body_version->IsString()) {
-      reject(
-          400, rpc_code::header_mismatch,
-          "Header mismatch: params._meta lacks \"" + std::string(meta_key::protocol_version) + "\"",
-          msg.id);
+      // The body is malformed rather than disagreeing with its header: Invalid params.
+      reject(400, rpc_code::invalid_params,
+             "Invalid params: params._meta needs a string \"" +
+                 std::string(meta_key::protocol_version) + "\"",
+             msg.id);
       return;
     }
     std::string_view declared(body_version->GetString(), body_version->GetStringLength());
@@ -391,6 +392,10 @@ void endpoint::handle_post(http_request& req, const http_exchange_ptr& ex) {
     }
     request_info info{era::modern, std::string(declared),   msg.id,
                       msg.method,  progress_token_of(meta), requested_log_level(meta)};
+    if (auto bad = read_modern_inputs(msg, info)) {
+      reject(400, bad->code, bad->message, msg.id);
+      return;
+    }
     if (!admit(msg.method, msg.id)) {
       return;
     }

@@ -137,10 +137,13 @@ void message_peer::on_message(const std::string& text) {
                                                      "\""));
       return;
     }
-    auto out =
-        make_responder(request_info{era::modern, std::string(modern_version), msg.id, msg.method,
-                                    progress_token_of(meta), requested_log_level(meta)},
-                       msg);
+    request_info info{era::modern, std::string(modern_version), msg.id,
+                      msg.method,  progress_token_of(meta),     requested_log_level(meta)};
+    if (auto bad = read_modern_inputs(msg, info)) {
+      reply(*bad);
+      return;
+    }
+    auto out = make_responder(std::move(info), msg);
     if (modern_inflight_.size() >= 64) {
       std::erase_if(modern_inflight_, [](const auto& kv) { return kv.second.done(); });
     }

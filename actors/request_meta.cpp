@@ -1,6 +1,8 @@
 // `_meta` lookups; tolerant of absent keys, strict about types.
 #include "actors/request_meta.hpp"
 
+#include "runtime/request_state.hpp"
+
 namespace mcprt::actors {
 
 const rapidjson::Value* request_meta(const rpc::message& msg) {
@@ -49,6 +51,60 @@ std::string unsupported_version_data(std::string_view requested) {
 bool has_client_capabilities(const rapidjson::Value* meta) {
   auto* caps = meta != nullptr ? find_member(*meta, meta_key::client_capabilities) : nullptr;
   return caps != nullptr && caps->IsObject();
+}
+
+client_caps client_caps_of(const rapidjson::Value* meta) {
+  client_caps c;
+  auto* caps = meta != nullptr ? find_member(*meta, meta_key::client_capabilities) : nullptr;
+  if (caps == nullptr || !caps->IsObject()) {
+    return c;
+  }
+  auto has = [caps](const char* name) {
+    auto* v = find_member(*caps, name);
+    return v != nullptr && v->IsObject();
+  };
+  c.sampling = has("sampling");
+  c.elicitation = has("elicitation");
+  c.roots = has("roots");
+  return c;
+}
+
+std::optional<rpc_error> read_modern_inputs(const rpc::message& msg, request_info& info) {
+  const auto* meta = request_meta(msg);
+  info.caps = client_caps_of(meta);
+  bool mrtr =
+      msg.method == "tools/call" || msg.method == "prompts/get" || msg.method == "resources/read";
+  if (!mrtr || !msg.params) {
+    return std::nullopt;
+  }
+  auto responses = msg.params.member("inputResponses");
+  if (responses && !responses->IsNull()) {
+    bool ok = responses->IsObject();
+    if (ok) {
+      for (const auto& m : responses->GetObject()) {
+        ok = ok && m.value.IsObject();
+      }
+    }
+    if (!ok) {
+      return invalid_params(
+          "Invalid params: \"inputResponses\" must map each input request's key to the "
+          "client's result object");
+    }
+    info.input_responses = responses;
+  }
+  if (auto* state = find_member(*msg.params, "requestState")) {
+    auto payload =
+        state->IsString()
+            ? request_state::open(std::string_view(state->GetString(), state->GetStringLength()))
+            : std::nullopt;
+    if (!payload) {
+      return invalid_params(
+          "Invalid params: \"requestState\" failed its integrity check (altered, or from "
+          "another server or run); start the request over without it");
+    }
+    info.request_state = std::move(*payload);
+  }
+  return std::nullopt;
 }
 
 }  // namespace mcprt::actors

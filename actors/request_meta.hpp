@@ -3,10 +3,12 @@
 // endpoint, stdio peer).
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "runtime/json_rpc.hpp"
 #include "runtime/protocol.hpp"
+#include "runtime/responder.hpp"
 
 namespace mcprt::actors {
 
@@ -28,5 +30,13 @@ std::string unsupported_version_data(std::string_view requested);
 
 /// True when `_meta` carries an object `io.modelcontextprotocol/clientCapabilities`.
 bool has_client_capabilities(const rapidjson::Value* meta);
+
+/// The capabilities a 2026-07-28 request declares in its `_meta`.
+client_caps client_caps_of(const rapidjson::Value* meta);
+
+/// Fills a 2026-07-28 request's capabilities and, for the methods that may take several
+/// rounds (tools/call, prompts/get, resources/read), its checked `inputResponses` and verified
+/// `requestState`; the -32602 error to answer when either is malformed or altered.
+std::optional<rpc_error> read_modern_inputs(const rpc::message& msg, request_info& info);
 
 }  // namespace mcprt::actors

@@ -52,6 +52,16 @@ class tool_invocation {
   void after(std::chrono::milliseconds delay, std::function<void()> step) const {
     defer_(delay, std::move(step));
   }
+  /// 2026-07-28 (MRTR): the client's answers to this call's earlier input requests, keyed as
+  /// they were asked (each a result object), or an empty ref on the first round.
+  const json_ref& input_responses() const { return out_.info().input_responses; }
+  /// 2026-07-28 (MRTR): the state this call handed out last round, verified; empty if none.
+  const std::string& request_state() const { return out_.info().request_state; }
+  /// 2026-07-28 (MRTR): ends this round asking the client for input; it calls again with
+  /// `inputResponses` and `state` (sealed against tampering). See responder::input_required.
+  void input_required(std::string_view input_requests, std::string_view state = {}) const {
+    out_.input_required(input_requests, state);
+  }
   /// Asks the client (`sampling/createMessage`, `elicitation/create`, `roots/list`) and runs
   /// `then` with its answer on the tool's actor. Needs a 2025 session (HTTP, WebSocket, stdio);
   /// otherwise, or without the client's capability, or on timeout, `then` gets an error.

@@ -5,6 +5,7 @@
 
 #include "runtime/json.hpp"
 #include "runtime/json_rpc.hpp"
+#include "runtime/request_state.hpp"
 
 namespace mcprt {
 
@@ -112,6 +113,28 @@ void responder::result(std::string result_object, outcome how) const {
   state_->channel->finish(200, rpc::encode_result(state_->info.id, result_object));
   if (state_->hook) {
     state_->hook(state_->info, how);
+  }
+}
+
+void responder::input_required(std::string_view input_requests, std::string_view state) const {
+  if (!state_ || state_->info.era != era::modern) {
+    error(make_error(rpc_code::internal_error,
+                     "input_required results exist only in protocol version 2026-07-28"));
+    return;
+  }
+  if (state_->done.exchange(true, std::memory_order_acq_rel)) {
+    return;
+  }
+  std::string r = R"({"resultType":"input_required","inputRequests":)";
+  r += input_requests;
+  if (!state.empty()) {
+    r += R"(,"requestState":)" + quote(request_state::seal(state));
+  }
+  r += R"(,"_meta":{)" + quote(meta_key::server_info) + R"(:{"name":)" + quote(server_name) +
+       R"(,"version":)" + quote(server_version) + "}}}";
+  state_->channel->finish(200, rpc::encode_result(state_->info.id, r));
+  if (state_->hook) {
+    state_->hook(state_->info, outcome::ok);
   }
 }
 

@@ -12,19 +12,40 @@
 
 #include "runtime/client_link.hpp"
 #include "runtime/errors.hpp"
+#include "runtime/json.hpp"
 #include "runtime/protocol.hpp"
 #include "runtime/reply_channel.hpp"
 
 namespace mcprt {
 
+/// Which requests the client said it can answer (its declared capabilities).
+struct client_caps {
+  bool sampling = false;
+  bool elicitation = false;
+  bool roots = false;
+};
+
 /// What a request is, as the handlers that answer it need to know.
 struct request_info {
+  request_info() = default;
+  request_info(mcprt::era e, std::string v, std::string request_id, std::string m,
+               std::string token = {}, log_level min = log_level::off)
+      : era(e),
+        version(std::move(v)),
+        id(std::move(request_id)),
+        method(std::move(m)),
+        progress_token(std::move(token)),
+        min_log(min) {}
+
   mcprt::era era = era::modern;
   std::string version;         ///< Negotiated (legacy) or declared (modern) protocol version.
   std::string id;              ///< JSON text of the request id.
   std::string method;          ///< The JSON-RPC method.
   std::string progress_token;  ///< JSON text of `_meta.progressToken`, empty when absent.
   log_level min_log = log_level::off;  ///< Log notifications below this level are dropped.
+  client_caps caps;                    ///< 2026-07-28: from `_meta` clientCapabilities.
+  json_ref input_responses;   ///< 2026-07-28 MRTR: `params.inputResponses` (checked), or empty.
+  std::string request_state;  ///< 2026-07-28 MRTR: the verified `requestState` payload, or empty.
 };
 
 /// How a request ended, for metrics.
@@ -57,6 +78,11 @@ class responder {
   /// Sends a result object (serialized JSON object). Modern requests get `resultType` and
   /// serverInfo in `_meta` appended. Later calls are ignored.
   void result(std::string result_object, outcome how = outcome::ok) const;
+  /// 2026-07-28 (MRTR): answers `resultType: "input_required"` with `input_requests` (a JSON
+  /// object: key -> {method, params}) and, when `state` is not empty, an integrity-protected
+  /// `requestState` the client echoes back with its `inputResponses`. Legacy requests get an
+  /// internal error instead (they ask the client with ask_client).
+  void input_required(std::string_view input_requests, std::string_view state = {}) const;
   /// Sends a JSON-RPC error with the status of http_status_for().
   void error(const rpc_error& err, outcome how = outcome::error) const;
   /// The client cancelled the request: nothing more is sent for it (2025

@@ -180,8 +180,10 @@ plugin descriptor() {
   p.description = "the official conformance suite's fixture tools, for conformance runs";
   p.start = [](plugin_context& ctx) -> caf::error {
     auto all = tools();
-    for (auto& t : asking_tools()) {
-      all.push_back(std::move(t));
+    for (auto* more : {asking_tools, mrtr_tools}) {
+      for (auto& t : more()) {
+        all.push_back(std::move(t));
+      }
     }
     if (auto err = ctx.add_tools(std::move(all))) {
       return err;
@@ -189,7 +191,11 @@ plugin descriptor() {
     if (auto err = ctx.add_resources(resources(), templates())) {
       return err;
     }
-    return ctx.add_prompts(prompts());
+    auto all_prompts = prompts();
+    for (auto& p : mrtr_prompts()) {
+      all_prompts.push_back(std::move(p));
+    }
+    return ctx.add_prompts(std::move(all_prompts));
   };
   return p;
 }

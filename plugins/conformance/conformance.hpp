@@ -13,6 +13,10 @@ plugin descriptor();
 /// The fixture tools that ask the client mid-call (sampling, elicitation).
 std::vector<tool_spec> asking_tools();
 
+/// The 2026-07-28 multi-round (input_required) fixtures.
+std::vector<tool_spec> mrtr_tools();
+std::vector<prompt_spec> mrtr_prompts();
+
 /// The fixture values, shared with the tests that check them.
 inline constexpr std::string_view png_base64 =
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg"

@@ -25,7 +25,7 @@ struct harness {
     o.allowed_origins = {"http://localhost"};
     ep = std::make_shared<actors::endpoint>(
         o, actors::endpoint_parts{w.sys.get(), w.tools, w.sessions, w.metrics, gate, w.profile,
-                                     w.notes});
+                                  w.notes});
   }
 
   http_request post(std::string body) {
@@ -87,12 +87,12 @@ TEST_CASE("endpoint enforces the 2026-07-28 header rules", "[actors][endpoint]")
   harness h;
   auto r = h.modern("tools/call", R"("name":"echo","arguments":{"text":"hi"})", "add");
   CHECK(h.send(r).first.status == 400);
-  r = h.modern("ping", "");
+  r = h.modern("server/discover", "");
   r.mcp_method = "tools/list";
   auto mismatch = h.send(r).first;
   CHECK(mismatch.status == 400);
   CHECK_THAT(mismatch.body, Catch::Contains("-32020"));
-  r = h.modern("ping", "");
+  r = h.modern("server/discover", "");
   r.protocol_version = "1900-01-01";
   auto unsupported = h.send(r).first;
   CHECK_THAT(unsupported.body,
@@ -127,10 +127,10 @@ TEST_CASE("endpoint opens, serves and deletes a 2025 session", "[actors][endpoin
 
 TEST_CASE("endpoint refuses foreign hosts and origins before anything else", "[actors][endpoint]") {
   harness h;
-  auto r = h.modern("ping", "");
+  auto r = h.modern("server/discover", "");
   r.host = "evil.example.com";
   CHECK(h.send(r).first.status == 403);
-  r = h.modern("ping", "");
+  r = h.modern("server/discover", "");
   r.origin = "http://evil.example.com";
   r.has_origin = true;
   CHECK(h.send(r).first.status == 403);
@@ -138,7 +138,8 @@ TEST_CASE("endpoint refuses foreign hosts and origins before anything else", "[a
   CHECK(h.send(r).first.status == 200);
 }
 
-TEST_CASE("endpoint sheds load past maxInflight but never refuses ping", "[actors][endpoint]") {
+TEST_CASE("endpoint sheds load past maxInflight but never refuses server/discover",
+          "[actors][endpoint]") {
   harness h(1);
   auto slow = std::make_shared<test::capture_exchange>();
   h.ep->handle(h.modern("tools/call", R"("name":"sleep","arguments":{"ms":60000})", "sleep"), slow);
@@ -147,7 +148,7 @@ TEST_CASE("endpoint sheds load past maxInflight but never refuses ping", "[actor
   CHECK(refused.status == 429);
   CHECK(harness::header(refused, "Retry-After") == "1");
   CHECK_THAT(refused.body, Catch::Contains(R"("retryable":true)"));
-  CHECK(h.send(h.modern("ping", "")).first.status == 200);
+  CHECK(h.send(h.modern("server/discover", "")).first.status == 200);
   // The deadline answers the slow call and frees its slot.
   slow->expire();
   auto timed_out = slow->wait();

@@ -102,7 +102,7 @@ M=("${JSON[@]}" "${MODERN[@]}")
 check "server/discover lists versions and cache hints" 200 - '"supportedVersions":\["2026-07-28"' -- \
   "${M[@]}" -H 'Mcp-Method: server/discover' "$U" -d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"server/discover\",\"params\":{$meta}}"
 check "modern results carry resultType and serverInfo" 200 - '"resultType":"complete","_meta":{"io.modelcontextprotocol/serverInfo"' -- \
-  "${M[@]}" -H 'Mcp-Method: ping' "$U" -d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{$meta}}"
+  "${M[@]}" -H 'Mcp-Method: server/discover' "$U" -d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"server/discover\",\"params\":{$meta}}"
 check "modern tools/list has ttlMs and cacheScope" 200 - '"ttlMs":60000,"cacheScope":"public"' -- \
   "${M[@]}" -H 'Mcp-Method: tools/list' "$U" -d "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\",\"params\":{$meta}}"
 check "tools/call echo" 200 - '"text":"hi"' -- "${M[@]}" -H 'Mcp-Method: tools/call' -H 'Mcp-Name: echo' "$U" \
@@ -115,25 +115,33 @@ check "Mcp-Name that disagrees with the body is -32020" 400 -32020 - -- "${M[@]}
 check "missing Mcp-Name on tools/call is -32020" 400 -32020 - -- "${M[@]}" -H 'Mcp-Method: tools/call' "$U" \
   -d "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"hi\"},$meta}}"
 check "Mcp-Method that disagrees with the body is -32020" 400 -32020 - -- "${M[@]}" -H 'Mcp-Method: tools/list' "$U" \
-  -d "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"ping\",\"params\":{$meta}}"
-check "missing Mcp-Method is -32020" 400 -32020 - -- "${M[@]}" "$U" -d "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"ping\",\"params\":{$meta}}"
-check "missing MCP-Protocol-Version with _meta is -32020" 400 -32020 - -- "${JSON[@]}" -H 'Mcp-Method: ping' "$U" \
-  -d "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"ping\",\"params\":{$meta}}"
+  -d "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"server/discover\",\"params\":{$meta}}"
+check "missing Mcp-Method is -32020" 400 -32020 - -- "${M[@]}" "$U" -d "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"server/discover\",\"params\":{$meta}}"
+check "missing MCP-Protocol-Version with _meta is -32020" 400 -32020 - -- "${JSON[@]}" -H 'Mcp-Method: server/discover' "$U" \
+  -d "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"server/discover\",\"params\":{$meta}}"
 check "header version disagreeing with _meta is -32020" 400 -32020 - -- "${JSON[@]}" -H 'MCP-Protocol-Version: 2025-11-25' \
-  -H 'Mcp-Method: ping' "$U" -d "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"ping\",\"params\":{$meta}}"
+  -H 'Mcp-Method: server/discover' "$U" -d "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"server/discover\",\"params\":{$meta}}"
 check "an unknown version is -32022 listing the supported ones" 400 -32022 '"requested":"1900-01-01"' -- "${JSON[@]}" \
-  -H 'MCP-Protocol-Version: 1900-01-01' -H 'Mcp-Method: ping' "$U" \
-  -d '{"jsonrpc":"2.0","id":8,"method":"ping","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"1900-01-01","io.modelcontextprotocol/clientCapabilities":{}}}}'
-check "missing clientCapabilities is -32602" 400 -32602 - -- "${M[@]}" -H 'Mcp-Method: ping' "$U" \
-  -d '{"jsonrpc":"2.0","id":9,"method":"ping","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}'
+  -H 'MCP-Protocol-Version: 1900-01-01' -H 'Mcp-Method: server/discover' "$U" \
+  -d '{"jsonrpc":"2.0","id":8,"method":"server/discover","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"1900-01-01","io.modelcontextprotocol/clientCapabilities":{}}}}'
+check "missing clientCapabilities is -32602" 400 -32602 - -- "${M[@]}" -H 'Mcp-Method: server/discover' "$U" \
+  -d '{"jsonrpc":"2.0","id":9,"method":"server/discover","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}'
 check "unknown method is HTTP 404 with -32601" 404 -32601 - -- "${M[@]}" -H 'Mcp-Method: no/such' "$U" \
   -d "{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"no/such\",\"params\":{$meta}}"
+check "ping, removed in 2026-07-28, is HTTP 404 with -32601" 404 -32601 - -- "${M[@]}" -H 'Mcp-Method: ping' "$U" \
+  -d "{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"ping\",\"params\":{$meta}}"
+check "a 2026 request without _meta is 400 -32602" 400 -32602 - -- "${M[@]}" -H 'Mcp-Method: tools/list' "$U" \
+  -d '{"jsonrpc":"2.0","id":10,"method":"tools/list","params":{}}'
+check "an altered requestState is 400 -32602" 400 -32602 'integrity' -- "${M[@]}" -H 'Mcp-Method: tools/call' -H 'Mcp-Name: echo' "$U" \
+  -d "{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"x\"},\"requestState\":\"eyJ9.00\",$meta}}"
+check "inputResponses that are not result objects are 400 -32602" 400 -32602 - -- "${M[@]}" -H 'Mcp-Method: tools/call' -H 'Mcp-Name: echo' "$U" \
+  -d "{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"x\"},\"inputResponses\":{\"a\":1},$meta}}"
 check "a bad cursor is -32602" 200 -32602 - -- "${M[@]}" -H 'Mcp-Method: tools/list' "$U" \
   -d "{\"jsonrpc\":\"2.0\",\"id\":12,\"method\":\"tools/list\",\"params\":{\"cursor\":\"!!\",$meta}}"
 check "a modern notification is 202" 202 - - -- "${M[@]}" "$U" \
   -d "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{$meta}}"
-check "a modern request ignores an Mcp-Session-Id header" 200 - '"result"' -- "${M[@]}" -H 'Mcp-Method: ping' \
-  -H 'Mcp-Session-Id: whatever' "$U" -d "{\"jsonrpc\":\"2.0\",\"id\":13,\"method\":\"ping\",\"params\":{$meta}}"
+check "a modern request ignores an Mcp-Session-Id header" 200 - '"result"' -- "${M[@]}" -H 'Mcp-Method: server/discover' \
+  -H 'Mcp-Session-Id: whatever' "$U" -d "{\"jsonrpc\":\"2.0\",\"id\":13,\"method\":\"server/discover\",\"params\":{$meta}}"
 
 # Closing a 2026-07-28 request's stream cancels it (the client gives up after 0.5 s).
 curl -s -o /dev/null -m 0.5 "${M[@]}" -H 'Mcp-Method: tools/call' -H 'Mcp-Name: sleep' "$U" \
@@ -169,7 +177,7 @@ check "a body over limits.maxPayloadKb is 413" 413 -32600 - -- "${JSON[@]}" "$U"
 check "a foreign Host is 403" 403 - - -- "${JSON[@]}" -H 'Host: evil.example.com' "$U" -d '{}'
 check "a foreign Origin is 403" 403 - - -- "${JSON[@]}" -H 'Origin: http://evil.example.com' "$U" -d '{}'
 check "a loopback Origin on any port is allowed" 200 - '"result"' -- "${M[@]}" -H 'Origin: http://localhost:6274' \
-  -H 'Mcp-Method: ping' "$U" -d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{$meta}}"
+  -H 'Mcp-Method: server/discover' "$U" -d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"server/discover\",\"params\":{$meta}}"
 check "GET without Accept text/event-stream is 406" 406 - - -- -H 'Accept: application/json' "$U"
 check "GET stream is 405 until the notifier arrives" 405 - - -- -H 'Accept: text/event-stream' "$U"
 check "PUT is 405" 405 - - -- -X PUT "$U"
@@ -185,15 +193,15 @@ fi
 
 # The connection stays usable after bad input: two requests, one connection.
 reuse=$(curl -s -o /dev/null -w '%{http_code} %{num_connects}\n' "${JSON[@]}" -d '{"jsonrpc":' "$U" \
-  --next -o /dev/null -w '%{http_code} %{num_connects}\n' "${M[@]}" -H 'Mcp-Method: ping' "$U" \
-  -d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{$meta}}")
+  --next -o /dev/null -w '%{http_code} %{num_connects}\n' "${M[@]}" -H 'Mcp-Method: server/discover' "$U" \
+  -d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"server/discover\",\"params\":{$meta}}")
 if [ "$(echo "$reuse" | tr '\n' ' ')" = "400 1 200 0 " ]; then
   passed=$((passed + 1)); echo "ok   the connection serves the next request after a 400"
 else
   failed=$((failed + 1)); echo "FAIL keep-alive after a 400: $reuse"
 fi
 
-# --- Admission: past maxInflight a request gets 429 + Retry-After; ping still passes. ---
+# --- Admission: past maxInflight a request gets 429 + Retry-After; server/discover still passes. ---
 stop_server
 trap - EXIT
 start_server "$bin" --set performance.maxInflight=1 || exit 1
@@ -215,8 +223,8 @@ if curl -s -D - -o /dev/null "${M[@]}" -H 'Mcp-Method: tools/list' "$U" \
 else
   failed=$((failed + 1)); echo "FAIL 429 without Retry-After"
 fi
-check "ping is never refused for load" 200 - '"result"' -- "${M[@]}" -H 'Mcp-Method: ping' "$U" \
-  -d "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\",\"params\":{$meta}}"
+check "server/discover is never refused for load" 200 - '"result"' -- "${M[@]}" -H 'Mcp-Method: server/discover' "$U" \
+  -d "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"server/discover\",\"params\":{$meta}}"
 check "initialize is never refused for load" 200 - '"protocolVersion"' -- "${JSON[@]}" "$U" \
   -d '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{}}}'
 rest=$(cat <&4)

@@ -76,3 +76,37 @@ test('v2 client reads resources and prompts statelessly, with 2026 not-found err
   assert.equal(p.messages[0].content.text, 'This is a simple prompt for testing.');
   await client.close();
 });
+
+test('v2 client completes multi-round (input_required) tool calls and prompts', async () => {
+  const client = new Client(
+    { name: 'mcprt-interop-mrtr', version: '1.0.0' },
+    { versionNegotiation: { mode: { pin: '2026-07-28' } }, capabilities: { elicitation: {}, sampling: {}, roots: {} } },
+  );
+  const asked = [];
+  client.setRequestHandler('elicitation/create', async (req) => {
+    asked.push(req.params.message);
+    const step = req.params.message.startsWith('Step 2') ? { color: 'green' } : req.params.message === 'Please confirm' ? { ok: true } : { name: 'Ada', context: 'ctx' };
+    return { action: 'accept', content: step };
+  });
+  client.setRequestHandler('sampling/createMessage', async () => ({ role: 'assistant', content: { type: 'text', text: 'Paris' }, model: 'm' }));
+  client.setRequestHandler('roots/list', async () => ({ roots: [{ uri: 'file:///a' }, { uri: 'file:///b' }] }));
+  await client.connect(new StreamableHTTPClientTransport(url));
+
+  const hello = await client.callTool({ name: 'test_input_required_result_elicitation', arguments: {} });
+  assert.deepEqual(hello.content, [{ type: 'text', text: 'Hello, Ada!' }]);
+  const sampled = await client.callTool({ name: 'test_input_required_result_sampling', arguments: {} });
+  assert.equal(sampled.content[0].text, 'Sampling result: Paris');
+  const roots = await client.callTool({ name: 'test_input_required_result_list_roots', arguments: {} });
+  assert.equal(roots.content[0].text, 'Found 2 root(s)');
+  const state = await client.callTool({ name: 'test_input_required_result_request_state', arguments: {} });
+  assert.match(state.content[0].text, /state-ok/);
+  asked.length = 0;
+  const rounds = await client.callTool({ name: 'test_input_required_result_multi_round', arguments: {} });
+  assert.equal(rounds.content[0].text, 'Multi-round complete for Ada who likes green');
+  assert.deepEqual(asked, ['Step 1: What is your name?', 'Step 2: What is your favorite color?']);
+  const all = await client.callTool({ name: 'test_input_required_result_multiple_inputs', arguments: {} });
+  assert.equal(all.content[0].text, 'Name: Ada; Greeting: Paris; Roots: 2');
+  const prompt = await client.getPrompt({ name: 'test_input_required_result_prompt' });
+  assert.equal(prompt.messages[0].content.text, 'Prompt with context: ctx');
+  await client.close();
+});
