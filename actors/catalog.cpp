@@ -122,6 +122,22 @@ std::optional<validation_error> catalog::validate(const catalog_tool& tool,
   return msg;
 }
 
+catalog_builder::catalog_builder(const catalog& from)
+    : tools_(from.tools_),
+      resources_(from.resources_),
+      templates_(from.templates_),
+      prompts_(from.prompts_) {}
+
+bool catalog_builder::remove_tool(std::string_view name) {
+  return std::erase_if(tools_, [&](const catalog_tool& t) { return t.definition.name == name; }) >
+         0;
+}
+
+bool catalog_builder::remove_prompt(std::string_view name) {
+  return std::erase_if(prompts_,
+                       [&](const catalog_prompt& p) { return p.definition.name == name; }) > 0;
+}
+
 caf::error catalog_builder::add(tool_definition definition, tool_actor handler,
                                 tool_handler inline_handler) {
   if (!valid_tool_name(definition.name)) {

@@ -92,6 +92,12 @@ using catalog_ptr = std::shared_ptr<const catalog>;
 /// Collects tools at start-up and freezes them into a catalog.
 class catalog_builder {
  public:
+  catalog_builder() = default;
+  /// Starts from a snapshot, to change the catalog while the server runs.
+  explicit catalog_builder(const catalog& from);
+  /// Removes the tool or prompt with this name; false when there is none.
+  bool remove_tool(std::string_view name);
+  bool remove_prompt(std::string_view name);
   /// Adds a tool; fails on a duplicate name, an invalid name or a schema that does not compile.
   caf::error add(tool_definition definition, tool_actor handler, tool_handler inline_handler = {});
   /// Adds a resource; fails on an empty or duplicate URI or an empty name.

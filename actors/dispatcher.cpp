@@ -63,16 +63,16 @@ std::string cache_members(const request_info& info, const server_profile& profil
 }
 
 std::string capabilities_json(const catalog& c) {
-  // listChanged is advertised once catalogs can change at run time.
+  // Lists can change at run time (live_catalog), and changes reach subscribers.
   std::string caps = "{";
   if (!c.tools().empty()) {
-    caps += R"("tools":{},)";
+    caps += R"("tools":{"listChanged":true},)";
   }
   if (!c.resources().empty() || !c.templates().empty()) {
-    caps += R"("resources":{"subscribe":true},)";
+    caps += R"("resources":{"subscribe":true,"listChanged":true},)";
   }
   if (!c.prompts().empty()) {
-    caps += R"("prompts":{},)";
+    caps += R"("prompts":{"listChanged":true},)";
   }
   caps += R"("completions":{},"logging":{}})";
   return caps;

@@ -9,6 +9,7 @@
 #include <cctype>
 
 #include "actors/http_reply.hpp"
+#include "actors/listen.hpp"
 #include "actors/message_peer.hpp"
 #include "actors/request_meta.hpp"
 #include "actors/session.hpp"
@@ -394,6 +395,19 @@ void endpoint::handle_post(http_request& req, const http_exchange_ptr& ex) {
                       msg.method,  progress_token_of(meta), requested_log_level(meta)};
     if (auto bad = read_modern_inputs(msg, info)) {
       reject(400, bad->code, bad->message, msg.id);
+      return;
+    }
+    if (msg.method == "subscriptions/listen" && parts_.notifier) {
+      // Long-lived by design: no admission slot, no request deadline.
+      auto filter = read_listen(msg, *parts_.tools->current(), options_.streams.max_subscriptions);
+      if (auto* bad = std::get_if<rpc_error>(&filter)) {
+        reject(http_status_for(bad->code, true), bad->code, bad->message, msg.id, bad->data_json);
+        return;
+      }
+      auto box =
+          std::make_shared<outbox>(options_.streams.limits, stream_format::sse, parts_.metrics);
+      open_listen(std::get<listen_filter>(filter), msg.id, box, parts_.notifier);
+      ex->pump(box, {}, options_.streams.keep_alive);
       return;
     }
     if (!admit(msg.method, msg.id)) {

@@ -23,6 +23,8 @@ inline std::string resource(std::string_view uri) {
 inline std::string list_changed(std::string_view what) {  // "tools", "resources", "prompts"
   return "list:" + std::string(what);
 }
+/// The lists whose changes are announced.
+inline constexpr std::string_view list_kinds[] = {"tools", "resources", "prompts"};
 }  // namespace topic
 
 /// The node's notifier. Thread-safe; every call is one asynchronous message to one shard.

@@ -31,14 +31,30 @@ class null_publisher final : public mcprt::publisher {
   void publish(std::string_view, std::string_view, std::string_view, overflow_policy) override {}
 };
 
+// Without a running node (unit tests): changes are refused, saying why.
+class frozen_catalog final : public mcprt::live_catalog {
+ public:
+  caf::error add_tools(std::vector<tool_spec>) override { return refuse(); }
+  bool remove_tool(std::string_view) override { return false; }
+  caf::error add_prompts(std::vector<prompt_spec>) override { return refuse(); }
+  bool remove_prompt(std::string_view) override { return false; }
+
+ private:
+  static caf::error refuse() {
+    return caf::make_error(caf::sec::invalid_argument, "this catalog cannot change");
+  }
+};
+
 }  // namespace
 
 plugin_host::plugin_host(caf::actor_system& sys, settings_view settings, catalog_builder& catalog,
-                         std::shared_ptr<mcprt::publisher> publisher)
+                         std::shared_ptr<mcprt::publisher> publisher,
+                         std::shared_ptr<mcprt::live_catalog> live)
     : sys_(sys),
       settings_(std::move(settings)),
       catalog_(catalog),
-      publisher_(publisher ? std::move(publisher) : std::make_shared<null_publisher>()) {}
+      publisher_(publisher ? std::move(publisher) : std::make_shared<null_publisher>()),
+      live_(live ? std::move(live) : std::make_shared<frozen_catalog>()) {}
 
 std::shared_ptr<mcprt::publisher> make_publisher(std::shared_ptr<notifier> notes) {
   return std::make_shared<notifier_publisher>(std::move(notes));

@@ -12,11 +12,13 @@ namespace mcprt::actors {
 class plugin_host final : public plugin_context {
  public:
   plugin_host(caf::actor_system& sys, settings_view settings, catalog_builder& catalog,
-              std::shared_ptr<mcprt::publisher> publisher = {});
+              std::shared_ptr<mcprt::publisher> publisher = {},
+              std::shared_ptr<mcprt::live_catalog> live = {});
 
   caf::actor_system& system() override { return sys_; }
   const settings_view& settings() const override { return settings_; }
   std::shared_ptr<mcprt::publisher> publisher() override { return publisher_; }
+  std::shared_ptr<mcprt::live_catalog> live() override { return live_; }
   caf::error add_tool(tool_definition d, tool_actor a, tool_handler inline_handler) override {
     return catalog_.add(std::move(d), std::move(a), std::move(inline_handler));
   }
@@ -36,6 +38,7 @@ class plugin_host final : public plugin_context {
   settings_view settings_;
   catalog_builder& catalog_;
   std::shared_ptr<mcprt::publisher> publisher_;
+  std::shared_ptr<mcprt::live_catalog> live_;
 };
 
 /// A publisher onto the node's notifier.

@@ -40,7 +40,11 @@ session_feed::session_feed(std::string session_id, std::string version, stream_o
       notifier_(std::move(notes)),
       metrics_(std::move(metrics)),
       box_(std::move(bound)),
-      bound_(box_ != nullptr) {}
+      bound_(box_ != nullptr) {
+  if (bound_) {
+    follow_lists();  // The connection is the session: it hears of list changes at once.
+  }
+}
 
 session_feed::~session_feed() {
   close("session ended");
@@ -50,8 +54,15 @@ std::shared_ptr<outbox> session_feed::box() {
   if (!box_) {
     log_ = std::make_shared<event_log>(event_salt(), options_.replay_events);
     box_ = std::make_shared<outbox>(options_.limits, stream_format::sse, metrics_, log_);
+    follow_lists();
   }
   return box_;
+}
+
+void session_feed::follow_lists() {
+  for (auto what : topic::list_kinds) {
+    notifier_->subscribe(topic::list_changed(what), box_);
+  }
 }
 
 void session_feed::open(open_stream& req) {
@@ -136,10 +147,19 @@ void session_feed::unsubscribe(const rpc::message& msg, const responder& out) {
 }
 
 void session_feed::close(std::string_view reason) {
+  if (closed_) {
+    return;
+  }
+  closed_ = true;
   for (const auto& u : uris_) {
     notifier_->unsubscribe(topic::resource(u), box_);
   }
   uris_.clear();
+  if (box_) {
+    for (auto what : topic::list_kinds) {
+      notifier_->unsubscribe(topic::list_changed(what), box_);
+    }
+  }
   if (box_ && !bound_) {
     box_->close(std::string(reason));  // A bound box belongs to its connection.
   }

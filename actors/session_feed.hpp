@@ -47,6 +47,7 @@ class session_feed {
 
  private:
   std::shared_ptr<outbox> box();
+  void follow_lists();
 
   std::string session_id_;
   std::string version_;
@@ -56,6 +57,7 @@ class session_feed {
   std::shared_ptr<event_log> log_;
   std::shared_ptr<outbox> box_;  // Created on first use; outlives connections.
   bool bound_ = false;
+  bool closed_ = false;
   std::set<std::string> uris_;
 };
 

@@ -13,6 +13,7 @@
 
 #include "actors/catalog.hpp"
 #include "actors/endpoint.hpp"
+#include "actors/live_catalog.hpp"
 #include "actors/message_peer.hpp"
 #include "actors/plugin_host.hpp"
 #include "config/cli.hpp"
@@ -102,6 +103,7 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
       std::make_shared<actors::notifier>(system, static_cast<size_t>(cfg.notifier_shards), metrics);
   shutdown_guard guard{tools, sessions, notes};
   auto publisher = actors::make_publisher(notes);
+  auto live = std::make_shared<actors::node_catalog>(system, tools, notes);
 
   // Start the enabled plugins in order; their tools form the first catalog.
   actors::catalog_builder builder;
@@ -110,7 +112,7 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
       if (p.name != name) {
         continue;
       }
-      actors::plugin_host ctx(system, section_of(cfg, p.name), builder, publisher);
+      actors::plugin_host ctx(system, section_of(cfg, p.name), builder, publisher, live);
       if (auto err = p.start(ctx)) {
         std::cerr << "mcprt: plugin '" << p.name << "' failed to start: " << system.render(err)
                   << "\n";

@@ -279,12 +279,24 @@ uint64_t outbox::attach(std::function<void()> waker) {
 }
 
 void outbox::detach(uint64_t gen) {
-  std::function<void()> dropped;  // Destroyed outside the lock.
-  std::lock_guard<std::mutex> g(mutex_);
-  if (gen == gen_) {
-    dropped.swap(waker_);
-    wake_pending_ = false;
+  std::function<void()> dropped;  // Destroyed (and the hook run) outside the lock.
+  std::function<void()> hook;
+  {
+    std::lock_guard<std::mutex> g(mutex_);
+    if (gen == gen_) {
+      dropped.swap(waker_);
+      hook.swap(on_detach_);
+      wake_pending_ = false;
+    }
   }
+  if (hook) {
+    hook();
+  }
+}
+
+void outbox::on_detach(std::function<void()> hook) {
+  std::lock_guard<std::mutex> g(mutex_);
+  on_detach_ = std::move(hook);
 }
 
 bool outbox::attached() const {

@@ -137,6 +137,9 @@ class outbox {
   uint64_t attach(std::function<void()> waker);
   /// The transport of attachment `gen` is gone (its connection closed).
   void detach(uint64_t gen);
+  /// Runs `hook` (once) when the current transport detaches: for a stream that cannot be
+  /// resumed, whose subscriptions end with its connection. Set before attaching.
+  void on_detach(std::function<void()> hook);
   /// True while a transport is attached.
   bool attached() const;
   /// True while attachment `gen` is the current one.
@@ -167,6 +170,7 @@ class outbox {
   std::deque<item> control_;
   std::deque<item> feed_;
   std::function<void()> waker_;
+  std::function<void()> on_detach_;
   uint64_t gen_ = 0;
   bool wake_pending_ = false;  // The transport is awake: it pulls until pull() finds nothing.
   bool closed_ = false;

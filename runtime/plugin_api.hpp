@@ -215,6 +215,22 @@ class publisher {
                        overflow_policy policy) = 0;
 };
 
+/// The catalog while the server runs: each change swaps the snapshot every request reads and
+/// sends `notifications/tools/list_changed` (or prompts) to every session, WebSocket, stdio
+/// client and 2026 listen stream that asked for it. Thread-safe.
+class live_catalog {
+ public:
+  virtual ~live_catalog() = default;
+  /// Adds function tools (served by one new actor); fails on a duplicate or invalid tool.
+  virtual caf::error add_tools(std::vector<tool_spec> tools) = 0;
+  /// Removes a tool; false when there was none.
+  virtual bool remove_tool(std::string_view name) = 0;
+  /// Adds prompts (rendered on one new actor); fails on a duplicate.
+  virtual caf::error add_prompts(std::vector<prompt_spec> prompts) = 0;
+  /// Removes a prompt; false when there was none.
+  virtual bool remove_prompt(std::string_view name) = 0;
+};
+
 /// What a plugin gets at start: the actor system, its settings, and the registries.
 class plugin_context {
  public:
@@ -225,6 +241,9 @@ class plugin_context {
   virtual const settings_view& settings() const = 0;
   /// Where the plugin publishes notifications (never null).
   virtual std::shared_ptr<mcprt::publisher> publisher() = 0;
+  /// The catalog to change after start (keep the handle; never null). Changes made while the
+  /// plugin starts are overwritten by the start-up catalog: use add_tool and friends then.
+  virtual std::shared_ptr<mcprt::live_catalog> live() = 0;
   /// Registers a tool served by an actor the plugin spawned. With `inline_handler`, calls run
   /// that function on the I/O thread instead (see tool_spec::inline_safe); `handler` still
   /// receives the deferred steps.

@@ -86,7 +86,9 @@ std::vector<tool_spec> tools() {
       {fixture(
            "json_schema_2020_12_tool",
            "Tool with JSON Schema 2020-12 features for conformance testing (SEP-1613)",
-           R"({"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","$defs":{"address":{"type":"object","properties":{"street":{"type":"string"},"city":{"type":"string"}}}},"properties":{"name":{"type":"string"},"address":{"$ref":"#/$defs/address"}},"additionalProperties":false})"),
+           // The 0.2 suite's schema (SEP-2106), a superset of 0.1.16's: $anchor, allOf/anyOf
+           // and if/then/else are served verbatim.
+           R"({"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","$defs":{"address":{"$anchor":"addressDef","type":"object","properties":{"street":{"type":"string"},"city":{"type":"string"}}}},"properties":{"name":{"type":"string"},"address":{"$ref":"#/$defs/address"},"contactMethod":{"type":"string","enum":["phone","email"]},"phone":{"type":"string"},"email":{"type":"string"}},"allOf":[{"anyOf":[{"required":["phone"]},{"required":["email"]}]}],"if":{"properties":{"contactMethod":{"const":"phone"}},"required":["contactMethod"]},"then":{"required":["phone"]},"else":{"required":["email"]},"additionalProperties":false})"),
        [](tool_invocation& c) {
          std::string args = c.arguments() ? to_json(*c.arguments()) : "{}";
          c.finish(text_result("JSON Schema 2020-12 tool called with: " + args));
@@ -184,6 +186,9 @@ plugin descriptor() {
       for (auto& t : more()) {
         all.push_back(std::move(t));
       }
+    }
+    for (auto& t : trigger_tools(ctx.live())) {
+      all.push_back(std::move(t));
     }
     if (auto err = ctx.add_tools(std::move(all))) {
       return err;

@@ -204,6 +204,37 @@ std::vector<tool_spec> mrtr_tools() {
   return t;
 }
 
+std::vector<tool_spec> trigger_tools(std::shared_ptr<live_catalog> live) {
+  // Each call toggles a dynamic tool (or prompt), so the list really changes.
+  auto toggle_tool = [live](tool_invocation& c) {
+    if (live->remove_tool("test_dynamic_tool")) {
+      c.finish(text_result("Removed test_dynamic_tool"));
+      return;
+    }
+    auto err = live->add_tools(
+        {{mrtr("test_dynamic_tool", "A tool added at run time"),
+          [](tool_invocation& d) { d.finish(text_result("Dynamic tool executed")); }}});
+    c.finish(err ? error_result("Could not add test_dynamic_tool")
+                 : text_result("Added test_dynamic_tool"));
+  };
+  auto toggle_prompt = [live](tool_invocation& c) {
+    if (live->remove_prompt("test_dynamic_prompt")) {
+      c.finish(text_result("Removed test_dynamic_prompt"));
+      return;
+    }
+    auto err = live->add_prompts(
+        {{prompt_definition{"test_dynamic_prompt", {}, "A prompt added at run time", {}},
+          [](prompt_request& p) {
+            p.finish({prompt_message::user(content::text("Dynamic prompt"))});
+          }}});
+    c.finish(err ? error_result("Could not add test_dynamic_prompt")
+                 : text_result("Added test_dynamic_prompt"));
+  };
+  return {
+      {mrtr("test_trigger_tool_change", "Adds or removes test_dynamic_tool"), toggle_tool},
+      {mrtr("test_trigger_prompt_change", "Adds or removes test_dynamic_prompt"), toggle_prompt}};
+}
+
 std::vector<prompt_spec> mrtr_prompts() {
   return {
       {prompt_definition{"test_input_required_result_prompt",

@@ -30,6 +30,11 @@ export async function openStream(url, sid, lastEventId) {
   return { res, events: res.ok ? readEvents(res.body) : null, close: () => controller.abort() };
 }
 
+/// Events of any SSE response body.
+export function readEventsOf(body) {
+  return readEvents(body);
+}
+
 async function* readEvents(body) {
   const decoder = new TextDecoder();
   let buf = '';

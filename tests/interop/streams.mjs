@@ -60,3 +60,78 @@ test('a GET without a session is 405, with an unknown one 404', async () => {
   const unknown = await fetch(url, { headers: { accept: 'text/event-stream', 'mcp-session-id': '0'.repeat(32) } });
   assert.equal(unknown.status, 404);
 });
+
+// --- 2026-07-28: subscriptions/listen ---
+const META = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
+
+function modernHeaders(method, name) {
+  const h = { accept: 'application/json, text/event-stream', 'content-type': 'application/json', 'mcp-protocol-version': '2026-07-28', 'mcp-method': method };
+  if (name) h['mcp-name'] = name;
+  return h;
+}
+
+async function listen(id, notifications) {
+  const controller = new AbortController();
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: modernHeaders('subscriptions/listen'),
+    body: JSON.stringify({ jsonrpc: '2.0', id, method: 'subscriptions/listen', params: { _meta: META, notifications } }),
+    signal: controller.signal,
+  });
+  const { events } = res.headers.get('content-type')?.includes('text/event-stream')
+    ? { events: (await import('./sse.mjs')).readEventsOf(res.body) }
+    : { events: null };
+  return { res, events, close: () => controller.abort() };
+}
+
+async function callTool(name) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: modernHeaders('tools/call', name),
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: {}, _meta: META } }),
+  });
+  return res.json();
+}
+
+test('subscriptions/listen: acknowledged first, every frame tagged, only what was asked for', async () => {
+  const l = await listen(77, { toolsListChanged: true, resourceSubscriptions: ['ticker://channel/1'] });
+  assert.equal(l.res.status, 200);
+  const [ack] = await nextMessages(l.events, 1);
+  assert.equal(ack.msg.method, 'notifications/subscriptions/acknowledged');
+  assert.deepEqual(ack.msg.params.notifications, { toolsListChanged: true, resourceSubscriptions: ['ticker://channel/1'] });
+  assert.equal(ack.msg.params._meta['io.modelcontextprotocol/subscriptionId'], 77);
+  const ticks = await nextMessages(l.events, 2);
+  assert.ok(ticks.every((t) => t.msg.method === 'notifications/ticker/tick' && t.msg.params._meta['io.modelcontextprotocol/subscriptionId'] === 77));
+
+  assert.match((await callTool('test_trigger_tool_change')).result.content[0].text, /test_dynamic_tool/);
+  let changed;
+  while (!changed) {
+    const [m] = await nextMessages(l.events, 1);
+    if (m.msg.method === 'notifications/tools/list_changed') changed = m.msg;
+  }
+  assert.equal(changed.params._meta['io.modelcontextprotocol/subscriptionId'], 77);
+  await callTool('test_trigger_tool_change'); // Put the list back.
+  l.close();
+});
+
+test('subscriptions/listen: a prompts-only stream hears no tool changes', async () => {
+  const l = await listen(78, { promptsListChanged: true });
+  const [ack] = await nextMessages(l.events, 1);
+  assert.deepEqual(ack.msg.params.notifications, { promptsListChanged: true });
+  await callTool('test_trigger_tool_change');
+  await callTool('test_trigger_prompt_change');
+  const [next] = await nextMessages(l.events, 1);
+  assert.equal(next.msg.method, 'notifications/prompts/list_changed');
+  await callTool('test_trigger_tool_change');
+  await callTool('test_trigger_prompt_change');
+  l.close();
+});
+
+test('subscriptions/listen with no valid opt-in or an unknown resource is -32602', async () => {
+  for (const notifications of [{}, { somethingElse: true }, { resourceSubscriptions: ['nope://x'] }]) {
+    const l = await listen(79, notifications);
+    const body = await l.res.json();
+    assert.equal(body.error.code, -32602, JSON.stringify(notifications));
+    assert.equal(body.id, 79);
+  }
+});

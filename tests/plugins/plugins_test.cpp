@@ -63,8 +63,12 @@ TEST_CASE("conformance fixtures return the suite's exact values", "[plugins][con
              Catch::Contains(R"("isError":true)"));
   CHECK_THAT(call_tool(w, R"({"name":"test_tool_with_progress","arguments":{}})", "42"),
              Catch::Contains(R"("text":"42")"));
+  CHECK_THAT(
+      call_tool(w, R"({"name":"json_schema_2020_12_tool","arguments":{"name":"n","email":"e"}})"),
+      Catch::Contains(R"(JSON Schema 2020-12 tool called with: {\"name\":\"n\",\"email\":\"e\"})"));
+  // allOf/anyOf is enforced: a phone or an email is required.
   CHECK_THAT(call_tool(w, R"({"name":"json_schema_2020_12_tool","arguments":{"name":"n"}})"),
-             Catch::Contains(R"(JSON Schema 2020-12 tool called with: {\"name\":\"n\"})"));
+             Catch::Contains(R"("isError":true)"));
   CHECK_THAT(call_tool(w, R"({"name":"json_schema_2020_12_tool","arguments":{"other":1}})"),
              Catch::Contains(R"("isError":true)"));
 }

@@ -1,0 +1,80 @@
+// Copy-on-write catalog changes and their list_changed notifications.
+#include "actors/live_catalog.hpp"
+
+#include <caf/actor_system.hpp>
+
+namespace mcprt::actors {
+
+note_ptr list_changed_note(std::string_view what) {
+  auto method = "notifications/" + std::string(what) + "/list_changed";
+  return shared_note::make(method, "", "list " + std::string(what));
+}
+
+node_catalog::node_catalog(caf::actor_system& sys, std::shared_ptr<catalog_source> source,
+                           std::shared_ptr<notifier> notes)
+    : sys_(sys), source_(std::move(source)), notes_(std::move(notes)) {}
+
+template <class F>
+caf::error node_catalog::change(std::string_view what, F change) {
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    catalog_builder next(*source_->current());
+    bool changed = false;
+    if (auto err = change(next, changed)) {
+      return err;
+    }
+    if (!changed) {
+      return caf::none;
+    }
+    source_->publish(next.build());
+  }
+  notes_->publish(topic::list_changed(what), list_changed_note(what), overflow_policy::coalesce);
+  return caf::none;
+}
+
+caf::error node_catalog::add_tools(std::vector<tool_spec> tools) {
+  auto actor = spawn_function_tools(sys_, tools);
+  return change("tools", [&](catalog_builder& b, bool& changed) -> caf::error {
+    for (auto& t : tools) {
+      auto inline_handler = t.inline_safe ? t.handler : tool_handler{};
+      if (auto err = b.add(t.definition, actor, std::move(inline_handler))) {
+        return err;
+      }
+    }
+    changed = !tools.empty();
+    return caf::none;
+  });
+}
+
+bool node_catalog::remove_tool(std::string_view name) {
+  bool removed = false;
+  change("tools", [&](catalog_builder& b, bool& changed) -> caf::error {
+    removed = changed = b.remove_tool(name);
+    return caf::none;
+  });
+  return removed;
+}
+
+caf::error node_catalog::add_prompts(std::vector<prompt_spec> prompts) {
+  auto runner = spawn_function_tools(sys_, {});
+  return change("prompts", [&](catalog_builder& b, bool& changed) -> caf::error {
+    for (auto& p : prompts) {
+      if (auto err = b.add(p.definition, p.handler, runner)) {
+        return err;
+      }
+    }
+    changed = !prompts.empty();
+    return caf::none;
+  });
+}
+
+bool node_catalog::remove_prompt(std::string_view name) {
+  bool removed = false;
+  change("prompts", [&](catalog_builder& b, bool& changed) -> caf::error {
+    removed = changed = b.remove_prompt(name);
+    return caf::none;
+  });
+  return removed;
+}
+
+}  // namespace mcprt::actors

@@ -1,0 +1,41 @@
+// Catalog changes at run time: copy the snapshot, change it, swap it in, and tell the
+// subscribers of the list through the notifier.
+#pragma once
+
+#include <caf/fwd.hpp>
+#include <memory>
+#include <mutex>
+
+#include "actors/catalog.hpp"
+#include "actors/notifier.hpp"
+#include "runtime/plugin_api.hpp"
+
+namespace mcprt::actors {
+
+/// The node's live catalog (one per node).
+class node_catalog final : public mcprt::live_catalog {
+ public:
+  node_catalog(caf::actor_system& sys, std::shared_ptr<catalog_source> source,
+               std::shared_ptr<notifier> notes);
+
+  caf::error add_tools(std::vector<tool_spec> tools) override;
+  bool remove_tool(std::string_view name) override;
+  caf::error add_prompts(std::vector<prompt_spec> prompts) override;
+  bool remove_prompt(std::string_view name) override;
+
+ private:
+  // Applies `change` to a copy of the snapshot under the lock; publishes and notifies `what`
+  // ("tools" or "prompts") when it returns no error and changed something.
+  template <class F>
+  caf::error change(std::string_view what, F change);
+
+  caf::actor_system& sys_;
+  std::shared_ptr<catalog_source> source_;
+  std::shared_ptr<notifier> notes_;
+  std::mutex mutex_;  // Serializes writers; readers never lock.
+};
+
+/// The notification a list change sends, serialized once.
+note_ptr list_changed_note(std::string_view what);
+
+}  // namespace mcprt::actors
