@@ -9,6 +9,7 @@
 #include <cctype>
 
 #include "actors/http_reply.hpp"
+#include "actors/legacy_sse.hpp"
 #include "actors/listen.hpp"
 #include "actors/message_peer.hpp"
 #include "actors/request_meta.hpp"
@@ -92,6 +93,17 @@ endpoint::endpoint(endpoint_options options, endpoint_parts parts)
       entry = lower(entry);
     }
   }
+  legacy_ = std::make_unique<legacy_sse>(
+      [this](std::shared_ptr<outbox> box) { return make_peer(std::move(box)); },
+      options_.streams.limits, options_.streams.keep_alive, options_.max_legacy_streams);
+}
+
+endpoint::~endpoint() = default;
+
+std::shared_ptr<message_peer> endpoint::make_peer(std::shared_ptr<outbox> box) const {
+  return std::make_shared<message_peer>(
+      peer_parts{parts_.system, parts_.tools, parts_.profile, parts_.metrics, std::move(box),
+                 options_.client_request_timeout, parts_.notifier, options_.streams});
 }
 
 http_response endpoint::payload_too_large() const {
@@ -129,6 +141,8 @@ bool endpoint::origin_allowed(const std::string& origin) const {
 void endpoint::handle(http_request req, const http_exchange_ptr& ex) {
   if (req.path == "/mcp") {
     handle_mcp(req, ex);
+  } else if (req.path == "/sse" || req.path == "/messages") {
+    handle_legacy_sse(req, ex);
   } else if (req.path == "/healthz" && req.method == "GET") {
     ex->respond({200, "application/json", R"({"status":"ok"})", {}});
   } else if (req.path == "/metrics" && req.method == "GET") {
@@ -138,19 +152,52 @@ void endpoint::handle(http_request req, const http_exchange_ptr& ex) {
   }
 }
 
-void endpoint::handle_mcp(http_request& req, const http_exchange_ptr& ex) {
+std::optional<http_response> endpoint::refuse_foreign(const http_request& req) const {
   // DNS-rebinding protection comes before anything else looks at the request.
   if (!host_allowed(req.host)) {
     parts_.metrics->rejected("host");
-    ex->respond(error_response(403, error(rpc_code::legacy_bad_request,
-                                          "Forbidden: Host '" + req.host + "' is not allowed")));
-    return;
+    return error_response(403, error(rpc_code::legacy_bad_request,
+                                     "Forbidden: Host '" + req.host + "' is not allowed"));
   }
   if (req.has_origin && !origin_allowed(req.origin)) {
     parts_.metrics->rejected("origin");
-    ex->respond(
-        error_response(403, error(rpc_code::legacy_bad_request,
-                                  "Forbidden: Origin '" + req.origin + "' is not allowed")));
+    return error_response(403, error(rpc_code::legacy_bad_request,
+                                     "Forbidden: Origin '" + req.origin + "' is not allowed"));
+  }
+  return std::nullopt;
+}
+
+void endpoint::handle_legacy_sse(http_request& req, const http_exchange_ptr& ex) {
+  if (auto refusal = refuse_foreign(req)) {
+    ex->respond(std::move(*refusal));
+  } else if (req.path == "/sse" && req.method == "GET") {
+    if (!accepts(req.accept, "text/event-stream")) {
+      ex->respond(error_response(406, error(rpc_code::legacy_bad_request,
+                                            "Not Acceptable: GET /sse needs Accept: "
+                                            "text/event-stream")));
+      return;
+    }
+    legacy_->open(ex);
+  } else if (req.path == "/messages" && req.method == "POST") {
+    if (!is_json_media_type(req.content_type)) {
+      ex->respond(error_response(415, error(rpc_code::legacy_bad_request,
+                                            "Unsupported Media Type: Content-Type must be "
+                                            "application/json")));
+      return;
+    }
+    ex->respond(legacy_->post(req.query, req.body));
+  } else {
+    ex->respond({405,
+                 "application/json",
+                 rpc::encode_error({}, error(rpc_code::legacy_bad_request,
+                                             "Method Not Allowed: GET /sse, POST /messages")),
+                 {{"Allow", req.path == "/sse" ? "GET" : "POST"}}});
+  }
+}
+
+void endpoint::handle_mcp(http_request& req, const http_exchange_ptr& ex) {
+  if (auto refusal = refuse_foreign(req)) {
+    ex->respond(std::move(*refusal));
     return;
   }
   if (req.method == "POST") {
@@ -179,15 +226,8 @@ std::variant<http_response, websocket_binding> endpoint::upgrade(const http_requ
   if (req.path != "/mcp") {
     return http_response{404, "text/plain", "Not Found: the MCP endpoint is /mcp\n", {}};
   }
-  if (!host_allowed(req.host)) {
-    parts_.metrics->rejected("host");
-    return error_response(403, error(rpc_code::legacy_bad_request,
-                                     "Forbidden: Host '" + req.host + "' is not allowed"));
-  }
-  if (req.has_origin && !origin_allowed(req.origin)) {
-    parts_.metrics->rejected("origin");
-    return error_response(403, error(rpc_code::legacy_bad_request,
-                                     "Forbidden: Origin '" + req.origin + "' is not allowed"));
+  if (auto refusal = refuse_foreign(req)) {
+    return std::move(*refusal);
   }
   bool offers_mcp = false;
   for (size_t start = 0; start <= subprotocols.size();) {
@@ -209,9 +249,7 @@ std::variant<http_response, websocket_binding> endpoint::upgrade(const http_requ
                                      "'mcp' (Sec-WebSocket-Protocol: mcp)"));
   }
   auto box = std::make_shared<outbox>(options_.streams.limits, stream_format::raw, parts_.metrics);
-  auto peer = std::make_shared<message_peer>(
-      peer_parts{parts_.system, parts_.tools, parts_.profile, parts_.metrics, box,
-                 options_.client_request_timeout, parts_.notifier, options_.streams});
+  auto peer = make_peer(box);
   return websocket_binding{std::move(peer), std::move(box)};
 }
 

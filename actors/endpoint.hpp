@@ -6,6 +6,7 @@
 #include <caf/fwd.hpp>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,9 @@
 
 namespace mcprt::actors {
 
+class legacy_sse;
+class message_peer;
+
 /// The endpoint's knobs, from config.
 struct endpoint_options {
   std::vector<std::string> allowed_hosts;    ///< Host names (no port); "*" allows any.
@@ -29,6 +33,7 @@ struct endpoint_options {
   std::chrono::milliseconds client_request_timeout{60000};
   size_t max_payload_bytes = 512 * 1024;
   stream_options streams;
+  size_t max_legacy_streams = 10000;  ///< Open 2024-11-05 HTTP+SSE streams.
 };
 
 /// Everything the endpoint routes to.
@@ -46,6 +51,7 @@ struct endpoint_parts {
 class endpoint final : public http_handler {
  public:
   endpoint(endpoint_options options, endpoint_parts parts);
+  ~endpoint() override;
 
   /// Handles one request; the answer goes to `exchange`, now or later.
   void handle(http_request request, const http_exchange_ptr& exchange) override;
@@ -60,6 +66,9 @@ class endpoint final : public http_handler {
 
  private:
   void handle_mcp(http_request& req, const http_exchange_ptr& ex);
+  void handle_legacy_sse(http_request& req, const http_exchange_ptr& ex);
+  std::optional<http_response> refuse_foreign(const http_request& req) const;
+  std::shared_ptr<message_peer> make_peer(std::shared_ptr<outbox> box) const;
   void handle_post(http_request& req, const http_exchange_ptr& ex);
   void handle_get(const http_request& req, const http_exchange_ptr& ex);
   void handle_delete(const http_request& req, const http_exchange_ptr& ex);
@@ -68,6 +77,7 @@ class endpoint final : public http_handler {
 
   endpoint_options options_;
   endpoint_parts parts_;
+  std::unique_ptr<legacy_sse> legacy_;
 };
 
 /// A JSON-RPC error as a complete HTTP response (id null unless given).
