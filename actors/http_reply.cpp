@@ -1,11 +1,41 @@
-// Switches an answer from JSON to SSE on its first notification.
+// Switches an answer from JSON to SSE on its first notification; in 2025-11-25 sessions numbers
+// the events so the stream can be resumed.
 #include "actors/http_reply.hpp"
+
+#include "runtime/outbox.hpp"
 
 namespace mcprt::actors {
 
-std::string http_reply::sse_event(const std::string& frame) {
+void http_reply::make_resumable(std::shared_ptr<event_log> log, std::shared_ptr<outbox> fallback,
+                                std::chrono::milliseconds retry) {
+  std::lock_guard<std::mutex> guard(mutex_);
+  log_ = std::move(log);
+  fallback_ = std::move(fallback);
+  retry_ = retry;
+  stream_ = log_ ? log_->next_stream() : 0;
+}
+
+void http_reply::start_locked() {
+  streaming_ = true;
+  exchange_->start_stream(headers_);
+  if (log_) {
+    // The priming event: an id to resume from before anything else happens, and how soon.
+    auto id = log_->next_id();
+    log_->keep(logged_event{id, stream_, {}, {}});
+    exchange_->write_stream("id: " + log_->format_id(id) +
+                            "\nretry: " + std::to_string(retry_.count()) + "\ndata: \n\n");
+  }
+}
+
+std::string http_reply::event_locked(std::string frame) {
   std::string ev;
-  ev.reserve(frame.size() + 24);
+  ev.reserve(frame.size() + 48);
+  if (log_) {
+    auto id = log_->next_id();
+    ev += "id: " + log_->format_id(id) + "\n";
+    auto kept = std::make_shared<const std::string>(frame);
+    log_->keep(logged_event{id, stream_, {}, kept});
+  }
   ev += "event: message\ndata: ";
   ev += frame;
   ev += "\n\n";
@@ -17,11 +47,14 @@ void http_reply::notify(std::string frame) {
   if (finished_) {
     return;
   }
-  if (!streaming_) {
-    streaming_ = true;
-    exchange_->start_stream(headers_);
+  if (closed_by_server_) {
+    fallback_->push_control(std::move(frame));  // The client resumes on its GET stream.
+    return;
   }
-  exchange_->write_stream(sse_event(frame));
+  if (!streaming_) {
+    start_locked();
+  }
+  exchange_->write_stream(event_locked(std::move(frame)));
 }
 
 void http_reply::finish(unsigned http_status, std::string frame) {
@@ -30,12 +63,26 @@ void http_reply::finish(unsigned http_status, std::string frame) {
     return;
   }
   finished_ = true;
-  if (streaming_) {
-    exchange_->write_stream(sse_event(frame));
+  if (closed_by_server_) {
+    fallback_->push_control(std::move(frame));
+  } else if (streaming_) {
+    exchange_->write_stream(event_locked(std::move(frame)));
     exchange_->end_stream();
   } else {
     exchange_->respond(http_response{http_status, "application/json", std::move(frame), headers_});
   }
+}
+
+void http_reply::close_stream() {
+  std::lock_guard<std::mutex> guard(mutex_);
+  if (finished_ || closed_by_server_ || !log_ || !fallback_) {
+    return;
+  }
+  if (!streaming_) {
+    start_locked();
+  }
+  closed_by_server_ = true;
+  exchange_->end_stream();
 }
 
 void http_reply::cancel() {
@@ -44,6 +91,9 @@ void http_reply::cancel() {
     return;
   }
   finished_ = true;
+  if (closed_by_server_) {
+    return;
+  }
   if (streaming_) {
     exchange_->end_stream();
   } else {

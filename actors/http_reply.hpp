@@ -18,15 +18,26 @@ class http_reply final : public reply_channel {
   void notify(std::string frame) override;
   void finish(unsigned http_status, std::string frame) override;
   void cancel() override;
+  void make_resumable(std::shared_ptr<event_log> log, std::shared_ptr<outbox> fallback,
+                      std::chrono::milliseconds retry) override;
+  void close_stream() override;
 
  private:
-  static std::string sse_event(const std::string& frame);
+  // Both under mutex_.
+  void start_locked();
+  std::string event_locked(std::string frame);
 
   std::mutex mutex_;
   http_exchange_ptr exchange_;
   http_headers headers_;
   bool streaming_ = false;
   bool finished_ = false;
+  // Resumable (2025-11-25 sessions).
+  std::shared_ptr<event_log> log_;
+  std::shared_ptr<outbox> fallback_;
+  std::chrono::milliseconds retry_{0};
+  uint64_t stream_ = 0;
+  bool closed_by_server_ = false;
 };
 
 }  // namespace mcprt::actors

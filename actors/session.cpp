@@ -144,6 +144,9 @@ session_actor::behavior_type session_impl(session_actor::stateful_pointer<sessio
           st.feed->unsubscribe(msg, req.out);
           return;
         }
+        if (st.feed) {
+          st.feed->make_resumable(req.out);
+        }
         track(st, msg.id, req.out);
         dispatch_env env{st.init.tools->current(), st.init.profile.get()};
         if (!dispatch(msg, req.out, env)) {

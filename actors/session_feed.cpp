@@ -100,11 +100,19 @@ void session_feed::open(open_stream& req) {
   if (version_ >= "2025-11-25" && !req.resume) {
     // The priming event: an id to resume from before anything else happens, and how soon.
     auto id = log_->next_id();
-    log_->keep(logged_event{id, {}, {}});
+    log_->keep(logged_event{id, 0, {}, {}});
     b->push_bytes("id: " + log_->format_id(id) +
                   "\nretry: " + std::to_string(options_.retry.count()) + "\ndata: \n\n");
   }
   req.exchange->pump(b, {{"Mcp-Session-Id", session_id_}}, options_.keep_alive);
+}
+
+void session_feed::make_resumable(const responder& out) {
+  if (bound_ || version_ < "2025-11-25") {
+    return;
+  }
+  auto b = box();
+  out.make_resumable(log_, b, options_.retry);
 }
 
 void session_feed::subscribe(const rpc::message& msg, const responder& out,

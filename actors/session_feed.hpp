@@ -40,6 +40,9 @@ class session_feed {
   /// resources/subscribe and resources/unsubscribe.
   void subscribe(const rpc::message& msg, const responder& out, const catalog& resources);
   void unsubscribe(const rpc::message& msg, const responder& out);
+  /// 2025-11-25 and later over HTTP: numbers `out`'s SSE events from this session's history,
+  /// so its stream can be resumed (and closed early: SEP-1699 polling).
+  void make_resumable(const responder& out);
   /// True while a GET stream is connected (an active subscriber keeps its session alive).
   bool streaming() const { return !bound_ && box_ && box_->attached(); }
   /// The session ended: subscriptions end and an open stream closes.

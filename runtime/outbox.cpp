@@ -53,6 +53,11 @@ uint64_t event_log::next_id() {
   return next_++;
 }
 
+uint64_t event_log::next_stream() {
+  std::lock_guard<std::mutex> g(mutex_);
+  return next_stream_++;
+}
+
 void event_log::keep(logged_event ev) {
   std::lock_guard<std::mutex> g(mutex_);
   events_.push_back(std::move(ev));
@@ -78,12 +83,15 @@ event_log::resume event_log::after(std::string_view last_event_id,
   if (last == 0 || last >= next_) {
     return resume::foreign;  // Never issued here.
   }
-  if (!events_.empty() && last + 1 < events_.front().id) {
+  // The stream the client was reading: its events, and only its, come again.
+  auto named = std::find_if(events_.begin(), events_.end(),
+                            [last](const logged_event& ev) { return ev.id == last; });
+  if (named == events_.end()) {
     return resume::too_old;  // Events after it were forgotten: say so rather than skip them.
   }
-  for (const auto& ev : events_) {
-    if (ev.id > last && (ev.note || ev.frame)) {
-      out.push_back(ev);
+  for (auto it = std::next(named); it != events_.end(); ++it) {
+    if (it->stream == named->stream && (it->note || it->frame)) {
+      out.push_back(*it);
     }
   }
   return resume::replay;
@@ -339,7 +347,7 @@ void outbox::encode(const item& it, std::vector<out_piece>& out, std::string& sc
     uint64_t id = it.event_id;
     if (log_ && id == 0) {
       id = log_->next_id();
-      log_->keep(logged_event{id, it.note, it.frame});
+      log_->keep(logged_event{id, 0, it.note, it.frame});
     }
     scratch_piece(id != 0 ? "id: " + log_->format_id(id) + "\ndata: " : std::string("data: "));
   }

@@ -2,10 +2,14 @@
 // request it hands over. Thread-safe by contract; knows frames, not MCP.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
 namespace mcprt {
+
+class event_log;
+class outbox;
 
 /// Where the frames of one request go. Implementations must be safe to call from any thread
 /// and must keep frames in call order.
@@ -20,6 +24,15 @@ class reply_channel {
   /// The request was cancelled: send nothing more for it. Over HTTP the exchange is dropped
   /// (an open stream ends without a result; a pending answer closes the connection).
   virtual void cancel() {}
+  /// 2025-11-25 sessions: number this request's SSE events from the session's `log` (with a
+  /// priming event and `retry:`), so a client can resume the stream with Last-Event-ID; frames
+  /// that come after the server closed the stream go to `fallback` (the session's GET stream).
+  virtual void make_resumable(std::shared_ptr<event_log> /*log*/,
+                              std::shared_ptr<outbox> /*fallback*/,
+                              std::chrono::milliseconds /*retry*/) {}
+  /// Ends the request's stream now (the client reconnects and resumes); only after
+  /// make_resumable, otherwise ignored.
+  virtual void close_stream() {}
 };
 
 using reply_channel_ptr = std::shared_ptr<reply_channel>;

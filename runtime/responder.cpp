@@ -195,6 +195,19 @@ void responder::ask_client(std::string method, std::string params_json,
   link->ask(*this, std::move(method), std::move(params_json), std::move(on_reply));
 }
 
+void responder::make_resumable(std::shared_ptr<event_log> log, std::shared_ptr<outbox> fallback,
+                               std::chrono::milliseconds retry) const {
+  if (state_) {
+    state_->channel->make_resumable(std::move(log), std::move(fallback), retry);
+  }
+}
+
+void responder::close_stream() const {
+  if (state_ && !done()) {
+    state_->channel->close_stream();
+  }
+}
+
 bool responder::send_related(std::string frame) const {
   if (!state_ || done()) {
     return false;

@@ -91,6 +91,13 @@ class responder {
   /// True once the request was cancelled (a handler may stop its work early).
   bool cancelled() const;
 
+  /// See reply_channel::make_resumable (set by the request's session).
+  void make_resumable(std::shared_ptr<event_log> log, std::shared_ptr<outbox> fallback,
+                      std::chrono::milliseconds retry) const;
+  /// Closes the request's SSE stream early (polling-style SSE, SEP-1699): the client resumes
+  /// with Last-Event-ID and gets what follows. Without a resumable stream, nothing happens.
+  void close_stream() const;
+
   /// Lets handlers ask the client things while this request runs (set by its session).
   void set_client_link(client_link_ptr link) const;
   /// Sends a request to the client (`sampling/createMessage`, `elicitation/create`,

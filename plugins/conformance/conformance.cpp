@@ -93,6 +93,18 @@ std::vector<tool_spec> tools() {
          std::string args = c.arguments() ? to_json(*c.arguments()) : "{}";
          c.finish(text_result("JSON Schema 2020-12 tool called with: " + args));
        }});
+  t.push_back({fixture("test_reconnection",
+                       "Tests SSE stream disconnection and client reconnection (SEP-1699)"),
+               [](tool_invocation& c) {
+                 // Close the stream at once (after its priming event); the result follows when
+                 // the client resumes with Last-Event-ID.
+                 c.out().close_stream();
+                 c.after(100ms, [c] {
+                   c.finish(text_result(
+                       "Reconnection test completed successfully. If you received this, the "
+                       "client properly reconnected after stream closure."));
+                 });
+               }});
   return t;
 }
 

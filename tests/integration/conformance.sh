@@ -18,7 +18,7 @@ scenarios=(
   resources-templates-read prompts-list prompts-get-simple prompts-get-with-args
   prompts-get-embedded-resource prompts-get-with-image
   tools-call-sampling tools-call-elicitation elicitation-sep1034-defaults elicitation-sep1330-enums
-  resources-subscribe resources-unsubscribe
+  resources-subscribe resources-unsubscribe server-sse-polling
 )
 out=$(mktemp -d)
 passed=0

@@ -160,5 +160,18 @@ TEST_CASE("SSE events carry session-unique ids and replay after Last-Event-ID", 
   }
   drain(box, gen);
   CHECK(log->after("ab12-1", none) == event_log::resume::too_old);
+  SECTION("a resumed stream gets only its own events") {
+    auto post = log->next_stream();
+    auto mine = log->next_id();
+    log->keep(logged_event{mine, post, {}, std::make_shared<const std::string>("{}")});
+    box.offer(updated("u", 99), overflow_policy::drop_oldest);
+    drain(box, gen);  // A GET-stream event after it.
+    auto result = log->next_id();
+    log->keep(logged_event{result, post, {}, std::make_shared<const std::string>("{\"r\":1}")});
+    std::vector<logged_event> own;
+    REQUIRE(log->after("ab12-" + std::to_string(mine), own) == event_log::resume::replay);
+    REQUIRE(own.size() == 1);
+    CHECK(*own[0].frame == "{\"r\":1}");
+  }
   CHECK(none.empty());
 }
