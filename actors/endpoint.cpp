@@ -101,9 +101,9 @@ endpoint::endpoint(endpoint_options options, endpoint_parts parts)
 endpoint::~endpoint() = default;
 
 std::shared_ptr<message_peer> endpoint::make_peer(std::shared_ptr<outbox> box) const {
-  return std::make_shared<message_peer>(
-      peer_parts{parts_.system, parts_.tools, parts_.profile, parts_.metrics, std::move(box),
-                 options_.client_request_timeout, parts_.notifier, options_.streams});
+  return std::make_shared<message_peer>(peer_parts{
+      parts_.system, parts_.tools, parts_.profile, parts_.metrics, std::move(box),
+      options_.client_request_timeout, parts_.notifier, options_.streams, parts_.bound_sessions});
 }
 
 http_response endpoint::payload_too_large() const {

@@ -45,6 +45,8 @@ struct endpoint_parts {
   std::shared_ptr<mcprt::admission> admission;
   std::shared_ptr<const server_profile> profile;
   std::shared_ptr<actors::notifier> notifier;  ///< Null: no GET streams or subscriptions.
+  /// Sessions bound to a connection (WebSocket, HTTP+SSE), for shutdown; never found by id.
+  std::shared_ptr<session_table> bound_sessions;
 };
 
 /// Routes HTTP requests for /mcp, /metrics and /healthz. Called on I/O threads; never blocks.

@@ -38,7 +38,9 @@ struct message_peer::inflight {
 };
 
 message_peer::message_peer(peer_parts parts)
-    : parts_(std::move(parts)), inflight_(std::make_shared<inflight>()) {}
+    : parts_(std::move(parts)),
+      inflight_(std::make_shared<inflight>()),
+      sessions_(parts_.sessions ? parts_.sessions : std::make_shared<session_table>()) {}
 
 responder message_peer::make_responder(request_info info, const rpc::message& msg) {
   {
@@ -68,6 +70,7 @@ int message_peer::drain(std::chrono::milliseconds at_most) {
 message_peer::~message_peer() {
   if (session_) {
     // The pipe is the session: it ends with it.
+    sessions_->erase(session_id_);
     parts_.metrics->sessions_add(-1);
     parts_.metrics->session_ended("deleted");
     caf::anon_send_exit(*session_, caf::exit_reason::user_shutdown);
@@ -176,6 +179,7 @@ void message_peer::on_message(const std::string& text) {
     init.tools = parts_.tools;
     init.profile = parts_.profile;
     init.metrics = parts_.metrics;
+    session_id_ = init.id;
     session_ = spawn_session(*parts_.system, std::move(init));
     dispatch_env env{parts_.tools->current(), parts_.profile.get()};
     write(rpc::encode_result(msg.id, initialize_result(negotiated, env)));

@@ -32,6 +32,8 @@ struct peer_parts {
   std::chrono::milliseconds client_request_timeout{60000};
   std::shared_ptr<actors::notifier> notifier;  ///< Null: no subscriptions.
   stream_options streams;
+  /// Where the peer's session is registered, so shutdown can find it (null: a private table).
+  std::shared_ptr<session_table> sessions;
 };
 
 /// One client on a pipe. on_message is called from one reader thread.
@@ -55,7 +57,8 @@ class message_peer final : public message_connection {
 
   peer_parts parts_;
   std::shared_ptr<inflight> inflight_;
-  std::shared_ptr<session_table> sessions_ = std::make_shared<session_table>();
+  std::shared_ptr<session_table> sessions_;
+  std::string session_id_;
   std::optional<session_actor> session_;
   // 2026-07-28 requests in flight by id, for notifications/cancelled (the reader thread only).
   std::unordered_map<std::string, responder> modern_inflight_;

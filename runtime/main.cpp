@@ -44,14 +44,17 @@ struct shutdown_guard {
   std::shared_ptr<actors::catalog_source> tools;
   std::shared_ptr<actors::session_table> sessions;
   std::shared_ptr<actors::notifier> notifier;
+  std::shared_ptr<actors::session_table> bound_sessions;  // WebSocket, HTTP+SSE, stdio.
   ~shutdown_guard() { stop_actors(); }
   void stop_actors() const {
     notifier->stop();
     for (const auto& a : tools->current()->actors()) {
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     }
-    sessions->for_each(
-        [](const session_actor& s) { caf::anon_send_exit(s, caf::exit_reason::user_shutdown); });
+    for (const auto& table : {sessions, bound_sessions}) {
+      table->for_each(
+          [](const session_actor& s) { caf::anon_send_exit(s, caf::exit_reason::user_shutdown); });
+    }
   }
 };
 
@@ -101,7 +104,8 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
   // On every way out of here, stop the actors so ~actor_system, which waits for them, returns.
   auto notes =
       std::make_shared<actors::notifier>(system, static_cast<size_t>(cfg.notifier_shards), metrics);
-  shutdown_guard guard{tools, sessions, notes};
+  auto bound_sessions = std::make_shared<actors::session_table>();
+  shutdown_guard guard{tools, sessions, notes, bound_sessions};
   auto publisher = actors::make_publisher(notes);
   auto live = std::make_shared<actors::node_catalog>(system, tools, notes);
 
@@ -140,7 +144,7 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
     pipe->attach(box);
     actors::message_peer peer({&system, tools, profile, metrics, box,
                                std::chrono::milliseconds(cfg.client_request_timeout_ms), notes,
-                               stream_options_of(cfg)});
+                               stream_options_of(cfg), bound_sessions});
     log::info("serving one client on stdio");
     pipe->run([&peer](std::string line) { peer.on_message(line); },
               [&peer] { peer.on_oversized(); });
@@ -161,8 +165,8 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
   eopts.max_payload_bytes = static_cast<size_t>(cfg.max_payload_kb) * 1024;
   eopts.streams = stream_options_of(cfg);
   actors::endpoint_parts parts{
-      &system, tools, sessions, metrics, std::make_shared<admission>(cfg.max_inflight),
-      profile, notes};
+      &system, tools, sessions,      metrics, std::make_shared<admission>(cfg.max_inflight),
+      profile, notes, bound_sessions};
   auto ep = std::make_shared<actors::endpoint>(std::move(eopts), std::move(parts));
 
   transport::server_options sopts;

@@ -25,7 +25,7 @@ struct harness {
     o.allowed_origins = {"http://localhost"};
     ep = std::make_shared<actors::endpoint>(
         o, actors::endpoint_parts{w.sys.get(), w.tools, w.sessions, w.metrics, gate, w.profile,
-                                  w.notes});
+                                  w.notes, w.sessions});
   }
 
   http_request post(std::string body) {
