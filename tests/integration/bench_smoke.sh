@@ -9,7 +9,7 @@ bench=$2
 ceiling=$3
 micro=$4
 out=$(mktemp -d)
-start_server "$bin"
+start_server "$bin" --set ticker.rateHz=20
 pid=$SERVER_PID
 common=(--url "$SERVER_URL" --duration 1 --warmup 0.2 --connections 8 --server-pid "$pid" --out "$out")
 "$bench" "${common[@]}" --transport http --label smoke-a
@@ -17,6 +17,8 @@ common=(--url "$SERVER_URL" --duration 1 --warmup 0.2 --connections 8 --server-p
 "$bench" "${common[@]}" --transport http-sse --tool sleep
 "$bench" "${common[@]}" --transport http --rate 500 --label smoke-b
 "$bench" --scenario idle --url "$SERVER_URL" --connections 50 --hold 0.5 --warmup 0.2 --server-pid "$pid" --out "$out"
+"$bench" "${common[@]}" --scenario fanout --transport ws --warmup 0.5
+"$bench" "${common[@]}" --scenario fanout --transport sse --warmup 0.5
 stop_server
 trap - EXIT
 
