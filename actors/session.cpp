@@ -200,20 +200,24 @@ session_actor::behavior_type session_impl(session_actor::stateful_pointer<sessio
 
 }  // namespace
 
-std::string new_session_id() {
-  unsigned char bytes[16];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) {
+std::string random_hex(size_t bytes) {
+  std::string raw(bytes, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1) {
     // The CSPRNG failing is fatal for unguessable ids; never fall back to a weak source.
     std::abort();
   }
   static constexpr char hex[] = "0123456789abcdef";
-  std::string id;
-  id.reserve(32);
-  for (auto b : bytes) {
-    id += hex[b >> 4];
-    id += hex[b & 15];
+  std::string out;
+  out.reserve(bytes * 2);
+  for (unsigned char b : raw) {
+    out += hex[b >> 4];
+    out += hex[b & 15];
   }
-  return id;
+  return out;
+}
+
+std::string new_session_id() {
+  return random_hex(16);
 }
 
 session_init session_init_from(const rpc::message& initialize, std::string_view version) {

@@ -1,8 +1,7 @@
 // Subscriptions and the GET stream of one session.
 #include "actors/session_feed.hpp"
 
-#include <openssl/rand.h>
-
+#include "actors/session_table.hpp"
 #include "runtime/log.hpp"
 
 namespace mcprt::actors {
@@ -12,21 +11,6 @@ namespace {
 http_response stream_error(unsigned status, rpc_code code, std::string message) {
   return http_response{
       status, "application/json", rpc::encode_error({}, make_error(code, message)), {}};
-}
-
-// A short random salt for event ids, so ids of different sessions never match.
-std::string event_salt() {
-  unsigned char bytes[4];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) {
-    std::abort();
-  }
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string s;
-  for (auto b : bytes) {
-    s += hex[b >> 4];
-    s += hex[b & 15];
-  }
-  return s;
 }
 
 }  // namespace
@@ -52,7 +36,7 @@ session_feed::~session_feed() {
 
 std::shared_ptr<outbox> session_feed::box() {
   if (!box_) {
-    log_ = std::make_shared<event_log>(event_salt(), options_.replay_events);
+    log_ = std::make_shared<event_log>(random_hex(4), options_.replay_events);
     box_ = std::make_shared<outbox>(options_.limits, stream_format::sse, metrics_, log_);
     follow_lists();
   }

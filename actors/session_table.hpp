@@ -51,4 +51,7 @@ class session_table {
 /// A new 128-bit random session id, as 32 hex characters (from OpenSSL's CSPRNG).
 std::string new_session_id();
 
+/// `bytes` random bytes from OpenSSL's CSPRNG as hex.
+std::string random_hex(size_t bytes);
+
 }  // namespace mcprt::actors
