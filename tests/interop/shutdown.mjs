@@ -12,7 +12,7 @@ test('SIGTERM with open WebSocket, HTTP+SSE and GET streams exits cleanly', { ti
   const url = await new Promise((resolve, reject) => {
     server.stderr.on('data', (d) => {
       log += d;
-      const m = log.match(/mcprt listening on (\S+)/);
+      const m = log.match(/mcprt listening on (\S+)\r?\n/); // A whole line, not a chunk of one.
       if (m) resolve(new URL(m[1]));
     });
     server.once('exit', () => reject(new Error('server exited early: ' + log)));
