@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "actors/listen.hpp"
 #include "actors/request_meta.hpp"
 #include "actors/session.hpp"
 #include "runtime/log.hpp"
@@ -55,6 +56,62 @@ responder message_peer::make_responder(request_info info, const rpc::message& ms
                 });
   out.keep_alive(msg.root.document());
   return out;
+}
+
+// On a pipe every subscription shares the connection: each listen gets its own bounded,
+// tagged queue, drained into the connection's queue as its messages come.
+struct message_peer::listen_subscription {
+  std::shared_ptr<outbox> box;
+  std::vector<std::string> topics;
+  std::shared_ptr<actors::notifier> notes;
+  ~listen_subscription() {
+    for (const auto& t : topics) {
+      notes->unsubscribe(t, box);
+    }
+    box->close("the listen ended");
+  }
+};
+
+void message_peer::listen(const rpc::message& msg) {
+  auto filter = read_listen(msg, *parts_.tools->current(), parts_.streams.max_subscriptions);
+  if (auto* bad = std::get_if<rpc_error>(&filter)) {
+    write(rpc::encode_error(msg.id, *bad));
+    return;
+  }
+  auto sub = std::make_shared<listen_subscription>();
+  sub->box = std::make_shared<outbox>(parts_.streams.limits, stream_format::raw, parts_.metrics);
+  sub->notes = parts_.notifier;
+  std::weak_ptr<outbox> from = sub->box;
+  std::weak_ptr<outbox> to = parts_.box;
+  auto gen = std::make_shared<uint64_t>(0);
+  *gen = sub->box->attach([from, to, gen] {
+    auto src = from.lock();
+    auto dst = to.lock();
+    if (!src || !dst) {
+      return;
+    }
+    std::vector<out_piece> pieces;
+    std::string message;
+    while (src->pull(*gen, pieces)) {
+      for (const auto& p : pieces) {
+        message += p.bytes;
+        if (p.message_end) {
+          dst->push_control(std::move(message));
+          message.clear();
+        }
+      }
+      pieces.clear();
+    }
+  });
+  const auto& f = std::get<listen_filter>(filter);
+  for (const auto& l : f.lists) {
+    sub->topics.push_back(topic::list_changed(l));
+  }
+  for (const auto& u : f.uris) {
+    sub->topics.push_back(topic::resource(u));
+  }
+  open_listen(f, msg.id, sub->box, parts_.notifier);
+  listens_.insert_or_assign(msg.id, std::move(sub));
 }
 
 void message_peer::write(std::string message) {
@@ -112,6 +169,9 @@ void message_peer::on_message(const std::string& text) {
     // On stdio both eras cancel with this notification; a 2025 session cancels its own.
     auto* id = msg.params ? find_member(*msg.params, "requestId") : nullptr;
     auto it = id != nullptr ? modern_inflight_.find(to_json(*id)) : modern_inflight_.end();
+    if (id != nullptr && listens_.erase(to_json(*id)) > 0) {
+      return;  // The listen ends (its subscription's destructor unsubscribes).
+    }
     if (it != modern_inflight_.end()) {
       it->second.cancel();
       modern_inflight_.erase(it);
@@ -138,6 +198,10 @@ void message_peer::on_message(const std::string& text) {
       reply(make_error(rpc_code::invalid_params, "Invalid params: params._meta needs an object \"" +
                                                      std::string(meta_key::client_capabilities) +
                                                      "\""));
+      return;
+    }
+    if (msg.method == "subscriptions/listen" && parts_.notifier) {
+      listen(msg);
       return;
     }
     request_info info{era::modern, std::string(modern_version), msg.id,

@@ -54,11 +54,15 @@ class message_peer final : public message_connection {
   struct inflight;
   responder make_responder(request_info info, const rpc::message& msg);
   void write(std::string message);
+  void listen(const rpc::message& msg);
 
   peer_parts parts_;
   std::shared_ptr<inflight> inflight_;
   std::shared_ptr<session_table> sessions_;
   std::string session_id_;
+  // 2026-07-28 subscriptions/listen on this pipe, by request id (JSON text).
+  struct listen_subscription;
+  std::unordered_map<std::string, std::shared_ptr<listen_subscription>> listens_;
   std::optional<session_actor> session_;
   // 2026-07-28 requests in flight by id, for notifications/cancelled (the reader thread only).
   std::unordered_map<std::string, responder> modern_inflight_;

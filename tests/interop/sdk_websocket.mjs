@@ -51,6 +51,28 @@ test('a frame that is not JSON gets -32700 and the socket keeps serving', async 
   s.ws.close();
 });
 
+test('2026-07-28 subscriptions/listen over a WebSocket: ack first, frames tagged', async () => {
+  const s = rawSocket();
+  await s.opened;
+  const meta = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
+  s.ws.send(JSON.stringify({ jsonrpc: '2.0', id: 'L1', method: 'subscriptions/listen', params: { _meta: meta, notifications: { resourceSubscriptions: ['ticker://channel/2'] } } }));
+  const ack = await s.next();
+  assert.equal(ack.method, 'notifications/subscriptions/acknowledged');
+  assert.equal(ack.params._meta['io.modelcontextprotocol/subscriptionId'], 'L1');
+  const tick = await s.next();
+  assert.equal(tick.method, 'notifications/ticker/tick');
+  assert.equal(tick.params.uri, 'ticker://channel/2');
+  assert.equal(tick.params._meta['io.modelcontextprotocol/subscriptionId'], 'L1');
+  s.ws.send(JSON.stringify({ jsonrpc: '2.0', id: 'L2', method: 'subscriptions/listen', params: { _meta: meta, notifications: {} } }));
+  let refused;
+  while (!refused) {
+    const m = await s.next();
+    if (m.id === 'L2') refused = m;
+  }
+  assert.equal(refused.error.code, -32602);
+  s.ws.close();
+});
+
 test('a binary frame closes with 1007 and a reason', async () => {
   const s = rawSocket();
   await s.opened;
