@@ -36,11 +36,15 @@ namespace mcprt::actors {
 namespace {
 
 struct shard_state {
+  size_t index = 0;
   std::unordered_map<std::string, std::vector<std::shared_ptr<outbox>>> topics;
   static inline const char* name = "mcprt.notifier";
 };
 
-caf::behavior shard_impl(caf::stateful_actor<shard_state>* self) {
+// `index` only names the shard; it also keeps this a spawn with arguments, which avoids a
+// null-reference UBSan report inside CAF 0.17's init_fun_factory for argument-less spawns.
+caf::behavior shard_impl(caf::stateful_actor<shard_state>* self, size_t index) {
+  self->state.index = index;
   return {
       [self](shard_subscribe& s) {
         auto& subs = self->state.topics[s.topic];
@@ -78,7 +82,7 @@ notifier::notifier(caf::actor_system& sys, size_t shards, std::shared_ptr<mcprt:
     : metrics_(std::move(metrics)) {
   shards = std::max<size_t>(1, shards);
   for (size_t i = 0; i < shards; ++i) {
-    shards_.push_back(sys.spawn(shard_impl));
+    shards_.push_back(sys.spawn(shard_impl, i));
   }
 }
 

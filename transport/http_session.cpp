@@ -185,14 +185,16 @@ class http_session : public std::enable_shared_from_this<http_session> {
     start_stream(seq, headers);
     pump_ = std::move(source);
     sse_keep_alive_ = keep_alive;
-    auto weak = weak_from_this();
-    auto executor = stream_.get_executor();
-    pump_gen_ = pump_->attach([weak, executor] {
-      net::post(executor, [weak] {
-        if (auto self = weak.lock()) {
-          self->maybe_write();
-        }
-      });
+    // The waker holds no executor: an outbox may outlive the io_context (it belongs to a
+    // session), and an executor copy must not be destroyed after its context.
+    pump_gen_ = pump_->attach([weak = weak_from_this()] {
+      if (auto self = weak.lock()) {
+        net::post(self->stream_.get_executor(), [weak] {
+          if (auto s = weak.lock()) {
+            s->maybe_write();
+          }
+        });
+      }
     });
     watch_pump_close();
     arm_keep_alive();

@@ -56,14 +56,15 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
     if (ec) {
       return finish();
     }
-    auto weak = weak_from_this();
-    auto executor = ws_.get_executor();
-    gen_ = binding_.box->attach([weak, executor] {
-      net::post(executor, [weak] {
-        if (auto self = weak.lock()) {
-          self->maybe_write();
-        }
-      });
+    // No executor in the waker: the outbox may outlive the io_context (see http_session).
+    gen_ = binding_.box->attach([weak = weak_from_this()] {
+      if (auto self = weak.lock()) {
+        net::post(self->ws_.get_executor(), [weak] {
+          if (auto s = weak.lock()) {
+            s->maybe_write();
+          }
+        });
+      }
     });
     do_read();
   }
