@@ -133,6 +133,11 @@ bool catalog_builder::remove_tool(std::string_view name) {
          0;
 }
 
+bool catalog_builder::remove_resource(std::string_view uri) {
+  return std::erase_if(resources_,
+                       [&](const catalog_resource& r) { return r.definition.uri == uri; }) > 0;
+}
+
 bool catalog_builder::remove_prompt(std::string_view name) {
   return std::erase_if(prompts_,
                        [&](const catalog_prompt& p) { return p.definition.name == name; }) > 0;

@@ -98,6 +98,7 @@ class catalog_builder {
   /// Removes the tool or prompt with this name; false when there is none.
   bool remove_tool(std::string_view name);
   bool remove_prompt(std::string_view name);
+  bool remove_resource(std::string_view uri);
   /// Adds a tool; fails on a duplicate name, an invalid name or a schema that does not compile.
   caf::error add(tool_definition definition, tool_actor handler, tool_handler inline_handler = {});
   /// Adds a resource; fails on an empty or duplicate URI or an empty name.

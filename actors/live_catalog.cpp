@@ -77,4 +77,26 @@ bool node_catalog::remove_prompt(std::string_view name) {
   return removed;
 }
 
+caf::error node_catalog::add_resources(std::vector<resource_spec> resources) {
+  auto runner = spawn_function_tools(sys_, {});
+  return change("resources", [&](catalog_builder& b, bool& changed) -> caf::error {
+    for (auto& r : resources) {
+      if (auto err = b.add(r.definition, r.reader, runner)) {
+        return err;
+      }
+    }
+    changed = !resources.empty();
+    return caf::none;
+  });
+}
+
+bool node_catalog::remove_resource(std::string_view uri) {
+  bool removed = false;
+  change("resources", [&](catalog_builder& b, bool& changed) -> caf::error {
+    removed = changed = b.remove_resource(uri);
+    return caf::none;
+  });
+  return removed;
+}
+
 }  // namespace mcprt::actors

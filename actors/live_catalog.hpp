@@ -22,6 +22,8 @@ class node_catalog final : public mcprt::live_catalog {
   bool remove_tool(std::string_view name) override;
   caf::error add_prompts(std::vector<prompt_spec> prompts) override;
   bool remove_prompt(std::string_view name) override;
+  caf::error add_resources(std::vector<resource_spec> resources) override;
+  bool remove_resource(std::string_view uri) override;
 
  private:
   // Applies `change` to a copy of the snapshot under the lock; publishes and notifies `what`

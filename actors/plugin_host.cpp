@@ -38,6 +38,8 @@ class frozen_catalog final : public mcprt::live_catalog {
   bool remove_tool(std::string_view) override { return false; }
   caf::error add_prompts(std::vector<prompt_spec>) override { return refuse(); }
   bool remove_prompt(std::string_view) override { return false; }
+  caf::error add_resources(std::vector<resource_spec>) override { return refuse(); }
+  bool remove_resource(std::string_view) override { return false; }
 
  private:
   static caf::error refuse() {

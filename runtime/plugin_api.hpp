@@ -217,7 +217,7 @@ class publisher {
 
 /// The catalog while the server runs: each change swaps the snapshot every request reads and
 /// sends `notifications/tools/list_changed` (or prompts) to every session, WebSocket, stdio
-/// client and 2026 listen stream that asked for it. Thread-safe.
+/// client and 2026 listen stream that asked for it (and likewise resources). Thread-safe.
 class live_catalog {
  public:
   virtual ~live_catalog() = default;
@@ -229,6 +229,10 @@ class live_catalog {
   virtual caf::error add_prompts(std::vector<prompt_spec> prompts) = 0;
   /// Removes a prompt; false when there was none.
   virtual bool remove_prompt(std::string_view name) = 0;
+  /// Adds resources (read on one new actor); fails on a duplicate URI.
+  virtual caf::error add_resources(std::vector<resource_spec> resources) = 0;
+  /// Removes a resource; false when there was none.
+  virtual bool remove_resource(std::string_view uri) = 0;
 };
 
 /// What a plugin gets at start: the actor system, its settings, and the registries.

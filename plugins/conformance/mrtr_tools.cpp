@@ -230,8 +230,27 @@ std::vector<tool_spec> trigger_tools(std::shared_ptr<live_catalog> live) {
     c.finish(err ? error_result("Could not add test_dynamic_prompt")
                  : text_result("Added test_dynamic_prompt"));
   };
+  auto toggle_resource = [live](tool_invocation& c) {
+    if (live->remove_resource("test://dynamic-resource")) {
+      c.finish(text_result("Removed test://dynamic-resource"));
+      return;
+    }
+    auto err = live->add_resources(
+        {{resource_definition{"test://dynamic-resource",
+                              "dynamic-resource",
+                              {},
+                              "A resource added at run time",
+                              "text/plain"},
+          [](resource_request& r) {
+            r.finish({resource_contents{r.uri(), "text/plain", "Dynamic resource content", false}});
+          }}});
+    c.finish(err ? error_result("Could not add test://dynamic-resource")
+                 : text_result("Added test://dynamic-resource"));
+  };
   return {
       {mrtr("test_trigger_tool_change", "Adds or removes test_dynamic_tool"), toggle_tool},
+      {mrtr("test_trigger_resource_change", "Adds or removes test://dynamic-resource"),
+       toggle_resource},
       {mrtr("test_trigger_prompt_change", "Adds or removes test_dynamic_prompt"), toggle_prompt}};
 }
 

@@ -135,3 +135,27 @@ test('subscriptions/listen with no valid opt-in or an unknown resource is -32602
     assert.equal(body.id, 79);
   }
 });
+
+test('list changes reach a 2026 listen stream and a 2025 session GET stream', async () => {
+  const l = await listen(80, { resourcesListChanged: true });
+  const [ack] = await nextMessages(l.events, 1);
+  assert.deepEqual(ack.msg.params.notifications, { resourcesListChanged: true });
+
+  const sid = await openSession(url);
+  const get = await openStream(url, sid);
+  assert.equal((await get.events.next()).value.data, '', 'priming event first');
+
+  assert.match((await callTool('test_trigger_resource_change')).result.content[0].text, /Added/);
+  const [changed] = await nextMessages(l.events, 1);
+  assert.equal(changed.msg.method, 'notifications/resources/list_changed');
+  assert.equal(changed.msg.params._meta['io.modelcontextprotocol/subscriptionId'], 80);
+  const [onGet] = await nextMessages(get.events, 1);
+  assert.equal(onGet.msg.method, 'notifications/resources/list_changed');
+  assert.equal(onGet.msg.params._meta, undefined, 'untagged outside listen streams');
+
+  const list = await rpc(url, sid, 5, 'resources/list');
+  assert.ok(list.body.result.resources.some((r) => r.uri === 'test://dynamic-resource'));
+  await callTool('test_trigger_resource_change'); // Put the list back.
+  l.close();
+  get.close();
+});
