@@ -95,7 +95,8 @@ endpoint::endpoint(endpoint_options options, endpoint_parts parts)
   }
   legacy_ = std::make_unique<legacy_sse>(
       [this](std::shared_ptr<outbox> box) { return make_peer(std::move(box)); },
-      options_.streams.limits, options_.streams.keep_alive, options_.max_legacy_streams);
+      options_.streams.limits, options_.streams.keep_alive, options_.max_legacy_streams,
+      parts_.metrics);
 }
 
 endpoint::~endpoint() = default;

@@ -35,15 +35,17 @@ std::string query_value(const std::string& query, std::string_view name) {
 }  // namespace
 
 legacy_sse::legacy_sse(peer_factory make_peer, outbox_limits limits,
-                       std::chrono::milliseconds keep_alive, size_t max_streams)
+                       std::chrono::milliseconds keep_alive, size_t max_streams,
+                       std::shared_ptr<mcprt::metrics> metrics)
     : make_peer_(std::move(make_peer)),
       limits_(limits),
       keep_alive_(keep_alive),
-      max_streams_(max_streams) {}
+      max_streams_(max_streams),
+      metrics_(std::move(metrics)) {}
 
 void legacy_sse::open(const http_exchange_ptr& exchange) {
   auto id = new_session_id();
-  auto box = std::make_shared<outbox>(limits_, stream_format::sse, nullptr);
+  auto box = std::make_shared<outbox>(limits_, stream_format::sse, metrics_);
   auto s = std::make_shared<stream>();
   {
     std::lock_guard<std::mutex> g(mutex_);

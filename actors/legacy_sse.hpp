@@ -21,7 +21,7 @@ class legacy_sse {
   using peer_factory = std::function<std::shared_ptr<message_peer>(std::shared_ptr<outbox>)>;
 
   legacy_sse(peer_factory make_peer, outbox_limits limits, std::chrono::milliseconds keep_alive,
-             size_t max_streams);
+             size_t max_streams, std::shared_ptr<mcprt::metrics> metrics);
 
   /// GET /sse: a new stream, announced with its `endpoint` event.
   void open(const http_exchange_ptr& exchange);
@@ -42,6 +42,7 @@ class legacy_sse {
   outbox_limits limits_;
   std::chrono::milliseconds keep_alive_;
   size_t max_streams_;
+  std::shared_ptr<mcprt::metrics> metrics_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<stream>> streams_;
 };
