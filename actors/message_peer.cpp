@@ -90,18 +90,7 @@ void message_peer::listen(const rpc::message& msg) {
     if (!src || !dst) {
       return;
     }
-    std::vector<out_piece> pieces;
-    std::string message;
-    while (src->pull(*gen, pieces)) {
-      for (const auto& p : pieces) {
-        message += p.bytes;
-        if (p.message_end) {
-          dst->push_control(std::move(message));
-          message.clear();
-        }
-      }
-      pieces.clear();
-    }
+    src->drain_messages(*gen, [&dst](std::string m) { dst->push_control(std::move(m)); });
   });
   const auto& f = std::get<listen_filter>(filter);
   for (const auto& l : f.lists) {

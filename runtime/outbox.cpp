@@ -322,6 +322,24 @@ size_t outbox::feed_size() const {
   return feed_.size();
 }
 
+size_t outbox::drain_messages(uint64_t gen, const std::function<void(std::string)>& each) {
+  std::vector<out_piece> pieces;
+  std::string message;
+  size_t n = 0;
+  while (pull(gen, pieces)) {
+    for (const auto& p : pieces) {
+      message += p.bytes;
+      if (p.message_end) {
+        each(std::move(message));
+        message.clear();
+        ++n;
+      }
+    }
+    pieces.clear();
+  }
+  return n;
+}
+
 size_t outbox::control_size() const {
   std::lock_guard<std::mutex> g(mutex_);
   return control_.size();

@@ -152,6 +152,10 @@ class outbox {
   /// `gen`. Returns false when nothing was queued (or `gen` was replaced); the transport then
   /// waits for its waker (or, if replaced or closed, ends its stream).
   bool pull(uint64_t gen, std::vector<out_piece>& out);
+  /// Pulls until nothing is queued, handing each whole message (pieces joined) to `each`: for
+  /// transports that write messages one by one from the producer's thread (stdio, a listen
+  /// queue draining into its connection's). Returns the number of messages.
+  size_t drain_messages(uint64_t gen, const std::function<void(std::string)>& each);
   /// Queued feed notes (for tests and gauges).
   size_t feed_size() const;
   /// Queued control frames: a transport stops reading requests while this is above the

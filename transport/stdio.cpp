@@ -3,7 +3,6 @@
 #include "transport/stdio.hpp"
 
 #include <cstdio>
-#include <vector>
 
 #include "runtime/outbox.hpp"
 
@@ -53,18 +52,7 @@ void stdio_transport::attach(const std::shared_ptr<outbox>& box) {
       return;
     }
     // The outbox calls one waker at a time until pull() finds nothing: a single writer.
-    std::vector<out_piece> pieces;
-    std::string line;
-    while (b->pull(*gen, pieces)) {
-      for (const auto& p : pieces) {
-        line += p.bytes;
-        if (p.message_end) {
-          self->write_line(line);
-          line.clear();
-        }
-      }
-      pieces.clear();
-    }
+    b->drain_messages(*gen, [&self](const std::string& line) { self->write_line(line); });
   });
 }
 
