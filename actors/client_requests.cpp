@@ -6,7 +6,7 @@ namespace mcprt::actors {
 namespace {
 
 // The capability a method needs, or nullptr when every client can answer it (ping).
-const bool* needed_ability(const client_abilities& a, std::string_view method) {
+const bool* needed_ability(const client_caps& a, std::string_view method) {
   if (method == "sampling/createMessage") {
     return &a.sampling;
   }
@@ -25,25 +25,8 @@ void refuse(const client_reply_fn& on_reply, rpc_code code, std::string message)
 
 }  // namespace
 
-client_abilities client_abilities::from_json(const std::string& capabilities_json) {
-  client_abilities a;
-  rapidjson::Document d;
-  d.Parse(capabilities_json.c_str(), capabilities_json.size());
-  if (d.HasParseError() || !d.IsObject()) {
-    return a;
-  }
-  auto has = [&d](const char* name) {
-    auto* v = find_member(d, name);
-    return v != nullptr && v->IsObject();
-  };
-  a.sampling = has("sampling");
-  a.elicitation = has("elicitation");
-  a.roots = has("roots");
-  return a;
-}
-
 std::string client_requests::send(client_ask ask) {
-  if (const bool* able = needed_ability(abilities_, ask.method); able != nullptr && !*able) {
+  if (const bool* able = needed_ability(caps_, ask.method); able != nullptr && !*able) {
     refuse(ask.on_reply, rpc_code::missing_client_capability,
            "The client did not declare the capability " + ask.method + " needs");
     return {};

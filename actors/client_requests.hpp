@@ -10,21 +10,12 @@
 
 namespace mcprt::actors {
 
-/// Which server→client requests the client declared it can answer (initialize capabilities).
-struct client_abilities {
-  bool sampling = false;
-  bool elicitation = false;
-  bool roots = false;
-  /// Reads them from the JSON text of the client's `capabilities`.
-  static client_abilities from_json(const std::string& capabilities_json);
-};
-
 /// The outstanding requests of one session.
 class client_requests {
  public:
   static constexpr size_t max_outstanding = 64;
 
-  explicit client_requests(client_abilities abilities) : abilities_(abilities) {}
+  explicit client_requests(client_caps caps) : caps_(caps) {}
 
   /// Sends `ask` on its related stream. Returns the id to expire later, or an empty string
   /// when the ask was refused at once (its on_reply already has the error).
@@ -45,7 +36,7 @@ class client_requests {
     client_reply_fn on_reply;
   };
 
-  client_abilities abilities_;
+  client_caps caps_;
   int64_t next_id_ = 1;
   std::unordered_map<std::string, pending> pending_;
 };

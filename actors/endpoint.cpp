@@ -85,6 +85,10 @@ http_response error_response(unsigned status, const rpc_error& err, std::string_
   return http_response{status, "application/json", rpc::encode_error(id, err), {}};
 }
 
+http_response error_response(unsigned status, rpc_code code, std::string message) {
+  return error_response(status, make_error(code, std::move(message)));
+}
+
 endpoint::endpoint(endpoint_options options, endpoint_parts parts)
     : options_(std::move(options)), parts_(std::move(parts)) {
   // Host names and origins compare case-insensitively: normalize the lists once.

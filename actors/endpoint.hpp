@@ -84,5 +84,7 @@ class endpoint final : public http_handler {
 
 /// A JSON-RPC error as a complete HTTP response (id null unless given).
 http_response error_response(unsigned status, const rpc_error& error, std::string_view id = {});
+/// The same for an error without data, answered with `"id":null`.
+http_response error_response(unsigned status, rpc_code code, std::string message);
 
 }  // namespace mcprt::actors

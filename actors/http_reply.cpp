@@ -12,13 +12,14 @@ void http_reply::make_resumable(std::shared_ptr<event_log> log, std::shared_ptr<
   log_ = std::move(log);
   fallback_ = std::move(fallback);
   retry_ = retry;
-  stream_ = log_ ? log_->next_stream() : 0;
 }
 
 void http_reply::start_locked() {
   streaming_ = true;
   exchange_->start_stream(headers_);
   if (log_) {
+    // Numbered only now: most answers are plain JSON and never become a stream.
+    stream_ = log_->next_stream();
     // The priming event: an id to resume from before anything else happens, and how soon.
     auto id = log_->next_id();
     log_->keep(logged_event{id, stream_, {}, {}});
@@ -30,14 +31,15 @@ void http_reply::start_locked() {
 std::string http_reply::event_locked(std::string frame) {
   std::string ev;
   ev.reserve(frame.size() + 48);
+  std::shared_ptr<const std::string> kept;
   if (log_) {
     auto id = log_->next_id();
     ev += "id: " + log_->format_id(id) + "\n";
-    auto kept = std::make_shared<const std::string>(frame);
+    kept = std::make_shared<const std::string>(std::move(frame));  // The history owns it.
     log_->keep(logged_event{id, stream_, {}, kept});
   }
   ev += "event: message\ndata: ";
-  ev += frame;
+  ev += kept ? *kept : frame;
   ev += "\n\n";
   return ev;
 }

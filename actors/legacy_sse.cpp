@@ -1,17 +1,13 @@
 // Streams by id; a stream and its session end when its connection does.
 #include "actors/legacy_sse.hpp"
 
+#include "actors/endpoint.hpp"
 #include "actors/session_table.hpp"
 #include "runtime/json_rpc.hpp"
 
 namespace mcprt::actors {
 
 namespace {
-
-http_response plain_error(unsigned status, rpc_code code, std::string message) {
-  return http_response{
-      status, "application/json", rpc::encode_error({}, make_error(code, std::move(message))), {}};
-}
 
 // The value of `name` in a query string (no percent-decoding: ids are hex).
 std::string query_value(const std::string& query, std::string_view name) {
@@ -50,8 +46,8 @@ void legacy_sse::open(const http_exchange_ptr& exchange) {
   {
     std::lock_guard<std::mutex> g(mutex_);
     if (streams_.size() >= max_streams_) {
-      exchange->respond(plain_error(503, rpc_code::server_overloaded,
-                                    "Service Unavailable: too many HTTP+SSE streams are open"));
+      exchange->respond(error_response(503, rpc_code::server_overloaded,
+                                       "Service Unavailable: too many HTTP+SSE streams are open"));
       return;
     }
     streams_.emplace(id, s);
@@ -82,10 +78,10 @@ http_response legacy_sse::post(const std::string& query, const std::string& body
     }
   }
   if (!s) {
-    return plain_error(404, rpc_code::session_not_found,
-                       id.empty() ? "Not Found: POST /messages needs ?sessionId= from the "
-                                    "endpoint event of GET /sse"
-                                  : "Session not found: its SSE stream is closed");
+    return error_response(404, rpc_code::session_not_found,
+                          id.empty() ? "Not Found: POST /messages needs ?sessionId= from the "
+                                       "endpoint event of GET /sse"
+                                     : "Session not found: its SSE stream is closed");
   }
   std::lock_guard<std::mutex> g(s->reading);
   s->peer->on_message(body);

@@ -82,8 +82,9 @@ std::variant<listen_filter, rpc_error> read_listen(const rpc::message& msg, cons
   return f;
 }
 
-void open_listen(const listen_filter& filter, const std::string& request_id,
-                 const std::shared_ptr<outbox>& box, const std::shared_ptr<notifier>& notes) {
+std::vector<std::string> open_listen(const listen_filter& filter, const std::string& request_id,
+                                     const std::shared_ptr<outbox>& box,
+                                     const std::shared_ptr<notifier>& notes) {
   auto tag = R"("_meta":{"io.modelcontextprotocol/subscriptionId":)" + request_id + "}";
   box->set_tag(tag);
   box->push_control(
@@ -109,6 +110,7 @@ void open_listen(const listen_filter& filter, const std::string& request_id,
       b->close("the listen stream closed");
     }
   });
+  return topics;
 }
 
 }  // namespace mcprt::actors

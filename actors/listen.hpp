@@ -29,7 +29,9 @@ std::variant<listen_filter, rpc_error> read_listen(const rpc::message& msg, cons
 
 /// Opens the subscription into `box`: the acknowledgement first, then every note of the
 /// chosen topics, tagged with `request_id`; the subscriptions end when the box detaches.
-void open_listen(const listen_filter& filter, const std::string& request_id,
-                 const std::shared_ptr<outbox>& box, const std::shared_ptr<notifier>& notes);
+/// Returns the topics it subscribed, for owners that end the subscription themselves.
+std::vector<std::string> open_listen(const listen_filter& filter, const std::string& request_id,
+                                     const std::shared_ptr<outbox>& box,
+                                     const std::shared_ptr<notifier>& notes);
 
 }  // namespace mcprt::actors

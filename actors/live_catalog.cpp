@@ -2,6 +2,7 @@
 #include "actors/live_catalog.hpp"
 
 #include <caf/actor_system.hpp>
+#include <caf/expected.hpp>
 
 namespace mcprt::actors {
 
@@ -15,15 +16,15 @@ node_catalog::node_catalog(caf::actor_system& sys, std::shared_ptr<catalog_sourc
     : sys_(sys), source_(std::move(source)), notes_(std::move(notes)) {}
 
 template <class F>
-caf::error node_catalog::change(std::string_view what, F change) {
+caf::error node_catalog::change(std::string_view what, F edit) {
   {
     std::lock_guard<std::mutex> guard(mutex_);
     catalog_builder next(*source_->current());
-    bool changed = false;
-    if (auto err = change(next, changed)) {
-      return err;
-    }
+    caf::expected<bool> changed = edit(next);
     if (!changed) {
+      return changed.error();
+    }
+    if (!*changed) {
       return caf::none;
     }
     source_->publish(next.build());
@@ -32,71 +33,60 @@ caf::error node_catalog::change(std::string_view what, F change) {
   return caf::none;
 }
 
+template <class F>
+bool node_catalog::remove(std::string_view what, F erase) {
+  bool removed = false;
+  change(what, [&](catalog_builder& b) -> caf::expected<bool> { return removed = erase(b); });
+  return removed;
+}
+
 caf::error node_catalog::add_tools(std::vector<tool_spec> tools) {
   auto actor = spawn_function_tools(sys_, tools);
-  return change("tools", [&](catalog_builder& b, bool& changed) -> caf::error {
+  return change("tools", [&](catalog_builder& b) -> caf::expected<bool> {
     for (auto& t : tools) {
       auto inline_handler = t.inline_safe ? t.handler : tool_handler{};
       if (auto err = b.add(t.definition, actor, std::move(inline_handler))) {
         return err;
       }
     }
-    changed = !tools.empty();
-    return caf::none;
+    return !tools.empty();
   });
 }
 
 bool node_catalog::remove_tool(std::string_view name) {
-  bool removed = false;
-  change("tools", [&](catalog_builder& b, bool& changed) -> caf::error {
-    removed = changed = b.remove_tool(name);
-    return caf::none;
-  });
-  return removed;
+  return remove("tools", [name](catalog_builder& b) { return b.remove_tool(name); });
 }
 
 caf::error node_catalog::add_prompts(std::vector<prompt_spec> prompts) {
   auto runner = spawn_function_tools(sys_, {});
-  return change("prompts", [&](catalog_builder& b, bool& changed) -> caf::error {
+  return change("prompts", [&](catalog_builder& b) -> caf::expected<bool> {
     for (auto& p : prompts) {
       if (auto err = b.add(p.definition, p.handler, runner)) {
         return err;
       }
     }
-    changed = !prompts.empty();
-    return caf::none;
+    return !prompts.empty();
   });
 }
 
 bool node_catalog::remove_prompt(std::string_view name) {
-  bool removed = false;
-  change("prompts", [&](catalog_builder& b, bool& changed) -> caf::error {
-    removed = changed = b.remove_prompt(name);
-    return caf::none;
-  });
-  return removed;
+  return remove("prompts", [name](catalog_builder& b) { return b.remove_prompt(name); });
 }
 
 caf::error node_catalog::add_resources(std::vector<resource_spec> resources) {
   auto runner = spawn_function_tools(sys_, {});
-  return change("resources", [&](catalog_builder& b, bool& changed) -> caf::error {
+  return change("resources", [&](catalog_builder& b) -> caf::expected<bool> {
     for (auto& r : resources) {
       if (auto err = b.add(r.definition, r.reader, runner)) {
         return err;
       }
     }
-    changed = !resources.empty();
-    return caf::none;
+    return !resources.empty();
   });
 }
 
 bool node_catalog::remove_resource(std::string_view uri) {
-  bool removed = false;
-  change("resources", [&](catalog_builder& b, bool& changed) -> caf::error {
-    removed = changed = b.remove_resource(uri);
-    return caf::none;
-  });
-  return removed;
+  return remove("resources", [uri](catalog_builder& b) { return b.remove_resource(uri); });
 }
 
 }  // namespace mcprt::actors

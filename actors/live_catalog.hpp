@@ -26,10 +26,13 @@ class node_catalog final : public mcprt::live_catalog {
   bool remove_resource(std::string_view uri) override;
 
  private:
-  // Applies `change` to a copy of the snapshot under the lock; publishes and notifies `what`
-  // ("tools" or "prompts") when it returns no error and changed something.
+  // Applies `edit` (which says whether it changed anything, or fails) to a copy of the
+  // snapshot under the lock; on a change, swaps it in and notifies the `what` list's topic.
   template <class F>
-  caf::error change(std::string_view what, F change);
+  caf::error change(std::string_view what, F edit);
+  // A removal: `erase` says whether there was something to remove.
+  template <class F>
+  bool remove(std::string_view what, F erase);
 
   caf::actor_system& sys_;
   std::shared_ptr<catalog_source> source_;

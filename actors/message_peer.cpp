@@ -92,14 +92,7 @@ void message_peer::listen(const rpc::message& msg) {
     }
     src->drain_messages(*gen, [&dst](std::string m) { dst->push_control(std::move(m)); });
   });
-  const auto& f = std::get<listen_filter>(filter);
-  for (const auto& l : f.lists) {
-    sub->topics.push_back(topic::list_changed(l));
-  }
-  for (const auto& u : f.uris) {
-    sub->topics.push_back(topic::resource(u));
-  }
-  open_listen(f, msg.id, sub->box, parts_.notifier);
+  sub->topics = open_listen(std::get<listen_filter>(filter), msg.id, sub->box, parts_.notifier);
   listens_.insert_or_assign(msg.id, std::move(sub));
 }
 

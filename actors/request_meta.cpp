@@ -53,20 +53,30 @@ bool has_client_capabilities(const rapidjson::Value* meta) {
   return caps != nullptr && caps->IsObject();
 }
 
-client_caps client_caps_of(const rapidjson::Value* meta) {
+client_caps client_caps_from(const rapidjson::Value* capabilities) {
   client_caps c;
-  auto* caps = meta != nullptr ? find_member(*meta, meta_key::client_capabilities) : nullptr;
-  if (caps == nullptr || !caps->IsObject()) {
+  if (capabilities == nullptr || !capabilities->IsObject()) {
     return c;
   }
-  auto has = [caps](const char* name) {
-    auto* v = find_member(*caps, name);
+  auto has = [capabilities](const char* name) {
+    auto* v = find_member(*capabilities, name);
     return v != nullptr && v->IsObject();
   };
   c.sampling = has("sampling");
   c.elicitation = has("elicitation");
   c.roots = has("roots");
   return c;
+}
+
+client_caps client_caps_from_json(const std::string& capabilities_json) {
+  rapidjson::Document d;
+  d.Parse(capabilities_json.c_str(), capabilities_json.size());
+  return client_caps_from(d.HasParseError() ? nullptr : &d);
+}
+
+client_caps client_caps_of(const rapidjson::Value* meta) {
+  return client_caps_from(meta != nullptr ? find_member(*meta, meta_key::client_capabilities)
+                                          : nullptr);
 }
 
 std::optional<rpc_error> read_modern_inputs(const rpc::message& msg, request_info& info) {

@@ -31,6 +31,10 @@ std::string unsupported_version_data(std::string_view requested);
 /// True when `_meta` carries an object `io.modelcontextprotocol/clientCapabilities`.
 bool has_client_capabilities(const rapidjson::Value* meta);
 
+/// What a client's `capabilities` object says it can answer (sampling, elicitation, roots).
+client_caps client_caps_from(const rapidjson::Value* capabilities);
+/// The same from the object's JSON text (a 2025 session keeps its initialize capabilities).
+client_caps client_caps_from_json(const std::string& capabilities_json);
 /// The capabilities a 2026-07-28 request declares in its `_meta`.
 client_caps client_caps_of(const rapidjson::Value* meta);
 

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "actors/client_requests.hpp"
+#include "actors/request_meta.hpp"
 #include "runtime/log.hpp"
 
 namespace mcprt::actors {
@@ -100,7 +101,7 @@ session_actor::behavior_type session_impl(session_actor::stateful_pointer<sessio
                                           session_init init) {
   self->state.init = std::move(init);
   self->state.asks = std::make_unique<client_requests>(
-      client_abilities::from_json(self->state.init.client_capabilities));
+      client_caps_from_json(self->state.init.client_capabilities));
   self->state.link =
       std::make_shared<session_link>(caf::actor_cast<caf::weak_actor_ptr>(self->ctrl()));
   if (self->state.init.notifier) {

@@ -1,19 +1,11 @@
 // Subscriptions and the GET stream of one session.
 #include "actors/session_feed.hpp"
 
+#include "actors/endpoint.hpp"
 #include "actors/session_table.hpp"
 #include "runtime/log.hpp"
 
 namespace mcprt::actors {
-
-namespace {
-
-http_response stream_error(unsigned status, rpc_code code, std::string message) {
-  return http_response{
-      status, "application/json", rpc::encode_error({}, make_error(code, message)), {}};
-}
-
-}  // namespace
 
 session_feed::session_feed(std::string session_id, std::string version, stream_options options,
                            std::shared_ptr<notifier> notes, std::shared_ptr<mcprt::metrics> metrics,
@@ -51,9 +43,9 @@ void session_feed::follow_lists() {
 
 void session_feed::open(open_stream& req) {
   if (bound_) {
-    req.exchange->respond(stream_error(405, rpc_code::legacy_bad_request,
-                                       "Method Not Allowed: this session's notifications travel "
-                                       "on its own connection"));
+    req.exchange->respond(error_response(405, rpc_code::legacy_bad_request,
+                                         "Method Not Allowed: this session's notifications travel "
+                                         "on its own connection"));
     return;
   }
   auto b = box();
@@ -62,9 +54,9 @@ void session_feed::open(open_stream& req) {
     switch (log_->after(req.last_event_id, missed)) {
       case event_log::resume::foreign:
         metrics_->rejected("bad_request");
-        req.exchange->respond(stream_error(400, rpc_code::legacy_bad_request,
-                                           "Bad Request: Last-Event-ID '" + req.last_event_id +
-                                               "' is not an event of this session"));
+        req.exchange->respond(error_response(400, rpc_code::legacy_bad_request,
+                                             "Bad Request: Last-Event-ID '" + req.last_event_id +
+                                                 "' is not an event of this session"));
         return;
       case event_log::resume::too_old:
         log::warn("session=" + session_id_ + " resumed after " + req.last_event_id +
@@ -76,8 +68,8 @@ void session_feed::open(open_stream& req) {
   } else if (b->attached()) {
     metrics_->rejected("conflict");
     req.exchange->respond(
-        stream_error(409, rpc_code::legacy_bad_request,
-                     "Conflict: this session already has a GET stream open (one per session)"));
+        error_response(409, rpc_code::legacy_bad_request,
+                       "Conflict: this session already has a GET stream open (one per session)"));
     return;
   }
   b->push_replay(missed);

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "actors/request_meta.hpp"
 #include "support/capture.hpp"
 
 using namespace mcprt;
@@ -28,17 +29,17 @@ struct fixture {
 }  // namespace
 
 TEST_CASE("client abilities come from the initialize capabilities", "[client_requests]") {
-  auto a = client_abilities::from_json(R"({"sampling":{},"roots":{"listChanged":true}})");
+  auto a = client_caps_from_json(R"({"sampling":{},"roots":{"listChanged":true}})");
   CHECK(a.sampling);
   CHECK(a.roots);
   CHECK_FALSE(a.elicitation);
-  CHECK_FALSE(client_abilities::from_json("not json").sampling);
+  CHECK_FALSE(client_caps_from_json("not json").sampling);
 }
 
 TEST_CASE("a request goes out on the related stream and its answer comes back",
           "[client_requests]") {
   fixture f;
-  client_requests reqs(client_abilities{true, false, false});
+  client_requests reqs(client_caps{true, false, false});
   auto id = reqs.send(f.ask("sampling/createMessage"));
   REQUIRE(id == "1");
   REQUIRE(f.channel->notes().size() == 1);
@@ -57,7 +58,7 @@ TEST_CASE("a request goes out on the related stream and its answer comes back",
 
 TEST_CASE("the client's error reaches the handler", "[client_requests]") {
   fixture f;
-  client_requests reqs(client_abilities{true, true, true});
+  client_requests reqs(client_caps{true, true, true});
   auto id = reqs.send(f.ask("elicitation/create"));
   CHECK(reqs.answer(parse(R"({"jsonrpc":"2.0","id":1,"error":{"code":-1,"message":"no"}})")));
   REQUIRE(f.replies.size() == 1);
@@ -68,7 +69,7 @@ TEST_CASE("the client's error reaches the handler", "[client_requests]") {
 
 TEST_CASE("a method the client cannot answer is refused at once", "[client_requests]") {
   fixture f;
-  client_requests reqs(client_abilities{});
+  client_requests reqs(client_caps{});
   CHECK(reqs.send(f.ask("elicitation/create")).empty());
   REQUIRE(f.replies.size() == 1);
   CHECK(f.replies[0].error->code == rpc_code::missing_client_capability);
@@ -78,7 +79,7 @@ TEST_CASE("a method the client cannot answer is refused at once", "[client_reque
 
 TEST_CASE("expiry errors the handler and cancels at the client", "[client_requests]") {
   fixture f;
-  client_requests reqs(client_abilities{false, false, true});
+  client_requests reqs(client_caps{false, false, true});
   auto id = reqs.send(f.ask("roots/list"));
   reqs.expire(id);
   REQUIRE(f.replies.size() == 1);
@@ -91,7 +92,7 @@ TEST_CASE("expiry errors the handler and cancels at the client", "[client_reques
 TEST_CASE("a request of an answered call is not sent", "[client_requests]") {
   fixture f;
   f.related.result("{}");
-  client_requests reqs(client_abilities{true, true, true});
+  client_requests reqs(client_caps{true, true, true});
   CHECK(reqs.send(f.ask("roots/list")).empty());
   REQUIRE(f.replies.size() == 1);
   CHECK(reqs.outstanding() == 0);
@@ -99,7 +100,7 @@ TEST_CASE("a request of an answered call is not sent", "[client_requests]") {
 
 TEST_CASE("ending the session fails every waiting handler", "[client_requests]") {
   fixture f;
-  client_requests reqs(client_abilities{true, true, true});
+  client_requests reqs(client_caps{true, true, true});
   reqs.send(f.ask("roots/list"));
   reqs.send(f.ask("roots/list"));
   reqs.fail_all("gone");
