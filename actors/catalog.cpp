@@ -185,6 +185,11 @@ caf::error catalog_builder::add(tool_definition definition, tool_actor handler,
   if (!definition.annotations.empty()) {
     json += R"(,"annotations":)" + definition.annotations;
   }
+  if (definition.task_support != task_support::forbidden) {
+    json += definition.task_support == task_support::required
+                ? R"(,"execution":{"taskSupport":"required"})"
+                : R"(,"execution":{"taskSupport":"optional"})";
+  }
   json += '}';
   tools_.push_back(catalog_tool{std::move(definition), std::move(json), std::move(compiled),
                                 std::move(handler), std::move(inline_handler)});

@@ -40,20 +40,27 @@ void call_tool(const rpc::message& msg, const responder& out, const dispatch_env
     out.result(error_result(*problem).to_json(), outcome::tool_error);
     return;
   }
-  if (tool->inline_handler) {
-    // Inline-safe function tool: run here, on the caller's thread; deferred steps go to the
-    // plugin's actor.
-    auto defer = [actor = tool->handler](std::chrono::milliseconds d, std::function<void()> step) {
-      caf::delayed_anon_send(caf::actor_cast<caf::actor>(actor), d, tool_step{std::move(step)});
-    };
-    tool_invocation inv(std::move(arguments), out, std::move(defer));
-    tool->inline_handler(inv);
+  if (call_as_job(msg, *tool, arguments, out, env)) {
     return;
   }
-  caf::anon_send(tool->handler, tool_call{tool->definition.name, std::move(arguments), out});
+  run_tool(*tool, arguments, out);
 }
 
 }  // namespace
+
+void run_tool(const catalog_tool& tool, const json_ref& arguments, const responder& out) {
+  if (tool.inline_handler) {
+    // Inline-safe function tool: run here, on the caller's thread; deferred steps go to the
+    // plugin's actor.
+    auto defer = [actor = tool.handler](std::chrono::milliseconds d, std::function<void()> step) {
+      caf::delayed_anon_send(caf::actor_cast<caf::actor>(actor), d, tool_step{std::move(step)});
+    };
+    tool_invocation inv(arguments, out, std::move(defer));
+    tool.inline_handler(inv);
+    return;
+  }
+  caf::anon_send(tool.handler, tool_call{tool.definition.name, arguments, out});
+}
 
 std::string cache_members(const request_info& info, const server_profile& profile) {
   if (info.era != era::modern) {
@@ -62,9 +69,14 @@ std::string cache_members(const request_info& info, const server_profile& profil
   return R"(,"ttlMs":)" + std::to_string(profile.list_ttl_ms) + R"(,"cacheScope":"public")";
 }
 
-std::string capabilities_json(const catalog& c) {
+std::string capabilities_json(const catalog& c, era e, bool tasks) {
   // Lists can change at run time (live_catalog), and changes reach subscribers.
   std::string caps = "{";
+  if (tasks && e == era::legacy) {
+    caps += R"("tasks":{"list":{},"cancel":{},"requests":{"tools":{"call":{}}}},)";
+  } else if (tasks) {
+    caps += R"("extensions":{)" + quote(tasks_extension) + R"(:{}},)";
+  }
   if (!c.tools().empty()) {
     caps += R"("tools":{"listChanged":true},)";
   }
@@ -84,7 +96,8 @@ std::string_view negotiate_legacy_version(std::string_view requested) {
 
 std::string initialize_result(std::string_view version, const dispatch_env& env) {
   std::string result = R"({"protocolVersion":)" + quote(version);
-  result += R"(,"capabilities":)" + capabilities_json(*env.tools);
+  bool tasks = env.jobs != nullptr && version >= std::string_view("2025-11-25");
+  result += R"(,"capabilities":)" + capabilities_json(*env.tools, era::legacy, tasks);
   result += R"(,"serverInfo":)" + server_info_json();
   if (!env.profile->instructions.empty()) {
     result += R"(,"instructions":)" + quote(env.profile->instructions);
@@ -101,13 +114,14 @@ bool dispatch(const rpc::message& msg, const responder& out, const dispatch_env&
     list_page(
         msg, out, *env.profile, env.tools->tools(),
         [](const catalog_tool& t) -> std::string_view { return t.definition.name; }, "tools", 't');
-  } else if (dispatch_resources_and_prompts(msg, out, env)) {
+  } else if (dispatch_resources_and_prompts(msg, out, env) || dispatch_tasks(msg, out, env)) {
     // Handled there.
   } else if (m == "ping" && out.info().era == era::legacy) {  // Removed in 2026-07-28.
     out.result("{}");
   } else if (m == "server/discover" && out.info().era == era::modern) {
     std::string result = R"({"supportedVersions":)" + supported_versions_json();
-    result += R"(,"capabilities":)" + capabilities_json(*env.tools);
+    result +=
+        R"(,"capabilities":)" + capabilities_json(*env.tools, era::modern, env.jobs != nullptr);
     if (!env.profile->instructions.empty()) {
       result += R"(,"instructions":)" + quote(env.profile->instructions);
     }

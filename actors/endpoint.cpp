@@ -71,6 +71,9 @@ std::string_view name_member_of(std::string_view method) {
   if (method == "resources/read") {
     return "uri";
   }
+  if (method == "tasks/get" || method == "tasks/update" || method == "tasks/cancel") {
+    return "taskId";  // SEP-2663's routing headers.
+  }
   return {};
 }
 
@@ -106,9 +109,10 @@ endpoint::endpoint(endpoint_options options, endpoint_parts parts)
 endpoint::~endpoint() = default;
 
 std::shared_ptr<message_peer> endpoint::make_peer(std::shared_ptr<outbox> box) const {
-  return std::make_shared<message_peer>(peer_parts{
-      parts_.system, parts_.tools, parts_.profile, parts_.metrics, std::move(box),
-      options_.client_request_timeout, parts_.notifier, options_.streams, parts_.bound_sessions});
+  return std::make_shared<message_peer>(
+      peer_parts{parts_.system, parts_.tools, parts_.profile, parts_.metrics, std::move(box),
+                 options_.client_request_timeout, parts_.notifier, options_.streams,
+                 parts_.bound_sessions, parts_.jobs});
 }
 
 http_response endpoint::payload_too_large() const {
@@ -146,6 +150,8 @@ bool endpoint::origin_allowed(const std::string& origin) const {
 void endpoint::handle(http_request req, const http_exchange_ptr& ex) {
   if (req.path == "/mcp") {
     handle_mcp(req, ex);
+  } else if (req.path == "/mcp/capabilities" && req.method == "GET" && parts_.capabilities) {
+    ex->respond({200, "application/json", parts_.capabilities(), {}});
   } else if (req.path == "/sse" || req.path == "/messages") {
     handle_legacy_sse(req, ex);
   } else if (req.path == "/healthz" && req.method == "GET") {
@@ -461,7 +467,7 @@ void endpoint::handle_post(http_request& req, const http_exchange_ptr& ex) {
     arm(out);
     // 2026-07-28: closing the request's stream cancels it.
     ex->on_client_close([out] { out.cancel(); });
-    dispatch_env env{parts_.tools->current(), parts_.profile.get()};
+    auto env = env_of(parts_);
     if (!dispatch(msg, out, env)) {
       out.error(error(rpc_code::method_not_found, "Method not found: " + msg.method));
     }
@@ -492,6 +498,7 @@ void endpoint::handle_post(http_request& req, const http_exchange_ptr& ex) {
     init.idle_timeout = options_.session_idle_timeout;
     init.client_request_timeout = options_.client_request_timeout;
     init.notifier = parts_.notifier;
+    init.jobs = parts_.jobs;
     init.streams = options_.streams;
     init.table = parts_.sessions;
     init.tools = parts_.tools;
@@ -503,7 +510,7 @@ void endpoint::handle_post(http_request& req, const http_exchange_ptr& ex) {
     request_info info{era::legacy, version, msg.id, msg.method, {}, log_level::off};
     responder out(std::make_shared<http_reply>(ex, http_headers{{"Mcp-Session-Id", id}}),
                   std::move(info), finish_hook);
-    dispatch_env env{parts_.tools->current(), parts_.profile.get()};
+    auto env = env_of(parts_);
     out.result(initialize_result(version, env));
     return;
   }
@@ -557,6 +564,7 @@ void endpoint::handle_post(http_request& req, const http_exchange_ptr& ex) {
                     msg.method,
                     progress_token_of(meta),
                     log_level::info};
+  info.session_id = req.session_id;
   responder out(std::make_shared<http_reply>(ex, http_headers{{"Mcp-Session-Id", req.session_id}}),
                 std::move(info), finish_hook);
   out.keep_alive(msg.root.document());

@@ -5,6 +5,7 @@
 
 #include <caf/fwd.hpp>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +21,8 @@
 #include "runtime/metrics.hpp"
 
 namespace mcprt::actors {
+
+class job_service;
 
 class legacy_sse;
 class message_peer;
@@ -47,6 +50,9 @@ struct endpoint_parts {
   std::shared_ptr<actors::notifier> notifier;  ///< Null: no GET streams or subscriptions.
   /// Sessions bound to a connection (WebSocket, HTTP+SSE), for shutdown; never found by id.
   std::shared_ptr<session_table> bound_sessions;
+  std::shared_ptr<actors::job_service> jobs;  ///< Null: no tasks.
+  /// GET /mcp/capabilities (null: 404).
+  std::function<std::string()> capabilities;
 };
 
 /// Routes HTTP requests for /mcp, /metrics and /healthz. Called on I/O threads; never blocks.

@@ -10,8 +10,8 @@ namespace mcprt::actors {
 
 namespace {
 
-constexpr std::array<std::string_view, 6> state_names = {"queued", "running",   "completed",
-                                                         "failed", "cancelled", "expired"};
+constexpr std::array<std::string_view, 7> state_names = {
+    "queued", "running", "input_required", "completed", "failed", "cancelled", "expired"};
 
 constexpr const char* schema = R"(
   CREATE TABLE IF NOT EXISTS jobs (
@@ -119,18 +119,23 @@ std::variant<std::unique_ptr<job_store>, std::string> job_store::open(const std:
   }
   sqlite3_busy_timeout(db, 2000);  // Another process holding the file: wait a little, then say so.
   std::string error;
-  // The schema check reads the file: a corrupt or foreign file fails here, at start-up.
-  if (!exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", error) ||
+  // The schema check reads the file: a corrupt or foreign file fails here, at start-up. The
+  // lock is exclusive: a second process on the same file would mark this one's running jobs
+  // "interrupted by restart".
+  if (!exec(db, "PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+            error) ||
       !exec(db, schema, error)) {
     sqlite3_close(db);
+    if (error.find("locked") != std::string::npos) {
+      error += " (another process, perhaps a second mcprt, holds it; give each its own file)";
+    }
     return "cannot use job store '" + path + "': " + error;
   }
   // Work that was in progress when the process stopped will not finish: say so.
   statement mark(db,
                  "UPDATE jobs SET state='failed', message='interrupted by restart', "
-                 "result='{\"content\":[{\"type\":\"text\",\"text\":\"interrupted by "
-                 "restart\"}],\"isError\":true}', updated_ms=? "
-                 "WHERE state IN ('queued','running')");
+                 "result='{\"code\":-32603,\"message\":\"interrupted by restart\"}', "
+                 "updated_ms=? WHERE state IN ('queued','running','input_required')");
   if (!mark) {
     error = sqlite3_errmsg(db);
     sqlite3_close(db);
@@ -284,7 +289,8 @@ std::vector<job_record> job_store::list(const std::string& owner, size_t limit) 
 size_t job_store::sweep(int64_t now) {
   std::lock_guard<std::mutex> g(db_mutex_);
   statement s(db_,
-              "DELETE FROM jobs WHERE ttl_ms > 0 AND state NOT IN ('queued','running') "
+              "DELETE FROM jobs WHERE ttl_ms > 0 AND "
+              "state NOT IN ('queued','running','input_required') "
               "AND updated_ms + ttl_ms <= ?");
   sqlite3_bind_int64(s.get(), 1, now);
   if (!s || sqlite3_step(s.get()) != SQLITE_DONE) {

@@ -23,7 +23,7 @@ struct sqlite3;
 namespace mcprt::actors {
 
 /// Where a job is in its life.
-enum class job_state { queued, running, completed, failed, cancelled, expired };
+enum class job_state { queued, running, input_required, completed, failed, cancelled, expired };
 
 /// The state's wire name ("queued", ...), and back.
 std::string_view to_string(job_state s);
@@ -31,7 +31,7 @@ std::optional<job_state> parse_job_state(std::string_view text);
 
 /// True once a job can change no more.
 constexpr bool is_final(job_state s) {
-  return s != job_state::queued && s != job_state::running;
+  return s != job_state::queued && s != job_state::running && s != job_state::input_required;
 }
 
 /// One job as stored.
@@ -42,8 +42,10 @@ struct job_record {
   job_state state = job_state::queued;
   double progress = 0;
   std::optional<double> total;
-  std::string message;          ///< Latest status or progress message.
-  std::string result_json;      ///< The final result object, once completed or failed.
+  std::string message;  ///< Latest status or progress message.
+  /// Once completed: the result object. Once failed, cancelled or expired: the JSON-RPC error
+  /// object ({code, message}) the request ends with.
+  std::string result_json;
   std::string idempotency_key;  ///< The client's key, or empty.
   int64_t created_ms = 0;       ///< Unix time.
   int64_t updated_ms = 0;

@@ -197,7 +197,7 @@ void message_peer::on_message(const std::string& text) {
       std::erase_if(modern_inflight_, [](const auto& kv) { return kv.second.done(); });
     }
     modern_inflight_.insert_or_assign(msg.id, out);
-    dispatch_env env{parts_.tools->current(), parts_.profile.get()};
+    auto env = env_of(parts_);
     if (!dispatch(msg, out, env)) {
       out.error(make_error(rpc_code::method_not_found, "Method not found: " + msg.method));
     }
@@ -219,6 +219,7 @@ void message_peer::on_message(const std::string& text) {
     init.idle_timeout = std::chrono::hours(24 * 365);  // Lives as long as the pipe.
     init.client_request_timeout = parts_.client_request_timeout;
     init.notifier = parts_.notifier;
+    init.jobs = parts_.jobs;
     init.streams = parts_.streams;
     init.connection_box = parts_.box;
     init.table = sessions_;
@@ -227,7 +228,7 @@ void message_peer::on_message(const std::string& text) {
     init.metrics = parts_.metrics;
     session_id_ = init.id;
     session_ = spawn_session(*parts_.system, std::move(init));
-    dispatch_env env{parts_.tools->current(), parts_.profile.get()};
+    auto env = env_of(parts_);
     write(rpc::encode_result(msg.id, initialize_result(negotiated, env)));
     return;
   }
@@ -239,9 +240,10 @@ void message_peer::on_message(const std::string& text) {
   }
   responder out;
   if (msg.type == rpc::kind::request) {
-    out = make_responder(
-        request_info{era::legacy, {}, msg.id, msg.method, progress_token_of(meta), log_level::info},
-        msg);
+    request_info info{era::legacy,    {}, msg.id, msg.method, progress_token_of(meta),
+                      log_level::info};
+    info.session_id = session_id_;
+    out = make_responder(std::move(info), msg);
   }
   caf::anon_send(*session_, session_request{std::move(msg), out});
 }

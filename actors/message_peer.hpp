@@ -21,6 +21,8 @@
 
 namespace mcprt::actors {
 
+class job_service;
+
 /// Everything a pipe peer routes to.
 struct peer_parts {
   caf::actor_system* system = nullptr;
@@ -34,6 +36,7 @@ struct peer_parts {
   stream_options streams;
   /// Where the peer's session is registered, so shutdown can find it (null: a private table).
   std::shared_ptr<session_table> sessions;
+  std::shared_ptr<job_service> jobs;  ///< Null: no tasks.
 };
 
 /// One client on a pipe. on_message is called from one reader thread.

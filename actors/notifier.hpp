@@ -23,6 +23,10 @@ inline std::string resource(std::string_view uri) {
 inline std::string list_changed(std::string_view what) {  // "tools", "resources", "prompts"
   return "list:" + std::string(what);
 }
+/// A 2025 session's tasks: their status, progress and logs (the session's own stream).
+inline std::string tasks_of(std::string_view session_id) {
+  return "tasks:" + std::string(session_id);
+}
 /// The lists whose changes are announced.
 inline constexpr std::string_view list_kinds[] = {"tools", "resources", "prompts"};
 }  // namespace topic

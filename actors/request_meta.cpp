@@ -65,6 +65,10 @@ client_caps client_caps_from(const rapidjson::Value* capabilities) {
   c.sampling = has("sampling");
   c.elicitation = has("elicitation");
   c.roots = has("roots");
+  if (auto* ext = find_member(*capabilities, "extensions"); ext != nullptr && ext->IsObject()) {
+    auto* tasks = find_member(*ext, tasks_extension);
+    c.tasks = tasks != nullptr && tasks->IsObject();
+  }
   return c;
 }
 

@@ -149,7 +149,9 @@ session_actor::behavior_type session_impl(session_actor::stateful_pointer<sessio
           st.feed->make_resumable(req.out);
         }
         track(st, msg.id, req.out);
-        dispatch_env env{st.init.tools->current(), st.init.profile.get()};
+        auto env = env_of(st.init);
+        env.owner = st.init.id;
+        env.version = st.init.version;
         if (!dispatch(msg, req.out, env)) {
           req.out.error(make_error(rpc_code::method_not_found, "Method not found: " + msg.method));
         }

@@ -15,6 +15,8 @@
 
 namespace mcprt::actors {
 
+class job_service;
+
 /// What a new session starts from: the initialize request's outcome and the node's parts.
 struct session_init {
   std::string id;
@@ -28,6 +30,7 @@ struct session_init {
   std::shared_ptr<const server_profile> profile;
   std::shared_ptr<mcprt::metrics> metrics;
   std::shared_ptr<actors::notifier> notifier;  ///< Null: no subscriptions, no GET stream.
+  std::shared_ptr<job_service> jobs;           ///< Null: no tasks.
   stream_options streams;
   std::shared_ptr<outbox> connection_box;  ///< Set when a connection is the session (ws, stdio).
 };

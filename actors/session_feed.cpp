@@ -39,6 +39,7 @@ void session_feed::follow_lists() {
   for (auto what : topic::list_kinds) {
     notifier_->subscribe(topic::list_changed(what), box_);
   }
+  notifier_->subscribe(topic::tasks_of(session_id_), box_);
 }
 
 void session_feed::open(open_stream& req) {
@@ -143,6 +144,7 @@ void session_feed::close(std::string_view reason) {
     for (auto what : topic::list_kinds) {
       notifier_->unsubscribe(topic::list_changed(what), box_);
     }
+    notifier_->unsubscribe(topic::tasks_of(session_id_), box_);
   }
   if (box_ && !bound_) {
     box_->close(std::string(reason));  // A bound box belongs to its connection.

@@ -97,6 +97,15 @@ const std::vector<key_def>& table() {
                       "events kept per session so a dropped stream resumes with Last-Event-ID"));
     k.push_back(field("session.maxSubscriptions", st::integer, &config::max_subscriptions, 1,
                       1000000, "resource subscriptions per session"));
+    k.push_back(field("jobs.storePath", st::string, &config::jobs_store_path, 0, 0,
+                      "SQLite file of durable jobs and tasks (created with its directory; "
+                      "\":memory:\" keeps none across restarts)"));
+    k.push_back(field("jobs.defaultTimeoutMs", st::integer, &config::jobs_default_timeout_ms, 100,
+                      604800000, "a job still running this long is stopped and fails (expired)"));
+    k.push_back(field("jobs.resultTtlMs", st::integer, &config::jobs_result_ttl_ms, 1000,
+                      31536000000, "how long a finished task and its result stay readable"));
+    k.push_back(field("jobs.pollIntervalMs", st::integer, &config::jobs_poll_interval_ms, 10,
+                      3600000, "tasks/get interval suggested to clients (pollInterval)"));
     k.push_back(field("notifier.shards", st::integer, &config::notifier_shards, 1, 256,
                       "notifier actors; topics are spread over them by hash"));
     k.push_back(field("notifier.subscriberQueue", st::integer, &config::subscriber_queue, 1,
@@ -349,7 +358,11 @@ class loader {
   std::optional<std::string> walk(const rapidjson::Value& obj, const std::string& prefix) {
     for (auto& m : obj.GetObject()) {
       std::string key = prefix.empty() ? m.name.GetString() : prefix + "." + m.name.GetString();
-      if (auto k = find(key)) {
+      if (key == "adapters") {
+        if (auto err = parse_adapters(m.value, cfg_.adapters)) {
+          return "config file: " + *err;
+        }
+      } else if (auto k = find(key)) {
         if (auto err = set_json(key, *k, m.value)) {
           return err;
         }

@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "config/adapters.hpp"
 #include "runtime/settings.hpp"
 
 namespace mcprt::config {
@@ -45,6 +46,11 @@ struct config {
   int64_t client_request_timeout_ms = 60000;
   int64_t replay_events = 512;
   int64_t max_subscriptions = 1024;
+  std::string jobs_store_path = "var/jobs.sqlite";
+  int64_t jobs_default_timeout_ms = 300000;
+  int64_t jobs_result_ttl_ms = 3600000;
+  int64_t jobs_poll_interval_ms = 1000;
+  std::vector<adapter_config> adapters;  ///< From the config file's `adapters` array.
   // notifier
   int64_t notifier_shards = 4;
   int64_t subscriber_queue = 1024;

@@ -3,12 +3,14 @@
 
 #include "plugins/conformance/conformance.hpp"
 #include "plugins/demo/demo.hpp"
+#include "plugins/simulation/simulation.hpp"
 #include "plugins/ticker/ticker.hpp"
 
 namespace mcprt::plugins {
 
 std::vector<plugin> builtin() {
-  return {demo::descriptor(), ticker::descriptor(), conformance::descriptor()};
+  return {demo::descriptor(), ticker::descriptor(), conformance::descriptor(),
+          simulation::descriptor()};
 }
 
 }  // namespace mcprt::plugins

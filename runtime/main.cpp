@@ -9,10 +9,15 @@
 #include <caf/send.hpp>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
+#include <variant>
 
+#include "actors/adapter_pool.hpp"
+#include "actors/capabilities_doc.hpp"
 #include "actors/catalog.hpp"
 #include "actors/endpoint.hpp"
+#include "actors/jobs.hpp"
 #include "actors/live_catalog.hpp"
 #include "actors/message_peer.hpp"
 #include "actors/plugin_host.hpp"
@@ -45,8 +50,16 @@ struct shutdown_guard {
   std::shared_ptr<actors::session_table> sessions;
   std::shared_ptr<actors::notifier> notifier;
   std::shared_ptr<actors::session_table> bound_sessions;  // WebSocket, HTTP+SSE, stdio.
+  std::shared_ptr<actors::job_service> jobs;
+  std::vector<std::shared_ptr<actors::adapter_pool>> pools;
   ~shutdown_guard() { stop_actors(); }
   void stop_actors() const {
+    for (const auto& p : pools) {
+      p->stop();
+    }
+    if (jobs) {
+      jobs->stop();
+    }
     notifier->stop();
     for (const auto& a : tools->current()->actors()) {
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
@@ -65,6 +78,61 @@ void raise_fd_limit() {
     rl.rlim_cur = rl.rlim_max;
     setrlimit(RLIMIT_NOFILE, &rl);
   }
+}
+
+// The durable job store and the job service over it; a one-line reason when the file cannot
+// be used (unwritable directory, corrupt or locked file).
+std::variant<std::shared_ptr<actors::job_service>, std::string> open_jobs(
+    const config::config& cfg, caf::actor_system& system, std::shared_ptr<actors::notifier> notes) {
+  const auto& path = cfg.jobs_store_path;
+  if (path != ":memory:") {
+    std::error_code ec;
+    auto dir = std::filesystem::path(path).parent_path();
+    if (!dir.empty() && !std::filesystem::create_directories(dir, ec) && ec) {
+      return "cannot create the directory of jobs.storePath '" + path + "': " + ec.message();
+    }
+  }
+  auto store = actors::job_store::open(path);
+  if (auto* why = std::get_if<std::string>(&store)) {
+    return *why;
+  }
+  actors::job_options o;
+  o.timeout = std::chrono::milliseconds(cfg.jobs_default_timeout_ms);
+  o.result_ttl_ms = cfg.jobs_result_ttl_ms;
+  o.poll_interval_ms = cfg.jobs_poll_interval_ms;
+  auto jobs = std::make_shared<actors::job_service>(
+      system, std::move(std::get<std::unique_ptr<actors::job_store>>(store)), o, std::move(notes));
+  jobs->sweep_periodically();
+  return jobs;
+}
+
+// Starts one pool per configured adapter; their tools join the live catalog once a worker
+// lists them, so a slow or broken adapter never holds up the server.
+std::vector<std::shared_ptr<actors::adapter_pool>> start_adapters(
+    const config::config& cfg, caf::actor_system& system,
+    const std::shared_ptr<actors::node_catalog>& live, mcprt::metrics& metrics) {
+  std::vector<std::shared_ptr<actors::adapter_pool>> pools;
+  for (const auto& a : cfg.adapters) {
+    actors::adapter_options o;
+    o.name = a.name;
+    o.command = {a.command, a.args, a.env, a.cwd};
+    o.min_workers = static_cast<int>(a.min_workers);
+    o.max_workers = static_cast<int>(a.max_workers);
+    o.max_inflight_per_worker = static_cast<int>(a.max_inflight_per_worker);
+    o.call_timeout = std::chrono::milliseconds(a.call_timeout_ms);
+    o.start_timeout = std::chrono::milliseconds(a.start_timeout_ms);
+    o.session_affinity = a.affinity == "session";
+    o.tool_prefix = a.tool_prefix;
+    o.tasks = a.task_support == "required"   ? task_support::required
+              : a.task_support == "optional" ? task_support::optional
+                                             : task_support::forbidden;
+    auto pool =
+        std::make_shared<actors::adapter_pool>(std::move(o), system, live, metrics.registry());
+    pool->start();
+    log::info("adapter started adapter=" + a.name + " command=" + a.command);
+    pools.push_back(std::move(pool));
+  }
+  return pools;
 }
 
 actors::stream_options stream_options_of(const config::config& cfg) {
@@ -105,7 +173,14 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
   auto notes =
       std::make_shared<actors::notifier>(system, static_cast<size_t>(cfg.notifier_shards), metrics);
   auto bound_sessions = std::make_shared<actors::session_table>();
-  shutdown_guard guard{tools, sessions, notes, bound_sessions};
+  shutdown_guard guard{tools, sessions, notes, bound_sessions, nullptr, {}};
+  auto opened = open_jobs(cfg, system, notes);
+  if (auto* why = std::get_if<std::string>(&opened)) {
+    std::cerr << "mcprt: " << *why << "\n";
+    return 1;
+  }
+  auto jobs = std::get<std::shared_ptr<actors::job_service>>(opened);
+  guard.jobs = jobs;
   auto publisher = actors::make_publisher(notes);
   auto live = std::make_shared<actors::node_catalog>(system, tools, notes);
 
@@ -129,6 +204,7 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
     }
   }
   tools->publish(builder.build());
+  guard.pools = start_adapters(cfg, system, live, *metrics);
 
   auto profile = std::make_shared<actors::server_profile>();
   profile->instructions = cfg.instructions;
@@ -144,7 +220,7 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
     pipe->attach(box);
     actors::message_peer peer({&system, tools, profile, metrics, box,
                                std::chrono::milliseconds(cfg.client_request_timeout_ms), notes,
-                               stream_options_of(cfg), bound_sessions});
+                               stream_options_of(cfg), bound_sessions, jobs});
     log::info("serving one client on stdio");
     pipe->run([&peer](std::string line) { peer.on_message(line); },
               [&peer] { peer.on_oversized(); });
@@ -165,8 +241,13 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
   eopts.max_payload_bytes = static_cast<size_t>(cfg.max_payload_kb) * 1024;
   eopts.streams = stream_options_of(cfg);
   actors::endpoint_parts parts{
-      &system, tools, sessions,      metrics, std::make_shared<admission>(cfg.max_inflight),
-      profile, notes, bound_sessions};
+      &system, tools, sessions,       metrics, std::make_shared<admission>(cfg.max_inflight),
+      profile, notes, bound_sessions, jobs,    {}};
+  actors::node_limits limits{cfg.max_payload_kb, cfg.max_inflight, cfg.request_timeout_ms,
+                             cfg.jobs_default_timeout_ms, cfg.jobs_result_ttl_ms};
+  parts.capabilities = [limits, pools = guard.pools] {
+    return actors::capabilities_document(limits, pools);
+  };
   auto ep = std::make_shared<actors::endpoint>(std::move(eopts), std::move(parts));
 
   transport::server_options sopts;

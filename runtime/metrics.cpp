@@ -18,15 +18,27 @@ namespace {
 
 // Methods that get their own label value; anything else is "other", so a client cannot grow
 // the label set.
-constexpr std::array<std::string_view, 16> known_methods = {
-    "initialize",           "ping",
-    "tools/list",           "tools/call",
-    "server/discover",      "logging/setLevel",
-    "resources/list",       "resources/read",
-    "prompts/list",         "prompts/get",
-    "completion/complete",  "resources/templates/list",
-    "resources/subscribe",  "resources/unsubscribe",
-    "subscriptions/listen", "other"};
+constexpr std::array<std::string_view, 21> known_methods = {"tasks/get",
+                                                            "tasks/result",
+                                                            "tasks/list",
+                                                            "tasks/cancel",
+                                                            "tasks/update",
+                                                            "initialize",
+                                                            "ping",
+                                                            "tools/list",
+                                                            "tools/call",
+                                                            "server/discover",
+                                                            "logging/setLevel",
+                                                            "resources/list",
+                                                            "resources/read",
+                                                            "prompts/list",
+                                                            "prompts/get",
+                                                            "completion/complete",
+                                                            "resources/templates/list",
+                                                            "resources/subscribe",
+                                                            "resources/unsubscribe",
+                                                            "subscriptions/listen",
+                                                            "other"};
 
 constexpr std::array<std::string_view, 5> outcome_names = {"ok", "tool_error", "error", "timeout",
                                                            "cancelled"};
@@ -199,6 +211,10 @@ void metrics::subscriber_depth(size_t depth) {
 
 void metrics::subscribers_add(double delta) {
   impl_->subscribers->Increment(delta);
+}
+
+prometheus::Registry& metrics::registry() {
+  return *impl_->registry;
 }
 
 std::string metrics::render() const {

@@ -46,6 +46,9 @@ class metrics {
   /// Subscriber queues (GET streams, WebSocket connections, listen streams) changed by `delta`.
   void subscribers_add(double delta);
 
+  /// The registry, for components that declare their own families (jobs, adapter pools).
+  prometheus::Registry& registry();
+
   /// The Prometheus text exposition of every metric.
   std::string render() const;
 

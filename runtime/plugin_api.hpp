@@ -21,7 +21,15 @@ class actor_system;
 namespace mcprt {
 
 /// ABI version a plugin is compiled against; bumped on any change to this header.
-inline constexpr int plugin_abi_version = 2;
+inline constexpr int plugin_abi_version = 3;
+
+/// Whether a tool runs as a task (2025-11-25 `execution.taskSupport`, the 2026 tasks extension).
+enum class task_support { forbidden, optional, required };
+
+/// When a task-supporting tool becomes a task: at once (the call is answered with the task's
+/// handle before the tool starts), or when its handler says so (tool_invocation::run_as_task,
+/// e.g. after gathering input over MRTR rounds).
+enum class task_start { at_call, by_handler };
 
 /// How a tool presents itself in `tools/list`. Schemas are JSON text served verbatim.
 struct tool_definition {
@@ -31,6 +39,10 @@ struct tool_definition {
   std::string input_schema = R"({"type":"object","properties":{}})";
   std::string output_schema;  ///< Optional; empty when absent.
   std::string annotations;    ///< Optional `ToolAnnotations` object; empty when absent.
+  /// Long tools say optional or required: then a client that can take tasks gets a task
+  /// handle and polls (tasks/get), and the call survives its connection.
+  mcprt::task_support task_support = task_support::forbidden;
+  mcprt::task_start task_start = task_start::at_call;
 };
 
 /// One running call of a function tool: its arguments and the ways to answer.
@@ -61,6 +73,17 @@ class tool_invocation {
   /// `inputResponses` and `state` (sealed against tampering). See responder::input_required.
   void input_required(std::string_view input_requests, std::string_view state = {}) const {
     out_.input_required(input_requests, state);
+  }
+  /// For tools with task_start::by_handler: continues this call as a task whose rounds run
+  /// `body` (with the call's arguments; later rounds carry the client's inputResponses), and
+  /// answers the call with the task's handle. False when this call cannot be a task (the
+  /// client did not negotiate tasks): then finish it here instead.
+  bool run_as_task(std::function<void(tool_invocation&)> body) const {
+    return out_.escalate_to_task(
+        [arguments = arguments_, defer = defer_, body = std::move(body)](const responder& round) {
+          tool_invocation inv(arguments, round, defer);
+          body(inv);
+        });
   }
   /// Asks the client (`sampling/createMessage`, `elicitation/create`, `roots/list`) and runs
   /// `then` with its answer on the tool's actor. Needs a 2025 session (HTTP, WebSocket, stdio);

@@ -53,7 +53,14 @@ inline constexpr std::string_view client_capabilities =
 inline constexpr std::string_view server_info = "io.modelcontextprotocol/serverInfo";
 inline constexpr std::string_view log_level = "io.modelcontextprotocol/logLevel";
 inline constexpr std::string_view progress_token = "progressToken";
+/// 2025-11-25 tasks: ties a message to its task.
+inline constexpr std::string_view related_task = "io.modelcontextprotocol/related-task";
+/// mcprt's idempotency key: a request that repeats it gets the first one's job, task or result.
+inline constexpr std::string_view idempotency_key = "io.mcprt/idempotencyKey";
 }  // namespace meta_key
+
+/// The 2026-07-28 tasks extension (SEP-2663), as named under `capabilities.extensions`.
+inline constexpr std::string_view tasks_extension = "io.modelcontextprotocol/tasks";
 
 /// The server's name and version as serverInfo reports them.
 inline constexpr std::string_view server_name = "mcprt";

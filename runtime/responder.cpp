@@ -19,18 +19,23 @@ struct responder::state {
   std::atomic<bool> cancelled{false};
   std::mutex link_mutex;  // The link is set by the session, read by handlers elsewhere.
   client_link_ptr link;
+  task_escalation escalate;  // Set before the handler runs; read by it.
+  std::mutex cancel_mutex;
+  std::function<void()> cancel_hook;
 };
 
 namespace {
 
+std::string result_members(std::string_view type) {
+  std::string m = R"("resultType":)" + quote(type) + R"(,"_meta":{)";
+  m += quote(meta_key::server_info);
+  m += R"(:{"name":)" + quote(server_name) + R"(,"version":)" + quote(server_version) + "}}";
+  return m;
+}
+
 // Appended to every modern result: the result type and who produced it.
 const std::string& modern_result_members() {
-  static const std::string members = [] {
-    std::string m = R"("resultType":"complete","_meta":{)";
-    m += quote(meta_key::server_info);
-    m += R"(:{"name":)" + quote(server_name) + R"(,"version":)" + quote(server_version) + "}}";
-    return m;
-  }();
+  static const std::string members = result_members("complete");
   return members;
 }
 
@@ -116,6 +121,32 @@ void responder::result(std::string result_object, outcome how) const {
   }
 }
 
+void responder::task_created(std::string result_object) const {
+  if (!state_ || state_->done.exchange(true, std::memory_order_acq_rel)) {
+    return;
+  }
+  if (state_->info.era == era::modern) {
+    static const std::string members = result_members("task");
+    result_object = rpc::append_members(std::move(result_object), members);
+  }
+  state_->channel->finish(200, rpc::encode_result(state_->info.id, result_object));
+  if (state_->hook) {
+    state_->hook(state_->info, outcome::ok);
+  }
+}
+
+void responder::set_task_escalation(task_escalation escalate) const {
+  state_->escalate = std::move(escalate);
+}
+
+bool responder::escalate_to_task(task_round round) const {
+  if (!state_ || !state_->escalate || done()) {
+    return false;
+  }
+  state_->escalate(*this, std::move(round));
+  return true;
+}
+
 void responder::input_required(std::string_view input_requests, std::string_view state) const {
   if (!state_ || state_->info.era != era::modern) {
     error(make_error(rpc_code::internal_error,
@@ -159,9 +190,31 @@ void responder::cancel() const {
   }
   state_->cancelled.store(true, std::memory_order_release);
   state_->channel->cancel();
+  std::function<void()> hook;
+  {
+    std::lock_guard<std::mutex> g(state_->cancel_mutex);
+    hook.swap(state_->cancel_hook);
+  }
+  if (hook) {
+    hook();
+  }
   if (state_->hook) {
     state_->hook(state_->info, outcome::cancelled);
   }
+}
+
+void responder::on_cancel(std::function<void()> hook) const {
+  if (!state_) {
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> g(state_->cancel_mutex);
+    if (!cancelled()) {
+      state_->cancel_hook = std::move(hook);
+      return;
+    }
+  }
+  hook();
 }
 
 bool responder::cancelled() const {

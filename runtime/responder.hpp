@@ -23,6 +23,8 @@ struct client_caps {
   bool sampling = false;
   bool elicitation = false;
   bool roots = false;
+  bool tasks =
+      false;  ///< 2026-07-28: declares the tasks extension (io.modelcontextprotocol/tasks).
 };
 
 /// What a request is, as the handlers that answer it need to know.
@@ -46,6 +48,7 @@ struct request_info {
   client_caps caps;                    ///< 2026-07-28: from `_meta` clientCapabilities.
   json_ref input_responses;   ///< 2026-07-28 MRTR: `params.inputResponses` (checked), or empty.
   std::string request_state;  ///< 2026-07-28 MRTR: the verified `requestState` payload, or empty.
+  std::string session_id;     ///< The 2025 session asking (adapter affinity), or empty.
 };
 
 /// How a request ended, for metrics.
@@ -53,6 +56,12 @@ enum class outcome { ok, tool_error, error, timeout, cancelled };
 
 /// Called once when the request is answered (metrics, admission).
 using finish_hook = std::function<void(const request_info&, outcome)>;
+
+class responder;
+/// Runs one round of a tool as a task: the job hands it the round's responder.
+using task_round = std::function<void(const responder&)>;
+/// Turns the request into a task that runs `round`, answering it with the task's handle.
+using task_escalation = std::function<void(const responder& self, task_round round)>;
 
 /// Answers one request. Cheap to copy; every copy refers to the same request.
 class responder {
@@ -78,6 +87,14 @@ class responder {
   /// Sends a result object (serialized JSON object). Modern requests get `resultType` and
   /// serverInfo in `_meta` appended. Later calls are ignored.
   void result(std::string result_object, outcome how = outcome::ok) const;
+  /// Answers with a task handle: 2026-07-28 gets `resultType: "task"` (a flat CreateTaskResult),
+  /// earlier versions the object as given (`{"task": {...}}`).
+  void task_created(std::string result_object) const;
+  /// Lets a handler turn this call into a task (set by dispatch when the call may be one).
+  void set_task_escalation(task_escalation escalate) const;
+  /// Makes this call a task that runs `round` (see tool_invocation::run_as_task); false, and
+  /// nothing happens, when this call cannot become one.
+  bool escalate_to_task(task_round round) const;
   /// 2026-07-28 (MRTR): answers `resultType: "input_required"` with `input_requests` (a JSON
   /// object: key -> {method, params}) and, when `state` is not empty, an integrity-protected
   /// `requestState` the client echoes back with its `inputResponses`. Legacy requests get an
@@ -90,6 +107,9 @@ class responder {
   void cancel() const;
   /// True once the request was cancelled (a handler may stop its work early).
   bool cancelled() const;
+  /// Runs `hook` once when the request is cancelled (at once if it already was): how work
+  /// elsewhere (a worker process) hears of it. One hook per request; a later one replaces it.
+  void on_cancel(std::function<void()> hook) const;
 
   /// See reply_channel::make_resumable (set by the request's session).
   void make_resumable(std::shared_ptr<event_log> log, std::shared_ptr<outbox> fallback,

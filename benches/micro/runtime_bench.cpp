@@ -94,7 +94,9 @@ struct null_channel final : reply_channel {
 void BM_dispatch_tools_list(benchmark::State& state) {
   auto c = catalog_of(10);
   actors::server_profile profile;
-  actors::dispatch_env env{c, &profile};
+  actors::dispatch_env env;
+  env.tools = c;
+  env.profile = &profile;
   auto msg = std::get<rpc::message>(
       rpc::decode(R"({"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}})"));
   auto channel = std::make_shared<null_channel>();

@@ -194,7 +194,7 @@ plugin descriptor() {
   p.description = "the official conformance suite's fixture tools, for conformance runs";
   p.start = [](plugin_context& ctx) -> caf::error {
     auto all = tools();
-    for (auto* more : {asking_tools, mrtr_tools}) {
+    for (auto* more : {asking_tools, mrtr_tools, task_tools}) {
       for (auto& t : more()) {
         all.push_back(std::move(t));
       }

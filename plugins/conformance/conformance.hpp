@@ -16,6 +16,8 @@ std::vector<tool_spec> asking_tools();
 /// The 2026-07-28 multi-round (input_required) fixtures.
 std::vector<tool_spec> mrtr_tools();
 std::vector<prompt_spec> mrtr_prompts();
+/// The tasks extension fixtures (greet, slow_compute, failing_job, confirm_delete, ...).
+std::vector<tool_spec> task_tools();
 /// Tools that change the tool and prompt lists at run time (list_changed fixtures).
 std::vector<tool_spec> trigger_tools(std::shared_ptr<live_catalog> live);
 

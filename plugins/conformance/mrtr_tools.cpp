@@ -2,6 +2,7 @@
 // `input_required` until the client's `inputResponses` (and echoed `requestState`) hold what
 // they asked for. Values follow the 0.2 conformance suite's scenario texts.
 #include "plugins/conformance/conformance.hpp"
+#include "plugins/conformance/fixture_json.hpp"
 
 namespace mcprt::plugins::conformance {
 
@@ -12,31 +13,12 @@ tool_definition mrtr(std::string name, std::string description) {
       std::move(name), {}, std::move(description), R"({"type":"object","properties":{}})", {}, {}};
 }
 
-std::string elicit_request(std::string_view message, std::string_view field,
-                           std::string_view type = "string") {
-  return R"({"method":"elicitation/create","params":{"message":)" + quote(message) +
-         R"(,"requestedSchema":{"type":"object","properties":{)" + quote(field) + R"(:{"type":)" +
-         quote(type) + R"(}},"required":[)" + quote(field) + "]}}}";
-}
-
 std::string sample_request(std::string_view text, int max_tokens) {
   return R"({"method":"sampling/createMessage","params":{"messages":[{"role":"user","content":{"type":"text","text":)" +
          quote(text) + R"(}}],"maxTokens":)" + std::to_string(max_tokens) + "}}";
 }
 
 constexpr std::string_view roots_request = R"({"method":"roots/list","params":{}})";
-
-// The client's result for input `key`, if it sent one.
-const rapidjson::Value* response(const tool_invocation& c, std::string_view key) {
-  return c.input_responses() ? find_member(*c.input_responses(), key) : nullptr;
-}
-
-// `content.<field>` of an elicitation result, as text.
-std::string elicited(const rapidjson::Value* r, std::string_view field) {
-  auto* content = r != nullptr ? find_member(*r, "content") : nullptr;
-  auto v = content != nullptr ? string_member(*content, field) : std::nullopt;
-  return std::string(v.value_or("unknown"));
-}
 
 std::string sampled_text(const rapidjson::Value* r) {
   auto* content = r != nullptr ? find_member(*r, "content") : nullptr;
@@ -47,14 +29,6 @@ std::string sampled_text(const rapidjson::Value* r) {
 size_t root_count(const rapidjson::Value* r) {
   auto* roots = r != nullptr ? find_member(*r, "roots") : nullptr;
   return roots != nullptr && roots->IsArray() ? roots->Size() : 0;
-}
-
-std::string object_of(std::initializer_list<std::pair<std::string_view, std::string>> entries) {
-  std::string out = "{";
-  for (const auto& [key, value] : entries) {
-    out += (out.size() > 1 ? "," : "") + quote(key) + ":" + value;
-  }
-  return out + "}";
 }
 
 void multi_round(tool_invocation& c) {

@@ -23,9 +23,16 @@ struct harness {
     actors::endpoint_options o;
     o.allowed_hosts = {"localhost", "127.0.0.1"};
     o.allowed_origins = {"http://localhost"};
-    ep = std::make_shared<actors::endpoint>(
-        o, actors::endpoint_parts{w.sys.get(), w.tools, w.sessions, w.metrics, gate, w.profile,
-                                  w.notes, w.sessions});
+    ep = std::make_shared<actors::endpoint>(o, actors::endpoint_parts{w.sys.get(),
+                                                                      w.tools,
+                                                                      w.sessions,
+                                                                      w.metrics,
+                                                                      gate,
+                                                                      w.profile,
+                                                                      w.notes,
+                                                                      w.sessions,
+                                                                      nullptr,
+                                                                      {}});
   }
 
   http_request post(std::string body) {

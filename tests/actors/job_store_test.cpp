@@ -83,7 +83,7 @@ TEST_CASE("after a restart, finished results remain and unfinished work reads in
     REQUIRE(r);
     CHECK(r->state == job_state::failed);
     CHECK(r->message == "interrupted by restart");
-    CHECK(r->result_json.find("\"isError\":true") != std::string::npos);
+    CHECK(r->result_json.find("\"code\":-32603") != std::string::npos);
   }
 }
 
@@ -146,6 +146,15 @@ TEST_CASE("a file that is not a database is refused at open with a reason", "[jo
   auto opened = job_store::open(dir.db());
   REQUIRE(std::holds_alternative<std::string>(opened));
   CHECK(std::get<std::string>(opened).find("not a database") != std::string::npos);
+}
+
+TEST_CASE("a file another store holds is refused with a reason, not shared", "[job_store]") {
+  temp_dir dir;
+  auto first = open_ok(dir.db());
+  auto second = job_store::open(dir.db());
+  REQUIRE(std::holds_alternative<std::string>(second));
+  CHECK(std::get<std::string>(second).find("locked") != std::string::npos);
+  CHECK(std::get<std::string>(second).find("give each its own file") != std::string::npos);
 }
 
 TEST_CASE("job states have wire names", "[job_store]") {

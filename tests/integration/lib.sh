@@ -16,7 +16,8 @@ start_process() {
   SERVER_WORK=$(mktemp -d)
   SERVER_LOG=$SERVER_WORK/server.log
   mkfifo "$SERVER_WORK/stderr"
-  "$@" 2>"$SERVER_WORK/stderr" &
+  # Each server its own job store: the file is locked by the process that opens it.
+  MCPRT_JOBS_STORE_PATH=${MCPRT_JOBS_STORE_PATH:-$SERVER_WORK/jobs.sqlite} "$@" 2>"$SERVER_WORK/stderr" &
   SERVER_PID=$!
   exec 3<"$SERVER_WORK/stderr"
   SERVER_URL=""

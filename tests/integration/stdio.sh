@@ -18,7 +18,7 @@ out=$(printf '%s\n' \
   '{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":7,"reason":"test"}}' \
   '{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"sleep","arguments":{"ms":15000},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}' \
   '{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":8}}' \
-  | timeout 20 "$bin" --stdio --set plugins.enabled=demo,conformance 2>/dev/null)
+  | timeout 20 "$bin" --stdio --set jobs.storePath=:memory: --set plugins.enabled=demo,conformance 2>/dev/null)
 code=$?
 expect() {
   if grep -qF -- "$2" <<<"$out"; then

@@ -8,7 +8,7 @@ import { Client as ClientV2 } from '@modelcontextprotocol/client';
 import { StdioClientTransport as StdioV2 } from '@modelcontextprotocol/client/stdio';
 import { askingClient, checkAskingTools, checkStaticFixtures, checkSubscriptions } from './fixture_checks.mjs';
 
-const server = { command: process.env.MCPRT_BIN, args: ['--stdio', '--set', 'plugins.enabled=demo,ticker,conformance', '--set', 'ticker.rateHz=20'], stderr: 'ignore' };
+const server = { command: process.env.MCPRT_BIN, args: ['--stdio', '--set', 'jobs.storePath=:memory:', '--set', 'plugins.enabled=demo,ticker,conformance', '--set', 'ticker.rateHz=20'], stderr: 'ignore' };
 
 test('v1 client over stdio: initialize, tools, progress, resources, prompts', async () => {
   const client = new ClientV1({ name: 'mcprt-stdio-v1', version: '1.0.0' });

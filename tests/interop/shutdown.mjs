@@ -7,7 +7,10 @@ import { once } from 'node:events';
 import { openSession, openStream } from './sse.mjs';
 
 test('SIGTERM with open WebSocket, HTTP+SSE and GET streams exits cleanly', { timeout: 20000 }, async () => {
-  const server = spawn(process.env.MCPRT_BIN, ['--listen', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const server = spawn(process.env.MCPRT_BIN, ['--listen', '127.0.0.1:0'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, MCPRT_JOBS_STORE_PATH: ':memory:' },
+  });
   let log = '';
   const url = await new Promise((resolve, reject) => {
     server.stderr.on('data', (d) => {

@@ -51,7 +51,12 @@ struct world {
     sys.reset();
   }
 
-  actors::dispatch_env env() const { return {tools->current(), profile.get()}; }
+  actors::dispatch_env env() const {
+    actors::dispatch_env e;
+    e.tools = tools->current();
+    e.profile = profile.get();
+    return e;
+  }
 };
 
 }  // namespace mcprt::test

@@ -1,0 +1,65 @@
+// One worker subprocess of an adapter pool: spawned with pipes for stdin, stdout and stderr,
+// read line by line on two threads, written to without ever blocking for long. Knows lines,
+// not MCP (the pool speaks MCP over it).
+#pragma once
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <variant>
+#include <vector>
+
+namespace mcprt::actors {
+
+/// How to start a worker.
+struct worker_command {
+  std::string command;  ///< Looked up on PATH when it has no '/'.
+  std::vector<std::string> args;
+  std::map<std::string, std::string> env;  ///< Added to (or replacing) the server's environment.
+  std::string cwd;                         ///< Empty: the server's working directory.
+};
+
+/// What a worker reports, from its reader threads.
+struct worker_events {
+  std::function<void(std::string line)> on_stdout;  ///< One line (a JSON-RPC message, or not).
+  std::function<void(std::string line)> on_stderr;  ///< One line of its log.
+  std::function<void(std::string how)> on_exit;     ///< It ended ("exit status 1", "signal 9").
+};
+
+class adapter_worker {
+ public:
+  /// Starts the process; a one-line reason when it cannot (missing binary, bad cwd).
+  static std::variant<std::unique_ptr<adapter_worker>, std::string> spawn(const worker_command& cmd,
+                                                                          worker_events events);
+  /// Kills the process if it still runs and waits for the reader threads.
+  ~adapter_worker();
+  adapter_worker(const adapter_worker&) = delete;
+  adapter_worker& operator=(const adapter_worker&) = delete;
+
+  /// Writes `line` and a newline to its stdin, waiting at most `wait` for pipe space; false
+  /// when the worker is gone or does not read.
+  bool send(std::string_view line, std::chrono::milliseconds wait);
+  /// SIGKILL (a worker that does not answer); on_exit follows.
+  void kill();
+  pid_t pid() const { return pid_; }
+
+ private:
+  adapter_worker(pid_t pid, int in, int out, int err, worker_events events);
+  void read_lines(int fd, bool is_stdout);
+
+  pid_t pid_;
+  int stdin_fd_;
+  std::mutex write_mutex_;
+  worker_events events_;
+  std::atomic<bool> exited_{false};
+  std::thread out_reader_, err_reader_;
+};
+
+}  // namespace mcprt::actors

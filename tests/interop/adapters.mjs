@@ -1,0 +1,176 @@
+// Adapter pools end to end, driven by the official TypeScript SDK client: the reference
+// simulation adapter (mcprt workers) runs a 1,000 × 10 population as a task with progress and
+// its results read back complete; a stdio MCP server from the npm registry
+// (@modelcontextprotocol/server-everything, pinned) serves its tools through a pool; a killed
+// worker is restarted while other calls succeed; per-call timeouts, task cancellation reaching
+// the worker, and broken adapters (missing binary, garbage on stdout) get clear errors while
+// the server keeps serving. GET /mcp/capabilities reports it all.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = join(here, '..', '..');
+const bin = process.env.MCPRT_BIN;
+const dir = mkdtempSync(join(tmpdir(), 'mcprt-adapters-'));
+const mcprtWorker = (plugins, ...more) => ({
+  command: bin,
+  args: ['--stdio', '--set', `plugins.enabled=${plugins}`, '--set', 'jobs.storePath=:memory:', '--set', 'log.level=warning', ...more],
+});
+const config = {
+  adapters: [
+    { name: 'sim', ...mcprtWorker('simulation', '--set', `simulation.resultsDir=${join(dir, 'sim')}`), minWorkers: 1, maxWorkers: 2, toolPrefix: 'sim_', callTimeoutMs: 120000 },
+    { name: 'demo', ...mcprtWorker('demo'), minWorkers: 2, maxWorkers: 2, toolPrefix: 'demo_', callTimeoutMs: 1500 },
+    { name: 'everything', command: process.execPath, args: [join(here, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js'), 'stdio'], toolPrefix: 'ev_', callTimeoutMs: 10000 },
+    { name: 'missing', command: join(dir, 'no-such-worker') },
+    { name: 'garbage', command: 'sh', args: ['-c', 'echo this is not json-rpc; exec sleep 30'], startTimeoutMs: 500 },
+  ],
+};
+writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+
+let server, url, log = '';
+before(async () => {
+  server = spawn(bin, ['--listen', '127.0.0.1:0', '--config', join(dir, 'config.json'), '--set', 'plugins.enabled=demo', '--set', `jobs.storePath=${join(dir, 'jobs.sqlite')}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  url = await new Promise((resolve, reject) => {
+    server.stderr.on('data', (d) => {
+      log += d;
+      const m = log.match(/mcprt listening on (\S+)\r?\n/);
+      if (m) resolve(new URL(m[1]));
+    });
+    server.once('exit', () => reject(new Error('server exited early: ' + log)));
+  });
+});
+after(async () => {
+  const exited = once(server, 'exit');
+  server.kill('SIGTERM');
+  const [code] = await exited;
+  rmSync(dir, { recursive: true, force: true });
+  assert.equal(code, 0, 'the server stops cleanly with its workers');
+});
+
+async function connect(capabilities = {}) {
+  const client = new Client({ name: 'adapters-test', version: '1.0.0' }, { capabilities });
+  await client.connect(new StreamableHTTPClientTransport(url));
+  return client;
+}
+const capabilitiesDoc = async () => (await fetch(new URL('/mcp/capabilities', url))).json();
+const adapter = async (name) => (await capabilitiesDoc()).adapters.find((a) => a.name === name);
+const text = (r) => r.content.map((c) => c.text).join('');
+
+// Tools appear once each pool's first worker has listed them: wait for that.
+async function waitForTools(client, names) {
+  for (;;) {
+    const have = new Set((await client.listTools()).tools.map((t) => t.name));
+    if (names.every((n) => have.has(n))) return;
+    await new Promise((ok) => setTimeout(ok, 100)); // Pools start in the background.
+  }
+}
+
+test('simulation adapter: load, parameters, one run, 1,000 × 10 population with progress, chunked results', { timeout: 120000 }, async () => {
+  const client = await connect();
+  await waitForTools(client, ['sim_load_simulation', 'sim_run_population_simulation', 'sim_get_population_results']);
+  const loaded = await client.callTool({ name: 'sim_load_simulation', arguments: { path: join(repo, 'plugins/simulation/models/one_compartment.json') } });
+  const handle = loaded.structuredContent.handle;
+  assert.match(handle, /^[0-9a-f]{16}$/);
+  assert.equal((await client.callTool({ name: 'sim_get_parameter_value', arguments: { handle, name: 'ke_per_h' } })).structuredContent.value, 0.15);
+  await client.callTool({ name: 'sim_set_parameter_value', arguments: { handle, name: 'dose_mg', value: 200 } });
+  const one = (await client.callTool({ name: 'sim_run_simulation', arguments: { handle } })).structuredContent;
+  assert.ok(one.cmax_mg_L > 0 && one.auc_mg_h_L > 0);
+  assert.equal(one.concentrations_mg_L.length, 49);
+
+  const progress = [];
+  const run = await client.callTool(
+    { name: 'sim_run_population_simulation', arguments: { handle, config: join(repo, 'plugins/simulation/models/population.json') } },
+    undefined, { onprogress: (p) => progress.push(p), timeout: 110000 });
+  const summary = run.structuredContent;
+  assert.equal(summary.rows, 10000);
+  assert.ok(progress.length >= 10, `progress notifications: ${progress.length}`);
+  assert.equal(progress.at(-1).progress, 10000);
+  assert.equal(progress.at(-1).total, 10000);
+
+  let csv = '', offset = 0;
+  for (;;) {
+    const chunk = await client.callTool({ name: 'sim_get_population_results', arguments: { run_id: summary.run_id, offset } });
+    csv += text(chunk);
+    if (chunk.structuredContent.next_offset === null) break;
+    offset = chunk.structuredContent.next_offset;
+  }
+  assert.equal(csv.length, summary.bytes);
+  const lines = csv.trimEnd().split('\n');
+  assert.equal(lines.length, 10001); // Header + every subject × replicate.
+  assert.equal(lines[0].split(',').length, 8 + 49);
+  assert.equal(lines.at(-1).split(',').slice(0, 2).join(','), '999,9');
+  await client.close();
+});
+
+test('a stdio MCP server from the npm registry serves its tools through a pool', { timeout: 30000 }, async () => {
+  const client = await connect();
+  await waitForTools(client, ['ev_echo', 'ev_get-sum']);
+  assert.equal(text(await client.callTool({ name: 'ev_echo', arguments: { message: 'through mcprt' } })), 'Echo: through mcprt');
+  assert.match(text(await client.callTool({ name: 'ev_get-sum', arguments: { a: 2, b: 3 } })), /5/);
+  const health = await adapter('everything');
+  assert.equal(health.available, true);
+  assert.match(health.version, /everything/);
+  await client.close();
+});
+
+test('a killed worker fails its call clearly and is restarted; other calls succeed', { timeout: 30000 }, async () => {
+  const client = await connect();
+  await waitForTools(client, ['demo_sleep', 'demo_echo']);
+  const before = await adapter('demo');
+  assert.equal(before.processes.length, 2);
+  // Occupy one worker (each takes one call at a time), then kill exactly that one.
+  const slow = client.callTool({ name: 'demo_sleep', arguments: { ms: 5000 } }).then(() => 'answered', (e) => e.message);
+  let busy;
+  while (!(busy = (await adapter('demo')).processes.find((p) => p.inflight === 1))) await new Promise((ok) => setTimeout(ok, 20));
+  process.kill(busy.pid, 'SIGKILL');
+  assert.match(await slow, /adapter 'demo' worker exited \(signal 9\) while running 'sleep'/);
+  const echoes = await Promise.all([1, 2, 3].map((i) => client.callTool({ name: 'demo_echo', arguments: { text: `still ${i}` } })));
+  assert.deepEqual(echoes.map(text), ['still 1', 'still 2', 'still 3']);
+  for (;;) {
+    const h = await adapter('demo');
+    if (h.restarts === before.restarts + 1 && h.workers.ready === 2) break;
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  await client.close();
+});
+
+test('per-call timeout, and a cancelled task frees its worker', { timeout: 30000 }, async () => {
+  const client = await connect();
+  await waitForTools(client, ['demo_sleep']);
+  await assert.rejects(client.callTool({ name: 'demo_sleep', arguments: { ms: 4000 } }), /callTimeoutMs \(1500 ms\)/);
+  // 2025-11-25 task on an adapter tool, then tasks/cancel: the worker's call is cancelled.
+  const sid = (await fetch(url, { method: 'POST', headers: { accept: 'application/json, text/event-stream', 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'c', version: '1' } } }) })).headers.get('mcp-session-id');
+  const post = async (id, method, params) => (await fetch(url, { method: 'POST', headers: { accept: 'application/json, text/event-stream', 'content-type': 'application/json', 'mcp-session-id': sid }, body: JSON.stringify({ jsonrpc: '2.0', id, method, params }) })).json();
+  const created = await post(2, 'tools/call', { name: 'demo_sleep', arguments: { ms: 1400 }, task: {} });
+  const taskId = created.result.task.taskId;
+  for (;;) { if ((await adapter('demo')).workers.busy >= 1) break; await new Promise((ok) => setTimeout(ok, 20)); }
+  assert.equal((await post(3, 'tasks/cancel', { taskId })).result.status, 'cancelled');
+  assert.equal((await adapter('demo')).workers.busy, 0);
+  await client.close();
+});
+
+test('broken adapters get clear errors and the server serves everything else', { timeout: 30000 }, async () => {
+  const missing = await adapter('missing');
+  assert.equal(missing.available, false);
+  assert.match(missing.lastError, /no-such-worker.*No such file or directory/);
+  for (;;) {
+    const garbage = await adapter('garbage');
+    if (garbage.lastError) { assert.match(garbage.lastError, /killed because it did not answer initialize/); break; }
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  assert.match(log, /adapter=garbage worker=0 wrote a line that is not JSON-RPC to stdout/);
+  const doc = await capabilitiesDoc();
+  assert.equal(doc.limits.maxPayloadKb, 512);
+  assert.equal(doc.timeouts.adapters.demo, 1500);
+  const client = await connect();
+  assert.equal(text(await client.callTool({ name: 'echo', arguments: { text: 'fine' } })), 'fine');
+  await client.close();
+});
