@@ -15,7 +15,7 @@ APT_PACKAGES := g++ cmake ninja-build make pkg-config ccache \
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 INTEROP := tests/interop
 
-.PHONY: all deps build run test unit integration sanitize bench bench-peers clean format
+.PHONY: all deps build run test unit integration sanitize bench bench-jobs bench-peers clean format
 
 all: build
 
@@ -66,6 +66,10 @@ sanitize: deps $(INTEROP)/node_modules/.installed
 ## then mcprt against the ceiling in interleaved rounds; results in var/benchmarks.
 bench: build
 	bash benches/run_rounds.sh $(BUILD_DIR) mcprt mcprt-actor ceiling
+
+## bench-jobs: job submission, adapter pool round trip, workers scaling, chunked result reads.
+bench-jobs: build
+	bash benches/run_jobs.sh $(BUILD_DIR)
 
 ## bench-peers: the same, with the TypeScript SDK servers of benches/peers as peers.
 bench-peers: build

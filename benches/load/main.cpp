@@ -42,6 +42,8 @@ options:
   --tool NAME          tool to call (default echo)
   --arguments JSON     the arguments object (default: {"text":"x..."} for echo, {"ms":0} for sleep)
   --payload BYTES      echo text length (default 16)
+  --tasks              http: declare the tasks extension, so a task-supporting tool answers
+                       with a task handle once the job is durable (job submission latency)
   --connections N      concurrent connections (default 64)
   --rate R             open loop at R requests/s in total (default: closed loop)
   --duration S         measured seconds (default 10)
@@ -97,6 +99,8 @@ int main(int argc, char** argv) {
       o.tool = next();
     } else if (a == "--arguments") {
       o.arguments = next();
+    } else if (a == "--tasks") {
+      o.tasks = true;
     } else if (a == "--payload") {
       o.payload = static_cast<size_t>(number(next()));
     } else if (a == "--connections") {

@@ -35,6 +35,7 @@ struct options {
   std::string out_dir = "var/benchmarks";
   bool json = true;
   int topics = 4;  ///< fanout: subscriber i reads ticker://channel/<i mod topics>
+  bool tasks = false;  ///< http: declare the tasks extension (task-supporting tools answer tasks)
 };
 
 /// What a run measured.

@@ -84,3 +84,21 @@ TEST_CASE("error statuses follow the era", "[runtime][errors]") {
   CHECK(http_status_for(rpc_code::session_not_found, false) == 404);
   CHECK(http_status_for(rpc_code::server_overloaded, true) == 429);
 }
+
+TEST_CASE("quote escapes like RapidJSON and round-trips every byte class", "[runtime][json]") {
+  std::string all;
+  for (int c = 1; c < 256; ++c) {
+    all += static_cast<char>(c);
+  }
+  all += std::string(1 << 16, 'x') + "\n\"\\";  // A long run, then escapes at the end.
+  auto quoted = quote(all);
+  rapidjson::StringBuffer expected;
+  json_writer w(expected);
+  w.String(all.data(), static_cast<rapidjson::SizeType>(all.size()));
+  CHECK(quoted == std::string(expected.GetString(), expected.GetSize()));
+  rapidjson::Document d;
+  d.Parse(quoted.c_str(), quoted.size());
+  REQUIRE(d.IsString());
+  CHECK(std::string(d.GetString(), d.GetStringLength()) == all);
+  CHECK(quote("") == "\"\"");
+}
