@@ -187,6 +187,24 @@ void adapter_pool::stop() {
   caf::anon_send_exit(timer_, caf::exit_reason::user_shutdown);
 }
 
+// Called with the lock held: respawns the slot after its backoff, which then doubles.
+void adapter_pool::restart_later_locked(slot& s) {
+  s.restart_pending = true;
+  auto delay = s.backoff;
+  s.backoff = std::min(s.backoff * 2, max_backoff);
+  std::weak_ptr<adapter_pool> weak = weak_from_this();
+  later(delay, [weak, index = s.index] {
+    if (auto self = weak.lock()) {
+      std::unique_ptr<adapter_worker> old;  // Destroyed after the unlock: it joins threads.
+      std::lock_guard<std::mutex> g(self->mutex_);
+      if (!self->stopped_) {
+        old = std::move(self->slots_[index]->proc);
+        self->spawn_slot(index);
+      }
+    }
+  });
+}
+
 // Called with the lock held.
 void adapter_pool::spawn_slot(size_t index) {
   auto& s = *slots_[index];
@@ -219,19 +237,7 @@ void adapter_pool::spawn_slot(size_t index) {
     log::error("adapter=" + options_.name + " " + who + ": " + *why);
     s.state = slot::phase::dead;
     // A missing binary stays missing: retry slowly, and fail queued calls meanwhile.
-    s.restart_pending = true;
-    auto delay = s.backoff;
-    s.backoff = std::min(s.backoff * 2, max_backoff);
-    later(delay, [weak, index] {
-      if (auto self = weak.lock()) {
-        std::unique_ptr<adapter_worker> old;
-        std::lock_guard<std::mutex> g(self->mutex_);
-        if (!self->stopped_) {
-          old = std::move(self->slots_[index]->proc);
-          self->spawn_slot(index);
-        }
-      }
-    });
+    restart_later_locked(s);
     return;
   }
   auto previous = std::move(s.proc);  // Already exited; its threads have ended or are ending.
@@ -494,20 +500,7 @@ void adapter_pool::on_exit(size_t index, uint64_t generation, std::string how) {
       s.backoff = first_backoff;
     }
     if (static_cast<int>(index) < options_.min_workers || !queue_.empty()) {
-      s.restart_pending = true;
-      auto delay = s.backoff;
-      s.backoff = std::min(s.backoff * 2, max_backoff);
-      std::weak_ptr<adapter_pool> weak = weak_from_this();
-      later(delay, [weak, index] {
-        if (auto self = weak.lock()) {
-          std::unique_ptr<adapter_worker> old;
-          std::lock_guard<std::mutex> g(self->mutex_);
-          if (!self->stopped_) {
-            old = std::move(self->slots_[index]->proc);
-            self->spawn_slot(index);
-          }
-        }
-      });
+      restart_later_locked(s);
     }
     update_gauges_locked();
   }

@@ -61,6 +61,7 @@ class adapter_pool : public std::enable_shared_from_this<adapter_pool> {
   struct pending_call;
   struct metrics_set;
   void spawn_slot(size_t index);
+  void restart_later_locked(slot& s);
   void on_line(size_t index, uint64_t generation, std::string line);
   void on_exit(size_t index, uint64_t generation, std::string how);
   void on_answer(slot& s, int64_t id, const rapidjson::Value& msg,

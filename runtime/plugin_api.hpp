@@ -45,6 +45,18 @@ struct tool_definition {
   mcprt::task_start task_start = task_start::at_call;
 };
 
+/// A definition from the fields most tools set.
+inline tool_definition make_tool(std::string name, std::string description,
+                                 std::string input_schema,
+                                 task_support support = task_support::forbidden) {
+  tool_definition d;
+  d.name = std::move(name);
+  d.description = std::move(description);
+  d.input_schema = std::move(input_schema);
+  d.task_support = support;
+  return d;
+}
+
 /// One running call of a function tool: its arguments and the ways to answer.
 class tool_invocation {
  public:

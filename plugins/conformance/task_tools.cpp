@@ -8,16 +8,6 @@ namespace mcprt::plugins::conformance {
 
 namespace {
 
-tool_definition task_tool(std::string name, std::string description, std::string schema,
-                          task_support support = task_support::optional) {
-  tool_definition d;
-  d.name = std::move(name);
-  d.description = std::move(description);
-  d.input_schema = std::move(schema);
-  d.task_support = support;
-  return d;
-}
-
 constexpr std::string_view no_arguments = R"({"type":"object","properties":{}})";
 
 std::string string_argument(const tool_invocation& c, std::string_view name,
@@ -46,21 +36,22 @@ std::string confirm_request(std::string_view message) {
 std::vector<tool_spec> task_tools() {
   std::vector<tool_spec> t;
   // Counts its runs, so a test can tell a retried call that ran again from one that did not.
-  t.push_back({task_tool("count_runs", "Returns how often it has run in this process",
-                         std::string(no_arguments)),
+  t.push_back({make_tool("count_runs", "Returns how often it has run in this process",
+                         std::string(no_arguments), task_support::optional),
                [runs = std::make_shared<int>(0)](tool_invocation& c) {
                  c.finish(text_result("run " + std::to_string(++*runs)));
                }});
-  t.push_back({task_tool("greet", "Says hello (sync only)",
+  t.push_back({make_tool("greet", "Says hello (sync only)",
                          R"({"type":"object","properties":{"name":{"type":"string"}},)"
                          R"("required":["name"]})",
                          task_support::forbidden),
                [](tool_invocation& c) {
                  c.finish(text_result("Hello, " + string_argument(c, "name", "World") + "!"));
                }});
-  t.push_back({task_tool("slow_compute", "Sleeps `seconds` seconds, then answers",
+  t.push_back({make_tool("slow_compute", "Sleeps `seconds` seconds, then answers",
                          R"({"type":"object","properties":{"seconds":{"type":"number"},)"
-                         R"("label":{"type":"string"}}})"),
+                         R"("label":{"type":"string"}}})",
+                         task_support::optional),
                [](tool_invocation& c) {
                  auto* s = c.arguments() ? find_member(*c.arguments(), "seconds") : nullptr;
                  double seconds = s != nullptr && s->IsNumber() ? s->GetDouble() : 1;
@@ -71,14 +62,14 @@ std::vector<tool_spec> task_tools() {
                  };
                  c.after(std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000)), done);
                }});
-  t.push_back({task_tool("failing_job", "Reports a tool execution error after about a second",
+  t.push_back({make_tool("failing_job", "Reports a tool execution error after about a second",
                          std::string(no_arguments), task_support::required),
                [](tool_invocation& c) {
                  c.after(std::chrono::milliseconds(1000),
                          [c] { c.finish(error_result("failing_job failed as designed")); });
                }});
-  t.push_back({task_tool("protocol_error_job", "Fails with a protocol (JSON-RPC) error",
-                         std::string(no_arguments)),
+  t.push_back({make_tool("protocol_error_job", "Fails with a protocol (JSON-RPC) error",
+                         std::string(no_arguments), task_support::optional),
                [](tool_invocation& c) {
                  c.after(std::chrono::milliseconds(200), [c] {
                    c.out().error(make_error(rpc_code::internal_error,
@@ -86,8 +77,9 @@ std::vector<tool_spec> task_tools() {
                  });
                }});
   t.push_back(
-      {task_tool("confirm_delete", "Asks the client to confirm, then deletes (pretend)",
-                 R"({"type":"object","properties":{"filename":{"type":"string"}}})"),
+      {make_tool("confirm_delete", "Asks the client to confirm, then deletes (pretend)",
+                 R"({"type":"object","properties":{"filename":{"type":"string"}}})",
+                 task_support::optional),
        [](tool_invocation& c) {
          auto file = string_argument(c, "filename", "file.txt");
          if (auto* r = response(c, "confirm")) {
@@ -96,7 +88,8 @@ std::vector<tool_spec> task_tools() {
          }
          c.input_required(object_of({{"confirm", confirm_request("Delete " + file + "?")}}));
        }});
-  t.push_back({task_tool("multi_input", "Asks two questions at once", std::string(no_arguments)),
+  t.push_back({make_tool("multi_input", "Asks two questions at once", std::string(no_arguments),
+                         task_support::optional),
                [](tool_invocation& c) {
                  auto *name = response(c, "name"), *confirm = response(c, "confirm");
                  if (name != nullptr && confirm != nullptr) {
@@ -108,7 +101,7 @@ std::vector<tool_spec> task_tools() {
                                              {"confirm", confirm_request("Go ahead?")}}));
                }});
   auto escalating =
-      task_tool("test_tool_with_task", "Asks for user_name over MRTR, then finishes as a task",
+      make_tool("test_tool_with_task", "Asks for user_name over MRTR, then finishes as a task",
                 std::string(no_arguments), task_support::required);
   escalating.task_start = task_start::by_handler;
   t.push_back({std::move(escalating), [](tool_invocation& c) {

@@ -95,6 +95,27 @@ bool save_handle(const store& s, const std::string& handle, const pk_model& m) {
   return !ec;
 }
 
+// The model behind the call's `handle`; answers the call with the error when there is none.
+std::optional<pk_model> model_of(const store& s, const tool_invocation& c) {
+  auto loaded = load_handle(s, arg_string(c, "handle"));
+  if (auto* err = std::get_if<tool_result>(&loaded)) {
+    c.finish(*err);
+    return std::nullopt;
+  }
+  return std::get<pk_model>(std::move(loaded));
+}
+
+// The model's parameter the call names; answers the call with the error when there is none.
+double* parameter_of(pk_model& m, const tool_invocation& c) {
+  auto name = arg_string(c, "name");
+  auto it = m.parameters.find(name);
+  if (it == m.parameters.end()) {
+    c.finish(error_result("No parameter '" + name + "'"));
+    return nullptr;
+  }
+  return &it->second;
+}
+
 std::string csv_header(const pk_model& m) {
   std::string h = "subject,replicate,ka_per_h,ke_per_h,V_L,cmax_mg_L,tmax_h,auc_mg_h_L";
   auto steps = static_cast<size_t>(m.end_h / m.step_h + 1e-9) + 1;
@@ -167,20 +188,11 @@ void step(std::shared_ptr<population_run> run, tool_invocation c) {
                       json));
 }
 
-tool_definition def(std::string name, std::string description, std::string schema,
-                    task_support tasks = task_support::forbidden) {
-  tool_definition d;
-  d.name = std::move(name);
-  d.description = std::move(description);
-  d.input_schema = std::move(schema);
-  d.task_support = tasks;
-  return d;
-}
-
 std::vector<tool_spec> tools(std::shared_ptr<store> s) {
   std::vector<tool_spec> t;
   t.push_back(
-      {def("load_simulation", "Loads a PK model from a JSON file; returns a handle",
+      {make_tool(
+           "load_simulation", "Loads a PK model from a JSON file; returns a handle",
            R"({"type":"object","properties":{"path":{"type":"string","description":"Model file"}},"required":["path"]})"),
        [s](tool_invocation& c) {
          auto path = arg_string(c, "path");
@@ -204,62 +216,50 @@ std::vector<tool_spec> tools(std::shared_ptr<store> s) {
                         R"({"handle":)" + quote(handle) + R"(,"model":)" + model_json(m) + "}"));
        }});
   t.push_back(
-      {def("get_parameter_value", "Reads one model parameter",
+      {make_tool(
+           "get_parameter_value", "Reads one model parameter",
            R"({"type":"object","properties":{"handle":{"type":"string"},"name":{"type":"string"}},"required":["handle","name"]})"),
        [s](tool_invocation& c) {
-         auto loaded = load_handle(*s, arg_string(c, "handle"));
-         if (auto* err = std::get_if<tool_result>(&loaded)) {
-           c.finish(*err);
-           return;
+         auto m = model_of(*s, c);
+         auto* value = m ? parameter_of(*m, c) : nullptr;
+         if (value != nullptr) {
+           auto name = arg_string(c, "name");
+           c.finish(structured(name + " = " + num(*value),
+                               R"({"name":)" + quote(name) + R"(,"value":)" + num(*value) + "}"));
          }
-         auto& m = std::get<pk_model>(loaded);
-         auto name = arg_string(c, "name");
-         auto it = m.parameters.find(name);
-         if (it == m.parameters.end()) {
-           c.finish(error_result("No parameter '" + name + "'"));
-           return;
-         }
-         c.finish(structured(name + " = " + num(it->second),
-                             R"({"name":)" + quote(name) + R"(,"value":)" + num(it->second) + "}"));
        }});
   t.push_back(
-      {def("set_parameter_value", "Changes one model parameter (a positive number)",
+      {make_tool(
+           "set_parameter_value", "Changes one model parameter (a positive number)",
            R"({"type":"object","properties":{"handle":{"type":"string"},"name":{"type":"string"},"value":{"type":"number","exclusiveMinimum":0}},"required":["handle","name","value"]})"),
        [s](tool_invocation& c) {
-         auto handle = arg_string(c, "handle");
-         auto loaded = load_handle(*s, handle);
-         if (auto* err = std::get_if<tool_result>(&loaded)) {
-           c.finish(*err);
+         auto m = model_of(*s, c);
+         auto* value = m ? parameter_of(*m, c) : nullptr;
+         if (value == nullptr) {
            return;
          }
-         auto& m = std::get<pk_model>(loaded);
          auto name = arg_string(c, "name");
-         auto it = m.parameters.find(name);
-         if (it == m.parameters.end()) {
-           c.finish(error_result("No parameter '" + name + "'"));
-           return;
-         }
-         auto previous = it->second;
-         it->second = arg_number(c, "value").value_or(previous);
-         if (!save_handle(*s, handle, m)) {
+         auto previous = *value;
+         *value = arg_number(c, "value").value_or(previous);
+         if (!save_handle(*s, arg_string(c, "handle"), *m)) {
            c.finish(error_result("Cannot store the handle"));
            return;
          }
-         c.finish(structured(name + " = " + num(it->second) + " (was " + num(previous) + ")",
-                             R"({"name":)" + quote(name) + R"(,"value":)" + num(it->second) +
+         c.finish(structured(name + " = " + num(*value) + " (was " + num(previous) + ")",
+                             R"({"name":)" + quote(name) + R"(,"value":)" + num(*value) +
                                  R"(,"previous":)" + num(previous) + "}"));
        }});
   t.push_back(
-      {def("run_simulation", "Simulates one subject with the model's parameters",
+      {make_tool(
+           "run_simulation", "Simulates one subject with the model's parameters",
            R"({"type":"object","properties":{"handle":{"type":"string"}},"required":["handle"]})",
            task_support::optional),
        [s](tool_invocation& c) {
-         auto loaded = load_handle(*s, arg_string(c, "handle"));
-         if (auto* err = std::get_if<tool_result>(&loaded)) {
-           c.finish(*err);
+         auto loaded = model_of(*s, c);
+         if (!loaded) {
            return;
          }
-         auto& m = std::get<pk_model>(loaded);
+         auto& m = *loaded;
          auto r = simulate(m, m.parameters);
          std::string series = "[";
          for (size_t i = 0; i < r.concentrations.size(); ++i) {
@@ -273,20 +273,20 @@ std::vector<tool_spec> tools(std::shared_ptr<store> s) {
                                  num(m.step_h) + R"(,"concentrations_mg_L":)" + series + "}"));
        }});
   t.push_back(
-      {def("run_population_simulation",
+      {make_tool(
+           "run_population_simulation",
            "Simulates subjects × replicates with fixed seeds (a job with progress); results go "
            "to a CSV read back with get_population_results",
            R"({"type":"object","properties":{"handle":{"type":"string"},"subjects":{"type":"integer","minimum":1,"maximum":1000000},"replicates":{"type":"integer","minimum":1,"maximum":1000},"seed":{"type":"integer","minimum":0},"config":{"type":"string","description":"Population config file: {subjects, replicates, seed}"}},"required":["handle"]})",
            task_support::optional),
        [s](tool_invocation& c) {
-         auto loaded = load_handle(*s, arg_string(c, "handle"));
-         if (auto* err = std::get_if<tool_result>(&loaded)) {
-           c.finish(*err);
+         auto loaded = model_of(*s, c);
+         if (!loaded) {
            return;
          }
          auto run = std::make_shared<population_run>();
          run->files = *s;
-         run->model = std::get<pk_model>(loaded);
+         run->model = std::move(*loaded);
          run->subjects = 100;
          run->replicates = 1;
          run->seed = 1;
@@ -329,7 +329,8 @@ std::vector<tool_spec> tools(std::shared_ptr<store> s) {
          step(run, c);
        }});
   t.push_back(
-      {def("get_population_results",
+      {make_tool(
+           "get_population_results",
            "Reads a population run's CSV from `offset`, at most `length` bytes (a chunk)",
            R"({"type":"object","properties":{"run_id":{"type":"string"},"offset":{"type":"integer","minimum":0},"length":{"type":"integer","minimum":1,"maximum":8388608}},"required":["run_id"]})"),
        [s](tool_invocation& c) {
