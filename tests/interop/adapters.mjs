@@ -29,7 +29,9 @@ const config = {
     { name: 'sim', ...mcprtWorker('simulation', '--set', `simulation.resultsDir=${join(dir, 'sim')}`), minWorkers: 1, maxWorkers: 2, toolPrefix: 'sim_', callTimeoutMs: 120000 },
     { name: 'demo', ...mcprtWorker('demo'), minWorkers: 2, maxWorkers: 2, toolPrefix: 'demo_', callTimeoutMs: 1500 },
     { name: 'everything', command: process.execPath, args: [join(here, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js'), 'stdio'], toolPrefix: 'ev_', callTimeoutMs: 10000 },
+    { name: 'pinned', ...mcprtWorker('demo,conformance'), minWorkers: 2, maxWorkers: 2, affinity: 'session', toolPrefix: 'p_' },
     { name: 'missing', command: join(dir, 'no-such-worker') },
+    { name: 'quitter', command: 'sh', args: ['-c', 'exit 3'] },
     { name: 'garbage', command: 'sh', args: ['-c', 'echo this is not json-rpc; exec sleep 30'], startTimeoutMs: 500 },
   ],
 };
@@ -157,6 +159,24 @@ test('per-call timeout, and a cancelled task frees its worker', { timeout: 30000
   await client.close();
 });
 
+test('affinity: session pins each 2025 session to one worker', { timeout: 30000 }, async () => {
+  const a = await connect();
+  const b = await connect();
+  await waitForTools(a, ['p_sleep', 'p_count_runs']);
+  // a's call occupies one worker, so b's first call lands on the other and pins b there.
+  const slow = a.callTool({ name: 'p_sleep', arguments: { ms: 500 } });
+  while ((await adapter('pinned')).workers.busy < 1) await new Promise((ok) => setTimeout(ok, 20));
+  const runs = async (client) => text(await client.callTool({ name: 'p_count_runs', arguments: {} }));
+  assert.equal(await runs(b), 'run 1');
+  await slow;
+  // Both workers idle now: without the pin, b would go to the first one and read its counter.
+  assert.equal(await runs(b), 'run 2');
+  assert.equal(await runs(b), 'run 3');
+  assert.equal(await runs(a), 'run 1');
+  await a.close();
+  await b.close();
+});
+
 test('broken adapters get clear errors and the server serves everything else', { timeout: 30000 }, async () => {
   const missing = await adapter('missing');
   assert.equal(missing.available, false);
@@ -167,6 +187,14 @@ test('broken adapters get clear errors and the server serves everything else', {
     await new Promise((ok) => setTimeout(ok, 100));
   }
   assert.match(log, /adapter=garbage worker=0 wrote a line that is not JSON-RPC to stdout/);
+  for (;;) {
+    const quitter = await adapter('quitter');
+    if (quitter.lastError) { assert.equal(quitter.lastError, 'worker exited (exit status 3) before it was ready'); break; }
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  const metrics = await (await fetch(new URL('/metrics', url))).text();
+  assert.match(metrics, /mcprt_adapter_workers\{adapter="demo",state="idle"\} 2/);
+  assert.match(metrics, /mcprt_adapter_calls_total\{adapter="demo",outcome="crashed"\} 1/);
   const doc = await capabilitiesDoc();
   assert.equal(doc.limits.maxPayloadKb, 512);
   assert.equal(doc.timeouts.adapters.demo, 1500);
