@@ -115,3 +115,35 @@ TEST_CASE("cli maps --listen and --set onto keys", "[config][cli]") {
   const char* bad[] = {"mcprt", "--set", "novalue"};
   CHECK(std::holds_alternative<std::string>(parse_cli(3, const_cast<char**>(bad))));
 }
+
+TEST_CASE("adapters come from the file, with defaults, and bad entries are named", "[config]") {
+  auto r = request();
+  r.file = write_file(R"({"adapters":[{"name":"sim","command":"mcprt","args":["--stdio"],
+      "env":{"A":"1"},"maxWorkers":4,"affinity":"session","toolPrefix":"sim_"}]})");
+  auto c = loaded(r);
+  std::remove(r.file->c_str());
+  REQUIRE(c.adapters.size() == 1);
+  const auto& a = c.adapters[0];
+  CHECK(a.name == "sim");
+  CHECK(a.args == std::vector<std::string>{"--stdio"});
+  CHECK(a.env.at("A") == "1");
+  CHECK(a.min_workers == 1);
+  CHECK(a.max_workers == 4);
+  CHECK(a.call_timeout_ms == 300000);
+  CHECK(a.affinity == "session");
+  CHECK(a.task_support == "optional");
+
+  auto bad = [&](const std::string& entries, const std::string& says) {
+    r.file = write_file(R"({"adapters":)" + entries + "}");
+    CHECK_THAT(refused(r), Catch::Contains(says));
+    std::remove(r.file->c_str());
+  };
+  bad(R"([{"name":"x","command":"c","workers":2}])", "unknown key 'workers' in adapters[0]");
+  bad(R"([{"name":"x"}])", "adapters[0] (x) needs a \"command\"");
+  bad(R"([{"name":"x","command":"c","minWorkers":3,"maxWorkers":2}])",
+      "minWorkers is above maxWorkers");
+  bad(R"([{"name":"x","command":"c"},{"name":"x","command":"d"}])", "'x' is used twice");
+  bad(R"([{"name":"X Y","command":"c"}])", "adapters[0].name must be lowercase");
+  bad(R"([{"name":"x","command":"c","affinity":"sticky"}])", "affinity must be");
+  bad(R"({"name":"x"})", "adapters must be an array");
+}
