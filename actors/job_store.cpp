@@ -109,7 +109,8 @@ std::optional<job_state> parse_job_state(std::string_view text) {
   return std::nullopt;
 }
 
-std::variant<std::unique_ptr<job_store>, std::string> job_store::open(const std::string& path) {
+std::variant<std::unique_ptr<job_store>, std::string> job_store::open(const std::string& path,
+                                                                     int64_t max_bytes) {
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
       SQLITE_OK) {
@@ -130,6 +131,12 @@ std::variant<std::unique_ptr<job_store>, std::string> job_store::open(const std:
       error += " (another process, perhaps a second mcprt, holds it; give each its own file)";
     }
     return "cannot use job store '" + path + "': " + error;
+  }
+  if (max_bytes > 0) {
+    // Page size is 4096 unless the file says otherwise; a cap below the current size holds at
+    // the current size (SQLite never shrinks max_page_count below the page count).
+    auto pages = std::max<int64_t>(1, max_bytes / 4096);
+    exec(db, ("PRAGMA max_page_count=" + std::to_string(pages) + ";").c_str(), error);
   }
   // Work that was in progress when the process stopped will not finish: say so.
   statement mark(db,

@@ -345,6 +345,9 @@ void job_service::persist(const std::shared_ptr<live_job>& job, std::function<vo
     }
     if (!ok) {
       log::error("job store write failed for job " + copy.id + ": " + why);
+      if (is_final(copy.state)) {
+        self->unrecorded(job, copy, why);
+      }
       return;
     }
     task_view view;
@@ -361,6 +364,45 @@ void job_service::persist(const std::shared_ptr<live_job>& job, std::function<vo
     if (then) {
       then();
     }
+  });
+}
+
+// The outcome could not be written (a full disk, jobs.maxStoreMb): record a small failure in
+// its place if that still fits, and end the job either way, so nobody waits forever.
+void job_service::unrecorded(const std::shared_ptr<live_job>& job, job_record outcome,
+                             const std::string& why) {
+  outcome.state = job_state::failed;
+  outcome.message = "the outcome could not be recorded: " + why;
+  outcome.result_json =
+      error_object(rpc_code::internal_error, "Internal error: the task's " + outcome.message);
+  std::weak_ptr<job_service> weak = weak_from_this();
+  store_->put(outcome, [weak, job, outcome](bool ok, const std::string& again) {
+    auto self = weak.lock();
+    if (!self) {
+      return;
+    }
+    std::vector<view_fn> waiters;
+    {
+      std::lock_guard<std::mutex> g(job->m);
+      waiters.swap(job->waiters);
+      if (ok) {
+        job->rec = outcome;
+      }
+    }
+    {
+      std::lock_guard<std::mutex> g(self->mutex_);
+      self->live_.erase(outcome.id);
+      self->keys_.erase(idempotency_scope(outcome.owner, outcome.idempotency_key));
+    }
+    for (auto& w : waiters) {
+      if (ok) {
+        w(task_view{outcome, {}});
+      } else {
+        w(make_error(rpc_code::internal_error,
+                     "Internal error: the task's outcome could not be recorded: " + again));
+      }
+    }
+    caf::anon_send_exit(job->actor, caf::exit_reason::user_shutdown);
   });
 }
 

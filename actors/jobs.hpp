@@ -97,6 +97,7 @@ class job_service : public std::enable_shared_from_this<job_service> {
   void finish(const std::shared_ptr<live_job>& job, job_state state, std::string result,
               std::string message);
   void persist(const std::shared_ptr<live_job>& job, std::function<void()> then);
+  void unrecorded(const std::shared_ptr<live_job>& job, job_record outcome, const std::string& why);
   void publish_status(const task_view& view);
   std::shared_ptr<live_job> find_live(const std::string& id);
 

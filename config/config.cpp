@@ -104,6 +104,9 @@ const std::vector<key_def>& table() {
                       604800000, "a job still running this long is stopped and fails (expired)"));
     k.push_back(field("jobs.resultTtlMs", st::integer, &config::jobs_result_ttl_ms, 1000,
                       31536000000, "how long a finished task and its result stay readable"));
+    k.push_back(field("jobs.maxStoreMb", st::integer, &config::jobs_max_store_mb, 0, 1048576,
+                      "cap on the job store file in MiB (0 = none); past it new tasks fail "
+                      "with a clear error as on a full disk"));
     k.push_back(field("jobs.pollIntervalMs", st::integer, &config::jobs_poll_interval_ms, 10,
                       3600000, "tasks/get interval suggested to clients (pollInterval)"));
     k.push_back(field("notifier.shards", st::integer, &config::notifier_shards, 1, 256,

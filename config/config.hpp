@@ -50,6 +50,7 @@ struct config {
   int64_t jobs_default_timeout_ms = 300000;
   int64_t jobs_result_ttl_ms = 3600000;
   int64_t jobs_poll_interval_ms = 1000;
+  int64_t jobs_max_store_mb = 0;
   std::vector<adapter_config> adapters;  ///< From the config file's `adapters` array.
   // notifier
   int64_t notifier_shards = 4;

@@ -92,7 +92,7 @@ std::variant<std::shared_ptr<actors::job_service>, std::string> open_jobs(
       return "cannot create the directory of jobs.storePath '" + path + "': " + ec.message();
     }
   }
-  auto store = actors::job_store::open(path);
+  auto store = actors::job_store::open(path, cfg.jobs_max_store_mb * 1024 * 1024);
   if (auto* why = std::get_if<std::string>(&store)) {
     return *why;
   }

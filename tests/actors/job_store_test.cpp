@@ -26,6 +26,12 @@ struct temp_dir {
   std::string db() const { return (path / "jobs.db").string(); }
 };
 
+std::unique_ptr<job_store> open_ok_capped(const std::string& path, int64_t max_bytes) {
+  auto opened = job_store::open(path, max_bytes);
+  REQUIRE(std::holds_alternative<std::unique_ptr<job_store>>(opened));
+  return std::move(std::get<std::unique_ptr<job_store>>(opened));
+}
+
 std::unique_ptr<job_store> open_ok(const std::string& path) {
   auto opened = job_store::open(path);
   if (auto* why = std::get_if<std::string>(&opened)) {
@@ -155,6 +161,42 @@ TEST_CASE("a file another store holds is refused with a reason, not shared", "[j
   REQUIRE(std::holds_alternative<std::string>(second));
   CHECK(std::get<std::string>(second).find("locked") != std::string::npos);
   CHECK(std::get<std::string>(second).find("give each its own file") != std::string::npos);
+}
+
+TEST_CASE("a full store fails writes with a reason and keeps what it has", "[job_store]") {
+  temp_dir dir;
+  auto store = open_ok_capped(dir.db(), 64 * 1024);
+  job_record small;
+  small.id = "small";
+  small.tool = "t";
+  small.state = job_state::completed;
+  small.result_json = R"({"content":[]})";
+  std::string why;
+  bool ok = false;
+  auto put_and_wait = [&](job_record r) {
+    std::mutex m;
+    std::condition_variable cv;
+    bool done = false;
+    store->put(std::move(r), [&](bool w, const std::string& e) {
+      std::lock_guard<std::mutex> g(m);
+      ok = w;
+      why = e;
+      done = true;
+      cv.notify_one();
+    });
+    std::unique_lock<std::mutex> l(m);
+    cv.wait(l, [&] { return done; });
+  };
+  put_and_wait(small);
+  CHECK(ok);
+  job_record big = small;
+  big.id = "big";
+  big.result_json = std::string(256 * 1024, 'x');
+  put_and_wait(big);
+  CHECK_FALSE(ok);
+  CHECK(why.find("full") != std::string::npos);
+  CHECK(store->get("small"));
+  CHECK_FALSE(store->get("big"));
 }
 
 TEST_CASE("job states have wire names", "[job_store]") {

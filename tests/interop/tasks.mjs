@@ -196,3 +196,26 @@ test('kill -9 and restart: finished results are served, running work reads inter
     await stop(second);
   }
 });
+
+test('a full job store fails the call that cannot be recorded, and the server keeps serving', { timeout: 20000 }, async () => {
+  const server = await startServer(`jobs.storePath=${join(dir, 'e.sqlite')}`, 'jobs.maxStoreMb=1', 'limits.maxPayloadKb=4096');
+  try {
+    const { url } = server;
+    const sid = await openSession(url);
+    const key = (k) => ({ 'io.mcprt/idempotencyKey': k });
+    const big = (await rpc(url, sid, 2, 'tools/call', { name: 'greet', arguments: { name: 'x'.repeat(1500000) }, _meta: key('big') })).body;
+    assert.equal(big.error.code, -32603);
+    assert.match(big.error.message, /could not be recorded: database or disk is full/);
+    assert.match(server.log(), /job store write failed for job [0-9a-f]{32}: database or disk is full/);
+    // The same key now reads the recorded failure instead of running again.
+    const again = (await rpc(url, sid, 3, 'tools/call', { name: 'greet', arguments: { name: 'x' }, _meta: key('big') })).body;
+    assert.match(again.error.message, /could not be recorded/);
+    // Everything small still works: keyed calls, tasks, plain calls.
+    const small = (await rpc(url, sid, 4, 'tools/call', { name: 'greet', arguments: { name: 'y' }, _meta: key('small') })).body;
+    assert.equal(small.result.content[0].text, 'Hello, y!');
+    const task = (await rpc(url, sid, 5, 'tools/call', { name: 'slow_compute', arguments: { seconds: 0 }, task: {} })).body.result.task.taskId;
+    assert.equal((await rpc(url, sid, 6, 'tasks/result', { taskId: task })).body.result.content[0].text, 'Computed slow_compute after 0s');
+  } finally {
+    await stop(server);
+  }
+});
