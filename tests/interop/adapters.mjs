@@ -120,6 +120,7 @@ test('a stdio MCP server from the npm registry serves its tools through a pool',
   const health = await adapter('everything');
   assert.equal(health.available, true);
   assert.match(health.version, /everything/);
+  assert.match(log, /adapter=everything worker=0: .*STDIO/); // Its stderr, named, in our log.
   await client.close();
 });
 
