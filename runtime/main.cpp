@@ -269,7 +269,9 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
   }
   server.start();
   auto host = cfg.host.find(':') != std::string::npos ? "[" + cfg.host + "]" : cfg.host;
-  std::cerr << "mcprt listening on http://" << host << ":" << port << "/mcp" << std::endl;
+  // One write: adapter threads are already logging, and scripts wait for this exact line.
+  auto listening = "mcprt listening on http://" + host + ":" + std::to_string(port) + "/mcp\n";
+  std::fwrite(listening.data(), 1, listening.size(), stderr);
 
   int sig = 0;
   sigwait(&stop_signals, &sig);

@@ -48,7 +48,7 @@ before(async () => {
     });
     server.once('exit', () => reject(new Error('server exited early: ' + log)));
   });
-});
+}, { timeout: 30000 });
 after(async () => {
   const exited = once(server, 'exit');
   server.kill('SIGTERM');
