@@ -9,6 +9,7 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <algorithm>
 #include <caf/actor_cast.hpp>
 #include <caf/send.hpp>
 
@@ -45,6 +46,7 @@ struct adapter_pool::pending_call {
   responder out;
   std::string session;
   clock::time_point queued = clock::now();
+  clock::time_point deadline = clock::time_point::max();
 };
 
 struct in_flight {
@@ -52,6 +54,7 @@ struct in_flight {
   std::string tool;  // Empty for a health-check ping.
   responder out;
   clock::time_point started = clock::now();
+  clock::time_point deadline = clock::time_point::max();  // Pings: never (they have their own).
 };
 
 struct adapter_pool::slot {
@@ -142,16 +145,55 @@ void adapter_pool::later(std::chrono::milliseconds delay, std::function<void()> 
 }
 
 void adapter_pool::start() {
-  std::lock_guard<std::mutex> g(mutex_);
-  for (int i = 0; i < options_.min_workers; ++i) {
-    slots_.push_back(std::make_unique<slot>());
-    slots_.back()->index = slots_.size() - 1;
-    spawn_slot(slots_.size() - 1);
+  {
+    std::lock_guard<std::mutex> g(mutex_);
+    for (int i = 0; i < options_.min_workers; ++i) {
+      slots_.push_back(std::make_unique<slot>());
+      slots_.back()->index = slots_.size() - 1;
+      spawn_slot(slots_.size() - 1);
+    }
   }
   std::weak_ptr<adapter_pool> weak = weak_from_this();
   later(options_.health_interval, [weak] {
     if (auto self = weak.lock()) {
       self->health_tick();
+    }
+  });
+  deadline_tick();  // Takes the lock itself.
+}
+
+// Every tick (a twentieth of callTimeoutMs, 10..250 ms): calls past their deadline, queued or
+// running, are expired. A call's timeout is thus late by at most one tick.
+void adapter_pool::deadline_tick() {
+  std::vector<uint64_t> late;
+  {
+    std::lock_guard<std::mutex> g(mutex_);
+    if (stopped_) {
+      return;
+    }
+    auto now = clock::now();
+    for (const auto& p : queue_) {
+      if (p.deadline <= now) {
+        late.push_back(p.uid);
+      }
+    }
+    for (const auto& s : slots_) {
+      for (const auto& [_, c] : s->calls) {
+        if (!c.tool.empty() && c.deadline <= now) {
+          late.push_back(c.uid);
+        }
+      }
+    }
+  }
+  for (auto uid : late) {
+    expire(0, 0, static_cast<int64_t>(uid));
+  }
+  auto tick = std::clamp(options_.call_timeout / 20, std::chrono::milliseconds(10),
+                         std::chrono::milliseconds(250));
+  std::weak_ptr<adapter_pool> weak = weak_from_this();
+  later(tick, [weak] {
+    if (auto self = weak.lock()) {
+      self->deadline_tick();
     }
   });
 }
@@ -399,14 +441,20 @@ void adapter_pool::on_answer(slot& s, int64_t id, const rapidjson::Value& msg, a
     return;
   }
   // The worker's own envelope members would clash with the ones mcprt adds.
-  rapidjson::Document copy;
-  copy.CopyFrom(*result, copy.GetAllocator());
-  copy.RemoveMember("_meta");
-  copy.RemoveMember("resultType");
-  auto* is_error = find_member(copy, "isError");
+  std::string text;
+  if (result->HasMember("_meta") || result->HasMember("resultType")) {
+    rapidjson::Document copy;
+    copy.CopyFrom(*result, copy.GetAllocator());
+    copy.RemoveMember("_meta");
+    copy.RemoveMember("resultType");
+    text = to_json(copy);
+  } else {
+    text = to_json(*result);
+  }
+  auto* is_error = find_member(*result, "isError");
   bool tool_error = is_error != nullptr && is_error->IsBool() && is_error->GetBool();
   metrics_->count(tool_error ? "tool_error" : "ok");
-  after.push_back([out = call.out, text = to_json(copy), tool_error] {
+  after.push_back([out = call.out, text = std::move(text), tool_error] {
     out.result(text, tool_error ? outcome::tool_error : outcome::ok);
   });
 }
@@ -592,14 +640,10 @@ void adapter_pool::call(const std::string& tool, const json_ref& arguments, cons
       p.arguments = arguments;
       p.out = out;
       p.session = options_.session_affinity ? out.info().session_id : std::string();
-      auto uid = p.uid;
+      // No timer per call: deadline_tick() finds the late ones (a timer each would wake the
+      // clock thread on every call).
+      p.deadline = p.queued + options_.call_timeout;
       queue_.push_back(std::move(p));
-      std::weak_ptr<adapter_pool> weak = weak_from_this();
-      later(options_.call_timeout, [weak, uid] {
-        if (auto self = weak.lock()) {
-          self->expire(0, 0, static_cast<int64_t>(uid));
-        }
-      });
       dispatch_locked(after);
       update_gauges_locked();
     }
@@ -677,6 +721,7 @@ bool adapter_pool::place_locked(pending_call& call, after_list& after) {
   f.uid = call.uid;
   f.tool = call.tool;
   f.out = call.out;
+  f.deadline = call.deadline;
   chosen->calls.emplace(id, f);
   std::string params = R"({"name":)" + quote(call.tool) + R"(,"arguments":)" +
                        (call.arguments ? to_json(*call.arguments) : "{}") +
@@ -720,7 +765,7 @@ void adapter_pool::expire(size_t index, uint64_t generation, int64_t key) {
       auto uid = static_cast<uint64_t>(key);
       for (auto it = queue_.begin(); it != queue_.end(); ++it) {
         if (it->uid == uid) {
-          found = in_flight{uid, it->tool, it->out, it->queued};
+          found = in_flight{uid, it->tool, it->out, it->queued, it->deadline};
           queue_.erase(it);
           break;
         }

@@ -73,6 +73,7 @@ class adapter_pool : public std::enable_shared_from_this<adapter_pool> {
   bool place_locked(pending_call& call, std::vector<std::function<void()>>& after);
   void expire(size_t index, uint64_t generation, int64_t id);
   void health_tick();
+  void deadline_tick();
   void later(std::chrono::milliseconds delay, std::function<void()> step);
   void update_gauges_locked();
   void log_line(std::string_view what) const;
