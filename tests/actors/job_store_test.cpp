@@ -100,11 +100,18 @@ TEST_CASE("writes queued while a commit is in progress share the next commit", "
   // until the rest are queued makes the grouping deterministic.
   std::mutex m;
   std::condition_variable cv;
-  bool queued = false;
+  bool entered = false, queued = false;
   store->put(job("first", job_state::queued), [&](bool, const std::string&) {
     std::unique_lock<std::mutex> l(m);
+    entered = true;
+    cv.notify_all();
     cv.wait(l, [&] { return queued; });
   });
+  {
+    // Only once the first commit is done (its callback running) may the others queue.
+    std::unique_lock<std::mutex> l(m);
+    cv.wait(l, [&] { return entered; });
+  }
   std::vector<std::thread> writers;
   for (int t = 0; t < 4; ++t) {
     writers.emplace_back([&store, t] {
