@@ -83,8 +83,13 @@ void raise_fd_limit() {
 // The durable job store and the job service over it; a one-line reason when the file cannot
 // be used (unwritable directory, corrupt or locked file).
 std::variant<std::shared_ptr<actors::job_service>, std::string> open_jobs(
-    const config::config& cfg, caf::actor_system& system, std::shared_ptr<actors::notifier> notes) {
-  const auto& path = cfg.jobs_store_path;
+    const config::config& cfg, caf::actor_system& system, std::shared_ptr<actors::notifier> notes,
+    bool stdio) {
+  // A stdio server lives and dies with its one client, and pools run several side by side:
+  // unless told otherwise it keeps its jobs in memory instead of locking the shared default file.
+  auto source = cfg.sources.find("jobs.storePath");
+  bool defaulted = source == cfg.sources.end() || source->second == "default";
+  const std::string path = stdio && defaulted ? ":memory:" : cfg.jobs_store_path;
   if (path != ":memory:") {
     std::error_code ec;
     auto dir = std::filesystem::path(path).parent_path();
@@ -174,7 +179,7 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
       std::make_shared<actors::notifier>(system, static_cast<size_t>(cfg.notifier_shards), metrics);
   auto bound_sessions = std::make_shared<actors::session_table>();
   shutdown_guard guard{tools, sessions, notes, bound_sessions, nullptr, {}};
-  auto opened = open_jobs(cfg, system, notes);
+  auto opened = open_jobs(cfg, system, notes, stdio);
   if (auto* why = std::get_if<std::string>(&opened)) {
     std::cerr << "mcprt: " << *why << "\n";
     return 1;

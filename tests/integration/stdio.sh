@@ -5,6 +5,10 @@ set -uo pipefail
 bin=$1
 passed=0
 failed=0
+# In a fresh directory, with no jobs.storePath: a stdio server keeps its jobs in memory.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
 out=$(printf '%s\n' \
   '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{}}}' \
   '{"jsonrpc":"2.0","method":"notifications/initialized"}' \
@@ -18,7 +22,7 @@ out=$(printf '%s\n' \
   '{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":7,"reason":"test"}}' \
   '{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"sleep","arguments":{"ms":15000},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}' \
   '{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":8}}' \
-  | timeout 20 "$bin" --stdio --set jobs.storePath=:memory: --set plugins.enabled=demo,conformance 2>/dev/null)
+  | timeout 20 "$bin" --stdio --set plugins.enabled=demo,conformance 2>/dev/null)
 code=$?
 expect() {
   if grep -qF -- "$2" <<<"$out"; then
@@ -47,6 +51,11 @@ if [ "$(grep -n '"progress":100' <<<"$out" | cut -d: -f1)" -lt "$(grep -n '"id":
   passed=$((passed + 1)); echo "ok   progress precedes the result"
 else
   failed=$((failed + 1)); echo "FAIL progress after the result"
+fi
+if [ ! -e var ]; then
+  passed=$((passed + 1)); echo "ok   no job store file without jobs.storePath"
+else
+  failed=$((failed + 1)); echo "FAIL a stdio server created $(ls var)"
 fi
 echo "stdio: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
