@@ -49,7 +49,7 @@ struct adapter_pool::pending_call {
   clock::time_point deadline = clock::time_point::max();
 };
 
-struct in_flight {
+struct adapter_pool::in_flight {
   uint64_t uid = 0;
   std::string tool;  // Empty for a health-check ping.
   responder out;
@@ -165,28 +165,37 @@ void adapter_pool::start() {
 // Every tick (a twentieth of callTimeoutMs, 10..250 ms): calls past their deadline, queued or
 // running, are expired. A call's timeout is thus late by at most one tick.
 void adapter_pool::deadline_tick() {
-  std::vector<uint64_t> late;
+  after_list after;
   {
     std::lock_guard<std::mutex> g(mutex_);
     if (stopped_) {
       return;
     }
     auto now = clock::now();
-    for (const auto& p : queue_) {
-      if (p.deadline <= now) {
-        late.push_back(p.uid);
+    for (auto it = queue_.begin(); it != queue_.end();) {
+      if (it->deadline > now) {
+        ++it;
+        continue;
       }
+      drop_locked(nullptr, 0, in_flight{it->uid, it->tool, it->out, it->queued, it->deadline}, true,
+                  after);
+      it = queue_.erase(it);
     }
-    for (const auto& s : slots_) {
-      for (const auto& [_, c] : s->calls) {
-        if (!c.tool.empty() && c.deadline <= now) {
-          late.push_back(c.uid);
+    for (auto& s : slots_) {
+      for (auto it = s->calls.begin(); it != s->calls.end();) {
+        if (it->second.tool.empty() || it->second.deadline > now) {
+          ++it;
+          continue;
         }
+        drop_locked(s.get(), it->first, it->second, true, after);
+        it = s->calls.erase(it);
       }
     }
+    dispatch_locked(after);
+    update_gauges_locked();
   }
-  for (auto uid : late) {
-    expire(0, 0, static_cast<int64_t>(uid));
+  for (auto& f : after) {
+    f();
   }
   auto tick = std::clamp(options_.call_timeout / 20, std::chrono::milliseconds(10),
                          std::chrono::milliseconds(250));
@@ -490,20 +499,14 @@ void adapter_pool::on_notification(slot& s, const rapidjson::Value& msg, after_l
     auto level_name = string_member(*params, "level").value_or("info");
     log_level level = log_level::info;
     parse_log_level(level_name, level);
-    const in_flight* only = nullptr;
-    for (const auto& [_, c] : s.calls) {
-      if (!c.tool.empty()) {
-        only = only == nullptr ? &c : nullptr;
-        if (only == nullptr) {
-          break;
-        }
-      }
-    }
     auto data_json = data != nullptr ? to_json(*data) : "null";
-    if (only != nullptr && s.busy() == 1) {
+    if (s.busy() == 1) {
+      auto only = std::find_if(s.calls.begin(), s.calls.end(),
+                               [](const auto& c) { return !c.second.tool.empty(); });
       auto logger = std::string(string_member(*params, "logger").value_or(options_.name));
-      after.push_back(
-          [out = only->out, level, data_json, logger] { out.log(level, data_json, logger); });
+      after.push_back([out = only->second.out, level, data_json, logger] {
+        out.log(level, data_json, logger);
+      });
     } else {
       log_line("worker=" + std::to_string(s.index) + " log " + std::string(level_name) + ": " +
                data_json);
@@ -675,6 +678,9 @@ void adapter_pool::dispatch_locked(after_list& after) {
 }
 
 bool adapter_pool::place_locked(pending_call& call, after_list& after) {
+  if (call.out.cancelled()) {
+    return true;  // Cancelled while it queued: drop it unsent.
+  }
   slot* chosen = nullptr;
   auto pin = call.session.empty() ? pinned_.end() : pinned_.find(call.session);
   if (pin != pinned_.end()) {
@@ -743,78 +749,53 @@ bool adapter_pool::place_locked(pending_call& call, after_list& after) {
   after.push_back([weak, out = call.out, index, generation, id] {
     out.on_cancel([weak, index, generation, id] {
       if (auto self = weak.lock()) {
-        self->expire(index, generation, -id);  // Negative: cancelled by the client.
+        self->cancel_call(index, generation, id);
       }
     });
   });
   return true;
 }
 
-// A call's deadline passed (uid, slot 0/gen 0) or its request was cancelled (-id on a slot):
-// forget it, tell the worker, and answer the caller if nobody did yet.
-void adapter_pool::expire(size_t index, uint64_t generation, int64_t key) {
+// The client cancelled a call a worker is running: forget it and tell the worker.
+void adapter_pool::cancel_call(size_t index, uint64_t generation, int64_t id) {
   after_list after;
   {
     std::lock_guard<std::mutex> g(mutex_);
-    if (stopped_) {
-      return;
+    auto& s = *slots_[index];
+    auto it = s.calls.find(id);
+    if (stopped_ || s.generation != generation || it == s.calls.end()) {
+      return;  // Answered, timed out, or its worker is gone.
     }
-    std::optional<in_flight> found;
-    slot* owner = nullptr;
-    if (generation == 0) {
-      auto uid = static_cast<uint64_t>(key);
-      for (auto it = queue_.begin(); it != queue_.end(); ++it) {
-        if (it->uid == uid) {
-          found = in_flight{uid, it->tool, it->out, it->queued, it->deadline};
-          queue_.erase(it);
-          break;
-        }
-      }
-      for (auto& s : slots_) {
-        for (auto it = s->calls.begin(); !found && it != s->calls.end(); ++it) {
-          if (it->second.uid == uid) {
-            found = it->second;
-            owner = s.get();
-            key = it->first;
-            s->calls.erase(it);
-            break;
-          }
-        }
-      }
-    } else if (auto& s = *slots_[index]; s.generation == generation) {
-      if (auto it = s.calls.find(-key); it != s.calls.end()) {
-        found = it->second;
-        owner = &s;
-        key = it->first;
-        s.calls.erase(it);
-      }
-    }
-    if (!found) {
-      return;
-    }
-    bool timed_out = generation == 0;
-    metrics_->count(timed_out ? "timeout" : "cancelled");
-    if (owner != nullptr && owner->proc) {
-      owner->proc->send(rpc::encode_notification(
-                            "notifications/cancelled",
-                            R"({"requestId":)" + std::to_string(key) + R"(,"reason":)" +
-                                quote(timed_out ? "timed out" : "cancelled by the client") + "}"),
-                        write_wait);
-    }
-    if (timed_out) {
-      after.push_back([out = found->out, name = options_.name, tool = found->tool,
-                       ms = options_.call_timeout.count()] {
-        out.error(make_error(rpc_code::request_timeout,
-                             "Request timed out: adapter '" + name + "' did not finish '" + tool +
-                                 "' within callTimeoutMs (" + std::to_string(ms) + " ms)"),
-                  outcome::timeout);
-      });
-    }
+    drop_locked(&s, id, it->second, false, after);
+    s.calls.erase(it);
     dispatch_locked(after);
     update_gauges_locked();
   }
   for (auto& f : after) {
     f();
+  }
+}
+
+// A call that ends without its worker's answer: counted, the worker (if it has the call) told
+// to stop, and the caller answered on a timeout (a cancelled request wants no answer).
+void adapter_pool::drop_locked(slot* owner, int64_t id, const in_flight& call, bool timed_out,
+                               after_list& after) {
+  metrics_->count(timed_out ? "timeout" : "cancelled");
+  if (owner != nullptr && owner->proc) {
+    owner->proc->send(rpc::encode_notification(
+                          "notifications/cancelled",
+                          R"({"requestId":)" + std::to_string(id) + R"(,"reason":)" +
+                              quote(timed_out ? "timed out" : "cancelled by the client") + "}"),
+                      write_wait);
+  }
+  if (timed_out) {
+    after.push_back([out = call.out, name = options_.name, tool = call.tool,
+                     ms = options_.call_timeout.count()] {
+      out.error(make_error(rpc_code::request_timeout,
+                           "Request timed out: adapter '" + name + "' did not finish '" + tool +
+                               "' within callTimeoutMs (" + std::to_string(ms) + " ms)"),
+                outcome::timeout);
+    });
   }
 }
 

@@ -59,6 +59,7 @@ class adapter_pool : public std::enable_shared_from_this<adapter_pool> {
  private:
   struct slot;
   struct pending_call;
+  struct in_flight;
   struct metrics_set;
   void spawn_slot(size_t index);
   void restart_later_locked(slot& s);
@@ -71,7 +72,9 @@ class adapter_pool : public std::enable_shared_from_this<adapter_pool> {
   void register_tools(const rapidjson::Value& tools);
   void dispatch_locked(std::vector<std::function<void()>>& after);
   bool place_locked(pending_call& call, std::vector<std::function<void()>>& after);
-  void expire(size_t index, uint64_t generation, int64_t id);
+  void cancel_call(size_t index, uint64_t generation, int64_t id);
+  void drop_locked(slot* owner, int64_t id, const in_flight& call, bool timed_out,
+                   std::vector<std::function<void()>>& after);
   void health_tick();
   void deadline_tick();
   void later(std::chrono::milliseconds delay, std::function<void()> step);

@@ -161,7 +161,8 @@ void tasks_list(const rpc::message& msg, const responder& out, const dispatch_en
     offset = std::stoul(text);
   }
   auto page = env.profile->page_size;
-  auto views = env.jobs->list(std::string(env.owner), offset, page + 1);
+  // A 2025 session lists its own tasks (owner = its id; the request carries it).
+  auto views = env.jobs->list(out.info().session_id, offset, page + 1);
   std::string result = R"({"tasks":[)";
   for (size_t i = 0; i < views.size() && i < page; ++i) {
     result += (i > 0 ? "," : "") +
@@ -254,7 +255,7 @@ bool call_as_job(const rpc::message& msg, const catalog_tool& tool, const json_r
     return false;
   }
   auto jobs = env.jobs->shared_from_this();
-  job_spec spec{std::string(env.owner), name, key, info, {}};
+  job_spec spec{info.session_id, name, key, info, {}};
   auto poll = jobs->options().poll_interval_ms;
   // Answers `out` once the job exists: with the task handle, or (a keyed plain call) with
   // the job's outcome, however often the call is repeated.

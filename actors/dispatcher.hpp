@@ -26,8 +26,7 @@ struct dispatch_env {
   catalog_ptr tools;
   const server_profile* profile = nullptr;
   job_service* jobs = nullptr;  ///< Null: no tasks (and idempotency keys are ignored).
-  std::string_view owner;       ///< The 2025 session asking (tasks/list scope); empty if none.
-  std::string_view version;     ///< That session's negotiated version; empty if none.
+  std::string_view version;     ///< The 2025 session's negotiated version; empty if none.
 };
 
 /// The environment of anything holding `tools`, `profile` and `jobs` (endpoint, peer, session).

@@ -28,7 +28,7 @@ std::string error_object(rpc_code code, std::string_view message) {
 }
 
 // The result object without the envelope members the responder adds for 2026 requests.
-std::string bare_result(rapidjson::Value& result, rapidjson::Document::AllocatorType& alloc) {
+std::string bare_result(rapidjson::Value& result) {
   result.RemoveMember("resultType");
   if (auto it = result.FindMember("_meta"); it != result.MemberEnd() && it->value.IsObject()) {
     it->value.RemoveMember(
@@ -37,7 +37,6 @@ std::string bare_result(rapidjson::Value& result, rapidjson::Document::Allocator
       result.RemoveMember("_meta");
     }
   }
-  (void)alloc;
   return to_json(result);
 }
 
@@ -151,11 +150,6 @@ void job_service::stop() {
   store_->flush();
 }
 
-uint64_t job_service::started() const {
-  std::lock_guard<std::mutex> g(const_cast<std::mutex&>(mutex_));
-  return started_;
-}
-
 std::shared_ptr<job_service::live_job> job_service::find_live(const std::string& id) {
   std::lock_guard<std::mutex> g(mutex_);
   auto it = live_.find(id);
@@ -211,7 +205,6 @@ void job_service::start(job_spec spec, created_fn created) {
     if (!spec.idempotency_key.empty()) {
       keys_[idempotency_scope(spec.owner, spec.idempotency_key)] = job->rec.id;
     }
-    ++started_;
   }
   // Answer only once the job is durable: a tasks/get right after must find it.
   std::weak_ptr<job_service> weak = weak_from_this();
@@ -326,7 +319,7 @@ void job_service::round_done(const std::shared_ptr<live_job>& job, uint64_t roun
     persist(job, {});
     return;
   }
-  finish(job, job_state::completed, bare_result(d["result"], d.GetAllocator()), "");
+  finish(job, job_state::completed, bare_result(d["result"]), "");
 }
 
 void job_service::persist(const std::shared_ptr<live_job>& job, std::function<void()> then) {

@@ -85,10 +85,6 @@ class job_service : public std::enable_shared_from_this<job_service> {
   /// Stops timers and live jobs (shutdown); their records read "interrupted" after restart.
   void stop();
 
-  /// Jobs started, and store commits (the group-commit ratio), for metrics and benchmarks.
-  uint64_t started() const;
-  job_store& store() { return *store_; }
-
  private:
   struct live_job;
   class round_channel;
@@ -108,7 +104,6 @@ class job_service : public std::enable_shared_from_this<job_service> {
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<live_job>> live_;
   std::map<std::string, std::string> keys_;  // owner + '\n' + key -> id, for keyed live jobs.
-  uint64_t started_ = 0;
   caf::actor timer_;  // Runs the periodic sweep (accepts tool_step).
   bool stopped_ = false;
 };

@@ -3,6 +3,7 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/expected.hpp>
+#include <caf/send.hpp>
 
 namespace mcprt::actors {
 
@@ -40,17 +41,28 @@ bool node_catalog::remove(std::string_view what, F erase) {
   return removed;
 }
 
+// A refused change never reaches the catalog, so shutdown would not find (and stop) the actor
+// spawned for it: stop it here, or the actor system waits for it forever.
+namespace {
+caf::error stop_if_refused(const tool_actor& actor, caf::error err) {
+  if (err) {
+    caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+  }
+  return err;
+}
+}  // namespace
+
 caf::error node_catalog::add_tools(std::vector<tool_spec> tools) {
   auto actor = spawn_function_tools(sys_, tools);
-  return change("tools", [&](catalog_builder& b) -> caf::expected<bool> {
-    for (auto& t : tools) {
-      auto inline_handler = t.inline_safe ? t.handler : tool_handler{};
-      if (auto err = b.add(t.definition, actor, std::move(inline_handler))) {
-        return err;
-      }
-    }
-    return !tools.empty();
-  });
+  return stop_if_refused(actor, change("tools", [&](catalog_builder& b) -> caf::expected<bool> {
+                           for (auto& t : tools) {
+                             auto inline_handler = t.inline_safe ? t.handler : tool_handler{};
+                             if (auto err = b.add(t.definition, actor, std::move(inline_handler))) {
+                               return err;
+                             }
+                           }
+                           return !tools.empty();
+                         }));
 }
 
 bool node_catalog::remove_tool(std::string_view name) {
@@ -59,14 +71,14 @@ bool node_catalog::remove_tool(std::string_view name) {
 
 caf::error node_catalog::add_prompts(std::vector<prompt_spec> prompts) {
   auto runner = spawn_function_tools(sys_, {});
-  return change("prompts", [&](catalog_builder& b) -> caf::expected<bool> {
-    for (auto& p : prompts) {
-      if (auto err = b.add(p.definition, p.handler, runner)) {
-        return err;
-      }
-    }
-    return !prompts.empty();
-  });
+  return stop_if_refused(runner, change("prompts", [&](catalog_builder& b) -> caf::expected<bool> {
+                           for (auto& p : prompts) {
+                             if (auto err = b.add(p.definition, p.handler, runner)) {
+                               return err;
+                             }
+                           }
+                           return !prompts.empty();
+                         }));
 }
 
 bool node_catalog::remove_prompt(std::string_view name) {
@@ -75,14 +87,15 @@ bool node_catalog::remove_prompt(std::string_view name) {
 
 caf::error node_catalog::add_resources(std::vector<resource_spec> resources) {
   auto runner = spawn_function_tools(sys_, {});
-  return change("resources", [&](catalog_builder& b) -> caf::expected<bool> {
-    for (auto& r : resources) {
-      if (auto err = b.add(r.definition, r.reader, runner)) {
-        return err;
-      }
-    }
-    return !resources.empty();
-  });
+  return stop_if_refused(runner,
+                         change("resources", [&](catalog_builder& b) -> caf::expected<bool> {
+                           for (auto& r : resources) {
+                             if (auto err = b.add(r.definition, r.reader, runner)) {
+                               return err;
+                             }
+                           }
+                           return !resources.empty();
+                         }));
 }
 
 bool node_catalog::remove_resource(std::string_view uri) {

@@ -150,7 +150,6 @@ session_actor::behavior_type session_impl(session_actor::stateful_pointer<sessio
         }
         track(st, msg.id, req.out);
         auto env = env_of(st.init);
-        env.owner = st.init.id;
         env.version = st.init.version;
         if (!dispatch(msg, req.out, env)) {
           req.out.error(make_error(rpc_code::method_not_found, "Method not found: " + msg.method));

@@ -48,6 +48,21 @@ void BM_codec_encode_result(benchmark::State& state) {
 }
 BENCHMARK(BM_codec_encode_result)->Arg(16)->Arg(1024)->Arg(64 * 1024);
 
+// quote() of CSV text (a results chunk): a newline every ~470 bytes, nothing else to escape.
+void BM_quote(benchmark::State& state) {
+  std::string text;
+  while (text.size() < static_cast<size_t>(state.range(0))) {
+    text += "12,3,1.0831,0.1444,39.27,1.6914,1.5,16.28";
+    text += text.size() % 470 < 42 ? "\n" : ",";
+  }
+  text.resize(static_cast<size_t>(state.range(0)));
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(quote(text));
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * state.range(0));
+}
+BENCHMARK(BM_quote)->Arg(64 * 1024)->Arg(1 << 20);
+
 actors::catalog_ptr catalog_of(size_t n) {
   actors::catalog_builder b;
   for (size_t i = 0; i < n; ++i) {

@@ -15,6 +15,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
@@ -176,6 +177,16 @@ test('affinity: session pins each 2025 session to one worker', { timeout: 30000 
   assert.equal(await runs(a), 'run 1');
   await a.close();
   await b.close();
+});
+
+test("a worker's log notifications reach the client of the call", { timeout: 30000 }, async () => {
+  const client = await connect();
+  await waitForTools(client, ['p_test_tool_with_logging']);
+  const logs = [];
+  client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => logs.push(n.params.data));
+  await client.callTool({ name: 'p_test_tool_with_logging', arguments: {} });
+  assert.deepEqual(logs, ['Tool execution started', 'Tool processing data', 'Tool execution completed']);
+  await client.close();
 });
 
 test('broken adapters get clear errors and the server serves everything else', { timeout: 30000 }, async () => {
