@@ -13,6 +13,7 @@
 #include <caf/actor_cast.hpp>
 #include <caf/send.hpp>
 
+#include "runtime/json_parse.hpp"
 #include "runtime/json_rpc.hpp"
 #include "runtime/log.hpp"
 
@@ -327,7 +328,7 @@ void adapter_pool::spawn_slot(size_t index) {
 
 void adapter_pool::on_line(size_t index, uint64_t generation, std::string line) {
   rapidjson::Document d;
-  d.Parse(line.c_str(), line.size());
+  auto unparsable = parse_json(d, line);
   after_list after;
   {
     std::lock_guard<std::mutex> g(mutex_);
@@ -335,7 +336,7 @@ void adapter_pool::on_line(size_t index, uint64_t generation, std::string line) 
     if (s.generation != generation || stopped_) {
       return;
     }
-    if (d.HasParseError() || !d.IsObject()) {
+    if (unparsable || !d.IsObject()) {
       log::warn("adapter=" + options_.name + " worker=" + std::to_string(index) +
                 " wrote a line that is not JSON-RPC to stdout (ignored): " + line.substr(0, 200));
       return;

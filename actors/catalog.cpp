@@ -10,6 +10,7 @@
 
 #include "actors/schema_dialect.hpp"
 #include "runtime/json.hpp"
+#include "runtime/json_parse.hpp"
 
 namespace mcprt::actors {
 
@@ -156,8 +157,7 @@ caf::error catalog_builder::add(tool_definition definition, tool_actor handler,
     }
   }
   auto compiled = std::make_shared<compiled_schema>();
-  compiled->source.Parse(definition.input_schema.c_str());
-  if (compiled->source.HasParseError() || !compiled->source.IsObject()) {
+  if (parse_json(compiled->source, definition.input_schema) || !compiled->source.IsObject()) {
     return caf::make_error(caf::sec::invalid_argument,
                            "tool '" + definition.name + "': inputSchema is not a JSON object");
   }
@@ -175,8 +175,7 @@ caf::error catalog_builder::add(tool_definition definition, tool_actor handler,
   json += R"(,"inputSchema":)" + to_json(compiled->source);
   if (!definition.output_schema.empty()) {
     rapidjson::Document out;
-    out.Parse(definition.output_schema.c_str());
-    if (out.HasParseError() || !out.IsObject()) {
+    if (parse_json(out, definition.output_schema) || !out.IsObject()) {
       return caf::make_error(caf::sec::invalid_argument,
                              "tool '" + definition.name + "': outputSchema is not a JSON object");
     }

@@ -5,6 +5,7 @@
 #include "actors/dispatcher.hpp"
 #include "actors/request_meta.hpp"
 #include "actors/task_wire.hpp"
+#include "runtime/json_parse.hpp"
 
 namespace mcprt::actors {
 
@@ -39,7 +40,7 @@ std::string created_result(const task_view& view, era e, int64_t poll_ms) {
 
 rpc_error stored_error(const job_record& r) {
   rapidjson::Document d;
-  d.Parse(r.result_json.c_str(), r.result_json.size());
+  (void)parse_json(d, r.result_json);  // Unparsable: d stays null and the generic error stands.
   rpc_error err =
       make_error(rpc_code::internal_error, "The task " + std::string(to_string(r.state)));
   if (d.IsObject()) {
@@ -70,8 +71,7 @@ void answer_final(const responder& out, const task_view& view, bool related) {
     return;
   }
   rapidjson::Document d;
-  d.Parse(r.result_json.c_str(), r.result_json.size());
-  if (!d.IsObject()) {
+  if (parse_json(d, r.result_json) || !d.IsObject()) {
     out.result(r.result_json, how);
     return;
   }

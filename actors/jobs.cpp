@@ -7,6 +7,7 @@
 
 #include "actors/session_table.hpp"
 #include "actors/task_wire.hpp"
+#include "runtime/json_parse.hpp"
 #include "runtime/json_rpc.hpp"
 #include "runtime/log.hpp"
 #include "runtime/plugin_api.hpp"
@@ -79,7 +80,7 @@ class job_service::round_channel : public reply_channel {
       return;
     }
     rapidjson::Document d;
-    d.Parse(frame.c_str(), frame.size());
+    (void)parse_json(d, frame);  // Our own responder wrote it; unparsable reads as nothing.
     auto* method = d.IsObject() ? find_member(d, "method") : nullptr;
     auto* params = d.IsObject() ? find_member(d, "params") : nullptr;
     if (method != nullptr && method->IsString() && params != nullptr && params->IsObject() &&
@@ -262,7 +263,7 @@ void job_service::run_round(const std::shared_ptr<live_job>& job) {
     if (++job->round > 1) {
       auto doc = std::make_shared<rapidjson::Document>();
       auto text = object_of(job->answered);
-      doc->Parse(text.c_str(), text.size());
+      (void)parse_json(*doc, text);  // Built from parsed answers: well-formed.
       info.input_responses = json_ref(doc, doc.get());
       info.request_state = job->state_payload;
       job->answered.clear();
@@ -278,7 +279,7 @@ void job_service::run_round(const std::shared_ptr<live_job>& job) {
 void job_service::round_done(const std::shared_ptr<live_job>& job, uint64_t round,
                              std::string frame) {
   rapidjson::Document d;
-  d.Parse(frame.c_str(), frame.size());
+  (void)parse_json(d, frame);  // Unparsable: neither result nor error, handled below.
   auto* result = d.IsObject() ? find_member(d, "result") : nullptr;
   auto* error = d.IsObject() ? find_member(d, "error") : nullptr;
   {

@@ -1,6 +1,7 @@
 // `_meta` lookups; tolerant of absent keys, strict about types.
 #include "actors/request_meta.hpp"
 
+#include "runtime/json_parse.hpp"
 #include "runtime/request_state.hpp"
 
 namespace mcprt::actors {
@@ -74,8 +75,8 @@ client_caps client_caps_from(const rapidjson::Value* capabilities) {
 
 client_caps client_caps_from_json(const std::string& capabilities_json) {
   rapidjson::Document d;
-  d.Parse(capabilities_json.c_str(), capabilities_json.size());
-  return client_caps_from(d.HasParseError() ? nullptr : &d);
+  bool bad = parse_json(d, capabilities_json).has_value();
+  return client_caps_from(bad ? nullptr : &d);
 }
 
 client_caps client_caps_of(const rapidjson::Value* meta) {

@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "runtime/json.hpp"
+#include "runtime/json_parse.hpp"
 
 namespace mcprt::actors {
 
@@ -19,7 +20,7 @@ std::string iso8601(int64_t unix_ms) {
 
 bool is_tool_error(const std::string& result_json) {
   rapidjson::Document d;
-  d.Parse(result_json.c_str(), result_json.size());
+  (void)parse_json(d, result_json);  // Unparsable: null, so not an error result.
   auto* e = d.IsObject() ? find_member(d, "isError") : nullptr;
   return e != nullptr && e->IsBool() && e->GetBool();
 }

@@ -3,7 +3,6 @@
 #include "config/config.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
 #include <algorithm>
 #include <cctype>
@@ -11,6 +10,8 @@
 #include <cmath>
 #include <fstream>
 #include <sstream>
+
+#include "runtime/json_parse.hpp"
 
 namespace mcprt::config {
 
@@ -389,11 +390,8 @@ class loader {
     ss << in.rdbuf();
     auto text = ss.str();
     rapidjson::Document doc;
-    doc.Parse(text.c_str());
-    if (doc.HasParseError()) {
-      return "config file '" + path +
-             "' is not valid JSON: " + rapidjson::GetParseError_En(doc.GetParseError()) +
-             " at offset " + std::to_string(doc.GetErrorOffset());
+    if (auto bad = parse_json(doc, text)) {
+      return "config file '" + path + "' is not valid JSON: " + describe(*bad);
     }
     if (!doc.IsObject()) {
       return "config file '" + path + "' must hold a JSON object";

@@ -6,6 +6,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cmath>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,8 +40,15 @@ class json_ref {
 /// Serializes a value to compact JSON text.
 std::string to_json(const rapidjson::Value& value);
 
-/// Writes a string as a JSON string literal (with quotes and escapes).
+/// Writes a string as a JSON string literal (with quotes and escapes). JSON text must be
+/// UTF-8 (RFC 8259 §8.1): each byte of `text` that does not belong to a valid UTF-8 sequence
+/// is written as U+FFFD, so the literal is valid whatever bytes a plugin or peer handed over.
 std::string quote(std::string_view text);
+
+/// A number as JSON text: integral values within ±2^53 without a fraction, others in the
+/// shortest form that reads back to the same double; `null` when not finite (JSON has no
+/// literal for infinities or NaN), as JavaScript's JSON.stringify writes them.
+std::string number_json(double value);
 
 /// Looks up a string member; nullopt when absent or not a string.
 std::optional<std::string_view> string_member(const rapidjson::Value& obj, std::string_view name);
@@ -48,6 +56,16 @@ std::optional<std::string_view> string_member(const rapidjson::Value& obj, std::
 /// Looks up any member of an object; nullptr when absent or obj is not an object.
 const rapidjson::Value* find_member(const rapidjson::Value& obj, std::string_view name);
 
-using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
+/// A RapidJSON writer (`Writer`, `PrettyWriter`) that writes a non-finite double as `null`:
+/// RapidJSON's own writes nothing for it and leaves invalid JSON behind (`{"sum":}`).
+template <class Base>
+class finite_writer : public Base {
+ public:
+  using Base::Base;
+  bool Double(double d) { return std::isfinite(d) ? Base::Double(d) : Base::Null(); }
+};
+
+/// The writer mcprt serializes with.
+using json_writer = finite_writer<rapidjson::Writer<rapidjson::StringBuffer>>;
 
 }  // namespace mcprt

@@ -1,10 +1,10 @@
 // JSON-RPC 2.0 decoding with RapidJSON, and encoding straight into strings.
 #include "runtime/json_rpc.hpp"
 
-#include <rapidjson/error/en.h>
-
 #include <algorithm>
 #include <cstddef>
+
+#include "runtime/json_parse.hpp"
 
 namespace mcprt::rpc {
 
@@ -36,12 +36,8 @@ struct parsed_body {
 std::variant<message, decode_failure> decode(std::string_view body) {
   auto owner = std::make_shared<parsed_body>(body.size());
   std::shared_ptr<rapidjson::Document> doc(owner, &owner->doc);
-  doc->Parse(body.data(), body.size());
-  if (doc->HasParseError()) {
-    std::string why = "Parse error: ";
-    why += rapidjson::GetParseError_En(doc->GetParseError());
-    why += " at offset " + std::to_string(doc->GetErrorOffset());
-    return decode_failure{make_error(rpc_code::parse_error, std::move(why)), {}};
+  if (auto bad = parse_json(*doc, body)) {
+    return decode_failure{make_error(rpc_code::parse_error, "Parse error: " + describe(*bad)), {}};
   }
   if (doc->IsArray()) {
     return invalid("Invalid Request: JSON-RPC batches are not supported");

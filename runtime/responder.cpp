@@ -1,6 +1,7 @@
 // The responder's once-only final answer and the envelopes of its notifications.
 #include "runtime/responder.hpp"
 
+#include <cmath>
 #include <mutex>
 
 #include "runtime/json.hpp"
@@ -39,17 +40,6 @@ const std::string& modern_result_members() {
   return members;
 }
 
-std::string format_number(double v) {
-  rapidjson::StringBuffer buf;
-  json_writer w(buf);
-  if (v == static_cast<double>(static_cast<int64_t>(v))) {
-    w.Int64(static_cast<int64_t>(v));
-  } else {
-    w.Double(v);
-  }
-  return std::string(buf.GetString(), buf.GetSize());
-}
-
 }  // namespace
 
 responder::responder(reply_channel_ptr channel, request_info info, finish_hook hook)
@@ -78,13 +68,14 @@ void responder::set_min_log(log_level level) const {
 
 void responder::progress(double progress, std::optional<double> total,
                          std::string_view message) const {
-  if (!state_ || done() || state_->info.progress_token.empty()) {
+  // A progress value JSON cannot carry (infinite, NaN) says nothing: it is not sent.
+  if (!state_ || done() || state_->info.progress_token.empty() || !std::isfinite(progress)) {
     return;
   }
   std::string params = R"({"progressToken":)" + state_->info.progress_token;
-  params += R"(,"progress":)" + format_number(progress);
-  if (total) {
-    params += R"(,"total":)" + format_number(*total);
+  params += R"(,"progress":)" + number_json(progress);
+  if (total && std::isfinite(*total)) {
+    params += R"(,"total":)" + number_json(*total);
   }
   if (!message.empty()) {
     params += R"(,"message":)" + quote(message);

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "benches/load/scenario.hpp"
+#include "runtime/json.hpp"
 
 namespace mcprt::bench {
 
@@ -106,7 +107,7 @@ void print_table(const options& o, const result& r) {
 
 std::string write_json(const options& o, const result& r) {
   rapidjson::StringBuffer sb;
-  rapidjson::PrettyWriter<rapidjson::StringBuffer> w(sb);
+  mcprt::finite_writer<rapidjson::PrettyWriter<rapidjson::StringBuffer>> w(sb);
   char stamp[32];
   std::time_t now = std::time(nullptr);
   std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", std::gmtime(&now));

@@ -1,6 +1,8 @@
 // Fixture tools. Timed steps use tool_invocation::after, so no thread ever sleeps.
 #include "plugins/conformance/conformance.hpp"
 
+#include "runtime/json_parse.hpp"
+
 namespace mcprt::plugins::conformance {
 
 namespace {
@@ -15,8 +17,7 @@ tool_definition fixture(std::string name, std::string description,
 // The progress token as String() would print it: a string's value or a number's digits.
 std::string token_text(const std::string& token_json) {
   rapidjson::Document d;
-  d.Parse(token_json.c_str());
-  if (!d.HasParseError() && d.IsString()) {
+  if (!parse_json(d, token_json) && d.IsString()) {
     return std::string(d.GetString(), d.GetStringLength());
   }
   return token_json;

@@ -8,13 +8,6 @@ namespace mcprt::plugins::demo {
 
 namespace {
 
-std::string number_text(double v) {
-  if (std::floor(v) == v && std::fabs(v) < 9e15) {
-    return std::to_string(static_cast<int64_t>(v));
-  }
-  return to_json(rapidjson::Value(v));
-}
-
 std::vector<tool_spec> tools(int64_t max_sleep_ms, bool inline_tools) {
   std::vector<tool_spec> out;
   out.push_back(
@@ -36,7 +29,11 @@ std::vector<tool_spec> tools(int64_t max_sleep_ms, bool inline_tools) {
         R"({"readOnlyHint":true,"idempotentHint":true,"openWorldHint":false})"},
        [](tool_invocation& call) {
          double sum = (*call.arguments())["a"].GetDouble() + (*call.arguments())["b"].GetDouble();
-         auto text = number_text(sum);
+         if (!std::isfinite(sum)) {
+           call.finish(error_result("The sum is too large for a 64-bit floating-point number"));
+           return;
+         }
+         auto text = number_json(sum);
          tool_result r = text_result(text);
          r.structured_json = R"({"sum":)" + text + "}";
          call.finish(r);

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "runtime/json.hpp"
+#include "runtime/json_parse.hpp"
 
 namespace mcprt::plugins::simulation {
 
@@ -30,8 +31,7 @@ std::optional<std::string> read_numbers(const rapidjson::Value& obj, const char*
 
 std::optional<std::string> parse_model(const std::string& json, pk_model& out) {
   rapidjson::Document d;
-  d.Parse(json.c_str(), json.size());
-  if (d.HasParseError() || !d.IsObject()) {
+  if (parse_json(d, json) || !d.IsObject()) {
     return "the model file is not a JSON object";
   }
   out.name = std::string(string_member(d, "name").value_or("model"));
@@ -70,16 +70,13 @@ std::string model_json(const pk_model& m) {
   auto numbers = [](const std::map<std::string, double>& values) {
     std::string out = "{";
     for (const auto& [k, v] : values) {
-      rapidjson::StringBuffer b;
-      json_writer w(b);
-      w.Double(v);
-      out += (out.size() > 1 ? "," : "") + quote(k) + ":" + b.GetString();
+      out += (out.size() > 1 ? "," : "") + quote(k) + ":" + number_json(v);
     }
     return out + "}";
   };
   return R"({"name":)" + quote(m.name) + R"(,"parameters":)" + numbers(m.parameters) +
          R"(,"variability":)" + numbers(m.variability) + R"(,"time":{"end_h":)" +
-         std::to_string(m.end_h) + R"(,"step_h":)" + std::to_string(m.step_h) + "}}";
+         number_json(m.end_h) + R"(,"step_h":)" + number_json(m.step_h) + "}}";
 }
 
 pk_result simulate(const pk_model& m, const std::map<std::string, double>& p) {

@@ -2,12 +2,14 @@
 // (one slice per step), so progress flows and other calls interleave.
 #include "plugins/simulation/simulation.hpp"
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
 
 #include "plugins/simulation/pk_model.hpp"
+#include "runtime/json_parse.hpp"
 
 namespace mcprt::plugins::simulation {
 
@@ -46,10 +48,17 @@ std::optional<std::string> read_file(const fs::path& p) {
   return ss.str();
 }
 
+// Six significant digits, for CSV cells and text ("inf" and "nan" included).
 std::string num(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6g", v);
   return buf;
+}
+
+// The same as a JSON number: a parameter set to 1e308 can overflow a result to infinity, which
+// JSON cannot carry.
+std::string num_json(double v) {
+  return std::isfinite(v) ? num(v) : "null";
 }
 
 std::string arg_string(const tool_invocation& c, std::string_view name) {
@@ -179,8 +188,8 @@ void step(std::shared_ptr<population_run> run, tool_invocation c) {
                      R"(,"bytes":)" + std::to_string(bytes) + R"(,"chunks":)" +
                      std::to_string(chunks) + R"(,"chunk_bytes":)" + std::to_string(chunk_bytes) +
                      R"(,"resource":)" + quote("sim://results/" + run->run_id + "/{chunk}") +
-                     R"(,"mean_cmax_mg_L":)" + num(run->sum_cmax / n) + R"(,"mean_auc_mg_h_L":)" +
-                     num(run->sum_auc / n) + "}";
+                     R"(,"mean_cmax_mg_L":)" + num_json(run->sum_cmax / n) +
+                     R"(,"mean_auc_mg_h_L":)" + num_json(run->sum_auc / n) + "}";
   c.finish(structured("Population run " + run->run_id + ": " + std::to_string(total) +
                           " subject-replicates, " + std::to_string(bytes) +
                           " bytes of results in " + std::to_string(chunks) +
@@ -224,8 +233,9 @@ std::vector<tool_spec> tools(std::shared_ptr<store> s) {
          auto* value = m ? parameter_of(*m, c) : nullptr;
          if (value != nullptr) {
            auto name = arg_string(c, "name");
-           c.finish(structured(name + " = " + num(*value),
-                               R"({"name":)" + quote(name) + R"(,"value":)" + num(*value) + "}"));
+           c.finish(
+               structured(name + " = " + num(*value),
+                          R"({"name":)" + quote(name) + R"(,"value":)" + num_json(*value) + "}"));
          }
        }});
   t.push_back(
@@ -293,10 +303,7 @@ std::vector<tool_spec> tools(std::shared_ptr<store> s) {
          if (auto config = arg_string(c, "config"); !config.empty()) {
            auto text = read_file(config);
            rapidjson::Document d;
-           if (text) {
-             d.Parse(text->c_str(), text->size());
-           }
-           if (!text || d.HasParseError() || !d.IsObject()) {
+           if (!text || parse_json(d, *text) || !d.IsObject()) {
              c.finish(error_result("Cannot read population config '" + config + "'"));
              return;
            }

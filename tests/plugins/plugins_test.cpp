@@ -5,6 +5,7 @@
 #include "actors/endpoint.hpp"
 #include "plugins/builtin.hpp"
 #include "plugins/conformance/conformance.hpp"
+#include "runtime/json_parse.hpp"
 #include "support/capture.hpp"
 #include "support/fixture.hpp"
 
@@ -50,6 +51,16 @@ TEST_CASE("demo tools refuse bad calls as tool errors", "[plugins][demo]") {
              Catch::Contains(R"("isError":true)") && Catch::Contains("'text'"));
   CHECK_THAT(call_tool(w, R"({"name":"sleep","arguments":{"ms":99999999}})"),
              Catch::Contains(R"("isError":true)") && Catch::Contains("maximum"));
+}
+
+TEST_CASE("demo add answers an overflowing sum as a tool error, never as invalid JSON",
+          "[plugins][demo]") {
+  test::world w;
+  auto r = call_tool(
+      w, R"({"name":"add","arguments":{"a":1.7976931348623157e308,"b":1.7976931348623157e308}})");
+  CHECK_THAT(r, Catch::Contains(R"("isError":true)") && Catch::Contains("too large"));
+  rapidjson::Document d;
+  CHECK_FALSE(parse_json(d, r));
 }
 
 TEST_CASE("conformance fixtures return the suite's exact values", "[plugins][conformance]") {

@@ -87,10 +87,11 @@ TEST_CASE("error statuses follow the era", "[runtime][errors]") {
 
 TEST_CASE("quote escapes like RapidJSON and round-trips every byte class", "[runtime][json]") {
   std::string all;
-  for (int c = 1; c < 256; ++c) {
+  for (int c = 1; c < 128; ++c) {
     all += static_cast<char>(c);
   }
-  all += std::string(1 << 16, 'x') + "\n\"\\";  // A long run, then escapes at the end.
+  all += "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80";  // Two, three and four byte sequences.
+  all += std::string(1 << 16, 'x') + "\n\"\\";    // A long run, then escapes at the end.
   auto quoted = quote(all);
   rapidjson::StringBuffer expected;
   json_writer w(expected);
