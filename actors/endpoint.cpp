@@ -115,12 +115,35 @@ std::shared_ptr<message_peer> endpoint::make_peer(std::shared_ptr<outbox> box) c
                  parts_.bound_sessions, parts_.jobs});
 }
 
-http_response endpoint::payload_too_large() const {
-  parts_.metrics->rejected("payload_too_large");
-  return error_response(413,
-                        error(rpc_code::invalid_request,
-                              "Payload Too Large: the body exceeds limits.maxPayloadKb (" +
-                                  std::to_string(options_.max_payload_bytes / 1024) + " KiB)"));
+http_response endpoint::refusal(http_refusal why, std::string_view detail) const {
+  struct row {
+    unsigned status;
+    std::string_view metric;
+    std::string_view message;
+  };
+  // Indexed by http_refusal.
+  static constexpr row rows[] = {
+      {413, "payload_too_large", "Payload Too Large: the body exceeds limits.maxPayloadKb"},
+      {431, "header_too_large", "Request Header Fields Too Large"},
+      {414, "uri_too_long", "URI Too Long"},
+      {400, "bad_http", "Bad Request: malformed HTTP/1.1"},
+      {429, "connection_limit",
+       "Too Many Requests: this address holds limits.maxConnectionsPerAddress connections"},
+  };
+  const auto& r = rows[static_cast<size_t>(why)];
+  std::string message(r.message);
+  if (why == http_refusal::payload_too_large) {
+    message += " (" + std::to_string(options_.max_payload_bytes / 1024) + " KiB)";
+  } else if (!detail.empty()) {
+    message += " (" + std::string(detail) + ")";
+  }
+  parts_.metrics->rejected(r.metric);
+  // The transport closes the connection after this answer (and says so in its header).
+  auto answer = error_response(r.status, error(rpc_code::invalid_request, std::move(message)));
+  if (why == http_refusal::too_many_connections) {
+    answer.headers.emplace_back("Retry-After", "1");
+  }
+  return answer;
 }
 
 bool endpoint::host_allowed(const std::string& host) const {

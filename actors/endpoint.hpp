@@ -65,7 +65,7 @@ class endpoint final : public http_handler {
   void handle(http_request request, const http_exchange_ptr& exchange) override;
 
   /// The answer for a body over `limits.maxPayloadKb` (the transport detects it).
-  http_response payload_too_large() const override;
+  http_response refusal(http_refusal why, std::string_view detail) const override;
 
   /// WebSocket on /mcp with subprotocol `mcp`: the connection becomes a message peer (its own
   /// 2025 session after initialize, or stateless 2026-07-28 requests).

@@ -88,6 +88,16 @@ const std::vector<key_def>& table() {
                       "largest request body accepted, in KiB (413 beyond)"));
     k.push_back(field("limits.requestTimeoutMs", st::integer, &config::request_timeout_ms, 1,
                       86400000, "a request not answered by then gets a timeout error"));
+    k.push_back(field("limits.maxHeaderKb", st::integer, &config::max_header_kb, 1, 1024,
+                      "largest request line plus header fields, in KiB (431, or 414 for the "
+                      "request line alone)"));
+    k.push_back(field("limits.headerTimeoutMs", st::integer, &config::header_timeout_ms, 100,
+                      3600000,
+                      "a request's header must arrive whole this soon after its first byte (or "
+                      "after the connection opens); else the connection closes"));
+    k.push_back(field("limits.maxConnectionsPerAddress", st::integer,
+                      &config::max_connections_per_address, 0, 1000000,
+                      "open connections one client address may hold (429 beyond); 0: no cap"));
     k.push_back(field("session.idleTimeoutMs", st::integer, &config::session_idle_timeout_ms, 1000,
                       604800000, "a 2025 session idle this long expires with all its state"));
     k.push_back(field("session.clientRequestTimeoutMs", st::integer,

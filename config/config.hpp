@@ -41,6 +41,9 @@ struct config {
   // limits
   int64_t max_payload_kb = 512;
   int64_t request_timeout_ms = 60000;
+  int64_t max_header_kb = 16;
+  int64_t header_timeout_ms = 5000;
+  int64_t max_connections_per_address = 0;
   // session
   int64_t session_idle_timeout_ms = 1800000;
   int64_t client_request_timeout_ms = 60000;

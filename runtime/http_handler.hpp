@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "runtime/http_exchange.hpp"
@@ -26,14 +27,24 @@ struct websocket_binding {
   std::shared_ptr<outbox> box;
 };
 
+/// Why a transport refuses a connection or a request before the handler sees it.
+enum class http_refusal {
+  payload_too_large,     ///< The body exceeds limits.maxPayloadKb (413).
+  header_too_large,      ///< The header block exceeds the header limit (431).
+  uri_too_long,          ///< The request line alone exceeds the header limit (414).
+  malformed,             ///< Not HTTP/1.1 as RFC 9112 frames it (400).
+  too_many_connections,  ///< limits.maxConnectionsPerAddress reached (429).
+};
+
 /// Receives complete HTTP requests from a transport. Must not block.
 class http_handler {
  public:
   virtual ~http_handler() = default;
   /// Handles one request; the answer goes to `exchange`, now or later.
   virtual void handle(http_request request, const http_exchange_ptr& exchange) = 0;
-  /// The answer for a body over the configured limit.
-  virtual http_response payload_too_large() const = 0;
+  /// The answer to send, with `Connection: close`, when the transport refuses; `detail` says
+  /// what the transport saw. Counts the refusal.
+  virtual http_response refusal(http_refusal why, std::string_view detail) const = 0;
   /// An HTTP Upgrade to WebSocket: the refusal to send instead, or the binding of the new
   /// connection. `subprotocols` is the client's Sec-WebSocket-Protocol list.
   virtual std::variant<http_response, websocket_binding> upgrade(

@@ -261,6 +261,9 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
   sopts.io_threads = static_cast<int>(cfg.io_threads);
   sopts.max_payload_bytes = static_cast<size_t>(cfg.max_payload_kb) * 1024;
   sopts.idle_timeout = std::chrono::milliseconds(cfg.connection_idle_timeout_ms);
+  sopts.header_timeout = std::chrono::milliseconds(cfg.header_timeout_ms);
+  sopts.max_header_bytes = static_cast<size_t>(cfg.max_header_kb) * 1024;
+  sopts.max_connections_per_address = static_cast<size_t>(cfg.max_connections_per_address);
   sopts.batch_size = static_cast<size_t>(cfg.batch_size);
   sopts.send_buffer_bytes = static_cast<int>(cfg.send_buffer_bytes);
   sopts.ws_idle_timeout = std::chrono::milliseconds(cfg.ws_idle_timeout_ms);

@@ -43,12 +43,17 @@ constexpr std::array<std::string_view, 21> known_methods = {"tasks/get",
 constexpr std::array<std::string_view, 5> outcome_names = {"ok", "tool_error", "error", "timeout",
                                                            "cancelled"};
 
-constexpr std::array<std::string_view, 8> rejection_reasons = {
-    "overloaded",  "host",     "origin",           "payload_too_large",
-    "bad_request", "conflict", "unknown_response", "other"};
+constexpr std::array<std::string_view, 13> rejection_reasons = {
+    "overloaded",   "host",     "origin",           "payload_too_large",
+    "bad_request",  "conflict", "unknown_response", "header_too_large",
+    "uri_too_long", "bad_http", "header_timeout",   "connection_limit",
+    "other"};
 
 constexpr std::array<std::string_view, 5> notification_outcomes = {
     "published", "delivered", "coalesced", "dropped", "disconnected"};
+
+constexpr std::array<std::string_view, 3> accept_failure_reasons = {"descriptors", "memory",
+                                                                    "other"};
 
 }  // namespace
 
@@ -66,6 +71,7 @@ struct metrics::impl {
   prometheus::Gauge* connections_open = nullptr;
   prometheus::Counter* connections_total = nullptr;
   std::map<std::string_view, prometheus::Counter*, std::less<>> notifications;
+  std::map<std::string_view, prometheus::Counter*, std::less<>> accept_failures;
   prometheus::Gauge* subscribers = nullptr;
   prometheus::Gauge* queue_peak = nullptr;
   std::atomic<size_t> peak{0};
@@ -134,6 +140,15 @@ struct metrics::impl {
     for (auto o : notification_outcomes) {
       notifications.emplace(o, &notes.Add({{"outcome", std::string(o)}}));
     }
+    auto& accepts = prometheus::BuildCounter()
+                        .Name("mcprt_accept_failures_total")
+                        .Help(
+                            "accept() calls that failed, by reason (descriptors: the process or "
+                            "system is out of file descriptors); the listener backs off")
+                        .Register(*registry);
+    for (auto r : accept_failure_reasons) {
+      accept_failures.emplace(r, &accepts.Add({{"reason", std::string(r)}}));
+    }
     subscribers =
         &prometheus::BuildGauge()
              .Name("mcprt_subscribers")
@@ -177,6 +192,12 @@ void metrics::connection_opened() {
 
 void metrics::connection_closed() {
   impl_->connections_open->Decrement();
+}
+
+void metrics::accept_failed(std::string_view reason) {
+  auto it = impl_->accept_failures.find(reason);
+  (it != impl_->accept_failures.end() ? it->second : impl_->accept_failures.find("other")->second)
+      ->Increment();
 }
 
 void metrics::inflight_add(double delta) {

@@ -31,6 +31,8 @@ class metrics {
   /// Connection opened / closed.
   void connection_opened();
   void connection_closed();
+  /// accept() failed (reason: descriptors, memory, other); the listener backs off and retries.
+  void accept_failed(std::string_view reason);
   /// Requests admitted and not yet answered changed by `delta`.
   void inflight_add(double delta);
   /// Open sessions changed by `delta`.

@@ -1,9 +1,12 @@
 // The listener (accepts only) and the I/O threads. Each connection gets its own strand.
 #include "transport/http_server.hpp"
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <cerrno>
 #include <thread>
 #include <vector>
 
@@ -15,11 +18,37 @@ namespace mcprt::transport {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+constexpr std::chrono::milliseconds first_backoff{10};
+constexpr std::chrono::milliseconds most_backoff{1000};
+constexpr std::chrono::seconds report_every{10};
+
+// The metric label for an accept() failure.
+std::string_view accept_failure_reason(const boost::system::error_code& ec) {
+  if (ec == net::error::no_descriptors || ec.value() == ENFILE) {
+    return "descriptors";
+  }
+  if (ec == net::error::no_buffer_space || ec == net::error::no_memory) {
+    return "memory";
+  }
+  return "other";
+}
+
+}  // namespace
+
 struct http_server::impl {
   std::shared_ptr<connection_context> ctx = std::make_shared<connection_context>();
   net::io_context ioc;
   tcp::acceptor acceptor{ioc};
   std::vector<std::thread> threads;
+  // One accept is outstanding at a time, so these are touched by one handler at a time.
+  net::steady_timer retry{ioc};
+  std::chrono::milliseconds backoff{0};
+  clock::time_point last_report{};
+  uint64_t unreported_failures = 0;
 
   // Accept the next connection.
   void do_accept() {
@@ -29,21 +58,61 @@ struct http_server::impl {
   }
 
   void on_accept(boost::system::error_code ec, tcp::socket socket) {
-    if (ec == net::error::operation_aborted) {
+    if (ec == net::error::operation_aborted || !acceptor.is_open()) {
       return;
     }
-    if (!ec) {
-      socket.set_option(tcp::no_delay(true), ec);
-      if (ctx->options.send_buffer_bytes > 0) {
-        // Bounds what the kernel buffers for a slow reader, so the notifier's queue and its
-        // overflow policy, not the socket, decide what a stalled subscriber costs.
-        socket.set_option(net::socket_base::send_buffer_size(ctx->options.send_buffer_bytes), ec);
-      }
-      start_http_session(std::move(socket), ctx);
-    } else {
-      log::warn(std::string("accept failed error=") + ec.message());
+    if (ec) {
+      return back_off(ec);
     }
+    backoff = {};
+    serve(std::move(socket));
     do_accept();
+  }
+
+  void serve(tcp::socket socket) {
+    boost::system::error_code ec;
+    socket.set_option(tcp::no_delay(true), ec);
+    if (ctx->options.send_buffer_bytes > 0) {
+      // Bounds what the kernel buffers for a slow reader, so the notifier's queue and its
+      // overflow policy, not the socket, decide what a stalled subscriber costs.
+      socket.set_option(net::socket_base::send_buffer_size(ctx->options.send_buffer_bytes), ec);
+    }
+    address_limiter::slot slot;
+    if (ctx->options.max_connections_per_address > 0) {
+      auto peer = socket.remote_endpoint(ec);
+      if (ec) {
+        return;  // Reset before we got to it.
+      }
+      slot = ctx->limiter->admit(peer.address().to_string());
+      if (!slot) {
+        return refuse_http_connection(std::move(socket), ctx);
+      }
+    }
+    start_http_session(std::move(socket), ctx, std::move(slot));
+  }
+
+  // Out of descriptors (or memory): accepting again at once fails again at once and spins a
+  // core. Wait, doubling up to a second, while open connections keep being served; new ones
+  // wait in the kernel's backlog until descriptors free up. One log line per interval.
+  void back_off(const boost::system::error_code& ec) {
+    ctx->metrics->accept_failed(accept_failure_reason(ec));
+    backoff = std::clamp(backoff * 2, first_backoff, most_backoff);
+    ++unreported_failures;
+    auto now = clock::now();
+    if (now - last_report >= report_every) {
+      log::warn("accept failed error=\"" + ec.message() +
+                "\" failures=" + std::to_string(unreported_failures) +
+                " retry_ms=" + std::to_string(backoff.count()) +
+                " (open connections are still served; see mcprt_accept_failures_total)");
+      unreported_failures = 0;
+      last_report = now;
+    }
+    retry.expires_after(backoff);
+    retry.async_wait([this](boost::system::error_code e) {
+      if (!e) {
+        do_accept();
+      }
+    });
   }
 };
 
@@ -53,6 +122,8 @@ http_server::http_server(server_options options, std::shared_ptr<http_handler> h
   impl_->ctx->options = std::move(options);
   impl_->ctx->handler = std::move(handler);
   impl_->ctx->metrics = std::move(metrics);
+  impl_->ctx->limiter =
+      std::make_shared<address_limiter>(impl_->ctx->options.max_connections_per_address);
 }
 
 http_server::~http_server() {
@@ -99,6 +170,7 @@ void http_server::stop() {
   net::post(impl_->ioc, [this] {
     boost::system::error_code ec;
     impl_->acceptor.close(ec);
+    impl_->retry.cancel();
   });
   impl_->ioc.stop();
   for (auto& t : impl_->threads) {

@@ -20,6 +20,11 @@ struct server_options {
   int io_threads = 1;
   size_t max_payload_bytes = 512 * 1024;
   std::chrono::milliseconds idle_timeout{60000};  ///< Keep-alive connections idle this long close.
+  /// A request's header must arrive whole within this, counted from its first byte (from the
+  /// accept on a new connection), so a client that trickles it cannot hold the connection.
+  std::chrono::milliseconds header_timeout{5000};
+  size_t max_header_bytes = 16 * 1024;     ///< Request line and header fields together.
+  size_t max_connections_per_address = 0;  ///< Open connections from one client address; 0: any.
   size_t batch_size = 64;                         ///< Most queued frames gathered into one write.
   int send_buffer_bytes = 0;  ///< SO_SNDBUF of accepted sockets; 0 leaves the kernel's default.
   std::chrono::milliseconds ws_idle_timeout{60000};  ///< WebSocket: ping at half, close after.

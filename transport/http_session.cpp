@@ -56,9 +56,11 @@ class exchange final : public http_exchange {
 
 class http_session : public std::enable_shared_from_this<http_session> {
  public:
-  http_session(net::ip::tcp::socket socket, std::shared_ptr<const connection_context> ctx)
+  http_session(net::ip::tcp::socket socket, std::shared_ptr<const connection_context> ctx,
+               address_limiter::slot slot)
       : stream_(std::move(socket)),
         ctx_(std::move(ctx)),
+        slot_(std::move(slot)),
         deadline_(stream_.get_executor()),
         keep_alive_timer_(stream_.get_executor()) {
     ctx_->metrics->connection_opened();
@@ -68,6 +70,14 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void run() {
     // Start on the connection's strand.
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+  }
+
+  // Answer without reading a request (the address holds too many connections), then close.
+  void run_refusal() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      self->drain_for_ = std::chrono::seconds(1);  // Short: a flood must not pile these up.
+      self->refuse(http_refusal::too_many_connections, {});
+    });
   }
 
   // --- Called on the strand by the exchange of request `seq`. ---
@@ -201,12 +211,31 @@ class http_session : public std::enable_shared_from_this<http_session> {
   }
 
  private:
-  // Read the next request's header.
+  // Read the next request. A kept-alive connection may wait up to idle_timeout for its next
+  // request's first byte; from that byte (from the accept on a new connection) the header
+  // must arrive whole within header_timeout, so a client trickling it cannot hold the socket.
   void do_read() {
     parser_.emplace();
-    parser_->header_limit(16 * 1024);
+    parser_->header_limit(static_cast<std::uint32_t>(ctx_->options.max_header_bytes));
     parser_->body_limit(ctx_->options.max_payload_bytes);
-    stream_.expires_after(ctx_->options.idle_timeout);
+    if (requests_ > 0 && buffer_.size() == 0) {
+      stream_.expires_after(ctx_->options.idle_timeout);
+      // As much as Beast's own reads would take: no bigger buffer for an idle connection.
+      stream_.async_read_some(buffer_.prepare(beast::read_size(buffer_, 65536)),
+                              [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                                self->buffer_.commit(n);
+                                if (ec) {
+                                  return self->do_close();
+                                }
+                                self->do_read_header();
+                              });
+      return;
+    }
+    do_read_header();
+  }
+
+  void do_read_header() {
+    stream_.expires_after(ctx_->options.header_timeout);
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
                               self->on_read_header(ec);
@@ -214,19 +243,29 @@ class http_session : public std::enable_shared_from_this<http_session> {
   }
 
   void on_read_header(beast::error_code ec) {
-    if (ec == http::error::body_limit) {
-      // Beast checks Content-Length against the limit while parsing the header.
-      return reject_too_large();
+    if (ec == beast::error::timeout) {
+      ctx_->metrics->rejected("header_timeout");
+      return do_close();  // The stream closed the socket: nothing can be answered.
     }
     if (ec) {
-      return do_close();
+      if (auto why = refusal_for(ec)) {
+        return refuse(*why, detail_of(*why, ec));
+      }
+      return do_close();  // The client went away.
     }
+    // The body may take as long as the connection may idle (limits.maxPayloadKb bounds it).
+    stream_.expires_after(ctx_->options.idle_timeout);
     const auto& req = parser_->get();
     keep_alive_ = req.keep_alive();
+    // Beast takes repeated equal Content-Length fields as one (RFC 9110 lets it); a request
+    // that repeats the field is refused instead, as request smugglers send it.
+    if (req.count(http::field::content_length) > 1) {
+      return refuse(http_refusal::malformed, "Content-Length appears more than once");
+    }
     // Refuse an oversized body before reading it.
     if (auto length = parser_->content_length();
         length && *length > ctx_->options.max_payload_bytes) {
-      return reject_too_large();
+      return refuse(http_refusal::payload_too_large, {});
     }
     if (beast::iequals(req[http::field::expect], "100-continue")) {
       auto cont = std::make_shared<std::string>("HTTP/1.1 100 Continue\r\n\r\n");
@@ -242,6 +281,41 @@ class http_session : public std::enable_shared_from_this<http_session> {
     do_read_body();
   }
 
+  // What to answer for a read error: a request that is not HTTP/1.1 as RFC 9112 frames it
+  // gets its status; a connection the client closed or reset gets nothing.
+  std::optional<http_refusal> refusal_for(const beast::error_code& ec) const {
+    if (ec.category() != http::make_error_code(http::error::bad_method).category()) {
+      return std::nullopt;
+    }
+    switch (static_cast<http::error>(ec.value())) {
+      case http::error::end_of_stream:
+      case http::error::partial_message:
+      case http::error::need_more:
+      case http::error::need_buffer:
+        return std::nullopt;
+      case http::error::body_limit:
+        // Beast checks Content-Length against the limit while parsing the header.
+        return http_refusal::payload_too_large;
+      case http::error::header_limit:
+        return request_line_complete() ? http_refusal::header_too_large
+                                       : http_refusal::uri_too_long;
+      default:
+        return http_refusal::malformed;
+    }
+  }
+
+  // What the client should learn besides the status.
+  std::string detail_of(http_refusal why, const beast::error_code& ec) const {
+    if (why == http_refusal::header_too_large || why == http_refusal::uri_too_long) {
+      return "the request line and header fields may hold " +
+             std::to_string(ctx_->options.max_header_bytes / 1024) + " KiB (limits.maxHeaderKb)";
+    }
+    return why == http_refusal::payload_too_large ? std::string() : ec.message();
+  }
+
+  // True once the parser has read the request line (it then knows the target).
+  bool request_line_complete() const { return !parser_->get().target().empty(); }
+
   void do_read_body() {
     http::async_read(
         stream_, buffer_, *parser_,
@@ -249,14 +323,15 @@ class http_session : public std::enable_shared_from_this<http_session> {
   }
 
   void on_read(beast::error_code ec) {
-    if (ec == http::error::body_limit) {
-      return reject_too_large();
-    }
     if (ec) {
+      if (auto why = refusal_for(ec)) {
+        return refuse(*why, detail_of(*why, ec));
+      }
       return do_close();
     }
     // Hand the request over; the answer comes back through the exchange.
     stream_.expires_never();
+    ++requests_;
     auto msg = parser_->release();
     http_request req;
     req.method = std::string(msg.method_string());
@@ -308,15 +383,17 @@ class http_session : public std::enable_shared_from_this<http_session> {
       return respond(seq_, std::move(*refusal));
     }
     start_websocket_session(stream_.release_socket(), std::move(msg), ctx_,
-                            std::move(std::get<websocket_binding>(decided)));
+                            std::move(std::get<websocket_binding>(decided)), std::move(slot_));
   }
 
-  void reject_too_large() {
-    keep_alive_ = false;  // The unread body makes the connection unusable.
-    draining_ = true;     // Close gently so the client reads the 413 (no RST).
+  // Answers a request the transport cannot serve, then closes the connection: what follows
+  // on it (an unread body, the rest of a bad header) cannot be told apart from a next request.
+  void refuse(http_refusal why, std::string_view detail) {
+    keep_alive_ = false;
+    draining_ = true;  // Close gently so the client reads the answer (no RST).
     ++seq_;
     answered_ = false;
-    respond(seq_, ctx_->handler->payload_too_large());
+    respond(seq_, ctx_->handler->refusal(why, detail));
   }
 
   // After a refusal: stop sending, then read and discard what the client still sends, for a
@@ -479,7 +556,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
     }
     stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
     if (draining_ && !ec) {
-      stream_.expires_after(std::chrono::seconds(5));
+      stream_.expires_after(drain_for_);
       return do_drain();
     }
     stream_.close();
@@ -487,7 +564,10 @@ class http_session : public std::enable_shared_from_this<http_session> {
 
   beast::tcp_stream stream_;
   std::shared_ptr<const connection_context> ctx_;
+  address_limiter::slot slot_;
   beast::flat_buffer buffer_;
+  uint64_t requests_ = 0;  // Requests read on this connection.
+  std::chrono::milliseconds drain_for_{5000};
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> res_;
   net::steady_timer deadline_;
@@ -561,9 +641,14 @@ void exchange::arm_deadline(std::chrono::milliseconds after, std::function<void(
 
 }  // namespace
 
-void start_http_session(net::ip::tcp::socket socket,
-                        std::shared_ptr<const connection_context> ctx) {
-  std::make_shared<http_session>(std::move(socket), std::move(ctx))->run();
+void start_http_session(net::ip::tcp::socket socket, std::shared_ptr<const connection_context> ctx,
+                        address_limiter::slot slot) {
+  std::make_shared<http_session>(std::move(socket), std::move(ctx), std::move(slot))->run();
+}
+
+void refuse_http_connection(net::ip::tcp::socket socket,
+                            std::shared_ptr<const connection_context> ctx) {
+  std::make_shared<http_session>(std::move(socket), std::move(ctx), nullptr)->run_refusal();
 }
 
 }  // namespace mcprt::transport

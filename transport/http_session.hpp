@@ -6,6 +6,7 @@
 
 #include "runtime/http_handler.hpp"
 #include "runtime/metrics.hpp"
+#include "transport/address_limiter.hpp"
 #include "transport/http_server.hpp"
 
 namespace mcprt::transport {
@@ -15,10 +16,16 @@ struct connection_context {
   server_options options;
   std::shared_ptr<http_handler> handler;
   std::shared_ptr<mcprt::metrics> metrics;
+  std::shared_ptr<address_limiter> limiter;  ///< Counts connections per client address.
 };
 
-/// Serves `socket` until the peer closes, an error, or an idle timeout.
+/// Serves `socket` until the peer closes, an error, or an idle timeout. `slot` holds the
+/// connection's place in its address's count for as long as the connection lives.
 void start_http_session(boost::asio::ip::tcp::socket socket,
-                        std::shared_ptr<const connection_context> ctx);
+                        std::shared_ptr<const connection_context> ctx, address_limiter::slot slot);
+
+/// Answers a connection that may not be served (429, too many from its address) and closes it.
+void refuse_http_connection(boost::asio::ip::tcp::socket socket,
+                            std::shared_ptr<const connection_context> ctx);
 
 }  // namespace mcprt::transport

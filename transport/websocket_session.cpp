@@ -22,8 +22,11 @@ namespace {
 class websocket_session : public std::enable_shared_from_this<websocket_session> {
  public:
   websocket_session(net::ip::tcp::socket socket, std::shared_ptr<const connection_context> ctx,
-                    websocket_binding binding)
-      : ws_(std::move(socket)), ctx_(std::move(ctx)), binding_(std::move(binding)) {
+                    websocket_binding binding, address_limiter::slot slot)
+      : ws_(std::move(socket)),
+        ctx_(std::move(ctx)),
+        binding_(std::move(binding)),
+        slot_(std::move(slot)) {
     ctx_->metrics->connection_opened();
   }
   ~websocket_session() { ctx_->metrics->connection_closed(); }
@@ -162,6 +165,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   websocket::stream<beast::tcp_stream> ws_;
   std::shared_ptr<const connection_context> ctx_;
   websocket_binding binding_;
+  address_limiter::slot slot_;
   http::request<http::string_body> upgrade_;
   beast::flat_buffer buffer_;
   uint64_t gen_ = 0;
@@ -177,8 +181,9 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
 
 void start_websocket_session(net::ip::tcp::socket socket, http::request<http::string_body> upgrade,
                              std::shared_ptr<const connection_context> ctx,
-                             websocket_binding binding) {
-  std::make_shared<websocket_session>(std::move(socket), std::move(ctx), std::move(binding))
+                             websocket_binding binding, address_limiter::slot slot) {
+  std::make_shared<websocket_session>(std::move(socket), std::move(ctx), std::move(binding),
+                                      std::move(slot))
       ->run(std::move(upgrade));
 }
 

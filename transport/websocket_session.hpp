@@ -17,6 +17,6 @@ namespace mcprt::transport {
 void start_websocket_session(boost::asio::ip::tcp::socket socket,
                              boost::beast::http::request<boost::beast::http::string_body> upgrade,
                              std::shared_ptr<const connection_context> ctx,
-                             websocket_binding binding);
+                             websocket_binding binding, address_limiter::slot slot);
 
 }  // namespace mcprt::transport
