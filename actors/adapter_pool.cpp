@@ -28,6 +28,8 @@ constexpr std::string_view worker_protocol_version = "2025-06-18";
 constexpr std::chrono::milliseconds first_backoff{200};
 constexpr std::chrono::milliseconds max_backoff{10000};
 constexpr std::chrono::milliseconds write_wait{1000};
+// How long a worker whose stdin is closed has to exit by itself before it is killed.
+constexpr std::chrono::milliseconds gone_grace{1000};
 
 double seconds_since(clock::time_point t) {
   return std::chrono::duration<double>(clock::now() - t).count();
@@ -56,6 +58,7 @@ struct adapter_pool::in_flight {
   responder out;
   clock::time_point started = clock::now();
   clock::time_point deadline = clock::time_point::max();  // Pings: never (they have their own).
+  bool undelivered = false;  // The worker's stdin was closed before the call reached it.
 };
 
 struct adapter_pool::slot {
@@ -300,7 +303,7 @@ void adapter_pool::spawn_slot(size_t index) {
                       R"({"protocolVersion":)" + quote(worker_protocol_version) +
                           R"(,"capabilities":{},"clientInfo":{"name":"mcprt-adapter","version":)" +
                           quote(server_version) + "}}");
-  if (!s.proc->send(init, write_wait)) {
+  if (s.proc->send(init, write_wait) != adapter_worker::send_result::sent) {
     s.proc->kill();
   }
   update_gauges_locked();
@@ -534,10 +537,12 @@ void adapter_pool::on_exit(size_t index, uint64_t generation, std::string how) {
         continue;
       }
       metrics_->count("crashed");
-      after.push_back([out = c.out, name = options_.name, tool = c.tool, how] {
-        out.error(make_error(rpc_code::internal_error,
-                             "Internal error: adapter '" + name + "' worker exited (" + how +
-                                 ") while running '" + tool + "'; the call did not complete"));
+      auto when = c.undelivered ? "before it received '" + c.tool + "'; the call did not run"
+                                : "while running '" + c.tool + "'; the call did not complete";
+      after.push_back([out = c.out, name = options_.name, how, when] {
+        out.error(make_error(
+            rpc_code::internal_error,
+            "Internal error: adapter '" + name + "' worker exited (" + how + ") " + when));
       });
     }
     s.calls.clear();
@@ -735,14 +740,40 @@ bool adapter_pool::place_locked(pending_call& call, after_list& after) {
                        R"(,"_meta":{"progressToken":)" + std::to_string(id) + "}}";
   auto frame = request(id, "tools/call", params);
   // Written here, under the lock, so the answer cannot overtake the bookkeeping.
-  if (!chosen->proc->send(frame, write_wait)) {
-    chosen->calls.erase(id);
-    chosen->proc->kill();  // It does not read: on_exit restarts it.
-    after.push_back([out = call.out, name = options_.name] {
-      out.error(make_error(rpc_code::internal_error, "Internal error: adapter '" + name +
-                                                         "' worker does not read its input"));
-    });
-    return true;
+  switch (chosen->proc->send(frame, write_wait)) {
+    case adapter_worker::send_result::sent:
+      break;
+    case adapter_worker::send_result::gone: {
+      // Its stdin is closed: it exited (or is exiting) and on_exit has not run yet. The call
+      // stays on the slot, so that on_exit fails it with the exit status; a worker that only
+      // closed its stdin is killed after a grace period (it can never get a call again).
+      chosen->calls[id].undelivered = true;
+      std::weak_ptr<adapter_pool> weak = weak_from_this();
+      later(gone_grace, [weak, index = chosen->index, generation = chosen->generation] {
+        auto self = weak.lock();
+        if (!self) {
+          return;
+        }
+        std::lock_guard<std::mutex> g(self->mutex_);
+        auto& s = *self->slots_[index];
+        if (s.generation == generation && s.proc && s.state != slot::phase::dead) {
+          s.kill_reason = "it closed its standard input";
+          s.proc->kill();
+        }
+      });
+      return true;
+    }
+    case adapter_worker::send_result::stalled:
+      chosen->calls.erase(id);
+      chosen->kill_reason = "it stopped reading its standard input";
+      chosen->proc->kill();  // on_exit restarts it.
+      after.push_back([out = call.out, name = options_.name, tool = call.tool] {
+        out.error(make_error(rpc_code::internal_error,
+                             "Internal error: adapter '" + name + "' worker did not read '" + tool +
+                                 "' within " + std::to_string(write_wait.count()) +
+                                 " ms and was restarted; the call did not run"));
+      });
+      return true;
   }
   std::weak_ptr<adapter_pool> weak = weak_from_this();
   auto index = chosen->index;

@@ -128,7 +128,8 @@ void adapter_worker::kill() {
   }
 }
 
-bool adapter_worker::send(std::string_view line, std::chrono::milliseconds wait) {
+adapter_worker::send_result adapter_worker::send(std::string_view line,
+                                                 std::chrono::milliseconds wait) {
   std::string frame(line);
   frame += '\n';
   std::lock_guard<std::mutex> g(write_mutex_);
@@ -136,7 +137,7 @@ bool adapter_worker::send(std::string_view line, std::chrono::milliseconds wait)
   size_t off = 0;
   while (off < frame.size()) {
     if (stdin_fd_ < 0 || exited_.load()) {
-      return false;
+      return send_result::gone;
     }
     auto n = ::write(stdin_fd_, frame.data() + off, frame.size() - off);
     if (n > 0) {
@@ -144,17 +145,17 @@ bool adapter_worker::send(std::string_view line, std::chrono::milliseconds wait)
       continue;
     }
     if (n < 0 && errno != EAGAIN && errno != EINTR) {
-      return false;  // EPIPE: the worker is gone.
+      return send_result::gone;  // EPIPE: nobody reads its stdin any more.
     }
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
-      return false;  // It stopped reading: the caller fails the call.
+      return send_result::stalled;
     }
     pollfd p{stdin_fd_, POLLOUT, 0};
     poll(&p, 1, static_cast<int>(left.count()));
   }
-  return true;
+  return send_result::sent;
 }
 
 void adapter_worker::read_lines(int fd, bool is_stdout) {

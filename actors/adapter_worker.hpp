@@ -43,9 +43,16 @@ class adapter_worker {
   adapter_worker(const adapter_worker&) = delete;
   adapter_worker& operator=(const adapter_worker&) = delete;
 
-  /// Writes `line` and a newline to its stdin, waiting at most `wait` for pipe space; false
-  /// when the worker is gone or does not read.
-  bool send(std::string_view line, std::chrono::milliseconds wait);
+  /// What became of a line written to the worker.
+  enum class send_result {
+    sent,     ///< Whole, in the pipe.
+    gone,     ///< Its stdin is closed (EPIPE): it exited, or is exiting; on_exit will say how.
+    stalled,  ///< It did not read for `wait`: the pipe stayed full.
+  };
+
+  /// Writes `line` and a newline to its stdin, waiting at most `wait` for pipe space. Callers
+  /// that only notify may ignore the result: on_exit and the health check catch a dead worker.
+  send_result send(std::string_view line, std::chrono::milliseconds wait);
   /// SIGKILL (a worker that does not answer); on_exit follows.
   void kill();
   pid_t pid() const { return pid_; }

@@ -34,6 +34,7 @@ const config = {
     { name: 'missing', command: join(dir, 'no-such-worker') },
     { name: 'quitter', command: 'sh', args: ['-c', 'exit 3'] },
     { name: 'garbage', command: 'sh', args: ['-c', 'echo this is not json-rpc; exec sleep 30'], startTimeoutMs: 500 },
+    { name: 'closer', command: 'sh', args: [join(here, 'workers/input_closer.sh')], minWorkers: 1, maxWorkers: 1, maxInflightPerWorker: 4, toolPrefix: 'closer_' },
   ],
 };
 writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
@@ -143,6 +144,19 @@ test('a killed worker fails its call clearly and is restarted; other calls succe
     if (h.restarts === before.restarts + 1 && h.workers.ready === 2) break;
     await new Promise((ok) => setTimeout(ok, 100));
   }
+  await client.close();
+});
+
+test('a call written to a worker whose input is already closed says the worker exited, with its status', { timeout: 30000 }, async () => {
+  // The worker closes its stdin and exits 500 ms later: a call written in between meets EPIPE
+  // before the exit is known. It must report the exit, not that the worker "does not read".
+  const client = await connect();
+  await waitForTools(client, ['closer_close_input', 'closer_answer']);
+  const first = client.callTool({ name: 'closer_close_input', arguments: {} }).then(() => 'answered', (e) => e.message);
+  while (!/adapter=closer worker=0: stdin closed/.test(log)) await new Promise((ok) => setTimeout(ok, 10));
+  const second = await client.callTool({ name: 'closer_answer', arguments: {} }).then(() => 'answered', (e) => e.message);
+  assert.match(second, /adapter 'closer' worker exited \(exit status 3\) before it received 'answer'; the call did not run/);
+  assert.match(await first, /adapter 'closer' worker exited \(exit status 3\) while running 'close_input'/);
   await client.close();
 });
 
