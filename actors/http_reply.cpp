@@ -24,7 +24,8 @@ void http_reply::start_locked() {
     auto id = log_->next_id();
     log_->keep(logged_event{id, stream_, {}, {}});
     exchange_->write_stream("id: " + log_->format_id(id) +
-                            "\nretry: " + std::to_string(retry_.count()) + "\ndata: \n\n");
+                                "\nretry: " + std::to_string(retry_.count()) + "\ndata: \n\n",
+                            note_overflow::keep());
   }
 }
 
@@ -44,19 +45,20 @@ std::string http_reply::event_locked(std::string frame) {
   return ev;
 }
 
-void http_reply::notify(std::string frame) {
+void http_reply::notify(std::string frame, note_overflow overflow) {
   std::lock_guard<std::mutex> guard(mutex_);
   if (finished_) {
     return;
   }
   if (closed_by_server_) {
-    fallback_->push_control(std::move(frame));  // The client resumes on its GET stream.
+    fallback_->push_control(std::move(frame), frame_role::note,
+                            std::move(overflow));  // The client resumes on its GET stream.
     return;
   }
   if (!streaming_) {
     start_locked();
   }
-  exchange_->write_stream(event_locked(std::move(frame)));
+  exchange_->write_stream(event_locked(std::move(frame)), std::move(overflow));
 }
 
 void http_reply::finish(unsigned http_status, std::string frame) {
@@ -66,9 +68,9 @@ void http_reply::finish(unsigned http_status, std::string frame) {
   }
   finished_ = true;
   if (closed_by_server_) {
-    fallback_->push_control(std::move(frame));
+    fallback_->push_control(std::move(frame), frame_role::answer);
   } else if (streaming_) {
-    exchange_->write_stream(event_locked(std::move(frame)));
+    exchange_->write_stream(event_locked(std::move(frame)), note_overflow::keep());
     exchange_->end_stream();
   } else {
     exchange_->respond(http_response{http_status, "application/json", std::move(frame), headers_});

@@ -15,7 +15,7 @@ class http_reply final : public reply_channel {
   http_reply(http_exchange_ptr exchange, http_headers headers)
       : exchange_(std::move(exchange)), headers_(std::move(headers)) {}
 
-  void notify(std::string frame) override;
+  void notify(std::string frame, note_overflow overflow) override;
   void finish(unsigned http_status, std::string frame) override;
   void cancel() override;
   void make_resumable(std::shared_ptr<event_log> log, std::shared_ptr<outbox> fallback,

@@ -73,7 +73,7 @@ class job_service::round_channel : public reply_channel {
   round_channel(std::weak_ptr<job_service> service, std::weak_ptr<live_job> job, uint64_t round)
       : service_(std::move(service)), job_(std::move(job)), round_(round) {}
 
-  void notify(std::string frame) override {
+  void notify(std::string frame, note_overflow /*overflow*/) override {
     auto job = job_.lock();
     auto service = service_.lock();
     if (!job || !service) {

@@ -22,8 +22,14 @@ namespace {
 class pipe_channel final : public reply_channel {
  public:
   explicit pipe_channel(std::shared_ptr<outbox> box) : box_(std::move(box)) {}
-  void notify(std::string frame) override { box_->push_control(std::move(frame)); }
-  void finish(unsigned, std::string frame) override { box_->push_control(std::move(frame)); }
+  void notify(std::string frame, note_overflow overflow) override {
+    auto role =
+        overflow.when_behind == note_overflow::rule::keep ? frame_role::other : frame_role::note;
+    box_->push_control(std::move(frame), role, std::move(overflow));
+  }
+  void finish(unsigned, std::string frame) override {
+    box_->push_control(std::move(frame), frame_role::answer);
+  }
 
  private:
   std::shared_ptr<outbox> box_;
@@ -90,7 +96,8 @@ void message_peer::listen(const rpc::message& msg) {
     if (!src || !dst) {
       return;
     }
-    src->drain_messages(*gen, [&dst](std::string m) { dst->push_control(std::move(m)); });
+    src->drain_messages(*gen,
+                        [&dst](std::string m, frame_role) { dst->push_control(std::move(m)); });
   });
   sub->topics = open_listen(std::get<listen_filter>(filter), msg.id, sub->box, parts_.notifier);
   listens_.insert_or_assign(msg.id, std::move(sub));

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/frame_kind.hpp"
+
 namespace mcprt {
 
 class outbox;
@@ -49,8 +51,9 @@ class http_exchange {
   virtual void respond(http_response response) = 0;
   /// Starts a `text/event-stream` response with these extra headers.
   virtual void start_stream(http_headers headers) = 0;
-  /// Appends bytes (whole SSE events) to the stream.
-  virtual void write_stream(std::string bytes) = 0;
+  /// Appends bytes (whole SSE events) to the stream. While the client reads slower than
+  /// events come, `overflow` says what may become of them (the queue stays bounded).
+  virtual void write_stream(std::string bytes, note_overflow overflow) = 0;
   /// Ends the stream; the connection may serve its next request.
   virtual void end_stream() = 0;
   /// Answers with a long-lived `text/event-stream` fed by `source` (a GET stream): writes what

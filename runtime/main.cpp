@@ -265,6 +265,8 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
   sopts.max_header_bytes = static_cast<size_t>(cfg.max_header_kb) * 1024;
   sopts.max_connections_per_address = static_cast<size_t>(cfg.max_connections_per_address);
   sopts.batch_size = static_cast<size_t>(cfg.batch_size);
+  sopts.stream_queue = static_cast<size_t>(cfg.subscriber_queue);
+  sopts.queue_watermark = cfg.queue_watermark;
   sopts.send_buffer_bytes = static_cast<int>(cfg.send_buffer_bytes);
   sopts.ws_idle_timeout = std::chrono::milliseconds(cfg.ws_idle_timeout_ms);
   sopts.ws_deflate = cfg.ws_deflate;

@@ -55,6 +55,8 @@ constexpr std::array<std::string_view, 5> notification_outcomes = {
 constexpr std::array<std::string_view, 3> accept_failure_reasons = {"descriptors", "memory",
                                                                     "other"};
 
+constexpr std::array<std::string_view, 2> request_note_outcomes = {"coalesced", "dropped"};
+
 }  // namespace
 
 struct metrics::impl {
@@ -72,6 +74,7 @@ struct metrics::impl {
   prometheus::Counter* connections_total = nullptr;
   std::map<std::string_view, prometheus::Counter*, std::less<>> notifications;
   std::map<std::string_view, prometheus::Counter*, std::less<>> accept_failures;
+  std::map<std::string_view, prometheus::Counter*, std::less<>> request_notes;
   prometheus::Gauge* subscribers = nullptr;
   prometheus::Gauge* queue_peak = nullptr;
   std::atomic<size_t> peak{0};
@@ -149,6 +152,15 @@ struct metrics::impl {
     for (auto r : accept_failure_reasons) {
       accept_failures.emplace(r, &accepts.Add({{"reason", std::string(r)}}));
     }
+    auto& streams = prometheus::BuildCounter()
+                        .Name("mcprt_request_notifications_total")
+                        .Help(
+                            "Notifications of in-flight requests that a slow client never got: "
+                            "progress coalesced (the latest kept), log messages dropped")
+                        .Register(*registry);
+    for (auto o : request_note_outcomes) {
+      request_notes.emplace(o, &streams.Add({{"outcome", std::string(o)}}));
+    }
     subscribers =
         &prometheus::BuildGauge()
              .Name("mcprt_subscribers")
@@ -198,6 +210,12 @@ void metrics::accept_failed(std::string_view reason) {
   auto it = impl_->accept_failures.find(reason);
   (it != impl_->accept_failures.end() ? it->second : impl_->accept_failures.find("other")->second)
       ->Increment();
+}
+
+void metrics::request_note_outcome(std::string_view outcome) {
+  if (auto it = impl_->request_notes.find(outcome); it != impl_->request_notes.end()) {
+    it->second->Increment();
+  }
 }
 
 void metrics::inflight_add(double delta) {

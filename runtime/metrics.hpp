@@ -33,6 +33,9 @@ class metrics {
   void connection_closed();
   /// accept() failed (reason: descriptors, memory, other); the listener backs off and retries.
   void accept_failed(std::string_view reason);
+  /// A request's notifications outran its client (a POST's SSE stream, a WebSocket, stdio): a
+  /// progress notification replaced a queued one (`coalesced`) or a log message was dropped.
+  void request_note_outcome(std::string_view outcome);
   /// Requests admitted and not yet answered changed by `delta`.
   void inflight_add(double delta);
   /// Open sessions changed by `delta`.

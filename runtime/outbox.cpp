@@ -6,6 +6,7 @@
 
 #include "runtime/json_rpc.hpp"
 #include "runtime/metrics.hpp"
+#include "runtime/note_queue.hpp"
 
 namespace mcprt {
 
@@ -14,6 +15,8 @@ struct outbox::item {
   std::shared_ptr<const std::string> frame;  // a control frame (JSON), or
   std::shared_ptr<const std::string> bytes;  // bytes written as they are.
   uint64_t event_id = 0;                     // Preassigned (replay); 0: assign when written.
+  frame_role role = frame_role::other;
+  std::string latest_key;  // A note that a newer one with the same key replaces.
 };
 
 namespace {
@@ -164,11 +167,11 @@ offer_outcome outbox::offer(const note_ptr& note, overflow_policy policy) {
             feed_.pop_front();
             outcome = offer_outcome::dropped_oldest;
           }
-          feed_.push_back(item{note, {}, {}, 0});
+          feed_.push_back(item{note, {}, {}, 0, frame_role::other, {}});
           break;
       }
     } else {
-      feed_.push_back(item{note, {}, {}, 0});
+      feed_.push_back(item{note, {}, {}, 0, frame_role::other, {}});
     }
     if (outcome != offer_outcome::coalesced) {
       wake_locked(wake);
@@ -199,15 +202,24 @@ offer_outcome outbox::offer(const note_ptr& note, overflow_policy policy) {
   return outcome;
 }
 
-void outbox::push_control(std::string frame) {
+void outbox::push_control(std::string frame, frame_role role, const note_overflow& overflow) {
   std::function<void()> wake;
+  auto outcome = note_outcome::queued;
   {
     std::lock_guard<std::mutex> g(mutex_);
     if (closed_) {
       return;
     }
-    control_.push_back(item{{}, std::make_shared<const std::string>(std::move(frame)), {}, 0});
-    wake_locked(wake);
+    item it{{}, std::make_shared<const std::string>(std::move(frame)), {}, 0, role, {}};
+    outcome = offer_frame(control_, std::move(it),
+                          role == frame_role::note ? overflow : note_overflow::keep(),
+                          watermark_depth(limits_.capacity, limits_.watermark));
+    if (outcome != note_outcome::dropped) {
+      wake_locked(wake);
+    }
+  }
+  if (metrics_ && outcome != note_outcome::queued) {
+    metrics_->request_note_outcome(lost_label(outcome));
   }
   if (wake) {
     wake();
@@ -220,7 +232,7 @@ void outbox::push_replay(const std::vector<logged_event>& events) {
     std::lock_guard<std::mutex> g(mutex_);
     // In front of everything queued, oldest first.
     for (auto it = events.rbegin(); it != events.rend(); ++it) {
-      control_.push_front(item{it->note, it->frame, {}, it->id});
+      control_.push_front(item{it->note, it->frame, {}, it->id, frame_role::other, {}});
     }
     wake_locked(wake);
   }
@@ -233,7 +245,8 @@ void outbox::push_bytes(std::string bytes) {
   std::function<void()> wake;
   {
     std::lock_guard<std::mutex> g(mutex_);
-    control_.push_front(item{{}, {}, std::make_shared<const std::string>(std::move(bytes)), 0});
+    control_.push_front(item{
+        {}, {}, std::make_shared<const std::string>(std::move(bytes)), 0, frame_role::other, {}});
     wake_locked(wake);
   }
   if (wake) {
@@ -322,7 +335,8 @@ size_t outbox::feed_size() const {
   return feed_.size();
 }
 
-size_t outbox::drain_messages(uint64_t gen, const std::function<void(std::string)>& each) {
+size_t outbox::drain_messages(uint64_t gen,
+                              const std::function<void(std::string, frame_role)>& each) {
   std::vector<out_piece> pieces;
   std::string message;
   size_t n = 0;
@@ -330,7 +344,7 @@ size_t outbox::drain_messages(uint64_t gen, const std::function<void(std::string
     for (const auto& p : pieces) {
       message += p.bytes;
       if (p.message_end) {
-        each(std::move(message));
+        each(std::move(message), p.role);
         message.clear();
         ++n;
       }
@@ -352,6 +366,14 @@ bool outbox::control_congested() const {
 }
 
 void outbox::encode(const item& it, std::vector<out_piece>& out, std::string& scratch) {
+  auto first = out.size();
+  encode_pieces(it, out, scratch);
+  for (auto i = first; i < out.size(); ++i) {
+    out[i].role = it.role;
+  }
+}
+
+void outbox::encode_pieces(const item& it, std::vector<out_piece>& out, std::string& scratch) {
   if (it.bytes) {
     out.push_back({it.bytes, *it.bytes, true});
     return;

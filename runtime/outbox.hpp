@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "runtime/frame_kind.hpp"
+
 namespace mcprt {
 
 class metrics;
@@ -58,6 +60,7 @@ struct out_piece {
   std::shared_ptr<const void> owner;
   std::string_view bytes;
   bool message_end = false;  ///< Last piece of one message (raw format: a frame boundary).
+  frame_role role = frame_role::other;  ///< The role of the message the piece belongs to.
 };
 
 /// A written SSE event kept for replay (Last-Event-ID): its id and its message, shared with
@@ -120,8 +123,11 @@ class outbox {
 
   /// Offers a note to the feed lane, applying `policy` above the watermark.
   offer_outcome offer(const note_ptr& note, overflow_policy policy);
-  /// Queues a control frame (a response or a server→client request); never dropped.
-  void push_control(std::string frame);
+  /// Queues a control frame: a response (`answer`), a server→client request, or a note of an
+  /// in-flight request. Only notes may be lost: above the watermark `overflow` applies to them
+  /// (counted in mcprt_request_notifications_total).
+  void push_control(std::string frame, frame_role role = frame_role::other,
+                    const note_overflow& overflow = {});
   /// Queues events to go out again with their original ids, before anything else (a stream
   /// resumed with Last-Event-ID).
   void push_replay(const std::vector<logged_event>& events);
@@ -152,10 +158,10 @@ class outbox {
   /// `gen`. Returns false when nothing was queued (or `gen` was replaced); the transport then
   /// waits for its waker (or, if replaced or closed, ends its stream).
   bool pull(uint64_t gen, std::vector<out_piece>& out);
-  /// Pulls until nothing is queued, handing each whole message (pieces joined) to `each`: for
-  /// transports that write messages one by one from the producer's thread (stdio, a listen
-  /// queue draining into its connection's). Returns the number of messages.
-  size_t drain_messages(uint64_t gen, const std::function<void(std::string)>& each);
+  /// Pulls until nothing is queued, handing each whole message (pieces joined) and its role to
+  /// `each`: for transports that write messages one by one from the producer's thread (stdio,
+  /// a listen queue draining into its connection's). Returns the number of messages.
+  size_t drain_messages(uint64_t gen, const std::function<void(std::string, frame_role)>& each);
   /// Queued feed notes (for tests and gauges).
   size_t feed_size() const;
   /// Queued control frames: a transport stops reading requests while this is above the
@@ -168,6 +174,7 @@ class outbox {
   struct item;
   void wake_locked(std::function<void()>& to_call);
   void encode(const item& it, std::vector<out_piece>& out, std::string& scratch);
+  void encode_pieces(const item& it, std::vector<out_piece>& out, std::string& scratch);
 
   mutable std::mutex mutex_;
   outbox_limits limits_;

@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 
+#include "runtime/frame_kind.hpp"
+
 namespace mcprt {
 
 class event_log;
@@ -16,9 +18,10 @@ class outbox;
 class reply_channel {
  public:
   virtual ~reply_channel() = default;
-  /// A JSON-RPC notification related to the request (progress, log). Over HTTP the first one
-  /// turns the answer into an SSE stream.
-  virtual void notify(std::string frame) = 0;
+  /// A JSON-RPC message related to the request: a notification (progress, log; `overflow` says
+  /// what may become of it for a slow reader) or a server→client request (always kept). Over
+  /// HTTP the first one turns the answer into an SSE stream.
+  virtual void notify(std::string frame, note_overflow overflow) = 0;
   /// The final JSON-RPC response; `http_status` is used where the transport has statuses.
   virtual void finish(unsigned http_status, std::string frame) = 0;
   /// The request was cancelled: send nothing more for it. Over HTTP the exchange is dropped

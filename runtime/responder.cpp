@@ -81,7 +81,9 @@ void responder::progress(double progress, std::optional<double> total,
     params += R"(,"message":)" + quote(message);
   }
   params += '}';
-  state_->channel->notify(rpc::encode_notification("notifications/progress", params));
+  // A reader that falls behind needs only the latest progress of a token.
+  state_->channel->notify(rpc::encode_notification("notifications/progress", params),
+                          note_overflow::latest("progress " + state_->info.progress_token));
 }
 
 void responder::log(log_level level, std::string_view data_json, std::string_view logger) const {
@@ -96,7 +98,8 @@ void responder::log(log_level level, std::string_view data_json, std::string_vie
   params += R"(,"data":)";
   params += data_json;
   params += '}';
-  state_->channel->notify(rpc::encode_notification("notifications/message", params));
+  state_->channel->notify(rpc::encode_notification("notifications/message", params),
+                          note_overflow::droppable());
 }
 
 void responder::result(std::string result_object, outcome how) const {
@@ -256,7 +259,7 @@ bool responder::send_related(std::string frame) const {
   if (!state_ || done()) {
     return false;
   }
-  state_->channel->notify(std::move(frame));
+  state_->channel->notify(std::move(frame), note_overflow::keep());
   return true;
 }
 

@@ -25,8 +25,10 @@ struct server_options {
   std::chrono::milliseconds header_timeout{5000};
   size_t max_header_bytes = 16 * 1024;     ///< Request line and header fields together.
   size_t max_connections_per_address = 0;  ///< Open connections from one client address; 0: any.
-  size_t batch_size = 64;                         ///< Most queued frames gathered into one write.
-  int send_buffer_bytes = 0;  ///< SO_SNDBUF of accepted sockets; 0 leaves the kernel's default.
+  size_t batch_size = 64;                  ///< Most queued frames gathered into one write.
+  size_t stream_queue = 1024;     ///< Bound of a request's SSE queue (notifier.subscriberQueue).
+  double queue_watermark = 0.75;  ///< Fraction of it past which progress and logs give way.
+  int send_buffer_bytes = 0;      ///< SO_SNDBUF of accepted sockets; 0 leaves the kernel's default.
   std::chrono::milliseconds ws_idle_timeout{60000};  ///< WebSocket: ping at half, close after.
   bool ws_deflate = false;                           ///< WebSocket permessage-deflate.
 };

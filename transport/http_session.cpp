@@ -3,6 +3,7 @@
 // Answers arrive from actor threads through an exchange that posts onto this strand.
 #include "transport/http_session.hpp"
 
+#include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -11,9 +12,12 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <deque>
+#include <mutex>
 #include <optional>
+#include <utility>
 
 #include "runtime/log.hpp"
+#include "runtime/note_queue.hpp"
 #include "runtime/outbox.hpp"
 #include "transport/websocket_session.hpp"
 
@@ -27,17 +31,25 @@ namespace {
 
 class http_session;
 
+// A stream event on its way to the socket, and how it may give way to a slow reader.
+struct stream_frame {
+  std::string bytes;
+  note_overflow overflow;
+  std::string latest_key;  // Set by offer_frame for a keep_latest note.
+};
+
 // The answer side of one request; forwards to the session on its strand. It keeps the
 // connection alive while someone holds it: a request waiting in an actor's mailbox needs no
 // pending I/O of its own.
-class exchange final : public http_exchange {
+class exchange final : public http_exchange, public std::enable_shared_from_this<exchange> {
  public:
-  exchange(std::shared_ptr<http_session> session, net::any_io_executor ex, uint64_t seq)
-      : session_(std::move(session)), executor_(std::move(ex)), seq_(seq) {}
+  exchange(std::shared_ptr<http_session> session, net::any_io_executor ex, uint64_t seq,
+           std::shared_ptr<const connection_context> ctx)
+      : session_(std::move(session)), executor_(std::move(ex)), seq_(seq), ctx_(std::move(ctx)) {}
 
   void respond(http_response response) override;
   void start_stream(http_headers headers) override;
-  void write_stream(std::string bytes) override;
+  void write_stream(std::string bytes, note_overflow overflow) override;
   void end_stream() override;
   void arm_deadline(std::chrono::milliseconds after, std::function<void()> on_expiry) override;
   void abort() override;
@@ -49,9 +61,18 @@ class exchange final : public http_exchange {
   template <class F>
   void on_strand(F f);
 
+  std::deque<stream_frame> take_inbox();
+
   std::shared_ptr<http_session> session_;
   net::any_io_executor executor_;
   uint64_t seq_;
+  std::shared_ptr<const connection_context> ctx_;
+  // Stream events written from any thread wait here, bounded, until the strand takes them
+  // all at once: a tool that reports faster than the I/O thread runs cannot grow the strand's
+  // queue of handlers.
+  std::mutex inbox_mutex_;
+  std::deque<stream_frame> inbox_;
+  bool take_posted_ = false;
 };
 
 class http_session : public std::enable_shared_from_this<http_session> {
@@ -125,11 +146,22 @@ class http_session : public std::enable_shared_from_this<http_session> {
     enqueue(std::move(head), false);
   }
 
-  void write_stream(uint64_t seq, std::string bytes) {
+  // Events of a request's stream. A client that reads slower than a tool reports keeps the
+  // queue at its watermark: the latest progress replaces the queued one, log messages are
+  // dropped, everything else is kept (note_queue.hpp).
+  void write_stream(uint64_t seq, std::deque<stream_frame> frames) {
     if (seq != seq_ || answered_ || !streaming_) {
       return;
     }
-    enqueue(std::move(bytes), true);
+    auto depth = watermark_depth(ctx_->options.stream_queue, ctx_->options.queue_watermark);
+    for (auto& f : frames) {
+      auto outcome =
+          offer_frame(queue_, queued{chunked(std::move(f.bytes)), {}}, f.overflow, depth);
+      if (outcome != note_outcome::queued) {
+        ctx_->metrics->request_note_outcome(lost_label(outcome));
+      }
+    }
+    maybe_write();
   }
 
   void end_stream(uint64_t seq) {
@@ -367,7 +399,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
     answered_ = false;
     streaming_ = false;
     stream_done_ = false;
-    auto ex = std::make_shared<exchange>(shared_from_this(), stream_.get_executor(), seq_);
+    auto ex = std::make_shared<exchange>(shared_from_this(), stream_.get_executor(), seq_, ctx_);
     ctx_->handler->handle(std::move(req), ex);
   }
 
@@ -414,14 +446,17 @@ class http_session : public std::enable_shared_from_this<http_session> {
 
   // Queues stream bytes; `chunk` wraps them in chunked-transfer framing.
   void enqueue(std::string bytes, bool chunk) {
-    if (chunk) {
-      char size[20];
-      int n = std::snprintf(size, sizeof size, "%zx\r\n", bytes.size());
-      bytes.insert(0, size, static_cast<size_t>(n));
-      bytes += "\r\n";
-    }
-    queue_.push_back(std::move(bytes));
+    queue_.push_back(queued{chunk ? chunked(std::move(bytes)) : std::move(bytes), {}});
     maybe_write();
+  }
+
+  // `bytes` as one chunk of a chunked transfer.
+  static std::string chunked(std::string bytes) {
+    char size[20];
+    int n = std::snprintf(size, sizeof size, "%zx\r\n", bytes.size());
+    bytes.insert(0, size, static_cast<size_t>(n));
+    bytes += "\r\n";
+    return bytes;
   }
 
   // Gathers up to batch_size queued pieces into one write; with nothing queued, a pumped
@@ -438,9 +473,11 @@ class http_session : public std::enable_shared_from_this<http_session> {
     }
     writing_ = true;
     size_t n = std::min(queue_.size(), std::max<size_t>(1, ctx_->options.batch_size));
-    batch_.assign(std::make_move_iterator(queue_.begin()),
-                  std::make_move_iterator(queue_.begin() + static_cast<std::ptrdiff_t>(n)));
-    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    batch_.clear();
+    for (size_t i = 0; i < n; ++i) {
+      batch_.push_back(std::move(queue_.front().bytes));
+      queue_.pop_front();
+    }
     std::vector<net::const_buffer> bufs;
     bufs.reserve(batch_.size());
     for (auto& b : batch_) {
@@ -579,7 +616,12 @@ class http_session : public std::enable_shared_from_this<http_session> {
   bool writing_ = false;
   bool draining_ = false;
   std::vector<char> drain_buffer_;
-  std::deque<std::string> queue_;
+  // Stream bytes not yet handed to the socket; a progress note carries its key.
+  struct queued {
+    std::string bytes;
+    std::string latest_key;
+  };
+  std::deque<queued> queue_;
   std::vector<std::string> batch_;
   // A pumped GET stream.
   std::shared_ptr<outbox> pump_;
@@ -607,10 +649,29 @@ void exchange::start_stream(http_headers headers) {
   on_strand([seq = seq_, h = std::move(headers)](http_session& s) { s.start_stream(seq, h); });
 }
 
-void exchange::write_stream(std::string bytes) {
-  on_strand([seq = seq_, b = std::move(bytes)](http_session& s) mutable {
-    s.write_stream(seq, std::move(b));
-  });
+void exchange::write_stream(std::string bytes, note_overflow overflow) {
+  auto outcome = note_outcome::queued;
+  bool post = false;
+  {
+    std::lock_guard<std::mutex> g(inbox_mutex_);
+    auto depth = watermark_depth(ctx_->options.stream_queue, ctx_->options.queue_watermark);
+    outcome = offer_frame(inbox_, stream_frame{std::move(bytes), overflow, {}}, overflow, depth);
+    post = !std::exchange(take_posted_, true);
+  }
+  if (outcome != note_outcome::queued) {
+    ctx_->metrics->request_note_outcome(lost_label(outcome));
+  }
+  if (post) {
+    on_strand([self = shared_from_this()](http_session& s) {
+      s.write_stream(self->seq_, self->take_inbox());
+    });
+  }
+}
+
+std::deque<stream_frame> exchange::take_inbox() {
+  std::lock_guard<std::mutex> g(inbox_mutex_);
+  take_posted_ = false;
+  return std::exchange(inbox_, {});
 }
 
 void exchange::end_stream() {

@@ -8,6 +8,8 @@
 #include <mutex>
 #include <string>
 
+#include "runtime/frame_kind.hpp"
+
 namespace mcprt {
 class outbox;
 }
@@ -27,6 +29,11 @@ class stdio_transport : public std::enable_shared_from_this<stdio_transport> {
   /// Writes one message and a newline to stdout, atomically with respect to other writes.
   void write_line(const std::string& message);
 
+  /// write_line for a message of `role`: an answer that follows a request's notes waits
+  /// (briefly, bounded) until the client has read them, so they never reach it in one read
+  /// with the answer (the TypeScript SDK client drops a progress note it reads that way).
+  void write_message(const std::string& message, frame_role role);
+
   /// Writes whatever `box` queues, one message per line, on the thread that queued it (one
   /// client: a blocked stdout may only hold up that client's own producers).
   void attach(const std::shared_ptr<outbox>& box);
@@ -34,6 +41,7 @@ class stdio_transport : public std::enable_shared_from_this<stdio_transport> {
  private:
   size_t max_line_;
   std::mutex write_mutex_;
+  bool notes_unread_ = false;  // Under write_mutex_: notes written since the client last caught up.
 };
 
 }  // namespace mcprt::transport

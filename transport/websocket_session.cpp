@@ -3,6 +3,7 @@
 #include "transport/websocket_session.hpp"
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 #include <vector>
@@ -26,7 +27,8 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
       : ws_(std::move(socket)),
         ctx_(std::move(ctx)),
         binding_(std::move(binding)),
-        slot_(std::move(slot)) {
+        slot_(std::move(slot)),
+        sync_timer_(ws_.get_executor()) {
     ctx_->metrics->connection_opened();
   }
   ~websocket_session() { ctx_->metrics->connection_closed(); }
@@ -59,6 +61,14 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
     if (ec) {
       return finish();
     }
+    ws_.control_callback(
+        [weak = weak_from_this()](websocket::frame_type kind, beast::string_view payload) {
+          auto self = weak.lock();
+          if (self && kind == websocket::frame_type::pong && self->syncing_ &&
+              payload == self->sync_payload_) {
+            self->end_sync();
+          }
+        });
     // No executor in the waker: the outbox may outlive the io_context (see http_session).
     gen_ = binding_.box->attach([weak = weak_from_this()] {
       if (auto self = weak.lock()) {
@@ -102,7 +112,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
 
   // Writes the next queued message; pieces of one pull are written message by message.
   void maybe_write() {
-    if (writing_ || closing_) {
+    if (writing_ || closing_ || syncing_) {
       return;
     }
     if (next_ >= pieces_.size()) {
@@ -115,6 +125,12 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
         return;
       }
     }
+    // While reads are paused no pong could be seen: the client is behind on answers anyway.
+    auto role = pieces_[next_].role;
+    if (role == frame_role::answer && notes_unsynced_ && !reading_paused_) {
+      return start_sync();
+    }
+    notes_unsynced_ = notes_unsynced_ || role == frame_role::note;
     bufs_.clear();
     while (next_ < pieces_.size()) {
       const auto& p = pieces_[next_++];
@@ -142,6 +158,39 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
     maybe_write();
   }
 
+  // A request's notes went out and its answer is next. A client may dispatch notes later than
+  // answers (the TypeScript SDK does, a microtask later), so a note read together with the
+  // answer is lost to it. A ping now, and the answer after its pong, puts them in different
+  // reads: the client answers the ping only after it has parsed the notes before it.
+  void start_sync() {
+    syncing_ = true;
+    sync_payload_ = "mcprt-sync-" + std::to_string(++sync_count_);
+    ws_.async_ping(websocket::ping_data(sync_payload_),
+                   [self = shared_from_this()](beast::error_code ec) {
+                     if (ec) {
+                       self->end_sync();
+                     }
+                   });
+    // A client that does not answer pings gets the answer anyway, a little later.
+    sync_timer_.expires_after(longest_sync);
+    sync_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (!ec) {
+        self->end_sync();
+      }
+    });
+  }
+
+  void end_sync() {
+    if (!syncing_) {
+      return;
+    }
+    syncing_ = false;
+    notes_unsynced_ = false;
+    sync_timer_.cancel();
+    // Not from inside the read that delivered the pong: continue on the strand.
+    net::post(ws_.get_executor(), [self = shared_from_this()] { self->maybe_write(); });
+  }
+
   void close(websocket::close_code code, std::string reason) {
     if (closing_) {
       return;
@@ -156,6 +205,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
 
   // The connection is over: the peer (and its session) ends; the outbox lets go of us.
   void finish() {
+    sync_timer_.cancel();
     if (binding_.box) {
       binding_.box->detach(gen_);
     }
@@ -175,6 +225,13 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   bool writing_ = false;
   bool reading_paused_ = false;
   bool closing_ = false;
+  // The note/answer ordering (start_sync).
+  static constexpr std::chrono::milliseconds longest_sync{1000};
+  bool notes_unsynced_ = false;  // Request notes written since the client last answered a ping.
+  bool syncing_ = false;         // A ping is out; answers wait for its pong.
+  uint64_t sync_count_ = 0;
+  std::string sync_payload_;
+  net::steady_timer sync_timer_;
 };
 
 }  // namespace

@@ -101,7 +101,7 @@ BENCHMARK(BM_schema_validate);
 
 // A channel that only counts.
 struct null_channel final : reply_channel {
-  void notify(std::string) override {}
+  void notify(std::string, note_overflow) override {}
   void finish(unsigned, std::string f) override { benchmark::DoNotOptimize(f); }
 };
 
@@ -128,7 +128,7 @@ struct wait_channel final : reply_channel {
   std::mutex m;
   std::condition_variable cv;
   bool done = false;
-  void notify(std::string) override {}
+  void notify(std::string, note_overflow) override {}
   void finish(unsigned, std::string) override {
     std::lock_guard<std::mutex> g(m);
     done = true;

@@ -175,3 +175,45 @@ TEST_CASE("SSE events carry session-unique ids and replay after Last-Event-ID", 
   }
   CHECK(none.empty());
 }
+
+TEST_CASE("a request's notes give way to a reader that is behind; answers never do",
+          "[outbox][notes]") {
+  auto m = std::make_shared<metrics>();
+  outbox box({8, 0.5, 64}, stream_format::raw, m);  // Behind from 4 queued frames.
+  auto gen = box.attach([] {});
+  auto progress = [&](int i) {
+    box.push_control(
+        R"({"method":"notifications/progress","params":{"progress":)" + std::to_string(i) + "}}",
+        frame_role::note, note_overflow::latest("progress 1"));
+  };
+  for (int i = 1; i <= 100; ++i) {
+    progress(i);
+    box.push_control(
+        R"({"method":"notifications/message","params":{"n":)" + std::to_string(i) + "}}",
+        frame_role::note, note_overflow::droppable());
+  }
+  box.push_control(R"({"id":1,"result":{}})", frame_role::answer);
+  auto out = drain(box, gen);
+  // Below the watermark everything went in; then only the newest progress stayed queued.
+  CHECK(count(out, "notifications/progress") == 2);  // 1, and the latest: 100.
+  CHECK(count(out, "notifications/message") == 2);
+  CHECK(out.find(R"("progress":100})") != std::string::npos);
+  CHECK(out.find(R"("progress":100})") < out.find(R"("id":1)"));
+  auto text = m->render();
+  CHECK_THAT(text, Catch::Contains(R"(mcprt_request_notifications_total{outcome="dropped"} 98)"));
+  CHECK_THAT(text, Catch::Contains(R"(mcprt_request_notifications_total{outcome="coalesced"} 98)"));
+}
+
+TEST_CASE("pieces carry the role of their message", "[outbox][notes]") {
+  outbox box({8, 1.0, 64}, stream_format::raw, nullptr);
+  auto gen = box.attach([] {});
+  box.push_control("{\"n\":1}", frame_role::note, note_overflow::latest("p"));
+  box.push_control("{\"r\":1}", frame_role::answer);
+  box.offer(updated("a"), overflow_policy::coalesce);
+  std::vector<std::pair<std::string, frame_role>> messages;
+  box.drain_messages(gen, [&](std::string m, frame_role r) { messages.emplace_back(m, r); });
+  REQUIRE(messages.size() == 3);
+  CHECK(messages[0].second == frame_role::note);
+  CHECK(messages[1].second == frame_role::answer);
+  CHECK(messages[2].second == frame_role::other);
+}

@@ -18,7 +18,7 @@ namespace mcprt::test {
 /// Records the frames of one request.
 class capture_channel final : public reply_channel {
  public:
-  void notify(std::string frame) override {
+  void notify(std::string frame, note_overflow /*overflow*/) override {
     std::lock_guard<std::mutex> g(m_);
     notes_.push_back(std::move(frame));
   }
@@ -60,7 +60,7 @@ class capture_exchange final : public http_exchange {
     std::lock_guard<std::mutex> g(m_);
     response_ = http_response{200, "text/event-stream", {}, std::move(headers)};
   }
-  void write_stream(std::string bytes) override {
+  void write_stream(std::string bytes, note_overflow /*overflow*/) override {
     std::lock_guard<std::mutex> g(m_);
     response_->body += bytes;
   }
