@@ -11,17 +11,24 @@ ARGS        ?=
 APT_PACKAGES := g++ cmake ninja-build make pkg-config ccache \
   libcaf-dev libboost1.81-dev rapidjson-dev prometheus-cpp-dev catch2 \
   libbenchmark-dev libssl-dev libsqlite3-dev curl nodejs npm
+# `make fuzz` also needs clang with its libFuzzer runtime.
+FUZZ_PACKAGES := clang libclang-rt-14-dev
+FUZZ_SECONDS ?= 600
+FUZZ_MAX_LEN ?= 8192
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 INTEROP := tests/interop
 
-.PHONY: all deps build run test unit integration sanitize bench bench-jobs bench-peers clean format
+.PHONY: all deps apt-install build run test unit integration sanitize fuzz bench bench-jobs bench-peers clean format
 
 all: build
 
 ## deps: install the Debian packages that are missing (idempotent; skips what is present).
 deps:
-	@missing=""; for p in $(APT_PACKAGES); do \
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
+
+apt-install:
+	@missing=""; for p in $(PACKAGES); do \
 	  if [ "$$p" = nodejs ] && command -v node >/dev/null 2>&1; then continue; fi; \
 	  if [ "$$p" = npm ] && command -v npm >/dev/null 2>&1; then continue; fi; \
 	  dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
@@ -62,6 +69,19 @@ sanitize: deps $(INTEROP)/node_modules/.installed
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ctest --output-on-failure -j $(JOBS)
 
+## fuzz: the JSON-RPC decoder under libFuzzer (clang, ASan, UBSan) for FUZZ_SECONDS (600),
+## inputs up to FUZZ_MAX_LEN bytes, from the seed corpus in tests/fuzz/corpus (new inputs it
+## finds go to build-fuzz/corpus). A finding stops it with the crashing input in build-fuzz/.
+fuzz:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES) $(FUZZ_PACKAGES)"
+	cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DMCPRT_FUZZ=ON
+	cmake --build build-fuzz -j $(JOBS) --target mcprt-fuzz-json-rpc
+	mkdir -p build-fuzz/corpus/json_rpc
+	cd build-fuzz && UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=$(CURDIR)/tests/ubsan.supp \
+	  ./mcprt-fuzz-json-rpc -max_total_time=$(FUZZ_SECONDS) \
+	  -max_len=$(FUZZ_MAX_LEN) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	  corpus/json_rpc ../tests/fuzz/corpus/json_rpc
+
 ## bench: the load generator, ceiling server and micro-benchmarks (built by `make build` too),
 ## then mcprt against the ceiling in interleaved rounds; results in var/benchmarks.
 bench: build
@@ -77,7 +97,7 @@ bench-peers: build
 	bash benches/run_rounds.sh $(BUILD_DIR) mcprt mcprt-actor ceiling ts-v1-stateless ts-v1-stateful ts-v2
 
 clean:
-	rm -rf $(BUILD_DIR) build-asan
+	rm -rf $(BUILD_DIR) build-asan build-fuzz
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
