@@ -2,8 +2,10 @@
 # Runs the load scenarios against mcprt, the ceiling server and (optionally) the TypeScript SDK
 # peers in interleaved rounds (A B C A B C ...), then prints medians and ratios.
 # Usage: run_rounds.sh BUILD_DIR SERVER... (mcprt mcprt-actor ceiling ts-v1-stateless
-# ts-v1-stateful ts-v2); mcprt-actor runs the demo tools on their actor (demo.inlineTools=false).
-# Env: ROUNDS (3), DURATION (5 s), WARMUP (1 s), IDLE_SESSIONS (1000).
+# ts-v1-stateful ts-v2 base); mcprt-actor runs the demo tools on their actor
+# (demo.inlineTools=false); base is the mcprt of BASE_BUILD (another checkout's build, e.g. the
+# previous main), run through the same scenarios as mcprt, for an A/B in one run.
+# Env: ROUNDS (3), DURATION (5 s), WARMUP (1 s), IDLE_SESSIONS (1000), BASE_BUILD.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$1
@@ -27,6 +29,8 @@ trap cleanup EXIT
 for s in "${servers[@]}"; do
   case $s in
     mcprt) start_process "mcprt listening on " "$build/mcprt" --listen 127.0.0.1:0 --set log.level=warning ;;
+    base) start_process "mcprt listening on " "${BASE_BUILD:?set BASE_BUILD to the build to compare with}/mcprt" \
+      --listen 127.0.0.1:0 --set log.level=warning ;;
     mcprt-actor) start_process "mcprt listening on " "$build/mcprt" --listen 127.0.0.1:0 \
       --set log.level=warning --set demo.inlineTools=false ;;
     ceiling) start_process "ceiling listening on " "$build/mcprt-ceiling" 0 ;;
@@ -53,10 +57,10 @@ for r in $(seq 1 "$rounds"); do
   echo "== round $r of $rounds"
   for s in "${servers[@]}"; do
     case $s in
-      mcprt)
-        bench mcprt --transport http --connections 64
-        bench mcprt --transport http-session --connections 64
-        bench mcprt --transport http --connections 1 ;;
+      mcprt | base)
+        bench "$s" --transport http --connections 64
+        bench "$s" --transport http-session --connections 64
+        bench "$s" --transport http --connections 1 ;;
       mcprt-actor)
         bench mcprt-actor --transport http --connections 64
         bench mcprt-actor --transport http --connections 1 ;;

@@ -52,5 +52,13 @@ ratio('mcprt c1 p50 ÷ ceiling c1 p50', 'mcprt|rpc|http|1', 'ceiling|rpc|http|1'
 ratio('mcprt c64 p99 ÷ ceiling c64 p99', 'mcprt|rpc|http|64', 'ceiling|rpc|http|64', 'p99', 2, false);
 ratio('mcprt-actor http c64 req/s ÷ ceiling', 'mcprt-actor|rpc|http|64', 'ceiling|rpc|http|64', 'rps', 0.6);
 ratio('mcprt-actor c1 p50 ÷ ceiling c1 p50', 'mcprt-actor|rpc|http|1', 'ceiling|rpc|http|1', 'p50', 1.5, false);
+// An A/B against another build (run_rounds.sh ... base): mcprt ÷ base, no goal but "no worse".
+for (const [t, c] of [['http', 64], ['http-session', 64], ['http', 1]]) {
+  const x = get(`mcprt|rpc|${t}|${c}`);
+  const y = get(`base|rpc|${t}|${c}`);
+  if (x && y) {
+    console.log(`| mcprt ÷ base ${t} c${c}: req/s ${(x.rps / y.rps).toFixed(3)}, p50 ${(x.p50 / y.p50).toFixed(3)}, CPU/req ${(x.cpu / y.cpu).toFixed(3)} | | | |`);
+  }
+}
 const idle = get('mcprt|idle|http|' + (records.find((r) => r.scenario === 'idle' && r.label === 'mcprt')?.connections));
 if (idle) console.log(`| mcprt RSS per idle 2025 session (KiB) | ${idle.rss.toFixed(2)} | ≤ 4 | ${idle.rss <= 4 ? 'met' : 'not met'} |`);
