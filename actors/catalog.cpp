@@ -8,6 +8,7 @@
 
 #include <algorithm>
 
+#include "actors/header_params.hpp"
 #include "actors/schema_dialect.hpp"
 #include "runtime/json.hpp"
 #include "runtime/json_parse.hpp"
@@ -161,6 +162,11 @@ caf::error catalog_builder::add(tool_definition definition, tool_actor handler,
     return caf::make_error(caf::sec::invalid_argument,
                            "tool '" + definition.name + "': inputSchema is not a JSON object");
   }
+  auto header_params = header_params_of(compiled->source);
+  if (auto* why = std::get_if<std::string>(&header_params)) {
+    return caf::make_error(caf::sec::invalid_argument,
+                           "tool '" + definition.name + "': inputSchema: " + *why);
+  }
   compiled->validated.CopyFrom(compiled->source, compiled->validated.GetAllocator());
   to_draft04(compiled->validated, compiled->validated.GetAllocator());
   compiled->schema = std::make_unique<rapidjson::SchemaDocument>(compiled->validated);
@@ -191,7 +197,8 @@ caf::error catalog_builder::add(tool_definition definition, tool_actor handler,
   }
   json += '}';
   tools_.push_back(catalog_tool{std::move(definition), std::move(json), std::move(compiled),
-                                std::move(handler), std::move(inline_handler)});
+                                std::move(handler), std::move(inline_handler),
+                                std::get<std::vector<header_param>>(std::move(header_params))});
   return caf::none;
 }
 

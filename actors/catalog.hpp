@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/header_params.hpp"
 #include "actors/uri_template.hpp"
 #include "runtime/plugin_api.hpp"
 
@@ -21,7 +22,8 @@ struct catalog_tool {
   std::string listing_json;            ///< The tool as `tools/list` serves it.
   std::shared_ptr<const void> schema;  ///< Compiled validator state (opaque here).
   tool_actor handler;
-  tool_handler inline_handler;  ///< Set for inline-safe function tools: no actor hop.
+  tool_handler inline_handler;              ///< Set for inline-safe function tools: no actor hop.
+  std::vector<header_param> header_params;  ///< Arguments mirrored into Mcp-Param-* headers.
 };
 
 /// One registered resource.

@@ -146,6 +146,21 @@ http_response endpoint::refusal(http_refusal why, std::string_view detail) const
   return answer;
 }
 
+std::optional<std::string> endpoint::mismatched_param_headers(const rpc::message& msg,
+                                                              const http_request& req) const {
+  if (msg.method != "tools/call" || !msg.params) {
+    return std::nullopt;
+  }
+  auto name = string_member(*msg.params, "name");
+  auto tools = parts_.tools->current();
+  const auto* tool = name ? tools->find(*name) : nullptr;
+  if (tool == nullptr || tool->header_params.empty()) {
+    return std::nullopt;  // An unknown tool is answered by dispatch.
+  }
+  return check_header_params(tool->header_params, find_member(*msg.params, "arguments"),
+                             req.mcp_params);
+}
+
 bool endpoint::host_allowed(const std::string& host) const {
   auto name = host_name(host);
   return std::any_of(options_.allowed_hosts.begin(), options_.allowed_hosts.end(),
@@ -455,6 +470,10 @@ void endpoint::handle_post(http_request& req, const http_exchange_ptr& ex) {
                msg.id);
         return;
       }
+    }
+    if (auto bad = mismatched_param_headers(msg, req)) {
+      reject(400, rpc_code::header_mismatch, *bad, msg.id);
+      return;
     }
     if (!has_client_capabilities(meta)) {
       reject(400, rpc_code::invalid_params,

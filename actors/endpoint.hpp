@@ -81,6 +81,9 @@ class endpoint final : public http_handler {
   void handle_get(const http_request& req, const http_exchange_ptr& ex);
   void handle_delete(const http_request& req, const http_exchange_ptr& ex);
   bool host_allowed(const std::string& host) const;
+  // SEP-2243: a 2026 tools/call's Mcp-Param-* headers against its arguments; the mismatch.
+  std::optional<std::string> mismatched_param_headers(const rpc::message& msg,
+                                                      const http_request& req) const;
   bool origin_allowed(const std::string& origin) const;
 
   endpoint_options options_;

@@ -65,12 +65,28 @@ std::optional<std::string> base64_decode(std::string_view text) {
   return out;
 }
 
+std::optional<std::string> base64_decode_padded(std::string_view text) {
+  // RFC 4648 §3.2: whole quanta of four, padding only at the end and only as needed.
+  if (text.size() % 4 != 0) {
+    return std::nullopt;
+  }
+  size_t pad = 0;
+  while (pad < text.size() && text[text.size() - 1 - pad] == '=') {
+    ++pad;
+  }
+  if (pad > 2 || text.substr(0, text.size() - pad).find('=') != std::string_view::npos) {
+    return std::nullopt;
+  }
+  return base64_decode(text);
+}
+
 std::optional<std::string> decode_header_value(std::string_view value) {
   constexpr std::string_view prefix = "=?base64?";
   constexpr std::string_view suffix = "?=";
   if (value.size() >= prefix.size() + suffix.size() && value.substr(0, prefix.size()) == prefix &&
       value.substr(value.size() - suffix.size()) == suffix) {
-    return base64_decode(value.substr(prefix.size(), value.size() - prefix.size() - suffix.size()));
+    return base64_decode_padded(
+        value.substr(prefix.size(), value.size() - prefix.size() - suffix.size()));
   }
   return std::string(value);
 }

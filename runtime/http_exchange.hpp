@@ -29,6 +29,8 @@ struct http_request {
   std::string mcp_method;        ///< Mcp-Method
   std::string mcp_name;          ///< Mcp-Name
   std::string last_event_id;     ///< Last-Event-ID
+  /// `Mcp-Param-{Name}` headers (SEP-2243): {Name} as sent, and the value.
+  std::vector<std::pair<std::string, std::string>> mcp_params;
   bool has_protocol_version = false, has_mcp_method = false, has_mcp_name = false;
   bool has_origin = false, has_session_id = false, has_last_event_id = false;
   std::string body;

@@ -391,6 +391,15 @@ class http_session : public std::enable_shared_from_this<http_session> {
     field("Mcp-Method", req.mcp_method, &req.has_mcp_method);
     field("Mcp-Name", req.mcp_name, &req.has_mcp_name);
     field("Last-Event-ID", req.last_event_id, &req.has_last_event_id);
+    constexpr std::string_view param_prefix = "mcp-param-";
+    for (const auto& f : msg) {
+      auto name = f.name_string();
+      if (name.size() > param_prefix.size() &&
+          beast::iequals(name.substr(0, param_prefix.size()), param_prefix)) {
+        req.mcp_params.emplace_back(std::string(name.substr(param_prefix.size())),
+                                    std::string(f.value()));
+      }
+    }
     if (beast::websocket::is_upgrade(msg)) {
       return upgrade(std::move(msg), req);
     }

@@ -83,6 +83,23 @@ std::vector<tool_spec> tools() {
       {fixture("test_error_handling", "Tests error response handling"), [](tool_invocation& c) {
          c.finish(error_result("This tool intentionally returns an error for testing"));
        }});
+  // SEP-2243: arguments mirrored into Mcp-Param-* headers, one of each permitted type.
+  t.push_back(
+      {fixture(
+           "test_custom_header",
+           "Tests tool parameters mirrored into Mcp-Param headers (x-mcp-header, SEP-2243)",
+           R"({"type":"object","properties":{"region":{"type":"string","description":"Where to run","x-mcp-header":"Region"},"priority":{"type":"integer","x-mcp-header":"Priority"},"dry_run":{"type":"boolean","x-mcp-header":"DryRun"},"query":{"type":"string"}},"required":["region"]})"),
+       [](tool_invocation& c) {
+         const auto& args = *c.arguments();
+         std::string text = "region=" + std::string(*string_member(args, "region"));
+         if (auto* p = find_member(args, "priority"); p != nullptr && p->IsInt64()) {
+           text += " priority=" + std::to_string(p->GetInt64());
+         }
+         if (auto* d = find_member(args, "dry_run"); d != nullptr && d->IsBool()) {
+           text += std::string(" dry_run=") + (d->GetBool() ? "true" : "false");
+         }
+         c.finish(text_result(text));
+       }});
   t.push_back(
       {fixture(
            "json_schema_2020_12_tool",

@@ -110,3 +110,31 @@ test('v2 client completes multi-round (input_required) tool calls and prompts', 
   assert.equal(prompt.messages[0].content.text, 'Prompt with context: ctx');
   await client.close();
 });
+
+test('x-mcp-header parameters (SEP-2243): the v2 client mirrors them, the server checks them', async () => {
+  const { client } = await connect({ pin: '2026-07-28' });
+  const { tools } = await client.listTools();
+  const tool = tools.find((t) => t.name === 'test_custom_header');
+  assert.equal(tool.inputSchema.properties.region['x-mcp-header'], 'Region');
+  // The client sends Mcp-Param-Region, -Priority and -DryRun; a non-ASCII value goes as base64.
+  const r = await client.callTool({ name: 'test_custom_header', arguments: { region: 'Zürich', priority: 7, dry_run: false } });
+  assert.equal(r.content[0].text, 'region=Zürich priority=7 dry_run=false');
+  await client.close();
+
+  const meta = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
+  const call = (headers, args) => fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'MCP-Protocol-Version': '2026-07-28', 'Mcp-Method': 'tools/call', 'Mcp-Name': 'test_custom_header', ...headers },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'test_custom_header', arguments: args, _meta: meta } }),
+  }).then(async (res) => ({ status: res.status, body: await res.json() }));
+  const missing = await call({}, { region: 'eu' });
+  assert.equal(missing.status, 400);
+  assert.equal(missing.body.error.code, -32020);
+  assert.match(missing.body.error.message, /Mcp-Param-Region/);
+  const differ = await call({ 'Mcp-Param-Region': 'us' }, { region: 'eu' });
+  assert.equal(differ.body.error.code, -32020);
+  const numeric = await call({ 'mcp-param-region': 'eu', 'Mcp-Param-Priority': '3.0' }, { region: 'eu', priority: 3 });
+  assert.equal(numeric.status, 200, 'header names ignore case; integers compare as numbers');
+  const unpadded = await call({ 'Mcp-Param-Region': '=?base64?ZXU?=' }, { region: 'eu' });
+  assert.equal(unpadded.body.error.code, -32020, 'base64 without its padding is refused');
+});

@@ -23,3 +23,13 @@ TEST_CASE("header values decode the =?base64?...?= sentinel only", "[runtime][ba
   CHECK(decode_header_value("plain") == "plain");
   CHECK_FALSE(decode_header_value("=?base64?***?=").has_value());
 }
+
+TEST_CASE("the header sentinel requires RFC 4648 padding", "[runtime][base64]") {
+  CHECK(decode_header_value("=?base64?SGVsbG8=?=") == "Hello");
+  CHECK_FALSE(decode_header_value("=?base64?SGVsbG8?=").has_value());      // Padding missing.
+  CHECK_FALSE(decode_header_value("=?base64?SGVs!!!bG8=?=").has_value());  // Not the alphabet.
+  CHECK_FALSE(decode_header_value("=?base64?SG=sbG8=?=").has_value());     // '=' in the middle.
+  CHECK_FALSE(decode_header_value("=?base64?SGVs====?=").has_value());     // Too much padding.
+  CHECK(decode_header_value("=?base64?SGVsbG8=") == "=?base64?SGVsbG8=");  // Not the sentinel.
+  CHECK(base64_decode("SGVsbG8") == "Hello");  // Cursors may still leave it out.
+}
