@@ -110,7 +110,7 @@ std::optional<job_state> parse_job_state(std::string_view text) {
 }
 
 std::variant<std::unique_ptr<job_store>, std::string> job_store::open(const std::string& path,
-                                                                     int64_t max_bytes) {
+                                                                      int64_t max_bytes) {
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
       SQLITE_OK) {

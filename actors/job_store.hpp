@@ -63,7 +63,7 @@ class job_store {
   /// one-line reason it cannot be used (unreadable, corrupt, locked).
   /// `max_bytes` > 0 caps the file (jobs.maxStoreMb): writes past it fail as on a full disk.
   static std::variant<std::unique_ptr<job_store>, std::string> open(const std::string& path,
-                                                                     int64_t max_bytes = 0);
+                                                                    int64_t max_bytes = 0);
   ~job_store();
   job_store(const job_store&) = delete;
   job_store& operator=(const job_store&) = delete;

@@ -80,9 +80,10 @@ std::string call_request(const options& o, bool modern, bool progress) {
   std::string meta = progress ? R"("progressToken":1,)" : "";
   if (modern) {
     meta += R"("io.modelcontextprotocol/protocolVersion":"2026-07-28",)";
-    meta += o.tasks
-                ? R"("io.modelcontextprotocol/clientCapabilities":{"extensions":{"io.modelcontextprotocol/tasks":{}}},)"
-                : R"("io.modelcontextprotocol/clientCapabilities":{},)";
+    meta +=
+        o.tasks
+            ? R"("io.modelcontextprotocol/clientCapabilities":{"extensions":{"io.modelcontextprotocol/tasks":{}}},)"
+            : R"("io.modelcontextprotocol/clientCapabilities":{},)";
     meta += R"("io.modelcontextprotocol/clientInfo":{"name":"mcprt-bench","version":"1"})";
   } else if (!meta.empty()) {
     meta.pop_back();
