@@ -8,7 +8,7 @@ LISTEN      ?= 127.0.0.1:8080
 ARGS        ?=
 
 # Debian 12 packages the build and the tests need (see docs/architecture.md, "Dependencies").
-APT_PACKAGES := g++ cmake ninja-build make pkg-config ccache \
+APT_PACKAGES := g++ cmake ninja-build make pkg-config ccache clang-format \
   libcaf-dev libboost1.81-dev rapidjson-dev prometheus-cpp-dev catch2 \
   libbenchmark-dev libssl-dev libsqlite3-dev curl nodejs npm
 # `make fuzz` also needs clang with its libFuzzer runtime.
@@ -19,7 +19,7 @@ FUZZ_MAX_LEN ?= 8192
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 INTEROP := tests/interop
 
-.PHONY: all deps apt-install build run test unit integration sanitize fuzz bench bench-jobs bench-peers clean format
+.PHONY: all deps apt-install build run test unit integration sanitize fuzz bench bench-jobs bench-peers clean format format-check
 
 all: build
 
@@ -101,3 +101,7 @@ clean:
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+## format-check: every C++ file as clang-format would write it (also a test in make test).
+format-check:
+	bash tests/integration/format_check.sh
