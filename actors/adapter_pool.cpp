@@ -131,7 +131,6 @@ struct adapter_pool::metrics_set {
 adapter_pool::adapter_pool(adapter_options options, caf::actor_system& sys,
                            std::shared_ptr<live_catalog> live, prometheus::Registry& registry)
     : options_(std::move(options)),
-      system_(sys),
       live_(std::move(live)),
       timer_(caf::actor_cast<caf::actor>(spawn_function_tools(sys, {}))),
       metrics_(std::make_unique<metrics_set>(registry, options_.name)) {}
@@ -270,20 +269,20 @@ void adapter_pool::spawn_slot(size_t index) {
   s.listed.SetArray();
   std::weak_ptr<adapter_pool> weak = weak_from_this();
   worker_events events;
-  events.on_stdout = [weak, index, generation](std::string line) {
+  events.on_stdout = [weak, index, generation](const std::string& line) {
     if (auto self = weak.lock()) {
-      self->on_line(index, generation, std::move(line));
+      self->on_line(index, generation, line);
     }
   };
   auto who = "worker=" + std::to_string(index);
-  events.on_stderr = [weak, who](std::string line) {
+  events.on_stderr = [weak, who](const std::string& line) {
     if (auto self = weak.lock()) {
       self->log_line(who + ": " + line);
     }
   };
-  events.on_exit = [weak, index, generation](std::string how) {
+  events.on_exit = [weak, index, generation](const std::string& how) {
     if (auto self = weak.lock()) {
-      self->on_exit(index, generation, std::move(how));
+      self->on_exit(index, generation, how);
     }
   };
   auto spawned = adapter_worker::spawn(options_.command, std::move(events));
@@ -329,7 +328,7 @@ void adapter_pool::spawn_slot(size_t index) {
   }
 }
 
-void adapter_pool::on_line(size_t index, uint64_t generation, std::string line) {
+void adapter_pool::on_line(size_t index, uint64_t generation, const std::string& line) {
   rapidjson::Document d;
   auto unparsable = parse_json(d, line);
   after_list after;
@@ -518,7 +517,7 @@ void adapter_pool::on_notification(slot& s, const rapidjson::Value& msg, after_l
   }
 }
 
-void adapter_pool::on_exit(size_t index, uint64_t generation, std::string how) {
+void adapter_pool::on_exit(size_t index, uint64_t generation, const std::string& how) {
   after_list after;
   {
     std::lock_guard<std::mutex> g(mutex_);
@@ -607,6 +606,7 @@ void adapter_pool::register_tools(const rapidjson::Value& tools) {
     specs.push_back(std::move(spec));
   }
   std::vector<std::string> names;
+  names.reserve(specs.size());
   for (const auto& spec : specs) {
     names.push_back(spec.definition.name);
   }

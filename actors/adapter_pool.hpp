@@ -63,8 +63,8 @@ class adapter_pool : public std::enable_shared_from_this<adapter_pool> {
   struct metrics_set;
   void spawn_slot(size_t index);
   void restart_later_locked(slot& s);
-  void on_line(size_t index, uint64_t generation, std::string line);
-  void on_exit(size_t index, uint64_t generation, std::string how);
+  void on_line(size_t index, uint64_t generation, const std::string& line);
+  void on_exit(size_t index, uint64_t generation, const std::string& how);
   void on_answer(slot& s, int64_t id, const rapidjson::Value& msg,
                  std::vector<std::function<void()>>& after);
   void on_notification(slot& s, const rapidjson::Value& msg,
@@ -82,7 +82,6 @@ class adapter_pool : public std::enable_shared_from_this<adapter_pool> {
   void log_line(std::string_view what) const;
 
   adapter_options options_;
-  caf::actor_system& system_;
   std::shared_ptr<live_catalog> live_;
   caf::actor timer_;  // Runs timeouts, restarts and health checks (accepts tool_step).
   std::unique_ptr<metrics_set> metrics_;

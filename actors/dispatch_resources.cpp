@@ -85,7 +85,7 @@ void complete(const rpc::message& msg, const responder& out) {
   auto* ref = msg.params ? find_member(*msg.params, "ref") : nullptr;
   auto* argument = msg.params ? find_member(*msg.params, "argument") : nullptr;
   if (ref == nullptr || !ref->IsObject() || argument == nullptr || !argument->IsObject()) {
-    out.error(invalid_params("completion/complete needs \"ref\" and \"argument\" objects"));
+    out.error(invalid_params(R"(completion/complete needs "ref" and "argument" objects)"));
     return;
   }
   // No plugin offers completions yet: an empty, complete answer.

@@ -259,7 +259,7 @@ bool call_as_job(const rpc::message& msg, const catalog_tool& tool, const json_r
   auto poll = jobs->options().poll_interval_ms;
   // Answers `out` once the job exists: with the task handle, or (a keyed plain call) with
   // the job's outcome, however often the call is repeated.
-  auto answer_with = [wants_task, jobs, poll](responder out) {
+  auto answer_with = [wants_task, jobs, poll](const responder& out) {
     return [out, wants_task, jobs, poll](std::variant<task_view, rpc_error> r, bool) {
       if (auto* err = std::get_if<rpc_error>(&r)) {
         out.error(*err);

@@ -34,7 +34,7 @@ struct endpoint_options {
   std::chrono::milliseconds request_timeout{60000};
   std::chrono::milliseconds session_idle_timeout{1800000};
   std::chrono::milliseconds client_request_timeout{60000};
-  size_t max_payload_bytes = 512 * 1024;
+  size_t max_payload_bytes = size_t{512} * 1024;
   stream_options streams;
   size_t max_legacy_streams = 10000;  ///< Open 2024-11-05 HTTP+SSE streams.
 };

@@ -32,16 +32,20 @@ void http_reply::start_locked() {
 std::string http_reply::event_locked(std::string frame) {
   std::string ev;
   ev.reserve(frame.size() + 48);
-  std::shared_ptr<const std::string> kept;
-  if (log_) {
-    auto id = log_->next_id();
-    ev += "id: " + log_->format_id(id) + "\n";
-    kept = std::make_shared<const std::string>(std::move(frame));  // The history owns it.
-    log_->keep(logged_event{id, stream_, {}, kept});
+  auto data = [&ev](const std::string& json) {
+    ev += "event: message\ndata: ";
+    ev += json;
+    ev += "\n\n";
+  };
+  if (!log_) {
+    data(frame);
+    return ev;
   }
-  ev += "event: message\ndata: ";
-  ev += kept ? *kept : frame;
-  ev += "\n\n";
+  auto id = log_->next_id();
+  ev += "id: " + log_->format_id(id) + "\n";
+  auto kept = std::make_shared<const std::string>(std::move(frame));  // The history owns it.
+  log_->keep(logged_event{id, stream_, {}, kept});
+  data(*kept);
   return ev;
 }
 
@@ -51,8 +55,8 @@ void http_reply::notify(std::string frame, note_overflow overflow) {
     return;
   }
   if (closed_by_server_) {
-    fallback_->push_control(std::move(frame), frame_role::note,
-                            std::move(overflow));  // The client resumes on its GET stream.
+    // The client resumes on its GET stream.
+    fallback_->push_control(std::move(frame), frame_role::note, overflow);
     return;
   }
   if (!streaming_) {

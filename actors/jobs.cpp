@@ -31,10 +31,11 @@ std::string error_object(rpc_code code, std::string_view message) {
 // The result object without the envelope members the responder adds for 2026 requests.
 std::string bare_result(rapidjson::Value& result) {
   result.RemoveMember("resultType");
-  if (auto it = result.FindMember("_meta"); it != result.MemberEnd() && it->value.IsObject()) {
-    it->value.RemoveMember(
+  if (result.HasMember("_meta") && result["_meta"].IsObject()) {
+    auto& meta = result["_meta"];
+    meta.RemoveMember(
         rapidjson::StringRef(meta_key::server_info.data(), meta_key::server_info.size()));
-    if (it->value.ObjectEmpty()) {
+    if (meta.ObjectEmpty()) {
       result.RemoveMember("_meta");
     }
   }
@@ -108,7 +109,7 @@ class job_service::round_channel : public reply_channel {
   void finish(unsigned /*http_status*/, std::string frame) override {
     if (auto service = service_.lock()) {
       if (auto job = job_.lock()) {
-        service->round_done(job, round_, std::move(frame));
+        service->round_done(job, round_, frame);
       }
     }
   }
@@ -277,7 +278,7 @@ void job_service::run_round(const std::shared_ptr<live_job>& job) {
 }
 
 void job_service::round_done(const std::shared_ptr<live_job>& job, uint64_t round,
-                             std::string frame) {
+                             const std::string& frame) {
   rapidjson::Document d;
   (void)parse_json(d, frame);  // Unparsable: neither result nor error, handled below.
   auto* result = d.IsObject() ? find_member(d, "result") : nullptr;
@@ -505,7 +506,7 @@ void job_service::cancel(const std::string& id, view_fn done) {
 }
 
 void job_service::update(const std::string& id, const rapidjson::Value& responses,
-                         std::function<void(std::optional<rpc_error>)> done) {
+                         const std::function<void(std::optional<rpc_error>)>& done) {
   auto job = find_live(id);
   if (!job) {
     done(invalid_params(get(id) ? "Invalid params: task \"" + id + "\" waits for no input"

@@ -76,7 +76,7 @@ class job_service : public std::enable_shared_from_this<job_service> {
   /// Delivers answers to a task's pending input requests; once every one is answered, the
   /// next round runs. -32602 when the task is unknown or waits for no input.
   void update(const std::string& id, const rapidjson::Value& responses,
-              std::function<void(std::optional<rpc_error>)> done);
+              const std::function<void(std::optional<rpc_error>)>& done);
   /// Calls `done` once the task is finished (at once when it is).
   void when_final(const std::string& id, view_fn done);
 
@@ -89,7 +89,7 @@ class job_service : public std::enable_shared_from_this<job_service> {
   struct live_job;
   class round_channel;
   void run_round(const std::shared_ptr<live_job>& job);
-  void round_done(const std::shared_ptr<live_job>& job, uint64_t round, std::string frame);
+  void round_done(const std::shared_ptr<live_job>& job, uint64_t round, const std::string& frame);
   void finish(const std::shared_ptr<live_job>& job, job_state state, std::string result,
               std::string message);
   void persist(const std::shared_ptr<live_job>& job, std::function<void()> then);

@@ -25,7 +25,7 @@ class pipe_channel final : public reply_channel {
   void notify(std::string frame, note_overflow overflow) override {
     auto role =
         overflow.when_behind == note_overflow::rule::keep ? frame_role::other : frame_role::note;
-    box_->push_control(std::move(frame), role, std::move(overflow));
+    box_->push_control(std::move(frame), role, overflow);
   }
   void finish(unsigned, std::string frame) override {
     box_->push_control(std::move(frame), frame_role::answer);

@@ -11,17 +11,29 @@ namespace {
 using value = rapidjson::Value;
 using allocator = rapidjson::Document::AllocatorType;
 
+// A linear scan: schema objects are small, and it avoids comparing RapidJSON's member
+// iterators, which C++20 finds ambiguous.
 value* member(value& obj, std::string_view name) {
-  auto it = obj.FindMember(
-      value(rapidjson::StringRef(name.data(), static_cast<rapidjson::SizeType>(name.size()))));
-  return it == obj.MemberEnd() ? nullptr : &it->value;
+  if (!obj.IsObject()) {
+    return nullptr;
+  }
+  for (auto& m : obj.GetObject()) {
+    if (std::string_view(m.name.GetString(), m.name.GetStringLength()) == name) {
+      return &m.value;
+    }
+  }
+  return nullptr;
 }
 
 void rename(value& obj, std::string_view from, const char* to, allocator& alloc) {
-  auto it = obj.FindMember(
-      value(rapidjson::StringRef(from.data(), static_cast<rapidjson::SizeType>(from.size()))));
-  if (it != obj.MemberEnd() && member(obj, to) == nullptr) {
-    it->name.SetString(to, alloc);
+  if (member(obj, from) == nullptr || member(obj, to) != nullptr) {
+    return;
+  }
+  for (auto& m : obj.GetObject()) {
+    if (std::string_view(m.name.GetString(), m.name.GetStringLength()) == from) {
+      m.name.SetString(to, alloc);
+      return;
+    }
   }
 }
 

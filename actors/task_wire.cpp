@@ -9,7 +9,7 @@
 namespace mcprt::actors {
 
 std::string iso8601(int64_t unix_ms) {
-  std::time_t secs = static_cast<std::time_t>(unix_ms / 1000);
+  auto secs = static_cast<std::time_t>(unix_ms / 1000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char buf[40];

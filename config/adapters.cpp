@@ -45,13 +45,13 @@ std::optional<std::string> read_entry(const rapidjson::Value& v, adapter_config&
     } else if (key == "affinity") {
       err = text("affinity", a.affinity, x);
       if (!err && a.affinity != "none" && a.affinity != "session") {
-        err = where + ".affinity must be \"none\" or \"session\"";
+        err = where + R"(.affinity must be "none" or "session")";
       }
     } else if (key == "taskSupport") {
       err = text("taskSupport", a.task_support, x);
       if (!err && a.task_support != "forbidden" && a.task_support != "optional" &&
           a.task_support != "required") {
-        err = where + ".taskSupport must be \"forbidden\", \"optional\" or \"required\"";
+        err = where + R"(.taskSupport must be "forbidden", "optional" or "required")";
       }
     } else if (key == "args") {
       if (!x.IsArray()) {

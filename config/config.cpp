@@ -459,8 +459,7 @@ class loader {
 
 std::string env_name(const std::string& key) {
   std::string out = "MCPRT_";
-  for (size_t i = 0; i < key.size(); ++i) {
-    char c = key[i];
+  for (char c : key) {
     if (c == '.') {
       out += '_';
     } else if (std::isupper(static_cast<unsigned char>(c))) {

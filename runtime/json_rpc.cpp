@@ -53,7 +53,7 @@ std::variant<message, decode_failure> decode(std::string_view body) {
   }
   auto version = string_member(obj, "jsonrpc");
   if (!version || *version != "2.0") {
-    return invalid("Invalid Request: \"jsonrpc\" must be \"2.0\"", id);
+    return invalid(R"(Invalid Request: "jsonrpc" must be "2.0")", id);
   }
   auto* idv = find_member(obj, "id");
   auto* method = find_member(obj, "method");

@@ -227,7 +227,7 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
                                std::chrono::milliseconds(cfg.client_request_timeout_ms), notes,
                                stream_options_of(cfg), bound_sessions, jobs});
     log::info("serving one client on stdio");
-    pipe->run([&peer](std::string line) { peer.on_message(line); },
+    pipe->run([&peer](const std::string& line) { peer.on_message(line); },
               [&peer] { peer.on_oversized(); });
     // Answer what was asked before stopping, within the request timeout.
     if (int left = peer.drain(std::chrono::milliseconds(cfg.request_timeout_ms)); left > 0) {
@@ -294,9 +294,8 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
   return 0;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// The command line: help, version, config checks, or a server.
+int run(int argc, char** argv) {
   auto parsed = config::parse_cli(argc, argv);
   if (auto* err = std::get_if<std::string>(&parsed)) {
     std::cerr << "mcprt: " << *err << "\n";
@@ -337,4 +336,19 @@ int main(int argc, char** argv) {
   parse_log_level(cfg.log_level, level);
   log::set_level(level);
   return serve(cfg, plugins, cli.what == action::stdio);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Errors are values inside; what still throws (out of memory, a library) ends the process
+  // with one line instead of std::terminate.
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "mcprt: fatal: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "mcprt: fatal: unknown exception\n";
+  }
+  return 1;
 }

@@ -231,8 +231,9 @@ void outbox::push_replay(const std::vector<logged_event>& events) {
   {
     std::lock_guard<std::mutex> g(mutex_);
     // In front of everything queued, oldest first.
-    for (auto it = events.rbegin(); it != events.rend(); ++it) {
-      control_.push_front(item{it->note, it->frame, {}, it->id, frame_role::other, {}});
+    for (size_t i = events.size(); i-- > 0;) {
+      const auto& ev = events[i];
+      control_.push_front(item{ev.note, ev.frame, {}, ev.id, frame_role::other, {}});
     }
     wake_locked(wake);
   }

@@ -30,9 +30,11 @@ class reply_channel {
   /// 2025-11-25 sessions: number this request's SSE events from the session's `log` (with a
   /// priming event and `retry:`), so a client can resume the stream with Last-Event-ID; frames
   /// that come after the server closed the stream go to `fallback` (the session's GET stream).
-  virtual void make_resumable(std::shared_ptr<event_log> /*log*/,
-                              std::shared_ptr<outbox> /*fallback*/,
-                              std::chrono::milliseconds /*retry*/) {}
+  // By value: implementations keep them.
+  virtual void make_resumable(
+      std::shared_ptr<event_log> /*log*/,    // NOLINT(performance-unnecessary-value-param)
+      std::shared_ptr<outbox> /*fallback*/,  // NOLINT(performance-unnecessary-value-param)
+      std::chrono::milliseconds /*retry*/) {}
   /// Ends the request's stream now (the client reconnects and resumes); only after
   /// make_resumable, otherwise ignored.
   virtual void close_stream() {}

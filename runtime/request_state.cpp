@@ -33,7 +33,7 @@ std::string mac_hex(std::string_view payload) {
        reinterpret_cast<const unsigned char*>(payload.data()), payload.size(), mac, &len);
   static constexpr char hex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(len * 2);
+  out.reserve(static_cast<size_t>(len) * 2);
   for (unsigned int i = 0; i < len; ++i) {
     out += hex[mac[i] >> 4];
     out += hex[mac[i] & 15];

@@ -127,7 +127,11 @@ http_server::http_server(server_options options, std::shared_ptr<http_handler> h
 }
 
 http_server::~http_server() {
-  stop();
+  try {
+    stop();
+  } catch (const std::exception& e) {  // A thread that cannot be joined: nothing left to do.
+    log::error(std::string("stopping the HTTP server failed: ") + e.what());
+  }
 }
 
 std::error_code http_server::listen(uint16_t& bound_port) {

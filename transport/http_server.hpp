@@ -18,12 +18,12 @@ struct server_options {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;  ///< 0 picks any free port.
   int io_threads = 1;
-  size_t max_payload_bytes = 512 * 1024;
+  size_t max_payload_bytes = size_t{512} * 1024;
   std::chrono::milliseconds idle_timeout{60000};  ///< Keep-alive connections idle this long close.
   /// A request's header must arrive whole within this, counted from its first byte (from the
   /// accept on a new connection), so a client that trickles it cannot hold the connection.
   std::chrono::milliseconds header_timeout{5000};
-  size_t max_header_bytes = 16 * 1024;     ///< Request line and header fields together.
+  size_t max_header_bytes = size_t{16} * 1024;  ///< Request line and header fields together.
   size_t max_connections_per_address = 0;  ///< Open connections from one client address; 0: any.
   size_t batch_size = 64;                  ///< Most queued frames gathered into one write.
   size_t stream_queue = 1024;     ///< Bound of a request's SSE queue (notifier.subscriberQueue).

@@ -443,7 +443,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
     if (discarded > 64 * ctx_->options.max_payload_bytes) {
       return stream_.close();
     }
-    drain_buffer_.resize(64 * 1024);
+    drain_buffer_.resize(size_t{64} * 1024);
     stream_.async_read_some(net::buffer(drain_buffer_), [self = shared_from_this(), discarded](
                                                             beast::error_code ec, std::size_t n) {
       if (ec) {

@@ -63,9 +63,7 @@ void do_accept(tcp::acceptor& a, net::io_context& ioc) {
   });
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int serve(int argc, char** argv) {
   unsigned short port = argc > 1 ? static_cast<unsigned short>(std::atoi(argv[1])) : 0;
   net::io_context ioc{1};
   tcp::acceptor acceptor(ioc, {net::ip::make_address("127.0.0.1"), port});
@@ -73,4 +71,16 @@ int main(int argc, char** argv) {
                acceptor.local_endpoint().port());
   do_accept(acceptor, ioc);
   ioc.run();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return serve(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ceiling: %s\n", e.what());
+    return 1;
+  }
 }

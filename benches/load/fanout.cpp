@@ -294,6 +294,7 @@ result run_fanout(const options& o) {
     w->window_end = w->window_start + o.duration;
   }
   std::vector<std::thread> threads;
+  threads.reserve(workers.size());
   for (auto& w : workers) {
     threads.emplace_back([&w] { w->ioc.run(); });
   }

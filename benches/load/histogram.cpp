@@ -23,7 +23,7 @@ uint64_t histogram::upper_of(int index) {
     return static_cast<uint64_t>(index);
   }
   int shift = index / (1 << sub_bits) - 1;
-  uint64_t sub = static_cast<uint64_t>(index % (1 << sub_bits));
+  auto sub = static_cast<uint64_t>(index % (1 << sub_bits));
   return (((uint64_t{1} << sub_bits) | sub) << shift) + ((uint64_t{1} << shift) - 1);
 }
 

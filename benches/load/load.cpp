@@ -150,7 +150,7 @@ class connection : public std::enable_shared_from_this<connection> {
     req_.body() = body;
     req_.prepare_payload();
     res_.emplace();
-    res_->body_limit(64 * 1024 * 1024);
+    res_->body_limit(uint64_t{64} * 1024 * 1024);
     stream_.expires_after(std::chrono::seconds(30));
     http::async_write(
         stream_, req_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
@@ -226,7 +226,7 @@ class connection : public std::enable_shared_from_this<connection> {
       return send(w_.call_body, "tools/call", step::call);
     }
     // Wait for the scheduler to make a send due.
-    w_.idle_waiters.push_back([self = shared_from_this()] { self->next(); });
+    w_.idle_waiters.emplace_back([self = shared_from_this()] { self->next(); });
   }
 
   worker& w_;
@@ -242,14 +242,15 @@ class connection : public std::enable_shared_from_this<connection> {
 
 // Open loop: wake at the next due time (no sooner than 50 us from now), make every send due
 // by then available to idle connections.
-void schedule(worker& w, std::shared_ptr<net::steady_timer> timer, clock::time_point start,
+void schedule(worker& w, const std::shared_ptr<net::steady_timer>& timer, clock::time_point start,
               double rate, uint64_t issued) {
   auto now = clock::now();
   // Sends 0..should-1 are due: send k is due at start + k / rate.
   auto should =
       static_cast<uint64_t>(std::chrono::duration<double>(now - start).count() * rate) + 1;
   for (; issued < should; ++issued) {
-    w.due.push_back(start + std::chrono::nanoseconds(static_cast<int64_t>(issued * 1e9 / rate)));
+    w.due.push_back(start + std::chrono::nanoseconds(
+                                static_cast<int64_t>(static_cast<double>(issued) * 1e9 / rate)));
   }
   while (!w.due.empty() && !w.idle_waiters.empty()) {
     auto f = std::move(w.idle_waiters.back());
@@ -263,7 +264,8 @@ void schedule(worker& w, std::shared_ptr<net::steady_timer> timer, clock::time_p
     w.idle_waiters.clear();
     return;
   }
-  auto next_due = start + std::chrono::nanoseconds(static_cast<int64_t>(issued * 1e9 / rate));
+  auto next_due = start + std::chrono::nanoseconds(
+                              static_cast<int64_t>(static_cast<double>(issued) * 1e9 / rate));
   timer->expires_at(std::max(next_due, now + std::chrono::microseconds(50)));
   timer->async_wait([&w, timer, start, rate, issued](beast::error_code ec) {
     if (!ec) {
@@ -307,6 +309,7 @@ result run(const options& o, bool hold_only) {
   }
   std::optional<proc_sample> at_window;
   std::vector<std::thread> threads;
+  threads.reserve(workers.size());
   for (auto& w : workers) {
     threads.emplace_back([&w] { w->ioc.run(); });
   }

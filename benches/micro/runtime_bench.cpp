@@ -36,7 +36,7 @@ void BM_codec_decode(benchmark::State& state) {
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * body.size()));
 }
-BENCHMARK(BM_codec_decode)->Arg(16)->Arg(1024)->Arg(64 * 1024);
+BENCHMARK(BM_codec_decode)->Arg(16)->Arg(1024)->Arg(int64_t{64} * 1024);
 
 // Serialize a text result with the modern envelope. Leaves out the socket write.
 void BM_codec_encode_result(benchmark::State& state) {
@@ -46,7 +46,7 @@ void BM_codec_encode_result(benchmark::State& state) {
     benchmark::DoNotOptimize(r);
   }
 }
-BENCHMARK(BM_codec_encode_result)->Arg(16)->Arg(1024)->Arg(64 * 1024);
+BENCHMARK(BM_codec_encode_result)->Arg(16)->Arg(1024)->Arg(int64_t{64} * 1024);
 
 // quote() of CSV text (a results chunk): a newline every ~470 bytes, nothing else to escape.
 void BM_quote(benchmark::State& state) {
@@ -61,7 +61,7 @@ void BM_quote(benchmark::State& state) {
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * state.range(0));
 }
-BENCHMARK(BM_quote)->Arg(64 * 1024)->Arg(1 << 20);
+BENCHMARK(BM_quote)->Arg(int64_t{64} * 1024)->Arg(int64_t{1} << 20);
 
 actors::catalog_ptr catalog_of(size_t n) {
   actors::catalog_builder b;

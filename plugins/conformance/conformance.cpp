@@ -127,8 +127,9 @@ std::vector<tool_spec> tools() {
 }
 
 std::vector<resource_spec> resources() {
-  auto text = [](std::string uri, std::string name, std::string description, std::string body) {
-    resource_definition d{uri, name, {}, std::move(description), "text/plain"};
+  auto text = [](const std::string& uri, std::string name, std::string description,
+                 const std::string& body) {
+    resource_definition d{uri, std::move(name), {}, std::move(description), "text/plain"};
     return resource_spec{std::move(d), [uri, body](resource_request& r) {
                            r.finish({resource_contents{uri, "text/plain", body, false}});
                          }};

@@ -19,7 +19,7 @@ std::vector<prompt_spec> mrtr_prompts();
 /// The tasks extension fixtures (greet, slow_compute, failing_job, confirm_delete, ...).
 std::vector<tool_spec> task_tools();
 /// Tools that change the tool and prompt lists at run time (list_changed fixtures).
-std::vector<tool_spec> trigger_tools(std::shared_ptr<live_catalog> live);
+std::vector<tool_spec> trigger_tools(const std::shared_ptr<live_catalog>& live);
 
 /// The fixture values, shared with the tests that check them.
 inline constexpr std::string_view png_base64 =

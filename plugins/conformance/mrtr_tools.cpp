@@ -178,7 +178,7 @@ std::vector<tool_spec> mrtr_tools() {
   return t;
 }
 
-std::vector<tool_spec> trigger_tools(std::shared_ptr<live_catalog> live) {
+std::vector<tool_spec> trigger_tools(const std::shared_ptr<live_catalog>& live) {
   // Each call toggles a dynamic tool (or prompt), so the list really changes.
   auto toggle_tool = [live](tool_invocation& c) {
     if (live->remove_tool("test_dynamic_tool")) {

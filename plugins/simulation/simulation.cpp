@@ -71,7 +71,7 @@ std::optional<double> arg_number(const tool_invocation& c, std::string_view name
   return v != nullptr && v->IsNumber() ? std::optional<double>(v->GetDouble()) : std::nullopt;
 }
 
-tool_result structured(std::string text, std::string json) {
+tool_result structured(const std::string& text, std::string json) {
   auto r = text_result(text);
   r.structured_json = std::move(json);
   return r;
@@ -145,7 +145,7 @@ struct population_run {
 };
 
 // Writes the next slice, reports progress, and schedules itself until the run is done.
-void step(std::shared_ptr<population_run> run, tool_invocation c) {
+void step(const std::shared_ptr<population_run>& run, const tool_invocation& c) {
   if (c.out().cancelled()) {
     run->out.close();
     std::error_code ec;
@@ -197,7 +197,7 @@ void step(std::shared_ptr<population_run> run, tool_invocation c) {
                       json));
 }
 
-std::vector<tool_spec> tools(std::shared_ptr<store> s) {
+std::vector<tool_spec> tools(const std::shared_ptr<store>& s) {
   std::vector<tool_spec> t;
   t.push_back(
       {make_tool(

@@ -59,7 +59,7 @@ void tick(const std::shared_ptr<schedule>& s) {
                          std::max(wait, std::chrono::microseconds(0)), tool_step{[s] { tick(s); }});
 }
 
-resource_reader reader(std::shared_ptr<schedule> s, std::string kind) {
+resource_reader reader(const std::shared_ptr<schedule>& s, const std::string& kind) {
   return [s, kind](resource_request& r) {
     auto n = std::stoll(r.variables().at("n"));
     if (n < 0 || n >= s->topics || r.variables().at("n") != std::to_string(n)) {

@@ -18,7 +18,7 @@ tool_definition tool(std::string name, std::string title = {}, std::string descr
   return d;
 }
 
-catalog_ptr with(std::vector<tool_definition> defs) {
+catalog_ptr with(const std::vector<tool_definition>& defs) {
   catalog_builder b;
   for (auto& d : defs) {
     REQUIRE_FALSE(b.add(d, tool_actor{}));

@@ -46,7 +46,8 @@ struct harness {
     return r;
   }
 
-  http_request modern(std::string method, std::string params, std::string name = {}) {
+  http_request modern(const std::string& method, const std::string& params,
+                      const std::string& name = {}) {
     auto r = post(R"({"jsonrpc":"2.0","id":1,"method":")" + method + R"(","params":{)" + params +
                   (params.empty() ? "" : ",") + meta + "}}");
     r.protocol_version = "2026-07-28";

@@ -113,6 +113,7 @@ TEST_CASE("writes queued while a commit is in progress share the next commit", "
     cv.wait(l, [&] { return entered; });
   }
   std::vector<std::thread> writers;
+  writers.reserve(4);
   for (int t = 0; t < 4; ++t) {
     writers.emplace_back([&store, t] {
       for (int i = 0; i < 250; ++i) {
@@ -172,7 +173,7 @@ TEST_CASE("a file another store holds is refused with a reason, not shared", "[j
 
 TEST_CASE("a full store fails writes with a reason and keeps what it has", "[job_store]") {
   temp_dir dir;
-  auto store = open_ok_capped(dir.db(), 64 * 1024);
+  auto store = open_ok_capped(dir.db(), int64_t{64} * 1024);
   job_record small;
   small.id = "small";
   small.tool = "t";
@@ -198,7 +199,7 @@ TEST_CASE("a full store fails writes with a reason and keeps what it has", "[job
   CHECK(ok);
   job_record big = small;
   big.id = "big";
-  big.result_json = std::string(256 * 1024, 'x');
+  big.result_json = std::string(size_t{256} * 1024, 'x');
   put_and_wait(big);
   CHECK_FALSE(ok);
   CHECK(why.find("full") != std::string::npos);

@@ -17,8 +17,8 @@ std::string call_tool(test::world& w, const std::string& params, std::string tok
   auto m = std::get<rpc::message>(
       rpc::decode(R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":)" + params + "}"));
   auto ch = std::make_shared<test::capture_channel>();
-  responder out(
-      ch, request_info{era::legacy, "2025-11-25", "1", "tools/call", token, log_level::debug});
+  responder out(ch, request_info{era::legacy, "2025-11-25", "1", "tools/call", std::move(token),
+                                 log_level::debug});
   REQUIRE(actors::dispatch(m, out, w.env()));
   auto r = ch->wait();
   REQUIRE(r);

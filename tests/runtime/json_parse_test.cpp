@@ -59,11 +59,9 @@ TEST_CASE("parse_json refuses 150,000 open brackets without exhausting the stack
 }
 
 TEST_CASE("parse_json refuses text that is not UTF-8, in values and in keys", "[runtime][json]") {
-  for (std::string bad :
-       {"\"a\xc3\x28"
-        "b\"",
-        "\"\xff\"", "\"\xc0\x80\"", "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"", "\"\xe0\x80\x80\"",
-        "{\"k\xfe\":1}", R"("\udc00")", R"("\ud800")", R"("a\udfffb")", R"({"\udc00":1})"}) {
+  for (std::string bad : {"\"a\xc3(b\"", "\"\xff\"", "\"\xc0\x80\"", "\"\xed\xa0\x80\"",
+                          "\"\xf4\x90\x80\x80\"", "\"\xe0\x80\x80\"", "{\"k\xfe\":1}",
+                          R"("\udc00")", R"("\ud800")", R"("a\udfffb")", R"({"\udc00":1})"}) {
     INFO(bad);
     CHECK(parse(bad));
   }

@@ -211,7 +211,7 @@ TEST_CASE("pieces carry the role of their message", "[outbox][notes]") {
   box.push_control("{\"r\":1}", frame_role::answer);
   box.offer(updated("a"), overflow_policy::coalesce);
   std::vector<std::pair<std::string, frame_role>> messages;
-  box.drain_messages(gen, [&](std::string m, frame_role r) { messages.emplace_back(m, r); });
+  box.drain_messages(gen, [&](const std::string& m, frame_role r) { messages.emplace_back(m, r); });
   REQUIRE(messages.size() == 3);
   CHECK(messages[0].second == frame_role::note);
   CHECK(messages[1].second == frame_role::answer);

@@ -26,7 +26,7 @@ struct world {
   std::shared_ptr<actors::notifier> notes;
 
   /// Starts the given plugins (default: demo) into the catalog.
-  explicit world(std::vector<plugin> plugins = {plugins::demo::descriptor()}) {
+  explicit world(const std::vector<plugin>& plugins = {plugins::demo::descriptor()}) {
     cfg.set("scheduler.max-threads", size_t{2});
     sys = std::make_unique<caf::actor_system>(cfg);
     notes = std::make_shared<actors::notifier>(*sys, 2, metrics);
