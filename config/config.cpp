@@ -11,7 +11,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "runtime/json_parse.hpp"
+#include "runtime/codec/json_parse.hpp"
 
 namespace mcprt::config {
 

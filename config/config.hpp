@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "config/adapters.hpp"
-#include "runtime/settings.hpp"
+#include "runtime/api/settings.hpp"
 
 namespace mcprt::config {
 

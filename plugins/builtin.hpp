@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "runtime/plugin_api.hpp"
+#include "runtime/api/plugin_api.hpp"
 
 namespace mcprt::plugins {
 

@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "runtime/log.hpp"
+#include "runtime/observe/log.hpp"
 #include "transport/http_session.hpp"
 
 namespace mcprt::transport {

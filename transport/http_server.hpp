@@ -8,8 +8,8 @@
 #include <string>
 #include <system_error>
 
-#include "runtime/http_handler.hpp"
-#include "runtime/metrics.hpp"
+#include "runtime/io/http_handler.hpp"
+#include "runtime/observe/metrics.hpp"
 
 namespace mcprt::transport {
 

@@ -16,9 +16,9 @@
 #include <optional>
 #include <utility>
 
-#include "runtime/log.hpp"
-#include "runtime/note_queue.hpp"
-#include "runtime/outbox.hpp"
+#include "runtime/io/note_queue.hpp"
+#include "runtime/io/outbox.hpp"
+#include "runtime/observe/log.hpp"
 #include "transport/websocket_session.hpp"
 
 namespace mcprt::transport {

@@ -4,8 +4,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <memory>
 
-#include "runtime/http_handler.hpp"
-#include "runtime/metrics.hpp"
+#include "runtime/io/http_handler.hpp"
+#include "runtime/observe/metrics.hpp"
 #include "transport/address_limiter.hpp"
 #include "transport/http_server.hpp"
 

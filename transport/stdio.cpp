@@ -12,7 +12,7 @@
 #include <optional>
 #include <thread>
 
-#include "runtime/outbox.hpp"
+#include "runtime/io/outbox.hpp"
 
 namespace mcprt::transport {
 

@@ -8,11 +8,13 @@
 #include <mutex>
 #include <string>
 
-#include "runtime/frame_kind.hpp"
+#include "runtime/io/frame_kind.hpp"
 
 namespace mcprt {
+inline namespace io {
 class outbox;
-}
+}  // namespace io
+}  // namespace mcprt
 
 namespace mcprt::transport {
 

@@ -8,8 +8,8 @@
 #include <boost/beast/websocket.hpp>
 #include <vector>
 
-#include "runtime/log.hpp"
-#include "runtime/outbox.hpp"
+#include "runtime/io/outbox.hpp"
+#include "runtime/observe/log.hpp"
 
 namespace mcprt::transport {
 

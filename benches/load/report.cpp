@@ -10,7 +10,7 @@
 #include <sstream>
 
 #include "benches/load/scenario.hpp"
-#include "runtime/json.hpp"
+#include "runtime/codec/json.hpp"
 
 namespace mcprt::bench {
 

@@ -10,12 +10,13 @@
 #include <condition_variable>
 #include <mutex>
 
-#include "actors/catalog.hpp"
-#include "actors/dispatcher.hpp"
-#include "actors/plugin_host.hpp"
-#include "actors/session_table.hpp"
+#include "actors/catalog/catalog.hpp"
+#include "actors/catalog/plugin_host.hpp"
+#include "actors/dispatch/dispatcher.hpp"
+#include "actors/session/table.hpp"
 #include "plugins/demo/demo.hpp"
-#include "runtime/json_rpc.hpp"
+#include "runtime/codec/json_rpc.hpp"
+#include "runtime/mcp/ids.hpp"
 
 using namespace mcprt;
 
@@ -175,7 +176,7 @@ void BM_session_lookup(benchmark::State& state) {
   actors::session_table table;
   std::vector<std::string> ids;
   for (int64_t i = 0; i < state.range(0); ++i) {
-    ids.push_back(actors::new_session_id());
+    ids.push_back(new_session_id());
     table.insert(ids.back(), session_actor{});
   }
   size_t i = 0;

@@ -1,7 +1,7 @@
 // Fixture tools. Timed steps use tool_invocation::after, so no thread ever sleeps.
 #include "plugins/conformance/conformance.hpp"
 
-#include "runtime/json_parse.hpp"
+#include "runtime/codec/json_parse.hpp"
 
 namespace mcprt::plugins::conformance {
 

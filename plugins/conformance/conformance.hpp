@@ -3,7 +3,7 @@
 // `--set plugins.enabled=demo,conformance`.
 #pragma once
 
-#include "runtime/plugin_api.hpp"
+#include "runtime/api/plugin_api.hpp"
 
 namespace mcprt::plugins::conformance {
 

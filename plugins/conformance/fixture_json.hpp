@@ -6,7 +6,7 @@
 #include <string_view>
 #include <utility>
 
-#include "runtime/plugin_api.hpp"
+#include "runtime/api/plugin_api.hpp"
 
 namespace mcprt::plugins::conformance {
 

@@ -2,7 +2,7 @@
 // plugin API (settings, function tools, deferred steps without blocking).
 #pragma once
 
-#include "runtime/plugin_api.hpp"
+#include "runtime/api/plugin_api.hpp"
 
 namespace mcprt::plugins::demo {
 

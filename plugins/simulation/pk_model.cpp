@@ -4,8 +4,8 @@
 #include <cmath>
 #include <random>
 
-#include "runtime/json.hpp"
-#include "runtime/json_parse.hpp"
+#include "runtime/codec/json.hpp"
+#include "runtime/codec/json_parse.hpp"
 
 namespace mcprt::plugins::simulation {
 

@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "plugins/simulation/pk_model.hpp"
-#include "runtime/json_parse.hpp"
+#include "runtime/codec/json_parse.hpp"
 
 namespace mcprt::plugins::simulation {
 

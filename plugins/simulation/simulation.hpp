@@ -6,7 +6,7 @@
 // (config/examples/simulation.json).
 #pragma once
 
-#include "runtime/plugin_api.hpp"
+#include "runtime/api/plugin_api.hpp"
 
 namespace mcprt::plugins::simulation {
 

@@ -3,7 +3,7 @@
 // channel `ticker://channel/{n}`, for trying subscriptions and for fan-out tests and benchmarks.
 #pragma once
 
-#include "runtime/plugin_api.hpp"
+#include "runtime/api/plugin_api.hpp"
 
 namespace mcprt::plugins::ticker {
 

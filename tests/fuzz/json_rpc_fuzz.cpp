@@ -6,9 +6,9 @@
 #include <string>
 #include <string_view>
 
-#include "runtime/json.hpp"
-#include "runtime/json_parse.hpp"
-#include "runtime/json_rpc.hpp"
+#include "runtime/codec/json.hpp"
+#include "runtime/codec/json_parse.hpp"
+#include "runtime/codec/json_rpc.hpp"
 
 namespace {
 

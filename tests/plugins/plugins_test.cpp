@@ -2,10 +2,10 @@
 // fixtures' exact values.
 #include <catch2/catch.hpp>
 
-#include "actors/endpoint.hpp"
+#include "actors/front/endpoint.hpp"
 #include "plugins/builtin.hpp"
 #include "plugins/conformance/conformance.hpp"
-#include "runtime/json_parse.hpp"
+#include "runtime/codec/json_parse.hpp"
 #include "support/capture.hpp"
 #include "support/fixture.hpp"
 

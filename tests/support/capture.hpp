@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "runtime/http_exchange.hpp"
-#include "runtime/outbox.hpp"
-#include "runtime/reply_channel.hpp"
+#include "runtime/io/http_exchange.hpp"
+#include "runtime/io/outbox.hpp"
+#include "runtime/io/reply_channel.hpp"
 
 namespace mcprt::test {
 

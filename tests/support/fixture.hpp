@@ -7,12 +7,12 @@
 #include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
 
-#include "actors/catalog.hpp"
-#include "actors/dispatcher.hpp"
-#include "actors/plugin_host.hpp"
-#include "actors/session_table.hpp"
+#include "actors/catalog/catalog.hpp"
+#include "actors/catalog/plugin_host.hpp"
+#include "actors/dispatch/dispatcher.hpp"
+#include "actors/session/table.hpp"
 #include "plugins/demo/demo.hpp"
-#include "runtime/metrics.hpp"
+#include "runtime/observe/metrics.hpp"
 
 namespace mcprt::test {
 

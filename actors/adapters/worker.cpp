@@ -1,0 +1,201 @@
+// posix_spawnp (no fork of a threaded server), non-blocking stdin with a bounded poll, and
+// blocking reads on the worker's own threads.
+#include "actors/adapters/worker.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+extern char** environ;
+
+namespace mcprt::actors {
+
+namespace {
+
+std::vector<std::string> environment_with(const std::map<std::string, std::string>& extra) {
+  std::vector<std::string> out;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string entry(*e);
+    auto name = entry.substr(0, entry.find('='));
+    if (extra.count(name) == 0) {
+      out.push_back(std::move(entry));
+    }
+  }
+  for (const auto& [k, v] : extra) {
+    out.push_back(k + "=" + v);
+  }
+  return out;
+}
+
+std::vector<char*> pointers(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  out.reserve(strings.size() + 1);
+  for (auto& s : strings) {
+    out.push_back(s.data());
+  }
+  out.push_back(nullptr);
+  return out;
+}
+
+std::string describe(int status) {
+  if (WIFEXITED(status)) {
+    return "exit status " + std::to_string(WEXITSTATUS(status));
+  }
+  if (WIFSIGNALED(status)) {
+    return "signal " + std::to_string(WTERMSIG(status));
+  }
+  return "status " + std::to_string(status);
+}
+
+}  // namespace
+
+std::variant<std::unique_ptr<adapter_worker>, std::string> adapter_worker::spawn(
+    const worker_command& cmd, worker_events events) {
+  int in[2], out[2], err[2];
+  if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
+    return std::string("cannot create pipes: ") + std::strerror(errno);
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, in[0], 0);
+  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+  if (!cmd.cwd.empty()) {
+    posix_spawn_file_actions_addchdir_np(&actions, cmd.cwd.c_str());
+  }
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  // The server blocks SIGTERM/SIGINT for sigwait; a worker must get the default dispositions.
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&attr, &none);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+  std::vector<std::string> argv_s{cmd.command};
+  argv_s.insert(argv_s.end(), cmd.args.begin(), cmd.args.end());
+  auto env_s = environment_with(cmd.env);
+  auto argv = pointers(argv_s);
+  auto envp = pointers(env_s);
+  pid_t pid = 0;
+  int rc = posix_spawnp(&pid, cmd.command.c_str(), &actions, &attr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  for (int fd : {in[0], out[1], err[1]}) {
+    close(fd);
+  }
+  if (rc != 0) {
+    for (int fd : {in[1], out[0], err[0]}) {
+      close(fd);
+    }
+    return "cannot start '" + cmd.command + "'" + (cmd.cwd.empty() ? "" : " in '" + cmd.cwd + "'") +
+           ": " + std::strerror(rc);
+  }
+  fcntl(in[1], F_SETFL, fcntl(in[1], F_GETFL) | O_NONBLOCK);
+  return std::unique_ptr<adapter_worker>(
+      new adapter_worker(pid, in[1], out[0], err[0], std::move(events)));
+}
+
+adapter_worker::adapter_worker(pid_t pid, int in, int out, int err, worker_events events)
+    : pid_(pid), stdin_fd_(in), events_(std::move(events)) {
+  out_reader_ = std::thread([this, out] { read_lines(out, true); });
+  err_reader_ = std::thread([this, err] { read_lines(err, false); });
+}
+
+adapter_worker::~adapter_worker() {
+  kill();
+  {
+    std::lock_guard<std::mutex> g(write_mutex_);
+    close(stdin_fd_);
+    stdin_fd_ = -1;
+  }
+  // The owner destroys a worker outside its own lock: on_exit may still run during the join.
+  out_reader_.join();
+  err_reader_.join();
+}
+
+void adapter_worker::kill() {
+  if (!exited_.load()) {
+    ::kill(pid_, SIGKILL);
+  }
+}
+
+adapter_worker::send_result adapter_worker::send(std::string_view line,
+                                                 std::chrono::milliseconds wait) {
+  std::string frame(line);
+  frame += '\n';
+  std::lock_guard<std::mutex> g(write_mutex_);
+  auto deadline = std::chrono::steady_clock::now() + wait;
+  size_t off = 0;
+  while (off < frame.size()) {
+    if (stdin_fd_ < 0 || exited_.load()) {
+      return send_result::gone;
+    }
+    auto n = ::write(stdin_fd_, frame.data() + off, frame.size() - off);
+    if (n > 0) {
+      off += static_cast<size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno != EAGAIN && errno != EINTR) {
+      return send_result::gone;  // EPIPE: nobody reads its stdin any more.
+    }
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      return send_result::stalled;
+    }
+    pollfd p{stdin_fd_, POLLOUT, 0};
+    poll(&p, 1, static_cast<int>(left.count()));
+  }
+  return send_result::sent;
+}
+
+void adapter_worker::read_lines(int fd, bool is_stdout) {
+  std::string buf;
+  char chunk[65536];
+  for (;;) {
+    auto n = ::read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      break;
+    }
+    buf.append(chunk, static_cast<size_t>(n));
+    size_t start = 0;
+    for (size_t nl; (nl = buf.find('\n', start)) != std::string::npos; start = nl + 1) {
+      auto line = buf.substr(start, nl - start);
+      if (!line.empty() && line.back() == '\r') {
+        line.pop_back();
+      }
+      if (line.empty()) {
+        continue;
+      }
+      auto& sink = is_stdout ? events_.on_stdout : events_.on_stderr;
+      if (sink) {
+        sink(std::move(line));
+      }
+    }
+    buf.erase(0, start);
+  }
+  close(fd);
+  if (is_stdout) {
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    exited_ = true;
+    if (events_.on_exit) {
+      events_.on_exit(describe(status));
+    }
+  }
+}
+
+}  // namespace mcprt::actors

@@ -1,0 +1,105 @@
+// Copy-on-write catalog changes and their list_changed notifications.
+#include "actors/catalog/live_catalog.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/expected.hpp>
+#include <caf/send.hpp>
+
+namespace mcprt::actors {
+
+note_ptr list_changed_note(std::string_view what) {
+  auto method = "notifications/" + std::string(what) + "/list_changed";
+  return shared_note::make(method, "", "list " + std::string(what));
+}
+
+node_catalog::node_catalog(caf::actor_system& sys, std::shared_ptr<catalog_source> source,
+                           std::shared_ptr<notifier> notes)
+    : sys_(sys), source_(std::move(source)), notes_(std::move(notes)) {}
+
+template <class F>
+caf::error node_catalog::change(std::string_view what, F edit) {
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    catalog_builder next(*source_->current());
+    caf::expected<bool> changed = edit(next);
+    if (!changed) {
+      return changed.error();
+    }
+    if (!*changed) {
+      return caf::none;
+    }
+    source_->publish(next.build());
+  }
+  notes_->publish(topic::list_changed(what), list_changed_note(what), overflow_policy::coalesce);
+  return caf::none;
+}
+
+template <class F>
+bool node_catalog::remove(std::string_view what, F erase) {
+  bool removed = false;
+  change(what, [&](catalog_builder& b) -> caf::expected<bool> { return removed = erase(b); });
+  return removed;
+}
+
+// A refused change never reaches the catalog, so shutdown would not find (and stop) the actor
+// spawned for it: stop it here, or the actor system waits for it forever.
+namespace {
+caf::error stop_if_refused(const tool_actor& actor, caf::error err) {
+  if (err) {
+    caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+  }
+  return err;
+}
+}  // namespace
+
+caf::error node_catalog::add_tools(std::vector<tool_spec> tools) {
+  auto actor = spawn_function_tools(sys_, tools);
+  return stop_if_refused(actor, change("tools", [&](catalog_builder& b) -> caf::expected<bool> {
+                           for (auto& t : tools) {
+                             auto inline_handler = t.inline_safe ? t.handler : tool_handler{};
+                             if (auto err = b.add(t.definition, actor, std::move(inline_handler))) {
+                               return err;
+                             }
+                           }
+                           return !tools.empty();
+                         }));
+}
+
+bool node_catalog::remove_tool(std::string_view name) {
+  return remove("tools", [name](catalog_builder& b) { return b.remove_tool(name); });
+}
+
+caf::error node_catalog::add_prompts(std::vector<prompt_spec> prompts) {
+  auto runner = spawn_function_tools(sys_, {});
+  return stop_if_refused(runner, change("prompts", [&](catalog_builder& b) -> caf::expected<bool> {
+                           for (auto& p : prompts) {
+                             if (auto err = b.add(p.definition, p.handler, runner)) {
+                               return err;
+                             }
+                           }
+                           return !prompts.empty();
+                         }));
+}
+
+bool node_catalog::remove_prompt(std::string_view name) {
+  return remove("prompts", [name](catalog_builder& b) { return b.remove_prompt(name); });
+}
+
+caf::error node_catalog::add_resources(std::vector<resource_spec> resources) {
+  auto runner = spawn_function_tools(sys_, {});
+  return stop_if_refused(runner,
+                         change("resources", [&](catalog_builder& b) -> caf::expected<bool> {
+                           for (auto& r : resources) {
+                             if (auto err = b.add(r.definition, r.reader, runner)) {
+                               return err;
+                             }
+                           }
+                           return !resources.empty();
+                         }));
+}
+
+bool node_catalog::remove_resource(std::string_view uri) {
+  return remove("resources", [uri](catalog_builder& b) { return b.remove_resource(uri); });
+}
+
+}  // namespace mcprt::actors

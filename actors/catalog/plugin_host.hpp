@@ -1,0 +1,47 @@
+// The plugin_context a plugin starts in: its settings, the actor system, and a catalog
+// builder that collects what it registers. Used by the server and by tests alike.
+#pragma once
+
+#include "actors/catalog/catalog.hpp"
+#include "actors/notifier/notifier.hpp"
+#include "runtime/api/plugin_api.hpp"
+
+namespace mcprt::actors {
+
+/// Registers a starting plugin's tools, resources and prompts into `catalog`.
+class plugin_host final : public plugin_context {
+ public:
+  plugin_host(caf::actor_system& sys, settings_view settings, catalog_builder& catalog,
+              std::shared_ptr<mcprt::publisher> publisher = {},
+              std::shared_ptr<mcprt::live_catalog> live = {});
+
+  caf::actor_system& system() override { return sys_; }
+  const settings_view& settings() const override { return settings_; }
+  std::shared_ptr<mcprt::publisher> publisher() override { return publisher_; }
+  std::shared_ptr<mcprt::live_catalog> live() override { return live_; }
+  caf::error add_tool(tool_definition d, tool_actor a, tool_handler inline_handler) override {
+    return catalog_.add(std::move(d), std::move(a), std::move(inline_handler));
+  }
+  caf::error add_resource(resource_definition d, resource_reader r, tool_actor a) override {
+    return catalog_.add(std::move(d), std::move(r), std::move(a));
+  }
+  caf::error add_resource_template(resource_template_definition d, resource_reader r,
+                                   tool_actor a) override {
+    return catalog_.add(std::move(d), std::move(r), std::move(a));
+  }
+  caf::error add_prompt(prompt_definition d, prompt_handler h, tool_actor a) override {
+    return catalog_.add(std::move(d), std::move(h), std::move(a));
+  }
+
+ private:
+  caf::actor_system& sys_;
+  settings_view settings_;
+  catalog_builder& catalog_;
+  std::shared_ptr<mcprt::publisher> publisher_;
+  std::shared_ptr<mcprt::live_catalog> live_;
+};
+
+/// A publisher onto the node's notifier.
+std::shared_ptr<mcprt::publisher> make_publisher(std::shared_ptr<notifier> notes);
+
+}  // namespace mcprt::actors

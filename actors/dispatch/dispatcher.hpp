@@ -1,0 +1,72 @@
+// The method table shared by both eras: ping, server/discover, tools, resources, prompts and
+// completion.
+// Runs on the caller (an I/O thread for stateless requests, the session actor for 2025
+// sessions); only tools/call hops, to the tool's own actor.
+#pragma once
+
+#include <string>
+
+#include "actors/catalog/catalog.hpp"
+#include "runtime/codec/json_rpc.hpp"
+#include "runtime/io/responder.hpp"
+
+namespace mcprt::actors {
+
+/// What the server says about itself, from config.
+struct server_profile {
+  std::string instructions;     ///< Optional `instructions`; empty when unset.
+  int64_t list_ttl_ms = 60000;  ///< `ttlMs` of modern list results.
+  size_t page_size = 100;       ///< Tools per `tools/list` page.
+};
+
+class job_service;
+
+/// What dispatch reads: the current catalog, the profile, the node's jobs and who asks.
+struct dispatch_env {
+  catalog_ptr tools;
+  const server_profile* profile = nullptr;
+  job_service* jobs = nullptr;  ///< Null: no tasks (and idempotency keys are ignored).
+  std::string_view version;     ///< The 2025 session's negotiated version; empty if none.
+};
+
+/// The environment of anything holding `tools`, `profile` and `jobs` (endpoint, peer, session).
+template <class Parts>
+dispatch_env env_of(const Parts& parts) {
+  dispatch_env env;
+  env.tools = parts.tools->current();
+  env.profile = parts.profile.get();
+  env.jobs = parts.jobs.get();
+  return env;
+}
+
+/// Answers `msg` through `out` when the method is one of the shared ones.
+/// Returns false, and answers nothing, for a method it does not know.
+bool dispatch(const rpc::message& msg, const responder& out, const dispatch_env& env);
+
+/// Answers resources/*, prompts/* and completion/complete; false for any other method.
+bool dispatch_resources_and_prompts(const rpc::message& msg, const responder& out,
+                                    const dispatch_env& env);
+
+/// tasks/*: both eras' methods; false for a method that is not one (or not in this version).
+bool dispatch_tasks(const rpc::message& msg, const responder& out, const dispatch_env& env);
+
+/// Runs a tools/call as a job when it should be one (a task, or a call with an idempotency
+/// key), or refuses it (task support rules); false when it is a plain call after all.
+bool call_as_job(const rpc::message& msg, const catalog_tool& tool, const json_ref& arguments,
+                 const responder& out, const dispatch_env& env);
+
+/// Runs one (validated) call of `tool`, answering through `out`.
+void run_tool(const catalog_tool& tool, const json_ref& arguments, const responder& out);
+
+/// The server capabilities object for this catalog; `tasks` adds the task capability of the
+/// version asking (2025-11-25 `tasks`, 2026 the tasks extension).
+std::string capabilities_json(const catalog& tools, era e = era::legacy, bool tasks = false);
+
+/// The `initialize` result for a negotiated legacy version.
+std::string initialize_result(std::string_view version, const dispatch_env& env);
+
+/// Picks the legacy version to answer `initialize` with: the client's when supported,
+/// else the newest legacy one.
+std::string_view negotiate_legacy_version(std::string_view requested);
+
+}  // namespace mcprt::actors

@@ -1,0 +1,129 @@
+// resources/list, resources/templates/list, resources/read, prompts/list, prompts/get and
+// completion/complete. Readers and prompt handlers run on their plugin's actor.
+#include <caf/actor.hpp>
+#include <caf/actor_cast.hpp>
+#include <caf/send.hpp>
+
+#include "actors/dispatch/dispatcher.hpp"
+#include "actors/dispatch/list_page.hpp"
+#include "runtime/api/messages.hpp"
+
+namespace mcprt::actors {
+
+namespace {
+
+// Runs `step` on the plugin actor `runner`.
+void run_on(const tool_actor& runner, std::function<void()> step) {
+  caf::anon_send(caf::actor_cast<caf::actor>(runner), tool_step{std::move(step)});
+}
+
+void read_resource(const rpc::message& msg, const responder& out, const dispatch_env& env) {
+  auto uri = msg.params ? string_member(*msg.params, "uri") : std::nullopt;
+  if (!uri) {
+    out.error(invalid_params("resources/read needs a string \"uri\""));
+    return;
+  }
+  std::string u(*uri);
+  if (const auto* r = env.tools->find_resource(u)) {
+    run_on(r->runner, [reader = r->reader, u, out] {
+      resource_request req(u, {}, out);
+      reader(req);
+    });
+    return;
+  }
+  std::map<std::string, std::string> vars;
+  if (const auto* t = env.tools->match_template(u, vars)) {
+    run_on(t->runner, [reader = t->reader, u, vars = std::move(vars), out] {
+      resource_request req(u, vars, out);
+      reader(req);
+    });
+    return;
+  }
+  resource_request(u, {}, out).not_found();
+}
+
+void get_prompt(const rpc::message& msg, const responder& out, const dispatch_env& env) {
+  auto name = msg.params ? string_member(*msg.params, "name") : std::nullopt;
+  if (!name) {
+    out.error(invalid_params("prompts/get needs a string \"name\""));
+    return;
+  }
+  const auto* p = env.tools->find_prompt(*name);
+  if (p == nullptr) {
+    out.error(invalid_params("Unknown prompt: " + std::string(*name)));
+    return;
+  }
+  std::map<std::string, std::string> args;
+  if (auto* a = find_member(*msg.params, "arguments"); a != nullptr) {
+    if (!a->IsObject()) {
+      out.error(invalid_params("prompts/get \"arguments\" must be an object"));
+      return;
+    }
+    for (auto& m : a->GetObject()) {
+      if (!m.value.IsString()) {
+        out.error(invalid_params("prompt argument '" + std::string(m.name.GetString()) +
+                                 "' must be a string"));
+        return;
+      }
+      args.emplace(m.name.GetString(), std::string(m.value.GetString(), m.value.GetStringLength()));
+    }
+  }
+  for (const auto& declared : p->definition.arguments) {
+    if (declared.required && args.count(declared.name) == 0) {
+      out.error(invalid_params("Missing required argument '" + declared.name + "' for prompt '" +
+                               p->definition.name + "'"));
+      return;
+    }
+  }
+  run_on(p->runner, [handler = p->handler, args = std::move(args), out] {
+    prompt_request req(args, out);
+    handler(req);
+  });
+}
+
+void complete(const rpc::message& msg, const responder& out) {
+  auto* ref = msg.params ? find_member(*msg.params, "ref") : nullptr;
+  auto* argument = msg.params ? find_member(*msg.params, "argument") : nullptr;
+  if (ref == nullptr || !ref->IsObject() || argument == nullptr || !argument->IsObject()) {
+    out.error(invalid_params(R"(completion/complete needs "ref" and "argument" objects)"));
+    return;
+  }
+  // No plugin offers completions yet: an empty, complete answer.
+  out.result(R"({"completion":{"values":[],"total":0,"hasMore":false}})");
+}
+
+}  // namespace
+
+bool dispatch_resources_and_prompts(const rpc::message& msg, const responder& out,
+                                    const dispatch_env& env) {
+  const auto& m = msg.method;
+  const auto& c = *env.tools;
+  if (m == "resources/list") {
+    list_page(
+        msg, out, *env.profile, c.resources(),
+        [](const catalog_resource& r) -> std::string_view { return r.definition.uri; }, "resources",
+        'r');
+  } else if (m == "resources/templates/list") {
+    // Templates are ordered by name; the first that matches a URI serves it.
+    list_page(
+        msg, out, *env.profile, c.templates(),
+        [](const catalog_template& t) -> std::string_view { return t.definition.name; },
+        "resourceTemplates", 'u');
+  } else if (m == "resources/read") {
+    read_resource(msg, out, env);
+  } else if (m == "prompts/list") {
+    list_page(
+        msg, out, *env.profile, c.prompts(),
+        [](const catalog_prompt& p) -> std::string_view { return p.definition.name; }, "prompts",
+        'p');
+  } else if (m == "prompts/get") {
+    get_prompt(msg, out, env);
+  } else if (m == "completion/complete") {
+    complete(msg, out);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace mcprt::actors

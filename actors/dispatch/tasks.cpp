@@ -1,0 +1,298 @@
+// Tasks on the wire: how a tools/call becomes a job (a task, or a keyed call answered when
+// its job ends), and the tasks/* methods of both eras: 2025-11-25 experimental core tasks
+// (get, result, list, cancel) and the 2026-07-28 extension (get, update, cancel; result and
+// list removed).
+#include "actors/dispatch/dispatcher.hpp"
+#include "actors/jobs/task_wire.hpp"
+#include "runtime/codec/json_parse.hpp"
+#include "runtime/mcp/request_meta.hpp"
+
+namespace mcprt::actors {
+
+namespace {
+
+constexpr std::string_view first_tasks_version = "2025-11-25";
+
+bool version_has_tasks(const request_info& info, const dispatch_env& env) {
+  auto version = env.version.empty() ? std::string_view(info.version) : env.version;
+  return info.era == era::modern || version >= first_tasks_version;
+}
+
+rpc_error missing_tasks_extension(std::string_view what) {
+  return rpc_error{
+      rpc_code::missing_client_capability,
+      "Missing required client capability: " + std::string(what) + " needs the extension " +
+          std::string(tasks_extension),
+      R"({"requiredCapabilities":{"extensions":{)" + quote(tasks_extension) + ":{}}}}"};
+}
+
+std::string idempotency_key_of(const rpc::message& msg) {
+  const auto* meta = request_meta(msg);
+  auto key = meta != nullptr ? string_member(*meta, meta_key::idempotency_key) : std::nullopt;
+  return key ? std::string(*key) : std::string();
+}
+
+// CreateTaskResult: 2026 flat (the responder adds resultType "task"), 2025 wrapped in `task`.
+std::string created_result(const task_view& view, era e, int64_t poll_ms) {
+  auto task = task_json(view, e, poll_ms, false);
+  return e == era::modern ? task : R"({"task":)" + task + "}";
+}
+
+rpc_error stored_error(const job_record& r) {
+  rapidjson::Document d;
+  (void)parse_json(d, r.result_json);  // Unparsable: d stays null and the generic error stands.
+  rpc_error err =
+      make_error(rpc_code::internal_error, "The task " + std::string(to_string(r.state)));
+  if (d.IsObject()) {
+    if (auto* code = find_member(d, "code"); code != nullptr && code->IsInt()) {
+      err.code = static_cast<rpc_code>(code->GetInt());
+    }
+    if (auto message = string_member(d, "message")) {
+      err.message = std::string(*message);
+    }
+    if (auto* data = find_member(d, "data")) {
+      err.data_json = to_json(*data);
+    }
+  }
+  return err;
+}
+
+// What the original call would have answered: the tool's result, or the job's error.
+// `related` adds 2025's related-task `_meta` (tasks/result).
+void answer_final(const responder& out, const task_view& view, bool related) {
+  const auto& r = view.record;
+  if (r.state != job_state::completed) {
+    out.error(stored_error(r));
+    return;
+  }
+  auto how = is_tool_error(r.result_json) ? outcome::tool_error : outcome::ok;
+  if (!related) {
+    out.result(r.result_json, how);
+    return;
+  }
+  rapidjson::Document d;
+  if (parse_json(d, r.result_json) || !d.IsObject()) {
+    out.result(r.result_json, how);
+    return;
+  }
+  auto& a = d.GetAllocator();
+  if (!d.HasMember("_meta") || !d["_meta"].IsObject()) {
+    d.RemoveMember("_meta");
+    d.AddMember("_meta", rapidjson::Value(rapidjson::kObjectType), a);
+  }
+  rapidjson::Value link(rapidjson::kObjectType);
+  link.AddMember("taskId", rapidjson::Value(r.id.c_str(), a), a);
+  d["_meta"].RemoveMember(rapidjson::StringRef(meta_key::related_task.data()));
+  d["_meta"].AddMember(rapidjson::Value(meta_key::related_task.data(), a), link, a);
+  out.result(to_json(d), how);
+}
+
+std::optional<std::string> task_id_param(const rpc::message& msg, const responder& out) {
+  auto id = msg.params ? string_member(*msg.params, "taskId") : std::nullopt;
+  if (!id) {
+    out.error(invalid_params("Invalid params: " + msg.method + " needs a string \"taskId\""));
+    return std::nullopt;
+  }
+  return std::string(*id);
+}
+
+rpc_error unknown_task(const std::string& id) {
+  return invalid_params("Invalid params: no task with id \"" + id +
+                        "\" (unknown, or expired after its ttl)");
+}
+
+void tasks_get(const std::string& id, const responder& out, const dispatch_env& env) {
+  auto view = env.jobs->get(id);
+  if (!view) {
+    out.error(unknown_task(id));
+    return;
+  }
+  bool modern = out.info().era == era::modern;
+  out.result(task_json(*view, out.info().era, env.jobs->options().poll_interval_ms, modern));
+}
+
+void tasks_cancel(const std::string& id, const responder& out, const dispatch_env& env) {
+  bool modern = out.info().era == era::modern;
+  if (!modern) {
+    // 2025-11-25: cancelling a finished task is an error.
+    if (auto view = env.jobs->get(id); view && is_final(view->record.state)) {
+      out.error(invalid_params("Invalid params: task \"" + id + "\" is already " +
+                               std::string(task_status(view->record, era::legacy))));
+      return;
+    }
+  }
+  auto poll = env.jobs->options().poll_interval_ms;
+  env.jobs->cancel(id, [out, modern, poll](std::variant<task_view, rpc_error> r) {
+    if (auto* err = std::get_if<rpc_error>(&r)) {
+      out.error(*err);
+    } else if (modern) {
+      out.result("{}");  // SEP-2663: an empty ack, the same for a task already finished.
+    } else {
+      out.result(task_json(std::get<task_view>(r), era::legacy, poll, false));
+    }
+  });
+}
+
+void tasks_update(const rpc::message& msg, const std::string& id, const responder& out,
+                  const dispatch_env& env) {
+  auto* responses = msg.params ? find_member(*msg.params, "inputResponses") : nullptr;
+  if (responses == nullptr || !responses->IsObject()) {
+    out.error(invalid_params("Invalid params: tasks/update needs an object \"inputResponses\""));
+    return;
+  }
+  env.jobs->update(id, *responses, [out](std::optional<rpc_error> err) {
+    if (err) {
+      out.error(*err);
+    } else {
+      out.result("{}");
+    }
+  });
+}
+
+void tasks_list(const rpc::message& msg, const responder& out, const dispatch_env& env) {
+  size_t offset = 0;
+  if (auto cursor = msg.params ? string_member(*msg.params, "cursor") : std::nullopt) {
+    auto text = std::string(*cursor);
+    if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos ||
+        text.size() > 9) {
+      out.error(invalid_params("Invalid params: unknown cursor"));
+      return;
+    }
+    offset = std::stoul(text);
+  }
+  auto page = env.profile->page_size;
+  // A 2025 session lists its own tasks (owner = its id; the request carries it).
+  auto views = env.jobs->list(out.info().session_id, offset, page + 1);
+  std::string result = R"({"tasks":[)";
+  for (size_t i = 0; i < views.size() && i < page; ++i) {
+    result += (i > 0 ? "," : "") +
+              task_json(views[i], era::legacy, env.jobs->options().poll_interval_ms, false);
+  }
+  result += "]";
+  if (views.size() > page) {
+    result += R"(,"nextCursor":)" + quote(std::to_string(offset + page));
+  }
+  out.result(result + "}");
+}
+
+}  // namespace
+
+bool dispatch_tasks(const rpc::message& msg, const responder& out, const dispatch_env& env) {
+  const auto& m = msg.method;
+  if (m.rfind("tasks/", 0) != 0 || env.jobs == nullptr || !version_has_tasks(out.info(), env)) {
+    return false;
+  }
+  bool modern = out.info().era == era::modern;
+  bool known = m == "tasks/get" || m == "tasks/cancel" ||
+               (modern ? m == "tasks/update" : m == "tasks/result" || m == "tasks/list");
+  if (!known) {
+    return false;  // 2026 removed tasks/result and tasks/list: method not found.
+  }
+  if (modern && !out.info().caps.tasks) {
+    out.error(missing_tasks_extension(m));
+    return true;
+  }
+  if (m == "tasks/list") {
+    tasks_list(msg, out, env);
+    return true;
+  }
+  auto id = task_id_param(msg, out);
+  if (!id) {
+    return true;
+  }
+  if (m == "tasks/get") {
+    tasks_get(*id, out, env);
+  } else if (m == "tasks/cancel") {
+    tasks_cancel(*id, out, env);
+  } else if (m == "tasks/update") {
+    tasks_update(msg, *id, out, env);
+  } else {  // tasks/result: blocks until the task ends.
+    env.jobs->when_final(*id, [out](std::variant<task_view, rpc_error> r) {
+      if (auto* err = std::get_if<rpc_error>(&r)) {
+        out.error(*err);
+      } else {
+        answer_final(out, std::get<task_view>(r), true);
+      }
+    });
+  }
+  return true;
+}
+
+bool call_as_job(const rpc::message& msg, const catalog_tool& tool, const json_ref& arguments,
+                 const responder& out, const dispatch_env& env) {
+  const auto& info = out.info();
+  bool modern = info.era == era::modern;
+  auto support = tool.definition.task_support;
+  const auto& name = tool.definition.name;
+  bool wants_task = false;
+  if (modern) {
+    if (support == task_support::required && !info.caps.tasks) {
+      out.error(missing_tasks_extension("tool '" + name + "'"));
+      return true;
+    }
+    // Server-directed: a client that negotiated the extension gets a task for any tool that
+    // supports one; a v1-style `task` param is tolerated and ignored.
+    wants_task = support != task_support::forbidden && info.caps.tasks;
+  } else if (version_has_tasks(info, env)) {
+    auto* task = msg.params ? find_member(*msg.params, "task") : nullptr;
+    bool asked = task != nullptr && task->IsObject();
+    if (asked && support == task_support::forbidden) {
+      out.error(make_error(rpc_code::method_not_found,
+                           "Method not found: tool '" + name +
+                               "' cannot run as a task (execution.taskSupport is forbidden)"));
+      return true;
+    }
+    if (!asked && support == task_support::required) {
+      out.error(make_error(
+          rpc_code::method_not_found,
+          "Method not found: tool '" + name + "' runs only as a task; call it with params.task"));
+      return true;
+    }
+    wants_task = asked;
+  }
+  auto key = idempotency_key_of(msg);
+  if (env.jobs == nullptr || (!wants_task && key.empty())) {
+    return false;
+  }
+  auto jobs = env.jobs->shared_from_this();
+  job_spec spec{info.session_id, name, key, info, {}};
+  auto poll = jobs->options().poll_interval_ms;
+  // Answers `out` once the job exists: with the task handle, or (a keyed plain call) with
+  // the job's outcome, however often the call is repeated.
+  auto answer_with = [wants_task, jobs, poll](const responder& out) {
+    return [out, wants_task, jobs, poll](std::variant<task_view, rpc_error> r, bool) {
+      if (auto* err = std::get_if<rpc_error>(&r)) {
+        out.error(*err);
+      } else if (wants_task) {
+        out.task_created(created_result(std::get<task_view>(r), out.info().era, poll));
+      } else {
+        jobs->when_final(std::get<task_view>(r).record.id,
+                         [out](std::variant<task_view, rpc_error> done) {
+                           if (auto* err = std::get_if<rpc_error>(&done)) {
+                             out.error(*err);
+                           } else {
+                             answer_final(out, std::get<task_view>(done), false);
+                           }
+                         });
+      }
+    };
+  };
+  if (wants_task && tool.definition.task_start == task_start::by_handler) {
+    // The handler decides (tool_invocation::run_as_task), e.g. after MRTR rounds.
+    out.set_task_escalation([jobs, spec, answer_with](const responder& self, task_round round) {
+      auto s = spec;
+      s.info = self.info();
+      s.round = std::move(round);
+      jobs->start(std::move(s), answer_with(self));
+    });
+    return false;
+  }
+  // The snapshot keeps the tool alive for as long as the job runs rounds.
+  spec.round = [tools = env.tools, t = &tool, arguments](const responder& round) {
+    run_tool(*t, arguments, round);
+  };
+  jobs->start(std::move(spec), answer_with(out));
+  return true;
+}
+
+}  // namespace mcprt::actors

@@ -1,0 +1,94 @@
+// The MCP endpoint: turns one HTTP request into the right answer or the right actor message.
+// Owns the status table of Streamable HTTP (both eras), Host/Origin checks and admission.
+// Knows no sockets: the transport hands it an http_request and an http_exchange.
+#pragma once
+
+#include <caf/fwd.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/catalog/catalog.hpp"
+#include "actors/dispatch/dispatcher.hpp"
+#include "actors/session/feed.hpp"
+#include "actors/session/table.hpp"
+#include "runtime/io/admission.hpp"
+#include "runtime/io/http_exchange.hpp"
+#include "runtime/io/http_handler.hpp"
+#include "runtime/observe/metrics.hpp"
+
+namespace mcprt::actors {
+
+class job_service;
+
+class legacy_sse;
+class message_peer;
+
+/// The endpoint's knobs, from config.
+struct endpoint_options {
+  std::vector<std::string> allowed_hosts;    ///< Host names (no port); "*" allows any.
+  std::vector<std::string> allowed_origins;  ///< Origins; without a port, any port; "*" any.
+  std::chrono::milliseconds request_timeout{60000};
+  std::chrono::milliseconds session_idle_timeout{1800000};
+  std::chrono::milliseconds client_request_timeout{60000};
+  size_t max_payload_bytes = size_t{512} * 1024;
+  stream_options streams;
+  size_t max_legacy_streams = 10000;  ///< Open 2024-11-05 HTTP+SSE streams.
+};
+
+/// Everything the endpoint routes to.
+struct endpoint_parts {
+  caf::actor_system* system = nullptr;
+  std::shared_ptr<catalog_source> tools;
+  std::shared_ptr<session_table> sessions;
+  std::shared_ptr<mcprt::metrics> metrics;
+  std::shared_ptr<mcprt::admission> admission;
+  std::shared_ptr<const server_profile> profile;
+  std::shared_ptr<actors::notifier> notifier;  ///< Null: no GET streams or subscriptions.
+  /// Sessions bound to a connection (WebSocket, HTTP+SSE), for shutdown; never found by id.
+  std::shared_ptr<session_table> bound_sessions;
+  std::shared_ptr<actors::job_service> jobs;  ///< Null: no tasks.
+  /// GET /mcp/capabilities (null: 404).
+  std::function<std::string()> capabilities;
+};
+
+/// Routes HTTP requests for /mcp, /metrics and /healthz. Called on I/O threads; never blocks.
+class endpoint final : public http_handler {
+ public:
+  endpoint(endpoint_options options, endpoint_parts parts);
+  ~endpoint() override;
+
+  /// Handles one request; the answer goes to `exchange`, now or later.
+  void handle(http_request request, const http_exchange_ptr& exchange) override;
+
+  /// The answer for a body over `limits.maxPayloadKb` (the transport detects it).
+  http_response refusal(http_refusal why, std::string_view detail) const override;
+
+  /// WebSocket on /mcp with subprotocol `mcp`: the connection becomes a message peer (its own
+  /// 2025 session after initialize, or stateless 2026-07-28 requests).
+  std::variant<http_response, websocket_binding> upgrade(const http_request& request,
+                                                         const std::string& subprotocols) override;
+
+ private:
+  void handle_mcp(http_request& req, const http_exchange_ptr& ex);
+  void handle_legacy_sse(http_request& req, const http_exchange_ptr& ex);
+  std::optional<http_response> refuse_foreign(const http_request& req) const;
+  std::shared_ptr<message_peer> make_peer(std::shared_ptr<outbox> box) const;
+  void handle_post(http_request& req, const http_exchange_ptr& ex);
+  void handle_get(const http_request& req, const http_exchange_ptr& ex);
+  void handle_delete(const http_request& req, const http_exchange_ptr& ex);
+  bool host_allowed(const std::string& host) const;
+  // SEP-2243: a 2026 tools/call's Mcp-Param-* headers against its arguments; the mismatch.
+  std::optional<std::string> mismatched_param_headers(const rpc::message& msg,
+                                                      const http_request& req) const;
+  bool origin_allowed(const std::string& origin) const;
+
+  endpoint_options options_;
+  endpoint_parts parts_;
+  std::unique_ptr<legacy_sse> legacy_;
+};
+
+}  // namespace mcprt::actors

@@ -1,0 +1,96 @@
+// Streams by id; a stream and its session end when its connection does.
+#include "actors/front/legacy_sse.hpp"
+
+#include "runtime/codec/json_rpc.hpp"
+#include "runtime/io/error_response.hpp"
+#include "runtime/mcp/ids.hpp"
+
+namespace mcprt::actors {
+
+namespace {
+
+// The value of `name` in a query string (no percent-decoding: ids are hex).
+std::string query_value(const std::string& query, std::string_view name) {
+  size_t start = 0;
+  while (start <= query.size()) {
+    auto end = query.find('&', start);
+    auto pair = std::string_view(query).substr(
+        start, end == std::string::npos ? std::string::npos : end - start);
+    if (pair.size() > name.size() && pair.substr(0, name.size()) == name &&
+        pair[name.size()] == '=') {
+      return std::string(pair.substr(name.size() + 1));
+    }
+    if (end == std::string::npos) {
+      break;
+    }
+    start = end + 1;
+  }
+  return {};
+}
+
+}  // namespace
+
+legacy_sse::legacy_sse(peer_factory make_peer, outbox_limits limits,
+                       std::chrono::milliseconds keep_alive, size_t max_streams,
+                       std::shared_ptr<mcprt::metrics> metrics)
+    : make_peer_(std::move(make_peer)),
+      limits_(limits),
+      keep_alive_(keep_alive),
+      max_streams_(max_streams),
+      metrics_(std::move(metrics)) {}
+
+void legacy_sse::open(const http_exchange_ptr& exchange) {
+  auto id = new_session_id();
+  auto box = std::make_shared<outbox>(limits_, stream_format::sse, metrics_);
+  auto s = std::make_shared<stream>();
+  {
+    std::lock_guard<std::mutex> g(mutex_);
+    if (streams_.size() >= max_streams_) {
+      exchange->respond(error_response(503, rpc_code::server_overloaded,
+                                       "Service Unavailable: too many HTTP+SSE streams are open"));
+      return;
+    }
+    streams_.emplace(id, s);
+  }
+  s->peer = make_peer_(box);
+  box->push_bytes("event: endpoint\ndata: /messages?sessionId=" + id + "\n\n");
+  // The stream is the session: when the client goes, both end.
+  box->on_detach([this, id] { close(id); });
+  exchange->pump(box, {}, keep_alive_);
+}
+
+void legacy_sse::close(const std::string& id) {
+  std::shared_ptr<stream> gone;  // Destroyed outside the lock: it ends the session.
+  std::lock_guard<std::mutex> g(mutex_);
+  if (auto it = streams_.find(id); it != streams_.end()) {
+    gone = std::move(it->second);
+    streams_.erase(it);
+  }
+}
+
+http_response legacy_sse::post(const std::string& query, const std::string& body) {
+  auto id = query_value(query, "sessionId");
+  std::shared_ptr<stream> s;
+  {
+    std::lock_guard<std::mutex> g(mutex_);
+    if (auto it = streams_.find(id); it != streams_.end()) {
+      s = it->second;
+    }
+  }
+  if (!s) {
+    return error_response(404, rpc_code::session_not_found,
+                          id.empty() ? "Not Found: POST /messages needs ?sessionId= from the "
+                                       "endpoint event of GET /sse"
+                                     : "Session not found: its SSE stream is closed");
+  }
+  std::lock_guard<std::mutex> g(s->reading);
+  s->peer->on_message(body);
+  return http_response{202, "text/plain", "Accepted", {}};
+}
+
+size_t legacy_sse::size() const {
+  std::lock_guard<std::mutex> g(mutex_);
+  return streams_.size();
+}
+
+}  // namespace mcprt::actors

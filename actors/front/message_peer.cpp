@@ -1,0 +1,258 @@
+// The MCP front for a pipe: era detection per message, the 2026-07-28 `_meta` checks (no
+// headers on stdio), and one 2025 session opened by initialize and ended with the pipe.
+#include "actors/front/message_peer.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/send.hpp>
+#include <condition_variable>
+#include <mutex>
+
+#include "actors/front/listen.hpp"
+#include "actors/session/session.hpp"
+#include "runtime/mcp/request_meta.hpp"
+#include "runtime/observe/log.hpp"
+
+namespace mcprt::actors {
+
+namespace {
+
+// Every frame of a request goes to the pipe as one message, ahead of queued notifications;
+// there is no status to carry.
+class pipe_channel final : public reply_channel {
+ public:
+  explicit pipe_channel(std::shared_ptr<outbox> box) : box_(std::move(box)) {}
+  void notify(std::string frame, note_overflow overflow) override {
+    auto role =
+        overflow.when_behind == note_overflow::rule::keep ? frame_role::other : frame_role::note;
+    box_->push_control(std::move(frame), role, overflow);
+  }
+  void finish(unsigned, std::string frame) override {
+    box_->push_control(std::move(frame), frame_role::answer);
+  }
+
+ private:
+  std::shared_ptr<outbox> box_;
+};
+
+}  // namespace
+
+// Requests read and not yet answered, so closing stdin can wait for their answers.
+struct message_peer::inflight {
+  std::mutex mutex;
+  std::condition_variable cv;
+  int count = 0;
+};
+
+message_peer::message_peer(peer_parts parts)
+    : parts_(std::move(parts)),
+      inflight_(std::make_shared<inflight>()),
+      sessions_(parts_.sessions ? parts_.sessions : std::make_shared<session_table>()) {}
+
+responder message_peer::make_responder(request_info info, const rpc::message& msg) {
+  {
+    std::lock_guard<std::mutex> g(inflight_->mutex);
+    ++inflight_->count;
+  }
+  responder out(std::make_shared<pipe_channel>(parts_.box), std::move(info),
+                [state = inflight_](const request_info&, outcome) {
+                  std::lock_guard<std::mutex> g(state->mutex);
+                  --state->count;
+                  state->cv.notify_all();
+                });
+  out.keep_alive(msg.root.document());
+  return out;
+}
+
+// On a pipe every subscription shares the connection: each listen gets its own bounded,
+// tagged queue, drained into the connection's queue as its messages come.
+struct message_peer::listen_subscription {
+  std::shared_ptr<outbox> box;
+  std::vector<std::string> topics;
+  std::shared_ptr<actors::notifier> notes;
+  ~listen_subscription() {
+    for (const auto& t : topics) {
+      notes->unsubscribe(t, box);
+    }
+    box->close("the listen ended");
+  }
+};
+
+void message_peer::listen(const rpc::message& msg) {
+  auto filter = read_listen(msg, *parts_.tools->current(), parts_.streams.max_subscriptions);
+  if (auto* bad = std::get_if<rpc_error>(&filter)) {
+    write(rpc::encode_error(msg.id, *bad));
+    return;
+  }
+  auto sub = std::make_shared<listen_subscription>();
+  sub->box = std::make_shared<outbox>(parts_.streams.limits, stream_format::raw, parts_.metrics);
+  sub->notes = parts_.notifier;
+  std::weak_ptr<outbox> from = sub->box;
+  std::weak_ptr<outbox> to = parts_.box;
+  auto gen = std::make_shared<uint64_t>(0);
+  *gen = sub->box->attach([from, to, gen] {
+    auto src = from.lock();
+    auto dst = to.lock();
+    if (!src || !dst) {
+      return;
+    }
+    src->drain_messages(*gen,
+                        [&dst](std::string m, frame_role) { dst->push_control(std::move(m)); });
+  });
+  sub->topics = open_listen(std::get<listen_filter>(filter), msg.id, sub->box, parts_.notifier);
+  listens_.insert_or_assign(msg.id, std::move(sub));
+}
+
+void message_peer::write(std::string message) {
+  parts_.box->push_control(std::move(message));
+}
+
+int message_peer::drain(std::chrono::milliseconds at_most) {
+  std::unique_lock<std::mutex> l(inflight_->mutex);
+  inflight_->cv.wait_for(l, at_most, [this] { return inflight_->count == 0; });
+  return inflight_->count;
+}
+
+message_peer::~message_peer() {
+  if (session_) {
+    // The pipe is the session: it ends with it.
+    sessions_->erase(session_id_);
+    parts_.metrics->sessions_add(-1);
+    parts_.metrics->session_ended("deleted");
+    caf::anon_send_exit(*session_, caf::exit_reason::user_shutdown);
+  }
+}
+
+void message_peer::on_oversized() {
+  write(rpc::encode_error({}, make_error(rpc_code::invalid_request,
+                                         "Invalid Request: message exceeds limits.maxPayloadKb")));
+}
+
+void message_peer::on_message(const std::string& text) {
+  auto decoded = rpc::decode(text);
+  if (auto* failure = std::get_if<rpc::decode_failure>(&decoded)) {
+    write(rpc::encode_error(failure->id, failure->error));
+    return;
+  }
+  auto& msg = std::get<rpc::message>(decoded);
+  if (msg.type == rpc::kind::response) {
+    // The answer to a server→client request; one nobody waits for is dropped (it cannot be
+    // answered), and said so on stderr.
+    if (session_) {
+      caf::anon_send(*session_, client_answer{std::move(msg), [](bool matched) {
+                                                if (!matched) {
+                                                  log::warn(
+                                                      "stdio: response to an unknown "
+                                                      "request ignored");
+                                                }
+                                              }});
+    }
+    return;
+  }
+  auto reply = [this, &msg](const rpc_error& e) {
+    if (msg.type == rpc::kind::request) {
+      write(rpc::encode_error(msg.id, e));
+    }
+  };
+  if (msg.type == rpc::kind::notification && msg.method == "notifications/cancelled") {
+    // On stdio both eras cancel with this notification; a 2025 session cancels its own.
+    auto* id = msg.params ? find_member(*msg.params, "requestId") : nullptr;
+    auto it = id != nullptr ? modern_inflight_.find(to_json(*id)) : modern_inflight_.end();
+    if (id != nullptr && listens_.erase(to_json(*id)) > 0) {
+      return;  // The listen ends (its subscription's destructor unsubscribes).
+    }
+    if (it != modern_inflight_.end()) {
+      it->second.cancel();
+      modern_inflight_.erase(it);
+    } else if (session_) {
+      caf::anon_send(*session_, session_request{std::move(msg), responder{}});
+    }
+    return;
+  }
+  const auto* meta = request_meta(msg);
+  auto* version = meta != nullptr ? find_member(*meta, meta_key::protocol_version) : nullptr;
+  if (version != nullptr || msg.method == "server/discover") {
+    // 2026-07-28: stateless, everything the request needs is in its _meta.
+    if (version == nullptr || !version->IsString() ||
+        !is_modern_version(std::string_view(version->GetString(), version->GetStringLength()))) {
+      std::string requested = version != nullptr && version->IsString() ? version->GetString() : "";
+      reply(rpc_error{rpc_code::unsupported_protocol_version, "Unsupported protocol version",
+                      unsupported_version_data(requested)});
+      return;
+    }
+    if (msg.type != rpc::kind::request) {
+      return;
+    }
+    if (!has_client_capabilities(meta)) {
+      reply(make_error(rpc_code::invalid_params, "Invalid params: params._meta needs an object \"" +
+                                                     std::string(meta_key::client_capabilities) +
+                                                     "\""));
+      return;
+    }
+    if (msg.method == "subscriptions/listen" && parts_.notifier) {
+      listen(msg);
+      return;
+    }
+    request_info info{era::modern, std::string(modern_version), msg.id,
+                      msg.method,  progress_token_of(meta),     requested_log_level(meta)};
+    if (auto bad = read_modern_inputs(msg, info)) {
+      reply(*bad);
+      return;
+    }
+    auto out = make_responder(std::move(info), msg);
+    if (modern_inflight_.size() >= 64) {
+      std::erase_if(modern_inflight_, [](const auto& kv) { return kv.second.done(); });
+    }
+    modern_inflight_.insert_or_assign(msg.id, out);
+    auto env = env_of(parts_);
+    if (!dispatch(msg, out, env)) {
+      out.error(make_error(rpc_code::method_not_found, "Method not found: " + msg.method));
+    }
+    return;
+  }
+  if (msg.method == "initialize" && msg.type == rpc::kind::request) {
+    if (session_) {
+      reply(make_error(rpc_code::invalid_request, "Invalid Request: already initialized"));
+      return;
+    }
+    auto requested = msg.params ? string_member(*msg.params, "protocolVersion") : std::nullopt;
+    if (!requested) {
+      reply(make_error(rpc_code::invalid_params,
+                       "Invalid params: initialize needs \"protocolVersion\""));
+      return;
+    }
+    auto negotiated = std::string(negotiate_legacy_version(*requested));
+    auto init = session_init_from(msg, negotiated);
+    init.idle_timeout = std::chrono::hours(24 * 365);  // Lives as long as the pipe.
+    init.client_request_timeout = parts_.client_request_timeout;
+    init.notifier = parts_.notifier;
+    init.jobs = parts_.jobs;
+    init.streams = parts_.streams;
+    init.connection_box = parts_.box;
+    init.table = sessions_;
+    init.tools = parts_.tools;
+    init.profile = parts_.profile;
+    init.metrics = parts_.metrics;
+    session_id_ = init.id;
+    session_ = spawn_session(*parts_.system, std::move(init));
+    auto env = env_of(parts_);
+    write(rpc::encode_result(msg.id, initialize_result(negotiated, env)));
+    return;
+  }
+  if (!session_) {
+    reply(make_error(rpc_code::invalid_request,
+                     "Invalid Request: send initialize first, or use protocol version "
+                     "2026-07-28 with params._meta"));
+    return;
+  }
+  responder out;
+  if (msg.type == rpc::kind::request) {
+    request_info info{era::legacy,    {}, msg.id, msg.method, progress_token_of(meta),
+                      log_level::info};
+    info.session_id = session_id_;
+    out = make_responder(std::move(info), msg);
+  }
+  caf::anon_send(*session_, session_request{std::move(msg), out});
+}
+
+}  // namespace mcprt::actors

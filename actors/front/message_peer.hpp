@@ -1,0 +1,74 @@
+// MCP over a message pipe with one client (stdio lines, WebSocket text frames): 2026-07-28
+// requests are served statelessly, an `initialize` opens one 2025 session bound to the pipe,
+// whose subscriptions are delivered on it too. Knows messages, not file handles or sockets.
+#pragma once
+
+#include <caf/fwd.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "actors/catalog/catalog.hpp"
+#include "actors/dispatch/dispatcher.hpp"
+#include "actors/notifier/notifier.hpp"
+#include "actors/session/feed.hpp"
+#include "actors/session/table.hpp"
+#include "runtime/io/http_handler.hpp"
+#include "runtime/observe/metrics.hpp"
+
+namespace mcprt::actors {
+
+class job_service;
+
+/// Everything a pipe peer routes to.
+struct peer_parts {
+  caf::actor_system* system = nullptr;
+  std::shared_ptr<catalog_source> tools;
+  std::shared_ptr<const server_profile> profile;
+  std::shared_ptr<mcprt::metrics> metrics;
+  /// Everything sent to the client: answers on the control lane, notifications on the feed.
+  std::shared_ptr<outbox> box;
+  std::chrono::milliseconds client_request_timeout{60000};
+  std::shared_ptr<actors::notifier> notifier;  ///< Null: no subscriptions.
+  stream_options streams;
+  /// Where the peer's session is registered, so shutdown can find it (null: a private table).
+  std::shared_ptr<session_table> sessions;
+  std::shared_ptr<job_service> jobs;  ///< Null: no tasks.
+};
+
+/// One client on a pipe. on_message is called from one reader thread.
+class message_peer final : public message_connection {
+ public:
+  explicit message_peer(peer_parts parts);
+  ~message_peer() override;
+
+  /// Handles one JSON-RPC message from the client.
+  void on_message(const std::string& text) override;
+  /// Answers a message that was too large to read.
+  void on_oversized();
+  /// Waits until every request read so far is answered, or `at_most` passes (stdin closed:
+  /// answer what was asked, then stop). Returns the number still unanswered.
+  int drain(std::chrono::milliseconds at_most);
+
+ private:
+  struct inflight;
+  responder make_responder(request_info info, const rpc::message& msg);
+  void write(std::string message);
+  void listen(const rpc::message& msg);
+
+  peer_parts parts_;
+  std::shared_ptr<inflight> inflight_;
+  std::shared_ptr<session_table> sessions_;
+  std::string session_id_;
+  // 2026-07-28 subscriptions/listen on this pipe, by request id (JSON text).
+  struct listen_subscription;
+  std::unordered_map<std::string, std::shared_ptr<listen_subscription>> listens_;
+  std::optional<session_actor> session_;
+  // 2026-07-28 requests in flight by id, for notifications/cancelled (the reader thread only).
+  std::unordered_map<std::string, responder> modern_inflight_;
+};
+
+}  // namespace mcprt::actors

@@ -1,0 +1,45 @@
+// One 2025-era session (Mcp-Session-Id): negotiated version, client capabilities, log level,
+// and its requests in arrival order. Expires when idle, freeing all it holds.
+#pragma once
+
+#include <caf/fwd.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "actors/dispatch/dispatcher.hpp"
+#include "actors/session/feed.hpp"
+#include "actors/session/table.hpp"
+#include "runtime/api/messages.hpp"
+#include "runtime/observe/metrics.hpp"
+
+namespace mcprt::actors {
+
+class job_service;
+
+/// What a new session starts from: the initialize request's outcome and the node's parts.
+struct session_init {
+  std::string id;
+  std::string version;              ///< Negotiated protocol version.
+  std::string client_info;          ///< JSON text of clientInfo (may be empty).
+  std::string client_capabilities;  ///< JSON text of capabilities (may be empty).
+  std::chrono::milliseconds idle_timeout{1800000};
+  std::chrono::milliseconds client_request_timeout{60000};  ///< For sampling, elicitation...
+  std::shared_ptr<session_table> table;
+  std::shared_ptr<catalog_source> tools;
+  std::shared_ptr<const server_profile> profile;
+  std::shared_ptr<mcprt::metrics> metrics;
+  std::shared_ptr<actors::notifier> notifier;  ///< Null: no subscriptions, no GET stream.
+  std::shared_ptr<job_service> jobs;           ///< Null: no tasks.
+  stream_options streams;
+  std::shared_ptr<outbox> connection_box;  ///< Set when a connection is the session (ws, stdio).
+};
+
+/// A new session's identity from an initialize request: a fresh id, the negotiated version,
+/// client info and capabilities. The caller adds the node's parts.
+session_init session_init_from(const rpc::message& initialize, std::string_view version);
+
+/// Spawns a session, registers it in its table, and returns it.
+session_actor spawn_session(caf::actor_system& sys, session_init init);
+
+}  // namespace mcprt::actors

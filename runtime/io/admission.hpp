@@ -1,0 +1,37 @@
+// Node-wide admission: at most `max_inflight` requests between admission and answer.
+// Control traffic (initialize, ping, DELETE) never asks.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+namespace mcprt {
+inline namespace io {
+
+/// A counting gate. Lock-free; shared by every transport thread.
+class admission {
+ public:
+  explicit admission(int64_t max_inflight) : max_(max_inflight) {}
+
+  /// Takes a slot; false when the node is full.
+  bool try_acquire() {
+    if (inflight_.fetch_add(1, std::memory_order_acq_rel) >= max_) {
+      inflight_.fetch_sub(1, std::memory_order_acq_rel);
+      return false;
+    }
+    return true;
+  }
+  /// Gives a slot back.
+  void release() { inflight_.fetch_sub(1, std::memory_order_acq_rel); }
+  /// Slots in use now.
+  int64_t inflight() const { return inflight_.load(std::memory_order_relaxed); }
+  /// The bound.
+  int64_t limit() const { return max_; }
+
+ private:
+  std::atomic<int64_t> inflight_{0};
+  int64_t max_;
+};
+
+}  // namespace io
+}  // namespace mcprt

@@ -1,0 +1,466 @@
+// The subscriber queue: policies on offer, control-first batches on pull, SSE or raw framing
+// built from pieces that point into shared notes, so fan-out copies no payload.
+#include "runtime/io/outbox.hpp"
+
+#include <algorithm>
+
+#include "runtime/codec/json_rpc.hpp"
+#include "runtime/io/note_queue.hpp"
+#include "runtime/observe/metrics.hpp"
+
+namespace mcprt {
+inline namespace io {
+
+struct outbox::item {
+  note_ptr note;                             // A feed note, or
+  std::shared_ptr<const std::string> frame;  // a control frame (JSON), or
+  std::shared_ptr<const std::string> bytes;  // bytes written as they are.
+  uint64_t event_id = 0;                     // Preassigned (replay); 0: assign when written.
+  frame_role role = frame_role::other;
+  std::string latest_key;  // A note that a newer one with the same key replaces.
+};
+
+namespace {
+
+constexpr std::string_view sse_end = "\n\n";
+constexpr std::string_view comma = ",";
+
+}  // namespace
+
+std::shared_ptr<const shared_note> shared_note::make(std::string_view method,
+                                                     std::string_view params_object,
+                                                     std::string coalesce_key) {
+  auto n = std::make_shared<shared_note>();
+  n->text = rpc::encode_notification(method, params_object.empty() ? "{}" : params_object);
+  // The text ends with the params object's `}` and then the message's `}`.
+  n->params_close = n->text.size() - 2;
+  n->params_empty = params_object.empty() || params_object == "{}";
+  n->coalesce_key = std::move(coalesce_key);
+  return n;
+}
+
+bool parse_overflow_policy(std::string_view text, overflow_policy& out) {
+  if (text == "coalesce") {
+    out = overflow_policy::coalesce;
+  } else if (text == "drop_oldest") {
+    out = overflow_policy::drop_oldest;
+  } else if (text == "disconnect") {
+    out = overflow_policy::disconnect;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+uint64_t event_log::next_id() {
+  std::lock_guard<std::mutex> g(mutex_);
+  return next_++;
+}
+
+uint64_t event_log::next_stream() {
+  std::lock_guard<std::mutex> g(mutex_);
+  return next_stream_++;
+}
+
+void event_log::keep(logged_event ev) {
+  std::lock_guard<std::mutex> g(mutex_);
+  events_.push_back(std::move(ev));
+  while (events_.size() > capacity_) {
+    events_.pop_front();
+  }
+}
+
+event_log::resume event_log::after(std::string_view last_event_id,
+                                   std::vector<logged_event>& out) const {
+  auto dash = last_event_id.rfind('-');
+  if (dash == std::string_view::npos || last_event_id.substr(0, dash) != salt_) {
+    return resume::foreign;
+  }
+  uint64_t last = 0;
+  for (char c : last_event_id.substr(dash + 1)) {
+    if (c < '0' || c > '9' || last > (UINT64_MAX - 9) / 10) {
+      return resume::foreign;
+    }
+    last = last * 10 + static_cast<uint64_t>(c - '0');
+  }
+  std::lock_guard<std::mutex> g(mutex_);
+  if (last == 0 || last >= next_) {
+    return resume::foreign;  // Never issued here.
+  }
+  // The stream the client was reading: its events, and only its, come again.
+  auto named = std::find_if(events_.begin(), events_.end(),
+                            [last](const logged_event& ev) { return ev.id == last; });
+  if (named == events_.end()) {
+    return resume::too_old;  // Events after it were forgotten: say so rather than skip them.
+  }
+  for (auto it = std::next(named); it != events_.end(); ++it) {
+    if (it->stream == named->stream && (it->note || it->frame)) {
+      out.push_back(*it);
+    }
+  }
+  return resume::replay;
+}
+
+outbox::outbox(outbox_limits limits, stream_format format, std::shared_ptr<mcprt::metrics> metrics,
+               std::shared_ptr<event_log> log)
+    : limits_(limits), format_(format), metrics_(std::move(metrics)), log_(std::move(log)) {
+  limits_.capacity = std::max<size_t>(1, limits_.capacity);
+  limits_.batch = std::max<size_t>(1, limits_.batch);
+  if (metrics_) {
+    metrics_->subscribers_add(1);
+  }
+}
+
+outbox::~outbox() {
+  if (metrics_) {
+    metrics_->subscribers_add(-1);
+  }
+}
+
+void outbox::set_tag(std::string meta_member) {
+  std::lock_guard<std::mutex> g(mutex_);
+  tag_ = std::move(meta_member);
+}
+
+void outbox::wake_locked(std::function<void()>& to_call) {
+  if (waker_ && !wake_pending_) {
+    wake_pending_ = true;
+    to_call = waker_;
+  }
+}
+
+offer_outcome outbox::offer(const note_ptr& note, overflow_policy policy) {
+  std::function<void()> wake;
+  offer_outcome outcome = offer_outcome::queued;
+  size_t depth = 0;
+  {
+    std::lock_guard<std::mutex> g(mutex_);
+    if (closed_) {
+      return offer_outcome::closed;
+    }
+    auto congested = static_cast<double>(feed_.size()) >=
+                     limits_.watermark * static_cast<double>(limits_.capacity);
+    if (congested || feed_.size() >= limits_.capacity) {
+      switch (policy) {
+        case overflow_policy::disconnect:
+          closed_ = true;
+          close_reason_ = "subscriber too slow: its queue passed the watermark (" +
+                          std::to_string(feed_.size()) + " of " + std::to_string(limits_.capacity) +
+                          " notifications)";
+          feed_.clear();
+          outcome = offer_outcome::disconnected;
+          break;
+        case overflow_policy::coalesce:
+          if (!note->coalesce_key.empty()) {
+            auto same = std::find_if(feed_.begin(), feed_.end(), [&](const item& it) {
+              return it.note->coalesce_key == note->coalesce_key;
+            });
+            if (same != feed_.end()) {
+              same->note = note;  // The latest wins; the position in the queue is kept.
+              outcome = offer_outcome::coalesced;
+              break;
+            }
+          }
+          [[fallthrough]];
+        case overflow_policy::drop_oldest:
+          if (feed_.size() >= limits_.capacity ||
+              (policy == overflow_policy::drop_oldest && congested)) {
+            feed_.pop_front();
+            outcome = offer_outcome::dropped_oldest;
+          }
+          feed_.push_back(item{note, {}, {}, 0, frame_role::other, {}});
+          break;
+      }
+    } else {
+      feed_.push_back(item{note, {}, {}, 0, frame_role::other, {}});
+    }
+    if (outcome != offer_outcome::coalesced) {
+      wake_locked(wake);
+    }
+    depth = feed_.size();
+  }
+  if (metrics_) {
+    metrics_->subscriber_depth(depth);
+  }
+  if (metrics_) {
+    switch (outcome) {
+      case offer_outcome::coalesced:
+        metrics_->notification_outcome("coalesced");
+        break;
+      case offer_outcome::dropped_oldest:
+        metrics_->notification_outcome("dropped");
+        break;
+      case offer_outcome::disconnected:
+        metrics_->notification_outcome("disconnected");
+        break;
+      default:
+        break;
+    }
+  }
+  if (wake) {
+    wake();
+  }
+  return outcome;
+}
+
+void outbox::push_control(std::string frame, frame_role role, const note_overflow& overflow) {
+  std::function<void()> wake;
+  auto outcome = note_outcome::queued;
+  {
+    std::lock_guard<std::mutex> g(mutex_);
+    if (closed_) {
+      return;
+    }
+    item it{{}, std::make_shared<const std::string>(std::move(frame)), {}, 0, role, {}};
+    outcome = offer_frame(control_, std::move(it),
+                          role == frame_role::note ? overflow : note_overflow::keep(),
+                          watermark_depth(limits_.capacity, limits_.watermark));
+    if (outcome != note_outcome::dropped) {
+      wake_locked(wake);
+    }
+  }
+  if (metrics_ && outcome != note_outcome::queued) {
+    metrics_->request_note_outcome(lost_label(outcome));
+  }
+  if (wake) {
+    wake();
+  }
+}
+
+void outbox::push_replay(const std::vector<logged_event>& events) {
+  std::function<void()> wake;
+  {
+    std::lock_guard<std::mutex> g(mutex_);
+    // In front of everything queued, oldest first.
+    for (size_t i = events.size(); i-- > 0;) {
+      const auto& ev = events[i];
+      control_.push_front(item{ev.note, ev.frame, {}, ev.id, frame_role::other, {}});
+    }
+    wake_locked(wake);
+  }
+  if (wake) {
+    wake();
+  }
+}
+
+void outbox::push_bytes(std::string bytes) {
+  std::function<void()> wake;
+  {
+    std::lock_guard<std::mutex> g(mutex_);
+    control_.push_front(item{
+        {}, {}, std::make_shared<const std::string>(std::move(bytes)), 0, frame_role::other, {}});
+    wake_locked(wake);
+  }
+  if (wake) {
+    wake();
+  }
+}
+
+void outbox::close(std::string reason) {
+  std::function<void()> wake;
+  {
+    std::lock_guard<std::mutex> g(mutex_);
+    if (closed_) {
+      return;
+    }
+    closed_ = true;
+    close_reason_ = std::move(reason);
+    feed_.clear();
+    wake_locked(wake);
+  }
+  if (wake) {
+    wake();
+  }
+}
+
+bool outbox::closed() const {
+  std::lock_guard<std::mutex> g(mutex_);
+  return closed_;
+}
+
+std::string outbox::close_reason() const {
+  std::lock_guard<std::mutex> g(mutex_);
+  return close_reason_;
+}
+
+uint64_t outbox::attach(std::function<void()> waker) {
+  std::function<void()> wake;
+  uint64_t gen;
+  {
+    std::lock_guard<std::mutex> g(mutex_);
+    waker_ = std::move(waker);
+    gen = ++gen_;
+    wake_pending_ = false;
+    if (!control_.empty() || !feed_.empty() || closed_) {
+      wake_locked(wake);
+    }
+  }
+  if (wake) {
+    wake();
+  }
+  return gen;
+}
+
+void outbox::detach(uint64_t gen) {
+  std::function<void()> dropped;  // Destroyed (and the hook run) outside the lock.
+  std::function<void()> hook;
+  {
+    std::lock_guard<std::mutex> g(mutex_);
+    if (gen == gen_) {
+      dropped.swap(waker_);
+      hook.swap(on_detach_);
+      wake_pending_ = false;
+    }
+  }
+  if (hook) {
+    hook();
+  }
+}
+
+void outbox::on_detach(std::function<void()> hook) {
+  std::lock_guard<std::mutex> g(mutex_);
+  on_detach_ = std::move(hook);
+}
+
+bool outbox::attached() const {
+  std::lock_guard<std::mutex> g(mutex_);
+  return static_cast<bool>(waker_);
+}
+
+bool outbox::is_current(uint64_t gen) const {
+  std::lock_guard<std::mutex> g(mutex_);
+  return gen == gen_ && waker_;
+}
+
+size_t outbox::feed_size() const {
+  std::lock_guard<std::mutex> g(mutex_);
+  return feed_.size();
+}
+
+size_t outbox::drain_messages(uint64_t gen,
+                              const std::function<void(std::string, frame_role)>& each) {
+  std::vector<out_piece> pieces;
+  std::string message;
+  size_t n = 0;
+  while (pull(gen, pieces)) {
+    for (const auto& p : pieces) {
+      message += p.bytes;
+      if (p.message_end) {
+        each(std::move(message), p.role);
+        message.clear();
+        ++n;
+      }
+    }
+    pieces.clear();
+  }
+  return n;
+}
+
+size_t outbox::control_size() const {
+  std::lock_guard<std::mutex> g(mutex_);
+  return control_.size();
+}
+
+bool outbox::control_congested() const {
+  std::lock_guard<std::mutex> g(mutex_);
+  return static_cast<double>(control_.size()) >=
+         limits_.watermark * static_cast<double>(limits_.capacity);
+}
+
+void outbox::encode(const item& it, std::vector<out_piece>& out, std::string& scratch) {
+  auto first = out.size();
+  encode_pieces(it, out, scratch);
+  for (auto i = first; i < out.size(); ++i) {
+    out[i].role = it.role;
+  }
+}
+
+void outbox::encode_pieces(const item& it, std::vector<out_piece>& out, std::string& scratch) {
+  if (it.bytes) {
+    out.push_back({it.bytes, *it.bytes, true});
+    return;
+  }
+  auto scratch_piece = [&](std::string_view text) {
+    auto start = scratch.size();
+    scratch += text;  // Reserved up front: earlier views stay valid.
+    out.push_back({nullptr, std::string_view(scratch).substr(start, text.size()), false});
+  };
+  if (format_ == stream_format::sse) {
+    uint64_t id = it.event_id;
+    if (log_ && id == 0) {
+      id = log_->next_id();
+      log_->keep(logged_event{id, 0, it.note, it.frame});
+    }
+    scratch_piece(id != 0 ? "id: " + log_->format_id(id) + "\ndata: " : std::string("data: "));
+  }
+  if (it.frame) {
+    out.push_back({it.frame, *it.frame, false});
+  } else {
+    const auto& n = *it.note;
+    std::string_view text = n.text;
+    if (tag_.empty()) {
+      out.push_back({it.note, text, false});
+    } else {
+      out.push_back({it.note, text.substr(0, n.params_close), false});
+      if (!n.params_empty) {
+        out.push_back({nullptr, comma, false});
+      }
+      scratch_piece(tag_);
+      out.push_back({it.note, text.substr(n.params_close), false});
+    }
+  }
+  if (format_ == stream_format::sse) {
+    out.push_back({nullptr, sse_end, true});
+  } else {
+    out.back().message_end = true;
+  }
+}
+
+bool outbox::pull(uint64_t gen, std::vector<out_piece>& out) {
+  std::vector<item> taken;
+  {
+    std::lock_guard<std::mutex> g(mutex_);
+    if (gen != gen_) {
+      return false;
+    }
+    size_t n = 0;
+    while (n < limits_.batch && !control_.empty()) {
+      taken.push_back(std::move(control_.front()));
+      control_.pop_front();
+      ++n;
+    }
+    while (n < limits_.batch && !feed_.empty()) {
+      taken.push_back(std::move(feed_.front()));
+      feed_.pop_front();
+      ++n;
+    }
+    if (taken.empty()) {
+      wake_pending_ = false;  // The transport idles: the next message wakes it.
+      return false;
+    }
+  }
+  // Raw untagged messages need no scratch bytes: skip its allocation on the hot path.
+  auto scratch = std::make_shared<std::string>();
+  if (format_ == stream_format::sse || !tag_.empty()) {
+    scratch->reserve(taken.size() * (48 + tag_.size()));
+  }
+  size_t first = out.size();
+  size_t notes = 0;
+  for (const auto& it : taken) {
+    encode(it, out, *scratch);
+    notes += it.note ? 1 : 0;
+  }
+  // Pieces in scratch are kept alive by it.
+  for (size_t i = first; i < out.size(); ++i) {
+    if (!out[i].owner) {
+      out[i].owner = scratch;
+    }
+  }
+  if (metrics_ && notes > 0) {
+    metrics_->notification_outcome("delivered", static_cast<double>(notes));
+  }
+  return true;
+}
+
+}  // namespace io
+}  // namespace mcprt

@@ -1,0 +1,201 @@
+// One subscriber's outbound queue: a control lane (responses, server→client requests; never
+// dropped, always first) and a bounded feed lane (notifications) with the overflow policies
+// of DESIGN.md §3. Transport-neutral: a transport pulls encoded pieces from it and writes
+// them; producers on any thread offer frames and wake the transport when work appears.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/io/frame_kind.hpp"
+
+namespace mcprt {
+inline namespace observe {
+class metrics;
+}  // namespace observe
+}  // namespace mcprt
+
+namespace mcprt {
+inline namespace io {
+
+/// A notification serialized once; every subscriber that receives it shares these bytes.
+struct shared_note {
+  std::string text;          ///< The whole JSON-RPC notification.
+  size_t params_close = 0;   ///< Offset of the `}` that closes `params` (for per-subscriber tags).
+  bool params_empty = true;  ///< `params` is `{}`.
+  std::string coalesce_key;  ///< Notes with equal keys replace each other; empty: never.
+  std::chrono::steady_clock::time_point published = std::chrono::steady_clock::now();
+
+  /// Builds a note for `method` with `params_object` (a JSON object's text).
+  static std::shared_ptr<const shared_note> make(std::string_view method,
+                                                 std::string_view params_object,
+                                                 std::string coalesce_key = {});
+};
+
+using note_ptr = std::shared_ptr<const shared_note>;
+
+/// What a topic does when a subscriber's feed is above the watermark.
+enum class overflow_policy {
+  coalesce,     ///< Replace the queued note with the same key; else behave as drop_oldest.
+  drop_oldest,  ///< Drop the oldest queued note for each new one (lossy feeds).
+  disconnect,   ///< Close the subscriber with a reason.
+};
+
+/// Parses "coalesce" / "drop_oldest" / "disconnect".
+bool parse_overflow_policy(std::string_view text, overflow_policy& out);
+
+/// What happened to one offered note.
+enum class offer_outcome { queued, coalesced, dropped_oldest, disconnected, closed };
+
+/// How a stream's bytes are framed.
+enum class stream_format {
+  sse,  ///< `id: N` (when event ids are on) + `data: <json>` events.
+  raw,  ///< One JSON text per message (WebSocket frames, stdio lines).
+};
+
+/// One piece of bytes to write, kept alive by `owner`.
+struct out_piece {
+  std::shared_ptr<const void> owner;
+  std::string_view bytes;
+  bool message_end = false;  ///< Last piece of one message (raw format: a frame boundary).
+  frame_role role = frame_role::other;  ///< The role of the message the piece belongs to.
+};
+
+/// A written SSE event kept for replay (Last-Event-ID): its id and its message, shared with
+/// the queue it came from (no copy per event).
+struct logged_event {
+  uint64_t id = 0;
+  uint64_t stream = 0;                       ///< 0: the GET stream; else one POST's stream.
+  note_ptr note;                             ///< A notification, or
+  std::shared_ptr<const std::string> frame;  ///< a control frame.
+};
+
+/// A session's bounded history of written events, for resuming a dropped stream. Event ids
+/// are `<salt>-<n>`: the salt is random per session, so an id from another session is
+/// recognised as foreign instead of replaying the wrong events. Thread-safe.
+class event_log {
+ public:
+  event_log(std::string salt, size_t capacity) : salt_(std::move(salt)), capacity_(capacity) {}
+  /// A new event number (unique within the session).
+  uint64_t next_id();
+  /// A new stream number for a request's own SSE stream (the GET stream is 0).
+  uint64_t next_stream();
+  /// The SSE id text of event `n`.
+  std::string format_id(uint64_t n) const { return salt_ + "-" + std::to_string(n); }
+  /// Keeps an event, dropping the oldest beyond capacity.
+  void keep(logged_event ev);
+  /// What a Last-Event-ID refers to.
+  enum class resume { replay, foreign, too_old };
+  /// Events of the same stream after the one named `last_event_id`, oldest first, when it is
+  /// this session's and still in the history.
+  resume after(std::string_view last_event_id, std::vector<logged_event>& out) const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::string salt_;
+  size_t capacity_;
+  uint64_t next_ = 1;
+  uint64_t next_stream_ = 1;
+  std::deque<logged_event> events_;
+};
+
+/// Limits of one outbox.
+struct outbox_limits {
+  size_t capacity = 1024;   ///< Most queued feed notes.
+  double watermark = 0.75;  ///< Fraction of capacity where the policy applies.
+  size_t batch = 64;        ///< Most messages handed out per pull (one gathered write).
+};
+
+/// One subscriber's queue. Thread-safe.
+class outbox {
+ public:
+  outbox(outbox_limits limits, stream_format format, std::shared_ptr<mcprt::metrics> metrics,
+         std::shared_ptr<event_log> log = {});
+  ~outbox();
+  outbox(const outbox&) = delete;
+  outbox& operator=(const outbox&) = delete;
+
+  /// A per-subscriber tag inserted into every note's params (2026: the subscription id
+  /// member `"io.modelcontextprotocol/subscriptionId":"..."` inside `_meta`). Set before use.
+  void set_tag(std::string meta_member);
+
+  /// Offers a note to the feed lane, applying `policy` above the watermark.
+  offer_outcome offer(const note_ptr& note, overflow_policy policy);
+  /// Queues a control frame: a response (`answer`), a server→client request, or a note of an
+  /// in-flight request. Only notes may be lost: above the watermark `overflow` applies to them
+  /// (counted in mcprt_request_notifications_total).
+  void push_control(std::string frame, frame_role role = frame_role::other,
+                    const note_overflow& overflow = {});
+  /// Queues events to go out again with their original ids, before anything else (a stream
+  /// resumed with Last-Event-ID).
+  void push_replay(const std::vector<logged_event>& events);
+  /// Queues bytes written as they are, before anything else (an SSE priming event).
+  void push_bytes(std::string bytes);
+  /// Closes the outbox: nothing more is accepted; the transport ends the stream (or the
+  /// socket) with `reason` once what is queued for control is written.
+  void close(std::string reason);
+  bool closed() const;
+  std::string close_reason() const;
+
+  // --- The transport's side. ---
+
+  /// Makes a transport the outbox's writer: `waker` is called (on a producer's thread) when
+  /// work appears after pull() found none; the transport posts onto its strand from it.
+  /// Returns the attachment's number; a later attach() replaces this one.
+  uint64_t attach(std::function<void()> waker);
+  /// The transport of attachment `gen` is gone (its connection closed).
+  void detach(uint64_t gen);
+  /// Runs `hook` (once) when the current transport detaches: for a stream that cannot be
+  /// resumed, whose subscriptions end with its connection. Set before attaching.
+  void on_detach(std::function<void()> hook);
+  /// True while a transport is attached.
+  bool attached() const;
+  /// True while attachment `gen` is the current one.
+  bool is_current(uint64_t gen) const;
+  /// Moves up to limits.batch messages' pieces into `out`, control first, for attachment
+  /// `gen`. Returns false when nothing was queued (or `gen` was replaced); the transport then
+  /// waits for its waker (or, if replaced or closed, ends its stream).
+  bool pull(uint64_t gen, std::vector<out_piece>& out);
+  /// Pulls until nothing is queued, handing each whole message (pieces joined) and its role to
+  /// `each`: for transports that write messages one by one from the producer's thread (stdio,
+  /// a listen queue draining into its connection's). Returns the number of messages.
+  size_t drain_messages(uint64_t gen, const std::function<void(std::string, frame_role)>& each);
+  /// Queued feed notes (for tests and gauges).
+  size_t feed_size() const;
+  /// Queued control frames: a transport stops reading requests while this is above the
+  /// watermark, so a client that does not read its answers is slowed down by TCP.
+  size_t control_size() const;
+  /// True when the control lane is above the watermark.
+  bool control_congested() const;
+
+ private:
+  struct item;
+  void wake_locked(std::function<void()>& to_call);
+  void encode(const item& it, std::vector<out_piece>& out, std::string& scratch);
+  void encode_pieces(const item& it, std::vector<out_piece>& out, std::string& scratch);
+
+  mutable std::mutex mutex_;
+  outbox_limits limits_;
+  stream_format format_;
+  std::shared_ptr<mcprt::metrics> metrics_;
+  std::shared_ptr<event_log> log_;
+  std::string tag_;
+  std::deque<item> control_;
+  std::deque<item> feed_;
+  std::function<void()> waker_;
+  std::function<void()> on_detach_;
+  uint64_t gen_ = 0;
+  bool wake_pending_ = false;  // The transport is awake: it pulls until pull() finds nothing.
+  bool closed_ = false;
+  std::string close_reason_;
+};
+
+}  // namespace io
+}  // namespace mcprt

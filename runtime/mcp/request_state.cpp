@@ -1,0 +1,72 @@
+// HMAC-SHA256 over the payload with a random per-process key, compared in constant time.
+#include "runtime/mcp/request_state.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include <array>
+#include <cstdlib>
+
+#include "runtime/codec/base64.hpp"
+
+namespace mcprt {
+inline namespace mcp {
+namespace request_state {
+
+namespace {
+
+const std::array<unsigned char, 32>& key() {
+  static const std::array<unsigned char, 32> k = [] {
+    std::array<unsigned char, 32> bytes{};
+    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+      std::abort();  // Without a secret key, state could be forged: never fall back.
+    }
+    return bytes;
+  }();
+  return k;
+}
+
+std::string mac_hex(std::string_view payload) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key().data(), static_cast<int>(key().size()),
+       reinterpret_cast<const unsigned char*>(payload.data()), payload.size(), mac, &len);
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(static_cast<size_t>(len) * 2);
+  for (unsigned int i = 0; i < len; ++i) {
+    out += hex[mac[i] >> 4];
+    out += hex[mac[i] & 15];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string seal(std::string_view payload) {
+  return base64_encode(payload) + "." + mac_hex(payload);
+}
+
+std::optional<std::string> open(std::string_view sealed) {
+  auto dot = sealed.rfind('.');
+  if (dot == std::string_view::npos) {
+    return std::nullopt;
+  }
+  auto payload = base64_decode(sealed.substr(0, dot));
+  if (!payload) {
+    return std::nullopt;
+  }
+  auto expected = mac_hex(*payload);
+  auto given = sealed.substr(dot + 1);
+  if (given.size() != expected.size() ||
+      CRYPTO_memcmp(given.data(), expected.data(), expected.size()) != 0) {
+    return std::nullopt;
+  }
+  return payload;
+}
+
+}  // namespace request_state
+}  // namespace mcp
+}  // namespace mcprt

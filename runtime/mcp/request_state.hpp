@@ -1,0 +1,22 @@
+// Integrity-protected `requestState` for 2026-07-28 multi-round requests (MRTR): the server
+// hands the client opaque state and must be able to tell if it comes back altered.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mcprt {
+inline namespace mcp {
+namespace request_state {
+
+/// `<base64 payload>.<hex HMAC-SHA256>` under a key drawn at process start (so state does not
+/// survive a restart: the client then starts the request over).
+std::string seal(std::string_view payload);
+
+/// The payload of a sealed state, or nullopt when it was altered or is not ours.
+std::optional<std::string> open(std::string_view sealed);
+
+}  // namespace request_state
+}  // namespace mcp
+}  // namespace mcprt

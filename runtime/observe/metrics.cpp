@@ -1,0 +1,265 @@
+// The metrics table. Every metric of mcprt is declared here, named mcprt_<area>_<thing>_<unit>.
+#include "runtime/observe/metrics.hpp"
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+#include <array>
+#include <atomic>
+#include <map>
+#include <mutex>
+
+namespace mcprt {
+inline namespace observe {
+
+namespace {
+
+// Methods that get their own label value; anything else is "other", so a client cannot grow
+// the label set.
+constexpr std::array<std::string_view, 21> known_methods = {"tasks/get",
+                                                            "tasks/result",
+                                                            "tasks/list",
+                                                            "tasks/cancel",
+                                                            "tasks/update",
+                                                            "initialize",
+                                                            "ping",
+                                                            "tools/list",
+                                                            "tools/call",
+                                                            "server/discover",
+                                                            "logging/setLevel",
+                                                            "resources/list",
+                                                            "resources/read",
+                                                            "prompts/list",
+                                                            "prompts/get",
+                                                            "completion/complete",
+                                                            "resources/templates/list",
+                                                            "resources/subscribe",
+                                                            "resources/unsubscribe",
+                                                            "subscriptions/listen",
+                                                            "other"};
+
+constexpr std::array<std::string_view, 5> outcome_names = {"ok", "tool_error", "error", "timeout",
+                                                           "cancelled"};
+
+constexpr std::array<std::string_view, 13> rejection_reasons = {
+    "overloaded",   "host",     "origin",           "payload_too_large",
+    "bad_request",  "conflict", "unknown_response", "header_too_large",
+    "uri_too_long", "bad_http", "header_timeout",   "connection_limit",
+    "other"};
+
+constexpr std::array<std::string_view, 5> notification_outcomes = {
+    "published", "delivered", "coalesced", "dropped", "disconnected"};
+
+constexpr std::array<std::string_view, 3> accept_failure_reasons = {"descriptors", "memory",
+                                                                    "other"};
+
+constexpr std::array<std::string_view, 2> request_note_outcomes = {"coalesced", "dropped"};
+
+}  // namespace
+
+struct metrics::impl {
+  std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
+  struct per_method {
+    std::array<prometheus::Counter*, 5> by_outcome{};
+    prometheus::Histogram* latency = nullptr;
+  };
+  std::map<std::string_view, per_method, std::less<>> methods;
+  std::map<std::string_view, prometheus::Counter*, std::less<>> rejections;
+  std::map<std::string_view, prometheus::Counter*, std::less<>> session_ends;
+  prometheus::Gauge* inflight = nullptr;
+  prometheus::Gauge* sessions = nullptr;
+  prometheus::Gauge* connections_open = nullptr;
+  prometheus::Counter* connections_total = nullptr;
+  std::map<std::string_view, prometheus::Counter*, std::less<>> notifications;
+  std::map<std::string_view, prometheus::Counter*, std::less<>> accept_failures;
+  std::map<std::string_view, prometheus::Counter*, std::less<>> request_notes;
+  prometheus::Gauge* subscribers = nullptr;
+  prometheus::Gauge* queue_peak = nullptr;
+  std::atomic<size_t> peak{0};
+
+  impl() {
+    auto& requests = prometheus::BuildCounter()
+                         .Name("mcprt_requests_total")
+                         .Help("JSON-RPC requests answered, by method and outcome")
+                         .Register(*registry);
+    auto& latency = prometheus::BuildHistogram()
+                        .Name("mcprt_request_duration_seconds")
+                        .Help("Time from admission to the final response, by method")
+                        .Register(*registry);
+    const prometheus::Histogram::BucketBoundaries buckets = {
+        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+        0.1,    0.25,    0.5,    1,     2.5,    5,     10,   30};
+    for (auto m : known_methods) {
+      per_method pm;
+      for (size_t i = 0; i < outcome_names.size(); ++i) {
+        pm.by_outcome[i] =
+            &requests.Add({{"method", std::string(m)}, {"outcome", std::string(outcome_names[i])}});
+      }
+      pm.latency = &latency.Add({{"method", std::string(m)}}, buckets);
+      methods.emplace(m, pm);
+    }
+    auto& rejected = prometheus::BuildCounter()
+                         .Name("mcprt_rejections_total")
+                         .Help("Requests refused before reaching a handler, by reason")
+                         .Register(*registry);
+    for (auto r : rejection_reasons) {
+      rejections.emplace(r, &rejected.Add({{"reason", std::string(r)}}));
+    }
+    inflight = &prometheus::BuildGauge()
+                    .Name("mcprt_inflight_requests")
+                    .Help("Requests admitted and not yet answered, node-wide")
+                    .Register(*registry)
+                    .Add({});
+    sessions = &prometheus::BuildGauge()
+                    .Name("mcprt_sessions")
+                    .Help("Open 2025-era sessions")
+                    .Register(*registry)
+                    .Add({});
+    auto& ends = prometheus::BuildCounter()
+                     .Name("mcprt_sessions_ended_total")
+                     .Help("Sessions ended, by reason")
+                     .Register(*registry);
+    for (auto r : {std::string_view("deleted"), std::string_view("expired")}) {
+      session_ends.emplace(r, &ends.Add({{"reason", std::string(r)}}));
+    }
+    connections_open = &prometheus::BuildGauge()
+                            .Name("mcprt_connections")
+                            .Help("Open transport connections")
+                            .Register(*registry)
+                            .Add({});
+    connections_total = &prometheus::BuildCounter()
+                             .Name("mcprt_connections_total")
+                             .Help("Transport connections accepted")
+                             .Register(*registry)
+                             .Add({});
+    auto& notes = prometheus::BuildCounter()
+                      .Name("mcprt_notifications_total")
+                      .Help(
+                          "Notification fan-out: published once per topic; delivered, coalesced, "
+                          "dropped per subscriber; disconnected subscribers")
+                      .Register(*registry);
+    for (auto o : notification_outcomes) {
+      notifications.emplace(o, &notes.Add({{"outcome", std::string(o)}}));
+    }
+    auto& accepts = prometheus::BuildCounter()
+                        .Name("mcprt_accept_failures_total")
+                        .Help(
+                            "accept() calls that failed, by reason (descriptors: the process or "
+                            "system is out of file descriptors); the listener backs off")
+                        .Register(*registry);
+    for (auto r : accept_failure_reasons) {
+      accept_failures.emplace(r, &accepts.Add({{"reason", std::string(r)}}));
+    }
+    auto& streams = prometheus::BuildCounter()
+                        .Name("mcprt_request_notifications_total")
+                        .Help(
+                            "Notifications of in-flight requests that a slow client never got: "
+                            "progress coalesced (the latest kept), log messages dropped")
+                        .Register(*registry);
+    for (auto o : request_note_outcomes) {
+      request_notes.emplace(o, &streams.Add({{"outcome", std::string(o)}}));
+    }
+    subscribers =
+        &prometheus::BuildGauge()
+             .Name("mcprt_subscribers")
+             .Help("Subscriber queues: GET streams, WebSocket connections, listen streams")
+             .Register(*registry)
+             .Add({});
+    queue_peak = &prometheus::BuildGauge()
+                      .Name("mcprt_subscriber_queue_peak_frames")
+                      .Help(
+                          "Deepest any subscriber's notification queue has been (bounded by "
+                          "notifier.subscriberQueue)")
+                      .Register(*registry)
+                      .Add({});
+  }
+
+  per_method& lookup(std::string_view method) {
+    auto it = methods.find(method);
+    return it != methods.end() ? it->second : methods.find("other")->second;
+  }
+};
+
+metrics::metrics() : impl_(std::make_unique<impl>()) {}
+metrics::~metrics() = default;
+
+void metrics::request_finished(std::string_view method, outcome how, double seconds) {
+  auto& m = impl_->lookup(method);
+  m.by_outcome[static_cast<size_t>(how)]->Increment();
+  m.latency->Observe(seconds);
+}
+
+void metrics::rejected(std::string_view reason) {
+  auto it = impl_->rejections.find(reason);
+  (it != impl_->rejections.end() ? it->second : impl_->rejections.find("other")->second)
+      ->Increment();
+}
+
+void metrics::connection_opened() {
+  impl_->connections_open->Increment();
+  impl_->connections_total->Increment();
+}
+
+void metrics::connection_closed() {
+  impl_->connections_open->Decrement();
+}
+
+void metrics::accept_failed(std::string_view reason) {
+  auto it = impl_->accept_failures.find(reason);
+  (it != impl_->accept_failures.end() ? it->second : impl_->accept_failures.find("other")->second)
+      ->Increment();
+}
+
+void metrics::request_note_outcome(std::string_view outcome) {
+  if (auto it = impl_->request_notes.find(outcome); it != impl_->request_notes.end()) {
+    it->second->Increment();
+  }
+}
+
+void metrics::inflight_add(double delta) {
+  impl_->inflight->Increment(delta);
+}
+
+void metrics::sessions_add(double delta) {
+  impl_->sessions->Increment(delta);
+}
+
+void metrics::session_ended(std::string_view reason) {
+  if (auto it = impl_->session_ends.find(reason); it != impl_->session_ends.end()) {
+    it->second->Increment();
+  }
+}
+
+void metrics::notification_outcome(std::string_view outcome, double n) {
+  if (auto it = impl_->notifications.find(outcome); it != impl_->notifications.end()) {
+    it->second->Increment(n);
+  }
+}
+
+void metrics::subscriber_depth(size_t depth) {
+  auto seen = impl_->peak.load(std::memory_order_relaxed);
+  while (depth > seen) {
+    if (impl_->peak.compare_exchange_weak(seen, depth, std::memory_order_relaxed)) {
+      impl_->queue_peak->Set(static_cast<double>(depth));
+      return;
+    }
+  }
+}
+
+void metrics::subscribers_add(double delta) {
+  impl_->subscribers->Increment(delta);
+}
+
+prometheus::Registry& metrics::registry() {
+  return *impl_->registry;
+}
+
+std::string metrics::render() const {
+  return prometheus::TextSerializer{}.Serialize(impl_->registry->Collect());
+}
+
+}  // namespace observe
+}  // namespace mcprt

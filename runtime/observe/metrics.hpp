@@ -1,0 +1,67 @@
+// The Prometheus metrics of a node, declared in one table (metrics.cpp) and rendered as text
+// for GET /metrics. Labels are bounded: methods outside the known set count as "other".
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "runtime/mcp/request_info.hpp"
+
+namespace prometheus {
+class Registry;
+class Gauge;
+class Counter;
+}  // namespace prometheus
+
+namespace mcprt {
+inline namespace observe {
+
+/// The node's metrics. Thread-safe; counters are resolved once and cached.
+class metrics {
+ public:
+  metrics();
+  ~metrics();
+  metrics(const metrics&) = delete;
+  metrics& operator=(const metrics&) = delete;
+
+  /// A request was answered after `seconds`.
+  void request_finished(std::string_view method, outcome how, double seconds);
+  /// A request was refused before it reached a handler (reason: overloaded, origin, ...).
+  void rejected(std::string_view reason);
+  /// Connection opened / closed.
+  void connection_opened();
+  void connection_closed();
+  /// accept() failed (reason: descriptors, memory, other); the listener backs off and retries.
+  void accept_failed(std::string_view reason);
+  /// A request's notifications outran its client (a POST's SSE stream, a WebSocket, stdio): a
+  /// progress notification replaced a queued one (`coalesced`) or a log message was dropped.
+  void request_note_outcome(std::string_view outcome);
+  /// Requests admitted and not yet answered changed by `delta`.
+  void inflight_add(double delta);
+  /// Open sessions changed by `delta`.
+  void sessions_add(double delta);
+  /// Sessions ended, by reason (deleted, expired).
+  void session_ended(std::string_view reason);
+
+  /// Notification fan-out: published, delivered (handed to a socket), coalesced, dropped,
+  /// disconnected (a subscriber closed by the disconnect policy).
+  void notification_outcome(std::string_view outcome, double n = 1);
+  /// A subscriber queue reached `depth` frames (the peak over all is kept).
+  void subscriber_depth(size_t depth);
+  /// Subscriber queues (GET streams, WebSocket connections, listen streams) changed by `delta`.
+  void subscribers_add(double delta);
+
+  /// The registry, for components that declare their own families (jobs, adapter pools).
+  prometheus::Registry& registry();
+
+  /// The Prometheus text exposition of every metric.
+  std::string render() const;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace observe
+}  // namespace mcprt

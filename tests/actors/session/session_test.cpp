@@ -1,0 +1,104 @@
+// The session actor: serves its requests, applies logging/setLevel, refuses a second
+// initialize, and removes itself when idle.
+#include "actors/session/session.hpp"
+
+#include <caf/scoped_actor.hpp>
+#include <catch2/catch.hpp>
+
+#include "runtime/mcp/ids.hpp"
+#include "support/capture.hpp"
+#include "support/fixture.hpp"
+
+using namespace mcprt;
+
+namespace {
+
+rpc::message decode(std::string_view body) {
+  return std::get<rpc::message>(rpc::decode(body));
+}
+
+struct call {
+  std::shared_ptr<test::capture_channel> channel = std::make_shared<test::capture_channel>();
+  responder out;
+  explicit call(const rpc::message& m)
+      : out(channel, request_info{era::legacy, "2025-11-25", m.id, m.method, {}, log_level::info}) {
+  }
+};
+
+actors::session_init init_for(test::world& w, std::chrono::milliseconds idle) {
+  actors::session_init init;
+  init.id = new_session_id();
+  init.version = "2025-11-25";
+  init.idle_timeout = idle;
+  init.table = w.sessions;
+  init.tools = w.tools;
+  init.profile = w.profile;
+  init.metrics = w.metrics;
+  return init;
+}
+
+std::string ask(const session_actor& s, std::string_view body) {
+  auto m = decode(body);
+  call c(m);
+  caf::anon_send(s, session_request{m, c.out});
+  auto r = c.channel->wait();
+  REQUIRE(r);
+  return r->second;
+}
+
+}  // namespace
+
+TEST_CASE("session ids are 128-bit random hex and distinct", "[actors][session]") {
+  auto a = new_session_id();
+  CHECK(a.size() == 32);
+  CHECK(a.find_first_not_of("0123456789abcdef") == std::string::npos);
+  CHECK(a != new_session_id());
+}
+
+TEST_CASE("session answers ping, tools/call and unknown methods", "[actors][session]") {
+  test::world w;
+  auto s = actors::spawn_session(*w.sys, init_for(w, std::chrono::minutes(1)));
+  CHECK(w.sessions->size() == 1);
+  CHECK(ask(s, R"({"jsonrpc":"2.0","id":1,"method":"ping"})") ==
+        R"({"jsonrpc":"2.0","id":1,"result":{}})");
+  CHECK_THAT(
+      ask(s,
+          R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"text":"x"}}})"),
+      Catch::Contains(R"("text":"x")"));
+  CHECK_THAT(ask(s, R"({"jsonrpc":"2.0","id":3,"method":"nope"})"), Catch::Contains("-32601"));
+  CHECK_THAT(ask(s, R"({"jsonrpc":"2.0","id":4,"method":"initialize","params":{}})"),
+             Catch::Contains("-32600"));
+  CHECK_THAT(
+      ask(s, R"({"jsonrpc":"2.0","id":5,"method":"logging/setLevel","params":{"level":"nope"}})"),
+      Catch::Contains("-32602"));
+  CHECK(ask(s,
+            R"({"jsonrpc":"2.0","id":6,"method":"logging/setLevel","params":{"level":"error"}})") ==
+        R"({"jsonrpc":"2.0","id":6,"result":{}})");
+}
+
+TEST_CASE("session expires when idle and frees its table entry", "[actors][session]") {
+  test::world w;
+  auto s = actors::spawn_session(*w.sys, init_for(w, std::chrono::milliseconds(50)));
+  caf::scoped_actor self{*w.sys};
+  self->monitor(s);
+  bool down = false;
+  self->receive([&](const caf::down_msg&) { down = true; },
+                caf::after(std::chrono::seconds(5)) >> [] {});
+  CHECK(down);
+  CHECK(w.sessions->size() == 0);
+  CHECK_THAT(w.metrics->render(),
+             Catch::Contains(R"(mcprt_sessions_ended_total{reason="expired"} 1)"));
+}
+
+TEST_CASE("session ends on end_atom", "[actors][session]") {
+  test::world w;
+  auto s = actors::spawn_session(*w.sys, init_for(w, std::chrono::minutes(1)));
+  caf::scoped_actor self{*w.sys};
+  self->monitor(s);
+  self->send(s, end_atom::value);
+  bool down = false;
+  self->receive([&](const caf::down_msg&) { down = true; },
+                caf::after(std::chrono::seconds(5)) >> [] {});
+  CHECK(down);
+  CHECK(w.sessions->size() == 0);
+}
