@@ -17,7 +17,7 @@
 #include "runtime/codec/json_rpc.hpp"
 #include "runtime/observe/log.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::adapters {
 
 namespace {
 
@@ -925,4 +925,4 @@ std::string adapter_pool::health_json() const {
   return out + "}";
 }
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::adapters

@@ -23,7 +23,7 @@ namespace prometheus {
 class Registry;
 }
 
-namespace mcprt::actors {
+namespace mcprt::actors::adapters {
 
 /// One `adapters[]` entry of the config.
 struct adapter_options {
@@ -98,4 +98,4 @@ class adapter_pool : public std::enable_shared_from_this<adapter_pool> {
   bool stopped_ = false;
 };
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::adapters

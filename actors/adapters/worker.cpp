@@ -14,7 +14,7 @@
 
 extern char** environ;
 
-namespace mcprt::actors {
+namespace mcprt::actors::adapters {
 
 namespace {
 
@@ -198,4 +198,4 @@ void adapter_worker::read_lines(int fd, bool is_stdout) {
   }
 }
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::adapters

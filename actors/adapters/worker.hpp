@@ -16,7 +16,7 @@
 #include <variant>
 #include <vector>
 
-namespace mcprt::actors {
+namespace mcprt::actors::adapters {
 
 /// How to start a worker.
 struct worker_command {
@@ -69,4 +69,4 @@ class adapter_worker {
   std::thread out_reader_, err_reader_;
 };
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::adapters

@@ -13,7 +13,7 @@
 #include "runtime/codec/json.hpp"
 #include "runtime/codec/json_parse.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::catalog {
 
 namespace {
 
@@ -220,4 +220,4 @@ catalog_ptr catalog_builder::build() {
   return c;
 }
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::catalog

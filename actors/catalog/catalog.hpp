@@ -14,7 +14,7 @@
 #include "actors/catalog/uri_template.hpp"
 #include "runtime/api/plugin_api.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::catalog {
 
 /// One registered tool.
 struct catalog_tool {
@@ -133,4 +133,4 @@ class catalog_source {
 /// True for a name of 1-64 characters from `[A-Za-z0-9_./-]` (SEP-986).
 bool valid_tool_name(std::string_view name);
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::catalog

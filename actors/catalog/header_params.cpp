@@ -8,7 +8,7 @@
 
 #include "runtime/codec/base64.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::catalog {
 
 namespace {
 
@@ -219,4 +219,4 @@ std::optional<std::string> check_header_params(const std::vector<header_param>& 
   return std::nullopt;
 }
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::catalog

@@ -12,7 +12,7 @@
 #include <variant>
 #include <vector>
 
-namespace mcprt::actors {
+namespace mcprt::actors::catalog {
 
 /// One argument a tool mirrors into a header.
 struct header_param {
@@ -38,4 +38,4 @@ std::optional<std::string> check_header_params(const std::vector<header_param>& 
                                                const rapidjson::Value* arguments,
                                                const param_headers& headers);
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::catalog

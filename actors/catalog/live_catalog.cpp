@@ -5,7 +5,7 @@
 #include <caf/expected.hpp>
 #include <caf/send.hpp>
 
-namespace mcprt::actors {
+namespace mcprt::actors::catalog {
 
 note_ptr list_changed_note(std::string_view what) {
   auto method = "notifications/" + std::string(what) + "/list_changed";
@@ -13,7 +13,7 @@ note_ptr list_changed_note(std::string_view what) {
 }
 
 node_catalog::node_catalog(caf::actor_system& sys, std::shared_ptr<catalog_source> source,
-                           std::shared_ptr<notifier> notes)
+                           std::shared_ptr<notifier::notifier> notes)
     : sys_(sys), source_(std::move(source)), notes_(std::move(notes)) {}
 
 template <class F>
@@ -30,7 +30,8 @@ caf::error node_catalog::change(std::string_view what, F edit) {
     }
     source_->publish(next.build());
   }
-  notes_->publish(topic::list_changed(what), list_changed_note(what), overflow_policy::coalesce);
+  notes_->publish(notifier::topic::list_changed(what), list_changed_note(what),
+                  overflow_policy::coalesce);
   return caf::none;
 }
 
@@ -102,4 +103,4 @@ bool node_catalog::remove_resource(std::string_view uri) {
   return remove("resources", [uri](catalog_builder& b) { return b.remove_resource(uri); });
 }
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::catalog

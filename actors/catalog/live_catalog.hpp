@@ -10,13 +10,13 @@
 #include "actors/notifier/notifier.hpp"
 #include "runtime/api/plugin_api.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::catalog {
 
 /// The node's live catalog (one per node).
 class node_catalog final : public mcprt::live_catalog {
  public:
   node_catalog(caf::actor_system& sys, std::shared_ptr<catalog_source> source,
-               std::shared_ptr<notifier> notes);
+               std::shared_ptr<notifier::notifier> notes);
 
   caf::error add_tools(std::vector<tool_spec> tools) override;
   bool remove_tool(std::string_view name) override;
@@ -36,11 +36,11 @@ class node_catalog final : public mcprt::live_catalog {
 
   caf::actor_system& sys_;
   std::shared_ptr<catalog_source> source_;
-  std::shared_ptr<notifier> notes_;
+  std::shared_ptr<notifier::notifier> notes_;
   std::mutex mutex_;  // Serializes writers; readers never lock.
 };
 
 /// The notification a list change sends, serialized once.
 note_ptr list_changed_note(std::string_view what);
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::catalog

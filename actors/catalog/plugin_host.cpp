@@ -1,27 +1,28 @@
 // The publisher plugins get: notes serialized once, handed to the notifier's shards.
 #include "actors/catalog/plugin_host.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::catalog {
 
 namespace {
 
 class notifier_publisher final : public mcprt::publisher {
  public:
-  explicit notifier_publisher(std::shared_ptr<notifier> notes) : notes_(std::move(notes)) {}
+  explicit notifier_publisher(std::shared_ptr<notifier::notifier> notes)
+      : notes_(std::move(notes)) {}
   void resource_updated(std::string_view uri) override {
     auto params = R"({"uri":)" + quote(uri) + "}";
     notes_->publish(
-        topic::resource(uri),
+        notifier::topic::resource(uri),
         shared_note::make("notifications/resources/updated", params, "updated " + std::string(uri)),
         overflow_policy::coalesce);
   }
   void publish(std::string_view uri, std::string_view method, std::string_view params_json,
                overflow_policy policy) override {
-    notes_->publish(topic::resource(uri), shared_note::make(method, params_json), policy);
+    notes_->publish(notifier::topic::resource(uri), shared_note::make(method, params_json), policy);
   }
 
  private:
-  std::shared_ptr<notifier> notes_;
+  std::shared_ptr<notifier::notifier> notes_;
 };
 
 // Without a notifier (unit tests): nobody subscribes, so nothing is lost.
@@ -58,8 +59,8 @@ plugin_host::plugin_host(caf::actor_system& sys, settings_view settings, catalog
       publisher_(publisher ? std::move(publisher) : std::make_shared<null_publisher>()),
       live_(live ? std::move(live) : std::make_shared<frozen_catalog>()) {}
 
-std::shared_ptr<mcprt::publisher> make_publisher(std::shared_ptr<notifier> notes) {
+std::shared_ptr<mcprt::publisher> make_publisher(std::shared_ptr<notifier::notifier> notes) {
   return std::make_shared<notifier_publisher>(std::move(notes));
 }
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::catalog

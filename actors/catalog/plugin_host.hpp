@@ -6,7 +6,7 @@
 #include "actors/notifier/notifier.hpp"
 #include "runtime/api/plugin_api.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::catalog {
 
 /// Registers a starting plugin's tools, resources and prompts into `catalog`.
 class plugin_host final : public plugin_context {
@@ -42,6 +42,6 @@ class plugin_host final : public plugin_context {
 };
 
 /// A publisher onto the node's notifier.
-std::shared_ptr<mcprt::publisher> make_publisher(std::shared_ptr<notifier> notes);
+std::shared_ptr<mcprt::publisher> make_publisher(std::shared_ptr<notifier::notifier> notes);
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::catalog

@@ -5,7 +5,7 @@
 #include "actors/catalog/catalog.hpp"
 #include "runtime/codec/json.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::catalog {
 
 namespace {
 
@@ -128,4 +128,4 @@ caf::error catalog_builder::add(prompt_definition d, prompt_handler handler, too
   return caf::none;
 }
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::catalog

@@ -4,7 +4,7 @@
 
 #include <string_view>
 
-namespace mcprt::actors {
+namespace mcprt::actors::catalog {
 
 namespace {
 
@@ -124,4 +124,4 @@ void to_draft04(value& schema, allocator& alloc) {
   }
 }
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::catalog

@@ -2,7 +2,7 @@
 // occurrence of the literal after it.
 #include "actors/catalog/uri_template.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::catalog {
 
 std::optional<uri_template> parse_uri_template(std::string_view text) {
   uri_template t;
@@ -63,4 +63,4 @@ std::optional<std::map<std::string, std::string>> match_uri(const uri_template& 
   return vars;
 }
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::catalog

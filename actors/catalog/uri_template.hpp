@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace mcprt::actors {
+namespace mcprt::actors::catalog {
 
 /// A parsed template: literal text around each variable (`literals.size() == names.size() + 1`).
 struct uri_template {
@@ -25,4 +25,4 @@ std::optional<uri_template> parse_uri_template(std::string_view text);
 std::optional<std::map<std::string, std::string>> match_uri(const uri_template& t,
                                                             std::string_view uri);
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::catalog

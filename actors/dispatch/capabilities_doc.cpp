@@ -3,10 +3,10 @@
 
 #include "runtime/mcp/request_meta.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::dispatch {
 
-std::string capabilities_document(const node_limits& limits,
-                                  const std::vector<std::shared_ptr<adapter_pool>>& pools) {
+std::string capabilities_document(
+    const node_limits& limits, const std::vector<std::shared_ptr<adapters::adapter_pool>>& pools) {
   std::string out =
       R"({"server":{"name":)" + quote(server_name) + R"(,"version":)" + quote(server_version) + "}";
   out += R"(,"protocolVersions":)" + supported_versions_json();
@@ -29,4 +29,4 @@ std::string capabilities_document(const node_limits& limits,
   return out + "}}}";
 }
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::dispatch

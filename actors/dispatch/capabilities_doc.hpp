@@ -8,7 +8,7 @@
 
 #include "actors/adapters/pool.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::dispatch {
 
 /// The node's limits and timeouts as configured.
 struct node_limits {
@@ -20,7 +20,7 @@ struct node_limits {
 };
 
 /// The document as JSON text.
-std::string capabilities_document(const node_limits& limits,
-                                  const std::vector<std::shared_ptr<adapter_pool>>& pools);
+std::string capabilities_document(
+    const node_limits& limits, const std::vector<std::shared_ptr<adapters::adapter_pool>>& pools);
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::dispatch

@@ -11,7 +11,7 @@
 #include "runtime/codec/base64.hpp"
 #include "runtime/mcp/request_meta.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::dispatch {
 
 namespace {
 
@@ -48,7 +48,7 @@ void call_tool(const rpc::message& msg, const responder& out, const dispatch_env
 
 }  // namespace
 
-void run_tool(const catalog_tool& tool, const json_ref& arguments, const responder& out) {
+void run_tool(const catalog::catalog_tool& tool, const json_ref& arguments, const responder& out) {
   if (tool.inline_handler) {
     // Inline-safe function tool: run here, on the caller's thread; deferred steps go to the
     // plugin's actor.
@@ -69,7 +69,7 @@ std::string cache_members(const request_info& info, const server_profile& profil
   return R"(,"ttlMs":)" + std::to_string(profile.list_ttl_ms) + R"(,"cacheScope":"public")";
 }
 
-std::string capabilities_json(const catalog& c, era e, bool tasks) {
+std::string capabilities_json(const catalog::catalog& c, era e, bool tasks) {
   // Lists can change at run time (live_catalog), and changes reach subscribers.
   std::string caps = "{";
   if (tasks && e == era::legacy) {
@@ -113,7 +113,8 @@ bool dispatch(const rpc::message& msg, const responder& out, const dispatch_env&
   } else if (m == "tools/list") {
     list_page(
         msg, out, *env.profile, env.tools->tools(),
-        [](const catalog_tool& t) -> std::string_view { return t.definition.name; }, "tools", 't');
+        [](const catalog::catalog_tool& t) -> std::string_view { return t.definition.name; },
+        "tools", 't');
   } else if (dispatch_resources_and_prompts(msg, out, env) || dispatch_tasks(msg, out, env)) {
     // Handled there.
   } else if (m == "ping" && out.info().era == era::legacy) {  // Removed in 2026-07-28.
@@ -134,4 +135,4 @@ bool dispatch(const rpc::message& msg, const responder& out, const dispatch_env&
   return true;
 }
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::dispatch

@@ -10,7 +10,11 @@
 #include "runtime/codec/json_rpc.hpp"
 #include "runtime/io/responder.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::jobs {
+class job_service;
+}  // namespace mcprt::actors::jobs
+
+namespace mcprt::actors::dispatch {
 
 /// What the server says about itself, from config.
 struct server_profile {
@@ -19,14 +23,12 @@ struct server_profile {
   size_t page_size = 100;       ///< Tools per `tools/list` page.
 };
 
-class job_service;
-
 /// What dispatch reads: the current catalog, the profile, the node's jobs and who asks.
 struct dispatch_env {
-  catalog_ptr tools;
+  catalog::catalog_ptr tools;
   const server_profile* profile = nullptr;
-  job_service* jobs = nullptr;  ///< Null: no tasks (and idempotency keys are ignored).
-  std::string_view version;     ///< The 2025 session's negotiated version; empty if none.
+  jobs::job_service* jobs = nullptr;  ///< Null: no tasks (and idempotency keys are ignored).
+  std::string_view version;           ///< The 2025 session's negotiated version; empty if none.
 };
 
 /// The environment of anything holding `tools`, `profile` and `jobs` (endpoint, peer, session).
@@ -52,15 +54,16 @@ bool dispatch_tasks(const rpc::message& msg, const responder& out, const dispatc
 
 /// Runs a tools/call as a job when it should be one (a task, or a call with an idempotency
 /// key), or refuses it (task support rules); false when it is a plain call after all.
-bool call_as_job(const rpc::message& msg, const catalog_tool& tool, const json_ref& arguments,
-                 const responder& out, const dispatch_env& env);
+bool call_as_job(const rpc::message& msg, const catalog::catalog_tool& tool,
+                 const json_ref& arguments, const responder& out, const dispatch_env& env);
 
 /// Runs one (validated) call of `tool`, answering through `out`.
-void run_tool(const catalog_tool& tool, const json_ref& arguments, const responder& out);
+void run_tool(const catalog::catalog_tool& tool, const json_ref& arguments, const responder& out);
 
 /// The server capabilities object for this catalog; `tasks` adds the task capability of the
 /// version asking (2025-11-25 `tasks`, 2026 the tasks extension).
-std::string capabilities_json(const catalog& tools, era e = era::legacy, bool tasks = false);
+std::string capabilities_json(const catalog::catalog& tools, era e = era::legacy,
+                              bool tasks = false);
 
 /// The `initialize` result for a negotiated legacy version.
 std::string initialize_result(std::string_view version, const dispatch_env& env);
@@ -69,4 +72,4 @@ std::string initialize_result(std::string_view version, const dispatch_env& env)
 /// else the newest legacy one.
 std::string_view negotiate_legacy_version(std::string_view requested);
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::dispatch

@@ -10,7 +10,7 @@
 #include "runtime/codec/base64.hpp"
 #include "runtime/codec/json.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::dispatch {
 
 /// `,"ttlMs":N,"cacheScope":"public"` for modern requests, nothing for legacy ones.
 std::string cache_members(const request_info& info, const server_profile& profile);
@@ -48,4 +48,4 @@ void list_page(const rpc::message& msg, const responder& out, const server_profi
   out.result(std::move(result));
 }
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::dispatch

@@ -8,7 +8,7 @@
 #include "actors/dispatch/list_page.hpp"
 #include "runtime/api/messages.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::dispatch {
 
 namespace {
 
@@ -101,21 +101,21 @@ bool dispatch_resources_and_prompts(const rpc::message& msg, const responder& ou
   if (m == "resources/list") {
     list_page(
         msg, out, *env.profile, c.resources(),
-        [](const catalog_resource& r) -> std::string_view { return r.definition.uri; }, "resources",
-        'r');
+        [](const catalog::catalog_resource& r) -> std::string_view { return r.definition.uri; },
+        "resources", 'r');
   } else if (m == "resources/templates/list") {
     // Templates are ordered by name; the first that matches a URI serves it.
     list_page(
         msg, out, *env.profile, c.templates(),
-        [](const catalog_template& t) -> std::string_view { return t.definition.name; },
+        [](const catalog::catalog_template& t) -> std::string_view { return t.definition.name; },
         "resourceTemplates", 'u');
   } else if (m == "resources/read") {
     read_resource(msg, out, env);
   } else if (m == "prompts/list") {
     list_page(
         msg, out, *env.profile, c.prompts(),
-        [](const catalog_prompt& p) -> std::string_view { return p.definition.name; }, "prompts",
-        'p');
+        [](const catalog::catalog_prompt& p) -> std::string_view { return p.definition.name; },
+        "prompts", 'p');
   } else if (m == "prompts/get") {
     get_prompt(msg, out, env);
   } else if (m == "completion/complete") {
@@ -126,4 +126,4 @@ bool dispatch_resources_and_prompts(const rpc::message& msg, const responder& ou
   return true;
 }
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::dispatch

@@ -7,7 +7,7 @@
 #include "runtime/codec/json_parse.hpp"
 #include "runtime/mcp/request_meta.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::dispatch {
 
 namespace {
 
@@ -33,12 +33,12 @@ std::string idempotency_key_of(const rpc::message& msg) {
 }
 
 // CreateTaskResult: 2026 flat (the responder adds resultType "task"), 2025 wrapped in `task`.
-std::string created_result(const task_view& view, era e, int64_t poll_ms) {
-  auto task = task_json(view, e, poll_ms, false);
+std::string created_result(const jobs::task_view& view, era e, int64_t poll_ms) {
+  auto task = jobs::task_json(view, e, poll_ms, false);
   return e == era::modern ? task : R"({"task":)" + task + "}";
 }
 
-rpc_error stored_error(const job_record& r) {
+rpc_error stored_error(const jobs::job_record& r) {
   rapidjson::Document d;
   (void)parse_json(d, r.result_json);  // Unparsable: d stays null and the generic error stands.
   rpc_error err =
@@ -59,13 +59,13 @@ rpc_error stored_error(const job_record& r) {
 
 // What the original call would have answered: the tool's result, or the job's error.
 // `related` adds 2025's related-task `_meta` (tasks/result).
-void answer_final(const responder& out, const task_view& view, bool related) {
+void answer_final(const responder& out, const jobs::task_view& view, bool related) {
   const auto& r = view.record;
-  if (r.state != job_state::completed) {
+  if (r.state != jobs::job_state::completed) {
     out.error(stored_error(r));
     return;
   }
-  auto how = is_tool_error(r.result_json) ? outcome::tool_error : outcome::ok;
+  auto how = jobs::is_tool_error(r.result_json) ? outcome::tool_error : outcome::ok;
   if (!related) {
     out.result(r.result_json, how);
     return;
@@ -108,27 +108,27 @@ void tasks_get(const std::string& id, const responder& out, const dispatch_env& 
     return;
   }
   bool modern = out.info().era == era::modern;
-  out.result(task_json(*view, out.info().era, env.jobs->options().poll_interval_ms, modern));
+  out.result(jobs::task_json(*view, out.info().era, env.jobs->options().poll_interval_ms, modern));
 }
 
 void tasks_cancel(const std::string& id, const responder& out, const dispatch_env& env) {
   bool modern = out.info().era == era::modern;
   if (!modern) {
     // 2025-11-25: cancelling a finished task is an error.
-    if (auto view = env.jobs->get(id); view && is_final(view->record.state)) {
+    if (auto view = env.jobs->get(id); view && jobs::is_final(view->record.state)) {
       out.error(invalid_params("Invalid params: task \"" + id + "\" is already " +
-                               std::string(task_status(view->record, era::legacy))));
+                               std::string(jobs::task_status(view->record, era::legacy))));
       return;
     }
   }
   auto poll = env.jobs->options().poll_interval_ms;
-  env.jobs->cancel(id, [out, modern, poll](std::variant<task_view, rpc_error> r) {
+  env.jobs->cancel(id, [out, modern, poll](std::variant<jobs::task_view, rpc_error> r) {
     if (auto* err = std::get_if<rpc_error>(&r)) {
       out.error(*err);
     } else if (modern) {
       out.result("{}");  // SEP-2663: an empty ack, the same for a task already finished.
     } else {
-      out.result(task_json(std::get<task_view>(r), era::legacy, poll, false));
+      out.result(jobs::task_json(std::get<jobs::task_view>(r), era::legacy, poll, false));
     }
   });
 }
@@ -166,7 +166,7 @@ void tasks_list(const rpc::message& msg, const responder& out, const dispatch_en
   std::string result = R"({"tasks":[)";
   for (size_t i = 0; i < views.size() && i < page; ++i) {
     result += (i > 0 ? "," : "") +
-              task_json(views[i], era::legacy, env.jobs->options().poll_interval_ms, false);
+              jobs::task_json(views[i], era::legacy, env.jobs->options().poll_interval_ms, false);
   }
   result += "]";
   if (views.size() > page) {
@@ -207,19 +207,19 @@ bool dispatch_tasks(const rpc::message& msg, const responder& out, const dispatc
   } else if (m == "tasks/update") {
     tasks_update(msg, *id, out, env);
   } else {  // tasks/result: blocks until the task ends.
-    env.jobs->when_final(*id, [out](std::variant<task_view, rpc_error> r) {
+    env.jobs->when_final(*id, [out](std::variant<jobs::task_view, rpc_error> r) {
       if (auto* err = std::get_if<rpc_error>(&r)) {
         out.error(*err);
       } else {
-        answer_final(out, std::get<task_view>(r), true);
+        answer_final(out, std::get<jobs::task_view>(r), true);
       }
     });
   }
   return true;
 }
 
-bool call_as_job(const rpc::message& msg, const catalog_tool& tool, const json_ref& arguments,
-                 const responder& out, const dispatch_env& env) {
+bool call_as_job(const rpc::message& msg, const catalog::catalog_tool& tool,
+                 const json_ref& arguments, const responder& out, const dispatch_env& env) {
   const auto& info = out.info();
   bool modern = info.era == era::modern;
   auto support = tool.definition.task_support;
@@ -255,23 +255,23 @@ bool call_as_job(const rpc::message& msg, const catalog_tool& tool, const json_r
     return false;
   }
   auto jobs = env.jobs->shared_from_this();
-  job_spec spec{info.session_id, name, key, info, {}};
+  jobs::job_spec spec{info.session_id, name, key, info, {}};
   auto poll = jobs->options().poll_interval_ms;
   // Answers `out` once the job exists: with the task handle, or (a keyed plain call) with
   // the job's outcome, however often the call is repeated.
   auto answer_with = [wants_task, jobs, poll](const responder& out) {
-    return [out, wants_task, jobs, poll](std::variant<task_view, rpc_error> r, bool) {
+    return [out, wants_task, jobs, poll](std::variant<jobs::task_view, rpc_error> r, bool) {
       if (auto* err = std::get_if<rpc_error>(&r)) {
         out.error(*err);
       } else if (wants_task) {
-        out.task_created(created_result(std::get<task_view>(r), out.info().era, poll));
+        out.task_created(created_result(std::get<jobs::task_view>(r), out.info().era, poll));
       } else {
-        jobs->when_final(std::get<task_view>(r).record.id,
-                         [out](std::variant<task_view, rpc_error> done) {
+        jobs->when_final(std::get<jobs::task_view>(r).record.id,
+                         [out](std::variant<jobs::task_view, rpc_error> done) {
                            if (auto* err = std::get_if<rpc_error>(&done)) {
                              out.error(*err);
                            } else {
-                             answer_final(out, std::get<task_view>(done), false);
+                             answer_final(out, std::get<jobs::task_view>(done), false);
                            }
                          });
       }
@@ -295,4 +295,4 @@ bool call_as_job(const rpc::message& msg, const catalog_tool& tool, const json_r
   return true;
 }
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::dispatch

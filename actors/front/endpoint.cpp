@@ -18,7 +18,7 @@
 #include "runtime/mcp/request_meta.hpp"
 #include "runtime/observe/log.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::front {
 
 namespace {
 
@@ -150,8 +150,8 @@ std::optional<std::string> endpoint::mismatched_param_headers(const rpc::message
   if (tool == nullptr || tool->header_params.empty()) {
     return std::nullopt;  // An unknown tool is answered by dispatch.
   }
-  return check_header_params(tool->header_params, find_member(*msg.params, "arguments"),
-                             req.mcp_params);
+  return catalog::check_header_params(tool->header_params, find_member(*msg.params, "arguments"),
+                                      req.mcp_params);
 }
 
 bool endpoint::host_allowed(const std::string& host) const {
@@ -502,8 +502,8 @@ void endpoint::handle_post(http_request& req, const http_exchange_ptr& ex) {
     arm(out);
     // 2026-07-28: closing the request's stream cancels it.
     ex->on_client_close([out] { out.cancel(); });
-    auto env = env_of(parts_);
-    if (!dispatch(msg, out, env)) {
+    auto env = dispatch::env_of(parts_);
+    if (!dispatch::dispatch(msg, out, env)) {
       out.error(error(rpc_code::method_not_found, "Method not found: " + msg.method));
     }
     return;
@@ -528,8 +528,8 @@ void endpoint::handle_post(http_request& req, const http_exchange_ptr& ex) {
              msg.id);
       return;
     }
-    auto version = std::string(negotiate_legacy_version(*requested));
-    auto init = session_init_from(msg, version);
+    auto version = std::string(dispatch::negotiate_legacy_version(*requested));
+    auto init = session::session_init_from(msg, version);
     init.idle_timeout = options_.session_idle_timeout;
     init.client_request_timeout = options_.client_request_timeout;
     init.notifier = parts_.notifier;
@@ -540,13 +540,13 @@ void endpoint::handle_post(http_request& req, const http_exchange_ptr& ex) {
     init.profile = parts_.profile;
     init.metrics = parts_.metrics;
     auto id = init.id;
-    spawn_session(*parts_.system, std::move(init));
+    session::spawn_session(*parts_.system, std::move(init));
     log::debug("session opened session=" + id + " version=" + version);
     request_info info{era::legacy, version, msg.id, msg.method, {}, log_level::off};
     responder out(std::make_shared<http_reply>(ex, http_headers{{"Mcp-Session-Id", id}}),
                   std::move(info), finish_hook);
-    auto env = env_of(parts_);
-    out.result(initialize_result(version, env));
+    auto env = dispatch::env_of(parts_);
+    out.result(dispatch::initialize_result(version, env));
     return;
   }
   if (!req.has_session_id) {
@@ -607,4 +607,4 @@ void endpoint::handle_post(http_request& req, const http_exchange_ptr& ex) {
   caf::anon_send(*session, session_request{std::move(msg), out});
 }
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::front

@@ -20,9 +20,11 @@
 #include "runtime/io/http_handler.hpp"
 #include "runtime/observe/metrics.hpp"
 
-namespace mcprt::actors {
-
+namespace mcprt::actors::jobs {
 class job_service;
+}  // namespace mcprt::actors::jobs
+
+namespace mcprt::actors::front {
 
 class legacy_sse;
 class message_peer;
@@ -35,22 +37,22 @@ struct endpoint_options {
   std::chrono::milliseconds session_idle_timeout{1800000};
   std::chrono::milliseconds client_request_timeout{60000};
   size_t max_payload_bytes = size_t{512} * 1024;
-  stream_options streams;
+  session::stream_options streams;
   size_t max_legacy_streams = 10000;  ///< Open 2024-11-05 HTTP+SSE streams.
 };
 
 /// Everything the endpoint routes to.
 struct endpoint_parts {
   caf::actor_system* system = nullptr;
-  std::shared_ptr<catalog_source> tools;
-  std::shared_ptr<session_table> sessions;
+  std::shared_ptr<catalog::catalog_source> tools;
+  std::shared_ptr<session::session_table> sessions;
   std::shared_ptr<mcprt::metrics> metrics;
   std::shared_ptr<mcprt::admission> admission;
-  std::shared_ptr<const server_profile> profile;
-  std::shared_ptr<actors::notifier> notifier;  ///< Null: no GET streams or subscriptions.
+  std::shared_ptr<const dispatch::server_profile> profile;
+  std::shared_ptr<actors::notifier::notifier> notifier;  ///< Null: no GET streams or subscriptions.
   /// Sessions bound to a connection (WebSocket, HTTP+SSE), for shutdown; never found by id.
-  std::shared_ptr<session_table> bound_sessions;
-  std::shared_ptr<actors::job_service> jobs;  ///< Null: no tasks.
+  std::shared_ptr<session::session_table> bound_sessions;
+  std::shared_ptr<actors::jobs::job_service> jobs;  ///< Null: no tasks.
   /// GET /mcp/capabilities (null: 404).
   std::function<std::string()> capabilities;
 };
@@ -91,4 +93,4 @@ class endpoint final : public http_handler {
   std::unique_ptr<legacy_sse> legacy_;
 };
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::front

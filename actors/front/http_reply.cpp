@@ -4,7 +4,7 @@
 
 #include "runtime/io/outbox.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::front {
 
 void http_reply::make_resumable(std::shared_ptr<event_log> log, std::shared_ptr<outbox> fallback,
                                 std::chrono::milliseconds retry) {
@@ -109,4 +109,4 @@ void http_reply::cancel() {
   }
 }
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::front

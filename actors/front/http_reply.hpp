@@ -7,7 +7,7 @@
 #include "runtime/io/http_exchange.hpp"
 #include "runtime/io/reply_channel.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::front {
 
 /// Answers one POSTed request.
 class http_reply final : public reply_channel {
@@ -40,4 +40,4 @@ class http_reply final : public reply_channel {
   bool closed_by_server_ = false;
 };
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::front

@@ -5,7 +5,7 @@
 #include "runtime/io/error_response.hpp"
 #include "runtime/mcp/ids.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::front {
 
 namespace {
 
@@ -93,4 +93,4 @@ size_t legacy_sse::size() const {
   return streams_.size();
 }
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::front

@@ -12,7 +12,7 @@
 #include "actors/front/message_peer.hpp"
 #include "runtime/io/http_exchange.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::front {
 
 /// The open legacy streams of this node. Thread-safe.
 class legacy_sse {
@@ -47,4 +47,4 @@ class legacy_sse {
   std::unordered_map<std::string, std::shared_ptr<stream>> streams_;
 };
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::front

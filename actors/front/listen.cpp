@@ -1,7 +1,7 @@
 // The listen filter, its acknowledgement, and the subscriptions behind one listen stream.
 #include "actors/front/listen.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::front {
 
 namespace {
 
@@ -13,7 +13,7 @@ constexpr list_flag list_flags[] = {{"toolsListChanged", "tools"},
                                     {"promptsListChanged", "prompts"},
                                     {"resourcesListChanged", "resources"}};
 
-bool serves(const catalog& c, std::string_view list) {
+bool serves(const catalog::catalog& c, std::string_view list) {
   if (list == "tools") {
     return !c.tools().empty();
   }
@@ -42,8 +42,8 @@ std::string listen_filter::honored_json() const {
   return out + "}";
 }
 
-std::variant<listen_filter, rpc_error> read_listen(const rpc::message& msg, const catalog& c,
-                                                   size_t max_uris) {
+std::variant<listen_filter, rpc_error> read_listen(const rpc::message& msg,
+                                                   const catalog::catalog& c, size_t max_uris) {
   auto* wanted = msg.params ? find_member(*msg.params, "notifications") : nullptr;
   if (wanted == nullptr || !wanted->IsObject()) {
     return invalid_params(
@@ -84,7 +84,7 @@ std::variant<listen_filter, rpc_error> read_listen(const rpc::message& msg, cons
 
 std::vector<std::string> open_listen(const listen_filter& filter, const std::string& request_id,
                                      const std::shared_ptr<outbox>& box,
-                                     const std::shared_ptr<notifier>& notes) {
+                                     const std::shared_ptr<notifier::notifier>& notes) {
   auto tag = R"("_meta":{"io.modelcontextprotocol/subscriptionId":)" + request_id + "}";
   box->set_tag(tag);
   box->push_control(
@@ -92,10 +92,10 @@ std::vector<std::string> open_listen(const listen_filter& filter, const std::str
                                R"({"notifications":)" + filter.honored_json() + "," + tag + "}"));
   std::vector<std::string> topics;
   for (const auto& l : filter.lists) {
-    topics.push_back(topic::list_changed(l));
+    topics.push_back(notifier::topic::list_changed(l));
   }
   for (const auto& u : filter.uris) {
-    topics.push_back(topic::resource(u));
+    topics.push_back(notifier::topic::resource(u));
   }
   for (const auto& t : topics) {
     notes->subscribe(t, box);
@@ -113,4 +113,4 @@ std::vector<std::string> open_listen(const listen_filter& filter, const std::str
   return topics;
 }
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::front

@@ -12,7 +12,7 @@
 #include "runtime/codec/errors.hpp"
 #include "runtime/codec/json_rpc.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::front {
 
 /// The notification types a listen asked for, cut down to what this node serves.
 struct listen_filter {
@@ -24,14 +24,14 @@ struct listen_filter {
 
 /// Reads `params.notifications`: -32602 when it is missing or malformed, names an unknown
 /// resource, or asks for nothing this node can send.
-std::variant<listen_filter, rpc_error> read_listen(const rpc::message& msg, const catalog& c,
-                                                   size_t max_uris);
+std::variant<listen_filter, rpc_error> read_listen(const rpc::message& msg,
+                                                   const catalog::catalog& c, size_t max_uris);
 
 /// Opens the subscription into `box`: the acknowledgement first, then every note of the
 /// chosen topics, tagged with `request_id`; the subscriptions end when the box detaches.
 /// Returns the topics it subscribed, for owners that end the subscription themselves.
 std::vector<std::string> open_listen(const listen_filter& filter, const std::string& request_id,
                                      const std::shared_ptr<outbox>& box,
-                                     const std::shared_ptr<notifier>& notes);
+                                     const std::shared_ptr<notifier::notifier>& notes);
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::front

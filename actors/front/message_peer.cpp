@@ -13,7 +13,7 @@
 #include "runtime/mcp/request_meta.hpp"
 #include "runtime/observe/log.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::front {
 
 namespace {
 
@@ -47,7 +47,7 @@ struct message_peer::inflight {
 message_peer::message_peer(peer_parts parts)
     : parts_(std::move(parts)),
       inflight_(std::make_shared<inflight>()),
-      sessions_(parts_.sessions ? parts_.sessions : std::make_shared<session_table>()) {}
+      sessions_(parts_.sessions ? parts_.sessions : std::make_shared<session::session_table>()) {}
 
 responder message_peer::make_responder(request_info info, const rpc::message& msg) {
   {
@@ -69,7 +69,7 @@ responder message_peer::make_responder(request_info info, const rpc::message& ms
 struct message_peer::listen_subscription {
   std::shared_ptr<outbox> box;
   std::vector<std::string> topics;
-  std::shared_ptr<actors::notifier> notes;
+  std::shared_ptr<actors::notifier::notifier> notes;
   ~listen_subscription() {
     for (const auto& t : topics) {
       notes->unsubscribe(t, box);
@@ -204,8 +204,8 @@ void message_peer::on_message(const std::string& text) {
       std::erase_if(modern_inflight_, [](const auto& kv) { return kv.second.done(); });
     }
     modern_inflight_.insert_or_assign(msg.id, out);
-    auto env = env_of(parts_);
-    if (!dispatch(msg, out, env)) {
+    auto env = dispatch::env_of(parts_);
+    if (!dispatch::dispatch(msg, out, env)) {
       out.error(make_error(rpc_code::method_not_found, "Method not found: " + msg.method));
     }
     return;
@@ -221,8 +221,8 @@ void message_peer::on_message(const std::string& text) {
                        "Invalid params: initialize needs \"protocolVersion\""));
       return;
     }
-    auto negotiated = std::string(negotiate_legacy_version(*requested));
-    auto init = session_init_from(msg, negotiated);
+    auto negotiated = std::string(dispatch::negotiate_legacy_version(*requested));
+    auto init = session::session_init_from(msg, negotiated);
     init.idle_timeout = std::chrono::hours(24 * 365);  // Lives as long as the pipe.
     init.client_request_timeout = parts_.client_request_timeout;
     init.notifier = parts_.notifier;
@@ -234,9 +234,9 @@ void message_peer::on_message(const std::string& text) {
     init.profile = parts_.profile;
     init.metrics = parts_.metrics;
     session_id_ = init.id;
-    session_ = spawn_session(*parts_.system, std::move(init));
-    auto env = env_of(parts_);
-    write(rpc::encode_result(msg.id, initialize_result(negotiated, env)));
+    session_ = session::spawn_session(*parts_.system, std::move(init));
+    auto env = dispatch::env_of(parts_);
+    write(rpc::encode_result(msg.id, dispatch::initialize_result(negotiated, env)));
     return;
   }
   if (!session_) {
@@ -255,4 +255,4 @@ void message_peer::on_message(const std::string& text) {
   caf::anon_send(*session_, session_request{std::move(msg), out});
 }
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::front

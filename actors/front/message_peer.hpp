@@ -19,24 +19,26 @@
 #include "runtime/io/http_handler.hpp"
 #include "runtime/observe/metrics.hpp"
 
-namespace mcprt::actors {
-
+namespace mcprt::actors::jobs {
 class job_service;
+}  // namespace mcprt::actors::jobs
+
+namespace mcprt::actors::front {
 
 /// Everything a pipe peer routes to.
 struct peer_parts {
   caf::actor_system* system = nullptr;
-  std::shared_ptr<catalog_source> tools;
-  std::shared_ptr<const server_profile> profile;
+  std::shared_ptr<catalog::catalog_source> tools;
+  std::shared_ptr<const dispatch::server_profile> profile;
   std::shared_ptr<mcprt::metrics> metrics;
   /// Everything sent to the client: answers on the control lane, notifications on the feed.
   std::shared_ptr<outbox> box;
   std::chrono::milliseconds client_request_timeout{60000};
-  std::shared_ptr<actors::notifier> notifier;  ///< Null: no subscriptions.
-  stream_options streams;
+  std::shared_ptr<actors::notifier::notifier> notifier;  ///< Null: no subscriptions.
+  session::stream_options streams;
   /// Where the peer's session is registered, so shutdown can find it (null: a private table).
-  std::shared_ptr<session_table> sessions;
-  std::shared_ptr<job_service> jobs;  ///< Null: no tasks.
+  std::shared_ptr<session::session_table> sessions;
+  std::shared_ptr<jobs::job_service> jobs;  ///< Null: no tasks.
 };
 
 /// One client on a pipe. on_message is called from one reader thread.
@@ -61,7 +63,7 @@ class message_peer final : public message_connection {
 
   peer_parts parts_;
   std::shared_ptr<inflight> inflight_;
-  std::shared_ptr<session_table> sessions_;
+  std::shared_ptr<session::session_table> sessions_;
   std::string session_id_;
   // 2026-07-28 subscriptions/listen on this pipe, by request id (JSON text).
   struct listen_subscription;
@@ -71,4 +73,4 @@ class message_peer final : public message_connection {
   std::unordered_map<std::string, responder> modern_inflight_;
 };
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::front

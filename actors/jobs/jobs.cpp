@@ -13,7 +13,7 @@
 #include "runtime/mcp/request_state.hpp"
 #include "runtime/observe/log.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::jobs {
 
 namespace {
 
@@ -100,7 +100,7 @@ class job_service::round_channel : public reply_channel {
     // A 2025 session hears the job's progress and logs on its own stream.
     if (method != nullptr && method->IsString() && params != nullptr && !job->rec.owner.empty() &&
         service->notifier_) {
-      service->notifier_->publish(topic::tasks_of(job->rec.owner),
+      service->notifier_->publish(notifier::topic::tasks_of(job->rec.owner),
                                   shared_note::make(method->GetString(), to_json(*params)),
                                   overflow_policy::drop_oldest);
     }
@@ -121,7 +121,7 @@ class job_service::round_channel : public reply_channel {
 };
 
 job_service::job_service(caf::actor_system& sys, std::unique_ptr<job_store> store,
-                         job_options options, std::shared_ptr<notifier> notes)
+                         job_options options, std::shared_ptr<notifier::notifier> notes)
     : system_(sys),
       store_(std::move(store)),
       options_(options),
@@ -455,7 +455,7 @@ void job_service::publish_status(const task_view& view) {
   // tasks. Coalesced per task: under pressure a subscriber gets the latest status.
   auto params = task_json(view, era::legacy, options_.poll_interval_ms, false);
   notifier_->publish(
-      topic::tasks_of(view.record.owner),
+      notifier::topic::tasks_of(view.record.owner),
       shared_note::make("notifications/tasks/status", params, "task:" + view.record.id),
       overflow_policy::coalesce);
 }
@@ -573,4 +573,4 @@ void job_service::sweep_periodically() {
                          }});
 }
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::jobs

@@ -24,7 +24,7 @@ namespace caf {
 class actor_system;
 }
 
-namespace mcprt::actors {
+namespace mcprt::actors::jobs {
 
 /// The operator's knobs (config `jobs.*`).
 struct job_options {
@@ -58,7 +58,7 @@ class job_service : public std::enable_shared_from_this<job_service> {
   using view_fn = std::function<void(std::variant<task_view, rpc_error>)>;
 
   job_service(caf::actor_system& sys, std::unique_ptr<job_store> store, job_options options,
-              std::shared_ptr<notifier> notes);
+              std::shared_ptr<notifier::notifier> notes);
   ~job_service();
 
   const job_options& options() const { return options_; }
@@ -100,7 +100,7 @@ class job_service : public std::enable_shared_from_this<job_service> {
   caf::actor_system& system_;
   std::unique_ptr<job_store> store_;
   job_options options_;
-  std::shared_ptr<notifier> notifier_;
+  std::shared_ptr<notifier::notifier> notifier_;
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<live_job>> live_;
   std::map<std::string, std::string> keys_;  // owner + '\n' + key -> id, for keyed live jobs.
@@ -113,4 +113,4 @@ inline std::string idempotency_scope(const std::string& owner, const std::string
   return owner + '\n' + key;
 }
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::jobs

@@ -6,7 +6,7 @@
 
 #include <array>
 
-namespace mcprt::actors {
+namespace mcprt::actors::jobs {
 
 namespace {
 
@@ -316,4 +316,4 @@ uint64_t job_store::writes() const {
   return committed_;
 }
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::jobs

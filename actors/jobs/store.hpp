@@ -20,7 +20,7 @@
 
 struct sqlite3;
 
-namespace mcprt::actors {
+namespace mcprt::actors::jobs {
 
 /// Where a job is in its life.
 enum class job_state { queued, running, input_required, completed, failed, cancelled, expired };
@@ -104,4 +104,4 @@ class job_store {
   std::thread writer_;
 };
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::jobs

@@ -6,7 +6,7 @@
 #include "runtime/codec/json.hpp"
 #include "runtime/codec/json_parse.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::jobs {
 
 std::string iso8601(int64_t unix_ms) {
   auto secs = static_cast<std::time_t>(unix_ms / 1000);
@@ -72,4 +72,4 @@ std::string task_json(const task_view& view, era e, int64_t poll_interval_ms, bo
   return out + "}";
 }
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::jobs

@@ -9,7 +9,7 @@
 #include "actors/jobs/jobs.hpp"
 #include "runtime/mcp/protocol.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::jobs {
 
 /// ISO 8601 UTC time with milliseconds, from Unix milliseconds.
 std::string iso8601(int64_t unix_ms);
@@ -26,4 +26,4 @@ std::string_view task_status(const job_record& r, era e);
 /// failed, and `inputRequests` while input is required.
 std::string task_json(const task_view& view, era e, int64_t poll_interval_ms, bool detailed);
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::jobs

@@ -46,12 +46,12 @@ settings_view section_of(const config::config& cfg, const std::string& name) {
 
 // Sends exit to every tool actor and session when the server scope ends.
 struct shutdown_guard {
-  std::shared_ptr<actors::catalog_source> tools;
-  std::shared_ptr<actors::session_table> sessions;
-  std::shared_ptr<actors::notifier> notifier;
-  std::shared_ptr<actors::session_table> bound_sessions;  // WebSocket, HTTP+SSE, stdio.
-  std::shared_ptr<actors::job_service> jobs;
-  std::vector<std::shared_ptr<actors::adapter_pool>> pools;
+  std::shared_ptr<actors::catalog::catalog_source> tools;
+  std::shared_ptr<actors::session::session_table> sessions;
+  std::shared_ptr<actors::notifier::notifier> notifier;
+  std::shared_ptr<actors::session::session_table> bound_sessions;  // WebSocket, HTTP+SSE, stdio.
+  std::shared_ptr<actors::jobs::job_service> jobs;
+  std::vector<std::shared_ptr<actors::adapters::adapter_pool>> pools;
   ~shutdown_guard() { stop_actors(); }
   void stop_actors() const {
     for (const auto& p : pools) {
@@ -82,9 +82,9 @@ void raise_fd_limit() {
 
 // The durable job store and the job service over it; a one-line reason when the file cannot
 // be used (unwritable directory, corrupt or locked file).
-std::variant<std::shared_ptr<actors::job_service>, std::string> open_jobs(
-    const config::config& cfg, caf::actor_system& system, std::shared_ptr<actors::notifier> notes,
-    bool stdio) {
+std::variant<std::shared_ptr<actors::jobs::job_service>, std::string> open_jobs(
+    const config::config& cfg, caf::actor_system& system,
+    std::shared_ptr<actors::notifier::notifier> notes, bool stdio) {
   // A stdio server lives and dies with its one client, and pools run several side by side:
   // unless told otherwise it keeps its jobs in memory instead of locking the shared default file.
   auto source = cfg.sources.find("jobs.storePath");
@@ -97,28 +97,29 @@ std::variant<std::shared_ptr<actors::job_service>, std::string> open_jobs(
       return "cannot create the directory of jobs.storePath '" + path + "': " + ec.message();
     }
   }
-  auto store = actors::job_store::open(path, cfg.jobs_max_store_mb * 1024 * 1024);
+  auto store = actors::jobs::job_store::open(path, cfg.jobs_max_store_mb * 1024 * 1024);
   if (auto* why = std::get_if<std::string>(&store)) {
     return *why;
   }
-  actors::job_options o;
+  actors::jobs::job_options o;
   o.timeout = std::chrono::milliseconds(cfg.jobs_default_timeout_ms);
   o.result_ttl_ms = cfg.jobs_result_ttl_ms;
   o.poll_interval_ms = cfg.jobs_poll_interval_ms;
-  auto jobs = std::make_shared<actors::job_service>(
-      system, std::move(std::get<std::unique_ptr<actors::job_store>>(store)), o, std::move(notes));
+  auto jobs = std::make_shared<actors::jobs::job_service>(
+      system, std::move(std::get<std::unique_ptr<actors::jobs::job_store>>(store)), o,
+      std::move(notes));
   jobs->sweep_periodically();
   return jobs;
 }
 
 // Starts one pool per configured adapter; their tools join the live catalog once a worker
 // lists them, so a slow or broken adapter never holds up the server.
-std::vector<std::shared_ptr<actors::adapter_pool>> start_adapters(
+std::vector<std::shared_ptr<actors::adapters::adapter_pool>> start_adapters(
     const config::config& cfg, caf::actor_system& system,
-    const std::shared_ptr<actors::node_catalog>& live, mcprt::metrics& metrics) {
-  std::vector<std::shared_ptr<actors::adapter_pool>> pools;
+    const std::shared_ptr<actors::catalog::node_catalog>& live, mcprt::metrics& metrics) {
+  std::vector<std::shared_ptr<actors::adapters::adapter_pool>> pools;
   for (const auto& a : cfg.adapters) {
-    actors::adapter_options o;
+    actors::adapters::adapter_options o;
     o.name = a.name;
     o.command = {a.command, a.args, a.env, a.cwd};
     o.min_workers = static_cast<int>(a.min_workers);
@@ -131,8 +132,8 @@ std::vector<std::shared_ptr<actors::adapter_pool>> start_adapters(
     o.tasks = a.task_support == "required"   ? task_support::required
               : a.task_support == "optional" ? task_support::optional
                                              : task_support::forbidden;
-    auto pool =
-        std::make_shared<actors::adapter_pool>(std::move(o), system, live, metrics.registry());
+    auto pool = std::make_shared<actors::adapters::adapter_pool>(std::move(o), system, live,
+                                                                 metrics.registry());
     pool->start();
     log::info("adapter started adapter=" + a.name + " command=" + a.command);
     pools.push_back(std::move(pool));
@@ -140,8 +141,8 @@ std::vector<std::shared_ptr<actors::adapter_pool>> start_adapters(
   return pools;
 }
 
-actors::stream_options stream_options_of(const config::config& cfg) {
-  actors::stream_options o;
+actors::session::stream_options stream_options_of(const config::config& cfg) {
+  actors::session::stream_options o;
   o.limits.capacity = static_cast<size_t>(cfg.subscriber_queue);
   o.limits.watermark = cfg.queue_watermark;
   o.limits.batch = static_cast<size_t>(cfg.batch_size);
@@ -166,8 +167,8 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
 
   // Declared before the actor system so late completions find them alive.
   auto metrics = std::make_shared<mcprt::metrics>();
-  auto tools = std::make_shared<actors::catalog_source>();
-  auto sessions = std::make_shared<actors::session_table>();
+  auto tools = std::make_shared<actors::catalog::catalog_source>();
+  auto sessions = std::make_shared<actors::session::session_table>();
 
   caf::actor_system_config caf_cfg;
   caf_cfg.set("scheduler.max-threads", static_cast<size_t>(cfg.scheduler_threads));
@@ -175,28 +176,28 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
               cfg.scheduler_policy == "stealing" ? caf::atom("stealing") : caf::atom("sharing"));
   caf::actor_system system{caf_cfg};
   // On every way out of here, stop the actors so ~actor_system, which waits for them, returns.
-  auto notes =
-      std::make_shared<actors::notifier>(system, static_cast<size_t>(cfg.notifier_shards), metrics);
-  auto bound_sessions = std::make_shared<actors::session_table>();
+  auto notes = std::make_shared<actors::notifier::notifier>(
+      system, static_cast<size_t>(cfg.notifier_shards), metrics);
+  auto bound_sessions = std::make_shared<actors::session::session_table>();
   shutdown_guard guard{tools, sessions, notes, bound_sessions, nullptr, {}};
   auto opened = open_jobs(cfg, system, notes, stdio);
   if (auto* why = std::get_if<std::string>(&opened)) {
     std::cerr << "mcprt: " << *why << "\n";
     return 1;
   }
-  auto jobs = std::get<std::shared_ptr<actors::job_service>>(opened);
+  auto jobs = std::get<std::shared_ptr<actors::jobs::job_service>>(opened);
   guard.jobs = jobs;
-  auto publisher = actors::make_publisher(notes);
-  auto live = std::make_shared<actors::node_catalog>(system, tools, notes);
+  auto publisher = actors::catalog::make_publisher(notes);
+  auto live = std::make_shared<actors::catalog::node_catalog>(system, tools, notes);
 
   // Start the enabled plugins in order; their tools form the first catalog.
-  actors::catalog_builder builder;
+  actors::catalog::catalog_builder builder;
   for (const auto& name : cfg.plugins_enabled) {
     for (const auto& p : plugins) {
       if (p.name != name) {
         continue;
       }
-      actors::plugin_host ctx(system, section_of(cfg, p.name), builder, publisher, live);
+      actors::catalog::plugin_host ctx(system, section_of(cfg, p.name), builder, publisher, live);
       if (auto err = p.start(ctx)) {
         std::cerr << "mcprt: plugin '" << p.name << "' failed to start: " << system.render(err)
                   << "\n";
@@ -211,7 +212,7 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
   tools->publish(builder.build());
   guard.pools = start_adapters(cfg, system, live, *metrics);
 
-  auto profile = std::make_shared<actors::server_profile>();
+  auto profile = std::make_shared<actors::dispatch::server_profile>();
   profile->instructions = cfg.instructions;
   profile->list_ttl_ms = cfg.list_ttl_ms;
   profile->page_size = static_cast<size_t>(cfg.tools_page_size);
@@ -223,9 +224,9 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
         static_cast<size_t>(cfg.max_payload_kb) * 1024);
     auto box = std::make_shared<outbox>(stream_options_of(cfg).limits, stream_format::raw, metrics);
     pipe->attach(box);
-    actors::message_peer peer({&system, tools, profile, metrics, box,
-                               std::chrono::milliseconds(cfg.client_request_timeout_ms), notes,
-                               stream_options_of(cfg), bound_sessions, jobs});
+    actors::front::message_peer peer({&system, tools, profile, metrics, box,
+                                      std::chrono::milliseconds(cfg.client_request_timeout_ms),
+                                      notes, stream_options_of(cfg), bound_sessions, jobs});
     log::info("serving one client on stdio");
     pipe->run([&peer](const std::string& line) { peer.on_message(line); },
               [&peer] { peer.on_oversized(); });
@@ -237,7 +238,7 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
     return 0;
   }
 
-  actors::endpoint_options eopts;
+  actors::front::endpoint_options eopts;
   eopts.allowed_hosts = cfg.allowed_hosts;
   eopts.allowed_origins = cfg.allowed_origins;
   eopts.request_timeout = std::chrono::milliseconds(cfg.request_timeout_ms);
@@ -245,15 +246,15 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
   eopts.client_request_timeout = std::chrono::milliseconds(cfg.client_request_timeout_ms);
   eopts.max_payload_bytes = static_cast<size_t>(cfg.max_payload_kb) * 1024;
   eopts.streams = stream_options_of(cfg);
-  actors::endpoint_parts parts{
+  actors::front::endpoint_parts parts{
       &system, tools, sessions,       metrics, std::make_shared<admission>(cfg.max_inflight),
       profile, notes, bound_sessions, jobs,    {}};
-  actors::node_limits limits{cfg.max_payload_kb, cfg.max_inflight, cfg.request_timeout_ms,
-                             cfg.jobs_default_timeout_ms, cfg.jobs_result_ttl_ms};
+  actors::dispatch::node_limits limits{cfg.max_payload_kb, cfg.max_inflight, cfg.request_timeout_ms,
+                                       cfg.jobs_default_timeout_ms, cfg.jobs_result_ttl_ms};
   parts.capabilities = [limits, pools = guard.pools] {
-    return actors::capabilities_document(limits, pools);
+    return actors::dispatch::capabilities_document(limits, pools);
   };
-  auto ep = std::make_shared<actors::endpoint>(std::move(eopts), std::move(parts));
+  auto ep = std::make_shared<actors::front::endpoint>(std::move(eopts), std::move(parts));
 
   transport::server_options sopts;
   sopts.host = cfg.host;

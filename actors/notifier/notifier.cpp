@@ -8,7 +8,7 @@
 #include <functional>
 #include <unordered_map>
 
-namespace mcprt::actors {
+namespace mcprt::actors::notifier {
 
 namespace {
 
@@ -26,12 +26,12 @@ struct shard_publish {
 
 }  // namespace
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::notifier
 
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::actors::shard_subscribe)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::actors::shard_publish)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::actors::notifier::shard_subscribe)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::actors::notifier::shard_publish)
 
-namespace mcprt::actors {
+namespace mcprt::actors::notifier {
 
 namespace {
 
@@ -113,4 +113,4 @@ void notifier::stop() {
   }
 }
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::notifier

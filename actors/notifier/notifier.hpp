@@ -13,7 +13,7 @@
 #include "runtime/io/outbox.hpp"
 #include "runtime/observe/metrics.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::notifier {
 
 /// Topic names: one namespace for every kind, so a shard needs no other key.
 namespace topic {
@@ -52,4 +52,4 @@ class notifier {
   std::shared_ptr<mcprt::metrics> metrics_;
 };
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::notifier

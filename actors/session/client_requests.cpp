@@ -1,7 +1,7 @@
 // Server→client requests of one session.
 #include "actors/session/client_requests.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::session {
 
 namespace {
 
@@ -85,4 +85,4 @@ void client_requests::fail_all(std::string_view reason) {
   }
 }
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::session

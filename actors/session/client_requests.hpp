@@ -8,7 +8,7 @@
 
 #include "runtime/api/messages.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::session {
 
 /// The outstanding requests of one session.
 class client_requests {
@@ -41,4 +41,4 @@ class client_requests {
   std::unordered_map<std::string, pending> pending_;
 };
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::session

@@ -5,11 +5,11 @@
 #include "runtime/mcp/ids.hpp"
 #include "runtime/observe/log.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::session {
 
 session_feed::session_feed(std::string session_id, std::string version, stream_options options,
-                           std::shared_ptr<notifier> notes, std::shared_ptr<mcprt::metrics> metrics,
-                           std::shared_ptr<outbox> bound)
+                           std::shared_ptr<notifier::notifier> notes,
+                           std::shared_ptr<mcprt::metrics> metrics, std::shared_ptr<outbox> bound)
     : session_id_(std::move(session_id)),
       version_(std::move(version)),
       options_(options),
@@ -36,10 +36,10 @@ std::shared_ptr<outbox> session_feed::box() {
 }
 
 void session_feed::follow_lists() {
-  for (auto what : topic::list_kinds) {
-    notifier_->subscribe(topic::list_changed(what), box_);
+  for (auto what : notifier::topic::list_kinds) {
+    notifier_->subscribe(notifier::topic::list_changed(what), box_);
   }
-  notifier_->subscribe(topic::tasks_of(session_id_), box_);
+  notifier_->subscribe(notifier::topic::tasks_of(session_id_), box_);
 }
 
 void session_feed::open(open_stream& req) {
@@ -93,7 +93,7 @@ void session_feed::make_resumable(const responder& out) {
 }
 
 void session_feed::subscribe(const rpc::message& msg, const responder& out,
-                             const catalog& resources) {
+                             const catalog::catalog& resources) {
   auto uri = msg.params ? string_member(*msg.params, "uri") : std::nullopt;
   if (!uri) {
     out.error(invalid_params("resources/subscribe needs a string \"uri\""));
@@ -112,7 +112,7 @@ void session_feed::subscribe(const rpc::message& msg, const responder& out,
       return;
     }
     uris_.insert(u);
-    notifier_->subscribe(topic::resource(u), box());
+    notifier_->subscribe(notifier::topic::resource(u), box());
   }
   out.result("{}");
 }
@@ -125,7 +125,7 @@ void session_feed::unsubscribe(const rpc::message& msg, const responder& out) {
   }
   // Unsubscribing from something not subscribed is not an error: the end state is the same.
   if (auto it = uris_.find(std::string(*uri)); it != uris_.end()) {
-    notifier_->unsubscribe(topic::resource(*it), box_);
+    notifier_->unsubscribe(notifier::topic::resource(*it), box_);
     uris_.erase(it);
   }
   out.result("{}");
@@ -137,18 +137,18 @@ void session_feed::close(std::string_view reason) {
   }
   closed_ = true;
   for (const auto& u : uris_) {
-    notifier_->unsubscribe(topic::resource(u), box_);
+    notifier_->unsubscribe(notifier::topic::resource(u), box_);
   }
   uris_.clear();
   if (box_) {
-    for (auto what : topic::list_kinds) {
-      notifier_->unsubscribe(topic::list_changed(what), box_);
+    for (auto what : notifier::topic::list_kinds) {
+      notifier_->unsubscribe(notifier::topic::list_changed(what), box_);
     }
-    notifier_->unsubscribe(topic::tasks_of(session_id_), box_);
+    notifier_->unsubscribe(notifier::topic::tasks_of(session_id_), box_);
   }
   if (box_ && !bound_) {
     box_->close(std::string(reason));  // A bound box belongs to its connection.
   }
 }
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::session

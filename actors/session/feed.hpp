@@ -13,7 +13,7 @@
 #include "runtime/api/messages.hpp"
 #include "runtime/io/outbox.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::session {
 
 /// The node's knobs for long-lived streams.
 struct stream_options {
@@ -30,7 +30,7 @@ class session_feed {
   /// With `bound`, notifications go to that outbox (a WebSocket or stdio connection that is
   /// the session) and there is no GET stream.
   session_feed(std::string session_id, std::string version, stream_options options,
-               std::shared_ptr<notifier> notes, std::shared_ptr<mcprt::metrics> metrics,
+               std::shared_ptr<notifier::notifier> notes, std::shared_ptr<mcprt::metrics> metrics,
                std::shared_ptr<outbox> bound = {});
   ~session_feed();
 
@@ -38,7 +38,7 @@ class session_feed {
   /// Last-Event-ID that is not this session's; otherwise streams, replaying what was missed.
   void open(open_stream& req);
   /// resources/subscribe and resources/unsubscribe.
-  void subscribe(const rpc::message& msg, const responder& out, const catalog& resources);
+  void subscribe(const rpc::message& msg, const responder& out, const catalog::catalog& resources);
   void unsubscribe(const rpc::message& msg, const responder& out);
   /// 2025-11-25 and later over HTTP: numbers `out`'s SSE events from this session's history,
   /// so its stream can be resumed (and closed early: SEP-1699 polling).
@@ -55,7 +55,7 @@ class session_feed {
   std::string session_id_;
   std::string version_;
   stream_options options_;
-  std::shared_ptr<notifier> notifier_;
+  std::shared_ptr<notifier::notifier> notifier_;
   std::shared_ptr<mcprt::metrics> metrics_;
   std::shared_ptr<event_log> log_;
   std::shared_ptr<outbox> box_;  // Created on first use; outlives connections.
@@ -64,4 +64,4 @@ class session_feed {
   std::set<std::string> uris_;
 };
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::session

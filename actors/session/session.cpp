@@ -11,7 +11,7 @@
 #include "runtime/mcp/request_meta.hpp"
 #include "runtime/observe/log.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::session {
 
 namespace {
 
@@ -148,9 +148,9 @@ session_actor::behavior_type session_impl(session_actor::stateful_pointer<sessio
           st.feed->make_resumable(req.out);
         }
         track(st, msg.id, req.out);
-        auto env = env_of(st.init);
+        auto env = dispatch::env_of(st.init);
         env.version = st.init.version;
-        if (!dispatch(msg, req.out, env)) {
+        if (!dispatch::dispatch(msg, req.out, env)) {
           req.out.error(make_error(rpc_code::method_not_found, "Method not found: " + msg.method));
         }
       },
@@ -226,4 +226,4 @@ session_actor spawn_session(caf::actor_system& sys, session_init init) {
   return actor;
 }
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::session

@@ -13,9 +13,11 @@
 #include "runtime/api/messages.hpp"
 #include "runtime/observe/metrics.hpp"
 
-namespace mcprt::actors {
-
+namespace mcprt::actors::jobs {
 class job_service;
+}  // namespace mcprt::actors::jobs
+
+namespace mcprt::actors::session {
 
 /// What a new session starts from: the initialize request's outcome and the node's parts.
 struct session_init {
@@ -26,11 +28,11 @@ struct session_init {
   std::chrono::milliseconds idle_timeout{1800000};
   std::chrono::milliseconds client_request_timeout{60000};  ///< For sampling, elicitation...
   std::shared_ptr<session_table> table;
-  std::shared_ptr<catalog_source> tools;
-  std::shared_ptr<const server_profile> profile;
+  std::shared_ptr<catalog::catalog_source> tools;
+  std::shared_ptr<const dispatch::server_profile> profile;
   std::shared_ptr<mcprt::metrics> metrics;
-  std::shared_ptr<actors::notifier> notifier;  ///< Null: no subscriptions, no GET stream.
-  std::shared_ptr<job_service> jobs;           ///< Null: no tasks.
+  std::shared_ptr<actors::notifier::notifier> notifier;  ///< Null: no subscriptions, no GET stream.
+  std::shared_ptr<jobs::job_service> jobs;               ///< Null: no tasks.
   stream_options streams;
   std::shared_ptr<outbox> connection_box;  ///< Set when a connection is the session (ws, stdio).
 };
@@ -42,4 +44,4 @@ session_init session_init_from(const rpc::message& initialize, std::string_view 
 /// Spawns a session, registers it in its table, and returns it.
 session_actor spawn_session(caf::actor_system& sys, session_init init);
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::session

@@ -8,7 +8,7 @@
 
 #include "runtime/api/messages.hpp"
 
-namespace mcprt::actors {
+namespace mcprt::actors::session {
 
 /// The sessions of this node.
 class session_table {
@@ -48,4 +48,4 @@ class session_table {
   std::unordered_map<std::string, session_actor> sessions_;
 };
 
-}  // namespace mcprt::actors
+}  // namespace mcprt::actors::session

@@ -38,7 +38,7 @@ transports (--transport):
                 SSE stream (use --tool sleep, which reports progress at start)
 
 options:
-  --url URL            the MCP endpoint (default http://127.0.0.1:8080/mcp)
+  --url URL            the MCP actors::front::endpoint (default http://127.0.0.1:8080/mcp)
   --tool NAME          tool to call (default echo)
   --arguments JSON     the arguments object (default: {"text":"x..."} for echo, {"ms":0} for sleep)
   --payload BYTES      echo text length (default 16)

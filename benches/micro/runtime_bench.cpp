@@ -64,8 +64,8 @@ void BM_quote(benchmark::State& state) {
 }
 BENCHMARK(BM_quote)->Arg(int64_t{64} * 1024)->Arg(int64_t{1} << 20);
 
-actors::catalog_ptr catalog_of(size_t n) {
-  actors::catalog_builder b;
+actors::catalog::catalog_ptr catalog_of(size_t n) {
+  actors::catalog::catalog_builder b;
   for (size_t i = 0; i < n; ++i) {
     tool_definition d;
     d.name = "tool_" + std::to_string(i);
@@ -109,8 +109,8 @@ struct null_channel final : reply_channel {
 // tools/list dispatch of a 10-tool catalog to a null channel: listing, envelope, responder.
 void BM_dispatch_tools_list(benchmark::State& state) {
   auto c = catalog_of(10);
-  actors::server_profile profile;
-  actors::dispatch_env env;
+  actors::dispatch::server_profile profile;
+  actors::dispatch::dispatch_env env;
   env.tools = c;
   env.profile = &profile;
   auto msg = std::get<rpc::message>(
@@ -119,7 +119,7 @@ void BM_dispatch_tools_list(benchmark::State& state) {
   for (auto _ : state) {
     responder out(channel,
                   request_info{era::modern, "2026-07-28", "1", "tools/list", {}, log_level::off});
-    actors::dispatch(msg, out, env);
+    actors::dispatch::dispatch(msg, out, env);
   }
 }
 BENCHMARK(BM_dispatch_tools_list);
@@ -149,8 +149,8 @@ void BM_actor_round_trip(benchmark::State& state) {
   cfg.set("scheduler.max-threads", size_t{1});
   cfg.set("scheduler.policy", caf::atom("sharing"));
   caf::actor_system sys{cfg};
-  actors::catalog_builder builder;
-  actors::plugin_host host(sys, settings_view{}, builder);
+  actors::catalog::catalog_builder builder;
+  actors::catalog::plugin_host host(sys, settings_view{}, builder);
   (void)plugins::demo::descriptor().start(host);
   auto catalog = builder.build();
   auto handler = catalog->find("echo")->handler;
@@ -173,7 +173,7 @@ BENCHMARK(BM_actor_round_trip)->UseRealTime();
 
 // Session id lookup in a table of N sessions (shared lock + hash).
 void BM_session_lookup(benchmark::State& state) {
-  actors::session_table table;
+  actors::session::session_table table;
   std::vector<std::string> ids;
   for (int64_t i = 0; i < state.range(0); ++i) {
     ids.push_back(new_session_id());

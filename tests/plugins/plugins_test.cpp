@@ -19,7 +19,7 @@ std::string call_tool(test::world& w, const std::string& params, std::string tok
   auto ch = std::make_shared<test::capture_channel>();
   responder out(ch, request_info{era::legacy, "2025-11-25", "1", "tools/call", std::move(token),
                                  log_level::debug});
-  REQUIRE(actors::dispatch(m, out, w.env()));
+  REQUIRE(actors::dispatch::dispatch(m, out, w.env()));
   auto r = ch->wait();
   REQUIRE(r);
   return r->second;
@@ -92,7 +92,7 @@ std::string call(test::world& w, const std::string& method, const std::string& p
                                               R"(","params":)" + params + "}"));
   auto ch = std::make_shared<test::capture_channel>();
   responder out(ch, request_info{e, "2025-11-25", "1", method, {}, log_level::off});
-  REQUIRE(actors::dispatch(m, out, w.env()));
+  REQUIRE(actors::dispatch::dispatch(m, out, w.env()));
   auto r = ch->wait();
   REQUIRE(r);
   return r->second;

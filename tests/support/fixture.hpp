@@ -19,19 +19,23 @@ namespace mcprt::test {
 struct world {
   caf::actor_system_config cfg;
   std::unique_ptr<caf::actor_system> sys;
-  std::shared_ptr<actors::catalog_source> tools = std::make_shared<actors::catalog_source>();
-  std::shared_ptr<actors::session_table> sessions = std::make_shared<actors::session_table>();
+  std::shared_ptr<actors::catalog::catalog_source> tools =
+      std::make_shared<actors::catalog::catalog_source>();
+  std::shared_ptr<actors::session::session_table> sessions =
+      std::make_shared<actors::session::session_table>();
   std::shared_ptr<mcprt::metrics> metrics = std::make_shared<mcprt::metrics>();
-  std::shared_ptr<actors::server_profile> profile = std::make_shared<actors::server_profile>();
-  std::shared_ptr<actors::notifier> notes;
+  std::shared_ptr<actors::dispatch::server_profile> profile =
+      std::make_shared<actors::dispatch::server_profile>();
+  std::shared_ptr<actors::notifier::notifier> notes;
 
   /// Starts the given plugins (default: demo) into the catalog.
   explicit world(const std::vector<plugin>& plugins = {plugins::demo::descriptor()}) {
     cfg.set("scheduler.max-threads", size_t{2});
     sys = std::make_unique<caf::actor_system>(cfg);
-    notes = std::make_shared<actors::notifier>(*sys, 2, metrics);
-    actors::catalog_builder b;
-    actors::plugin_host ctx(*sys, settings_view{}, b, actors::make_publisher(notes));
+    notes = std::make_shared<actors::notifier::notifier>(*sys, 2, metrics);
+    actors::catalog::catalog_builder b;
+    actors::catalog::plugin_host ctx(*sys, settings_view{}, b,
+                                     actors::catalog::make_publisher(notes));
     for (auto& p : plugins) {
       auto err = p.start(ctx);
       if (err) {
@@ -51,8 +55,8 @@ struct world {
     sys.reset();
   }
 
-  actors::dispatch_env env() const {
-    actors::dispatch_env e;
+  actors::dispatch::dispatch_env env() const {
+    actors::dispatch::dispatch_env e;
     e.tools = tools->current();
     e.profile = profile.get();
     return e;

@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 
 using namespace mcprt;
-using namespace mcprt::actors;
+using namespace mcprt::actors::catalog;
 
 namespace {
 

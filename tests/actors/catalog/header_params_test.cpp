@@ -7,7 +7,7 @@
 #include "runtime/codec/json_parse.hpp"
 
 using namespace mcprt;
-using namespace mcprt::actors;
+using namespace mcprt::actors::catalog;
 
 namespace {
 

@@ -3,7 +3,7 @@
 
 #include <catch2/catch.hpp>
 
-using namespace mcprt::actors;
+using namespace mcprt::actors::catalog;
 
 TEST_CASE("uri templates match level-1 variables between literals", "[actors][uri_template]") {
   auto t = parse_uri_template("test://template/{id}/data");

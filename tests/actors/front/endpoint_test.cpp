@@ -17,22 +17,22 @@ const std::string meta =
 struct harness {
   test::world w;
   std::shared_ptr<admission> gate;
-  std::shared_ptr<actors::endpoint> ep;
+  std::shared_ptr<actors::front::endpoint> ep;
 
   explicit harness(int64_t max_inflight = 16) : gate(std::make_shared<admission>(max_inflight)) {
-    actors::endpoint_options o;
+    actors::front::endpoint_options o;
     o.allowed_hosts = {"localhost", "127.0.0.1"};
     o.allowed_origins = {"http://localhost"};
-    ep = std::make_shared<actors::endpoint>(o, actors::endpoint_parts{w.sys.get(),
-                                                                      w.tools,
-                                                                      w.sessions,
-                                                                      w.metrics,
-                                                                      gate,
-                                                                      w.profile,
-                                                                      w.notes,
-                                                                      w.sessions,
-                                                                      nullptr,
-                                                                      {}});
+    ep = std::make_shared<actors::front::endpoint>(o, actors::front::endpoint_parts{w.sys.get(),
+                                                                                    w.tools,
+                                                                                    w.sessions,
+                                                                                    w.metrics,
+                                                                                    gate,
+                                                                                    w.profile,
+                                                                                    w.notes,
+                                                                                    w.sessions,
+                                                                                    nullptr,
+                                                                                    {}});
   }
 
   http_request post(std::string body) {

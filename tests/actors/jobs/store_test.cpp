@@ -11,7 +11,7 @@
 #include <mutex>
 #include <thread>
 
-using namespace mcprt::actors;
+using namespace mcprt::actors::jobs;
 
 namespace {
 

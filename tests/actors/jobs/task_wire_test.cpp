@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 
 using namespace mcprt;
-using namespace mcprt::actors;
+using namespace mcprt::actors::jobs;
 
 namespace {
 task_view view_of(job_state state, std::string result = {}) {

@@ -8,7 +8,7 @@
 #include "support/capture.hpp"
 
 using namespace mcprt;
-using namespace mcprt::actors;
+using namespace mcprt::actors::session;
 
 namespace {
 

@@ -25,8 +25,8 @@ struct call {
   }
 };
 
-actors::session_init init_for(test::world& w, std::chrono::milliseconds idle) {
-  actors::session_init init;
+actors::session::session_init init_for(test::world& w, std::chrono::milliseconds idle) {
+  actors::session::session_init init;
   init.id = new_session_id();
   init.version = "2025-11-25";
   init.idle_timeout = idle;
@@ -57,7 +57,7 @@ TEST_CASE("session ids are 128-bit random hex and distinct", "[actors][session]"
 
 TEST_CASE("session answers ping, tools/call and unknown methods", "[actors][session]") {
   test::world w;
-  auto s = actors::spawn_session(*w.sys, init_for(w, std::chrono::minutes(1)));
+  auto s = actors::session::spawn_session(*w.sys, init_for(w, std::chrono::minutes(1)));
   CHECK(w.sessions->size() == 1);
   CHECK(ask(s, R"({"jsonrpc":"2.0","id":1,"method":"ping"})") ==
         R"({"jsonrpc":"2.0","id":1,"result":{}})");
@@ -78,7 +78,7 @@ TEST_CASE("session answers ping, tools/call and unknown methods", "[actors][sess
 
 TEST_CASE("session expires when idle and frees its table entry", "[actors][session]") {
   test::world w;
-  auto s = actors::spawn_session(*w.sys, init_for(w, std::chrono::milliseconds(50)));
+  auto s = actors::session::spawn_session(*w.sys, init_for(w, std::chrono::milliseconds(50)));
   caf::scoped_actor self{*w.sys};
   self->monitor(s);
   bool down = false;
@@ -92,7 +92,7 @@ TEST_CASE("session expires when idle and frees its table entry", "[actors][sessi
 
 TEST_CASE("session ends on end_atom", "[actors][session]") {
   test::world w;
-  auto s = actors::spawn_session(*w.sys, init_for(w, std::chrono::minutes(1)));
+  auto s = actors::session::spawn_session(*w.sys, init_for(w, std::chrono::minutes(1)));
   caf::scoped_actor self{*w.sys};
   self->monitor(s);
   self->send(s, end_atom::value);
