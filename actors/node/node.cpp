@@ -1,0 +1,203 @@
+// The supervision root: start in dependency order, serve, stop in reverse.
+#include "actors/node/node.hpp"
+
+#include <caf/exit_reason.hpp>
+#include <caf/send.hpp>
+#include <cstdio>
+#include <filesystem>
+
+#include "actors/catalog/plugin_host.hpp"
+#include "actors/dispatch/capabilities_doc.hpp"
+#include "actors/front/endpoint.hpp"
+#include "actors/front/message_peer.hpp"
+#include "actors/node/options.hpp"
+#include "runtime/io/admission.hpp"
+#include "runtime/observe/log.hpp"
+#include "transport/http_server.hpp"
+#include "transport/stdio.hpp"
+
+namespace mcprt::actors::node {
+
+namespace {
+
+// The actor system reads its config when it is built: set the scheduler first.
+caf::actor_system_config& configured(caf::actor_system_config& caf_cfg, const config::config& cfg) {
+  configure_scheduler(cfg, caf_cfg);
+  return caf_cfg;
+}
+
+}  // namespace
+
+node::node(const config::config& cfg)
+    : cfg_(cfg),
+      metrics_(std::make_shared<mcprt::metrics>()),
+      tools_(std::make_shared<catalog::catalog_source>()),
+      sessions_(std::make_shared<session::session_table>()),
+      bound_sessions_(std::make_shared<session::session_table>()),
+      system_(configured(caf_cfg_, cfg)),
+      notes_(std::make_shared<notifier::notifier>(system_, static_cast<size_t>(cfg.notifier_shards),
+                                                  metrics_)),
+      live_(std::make_shared<catalog::node_catalog>(system_, tools_, notes_)),
+      profile_(std::make_shared<dispatch::server_profile>()) {
+  profile_->instructions = cfg.instructions;
+  profile_->list_ttl_ms = cfg.list_ttl_ms;
+  profile_->page_size = static_cast<size_t>(cfg.tools_page_size);
+}
+
+std::variant<std::unique_ptr<node>, std::string> node::start(const config::config& cfg,
+                                                             const std::vector<plugin>& plugins,
+                                                             bool stdio) {
+  std::unique_ptr<node> n(new node(cfg));
+  if (auto why = n->start_jobs(stdio); !why.empty()) {
+    return why;
+  }
+  if (auto why = n->start_plugins(plugins); !why.empty()) {
+    return why;
+  }
+  n->start_adapters();
+  return n;
+}
+
+node::~node() {
+  stop_tree();
+}
+
+// The durable job store and the job service over it; a one-line reason when the file cannot
+// be used (unwritable directory, corrupt or locked file).
+std::string node::start_jobs(bool stdio) {
+  // A stdio server lives and dies with its one client, and pools run several side by side:
+  // unless told otherwise it keeps its jobs in memory instead of locking the shared default file.
+  auto source = cfg_.sources.find("jobs.storePath");
+  bool defaulted = source == cfg_.sources.end() || source->second == "default";
+  const std::string path = stdio && defaulted ? ":memory:" : cfg_.jobs_store_path;
+  if (path != ":memory:") {
+    std::error_code ec;
+    auto dir = std::filesystem::path(path).parent_path();
+    if (!dir.empty() && !std::filesystem::create_directories(dir, ec) && ec) {
+      return "cannot create the directory of jobs.storePath '" + path + "': " + ec.message();
+    }
+  }
+  auto store = jobs::job_store::open(path, cfg_.jobs_max_store_mb * 1024 * 1024);
+  if (auto* why = std::get_if<std::string>(&store)) {
+    return *why;
+  }
+  jobs_ = std::make_shared<jobs::job_service>(
+      system_, std::move(std::get<std::unique_ptr<jobs::job_store>>(store)), job_options_of(cfg_),
+      notes_);
+  jobs_->sweep_periodically();
+  return {};
+}
+
+// Starts the enabled plugins in order; their tools form the first catalog.
+std::string node::start_plugins(const std::vector<plugin>& plugins) {
+  auto publisher = catalog::make_publisher(notes_);
+  catalog::catalog_builder builder;
+  for (const auto& name : cfg_.plugins_enabled) {
+    for (const auto& p : plugins) {
+      if (p.name != name) {
+        continue;
+      }
+      catalog::plugin_host ctx(system_, section_of(cfg_, p.name), builder, publisher, live_);
+      if (auto err = p.start(ctx)) {
+        tools_->publish(builder.build());
+        // A half-started plugin may own actors nobody can name: do not wait for them.
+        system_.await_actors_before_shutdown(false);
+        return "plugin '" + p.name + "' failed to start: " + system_.render(err);
+      }
+      log::info("plugin started plugin=" + p.name + " version=" + p.version);
+    }
+  }
+  tools_->publish(builder.build());
+  return {};
+}
+
+// One pool per configured adapter; their tools join the live catalog once a worker lists
+// them, so a slow or broken adapter never holds up the server.
+void node::start_adapters() {
+  for (const auto& a : cfg_.adapters) {
+    auto pool = std::make_shared<adapters::adapter_pool>(adapter_options_of(a), system_, live_,
+                                                         metrics_->registry());
+    pool->start();
+    log::info("adapter started adapter=" + a.name + " command=" + a.command);
+    pools_.push_back(std::move(pool));
+  }
+}
+
+int node::serve_stdio() {
+  // Shared: late answers from actor threads may still write after stdin has closed.
+  auto pipe =
+      std::make_shared<transport::stdio_transport>(static_cast<size_t>(cfg_.max_payload_kb) * 1024);
+  auto streams = stream_options_of(cfg_);
+  auto box = std::make_shared<outbox>(streams.limits, stream_format::raw, metrics_);
+  pipe->attach(box);
+  front::message_peer peer({&system_, tools_, profile_, metrics_, box,
+                            std::chrono::milliseconds(cfg_.client_request_timeout_ms), notes_,
+                            streams, bound_sessions_, jobs_});
+  log::info("serving one client on stdio");
+  pipe->run([&peer](const std::string& line) { peer.on_message(line); },
+            [&peer] { peer.on_oversized(); });
+  // Answer what was asked before stopping, within the request timeout.
+  if (int left = peer.drain(std::chrono::milliseconds(cfg_.request_timeout_ms)); left > 0) {
+    log::warn("stdin closed with " + std::to_string(left) + " requests unanswered");
+  }
+  log::info("stdin closed; stopping");
+  return 0;
+}
+
+int node::serve_http(const sigset_t& stop_signals) {
+  front::endpoint_parts parts{
+      &system_, tools_, sessions_,       metrics_, std::make_shared<admission>(cfg_.max_inflight),
+      profile_, notes_, bound_sessions_, jobs_,    {}};
+  dispatch::node_limits limits{cfg_.max_payload_kb, cfg_.max_inflight, cfg_.request_timeout_ms,
+                               cfg_.jobs_default_timeout_ms, cfg_.jobs_result_ttl_ms};
+  parts.capabilities = [limits, pools = pools_] {
+    return dispatch::capabilities_document(limits, pools);
+  };
+  auto ep = std::make_shared<front::endpoint>(endpoint_options_of(cfg_), std::move(parts));
+
+  transport::http_server server(server_options_of(cfg_), ep, metrics_);
+  uint16_t port = 0;
+  if (auto ec = server.listen(port)) {
+    std::fprintf(stderr, "mcprt: cannot listen on %s:%lld: %s\n", cfg_.host.c_str(),
+                 static_cast<long long>(cfg_.port), ec.message().c_str());
+    return 1;
+  }
+  server.start();
+  auto host = cfg_.host.find(':') != std::string::npos ? "[" + cfg_.host + "]" : cfg_.host;
+  // One write: adapter threads are already logging, and scripts wait for this exact line.
+  auto listening = "mcprt listening on http://" + host + ":" + std::to_string(port) + "/mcp\n";
+  std::fwrite(listening.data(), 1, listening.size(), stderr);
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  log::info(std::string("stopping signal=") + (sig == SIGINT ? "SIGINT" : "SIGTERM"));
+  server.stop();
+  // Stop the actors and wait for them while the server's io_context still exists: a session
+  // or tool may hold a pending answer whose exchange refers to a connection's strand.
+  stop_tree();
+  system_.await_all_actors_done();
+  return 0;
+}
+
+void node::stop_tree() {
+  if (stopped_) {
+    return;
+  }
+  stopped_ = true;
+  for (const auto& p : pools_) {
+    p->stop();
+  }
+  if (jobs_) {
+    jobs_->stop();
+  }
+  notes_->stop();
+  for (const auto& a : tools_->current()->actors()) {
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  }
+  for (const auto& table : {sessions_, bound_sessions_}) {
+    table->for_each(
+        [](const session_actor& s) { caf::anon_send_exit(s, caf::exit_reason::user_shutdown); });
+  }
+}
+
+}  // namespace mcprt::actors::node

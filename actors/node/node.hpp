@@ -1,0 +1,72 @@
+// The supervision root of one mcprt process. It builds the rooms in dependency order
+// (metrics, actor system, notifier, jobs, plugins and their catalog, adapter pools), serves
+// one transport, and stops them in the reverse order. Not the command line (main.cpp).
+#pragma once
+
+#include <signal.h>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "actors/adapters/pool.hpp"
+#include "actors/catalog/catalog.hpp"
+#include "actors/catalog/live_catalog.hpp"
+#include "actors/dispatch/dispatcher.hpp"
+#include "actors/jobs/jobs.hpp"
+#include "actors/notifier/notifier.hpp"
+#include "actors/session/table.hpp"
+#include "config/config.hpp"
+#include "runtime/api/plugin_api.hpp"
+#include "runtime/observe/metrics.hpp"
+
+namespace mcprt::actors::node {
+
+/// One running node: the actor system and every long-lived part, owned in the order they
+/// depend on each other.
+class node {
+ public:
+  /// Starts the node's parts and the enabled `plugins`; a one-line reason when one cannot
+  /// start (the job store's file, a plugin). `stdio`: a single client on the pipes.
+  static std::variant<std::unique_ptr<node>, std::string> start(const config::config& cfg,
+                                                                const std::vector<plugin>& plugins,
+                                                                bool stdio);
+  node(const node&) = delete;
+  node& operator=(const node&) = delete;
+  /// Stops the tree and waits for its actors.
+  ~node();
+
+  /// Serves HTTP (Streamable HTTP, HTTP+SSE, WebSocket) until one of `stop_signals` arrives;
+  /// the process's exit code.
+  int serve_http(const sigset_t& stop_signals);
+  /// Serves one client on stdin/stdout until stdin closes; the process's exit code.
+  int serve_stdio();
+
+ private:
+  explicit node(const config::config& cfg);
+  std::string start_jobs(bool stdio);
+  std::string start_plugins(const std::vector<plugin>& plugins);
+  void start_adapters();
+  /// Stops what the node started, leaves first: pools, jobs, notifier, tool actors, sessions.
+  void stop_tree();
+
+  config::config cfg_;
+  // Declared before the actor system so late completions find them alive.
+  std::shared_ptr<mcprt::metrics> metrics_;
+  std::shared_ptr<catalog::catalog_source> tools_;
+  std::shared_ptr<session::session_table> sessions_;
+  std::shared_ptr<session::session_table> bound_sessions_;  // WebSocket, HTTP+SSE, stdio.
+  caf::actor_system_config caf_cfg_;
+  caf::actor_system system_;
+  std::shared_ptr<notifier::notifier> notes_;
+  std::shared_ptr<jobs::job_service> jobs_;
+  std::shared_ptr<catalog::node_catalog> live_;
+  std::vector<std::shared_ptr<adapters::adapter_pool>> pools_;
+  std::shared_ptr<dispatch::server_profile> profile_;
+  bool stopped_ = false;
+};
+
+}  // namespace mcprt::actors::node

@@ -1,0 +1,94 @@
+// From config keys to each room's options.
+#include "actors/node/options.hpp"
+
+#include <caf/atom.hpp>
+#include <map>
+
+namespace mcprt::actors::node {
+
+settings_view section_of(const config::config& cfg, const std::string& name) {
+  std::map<std::string, setting_value> values;
+  auto prefix = name + ".";
+  for (const auto& [key, value] : cfg.plugin_settings) {
+    if (key.compare(0, prefix.size(), prefix) == 0) {
+      values.emplace(key.substr(prefix.size()), value);
+    }
+  }
+  return settings_view(std::move(values));
+}
+
+void configure_scheduler(const config::config& cfg, caf::actor_system_config& caf_cfg) {
+  caf_cfg.set("scheduler.max-threads", static_cast<size_t>(cfg.scheduler_threads));
+  caf_cfg.set("scheduler.policy",
+              cfg.scheduler_policy == "stealing" ? caf::atom("stealing") : caf::atom("sharing"));
+}
+
+session::stream_options stream_options_of(const config::config& cfg) {
+  session::stream_options o;
+  o.limits.capacity = static_cast<size_t>(cfg.subscriber_queue);
+  o.limits.watermark = cfg.queue_watermark;
+  o.limits.batch = static_cast<size_t>(cfg.batch_size);
+  o.replay_events = static_cast<size_t>(cfg.replay_events);
+  o.keep_alive = std::chrono::milliseconds(cfg.keep_alive_ms);
+  o.retry = std::chrono::milliseconds(cfg.sse_retry_ms);
+  o.max_subscriptions = static_cast<size_t>(cfg.max_subscriptions);
+  return o;
+}
+
+jobs::job_options job_options_of(const config::config& cfg) {
+  jobs::job_options o;
+  o.timeout = std::chrono::milliseconds(cfg.jobs_default_timeout_ms);
+  o.result_ttl_ms = cfg.jobs_result_ttl_ms;
+  o.poll_interval_ms = cfg.jobs_poll_interval_ms;
+  return o;
+}
+
+adapters::adapter_options adapter_options_of(const config::adapter_config& a) {
+  adapters::adapter_options o;
+  o.name = a.name;
+  o.command = {a.command, a.args, a.env, a.cwd};
+  o.min_workers = static_cast<int>(a.min_workers);
+  o.max_workers = static_cast<int>(a.max_workers);
+  o.max_inflight_per_worker = static_cast<int>(a.max_inflight_per_worker);
+  o.call_timeout = std::chrono::milliseconds(a.call_timeout_ms);
+  o.start_timeout = std::chrono::milliseconds(a.start_timeout_ms);
+  o.session_affinity = a.affinity == "session";
+  o.tool_prefix = a.tool_prefix;
+  o.tasks = a.task_support == "required"   ? task_support::required
+            : a.task_support == "optional" ? task_support::optional
+                                           : task_support::forbidden;
+  return o;
+}
+
+front::endpoint_options endpoint_options_of(const config::config& cfg) {
+  front::endpoint_options o;
+  o.allowed_hosts = cfg.allowed_hosts;
+  o.allowed_origins = cfg.allowed_origins;
+  o.request_timeout = std::chrono::milliseconds(cfg.request_timeout_ms);
+  o.session_idle_timeout = std::chrono::milliseconds(cfg.session_idle_timeout_ms);
+  o.client_request_timeout = std::chrono::milliseconds(cfg.client_request_timeout_ms);
+  o.max_payload_bytes = static_cast<size_t>(cfg.max_payload_kb) * 1024;
+  o.streams = stream_options_of(cfg);
+  return o;
+}
+
+transport::server_options server_options_of(const config::config& cfg) {
+  transport::server_options o;
+  o.host = cfg.host;
+  o.port = static_cast<uint16_t>(cfg.port);
+  o.io_threads = static_cast<int>(cfg.io_threads);
+  o.max_payload_bytes = static_cast<size_t>(cfg.max_payload_kb) * 1024;
+  o.idle_timeout = std::chrono::milliseconds(cfg.connection_idle_timeout_ms);
+  o.header_timeout = std::chrono::milliseconds(cfg.header_timeout_ms);
+  o.max_header_bytes = static_cast<size_t>(cfg.max_header_kb) * 1024;
+  o.max_connections_per_address = static_cast<size_t>(cfg.max_connections_per_address);
+  o.batch_size = static_cast<size_t>(cfg.batch_size);
+  o.stream_queue = static_cast<size_t>(cfg.subscriber_queue);
+  o.queue_watermark = cfg.queue_watermark;
+  o.send_buffer_bytes = static_cast<int>(cfg.send_buffer_bytes);
+  o.ws_idle_timeout = std::chrono::milliseconds(cfg.ws_idle_timeout_ms);
+  o.ws_deflate = cfg.ws_deflate;
+  return o;
+}
+
+}  // namespace mcprt::actors::node

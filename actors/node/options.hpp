@@ -1,0 +1,40 @@
+// From the config file's keys to each room's own options: the one place that knows both
+// names. Pure functions; nothing here starts anything.
+#pragma once
+
+#include <caf/actor_system_config.hpp>
+#include <string>
+
+#include "actors/adapters/pool.hpp"
+#include "actors/front/endpoint.hpp"
+#include "actors/jobs/jobs.hpp"
+#include "actors/session/feed.hpp"
+#include "config/adapters.hpp"
+#include "config/config.hpp"
+#include "runtime/api/settings.hpp"
+#include "transport/http_server.hpp"
+
+namespace mcprt::actors::node {
+
+/// A plugin's own keys, without its section prefix.
+settings_view section_of(const config::config& cfg, const std::string& name);
+
+/// The scheduler of the actor system (`scheduler.maxThreads`, `scheduler.policy`).
+void configure_scheduler(const config::config& cfg, caf::actor_system_config& caf_cfg);
+
+/// Subscriber queues, batching, replay and keep-alive of every stream.
+session::stream_options stream_options_of(const config::config& cfg);
+
+/// Timeouts, result lifetime and polling of durable jobs.
+jobs::job_options job_options_of(const config::config& cfg);
+
+/// One `adapters[]` entry as its pool's options.
+adapters::adapter_options adapter_options_of(const config::adapter_config& a);
+
+/// The HTTP policy: allowed hosts and origins, timeouts, payload bound, streams.
+front::endpoint_options endpoint_options_of(const config::config& cfg);
+
+/// The listener and its connections: address, threads, limits, batching, WebSocket.
+transport::server_options server_options_of(const config::config& cfg);
+
+}  // namespace mcprt::actors::node
