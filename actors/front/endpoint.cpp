@@ -393,8 +393,11 @@ void endpoint::handle_post(http_request& req, const http_exchange_ptr& ex) {
     return false;
   };
   auto arm = [&](const responder& out) {
-    ex->arm_deadline(options_.request_timeout, [out] {
-      out.error(make_error(rpc_code::request_timeout, "Request timed out"), outcome::timeout);
+    // Weak: a request nobody holds any more is answered when it is dropped, not here.
+    ex->arm_deadline(options_.request_timeout, [ref = out.weak_ref()] {
+      if (auto out = ref.lock()) {
+        out->error(make_error(rpc_code::request_timeout, "Request timed out"), outcome::timeout);
+      }
     });
   };
 

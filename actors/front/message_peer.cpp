@@ -162,7 +162,9 @@ void message_peer::on_message(const std::string& text) {
       return;  // The listen ends (its subscription's destructor unsubscribes).
     }
     if (it != modern_inflight_.end()) {
-      it->second.cancel();
+      if (auto out = it->second.lock()) {
+        out->cancel();
+      }
       modern_inflight_.erase(it);
     } else if (session_) {
       caf::anon_send(*session_, session_request{std::move(msg), responder{}});
@@ -201,9 +203,12 @@ void message_peer::on_message(const std::string& text) {
     }
     auto out = make_responder(std::move(info), msg);
     if (modern_inflight_.size() >= 64) {
-      std::erase_if(modern_inflight_, [](const auto& kv) { return kv.second.done(); });
+      std::erase_if(modern_inflight_, [](const auto& kv) {
+        auto out = kv.second.lock();
+        return !out || out->done();
+      });
     }
-    modern_inflight_.insert_or_assign(msg.id, out);
+    modern_inflight_.insert_or_assign(msg.id, out.weak_ref());
     auto env = dispatch::env_of(parts_);
     if (!dispatch::dispatch(msg, out, env)) {
       out.error(make_error(rpc_code::method_not_found, "Method not found: " + msg.method));

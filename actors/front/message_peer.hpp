@@ -70,7 +70,7 @@ class message_peer final : public message_connection {
   std::unordered_map<std::string, std::shared_ptr<listen_subscription>> listens_;
   std::optional<session_actor> session_;
   // 2026-07-28 requests in flight by id, for notifications/cancelled (the reader thread only).
-  std::unordered_map<std::string, responder> modern_inflight_;
+  std::unordered_map<std::string, responder::weak> modern_inflight_;  // For cancellation.
 };
 
 }  // namespace mcprt::actors::front

@@ -42,7 +42,8 @@ struct session_state {
   log_level level = log_level::info;
   std::chrono::steady_clock::time_point last_active = std::chrono::steady_clock::now();
   // Requests in flight by id (JSON text), for notifications/cancelled.
-  std::unordered_map<std::string, responder> inflight;
+  // Weak: a request the table alone holds is already answered (as abandoned) by its responder.
+  std::unordered_map<std::string, responder::weak> inflight;
   static inline const char* name = "mcprt.session";
 };
 
@@ -64,9 +65,12 @@ void handle_set_level(session_state& st, const rpc::message& msg, const responde
 // Remembers a request until it is answered; answered ones are swept as the table grows.
 void track(session_state& st, const std::string& id, const responder& out) {
   if (st.inflight.size() >= 64) {
-    std::erase_if(st.inflight, [](const auto& kv) { return kv.second.done(); });
+    std::erase_if(st.inflight, [](const auto& kv) {
+      auto out = kv.second.lock();
+      return !out || out->done();
+    });
   }
-  st.inflight.insert_or_assign(id, out);
+  st.inflight.insert_or_assign(id, out.weak_ref());
 }
 
 // notifications/cancelled: the request stops, and no result is sent for it.
@@ -77,7 +81,9 @@ void cancel_request(session_state& st, const rpc::message& msg) {
   }
   auto it = st.inflight.find(to_json(*id));
   if (it != st.inflight.end()) {
-    it->second.cancel();
+    if (auto out = it->second.lock()) {
+      out->cancel();
+    }
     st.inflight.erase(it);
   }
 }

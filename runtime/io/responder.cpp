@@ -24,7 +24,25 @@ struct responder::state {
   task_escalation escalate;  // Set before the handler runs; read by it.
   std::mutex cancel_mutex;
   std::function<void()> cancel_hook;
+
+  ~state();
 };
+
+// The last copy is gone and nobody answered: whoever held the request (a tool actor that
+// exited, a handler that dropped it) will not answer. Say so now rather than at a deadline.
+responder::state::~state() {
+  if (!channel || done.load(std::memory_order_acquire)) {
+    return;
+  }
+  auto err = make_error(rpc_code::internal_error, "The server stopped handling this request (" +
+                                                      info.method +
+                                                      ") before answering: its handler went away");
+  channel->finish(http_status_for(err.code, info.era == era::modern),
+                  rpc::encode_error(info.id, err));
+  if (hook) {
+    hook(info, outcome::error);
+  }
+}
 
 namespace {
 
@@ -49,6 +67,12 @@ responder::responder(reply_channel_ptr channel, request_info info, finish_hook h
   state_->info = std::move(info);
   state_->hook = std::move(hook);
   state_->min_log.store(static_cast<int>(state_->info.min_log), std::memory_order_relaxed);
+}
+
+responder::weak responder::weak_ref() const {
+  weak w;
+  w.state_ = state_;
+  return w;
 }
 
 const request_info& responder::info() const {

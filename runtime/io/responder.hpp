@@ -29,11 +29,18 @@ using task_round = std::function<void(const responder&)>;
 /// Turns the request into a task that runs `round`, answering it with the task's handle.
 using task_escalation = std::function<void(const responder& self, task_round round)>;
 
-/// Answers one request. Cheap to copy; every copy refers to the same request.
+/// Answers one request. Cheap to copy; every copy refers to the same request. When the last
+/// copy goes away unanswered (the actor that held it died, a handler dropped it), the request
+/// is answered then with -32603, so no client waits for a deadline that may never come.
 class responder {
  public:
+  class weak;
+
   responder() = default;
   responder(reply_channel_ptr channel, request_info info, finish_hook hook = {});
+
+  /// A handle that does not keep the request open (what a deadline holds).
+  weak weak_ref() const;
 
   /// The request this responder answers.
   const request_info& info() const;
@@ -96,7 +103,24 @@ class responder {
 
  private:
   struct state;
+  explicit responder(std::shared_ptr<state> s) : state_(std::move(s)) {}
   std::shared_ptr<state> state_;
+};
+
+/// A responder that does not keep its request open.
+class responder::weak {
+ public:
+  /// The responder while some other copy still holds the request, else nullopt.
+  std::optional<responder> lock() const {
+    if (auto s = state_.lock()) {
+      return responder(std::move(s));
+    }
+    return std::nullopt;
+  }
+
+ private:
+  friend class responder;
+  std::weak_ptr<state> state_;
 };
 
 }  // namespace io

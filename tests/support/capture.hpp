@@ -33,6 +33,11 @@ class capture_channel final : public reply_channel {
     cv_.wait_for(l, std::chrono::seconds(5), [this] { return final_.has_value(); });
     return final_;
   }
+  /// The final (status, frame) if one came already, without waiting.
+  std::optional<std::pair<unsigned, std::string>> peek() {
+    std::lock_guard<std::mutex> g(m_);
+    return final_;
+  }
   std::vector<std::string> notes() {
     std::lock_guard<std::mutex> g(m_);
     return notes_;
