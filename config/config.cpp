@@ -132,6 +132,13 @@ const std::vector<key_def>& table() {
                       "ttlMs of 2026-07-28 list and discover results"));
     k.push_back(field("plugins.enabled", st::string_list, &config::plugins_enabled, 0, 0,
                       "built-in plugins to start, in order"));
+    k.push_back(field("supervision.maxRestarts", st::integer, &config::supervision_max_restarts, 0,
+                      1000,
+                      "restarts of a plugin whose actor died, per minute; past it, it stays down"));
+    k.push_back(field("supervision.backoffMs", st::integer, &config::supervision_backoff_ms, 1,
+                      600000, "wait before a plugin's first restart; doubles up to 100x"));
+    k.push_back(field("supervision.stayDown", st::string_list, &config::supervision_stay_down, 0, 0,
+                      "plugins that stay down when one of their actors dies"));
     auto level = field("log.level", st::string, &config::log_level, 0, 0,
                        "server log level: debug, info, warning, error");
     level.choices = {"debug", "info", "warning", "error"};
@@ -446,6 +453,12 @@ class loader {
           known += (known.empty() ? "" : ", ") + n;
         }
         return "key 'plugins.enabled' names unknown plugin '" + p + "' (known: " + known + ")";
+      }
+    }
+    for (const auto& p : cfg_.supervision_stay_down) {
+      if (std::find(req_.known_plugins.begin(), req_.known_plugins.end(), p) ==
+          req_.known_plugins.end()) {
+        return "key 'supervision.stayDown' names unknown plugin '" + p + "'";
       }
     }
     return std::nullopt;

@@ -64,6 +64,10 @@ struct config {
   int64_t list_ttl_ms = 60000;
   // plugins and log
   std::vector<std::string> plugins_enabled = {"demo", "ticker"};
+  // supervision of plugin actors
+  int64_t supervision_max_restarts = 5;
+  int64_t supervision_backoff_ms = 100;
+  std::vector<std::string> supervision_stay_down;
   std::string log_level = "info";
 
   std::map<std::string, setting_value> plugin_settings;  ///< Full dotted key -> value.

@@ -3,6 +3,7 @@
 
 #include "plugins/conformance/conformance.hpp"
 #include "plugins/demo/demo.hpp"
+#include "plugins/faults/faults.hpp"
 #include "plugins/simulation/simulation.hpp"
 #include "plugins/ticker/ticker.hpp"
 
@@ -10,7 +11,7 @@ namespace mcprt::plugins {
 
 std::vector<plugin> builtin() {
   return {demo::descriptor(), ticker::descriptor(), conformance::descriptor(),
-          simulation::descriptor()};
+          simulation::descriptor(), faults::descriptor()};
 }
 
 }  // namespace mcprt::plugins

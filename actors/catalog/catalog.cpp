@@ -202,6 +202,79 @@ caf::error catalog_builder::add(tool_definition definition, tool_actor handler,
   return caf::none;
 }
 
+namespace {
+
+template <class Entries, class Served>
+bool erase_served(Entries& entries, const std::vector<caf::actor_addr>& actors, Served served) {
+  return std::erase_if(entries, [&](const auto& e) {
+           return std::find(actors.begin(), actors.end(), served(e).address()) != actors.end();
+         }) > 0;
+}
+
+void note_change(std::vector<std::string>& changed, const char* list) {
+  if (std::find(changed.begin(), changed.end(), list) == changed.end()) {
+    changed.emplace_back(list);
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> catalog_builder::remove_served_by(
+    const std::vector<caf::actor_addr>& actors) {
+  std::vector<std::string> changed;
+  if (erase_served(tools_, actors, [](const catalog_tool& t) { return t.handler; })) {
+    note_change(changed, "tools");
+  }
+  bool resources =
+      erase_served(resources_, actors, [](const catalog_resource& r) { return r.runner; });
+  resources |= erase_served(templates_, actors, [](const catalog_template& t) { return t.runner; });
+  if (resources) {
+    note_change(changed, "resources");
+  }
+  if (erase_served(prompts_, actors, [](const catalog_prompt& p) { return p.runner; })) {
+    note_change(changed, "prompts");
+  }
+  return changed;
+}
+
+caf::error catalog_builder::add_all(const catalog& other, std::vector<std::string>& changed) {
+  auto clash = [](const std::string& what) {
+    return caf::make_error(caf::sec::invalid_argument, "duplicate " + what);
+  };
+  for (const auto& t : other.tools()) {
+    if (std::any_of(tools_.begin(), tools_.end(),
+                    [&](const auto& x) { return x.definition.name == t.definition.name; })) {
+      return clash("tool name '" + t.definition.name + "'");
+    }
+  }
+  for (const auto& r : other.resources()) {
+    if (std::any_of(resources_.begin(), resources_.end(),
+                    [&](const auto& x) { return x.definition.uri == r.definition.uri; })) {
+      return clash("resource '" + r.definition.uri + "'");
+    }
+  }
+  for (const auto& p : other.prompts()) {
+    if (std::any_of(prompts_.begin(), prompts_.end(),
+                    [&](const auto& x) { return x.definition.name == p.definition.name; })) {
+      return clash("prompt '" + p.definition.name + "'");
+    }
+  }
+  tools_.insert(tools_.end(), other.tools().begin(), other.tools().end());
+  resources_.insert(resources_.end(), other.resources().begin(), other.resources().end());
+  templates_.insert(templates_.end(), other.templates().begin(), other.templates().end());
+  prompts_.insert(prompts_.end(), other.prompts().begin(), other.prompts().end());
+  if (!other.tools().empty()) {
+    note_change(changed, "tools");
+  }
+  if (!other.resources().empty() || !other.templates().empty()) {
+    note_change(changed, "resources");
+  }
+  if (!other.prompts().empty()) {
+    note_change(changed, "prompts");
+  }
+  return caf::none;
+}
+
 catalog_ptr catalog_builder::build() {
   auto c = std::make_shared<catalog>();
   c->tools_ = tools_;

@@ -80,6 +80,8 @@ class catalog {
   const catalog_prompt* find_prompt(std::string_view name) const;
   /// Every plugin actor behind this catalog (for shutdown); may repeat a handle.
   std::vector<tool_actor> actors() const;
+  /// The distinct plugin actors behind this catalog (what a supervisor watches).
+  std::vector<tool_actor> distinct_actors() const;
 
  private:
   friend class catalog_builder;
@@ -110,6 +112,12 @@ class catalog_builder {
                  tool_actor runner);
   /// Adds a prompt; fails on an empty or duplicate name.
   caf::error add(prompt_definition definition, prompt_handler handler, tool_actor runner);
+  /// Removes everything served by one of `actors`; the lists that changed ("tools",
+  /// "resources", "prompts"), each once.
+  std::vector<std::string> remove_served_by(const std::vector<caf::actor_addr>& actors);
+  /// Adds every entry of `other` (already checked and compiled); fails, adding nothing, on a
+  /// name or URI this builder already holds. `changed` gets the lists that grew.
+  caf::error add_all(const catalog& other, std::vector<std::string>& changed);
   /// Freezes everything into a snapshot.
   catalog_ptr build();
 

@@ -35,6 +35,30 @@ caf::error node_catalog::change(std::string_view what, F edit) {
   return caf::none;
 }
 
+caf::error node_catalog::replace_actors(const std::vector<caf::actor_addr>& gone,
+                                        const catalog* added) {
+  std::vector<std::string> changed;
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    catalog_builder next(*source_->current());
+    changed = next.remove_served_by(gone);
+    if (added != nullptr) {
+      if (auto err = next.add_all(*added, changed)) {
+        return err;
+      }
+    }
+    if (changed.empty()) {
+      return caf::none;
+    }
+    source_->publish(next.build());
+  }
+  for (const auto& what : changed) {
+    notes_->publish(notifier::topic::list_changed(what), list_changed_note(what),
+                    overflow_policy::coalesce);
+  }
+  return caf::none;
+}
+
 template <class F>
 bool node_catalog::remove(std::string_view what, F erase) {
   bool removed = false;

@@ -25,6 +25,11 @@ class node_catalog final : public mcprt::live_catalog {
   caf::error add_resources(std::vector<resource_spec> resources) override;
   bool remove_resource(std::string_view uri) override;
 
+  /// Removes everything the `gone` actors serve and adds `added` (a restarted plugin's
+  /// registrations; may be null) in one swap, then notifies each list that changed. Fails,
+  /// changing nothing, when `added` clashes with what stays.
+  caf::error replace_actors(const std::vector<caf::actor_addr>& gone, const catalog* added);
+
  private:
   // Applies `edit` (which says whether it changed anything, or fails) to a copy of the
   // snapshot under the lock; on a change, swaps it in and notifies the `what` list's topic.

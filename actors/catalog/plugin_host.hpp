@@ -2,6 +2,9 @@
 // builder that collects what it registers. Used by the server and by tests alike.
 #pragma once
 
+#include <algorithm>
+#include <vector>
+
 #include "actors/catalog/catalog.hpp"
 #include "actors/notifier/notifier.hpp"
 #include "runtime/api/plugin_api.hpp"
@@ -20,18 +23,25 @@ class plugin_host final : public plugin_context {
   std::shared_ptr<mcprt::publisher> publisher() override { return publisher_; }
   std::shared_ptr<mcprt::live_catalog> live() override { return live_; }
   caf::error add_tool(tool_definition d, tool_actor a, tool_handler inline_handler) override {
+    remember(a);
     return catalog_.add(std::move(d), std::move(a), std::move(inline_handler));
   }
   caf::error add_resource(resource_definition d, resource_reader r, tool_actor a) override {
+    remember(a);
     return catalog_.add(std::move(d), std::move(r), std::move(a));
   }
   caf::error add_resource_template(resource_template_definition d, resource_reader r,
                                    tool_actor a) override {
+    remember(a);
     return catalog_.add(std::move(d), std::move(r), std::move(a));
   }
   caf::error add_prompt(prompt_definition d, prompt_handler h, tool_actor a) override {
+    remember(a);
     return catalog_.add(std::move(d), std::move(h), std::move(a));
   }
+
+  /// The distinct actors this plugin registered (what the node supervises).
+  const std::vector<tool_actor>& actors() const { return actors_; }
 
  private:
   caf::actor_system& sys_;
@@ -39,6 +49,13 @@ class plugin_host final : public plugin_context {
   catalog_builder& catalog_;
   std::shared_ptr<mcprt::publisher> publisher_;
   std::shared_ptr<mcprt::live_catalog> live_;
+  std::vector<tool_actor> actors_;
+
+  void remember(const tool_actor& a) {
+    if (a && std::find(actors_.begin(), actors_.end(), a) == actors_.end()) {
+      actors_.push_back(a);
+    }
+  }
 };
 
 /// A publisher onto the node's notifier.

@@ -66,6 +66,16 @@ std::vector<tool_actor> catalog::actors() const {
   return out;
 }
 
+std::vector<tool_actor> catalog::distinct_actors() const {
+  std::vector<tool_actor> out;
+  for (auto& a : actors()) {
+    if (a && std::find(out.begin(), out.end(), a) == out.end()) {
+      out.push_back(std::move(a));
+    }
+  }
+  return out;
+}
+
 caf::error catalog_builder::add(resource_definition d, resource_reader reader, tool_actor runner) {
   if (d.uri.empty() || d.name.empty()) {
     return invalid("a resource needs a uri and a name");

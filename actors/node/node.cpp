@@ -51,9 +51,11 @@ std::variant<std::unique_ptr<node>, std::string> node::start(const config::confi
   if (auto why = n->start_jobs(stdio); !why.empty()) {
     return why;
   }
-  if (auto why = n->start_plugins(plugins); !why.empty()) {
-    return why;
+  auto started = n->start_plugins(plugins);
+  if (auto* why = std::get_if<std::string>(&started)) {
+    return *why;
   }
+  n->supervise(plugins, std::move(std::get<std::vector<watched_plugin>>(started)));
   n->start_adapters();
   return n;
 }
@@ -89,9 +91,11 @@ std::string node::start_jobs(bool stdio) {
 }
 
 // Starts the enabled plugins in order; their tools form the first catalog.
-std::string node::start_plugins(const std::vector<plugin>& plugins) {
+std::variant<std::vector<watched_plugin>, std::string> node::start_plugins(
+    const std::vector<plugin>& plugins) {
   auto publisher = catalog::make_publisher(notes_);
   catalog::catalog_builder builder;
+  std::vector<watched_plugin> watched;
   for (const auto& name : cfg_.plugins_enabled) {
     for (const auto& p : plugins) {
       if (p.name != name) {
@@ -104,11 +108,43 @@ std::string node::start_plugins(const std::vector<plugin>& plugins) {
         system_.await_actors_before_shutdown(false);
         return "plugin '" + p.name + "' failed to start: " + system_.render(err);
       }
+      auto stays_down =
+          std::find(cfg_.supervision_stay_down.begin(), cfg_.supervision_stay_down.end(), p.name) !=
+          cfg_.supervision_stay_down.end();
+      watched.push_back({p.name, stays_down ? restart_policy::stay_down : p.restart, ctx.actors()});
       log::info("plugin started plugin=" + p.name + " version=" + p.version);
     }
   }
   tools_->publish(builder.build());
-  return {};
+  return watched;
+}
+
+void node::supervise(const std::vector<plugin>& plugins, std::vector<watched_plugin> watched) {
+  // The starter runs on the supervisor's thread: it holds what it uses, never the node.
+  auto starter = [&sys = system_, cfg = std::make_shared<const config::config>(cfg_), plugins,
+                  publisher = catalog::make_publisher(notes_), live = live_](
+                     const std::string& name) -> std::variant<plugin_start, std::string> {
+    for (const auto& p : plugins) {
+      if (p.name != name) {
+        continue;
+      }
+      catalog::catalog_builder builder;
+      catalog::plugin_host ctx(sys, section_of(*cfg, name), builder, publisher, live);
+      if (auto err = p.start(ctx)) {
+        for (const auto& a : ctx.actors()) {
+          caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+        }
+        return sys.render(err);
+      }
+      return plugin_start{builder.build(), ctx.actors()};
+    }
+    return "no such plugin";
+  };
+  supervision_options options;
+  options.backoff = std::chrono::milliseconds(cfg_.supervision_backoff_ms);
+  options.max_restarts = static_cast<int>(cfg_.supervision_max_restarts);
+  supervisor_ =
+      spawn_supervisor(system_, options, std::move(watched), live_, std::move(starter), metrics_);
 }
 
 // One pool per configured adapter; their tools join the live catalog once a worker lists
@@ -184,6 +220,9 @@ void node::stop_tree() {
     return;
   }
   stopped_ = true;
+  if (supervisor_) {
+    caf::anon_send_exit(supervisor_, caf::exit_reason::user_shutdown);
+  }
   for (const auto& p : pools_) {
     p->stop();
   }

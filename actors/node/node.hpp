@@ -3,10 +3,9 @@
 // one transport, and stops them in the reverse order. Not the command line (main.cpp).
 #pragma once
 
-#include <signal.h>
-
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
+#include <csignal>
 #include <memory>
 #include <string>
 #include <variant>
@@ -17,6 +16,7 @@
 #include "actors/catalog/live_catalog.hpp"
 #include "actors/dispatch/dispatcher.hpp"
 #include "actors/jobs/jobs.hpp"
+#include "actors/node/supervisor.hpp"
 #include "actors/notifier/notifier.hpp"
 #include "actors/session/table.hpp"
 #include "config/config.hpp"
@@ -48,9 +48,13 @@ class node {
  private:
   explicit node(const config::config& cfg);
   std::string start_jobs(bool stdio);
-  std::string start_plugins(const std::vector<plugin>& plugins);
+  std::variant<std::vector<watched_plugin>, std::string> start_plugins(
+      const std::vector<plugin>& plugins);
+  /// Hands the started plugins to the supervisor, with what it needs to start one again.
+  void supervise(const std::vector<plugin>& plugins, std::vector<watched_plugin> watched);
   void start_adapters();
-  /// Stops what the node started, leaves first: pools, jobs, notifier, tool actors, sessions.
+  /// Stops what the node started, leaves first: the supervisor (so stops are not restarts),
+  /// pools, jobs, notifier, tool actors, sessions.
   void stop_tree();
 
   config::config cfg_;
@@ -66,6 +70,7 @@ class node {
   std::shared_ptr<catalog::node_catalog> live_;
   std::vector<std::shared_ptr<adapters::adapter_pool>> pools_;
   std::shared_ptr<dispatch::server_profile> profile_;
+  caf::actor supervisor_;
   bool stopped_ = false;
 };
 

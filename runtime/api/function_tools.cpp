@@ -16,6 +16,31 @@ using function_tool_actor = tool_actor::extend<caf::reacts_to<tool_step>>;
 
 struct function_tool_state {
   std::map<std::string, std::function<void(tool_invocation&)>, std::less<>> handlers;
+  // Calls handed to a handler and not answered yet. Weak: a deferred step may hold the
+  // responder in the actor clock past the actor's end; this answers it when the actor ends.
+  std::vector<std::pair<std::string, responder::weak>> running;
+
+  function_tool_state() = default;
+  function_tool_state(const function_tool_state&) = delete;
+  function_tool_state& operator=(const function_tool_state&) = delete;
+  ~function_tool_state() {
+    for (const auto& [tool, ref] : running) {
+      if (auto out = ref.lock()) {
+        out->error(make_error(rpc_code::internal_error,
+                              "Tool '" + tool + "' stopped before answering: its actor ended"));
+      }
+    }
+  }
+
+  void track(const std::string& tool, const responder& out) {
+    if (running.size() >= 64) {
+      std::erase_if(running, [](const auto& r) {
+        auto out = r.second.lock();
+        return !out || out->done();
+      });
+    }
+    running.emplace_back(tool, out.weak_ref());
+  }
 };
 
 function_tool_actor::behavior_type function_tool_impl(
@@ -33,6 +58,7 @@ function_tool_actor::behavior_type function_tool_impl(
         auto defer = [self](std::chrono::milliseconds d, std::function<void()> step) {
           self->delayed_send(self, d, tool_step{std::move(step)});
         };
+        self->state.track(call.tool, call.out);
         tool_invocation inv(std::move(call.arguments), std::move(call.out), std::move(defer));
         it->second(inv);
       },

@@ -22,6 +22,8 @@ inline namespace api {
 using end_atom = caf::atom_constant<caf::atom("end")>;
 /// session -> itself: check whether the session has been idle too long.
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
+/// supervisor -> itself, after a backoff: start the named plugin again.
+using restart_atom = caf::atom_constant<caf::atom("restart")>;
 
 /// dispatcher or session -> tool actor: run one tool. The tool answers through `out`.
 struct tool_call {

@@ -312,6 +312,11 @@ class plugin_context {
 };
 
 /// A plugin's descriptor. `name` is also its config section.
+/// What the node does when one of a plugin's actors ends on its own. Either way what the actor
+/// served leaves the catalog at once; `restart` then starts the whole plugin again after a
+/// backoff (its other actors are stopped first), `stay_down` leaves the rest serving.
+enum class restart_policy { restart, stay_down };
+
 struct plugin {
   std::string name;
   std::string version;
@@ -320,6 +325,8 @@ struct plugin {
   bool safe_for_untrusted_input = true;
   std::vector<setting_spec> settings;  ///< Keys are full dotted paths under `name`.
   std::function<caf::error(plugin_context&)> start;
+  /// Operators may keep a plugin down with `supervision.stayDown`.
+  restart_policy restart = restart_policy::restart;
 };
 
 /// Spawns an actor that serves the given function tools.

@@ -76,6 +76,8 @@ struct metrics::impl {
   std::map<std::string_view, prometheus::Counter*, std::less<>> notifications;
   std::map<std::string_view, prometheus::Counter*, std::less<>> accept_failures;
   std::map<std::string_view, prometheus::Counter*, std::less<>> request_notes;
+  prometheus::Family<prometheus::Counter>* plugin_exits = nullptr;
+  prometheus::Family<prometheus::Counter>* plugin_restarts = nullptr;
   prometheus::Gauge* subscribers = nullptr;
   prometheus::Gauge* queue_peak = nullptr;
   std::atomic<size_t> peak{0};
@@ -162,6 +164,19 @@ struct metrics::impl {
     for (auto o : request_note_outcomes) {
       request_notes.emplace(o, &streams.Add({{"outcome", std::string(o)}}));
     }
+    // Labelled by plugin: a bounded set (the configured plugins), added on first use.
+    plugin_exits = &prometheus::BuildCounter()
+                        .Name("mcprt_plugin_actor_exits_total")
+                        .Help(
+                            "Plugin actors that ended on their own; their tools, resources and "
+                            "prompts left the catalog")
+                        .Register(*registry);
+    plugin_restarts = &prometheus::BuildCounter()
+                           .Name("mcprt_plugin_restarts_total")
+                           .Help(
+                               "Plugin restarts after an actor exit, by outcome (ok, failed, "
+                               "gave_up: past supervision.maxRestarts)")
+                           .Register(*registry);
     subscribers =
         &prometheus::BuildGauge()
              .Name("mcprt_subscribers")
@@ -211,6 +226,15 @@ void metrics::accept_failed(std::string_view reason) {
   auto it = impl_->accept_failures.find(reason);
   (it != impl_->accept_failures.end() ? it->second : impl_->accept_failures.find("other")->second)
       ->Increment();
+}
+
+void metrics::plugin_actor_exited(std::string_view plugin) {
+  impl_->plugin_exits->Add({{"plugin", std::string(plugin)}}).Increment();
+}
+
+void metrics::plugin_restart(std::string_view plugin, std::string_view outcome) {
+  impl_->plugin_restarts->Add({{"plugin", std::string(plugin)}, {"outcome", std::string(outcome)}})
+      .Increment();
 }
 
 void metrics::request_note_outcome(std::string_view outcome) {

@@ -52,6 +52,11 @@ class metrics {
   /// Subscriber queues (GET streams, WebSocket connections, listen streams) changed by `delta`.
   void subscribers_add(double delta);
 
+  /// An actor of `plugin` ended on its own (not at shutdown): the supervisor took it out.
+  void plugin_actor_exited(std::string_view plugin);
+  /// The supervisor restarted `plugin` (outcome: ok, failed) or stopped trying (gave_up).
+  void plugin_restart(std::string_view plugin, std::string_view outcome);
+
   /// The registry, for components that declare their own families (jobs, adapter pools).
   prometheus::Registry& registry();
 

@@ -5,6 +5,7 @@
 #include "actors/front/endpoint.hpp"
 #include "plugins/builtin.hpp"
 #include "plugins/conformance/conformance.hpp"
+#include "plugins/faults/faults.hpp"
 #include "runtime/codec/json_parse.hpp"
 #include "support/capture.hpp"
 #include "support/fixture.hpp"
@@ -61,6 +62,18 @@ TEST_CASE("demo add answers an overflowing sum as a tool error, never as invalid
   CHECK_THAT(r, Catch::Contains(R"("isError":true)") && Catch::Contains("too large"));
   rapidjson::Document d;
   CHECK_FALSE(parse_json(d, r));
+}
+
+TEST_CASE("faults hold answers a good call and refuses a bad one", "[plugins][faults]") {
+  test::world w({plugins::faults::descriptor()});
+  CHECK_THAT(call_tool(w, R"({"name":"hold","arguments":{"ms":0}})"), Catch::Contains("held"));
+  CHECK_THAT(call_tool(w, R"({"name":"hold","arguments":{"ms":"soon"}})"),
+             Catch::Contains(R"("isError":true)") && Catch::Contains("/ms"));
+}
+
+TEST_CASE("faults crash answers -32603 and ends the plugin's actor", "[plugins][faults]") {
+  test::world w({plugins::faults::descriptor()});
+  CHECK_THAT(call_tool(w, R"({"name":"crash","arguments":{}})"), Catch::Contains("-32603"));
 }
 
 TEST_CASE("conformance fixtures return the suite's exact values", "[plugins][conformance]") {

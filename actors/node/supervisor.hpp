@@ -1,0 +1,51 @@
+// The node's supervisor of plugin actors. When one ends on its own (not at shutdown), what it
+// served leaves the catalog at once and `list_changed` goes out; calls waiting in its mailbox
+// are answered with an error as their responders go; then the plugin is started again after
+// a backoff, or stays down, as its policy says. Not the start-up order (node.cpp).
+#pragma once
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "actors/catalog/catalog.hpp"
+#include "actors/catalog/live_catalog.hpp"
+#include "runtime/api/plugin_api.hpp"
+#include "runtime/observe/metrics.hpp"
+
+namespace mcprt::actors::node {
+
+/// How often and how soon a plugin is started again.
+struct supervision_options {
+  std::chrono::milliseconds backoff{100};  ///< Before the first restart; doubles up to 100x.
+  int max_restarts = 5;                    ///< Restarts within a minute; past it, stay down.
+};
+
+/// A plugin as the supervisor watches it.
+struct watched_plugin {
+  std::string name;
+  restart_policy policy = restart_policy::restart;
+  std::vector<tool_actor> actors;  ///< What it registered in the catalog.
+};
+
+/// A plugin started afresh: what it registered, and the actors behind it.
+struct plugin_start {
+  catalog::catalog_ptr registered;
+  std::vector<tool_actor> actors;
+};
+
+/// Starts the named plugin again into a fresh catalog builder; a reason when it cannot.
+using plugin_starter = std::function<std::variant<plugin_start, std::string>(const std::string&)>;
+
+/// Spawns the supervisor; it monitors the actors of `plugins` at once.
+caf::actor spawn_supervisor(caf::actor_system& sys, supervision_options options,
+                            std::vector<watched_plugin> plugins,
+                            std::shared_ptr<catalog::node_catalog> live, plugin_starter starter,
+                            std::shared_ptr<mcprt::metrics> metrics);
+
+}  // namespace mcprt::actors::node
