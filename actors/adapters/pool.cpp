@@ -10,7 +10,6 @@
 #include <prometheus/registry.h>
 
 #include <algorithm>
-#include <caf/actor_cast.hpp>
 #include <caf/send.hpp>
 
 #include "runtime/codec/json_parse.hpp"
@@ -132,7 +131,7 @@ adapter_pool::adapter_pool(adapter_options options, caf::actor_system& sys,
                            std::shared_ptr<live_catalog> live, prometheus::Registry& registry)
     : options_(std::move(options)),
       live_(std::move(live)),
-      timer_(caf::actor_cast<caf::actor>(spawn_function_tools(sys, {}))),
+      timer_(spawn_function_tools(sys, {})),
       metrics_(std::make_unique<metrics_set>(registry, options_.name)) {}
 
 adapter_pool::~adapter_pool() {

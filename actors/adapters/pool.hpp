@@ -83,7 +83,7 @@ class adapter_pool : public std::enable_shared_from_this<adapter_pool> {
 
   adapter_options options_;
   std::shared_ptr<live_catalog> live_;
-  caf::actor timer_;  // Runs timeouts, restarts and health checks (accepts tool_step).
+  runner_actor timer_;  // Runs timeouts, restarts and health checks.
   std::unique_ptr<metrics_set> metrics_;
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<slot>> slots_;

@@ -146,7 +146,7 @@ bool catalog_builder::remove_prompt(std::string_view name) {
 }
 
 caf::error catalog_builder::add(tool_definition definition, tool_actor handler,
-                                tool_handler inline_handler) {
+                                tool_handler inline_handler, runner_actor steps) {
   if (!valid_tool_name(definition.name)) {
     return caf::make_error(caf::sec::invalid_argument,
                            "invalid tool name '" + definition.name + "'");
@@ -197,7 +197,7 @@ caf::error catalog_builder::add(tool_definition definition, tool_actor handler,
   }
   json += '}';
   tools_.push_back(catalog_tool{std::move(definition), std::move(json), std::move(compiled),
-                                std::move(handler), std::move(inline_handler),
+                                std::move(handler), std::move(inline_handler), std::move(steps),
                                 std::get<std::vector<header_param>>(std::move(header_params))});
   return caf::none;
 }

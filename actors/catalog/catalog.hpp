@@ -23,6 +23,7 @@ struct catalog_tool {
   std::shared_ptr<const void> schema;  ///< Compiled validator state (opaque here).
   tool_actor handler;
   tool_handler inline_handler;              ///< Set for inline-safe function tools: no actor hop.
+  runner_actor steps;                       ///< Where an inline handler's deferred steps run.
   std::vector<header_param> header_params;  ///< Arguments mirrored into Mcp-Param-* headers.
 };
 
@@ -31,7 +32,7 @@ struct catalog_resource {
   resource_definition definition;
   std::string listing_json;
   resource_reader reader;
-  tool_actor runner;  ///< The plugin actor the reader runs on.
+  runner_actor runner;  ///< The plugin actor the reader runs on.
 };
 
 /// One registered resource template.
@@ -40,7 +41,7 @@ struct catalog_template {
   std::string listing_json;
   uri_template parsed;
   resource_reader reader;
-  tool_actor runner;
+  runner_actor runner;
 };
 
 /// One registered prompt.
@@ -48,7 +49,7 @@ struct catalog_prompt {
   prompt_definition definition;
   std::string listing_json;
   prompt_handler handler;
-  tool_actor runner;
+  runner_actor runner;
 };
 
 /// Why arguments were refused: a sentence that names the offending field.
@@ -104,14 +105,15 @@ class catalog_builder {
   bool remove_prompt(std::string_view name);
   bool remove_resource(std::string_view uri);
   /// Adds a tool; fails on a duplicate name, an invalid name or a schema that does not compile.
-  caf::error add(tool_definition definition, tool_actor handler, tool_handler inline_handler = {});
+  caf::error add(tool_definition definition, tool_actor handler, tool_handler inline_handler = {},
+                 runner_actor steps = {});
   /// Adds a resource; fails on an empty or duplicate URI or an empty name.
-  caf::error add(resource_definition definition, resource_reader reader, tool_actor runner);
+  caf::error add(resource_definition definition, resource_reader reader, runner_actor runner);
   /// Adds a template; fails when it is not an RFC 6570 level-1 template.
   caf::error add(resource_template_definition definition, resource_reader reader,
-                 tool_actor runner);
+                 runner_actor runner);
   /// Adds a prompt; fails on an empty or duplicate name.
-  caf::error add(prompt_definition definition, prompt_handler handler, tool_actor runner);
+  caf::error add(prompt_definition definition, prompt_handler handler, runner_actor runner);
   /// Removes everything served by one of `actors`; the lists that changed ("tools",
   /// "resources", "prompts"), each once.
   std::vector<std::string> remove_served_by(const std::vector<caf::actor_addr>& actors);

@@ -22,20 +22,21 @@ class plugin_host final : public plugin_context {
   const settings_view& settings() const override { return settings_; }
   std::shared_ptr<mcprt::publisher> publisher() override { return publisher_; }
   std::shared_ptr<mcprt::live_catalog> live() override { return live_; }
-  caf::error add_tool(tool_definition d, tool_actor a, tool_handler inline_handler) override {
+  caf::error add_tool(tool_definition d, tool_actor a, tool_handler inline_handler,
+                      runner_actor steps) override {
     remember(a);
-    return catalog_.add(std::move(d), std::move(a), std::move(inline_handler));
+    return catalog_.add(std::move(d), std::move(a), std::move(inline_handler), std::move(steps));
   }
-  caf::error add_resource(resource_definition d, resource_reader r, tool_actor a) override {
+  caf::error add_resource(resource_definition d, resource_reader r, runner_actor a) override {
     remember(a);
     return catalog_.add(std::move(d), std::move(r), std::move(a));
   }
   caf::error add_resource_template(resource_template_definition d, resource_reader r,
-                                   tool_actor a) override {
+                                   runner_actor a) override {
     remember(a);
     return catalog_.add(std::move(d), std::move(r), std::move(a));
   }
-  caf::error add_prompt(prompt_definition d, prompt_handler h, tool_actor a) override {
+  caf::error add_prompt(prompt_definition d, prompt_handler h, runner_actor a) override {
     remember(a);
     return catalog_.add(std::move(d), std::move(h), std::move(a));
   }

@@ -76,7 +76,8 @@ std::vector<tool_actor> catalog::distinct_actors() const {
   return out;
 }
 
-caf::error catalog_builder::add(resource_definition d, resource_reader reader, tool_actor runner) {
+caf::error catalog_builder::add(resource_definition d, resource_reader reader,
+                                runner_actor runner) {
   if (d.uri.empty() || d.name.empty()) {
     return invalid("a resource needs a uri and a name");
   }
@@ -95,7 +96,7 @@ caf::error catalog_builder::add(resource_definition d, resource_reader reader, t
 }
 
 caf::error catalog_builder::add(resource_template_definition d, resource_reader reader,
-                                tool_actor runner) {
+                                runner_actor runner) {
   auto parsed = parse_uri_template(d.uri_template);
   if (!parsed || parsed->names.empty() || d.name.empty()) {
     return invalid("resource template '" + d.uri_template +
@@ -111,7 +112,7 @@ caf::error catalog_builder::add(resource_template_definition d, resource_reader 
   return caf::none;
 }
 
-caf::error catalog_builder::add(prompt_definition d, prompt_handler handler, tool_actor runner) {
+caf::error catalog_builder::add(prompt_definition d, prompt_handler handler, runner_actor runner) {
   if (d.name.empty()) {
     return invalid("a prompt needs a name");
   }

@@ -3,7 +3,6 @@
 #include "actors/dispatch/dispatcher.hpp"
 
 #include <caf/actor.hpp>
-#include <caf/actor_cast.hpp>
 #include <caf/send.hpp>
 
 #include "actors/dispatch/list_page.hpp"
@@ -52,8 +51,8 @@ void run_tool(const catalog::catalog_tool& tool, const json_ref& arguments, cons
   if (tool.inline_handler) {
     // Inline-safe function tool: run here, on the caller's thread; deferred steps go to the
     // plugin's actor.
-    auto defer = [actor = tool.handler](std::chrono::milliseconds d, std::function<void()> step) {
-      caf::delayed_anon_send(caf::actor_cast<caf::actor>(actor), d, tool_step{std::move(step)});
+    auto defer = [steps = tool.steps](std::chrono::milliseconds d, std::function<void()> step) {
+      caf::delayed_anon_send(steps, d, tool_step{std::move(step)});
     };
     tool_invocation inv(arguments, out, std::move(defer));
     tool.inline_handler(inv);

@@ -1,7 +1,6 @@
 // resources/list, resources/templates/list, resources/read, prompts/list, prompts/get and
 // completion/complete. Readers and prompt handlers run on their plugin's actor.
 #include <caf/actor.hpp>
-#include <caf/actor_cast.hpp>
 #include <caf/send.hpp>
 
 #include "actors/dispatch/dispatcher.hpp"
@@ -13,8 +12,8 @@ namespace mcprt::actors::dispatch {
 namespace {
 
 // Runs `step` on the plugin actor `runner`.
-void run_on(const tool_actor& runner, std::function<void()> step) {
-  caf::anon_send(caf::actor_cast<caf::actor>(runner), tool_step{std::move(step)});
+void run_on(const runner_actor& runner, std::function<void()> step) {
+  caf::anon_send(runner, tool_step{std::move(step)});
 }
 
 void read_resource(const rpc::message& msg, const responder& out, const dispatch_env& env) {

@@ -64,7 +64,7 @@ struct job_service::live_job {
   task_round round_fn;
   responder current;
   uint64_t round = 0;
-  caf::actor actor;  // Runs the job's rounds and its timeout (accepts tool_step).
+  runner_actor actor;  // Runs the job's rounds and its timeout.
   std::vector<view_fn> waiters;
 };
 
@@ -126,7 +126,7 @@ job_service::job_service(caf::actor_system& sys, std::unique_ptr<job_store> stor
       store_(std::move(store)),
       options_(options),
       notifier_(std::move(notes)),
-      timer_(caf::actor_cast<caf::actor>(spawn_function_tools(sys, {}))) {}
+      timer_(spawn_function_tools(sys, {})) {}
 
 job_service::~job_service() {
   stop();
@@ -233,7 +233,7 @@ void job_service::start(job_spec spec, created_fn created) {
         return;
       }
     }
-    job->actor = caf::actor_cast<caf::actor>(spawn_function_tools(self->system_, {}));
+    job->actor = spawn_function_tools(self->system_, {});
     std::weak_ptr<live_job> weak_job = job;
     caf::delayed_anon_send(
         job->actor, self->options_.timeout, tool_step{[weak, weak_job] {

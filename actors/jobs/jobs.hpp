@@ -104,7 +104,7 @@ class job_service : public std::enable_shared_from_this<job_service> {
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<live_job>> live_;
   std::map<std::string, std::string> keys_;  // owner + '\n' + key -> id, for keyed live jobs.
-  caf::actor timer_;                         // Runs the periodic sweep (accepts tool_step).
+  runner_actor timer_;                       // Runs the periodic sweep.
   bool stopped_ = false;
 };
 

@@ -21,6 +21,8 @@ class session_link final : public client_link {
   explicit session_link(caf::weak_actor_ptr session) : session_(std::move(session)) {}
   void ask(const responder& related, std::string method, std::string params_json,
            client_reply_fn on_reply) override {
+    // CAF 0.17 has no typed weak handle: the link keeps a weak pointer (so it never keeps the
+    // session alive) and promotes it back to the session's own type.
     if (auto strong = session_.lock()) {
       caf::anon_send(
           caf::actor_cast<session_actor>(strong),

@@ -14,7 +14,7 @@ using clock = std::chrono::steady_clock;
 
 struct schedule {
   std::shared_ptr<mcprt::publisher> out;
-  tool_actor runner;
+  runner_actor runner;
   int64_t topics = 4;
   std::chrono::nanoseconds period{};
   overflow_policy channel_policy = overflow_policy::drop_oldest;
@@ -55,8 +55,8 @@ void tick(const std::shared_ptr<schedule>& s) {
     s->next = now + s->period;
   }
   auto wait = std::chrono::duration_cast<std::chrono::microseconds>(s->next - clock::now());
-  caf::delayed_anon_send(caf::actor_cast<caf::actor>(s->runner),
-                         std::max(wait, std::chrono::microseconds(0)), tool_step{[s] { tick(s); }});
+  caf::delayed_anon_send(s->runner, std::max(wait, std::chrono::microseconds(0)),
+                         tool_step{[s] { tick(s); }});
 }
 
 resource_reader reader(const std::shared_ptr<schedule>& s, const std::string& kind) {
@@ -121,7 +121,7 @@ plugin descriptor() {
       return err;
     }
     s->next = clock::now() + s->period;
-    caf::anon_send(caf::actor_cast<caf::actor>(s->runner), tool_step{[s] { tick(s); }});
+    caf::anon_send(s->runner, tool_step{[s] { tick(s); }});
     return caf::none;
   };
   return p;

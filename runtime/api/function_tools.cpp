@@ -12,8 +12,6 @@ inline namespace api {
 
 namespace {
 
-using function_tool_actor = tool_actor::extend<caf::reacts_to<tool_step>>;
-
 struct function_tool_state {
   std::map<std::string, std::function<void(tool_invocation&)>, std::less<>> handlers;
   // Calls handed to a handler and not answered yet. Weak: a deferred step may hold the
@@ -43,8 +41,8 @@ struct function_tool_state {
   }
 };
 
-function_tool_actor::behavior_type function_tool_impl(
-    function_tool_actor::stateful_pointer<function_tool_state> self, std::vector<tool_spec> tools) {
+runner_actor::behavior_type function_tool_impl(
+    runner_actor::stateful_pointer<function_tool_state> self, std::vector<tool_spec> tools) {
   for (auto& t : tools) {
     self->state.handlers.emplace(t.definition.name, std::move(t.handler));
   }
@@ -68,8 +66,8 @@ function_tool_actor::behavior_type function_tool_impl(
 
 }  // namespace
 
-tool_actor spawn_function_tools(caf::actor_system& sys, std::vector<tool_spec> tools) {
-  return caf::actor_cast<tool_actor>(sys.spawn(function_tool_impl, std::move(tools)));
+runner_actor spawn_function_tools(caf::actor_system& sys, std::vector<tool_spec> tools) {
+  return sys.spawn(function_tool_impl, std::move(tools));
 }
 
 caf::error plugin_context::add_tools(std::vector<tool_spec> tools) {
@@ -77,7 +75,7 @@ caf::error plugin_context::add_tools(std::vector<tool_spec> tools) {
   auto actor = spawn_function_tools(system(), std::move(tools));
   for (auto& t : registrations) {
     auto inline_handler = t.inline_safe ? std::move(t.handler) : tool_handler{};
-    if (auto err = add_tool(std::move(t.definition), actor, std::move(inline_handler))) {
+    if (auto err = add_tool(std::move(t.definition), actor, std::move(inline_handler), actor)) {
       return err;
     }
   }

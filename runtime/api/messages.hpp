@@ -75,6 +75,9 @@ struct client_ask_expired {
 
 /// Serves tool calls. Built-in and third-party plugins spawn these.
 using tool_actor = caf::typed_actor<caf::reacts_to<tool_call>>;
+/// A function-tools actor (spawn_function_tools): serves tool calls and runs deferred steps,
+/// resource reads and prompt renders (tool_step). Converts to a tool_actor.
+using runner_actor = tool_actor::extend<caf::reacts_to<tool_step>>;
 
 /// One 2025 session: requests in order, DELETE, and its own idle check.
 using session_actor =

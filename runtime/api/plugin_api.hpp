@@ -288,10 +288,10 @@ class plugin_context {
   /// that function on the I/O thread instead (see tool_spec::inline_safe); `handler` still
   /// receives the deferred steps.
   virtual caf::error add_tool(tool_definition definition, tool_actor handler,
-                              tool_handler inline_handler) = 0;
+                              tool_handler inline_handler, runner_actor steps) = 0;
   /// Registers a tool served by an actor the plugin spawned.
   caf::error add_tool(tool_definition definition, tool_actor handler) {
-    return add_tool(std::move(definition), std::move(handler), {});
+    return add_tool(std::move(definition), std::move(handler), {}, {});
   }
   /// Registers function tools; they share one actor, so they run one at a time.
   caf::error add_tools(std::vector<tool_spec> tools);
@@ -304,11 +304,11 @@ class plugin_context {
   /// Registry hooks behind add_resources and add_prompts: `runner` is the actor (one that
   /// accepts tool_step) the functions run on.
   virtual caf::error add_resource(resource_definition definition, resource_reader reader,
-                                  tool_actor runner) = 0;
+                                  runner_actor runner) = 0;
   virtual caf::error add_resource_template(resource_template_definition definition,
-                                           resource_reader reader, tool_actor runner) = 0;
+                                           resource_reader reader, runner_actor runner) = 0;
   virtual caf::error add_prompt(prompt_definition definition, prompt_handler handler,
-                                tool_actor runner) = 0;
+                                runner_actor runner) = 0;
 };
 
 /// A plugin's descriptor. `name` is also its config section.
@@ -330,7 +330,7 @@ struct plugin {
 };
 
 /// Spawns an actor that serves the given function tools.
-tool_actor spawn_function_tools(caf::actor_system& sys, std::vector<tool_spec> tools);
+runner_actor spawn_function_tools(caf::actor_system& sys, std::vector<tool_spec> tools);
 
 }  // namespace api
 }  // namespace mcprt
