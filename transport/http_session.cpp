@@ -18,6 +18,7 @@
 
 #include "runtime/io/note_queue.hpp"
 #include "runtime/io/outbox.hpp"
+#include "runtime/io/sse.hpp"
 #include "runtime/observe/log.hpp"
 #include "transport/websocket_session.hpp"
 
@@ -551,8 +552,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
     pump_->detach(pump_gen_);
     pump_.reset();
     keep_alive_timer_.cancel();
-    std::string comment = ": stream closed: " + reason + "\n\n";
-    enqueue(std::move(comment), true);
+    enqueue(sse::comment("stream closed: " + reason), true);
     end_stream(seq_);
   }
 
@@ -577,7 +577,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
         return;
       }
       if (!self->wrote_recently_ && !self->writing_) {
-        self->enqueue(": keep-alive\n\n", true);
+        self->enqueue(sse::comment("keep-alive"), true);
       }
       self->wrote_recently_ = false;
       self->arm_keep_alive();

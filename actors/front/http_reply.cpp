@@ -3,6 +3,7 @@
 #include "actors/front/http_reply.hpp"
 
 #include "runtime/io/outbox.hpp"
+#include "runtime/io/sse.hpp"
 
 namespace mcprt::actors::front {
 
@@ -23,30 +24,18 @@ void http_reply::start_locked() {
     // The priming event: an id to resume from before anything else happens, and how soon.
     auto id = log_->next_id();
     log_->keep(logged_event{id, stream_, {}, {}});
-    exchange_->write_stream("id: " + log_->format_id(id) +
-                                "\nretry: " + std::to_string(retry_.count()) + "\ndata: \n\n",
-                            note_overflow::keep());
+    exchange_->write_stream(sse::priming(log_->format_id(id), retry_), note_overflow::keep());
   }
 }
 
 std::string http_reply::event_locked(std::string frame) {
-  std::string ev;
-  ev.reserve(frame.size() + 48);
-  auto data = [&ev](const std::string& json) {
-    ev += "event: message\ndata: ";
-    ev += json;
-    ev += "\n\n";
-  };
   if (!log_) {
-    data(frame);
-    return ev;
+    return sse::event(frame);
   }
   auto id = log_->next_id();
-  ev += "id: " + log_->format_id(id) + "\n";
   auto kept = std::make_shared<const std::string>(std::move(frame));  // The history owns it.
   log_->keep(logged_event{id, stream_, {}, kept});
-  data(*kept);
-  return ev;
+  return sse::event(*kept, log_->format_id(id));
 }
 
 void http_reply::notify(std::string frame, note_overflow overflow) {

@@ -3,6 +3,7 @@
 
 #include "runtime/codec/json_rpc.hpp"
 #include "runtime/io/error_response.hpp"
+#include "runtime/io/sse.hpp"
 #include "runtime/mcp/ids.hpp"
 
 namespace mcprt::actors::front {
@@ -53,7 +54,7 @@ void legacy_sse::open(const http_exchange_ptr& exchange) {
     streams_.emplace(id, s);
   }
   s->peer = make_peer_(box);
-  box->push_bytes("event: endpoint\ndata: /messages?sessionId=" + id + "\n\n");
+  box->push_bytes(sse::named_event("endpoint", "/messages?sessionId=" + id));
   // The stream is the session: when the client goes, both end.
   box->on_detach([this, id] { close(id); });
   exchange->pump(box, {}, keep_alive_);

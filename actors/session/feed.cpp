@@ -2,6 +2,7 @@
 #include "actors/session/feed.hpp"
 
 #include "runtime/io/error_response.hpp"
+#include "runtime/io/sse.hpp"
 #include "runtime/mcp/ids.hpp"
 #include "runtime/observe/log.hpp"
 
@@ -78,8 +79,7 @@ void session_feed::open(open_stream& req) {
     // The priming event: an id to resume from before anything else happens, and how soon.
     auto id = log_->next_id();
     log_->keep(logged_event{id, 0, {}, {}});
-    b->push_bytes("id: " + log_->format_id(id) +
-                  "\nretry: " + std::to_string(options_.retry.count()) + "\ndata: \n\n");
+    b->push_bytes(sse::priming(log_->format_id(id), options_.retry));
   }
   req.exchange->pump(b, {{"Mcp-Session-Id", session_id_}}, options_.keep_alive);
 }

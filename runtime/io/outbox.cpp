@@ -6,6 +6,7 @@
 
 #include "runtime/codec/json_rpc.hpp"
 #include "runtime/io/note_queue.hpp"
+#include "runtime/io/sse.hpp"
 #include "runtime/observe/metrics.hpp"
 
 namespace mcprt {
@@ -22,7 +23,6 @@ struct outbox::item {
 
 namespace {
 
-constexpr std::string_view sse_end = "\n\n";
 constexpr std::string_view comma = ",";
 
 }  // namespace
@@ -391,7 +391,7 @@ void outbox::encode_pieces(const item& it, std::vector<out_piece>& out, std::str
       id = log_->next_id();
       log_->keep(logged_event{id, 0, it.note, it.frame});
     }
-    scratch_piece(id != 0 ? "id: " + log_->format_id(id) + "\ndata: " : std::string("data: "));
+    scratch_piece(sse::head(id != 0 ? log_->format_id(id) : std::string()));
   }
   if (it.frame) {
     out.push_back({it.frame, *it.frame, false});
@@ -410,7 +410,7 @@ void outbox::encode_pieces(const item& it, std::vector<out_piece>& out, std::str
     }
   }
   if (format_ == stream_format::sse) {
-    out.push_back({nullptr, sse_end, true});
+    out.push_back({nullptr, sse::end, true});
   } else {
     out.back().message_end = true;
   }
