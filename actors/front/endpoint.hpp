@@ -13,6 +13,7 @@
 
 #include "actors/catalog/catalog.hpp"
 #include "actors/dispatch/dispatcher.hpp"
+#include "actors/front/modern_headers.hpp"
 #include "actors/session/feed.hpp"
 #include "actors/session/table.hpp"
 #include "runtime/io/admission.hpp"
@@ -79,7 +80,19 @@ class endpoint final : public http_handler {
   void handle_legacy_sse(http_request& req, const http_exchange_ptr& ex);
   std::optional<http_response> refuse_foreign(const http_request& req) const;
   std::shared_ptr<message_peer> make_peer(std::shared_ptr<outbox> box) const;
+  // POST (post.cpp): the era's path, and the steps both eras share.
   void handle_post(http_request& req, const http_exchange_ptr& ex);
+  void post_modern(const http_request& req, rpc::message& msg, const rapidjson::Value* meta,
+                   const rapidjson::Value* body_version, const http_exchange_ptr& ex);
+  void post_legacy(const http_request& req, rpc::message& msg, const rapidjson::Value* meta,
+                   const http_exchange_ptr& ex);
+  void open_session(const http_request& req, const rpc::message& msg, const http_exchange_ptr& ex);
+  void forward_answer(const session_actor& session, rpc::message& msg, const http_exchange_ptr& ex);
+  void reject(const http_exchange_ptr& ex, const refusal_reason& why,
+              std::string_view id = {}) const;
+  bool admit(const http_exchange_ptr& ex, const std::string& method, std::string_view id) const;
+  finish_hook request_hook() const;
+  void arm_deadline(const http_exchange_ptr& ex, const responder& out) const;
   void handle_get(const http_request& req, const http_exchange_ptr& ex);
   void handle_delete(const http_request& req, const http_exchange_ptr& ex);
   bool host_allowed(const std::string& host) const;

@@ -1,0 +1,283 @@
+// POST /mcp: one JSON-RPC message. Media types and decoding, then the era: a 2026-07-28
+// request is checked against its headers and dispatched statelessly; a 2025 one opens a
+// session (initialize) or goes to its session. Not the other HTTP methods (endpoint.cpp).
+#include <caf/actor_system.hpp>
+#include <caf/send.hpp>
+
+#include "actors/front/endpoint.hpp"
+#include "actors/front/http_reply.hpp"
+#include "actors/front/listen.hpp"
+#include "actors/front/media_types.hpp"
+#include "actors/front/modern_headers.hpp"
+#include "actors/session/session.hpp"
+#include "runtime/io/error_response.hpp"
+#include "runtime/mcp/request_meta.hpp"
+#include "runtime/observe/log.hpp"
+
+namespace mcprt::actors::front {
+
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+// Control traffic is never refused for load.
+bool exempt_from_admission(std::string_view method) {
+  return method == "initialize" || method == "ping" || method == "server/discover";
+}
+
+const http_response accepted{202, {}, {}, {}};
+
+}  // namespace
+
+void endpoint::reject(const http_exchange_ptr& ex, const refusal_reason& why,
+                      std::string_view id) const {
+  parts_.metrics->rejected("bad_request");
+  ex->respond(error_response(why.status, why.error, id));
+}
+
+finish_hook endpoint::request_hook() const {
+  return [metrics = parts_.metrics, admission = parts_.admission, start = clock::now()](
+             const request_info& info, outcome how) {
+    std::chrono::duration<double> took = clock::now() - start;
+    metrics->request_finished(info.method, how, took.count());
+    if (!exempt_from_admission(info.method)) {
+      admission->release();
+      metrics->inflight_add(-1);
+    }
+  };
+}
+
+bool endpoint::admit(const http_exchange_ptr& ex, const std::string& method,
+                     std::string_view id) const {
+  if (exempt_from_admission(method)) {
+    return true;
+  }
+  if (parts_.admission->try_acquire()) {
+    parts_.metrics->inflight_add(1);
+    return true;
+  }
+  parts_.metrics->rejected("overloaded");
+  auto resp = error_response(
+      429,
+      rpc_error{rpc_code::server_overloaded, "Server overloaded: too many requests in flight",
+                R"({"retryable":true,"retryAfterMs":1000})"},
+      id);
+  resp.headers.emplace_back("Retry-After", "1");
+  ex->respond(std::move(resp));
+  return false;
+}
+
+void endpoint::arm_deadline(const http_exchange_ptr& ex, const responder& out) const {
+  // Weak: a request nobody holds any more is answered when it is dropped, not here.
+  ex->arm_deadline(options_.request_timeout, [ref = out.weak_ref()] {
+    if (auto out = ref.lock()) {
+      out->error(make_error(rpc_code::request_timeout, "Request timed out"), outcome::timeout);
+    }
+  });
+}
+
+void endpoint::handle_post(http_request& req, const http_exchange_ptr& ex) {
+  if (!accepts(req.accept, "application/json") || !accepts(req.accept, "text/event-stream")) {
+    reject(ex, {406, make_error(rpc_code::legacy_bad_request,
+                                "Not Acceptable: Accept must list application/json and "
+                                "text/event-stream")});
+    return;
+  }
+  if (!is_json_media_type(req.content_type)) {
+    reject(ex, {415, make_error(rpc_code::legacy_bad_request,
+                                "Unsupported Media Type: Content-Type must be application/json")});
+    return;
+  }
+  auto decoded = rpc::decode(req.body);
+  if (auto* failure = std::get_if<rpc::decode_failure>(&decoded)) {
+    reject(ex, {400, make_error(failure->error.code, failure->error.message)}, failure->id);
+    return;
+  }
+  auto& msg = std::get<rpc::message>(decoded);
+  const auto* meta = request_meta(msg);
+  const auto* body_version =
+      meta != nullptr ? find_member(*meta, meta_key::protocol_version) : nullptr;
+  // The era: a version in `_meta` or in the header, or server/discover, is 2026-07-28.
+  if (body_version != nullptr || is_modern_version(req.protocol_version) ||
+      msg.method == "server/discover") {
+    post_modern(req, msg, meta, body_version, ex);
+  } else {
+    post_legacy(req, msg, meta, ex);
+  }
+}
+
+void endpoint::post_modern(const http_request& req, rpc::message& msg, const rapidjson::Value* meta,
+                           const rapidjson::Value* body_version, const http_exchange_ptr& ex) {
+  // Every header must agree with the body (Server Validation).
+  if (auto bad = check_modern_version(req, body_version)) {
+    reject(ex, *bad, msg.id);
+    return;
+  }
+  if (msg.type == rpc::kind::notification || msg.type == rpc::kind::response) {
+    ex->respond(accepted);
+    return;
+  }
+  if (auto bad = check_modern_routing(msg, req)) {
+    reject(ex, *bad, msg.id);
+    return;
+  }
+  if (auto bad = mismatched_param_headers(msg, req)) {
+    reject(ex, {400, make_error(rpc_code::header_mismatch, *bad)}, msg.id);
+    return;
+  }
+  if (!has_client_capabilities(meta)) {
+    reject(ex,
+           {400, make_error(rpc_code::invalid_params,
+                            "Invalid params: params._meta needs an object \"" +
+                                std::string(meta_key::client_capabilities) + "\"")},
+           msg.id);
+    return;
+  }
+  request_info info{era::modern, req.protocol_version,    msg.id,
+                    msg.method,  progress_token_of(meta), requested_log_level(meta)};
+  if (auto bad = read_modern_inputs(msg, info)) {
+    reject(ex, {400, make_error(bad->code, bad->message)}, msg.id);
+    return;
+  }
+  if (msg.method == "subscriptions/listen" && parts_.notifier) {
+    // Long-lived by design: no admission slot, no request deadline.
+    auto filter = read_listen(msg, *parts_.tools->current(), options_.streams.max_subscriptions);
+    if (auto* bad = std::get_if<rpc_error>(&filter)) {
+      reject(ex, {http_status_for(bad->code, true), *bad}, msg.id);
+      return;
+    }
+    auto box =
+        std::make_shared<outbox>(options_.streams.limits, stream_format::sse, parts_.metrics);
+    open_listen(std::get<listen_filter>(filter), msg.id, box, parts_.notifier);
+    ex->pump(box, {}, options_.streams.keep_alive);
+    return;
+  }
+  if (!admit(ex, msg.method, msg.id)) {
+    return;
+  }
+  responder out(std::make_shared<http_reply>(ex, http_headers{}), std::move(info), request_hook());
+  out.keep_alive(msg.root.document());
+  arm_deadline(ex, out);
+  // 2026-07-28: closing the request's stream cancels it.
+  ex->on_client_close([out] { out.cancel(); });
+  auto env = dispatch::env_of(parts_);
+  if (!dispatch::dispatch(msg, out, env)) {
+    out.error(make_error(rpc_code::method_not_found, "Method not found: " + msg.method));
+  }
+}
+
+void endpoint::post_legacy(const http_request& req, rpc::message& msg, const rapidjson::Value* meta,
+                           const http_exchange_ptr& ex) {
+  if (req.has_protocol_version && !is_legacy_version(req.protocol_version)) {
+    reject(ex,
+           {400, rpc_error{rpc_code::legacy_bad_request,
+                           "Bad Request: unsupported MCP-Protocol-Version '" +
+                               req.protocol_version + "'",
+                           unsupported_version_data(req.protocol_version)}},
+           msg.id);
+    return;
+  }
+  if (msg.method == "initialize" && msg.type == rpc::kind::request) {
+    open_session(req, msg, ex);
+    return;
+  }
+  if (!req.has_session_id) {
+    reject(ex,
+           {400, make_error(rpc_code::legacy_bad_request,
+                            "Bad Request: Mcp-Session-Id header is required (send initialize "
+                            "first, or use protocol version 2026-07-28 with params._meta)")},
+           msg.id);
+    return;
+  }
+  auto session = parts_.sessions->find(req.session_id);
+  if (!session) {
+    ex->respond(
+        error_response(404, make_error(rpc_code::session_not_found, "Session not found"), msg.id));
+    return;
+  }
+  if (msg.type == rpc::kind::response) {
+    forward_answer(*session, msg, ex);
+    return;
+  }
+  if (msg.type != rpc::kind::request) {
+    caf::anon_send(*session, session_request{std::move(msg), responder{}});
+    ex->respond(accepted);
+    return;
+  }
+  if (!admit(ex, msg.method, msg.id)) {
+    return;
+  }
+  request_info info{era::legacy,
+                    req.has_protocol_version ? req.protocol_version : std::string(),
+                    msg.id,
+                    msg.method,
+                    progress_token_of(meta),
+                    log_level::info};
+  info.session_id = req.session_id;
+  responder out(std::make_shared<http_reply>(ex, http_headers{{"Mcp-Session-Id", req.session_id}}),
+                std::move(info), request_hook());
+  out.keep_alive(msg.root.document());
+  arm_deadline(ex, out);
+  caf::anon_send(*session, session_request{std::move(msg), out});
+}
+
+void endpoint::open_session(const http_request& req, const rpc::message& msg,
+                            const http_exchange_ptr& ex) {
+  if (req.has_session_id && parts_.sessions->find(req.session_id)) {
+    reject(ex,
+           {400, make_error(rpc_code::invalid_request,
+                            "Invalid Request: the session is already initialized")},
+           msg.id);
+    return;
+  }
+  auto requested = msg.params ? string_member(*msg.params, "protocolVersion") : std::nullopt;
+  if (!requested) {
+    reject(ex,
+           {400, make_error(rpc_code::invalid_params,
+                            "Invalid params: initialize needs \"protocolVersion\"")},
+           msg.id);
+    return;
+  }
+  auto version = std::string(dispatch::negotiate_legacy_version(*requested));
+  auto init = session::session_init_from(msg, version);
+  init.idle_timeout = options_.session_idle_timeout;
+  init.client_request_timeout = options_.client_request_timeout;
+  init.notifier = parts_.notifier;
+  init.jobs = parts_.jobs;
+  init.streams = options_.streams;
+  init.table = parts_.sessions;
+  init.tools = parts_.tools;
+  init.profile = parts_.profile;
+  init.metrics = parts_.metrics;
+  auto id = init.id;
+  session::spawn_session(*parts_.system, std::move(init));
+  log::debug("session opened session=" + id + " version=" + version);
+  request_info info{era::legacy, version, msg.id, msg.method, {}, log_level::off};
+  responder out(std::make_shared<http_reply>(ex, http_headers{{"Mcp-Session-Id", id}}),
+                std::move(info), request_hook());
+  auto env = dispatch::env_of(parts_);
+  out.result(dispatch::initialize_result(version, env));
+}
+
+void endpoint::forward_answer(const session_actor& session, rpc::message& msg,
+                              const http_exchange_ptr& ex) {
+  // The answer to a server→client request: accepted only if the session still waits for it.
+  auto id = msg.id;
+  ex->arm_deadline(options_.request_timeout, [ex] {
+    ex->respond(error_response(404, make_error(rpc_code::session_not_found, "Session not found")));
+  });
+  auto on_matched = [ex, id, metrics = parts_.metrics](bool matched) {
+    if (matched) {
+      ex->respond(accepted);
+      return;
+    }
+    metrics->rejected("unknown_response");
+    ex->respond(error_response(
+        400, make_error(rpc_code::invalid_request,
+                        "Invalid Request: this session has no outstanding request with id " + id +
+                            " (never sent, already answered, or timed out)")));
+  };
+  caf::anon_send(session, client_answer{std::move(msg), std::move(on_matched)});
+}
+
+}  // namespace mcprt::actors::front
