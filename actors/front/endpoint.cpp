@@ -39,17 +39,15 @@ endpoint::endpoint(endpoint_options options, endpoint_parts parts)
   }
   legacy_ = std::make_unique<legacy_sse>(
       [this](std::shared_ptr<outbox> box) { return make_peer(std::move(box)); },
-      options_.streams.limits, options_.streams.keep_alive, options_.max_legacy_streams,
-      parts_.metrics);
+      parts_.node->streams.limits, parts_.node->streams.keep_alive, options_.max_legacy_streams,
+      parts_.node->metrics);
 }
 
 endpoint::~endpoint() = default;
 
 std::shared_ptr<message_peer> endpoint::make_peer(std::shared_ptr<outbox> box) const {
   return std::make_shared<message_peer>(
-      peer_parts{parts_.system, parts_.tools, parts_.profile, parts_.metrics, std::move(box),
-                 options_.client_request_timeout, parts_.notifier, options_.streams,
-                 parts_.bound_sessions, parts_.jobs});
+      peer_parts{parts_.node, std::move(box), parts_.bound_sessions});
 }
 
 http_response endpoint::refusal(http_refusal why, std::string_view detail) const {
@@ -74,7 +72,7 @@ http_response endpoint::refusal(http_refusal why, std::string_view detail) const
   } else if (!detail.empty()) {
     message += " (" + std::string(detail) + ")";
   }
-  parts_.metrics->rejected(r.metric);
+  parts_.node->metrics->rejected(r.metric);
   // The transport closes the connection after this answer (and says so in its header).
   auto answer = error_response(r.status, error(rpc_code::invalid_request, std::move(message)));
   if (why == http_refusal::too_many_connections) {
@@ -89,7 +87,7 @@ std::optional<std::string> endpoint::mismatched_param_headers(const rpc::message
     return std::nullopt;
   }
   auto name = string_member(*msg.params, "name");
-  auto tools = parts_.tools->current();
+  auto tools = parts_.node->tools->current();
   const auto* tool = name ? tools->find(*name) : nullptr;
   if (tool == nullptr || tool->header_params.empty()) {
     return std::nullopt;  // An unknown tool is answered by dispatch.
@@ -132,7 +130,7 @@ void endpoint::handle(http_request req, const http_exchange_ptr& ex) {
   } else if (req.path == "/healthz" && req.method == "GET") {
     ex->respond({200, "application/json", R"({"status":"ok"})", {}});
   } else if (req.path == "/metrics" && req.method == "GET") {
-    ex->respond({200, "text/plain; version=0.0.4", parts_.metrics->render(), {}});
+    ex->respond({200, "text/plain; version=0.0.4", parts_.node->metrics->render(), {}});
   } else {
     ex->respond({404, "text/plain", "Not Found: the MCP endpoint is /mcp\n", {}});
   }
@@ -141,12 +139,12 @@ void endpoint::handle(http_request req, const http_exchange_ptr& ex) {
 std::optional<http_response> endpoint::refuse_foreign(const http_request& req) const {
   // DNS-rebinding protection comes before anything else looks at the request.
   if (!host_allowed(req.host)) {
-    parts_.metrics->rejected("host");
+    parts_.node->metrics->rejected("host");
     return error_response(403, error(rpc_code::legacy_bad_request,
                                      "Forbidden: Host '" + req.host + "' is not allowed"));
   }
   if (req.has_origin && !origin_allowed(req.origin)) {
-    parts_.metrics->rejected("origin");
+    parts_.node->metrics->rejected("origin");
     return error_response(403, error(rpc_code::legacy_bad_request,
                                      "Forbidden: Origin '" + req.origin + "' is not allowed"));
   }
@@ -229,12 +227,13 @@ std::variant<http_response, websocket_binding> endpoint::upgrade(const http_requ
     start = comma + 1;
   }
   if (!offers_mcp) {
-    parts_.metrics->rejected("bad_request");
+    parts_.node->metrics->rejected("bad_request");
     return error_response(400, error(rpc_code::legacy_bad_request,
                                      "Bad Request: a WebSocket on /mcp needs the subprotocol "
                                      "'mcp' (Sec-WebSocket-Protocol: mcp)"));
   }
-  auto box = std::make_shared<outbox>(options_.streams.limits, stream_format::raw, parts_.metrics);
+  auto box = std::make_shared<outbox>(parts_.node->streams.limits, stream_format::raw,
+                                      parts_.node->metrics);
   auto peer = make_peer(box);
   return websocket_binding{std::move(peer), std::move(box)};
 }
@@ -277,8 +276,8 @@ void endpoint::handle_delete(const http_request& req, const http_exchange_ptr& e
     return;
   }
   // Erased here, synchronously, so the next request with this id already gets 404.
-  parts_.metrics->sessions_add(-1);
-  parts_.metrics->session_ended("deleted");
+  parts_.node->metrics->sessions_add(-1);
+  parts_.node->metrics->session_ended("deleted");
   caf::anon_send(*session, end_atom::value);
   ex->respond({200, {}, {}, {}});
 }

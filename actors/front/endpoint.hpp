@@ -15,6 +15,7 @@
 #include "actors/dispatch/dispatcher.hpp"
 #include "actors/front/modern_headers.hpp"
 #include "actors/session/feed.hpp"
+#include "actors/session/node_context.hpp"
 #include "actors/session/table.hpp"
 #include "runtime/io/admission.hpp"
 #include "runtime/io/http_exchange.hpp"
@@ -36,24 +37,17 @@ struct endpoint_options {
   std::vector<std::string> allowed_origins;  ///< Origins; without a port, any port; "*" any.
   std::chrono::milliseconds request_timeout{60000};
   std::chrono::milliseconds session_idle_timeout{1800000};
-  std::chrono::milliseconds client_request_timeout{60000};
   size_t max_payload_bytes = size_t{512} * 1024;
-  session::stream_options streams;
   size_t max_legacy_streams = 10000;  ///< Open 2024-11-05 HTTP+SSE streams.
 };
 
 /// Everything the endpoint routes to.
 struct endpoint_parts {
-  caf::actor_system* system = nullptr;
-  std::shared_ptr<catalog::catalog_source> tools;
+  session::node_context_ptr node;  ///< The node's shared parts.
   std::shared_ptr<session::session_table> sessions;
-  std::shared_ptr<mcprt::metrics> metrics;
   std::shared_ptr<mcprt::admission> admission;
-  std::shared_ptr<const dispatch::server_profile> profile;
-  std::shared_ptr<actors::notifier::notifier> notifier;  ///< Null: no GET streams or subscriptions.
   /// Sessions bound to a connection (WebSocket, HTTP+SSE), for shutdown; never found by id.
   std::shared_ptr<session::session_table> bound_sessions;
-  std::shared_ptr<actors::jobs::job_service> jobs;  ///< Null: no tasks.
   /// GET /mcp/capabilities (null: 404).
   std::function<std::string()> capabilities;
 };

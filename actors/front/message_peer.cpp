@@ -79,14 +79,16 @@ struct message_peer::listen_subscription {
 };
 
 void message_peer::listen(const rpc::message& msg) {
-  auto filter = read_listen(msg, *parts_.tools->current(), parts_.streams.max_subscriptions);
+  auto filter =
+      read_listen(msg, *parts_.node->tools->current(), parts_.node->streams.max_subscriptions);
   if (auto* bad = std::get_if<rpc_error>(&filter)) {
     write(rpc::encode_error(msg.id, *bad));
     return;
   }
   auto sub = std::make_shared<listen_subscription>();
-  sub->box = std::make_shared<outbox>(parts_.streams.limits, stream_format::raw, parts_.metrics);
-  sub->notes = parts_.notifier;
+  sub->box = std::make_shared<outbox>(parts_.node->streams.limits, stream_format::raw,
+                                      parts_.node->metrics);
+  sub->notes = parts_.node->notifier;
   std::weak_ptr<outbox> from = sub->box;
   std::weak_ptr<outbox> to = parts_.box;
   auto gen = std::make_shared<uint64_t>(0);
@@ -99,7 +101,8 @@ void message_peer::listen(const rpc::message& msg) {
     src->drain_messages(*gen,
                         [&dst](std::string m, frame_role) { dst->push_control(std::move(m)); });
   });
-  sub->topics = open_listen(std::get<listen_filter>(filter), msg.id, sub->box, parts_.notifier);
+  sub->topics =
+      open_listen(std::get<listen_filter>(filter), msg.id, sub->box, parts_.node->notifier);
   listens_.insert_or_assign(msg.id, std::move(sub));
 }
 
@@ -117,8 +120,8 @@ message_peer::~message_peer() {
   if (session_) {
     // The pipe is the session: it ends with it.
     sessions_->erase(session_id_);
-    parts_.metrics->sessions_add(-1);
-    parts_.metrics->session_ended("deleted");
+    parts_.node->metrics->sessions_add(-1);
+    parts_.node->metrics->session_ended("deleted");
     caf::anon_send_exit(*session_, caf::exit_reason::user_shutdown);
   }
 }
@@ -191,7 +194,7 @@ void message_peer::on_message(const std::string& text) {
                                                      "\""));
       return;
     }
-    if (msg.method == "subscriptions/listen" && parts_.notifier) {
+    if (msg.method == "subscriptions/listen" && parts_.node->notifier) {
       listen(msg);
       return;
     }
@@ -209,7 +212,7 @@ void message_peer::on_message(const std::string& text) {
       });
     }
     modern_inflight_.insert_or_assign(msg.id, out.weak_ref());
-    auto env = dispatch::env_of(parts_);
+    auto env = dispatch::env_of(*parts_.node);
     if (!dispatch::dispatch(msg, out, env)) {
       out.error(make_error(rpc_code::method_not_found, "Method not found: " + msg.method));
     }
@@ -229,18 +232,12 @@ void message_peer::on_message(const std::string& text) {
     auto negotiated = std::string(dispatch::negotiate_legacy_version(*requested));
     auto init = session::session_init_from(msg, negotiated);
     init.idle_timeout = std::chrono::hours(24 * 365);  // Lives as long as the pipe.
-    init.client_request_timeout = parts_.client_request_timeout;
-    init.notifier = parts_.notifier;
-    init.jobs = parts_.jobs;
-    init.streams = parts_.streams;
+    init.node = parts_.node;
     init.connection_box = parts_.box;
     init.table = sessions_;
-    init.tools = parts_.tools;
-    init.profile = parts_.profile;
-    init.metrics = parts_.metrics;
     session_id_ = init.id;
-    session_ = session::spawn_session(*parts_.system, std::move(init));
-    auto env = dispatch::env_of(parts_);
+    session_ = session::spawn_session(*parts_.node->system, std::move(init));
+    auto env = dispatch::env_of(*parts_.node);
     write(rpc::encode_result(msg.id, dispatch::initialize_result(negotiated, env)));
     return;
   }

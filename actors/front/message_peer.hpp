@@ -15,6 +15,7 @@
 #include "actors/dispatch/dispatcher.hpp"
 #include "actors/notifier/notifier.hpp"
 #include "actors/session/feed.hpp"
+#include "actors/session/node_context.hpp"
 #include "actors/session/table.hpp"
 #include "runtime/io/http_handler.hpp"
 #include "runtime/observe/metrics.hpp"
@@ -27,18 +28,11 @@ namespace mcprt::actors::front {
 
 /// Everything a pipe peer routes to.
 struct peer_parts {
-  caf::actor_system* system = nullptr;
-  std::shared_ptr<catalog::catalog_source> tools;
-  std::shared_ptr<const dispatch::server_profile> profile;
-  std::shared_ptr<mcprt::metrics> metrics;
+  session::node_context_ptr node;  ///< The node's shared parts.
   /// Everything sent to the client: answers on the control lane, notifications on the feed.
   std::shared_ptr<outbox> box;
-  std::chrono::milliseconds client_request_timeout{60000};
-  std::shared_ptr<actors::notifier::notifier> notifier;  ///< Null: no subscriptions.
-  session::stream_options streams;
   /// Where the peer's session is registered, so shutdown can find it (null: a private table).
   std::shared_ptr<session::session_table> sessions;
-  std::shared_ptr<jobs::job_service> jobs;  ///< Null: no tasks.
 };
 
 /// One client on a pipe. on_message is called from one reader thread.

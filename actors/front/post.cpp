@@ -31,12 +31,12 @@ const http_response accepted{202, {}, {}, {}};
 
 void endpoint::reject(const http_exchange_ptr& ex, const refusal_reason& why,
                       std::string_view id) const {
-  parts_.metrics->rejected("bad_request");
+  parts_.node->metrics->rejected("bad_request");
   ex->respond(error_response(why.status, why.error, id));
 }
 
 finish_hook endpoint::request_hook() const {
-  return [metrics = parts_.metrics, admission = parts_.admission, start = clock::now()](
+  return [metrics = parts_.node->metrics, admission = parts_.admission, start = clock::now()](
              const request_info& info, outcome how) {
     std::chrono::duration<double> took = clock::now() - start;
     metrics->request_finished(info.method, how, took.count());
@@ -53,10 +53,10 @@ bool endpoint::admit(const http_exchange_ptr& ex, const std::string& method,
     return true;
   }
   if (parts_.admission->try_acquire()) {
-    parts_.metrics->inflight_add(1);
+    parts_.node->metrics->inflight_add(1);
     return true;
   }
-  parts_.metrics->rejected("overloaded");
+  parts_.node->metrics->rejected("overloaded");
   auto resp = error_response(
       429,
       rpc_error{rpc_code::server_overloaded, "Server overloaded: too many requests in flight",
@@ -139,17 +139,18 @@ void endpoint::post_modern(const http_request& req, rpc::message& msg, const rap
     reject(ex, {400, make_error(bad->code, bad->message)}, msg.id);
     return;
   }
-  if (msg.method == "subscriptions/listen" && parts_.notifier) {
+  if (msg.method == "subscriptions/listen" && parts_.node->notifier) {
     // Long-lived by design: no admission slot, no request deadline.
-    auto filter = read_listen(msg, *parts_.tools->current(), options_.streams.max_subscriptions);
+    auto filter =
+        read_listen(msg, *parts_.node->tools->current(), parts_.node->streams.max_subscriptions);
     if (auto* bad = std::get_if<rpc_error>(&filter)) {
       reject(ex, {http_status_for(bad->code, true), *bad}, msg.id);
       return;
     }
-    auto box =
-        std::make_shared<outbox>(options_.streams.limits, stream_format::sse, parts_.metrics);
-    open_listen(std::get<listen_filter>(filter), msg.id, box, parts_.notifier);
-    ex->pump(box, {}, options_.streams.keep_alive);
+    auto box = std::make_shared<outbox>(parts_.node->streams.limits, stream_format::sse,
+                                        parts_.node->metrics);
+    open_listen(std::get<listen_filter>(filter), msg.id, box, parts_.node->notifier);
+    ex->pump(box, {}, parts_.node->streams.keep_alive);
     return;
   }
   if (!admit(ex, msg.method, msg.id)) {
@@ -160,7 +161,7 @@ void endpoint::post_modern(const http_request& req, rpc::message& msg, const rap
   arm_deadline(ex, out);
   // 2026-07-28: closing the request's stream cancels it.
   ex->on_client_close([out] { out.cancel(); });
-  auto env = dispatch::env_of(parts_);
+  auto env = dispatch::env_of(*parts_.node);
   if (!dispatch::dispatch(msg, out, env)) {
     out.error(make_error(rpc_code::method_not_found, "Method not found: " + msg.method));
   }
@@ -241,21 +242,15 @@ void endpoint::open_session(const http_request& req, const rpc::message& msg,
   auto version = std::string(dispatch::negotiate_legacy_version(*requested));
   auto init = session::session_init_from(msg, version);
   init.idle_timeout = options_.session_idle_timeout;
-  init.client_request_timeout = options_.client_request_timeout;
-  init.notifier = parts_.notifier;
-  init.jobs = parts_.jobs;
-  init.streams = options_.streams;
+  init.node = parts_.node;
   init.table = parts_.sessions;
-  init.tools = parts_.tools;
-  init.profile = parts_.profile;
-  init.metrics = parts_.metrics;
   auto id = init.id;
-  session::spawn_session(*parts_.system, std::move(init));
+  session::spawn_session(*parts_.node->system, std::move(init));
   log::debug("session opened session=" + id + " version=" + version);
   request_info info{era::legacy, version, msg.id, msg.method, {}, log_level::off};
   responder out(std::make_shared<http_reply>(ex, http_headers{{"Mcp-Session-Id", id}}),
                 std::move(info), request_hook());
-  auto env = dispatch::env_of(parts_);
+  auto env = dispatch::env_of(*parts_.node);
   out.result(dispatch::initialize_result(version, env));
 }
 
@@ -266,7 +261,7 @@ void endpoint::forward_answer(const session_actor& session, rpc::message& msg,
   ex->arm_deadline(options_.request_timeout, [ex] {
     ex->respond(error_response(404, make_error(rpc_code::session_not_found, "Session not found")));
   });
-  auto on_matched = [ex, id, metrics = parts_.metrics](bool matched) {
+  auto on_matched = [ex, id, metrics = parts_.node->metrics](bool matched) {
     if (matched) {
       ex->respond(accepted);
       return;

@@ -159,6 +159,19 @@ void node::start_adapters() {
   }
 }
 
+session::node_context_ptr node::context() {
+  auto c = std::make_shared<session::node_context>();
+  c->system = &system_;
+  c->tools = tools_;
+  c->profile = profile_;
+  c->metrics = metrics_;
+  c->notifier = notes_;
+  c->jobs = jobs_;
+  c->streams = stream_options_of(cfg_);
+  c->client_request_timeout = std::chrono::milliseconds(cfg_.client_request_timeout_ms);
+  return c;
+}
+
 int node::serve_stdio() {
   // Shared: late answers from actor threads may still write after stdin has closed.
   auto pipe =
@@ -166,9 +179,7 @@ int node::serve_stdio() {
   auto streams = stream_options_of(cfg_);
   auto box = std::make_shared<outbox>(streams.limits, stream_format::raw, metrics_);
   pipe->attach(box);
-  front::message_peer peer({&system_, tools_, profile_, metrics_, box,
-                            std::chrono::milliseconds(cfg_.client_request_timeout_ms), notes_,
-                            streams, bound_sessions_, jobs_});
+  front::message_peer peer({context(), box, bound_sessions_});
   log::info("serving one client on stdio");
   pipe->run([&peer](const std::string& line) { peer.on_message(line); },
             [&peer] { peer.on_oversized(); });
@@ -182,8 +193,7 @@ int node::serve_stdio() {
 
 int node::serve_http(const sigset_t& stop_signals) {
   front::endpoint_parts parts{
-      &system_, tools_, sessions_,       metrics_, std::make_shared<admission>(cfg_.max_inflight),
-      profile_, notes_, bound_sessions_, jobs_,    {}};
+      context(), sessions_, std::make_shared<admission>(cfg_.max_inflight), bound_sessions_, {}};
   dispatch::node_limits limits{cfg_.max_payload_kb, cfg_.max_inflight, cfg_.request_timeout_ms,
                                cfg_.jobs_default_timeout_ms, cfg_.jobs_result_ttl_ms};
   parts.capabilities = [limits, pools = pools_] {

@@ -18,6 +18,7 @@
 #include "actors/jobs/jobs.hpp"
 #include "actors/node/supervisor.hpp"
 #include "actors/notifier/notifier.hpp"
+#include "actors/session/node_context.hpp"
 #include "actors/session/table.hpp"
 #include "config/config.hpp"
 #include "runtime/api/plugin_api.hpp"
@@ -53,6 +54,8 @@ class node {
   /// Hands the started plugins to the supervisor, with what it needs to start one again.
   void supervise(const std::vector<plugin>& plugins, std::vector<watched_plugin> watched);
   void start_adapters();
+  /// What every request path of this node shares (built once the parts have started).
+  session::node_context_ptr context();
   /// Stops what the node started, leaves first: the supervisor (so stops are not restarts),
   /// pools, jobs, notifier, tool actors, sessions.
   void stop_tree();

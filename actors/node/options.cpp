@@ -66,9 +66,7 @@ front::endpoint_options endpoint_options_of(const config::config& cfg) {
   o.allowed_origins = cfg.allowed_origins;
   o.request_timeout = std::chrono::milliseconds(cfg.request_timeout_ms);
   o.session_idle_timeout = std::chrono::milliseconds(cfg.session_idle_timeout_ms);
-  o.client_request_timeout = std::chrono::milliseconds(cfg.client_request_timeout_ms);
   o.max_payload_bytes = static_cast<size_t>(cfg.max_payload_kb) * 1024;
-  o.streams = stream_options_of(cfg);
   return o;
 }
 

@@ -31,7 +31,7 @@ jobs::job_options job_options_of(const config::config& cfg);
 /// One `adapters[]` entry as its pool's options.
 adapters::adapter_options adapter_options_of(const config::adapter_config& a);
 
-/// The HTTP policy: allowed hosts and origins, timeouts, payload bound, streams.
+/// The HTTP policy: allowed hosts and origins, timeouts, payload bound.
 front::endpoint_options endpoint_options_of(const config::config& cfg);
 
 /// The listener and its connections: address, threads, limits, batching, WebSocket.

@@ -93,8 +93,8 @@ void cancel_request(session_state& st, const rpc::message& msg) {
 void end_session(session_actor::stateful_pointer<session_state> self, std::string_view reason) {
   auto& st = self->state;
   if (st.init.table->erase(st.init.id)) {
-    st.init.metrics->sessions_add(-1);
-    st.init.metrics->session_ended(reason);
+    st.init.node->metrics->sessions_add(-1);
+    st.init.node->metrics->session_ended(reason);
     log::debug("session ended session=" + st.init.id + " reason=" + std::string(reason));
   }
   st.asks->fail_all("The session ended before the client answered");
@@ -111,10 +111,10 @@ session_actor::behavior_type session_impl(session_actor::stateful_pointer<sessio
       client_caps_from_json(self->state.init.client_capabilities));
   self->state.link =
       std::make_shared<session_link>(caf::actor_cast<caf::weak_actor_ptr>(self->ctrl()));
-  if (self->state.init.notifier) {
+  if (const auto& node = *self->state.init.node; node.notifier) {
     const auto& i = self->state.init;
-    self->state.feed = std::make_unique<session_feed>(i.id, i.version, i.streams, i.notifier,
-                                                      i.metrics, i.connection_box);
+    self->state.feed = std::make_unique<session_feed>(i.id, i.version, node.streams, node.notifier,
+                                                      node.metrics, i.connection_box);
   }
   self->delayed_send(self, self->state.init.idle_timeout, tick_atom::value);
   return {
@@ -145,7 +145,7 @@ session_actor::behavior_type session_impl(session_actor::stateful_pointer<sessio
           return;
         }
         if (st.feed && msg.method == "resources/subscribe") {
-          st.feed->subscribe(msg, req.out, *st.init.tools->current());
+          st.feed->subscribe(msg, req.out, *st.init.node->tools->current());
           return;
         }
         if (st.feed && msg.method == "resources/unsubscribe") {
@@ -156,7 +156,7 @@ session_actor::behavior_type session_impl(session_actor::stateful_pointer<sessio
           st.feed->make_resumable(req.out);
         }
         track(st, msg.id, req.out);
-        auto env = dispatch::env_of(st.init);
+        auto env = dispatch::env_of(*st.init.node);
         env.version = st.init.version;
         if (!dispatch::dispatch(msg, req.out, env)) {
           req.out.error(make_error(rpc_code::method_not_found, "Method not found: " + msg.method));
@@ -166,7 +166,7 @@ session_actor::behavior_type session_impl(session_actor::stateful_pointer<sessio
       [self](client_ask& ask) {
         auto id = self->state.asks->send(std::move(ask));
         if (!id.empty()) {
-          self->delayed_send(self, self->state.init.client_request_timeout,
+          self->delayed_send(self, self->state.init.node->client_request_timeout,
                              client_ask_expired{std::move(id)});
         }
       },
@@ -226,7 +226,7 @@ session_init session_init_from(const rpc::message& initialize, std::string_view 
 
 session_actor spawn_session(caf::actor_system& sys, session_init init) {
   auto table = init.table;
-  auto metrics = init.metrics;
+  auto metrics = init.node->metrics;
   auto id = init.id;
   auto actor = sys.spawn(session_impl, std::move(init));
   table->insert(id, actor);

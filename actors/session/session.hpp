@@ -9,6 +9,7 @@
 
 #include "actors/dispatch/dispatcher.hpp"
 #include "actors/session/feed.hpp"
+#include "actors/session/node_context.hpp"
 #include "actors/session/table.hpp"
 #include "runtime/api/messages.hpp"
 #include "runtime/observe/metrics.hpp"
@@ -26,14 +27,8 @@ struct session_init {
   std::string client_info;          ///< JSON text of clientInfo (may be empty).
   std::string client_capabilities;  ///< JSON text of capabilities (may be empty).
   std::chrono::milliseconds idle_timeout{1800000};
-  std::chrono::milliseconds client_request_timeout{60000};  ///< For sampling, elicitation...
-  std::shared_ptr<session_table> table;
-  std::shared_ptr<catalog::catalog_source> tools;
-  std::shared_ptr<const dispatch::server_profile> profile;
-  std::shared_ptr<mcprt::metrics> metrics;
-  std::shared_ptr<actors::notifier::notifier> notifier;  ///< Null: no subscriptions, no GET stream.
-  std::shared_ptr<jobs::job_service> jobs;               ///< Null: no tasks.
-  stream_options streams;
+  node_context_ptr node;                   ///< The node's shared parts.
+  std::shared_ptr<session_table> table;    ///< Where the session is found by id.
   std::shared_ptr<outbox> connection_box;  ///< Set when a connection is the session (ws, stdio).
 };
 

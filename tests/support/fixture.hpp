@@ -10,6 +10,7 @@
 #include "actors/catalog/catalog.hpp"
 #include "actors/catalog/plugin_host.hpp"
 #include "actors/dispatch/dispatcher.hpp"
+#include "actors/session/node_context.hpp"
 #include "actors/session/table.hpp"
 #include "plugins/demo/demo.hpp"
 #include "runtime/observe/metrics.hpp"
@@ -53,6 +54,17 @@ struct world {
     sessions->for_each(
         [](const session_actor& s) { caf::anon_send_exit(s, caf::exit_reason::user_shutdown); });
     sys.reset();
+  }
+
+  /// The node context over this world's parts.
+  actors::session::node_context_ptr context() const {
+    auto c = std::make_shared<actors::session::node_context>();
+    c->system = sys.get();
+    c->tools = tools;
+    c->profile = profile;
+    c->metrics = metrics;
+    c->notifier = notes;
+    return c;
   }
 
   actors::dispatch::dispatch_env env() const {

@@ -23,16 +23,8 @@ struct harness {
     actors::front::endpoint_options o;
     o.allowed_hosts = {"localhost", "127.0.0.1"};
     o.allowed_origins = {"http://localhost"};
-    ep = std::make_shared<actors::front::endpoint>(o, actors::front::endpoint_parts{w.sys.get(),
-                                                                                    w.tools,
-                                                                                    w.sessions,
-                                                                                    w.metrics,
-                                                                                    gate,
-                                                                                    w.profile,
-                                                                                    w.notes,
-                                                                                    w.sessions,
-                                                                                    nullptr,
-                                                                                    {}});
+    ep = std::make_shared<actors::front::endpoint>(
+        o, actors::front::endpoint_parts{w.context(), w.sessions, gate, w.sessions, {}});
   }
 
   http_request post(std::string body) {

@@ -31,9 +31,9 @@ actors::session::session_init init_for(test::world& w, std::chrono::milliseconds
   init.version = "2025-11-25";
   init.idle_timeout = idle;
   init.table = w.sessions;
-  init.tools = w.tools;
-  init.profile = w.profile;
-  init.metrics = w.metrics;
+  auto node = std::make_shared<actors::session::node_context>(*w.context());
+  node->notifier = nullptr;  // No GET stream: these tests read answers only.
+  init.node = node;
   return init;
 }
 
