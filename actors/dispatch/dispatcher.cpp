@@ -6,6 +6,7 @@
 #include <caf/send.hpp>
 
 #include "actors/dispatch/list_page.hpp"
+#include "actors/dispatch/method_table.hpp"
 #include "runtime/api/messages.hpp"
 #include "runtime/codec/base64.hpp"
 #include "runtime/mcp/request_meta.hpp"
@@ -106,32 +107,56 @@ std::string initialize_result(std::string_view version, const dispatch_env& env)
 }
 
 bool dispatch(const rpc::message& msg, const responder& out, const dispatch_env& env) {
-  const auto& m = msg.method;
-  if (m == "tools/call") {
-    call_tool(msg, out, env);
-  } else if (m == "tools/list") {
-    list_page(
-        msg, out, *env.profile, env.tools->tools(),
-        [](const catalog::catalog_tool& t) -> std::string_view { return t.definition.name; },
-        "tools", 't');
-  } else if (dispatch_resources_and_prompts(msg, out, env) || dispatch_tasks(msg, out, env)) {
-    // Handled there.
-  } else if (m == "ping" && out.info().era == era::legacy) {  // Removed in 2026-07-28.
-    out.result("{}");
-  } else if (m == "server/discover" && out.info().era == era::modern) {
-    std::string result = R"({"supportedVersions":)" + supported_versions_json();
-    result +=
-        R"(,"capabilities":)" + capabilities_json(*env.tools, era::modern, env.jobs != nullptr);
-    if (!env.profile->instructions.empty()) {
-      result += R"(,"instructions":)" + quote(env.profile->instructions);
-    }
-    result += cache_members(out.info(), *env.profile);
-    result += '}';
-    out.result(std::move(result));
-  } else {
-    return false;
-  }
-  return true;
+  const auto* entry = method_table::builtin().find(msg.method, out.info().era);
+  return entry != nullptr && entry->handler && entry->handler(msg, out, env);
+}
+
+void add_core_methods(method_table& table) {
+  table.add({"tools/call", in_both, method_scope::stateless, false, "name",
+             [](const rpc::message& msg, const responder& out, const dispatch_env& env) {
+               call_tool(msg, out, env);
+               return true;
+             }});
+  table.add(
+      {"tools/list",
+       in_both,
+       method_scope::stateless,
+       false,
+       {},
+       [](const rpc::message& msg, const responder& out, const dispatch_env& env) {
+         list_page(
+             msg, out, *env.profile, env.tools->tools(),
+             [](const catalog::catalog_tool& t) -> std::string_view { return t.definition.name; },
+             "tools", 't');
+         return true;
+       }});
+  // Removed in 2026-07-28.
+  table.add({"ping",
+             in_legacy,
+             method_scope::stateless,
+             true,
+             {},
+             [](const rpc::message&, const responder& out, const dispatch_env&) {
+               out.result("{}");
+               return true;
+             }});
+  table.add({"server/discover",
+             in_modern,
+             method_scope::stateless,
+             true,
+             {},
+             [](const rpc::message&, const responder& out, const dispatch_env& env) {
+               std::string result = R"({"supportedVersions":)" + supported_versions_json();
+               result += R"(,"capabilities":)" +
+                         capabilities_json(*env.tools, era::modern, env.jobs != nullptr);
+               if (!env.profile->instructions.empty()) {
+                 result += R"(,"instructions":)" + quote(env.profile->instructions);
+               }
+               result += cache_members(out.info(), *env.profile);
+               result += '}';
+               out.result(std::move(result));
+               return true;
+             }});
 }
 
 }  // namespace mcprt::actors::dispatch

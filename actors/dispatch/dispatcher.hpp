@@ -41,16 +41,10 @@ dispatch_env env_of(const Parts& parts) {
   return env;
 }
 
-/// Answers `msg` through `out` when the method is one of the shared ones.
-/// Returns false, and answers nothing, for a method it does not know.
+/// Answers `msg` through `out` by the method table (method_table.hpp) when the method exists
+/// in the request's era and is served statelessly. Returns false, and answers nothing,
+/// otherwise (the caller answers "method not found").
 bool dispatch(const rpc::message& msg, const responder& out, const dispatch_env& env);
-
-/// Answers resources/*, prompts/* and completion/complete; false for any other method.
-bool dispatch_resources_and_prompts(const rpc::message& msg, const responder& out,
-                                    const dispatch_env& env);
-
-/// tasks/*: both eras' methods; false for a method that is not one (or not in this version).
-bool dispatch_tasks(const rpc::message& msg, const responder& out, const dispatch_env& env);
 
 /// Runs a tools/call as a job when it should be one (a task, or a call with an idempotency
 /// key), or refuses it (task support rules); false when it is a plain call after all.

@@ -5,6 +5,7 @@
 
 #include "actors/dispatch/dispatcher.hpp"
 #include "actors/dispatch/list_page.hpp"
+#include "actors/dispatch/method_table.hpp"
 #include "runtime/api/messages.hpp"
 
 namespace mcprt::actors::dispatch {
@@ -93,36 +94,63 @@ void complete(const rpc::message& msg, const responder& out) {
 
 }  // namespace
 
-bool dispatch_resources_and_prompts(const rpc::message& msg, const responder& out,
-                                    const dispatch_env& env) {
-  const auto& m = msg.method;
-  const auto& c = *env.tools;
-  if (m == "resources/list") {
-    list_page(
-        msg, out, *env.profile, c.resources(),
-        [](const catalog::catalog_resource& r) -> std::string_view { return r.definition.uri; },
-        "resources", 'r');
-  } else if (m == "resources/templates/list") {
-    // Templates are ordered by name; the first that matches a URI serves it.
-    list_page(
-        msg, out, *env.profile, c.templates(),
-        [](const catalog::catalog_template& t) -> std::string_view { return t.definition.name; },
-        "resourceTemplates", 'u');
-  } else if (m == "resources/read") {
-    read_resource(msg, out, env);
-  } else if (m == "prompts/list") {
-    list_page(
-        msg, out, *env.profile, c.prompts(),
-        [](const catalog::catalog_prompt& p) -> std::string_view { return p.definition.name; },
-        "prompts", 'p');
-  } else if (m == "prompts/get") {
-    get_prompt(msg, out, env);
-  } else if (m == "completion/complete") {
-    complete(msg, out);
-  } else {
-    return false;
-  }
-  return true;
+void add_resource_methods(method_table& table) {
+  auto handled = [](void (*f)(const rpc::message&, const responder&, const dispatch_env&)) {
+    return [f](const rpc::message& msg, const responder& out, const dispatch_env& env) {
+      f(msg, out, env);
+      return true;
+    };
+  };
+  table.add({"resources/list",
+             in_both,
+             method_scope::stateless,
+             false,
+             {},
+             handled([](const rpc::message& msg, const responder& out, const dispatch_env& env) {
+               list_page(
+                   msg, out, *env.profile, env.tools->resources(),
+                   [](const catalog::catalog_resource& r) -> std::string_view {
+                     return r.definition.uri;
+                   },
+                   "resources", 'r');
+             })});
+  // Templates are ordered by name; the first that matches a URI serves it.
+  table.add({"resources/templates/list",
+             in_both,
+             method_scope::stateless,
+             false,
+             {},
+             handled([](const rpc::message& msg, const responder& out, const dispatch_env& env) {
+               list_page(
+                   msg, out, *env.profile, env.tools->templates(),
+                   [](const catalog::catalog_template& t) -> std::string_view {
+                     return t.definition.name;
+                   },
+                   "resourceTemplates", 'u');
+             })});
+  table.add(
+      {"resources/read", in_both, method_scope::stateless, false, "uri", handled(read_resource)});
+  table.add(
+      {"prompts/list",
+       in_both,
+       method_scope::stateless,
+       false,
+       {},
+       handled([](const rpc::message& msg, const responder& out, const dispatch_env& env) {
+         list_page(
+             msg, out, *env.profile, env.tools->prompts(),
+             [](const catalog::catalog_prompt& p) -> std::string_view { return p.definition.name; },
+             "prompts", 'p');
+       })});
+  table.add({"prompts/get", in_both, method_scope::stateless, false, "name", handled(get_prompt)});
+  table.add({"completion/complete",
+             in_both,
+             method_scope::stateless,
+             false,
+             {},
+             handled([](const rpc::message& msg, const responder& out, const dispatch_env&) {
+               complete(msg, out);
+             })});
 }
 
 }  // namespace mcprt::actors::dispatch

@@ -3,6 +3,7 @@
 // (get, result, list, cancel) and the 2026-07-28 extension (get, update, cancel; result and
 // list removed).
 #include "actors/dispatch/dispatcher.hpp"
+#include "actors/dispatch/method_table.hpp"
 #include "actors/jobs/task_wire.hpp"
 #include "runtime/codec/json_parse.hpp"
 #include "runtime/mcp/request_meta.hpp"
@@ -177,45 +178,68 @@ void tasks_list(const rpc::message& msg, const responder& out, const dispatch_en
 
 }  // namespace
 
-bool dispatch_tasks(const rpc::message& msg, const responder& out, const dispatch_env& env) {
-  const auto& m = msg.method;
-  if (m.rfind("tasks/", 0) != 0 || env.jobs == nullptr || !version_has_tasks(out.info(), env)) {
-    return false;
-  }
-  bool modern = out.info().era == era::modern;
-  bool known = m == "tasks/get" || m == "tasks/cancel" ||
-               (modern ? m == "tasks/update" : m == "tasks/result" || m == "tasks/list");
-  if (!known) {
-    return false;  // 2026 removed tasks/result and tasks/list: method not found.
-  }
-  if (modern && !out.info().caps.tasks) {
-    out.error(missing_tasks_extension(m));
+namespace {
+
+using task_body = std::function<void(const rpc::message&, const responder&, const dispatch_env&)>;
+using task_id_body = std::function<void(const rpc::message&, const std::string&, const responder&,
+                                        const dispatch_env&)>;
+
+// What every tasks/* method asks first: a job service, a version with tasks, and in 2026 the
+// tasks extension among the client's capabilities.
+method_handler gated(task_body body) {
+  return [body = std::move(body)](const rpc::message& msg, const responder& out,
+                                  const dispatch_env& env) {
+    if (env.jobs == nullptr || !version_has_tasks(out.info(), env)) {
+      return false;
+    }
+    if (out.info().era == era::modern && !out.info().caps.tasks) {
+      out.error(missing_tasks_extension(msg.method));
+      return true;
+    }
+    body(msg, out, env);
     return true;
-  }
-  if (m == "tasks/list") {
-    tasks_list(msg, out, env);
-    return true;
-  }
-  auto id = task_id_param(msg, out);
-  if (!id) {
-    return true;
-  }
-  if (m == "tasks/get") {
-    tasks_get(*id, out, env);
-  } else if (m == "tasks/cancel") {
-    tasks_cancel(*id, out, env);
-  } else if (m == "tasks/update") {
-    tasks_update(msg, *id, out, env);
-  } else {  // tasks/result: blocks until the task ends.
-    env.jobs->when_final(*id, [out](std::variant<jobs::task_view, rpc_error> r) {
-      if (auto* err = std::get_if<rpc_error>(&r)) {
-        out.error(*err);
-      } else {
-        answer_final(out, std::get<jobs::task_view>(r), true);
-      }
-    });
-  }
-  return true;
+  };
+}
+
+// The same for a method on one task: its taskId first.
+method_handler on_task(task_id_body body) {
+  return gated([body = std::move(body)](const rpc::message& msg, const responder& out,
+                                        const dispatch_env& env) {
+    if (auto id = task_id_param(msg, out)) {
+      body(msg, *id, out, env);
+    }
+  });
+}
+
+}  // namespace
+
+void add_task_methods(method_table& table) {
+  table.add({"tasks/get", in_both, method_scope::stateless, false, "taskId",
+             on_task([](const rpc::message&, const std::string& id, const responder& out,
+                        const dispatch_env& env) { tasks_get(id, out, env); })});
+  table.add({"tasks/cancel", in_both, method_scope::stateless, false, "taskId",
+             on_task([](const rpc::message&, const std::string& id, const responder& out,
+                        const dispatch_env& env) { tasks_cancel(id, out, env); })});
+  table.add(
+      {"tasks/update", in_modern, method_scope::stateless, false, "taskId", on_task(tasks_update)});
+  // 2026-07-28 removed tasks/result and tasks/list: method not found there.
+  table.add({"tasks/list", in_legacy, method_scope::stateless, false, {}, gated(tasks_list)});
+  table.add({"tasks/result",
+             in_legacy,
+             method_scope::stateless,
+             false,
+             {},
+             on_task([](const rpc::message&, const std::string& id, const responder& out,
+                        const dispatch_env& env) {
+               // Waits until the task ends.
+               env.jobs->when_final(id, [out](std::variant<jobs::task_view, rpc_error> r) {
+                 if (auto* err = std::get_if<rpc_error>(&r)) {
+                   out.error(*err);
+                 } else {
+                   answer_final(out, std::get<jobs::task_view>(r), true);
+                 }
+               });
+             })});
 }
 
 bool call_as_job(const rpc::message& msg, const catalog::catalog_tool& tool,

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "actors/dispatch/method_table.hpp"
 #include "runtime/codec/base64.hpp"
 #include "runtime/codec/json.hpp"
 #include "runtime/mcp/protocol.hpp"
@@ -19,16 +20,8 @@ refusal_reason mismatch(std::string message) {
 }  // namespace
 
 std::string_view name_member_of(std::string_view method) {
-  if (method == "tools/call" || method == "prompts/get") {
-    return "name";
-  }
-  if (method == "resources/read") {
-    return "uri";
-  }
-  if (method == "tasks/get" || method == "tasks/update" || method == "tasks/cancel") {
-    return "taskId";  // SEP-2663's routing headers.
-  }
-  return {};
+  const auto* entry = dispatch::method_table::builtin().find(method, era::modern);
+  return entry != nullptr ? entry->name_member : std::string_view{};
 }
 
 std::optional<refusal_reason> check_modern_version(const http_request& req,

@@ -4,6 +4,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
 
+#include "actors/dispatch/method_table.hpp"
 #include "actors/front/endpoint.hpp"
 #include "actors/front/http_reply.hpp"
 #include "actors/front/listen.hpp"
@@ -20,9 +21,10 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 
-// Control traffic is never refused for load.
+// Control traffic (initialize, ping, server/discover) is never refused for load.
 bool exempt_from_admission(std::string_view method) {
-  return method == "initialize" || method == "ping" || method == "server/discover";
+  const auto* entry = dispatch::method_table::builtin().find(method);
+  return entry != nullptr && entry->exempt_from_admission;
 }
 
 const http_response accepted{202, {}, {}, {}};

@@ -1,0 +1,41 @@
+// The built-in method table; the handlers live beside the state they read.
+#include "actors/dispatch/method_table.hpp"
+
+namespace mcprt::actors::dispatch {
+
+void add_core_methods(method_table& table);  // dispatcher.cpp
+
+const method_table& method_table::builtin() {
+  static const method_table table = [] {
+    method_table t;
+    add_core_methods(t);
+    add_resource_methods(t);
+    add_task_methods(t);
+    // Served by a 2025 session itself, or by the front (no handler here).
+    t.add({"initialize", in_legacy, method_scope::session, true, {}, {}});
+    t.add({"logging/setLevel", in_legacy, method_scope::session, false, {}, {}});
+    t.add({"resources/subscribe", in_legacy, method_scope::session, false, {}, {}});
+    t.add({"resources/unsubscribe", in_legacy, method_scope::session, false, {}, {}});
+    t.add({"subscriptions/listen", in_modern, method_scope::stateless, true, {}, {}});
+    return t;
+  }();
+  return table;
+}
+
+const method_entry* method_table::find(std::string_view method) const {
+  auto it = entries_.find(method);
+  return it == entries_.end() ? nullptr : &it->second;
+}
+
+const method_entry* method_table::find(std::string_view method, era e) const {
+  const auto* entry = find(method);
+  auto bit = e == era::modern ? in_modern : in_legacy;
+  return entry != nullptr && (entry->eras & bit) != 0 ? entry : nullptr;
+}
+
+void method_table::add(method_entry entry) {
+  auto name = entry.name;
+  entries_.insert_or_assign(std::move(name), std::move(entry));
+}
+
+}  // namespace mcprt::actors::dispatch
