@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "actors/front/listen.hpp"
+#include "actors/front/mcp_front.hpp"
 #include "actors/session/session.hpp"
 #include "runtime/mcp/request_meta.hpp"
 #include "runtime/observe/log.hpp"
@@ -188,23 +189,16 @@ void message_peer::on_message(const std::string& text) {
     if (msg.type != rpc::kind::request) {
       return;
     }
-    if (!has_client_capabilities(meta)) {
-      reply(make_error(rpc_code::invalid_params, "Invalid params: params._meta needs an object \"" +
-                                                     std::string(meta_key::client_capabilities) +
-                                                     "\""));
+    auto request = modern_request(msg, meta);
+    if (auto* bad = std::get_if<rpc_error>(&request)) {
+      reply(*bad);
       return;
     }
     if (msg.method == "subscriptions/listen" && parts_.node->notifier) {
       listen(msg);
       return;
     }
-    request_info info{era::modern, std::string(modern_version), msg.id,
-                      msg.method,  progress_token_of(meta),     requested_log_level(meta)};
-    if (auto bad = read_modern_inputs(msg, info)) {
-      reply(*bad);
-      return;
-    }
-    auto out = make_responder(std::move(info), msg);
+    auto out = make_responder(std::move(std::get<request_info>(request)), msg);
     if (modern_inflight_.size() >= 64) {
       std::erase_if(modern_inflight_, [](const auto& kv) {
         auto out = kv.second.lock();
@@ -212,10 +206,7 @@ void message_peer::on_message(const std::string& text) {
       });
     }
     modern_inflight_.insert_or_assign(msg.id, out.weak_ref());
-    auto env = dispatch::env_of(*parts_.node);
-    if (!dispatch::dispatch(msg, out, env)) {
-      out.error(make_error(rpc_code::method_not_found, "Method not found: " + msg.method));
-    }
+    serve(msg, out, *parts_.node);
     return;
   }
   if (msg.method == "initialize" && msg.type == rpc::kind::request) {
@@ -223,22 +214,21 @@ void message_peer::on_message(const std::string& text) {
       reply(make_error(rpc_code::invalid_request, "Invalid Request: already initialized"));
       return;
     }
-    auto requested = msg.params ? string_member(*msg.params, "protocolVersion") : std::nullopt;
-    if (!requested) {
-      reply(make_error(rpc_code::invalid_params,
-                       "Invalid params: initialize needs \"protocolVersion\""));
+    session::session_init base;
+    base.idle_timeout = std::chrono::hours(24 * 365);  // Lives as long as the pipe.
+    base.node = parts_.node;
+    base.table = sessions_;
+    base.connection_box = parts_.box;
+    auto opened = session::open_session(msg, std::move(base));
+    if (auto* bad = std::get_if<rpc_error>(&opened)) {
+      reply(*bad);
       return;
     }
-    auto negotiated = std::string(dispatch::negotiate_legacy_version(*requested));
-    auto init = session::session_init_from(msg, negotiated);
-    init.idle_timeout = std::chrono::hours(24 * 365);  // Lives as long as the pipe.
-    init.node = parts_.node;
-    init.connection_box = parts_.box;
-    init.table = sessions_;
-    session_id_ = init.id;
-    session_ = session::spawn_session(*parts_.node->system, std::move(init));
+    auto& session = std::get<session::opened_session>(opened);
+    session_id_ = session.id;
+    session_ = session.actor;
     auto env = dispatch::env_of(*parts_.node);
-    write(rpc::encode_result(msg.id, dispatch::initialize_result(negotiated, env)));
+    write(rpc::encode_result(msg.id, dispatch::initialize_result(session.version, env)));
     return;
   }
   if (!session_) {

@@ -8,6 +8,7 @@
 #include "actors/front/endpoint.hpp"
 #include "actors/front/http_reply.hpp"
 #include "actors/front/listen.hpp"
+#include "actors/front/mcp_front.hpp"
 #include "actors/front/media_types.hpp"
 #include "actors/front/modern_headers.hpp"
 #include "actors/session/session.hpp"
@@ -127,20 +128,12 @@ void endpoint::post_modern(const http_request& req, rpc::message& msg, const rap
     reject(ex, {400, make_error(rpc_code::header_mismatch, *bad)}, msg.id);
     return;
   }
-  if (!has_client_capabilities(meta)) {
-    reject(ex,
-           {400, make_error(rpc_code::invalid_params,
-                            "Invalid params: params._meta needs an object \"" +
-                                std::string(meta_key::client_capabilities) + "\"")},
-           msg.id);
+  auto request = modern_request(msg, meta);
+  if (auto* bad = std::get_if<rpc_error>(&request)) {
+    reject(ex, {400, *bad}, msg.id);
     return;
   }
-  request_info info{era::modern, req.protocol_version,    msg.id,
-                    msg.method,  progress_token_of(meta), requested_log_level(meta)};
-  if (auto bad = read_modern_inputs(msg, info)) {
-    reject(ex, {400, make_error(bad->code, bad->message)}, msg.id);
-    return;
-  }
+  auto& info = std::get<request_info>(request);
   if (msg.method == "subscriptions/listen" && parts_.node->notifier) {
     // Long-lived by design: no admission slot, no request deadline.
     auto filter =
@@ -163,10 +156,7 @@ void endpoint::post_modern(const http_request& req, rpc::message& msg, const rap
   arm_deadline(ex, out);
   // 2026-07-28: closing the request's stream cancels it.
   ex->on_client_close([out] { out.cancel(); });
-  auto env = dispatch::env_of(*parts_.node);
-  if (!dispatch::dispatch(msg, out, env)) {
-    out.error(make_error(rpc_code::method_not_found, "Method not found: " + msg.method));
-  }
+  serve(msg, out, *parts_.node);
 }
 
 void endpoint::post_legacy(const http_request& req, rpc::message& msg, const rapidjson::Value* meta,
@@ -233,27 +223,21 @@ void endpoint::open_session(const http_request& req, const rpc::message& msg,
            msg.id);
     return;
   }
-  auto requested = msg.params ? string_member(*msg.params, "protocolVersion") : std::nullopt;
-  if (!requested) {
-    reject(ex,
-           {400, make_error(rpc_code::invalid_params,
-                            "Invalid params: initialize needs \"protocolVersion\"")},
-           msg.id);
+  session::session_init base;
+  base.idle_timeout = options_.session_idle_timeout;
+  base.node = parts_.node;
+  base.table = parts_.sessions;
+  auto opened = session::open_session(msg, std::move(base));
+  if (auto* bad = std::get_if<rpc_error>(&opened)) {
+    reject(ex, {400, *bad}, msg.id);
     return;
   }
-  auto version = std::string(dispatch::negotiate_legacy_version(*requested));
-  auto init = session::session_init_from(msg, version);
-  init.idle_timeout = options_.session_idle_timeout;
-  init.node = parts_.node;
-  init.table = parts_.sessions;
-  auto id = init.id;
-  session::spawn_session(*parts_.node->system, std::move(init));
-  log::debug("session opened session=" + id + " version=" + version);
-  request_info info{era::legacy, version, msg.id, msg.method, {}, log_level::off};
-  responder out(std::make_shared<http_reply>(ex, http_headers{{"Mcp-Session-Id", id}}),
+  auto& session = std::get<session::opened_session>(opened);
+  request_info info{era::legacy, session.version, msg.id, msg.method, {}, log_level::off};
+  responder out(std::make_shared<http_reply>(ex, http_headers{{"Mcp-Session-Id", session.id}}),
                 std::move(info), request_hook());
   auto env = dispatch::env_of(*parts_.node);
-  out.result(dispatch::initialize_result(version, env));
+  out.result(dispatch::initialize_result(session.version, env));
 }
 
 void endpoint::forward_answer(const session_actor& session, rpc::message& msg,

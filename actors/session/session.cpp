@@ -224,6 +224,27 @@ session_init session_init_from(const rpc::message& initialize, std::string_view 
   return init;
 }
 
+std::variant<opened_session, rpc_error> open_session(const rpc::message& initialize,
+                                                     session_init base) {
+  auto requested =
+      initialize.params ? string_member(*initialize.params, "protocolVersion") : std::nullopt;
+  if (!requested) {
+    return make_error(rpc_code::invalid_params,
+                      "Invalid params: initialize needs \"protocolVersion\"");
+  }
+  auto version = std::string(dispatch::negotiate_legacy_version(*requested));
+  auto init = session_init_from(initialize, version);
+  init.idle_timeout = base.idle_timeout;
+  init.node = std::move(base.node);
+  init.table = std::move(base.table);
+  init.connection_box = std::move(base.connection_box);
+  auto id = init.id;
+  auto& sys = *init.node->system;
+  auto actor = spawn_session(sys, std::move(init));
+  log::debug("session opened session=" + id + " version=" + version);
+  return opened_session{std::move(id), std::move(version), std::move(actor)};
+}
+
 session_actor spawn_session(caf::actor_system& sys, session_init init) {
   auto table = init.table;
   auto metrics = init.node->metrics;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <variant>
 
 #include "actors/dispatch/dispatcher.hpp"
 #include "actors/session/feed.hpp"
@@ -38,5 +39,19 @@ session_init session_init_from(const rpc::message& initialize, std::string_view 
 
 /// Spawns a session, registers it in its table, and returns it.
 session_actor spawn_session(caf::actor_system& sys, session_init init);
+
+/// A session initialize opened.
+struct opened_session {
+  std::string id;
+  std::string version;  ///< Negotiated.
+  session_actor actor;
+};
+
+/// Opens a 2025 session for an initialize request, on any transport: checks and negotiates
+/// `protocolVersion`, takes the client's info and capabilities, and spawns the session with
+/// what `base` says (node, table, idle timeout, a connection's outbox). The caller answers
+/// with dispatch::initialize_result(version, ...). The -32602 error when it cannot.
+std::variant<opened_session, rpc_error> open_session(const rpc::message& initialize,
+                                                     session_init base);
 
 }  // namespace mcprt::actors::session

@@ -1,0 +1,23 @@
+// What every transport's MCP front shares once its own checks are done (HTTP headers on the
+// endpoint, nothing more on a pipe): the 2026-07-28 request's `_meta` rules, and serving a
+// request through the method table. Not admission or deadlines (HTTP policy) nor sessions.
+#pragma once
+
+#include <variant>
+
+#include "actors/session/node_context.hpp"
+#include "runtime/codec/json_rpc.hpp"
+#include "runtime/io/responder.hpp"
+
+namespace mcprt::actors::front {
+
+/// A 2026-07-28 request as handlers see it: the client's capabilities must be declared in
+/// `_meta`; the info carries the progress token, the requested log level, and the checked
+/// multi-round inputs. The -32602 error when `_meta` or the inputs are malformed.
+std::variant<request_info, rpc_error> modern_request(const rpc::message& msg,
+                                                     const rapidjson::Value* meta);
+
+/// Serves `msg` through the method table; -32601 for a method this era does not serve here.
+void serve(const rpc::message& msg, const responder& out, const session::node_context& node);
+
+}  // namespace mcprt::actors::front
