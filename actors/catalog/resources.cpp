@@ -55,13 +55,13 @@ std::vector<tool_actor> catalog::actors() const {
     out.push_back(t.handler);
   }
   for (const auto& r : resources_) {
-    out.push_back(r.runner);
+    out.emplace_back(r.runner);
   }
   for (const auto& t : templates_) {
-    out.push_back(t.runner);
+    out.emplace_back(t.runner);
   }
   for (const auto& p : prompts_) {
-    out.push_back(p.runner);
+    out.emplace_back(p.runner);
   }
   return out;
 }

@@ -41,12 +41,12 @@ TEST_CASE("node options turn kilobytes into bytes for the endpoint and the liste
           "[actors][node]") {
   auto c = sample();
   auto e = endpoint_options_of(c);
-  CHECK(e.max_payload_bytes == 64 * 1024);
+  CHECK(e.max_payload_bytes == size_t{64} * 1024);
   CHECK(e.request_timeout == std::chrono::milliseconds(4000));
   CHECK(e.allowed_hosts == std::vector<std::string>{"example.test"});
   auto t = server_options_of(c);
-  CHECK(t.max_payload_bytes == 64 * 1024);
-  CHECK(t.max_header_bytes == 8 * 1024);
+  CHECK(t.max_payload_bytes == size_t{64} * 1024);
+  CHECK(t.max_header_bytes == size_t{8} * 1024);
   CHECK(t.header_timeout == std::chrono::milliseconds(900));
   CHECK(t.stream_queue == 300);
 }
