@@ -374,32 +374,10 @@ class http_session : public std::enable_shared_from_this<http_session> {
     if (q != std::string::npos) {
       req.query = target.substr(q + 1);
     }
-    auto field = [&msg](std::string_view name, std::string& out, bool* present = nullptr) {
-      auto it = msg.find(beast::string_view(name.data(), name.size()));
-      if (it != msg.end()) {
-        out = std::string(it->value());
-        if (present != nullptr) {
-          *present = true;
-        }
-      }
-    };
-    field("Host", req.host);
-    field("Origin", req.origin, &req.has_origin);
-    field("Accept", req.accept);
-    field("Content-Type", req.content_type);
-    field("Mcp-Session-Id", req.session_id, &req.has_session_id);
-    field("MCP-Protocol-Version", req.protocol_version, &req.has_protocol_version);
-    field("Mcp-Method", req.mcp_method, &req.has_mcp_method);
-    field("Mcp-Name", req.mcp_name, &req.has_mcp_name);
-    field("Last-Event-ID", req.last_event_id, &req.has_last_event_id);
-    constexpr std::string_view param_prefix = "mcp-param-";
+    // Every header as sent: the handler looks up the ones it gives a meaning to.
+    req.headers.reserve(static_cast<size_t>(std::distance(msg.begin(), msg.end())));
     for (const auto& f : msg) {
-      auto name = f.name_string();
-      if (name.size() > param_prefix.size() &&
-          beast::iequals(name.substr(0, param_prefix.size()), param_prefix)) {
-        req.mcp_params.emplace_back(std::string(name.substr(param_prefix.size())),
-                                    std::string(f.value()));
-      }
+      req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     }
     if (beast::websocket::is_upgrade(msg)) {
       return upgrade(std::move(msg), req);

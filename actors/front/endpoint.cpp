@@ -82,7 +82,7 @@ http_response endpoint::refusal(http_refusal why, std::string_view detail) const
 }
 
 std::optional<std::string> endpoint::mismatched_param_headers(const rpc::message& msg,
-                                                              const http_request& req) const {
+                                                              const mcp_request& req) const {
   if (msg.method != "tools/call" || !msg.params) {
     return std::nullopt;
   }
@@ -120,7 +120,8 @@ bool endpoint::origin_allowed(const std::string& origin) const {
   return false;
 }
 
-void endpoint::handle(http_request req, const http_exchange_ptr& ex) {
+void endpoint::handle(http_request request, const http_exchange_ptr& ex) {
+  auto req = read_mcp_request(std::move(request));
   if (req.path == "/mcp") {
     handle_mcp(req, ex);
   } else if (req.path == "/mcp/capabilities" && req.method == "GET" && parts_.capabilities) {
@@ -136,7 +137,7 @@ void endpoint::handle(http_request req, const http_exchange_ptr& ex) {
   }
 }
 
-std::optional<http_response> endpoint::refuse_foreign(const http_request& req) const {
+std::optional<http_response> endpoint::refuse_foreign(const mcp_request& req) const {
   // DNS-rebinding protection comes before anything else looks at the request.
   if (!host_allowed(req.host)) {
     parts_.node->metrics->rejected("host");
@@ -151,7 +152,7 @@ std::optional<http_response> endpoint::refuse_foreign(const http_request& req) c
   return std::nullopt;
 }
 
-void endpoint::handle_legacy_sse(http_request& req, const http_exchange_ptr& ex) {
+void endpoint::handle_legacy_sse(mcp_request& req, const http_exchange_ptr& ex) {
   if (auto refusal = refuse_foreign(req)) {
     ex->respond(std::move(*refusal));
   } else if (req.path == "/sse" && req.method == "GET") {
@@ -179,7 +180,7 @@ void endpoint::handle_legacy_sse(http_request& req, const http_exchange_ptr& ex)
   }
 }
 
-void endpoint::handle_mcp(http_request& req, const http_exchange_ptr& ex) {
+void endpoint::handle_mcp(mcp_request& req, const http_exchange_ptr& ex) {
   if (auto refusal = refuse_foreign(req)) {
     ex->respond(std::move(*refusal));
     return;
@@ -205,8 +206,9 @@ void endpoint::handle_mcp(http_request& req, const http_exchange_ptr& ex) {
   }
 }
 
-std::variant<http_response, websocket_binding> endpoint::upgrade(const http_request& req,
+std::variant<http_response, websocket_binding> endpoint::upgrade(const http_request& request,
                                                                  const std::string& subprotocols) {
+  auto req = read_mcp_request(http_request(request));
   if (req.path != "/mcp") {
     return http_response{404, "text/plain", "Not Found: the MCP endpoint is /mcp\n", {}};
   }
@@ -238,7 +240,7 @@ std::variant<http_response, websocket_binding> endpoint::upgrade(const http_requ
   return websocket_binding{std::move(peer), std::move(box)};
 }
 
-void endpoint::handle_get(const http_request& req, const http_exchange_ptr& ex) {
+void endpoint::handle_get(const mcp_request& req, const http_exchange_ptr& ex) {
   // The GET stream belongs to a 2025 session; 2026-07-28 has none (it listens by POST).
   if (!req.has_session_id) {
     ex->respond({405,
@@ -264,7 +266,7 @@ void endpoint::handle_get(const http_request& req, const http_exchange_ptr& ex) 
   caf::anon_send(*session, open_stream{ex, req.last_event_id, req.has_last_event_id});
 }
 
-void endpoint::handle_delete(const http_request& req, const http_exchange_ptr& ex) {
+void endpoint::handle_delete(const mcp_request& req, const http_exchange_ptr& ex) {
   if (!req.has_session_id) {
     ex->respond(error_response(400, error(rpc_code::legacy_bad_request,
                                           "Bad Request: DELETE needs an Mcp-Session-Id header")));

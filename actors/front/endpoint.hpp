@@ -13,6 +13,7 @@
 
 #include "actors/catalog/catalog.hpp"
 #include "actors/dispatch/dispatcher.hpp"
+#include "actors/front/mcp_request.hpp"
 #include "actors/front/modern_headers.hpp"
 #include "actors/session/feed.hpp"
 #include "actors/session/node_context.hpp"
@@ -70,29 +71,29 @@ class endpoint final : public http_handler {
                                                          const std::string& subprotocols) override;
 
  private:
-  void handle_mcp(http_request& req, const http_exchange_ptr& ex);
-  void handle_legacy_sse(http_request& req, const http_exchange_ptr& ex);
-  std::optional<http_response> refuse_foreign(const http_request& req) const;
+  void handle_mcp(mcp_request& req, const http_exchange_ptr& ex);
+  void handle_legacy_sse(mcp_request& req, const http_exchange_ptr& ex);
+  std::optional<http_response> refuse_foreign(const mcp_request& req) const;
   std::shared_ptr<message_peer> make_peer(std::shared_ptr<outbox> box) const;
   // POST (post.cpp): the era's path, and the steps both eras share.
-  void handle_post(http_request& req, const http_exchange_ptr& ex);
-  void post_modern(const http_request& req, rpc::message& msg, const rapidjson::Value* meta,
+  void handle_post(mcp_request& req, const http_exchange_ptr& ex);
+  void post_modern(const mcp_request& req, rpc::message& msg, const rapidjson::Value* meta,
                    const rapidjson::Value* body_version, const http_exchange_ptr& ex);
-  void post_legacy(const http_request& req, rpc::message& msg, const rapidjson::Value* meta,
+  void post_legacy(const mcp_request& req, rpc::message& msg, const rapidjson::Value* meta,
                    const http_exchange_ptr& ex);
-  void open_session(const http_request& req, const rpc::message& msg, const http_exchange_ptr& ex);
+  void open_session(const mcp_request& req, const rpc::message& msg, const http_exchange_ptr& ex);
   void forward_answer(const session_actor& session, rpc::message& msg, const http_exchange_ptr& ex);
   void reject(const http_exchange_ptr& ex, const refusal_reason& why,
               std::string_view id = {}) const;
   bool admit(const http_exchange_ptr& ex, const std::string& method, std::string_view id) const;
   finish_hook request_hook() const;
   void arm_deadline(const http_exchange_ptr& ex, const responder& out) const;
-  void handle_get(const http_request& req, const http_exchange_ptr& ex);
-  void handle_delete(const http_request& req, const http_exchange_ptr& ex);
+  void handle_get(const mcp_request& req, const http_exchange_ptr& ex);
+  void handle_delete(const mcp_request& req, const http_exchange_ptr& ex);
   bool host_allowed(const std::string& host) const;
   // SEP-2243: a 2026 tools/call's Mcp-Param-* headers against its arguments; the mismatch.
   std::optional<std::string> mismatched_param_headers(const rpc::message& msg,
-                                                      const http_request& req) const;
+                                                      const mcp_request& req) const;
   bool origin_allowed(const std::string& origin) const;
 
   endpoint_options options_;

@@ -24,7 +24,7 @@ std::string_view name_member_of(std::string_view method) {
   return entry != nullptr ? entry->name_member : std::string_view{};
 }
 
-std::optional<refusal_reason> check_modern_version(const http_request& req,
+std::optional<refusal_reason> check_modern_version(const mcp_request& req,
                                                    const rapidjson::Value* body_version) {
   if (!req.has_protocol_version) {
     return mismatch("Header mismatch: the MCP-Protocol-Version header is required");
@@ -55,7 +55,7 @@ std::optional<refusal_reason> check_modern_version(const http_request& req,
 }
 
 std::optional<refusal_reason> check_modern_routing(const rpc::message& msg,
-                                                   const http_request& req) {
+                                                   const mcp_request& req) {
   if (!req.has_mcp_method) {
     return mismatch("Header mismatch: the Mcp-Method header is required");
   }

@@ -6,9 +6,9 @@
 #include <optional>
 #include <string_view>
 
+#include "actors/front/mcp_request.hpp"
 #include "runtime/codec/errors.hpp"
 #include "runtime/codec/json_rpc.hpp"
-#include "runtime/io/http_exchange.hpp"
 
 namespace mcprt::actors::front {
 
@@ -21,14 +21,13 @@ struct refusal_reason {
 /// The version rules: the header is there and spoken, the body's `_meta` version is a string
 /// equal to it, and it is the modern revision (earlier ones need initialize).
 /// `body_version` is `_meta["io.modelcontextprotocol/protocolVersion"]` or null.
-std::optional<refusal_reason> check_modern_version(const http_request& req,
+std::optional<refusal_reason> check_modern_version(const mcp_request& req,
                                                    const rapidjson::Value* body_version);
 
 /// The routing rules of a request: Mcp-Method equals the body's method, and for methods that
 /// name a target (tools/call, prompts/get, resources/read, tasks/*) Mcp-Name, base64 or plain
 /// as SEP-2243 allows, equals the body's name, uri or taskId.
-std::optional<refusal_reason> check_modern_routing(const rpc::message& msg,
-                                                   const http_request& req);
+std::optional<refusal_reason> check_modern_routing(const rpc::message& msg, const mcp_request& req);
 
 /// The params member a method's Mcp-Name mirrors ("name", "uri", "taskId"), or empty.
 std::string_view name_member_of(std::string_view method);

@@ -79,7 +79,7 @@ void endpoint::arm_deadline(const http_exchange_ptr& ex, const responder& out) c
   });
 }
 
-void endpoint::handle_post(http_request& req, const http_exchange_ptr& ex) {
+void endpoint::handle_post(mcp_request& req, const http_exchange_ptr& ex) {
   if (!accepts(req.accept, "application/json") || !accepts(req.accept, "text/event-stream")) {
     reject(ex, {406, make_error(rpc_code::legacy_bad_request,
                                 "Not Acceptable: Accept must list application/json and "
@@ -109,7 +109,7 @@ void endpoint::handle_post(http_request& req, const http_exchange_ptr& ex) {
   }
 }
 
-void endpoint::post_modern(const http_request& req, rpc::message& msg, const rapidjson::Value* meta,
+void endpoint::post_modern(const mcp_request& req, rpc::message& msg, const rapidjson::Value* meta,
                            const rapidjson::Value* body_version, const http_exchange_ptr& ex) {
   // Every header must agree with the body (Server Validation).
   if (auto bad = check_modern_version(req, body_version)) {
@@ -159,7 +159,7 @@ void endpoint::post_modern(const http_request& req, rpc::message& msg, const rap
   serve(msg, out, *parts_.node);
 }
 
-void endpoint::post_legacy(const http_request& req, rpc::message& msg, const rapidjson::Value* meta,
+void endpoint::post_legacy(const mcp_request& req, rpc::message& msg, const rapidjson::Value* meta,
                            const http_exchange_ptr& ex) {
   if (req.has_protocol_version && !is_legacy_version(req.protocol_version)) {
     reject(ex,
@@ -214,7 +214,7 @@ void endpoint::post_legacy(const http_request& req, rpc::message& msg, const rap
   caf::anon_send(*session, session_request{std::move(msg), out});
 }
 
-void endpoint::open_session(const http_request& req, const rpc::message& msg,
+void endpoint::open_session(const mcp_request& req, const rpc::message& msg,
                             const http_exchange_ptr& ex) {
   if (req.has_session_id && parts_.sessions->find(req.session_id)) {
     reject(ex,

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -18,23 +19,48 @@ class outbox;
 
 using http_headers = std::vector<std::pair<std::string, std::string>>;
 
-/// One HTTP request as the endpoint needs it; header names are matched case-insensitively
-/// by the transport, which fills these fields.
+/// True when two header names are equal, ignoring ASCII case (RFC 9110 field names).
+inline bool same_header_name(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < a.size(); ++i) {
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+    if (lower(a[i]) != lower(b[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/// One HTTP request as the transport read it: no header has a meaning here; the handler
+/// looks up the ones it knows.
 struct http_request {
-  std::string method;  ///< "GET", "POST", ...
-  std::string path;    ///< Target without the query.
-  std::string query;   ///< After '?', or empty.
-  std::string host, origin, accept, content_type;
-  std::string session_id;        ///< Mcp-Session-Id
-  std::string protocol_version;  ///< MCP-Protocol-Version
-  std::string mcp_method;        ///< Mcp-Method
-  std::string mcp_name;          ///< Mcp-Name
-  std::string last_event_id;     ///< Last-Event-ID
-  /// `Mcp-Param-{Name}` headers (SEP-2243): {Name} as sent, and the value.
-  std::vector<std::pair<std::string, std::string>> mcp_params;
-  bool has_protocol_version = false, has_mcp_method = false, has_mcp_name = false;
-  bool has_origin = false, has_session_id = false, has_last_event_id = false;
+  std::string method;    ///< "GET", "POST", ...
+  std::string path;      ///< Target without the query.
+  std::string query;     ///< After '?', or empty.
+  http_headers headers;  ///< Every header field in arrival order, names as sent.
   std::string body;
+
+  /// The first value of header `name` (case-insensitive), or nullptr.
+  const std::string* header(std::string_view name) const {
+    for (const auto& [n, v] : headers) {
+      if (same_header_name(n, name)) {
+        return &v;
+      }
+    }
+    return nullptr;
+  }
+  /// Sets header `name` to `value`, replacing its first value (for tests and rewrites).
+  void set_header(std::string_view name, std::string value) {
+    for (auto& [n, v] : headers) {
+      if (same_header_name(n, name)) {
+        v = std::move(value);
+        return;
+      }
+    }
+    headers.emplace_back(std::string(name), std::move(value));
+  }
 };
 
 /// A complete (non-streaming) response.

@@ -31,9 +31,9 @@ struct harness {
     http_request r;
     r.method = "POST";
     r.path = "/mcp";
-    r.host = "127.0.0.1:1";
-    r.accept = "application/json, text/event-stream";
-    r.content_type = "application/json";
+    r.set_header("Host", "127.0.0.1:1");
+    r.set_header("Accept", "application/json, text/event-stream");
+    r.set_header("Content-Type", "application/json");
     r.body = std::move(body);
     return r;
   }
@@ -42,13 +42,10 @@ struct harness {
                       const std::string& name = {}) {
     auto r = post(R"({"jsonrpc":"2.0","id":1,"method":")" + method + R"(","params":{)" + params +
                   (params.empty() ? "" : ",") + meta + "}}");
-    r.protocol_version = "2026-07-28";
-    r.has_protocol_version = true;
-    r.mcp_method = method;
-    r.has_mcp_method = true;
+    r.set_header("MCP-Protocol-Version", "2026-07-28");
+    r.set_header("Mcp-Method", method);
     if (!name.empty()) {
-      r.mcp_name = name;
-      r.has_mcp_name = true;
+      r.set_header("Mcp-Name", name);
     }
     return r;
   }
@@ -88,12 +85,12 @@ TEST_CASE("endpoint enforces the 2026-07-28 header rules", "[actors][endpoint]")
   auto r = h.modern("tools/call", R"("name":"echo","arguments":{"text":"hi"})", "add");
   CHECK(h.send(r).first.status == 400);
   r = h.modern("server/discover", "");
-  r.mcp_method = "tools/list";
+  r.set_header("Mcp-Method", "tools/list");
   auto mismatch = h.send(r).first;
   CHECK(mismatch.status == 400);
   CHECK_THAT(mismatch.body, Catch::Contains("-32020"));
   r = h.modern("server/discover", "");
-  r.protocol_version = "1900-01-01";
+  r.set_header("MCP-Protocol-Version", "1900-01-01");
   auto unsupported = h.send(r).first;
   CHECK_THAT(unsupported.body,
              Catch::Contains("-32022") && Catch::Contains(R"("supported":["2026-07-28")"));
@@ -110,17 +107,15 @@ TEST_CASE("endpoint opens, serves and deletes a 2025 session", "[actors][endpoin
   REQUIRE(sid.size() == 32);
   CHECK(h.w.sessions->size() == 1);
   auto req = h.post(R"({"jsonrpc":"2.0","id":2,"method":"tools/list"})");
-  req.session_id = sid;
-  req.has_session_id = true;
+  req.set_header("Mcp-Session-Id", sid);
   auto list = h.send(req).first;
   CHECK_THAT(list.body, Catch::Contains(R"("name":"echo")"));
   CHECK(harness::header(list, "Mcp-Session-Id") == sid);
   http_request del;
   del.method = "DELETE";
   del.path = "/mcp";
-  del.host = "localhost";
-  del.session_id = sid;
-  del.has_session_id = true;
+  del.set_header("Host", "localhost");
+  del.set_header("Mcp-Session-Id", sid);
   CHECK(h.send(del).first.status == 200);
   CHECK(h.send(req).first.status == 404);
 }
@@ -128,13 +123,12 @@ TEST_CASE("endpoint opens, serves and deletes a 2025 session", "[actors][endpoin
 TEST_CASE("endpoint refuses foreign hosts and origins before anything else", "[actors][endpoint]") {
   harness h;
   auto r = h.modern("server/discover", "");
-  r.host = "evil.example.com";
+  r.set_header("Host", "evil.example.com");
   CHECK(h.send(r).first.status == 403);
   r = h.modern("server/discover", "");
-  r.origin = "http://evil.example.com";
-  r.has_origin = true;
+  r.set_header("Origin", "http://evil.example.com");
   CHECK(h.send(r).first.status == 403);
-  r.origin = "http://localhost:5173";
+  r.set_header("Origin", "http://localhost:5173");
   CHECK(h.send(r).first.status == 200);
 }
 

@@ -20,15 +20,18 @@ const rapidjson::Value* version_of(const rpc::message& msg) {
   return meta != nullptr ? find_member(*meta, meta_key::protocol_version) : nullptr;
 }
 
-http_request headers(std::string version, std::string method, std::string name = {}) {
+mcp_request headers(std::string version, std::string method, std::string name = {}) {
   http_request r;
-  r.has_protocol_version = !version.empty();
-  r.protocol_version = std::move(version);
-  r.has_mcp_method = !method.empty();
-  r.mcp_method = std::move(method);
-  r.has_mcp_name = !name.empty();
-  r.mcp_name = std::move(name);
-  return r;
+  if (!version.empty()) {
+    r.set_header("mcp-protocol-version", std::move(version));  // Any case: names are folded.
+  }
+  if (!method.empty()) {
+    r.set_header("Mcp-Method", std::move(method));
+  }
+  if (!name.empty()) {
+    r.set_header("MCP-NAME", std::move(name));
+  }
+  return read_mcp_request(std::move(r));
 }
 
 const char* call_echo =
@@ -87,4 +90,18 @@ TEST_CASE("Accept and Content-Type are read case-insensitively with wildcards", 
   CHECK_FALSE(is_json_media_type("application/json-seq"));
   CHECK(host_name("LOCALHOST:8080") == "localhost");
   CHECK(host_name("[::1]:8080") == "[::1]");
+}
+
+TEST_CASE("the MCP view of a request reads its headers in any case, the first of a repeat",
+          "[actors][front]") {
+  http_request r;
+  r.headers = {{"host", "a.test"},         {"HOST", "b.test"},     {"mcp-session-id", "s1"},
+               {"Mcp-Param-Region", "eu"}, {"X-Other", "ignored"}, {"Mcp-Param-", "empty name"}};
+  auto m = read_mcp_request(std::move(r));
+  CHECK(m.host == "a.test");
+  CHECK(m.has_session_id);
+  CHECK(m.session_id == "s1");
+  CHECK_FALSE(m.has_origin);
+  REQUIRE(m.mcp_params.size() == 1);
+  CHECK(m.mcp_params[0] == std::pair<std::string, std::string>{"Region", "eu"});
 }

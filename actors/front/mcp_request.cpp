@@ -1,0 +1,51 @@
+// MCP's header names, in one place.
+#include "actors/front/mcp_request.hpp"
+
+#include <string_view>
+
+namespace mcprt::actors::front {
+
+namespace {
+
+constexpr std::string_view param_prefix = "mcp-param-";
+
+}  // namespace
+
+mcp_request read_mcp_request(http_request&& request) {
+  mcp_request r;
+  r.method = std::move(request.method);
+  r.path = std::move(request.path);
+  r.query = std::move(request.query);
+  // One pass; values move out of the request (the first of a repeated header wins).
+  bool has_host = false;
+  bool has_accept = false;
+  bool has_content_type = false;
+  for (auto& [name, value] : request.headers) {
+    auto take = [&](std::string_view known, std::string& out, bool* present) {
+      if (!same_header_name(name, known)) {
+        return false;
+      }
+      if (!*present) {
+        out = std::move(value);
+        *present = true;
+      }
+      return true;
+    };
+    bool known = take("Host", r.host, &has_host) || take("Origin", r.origin, &r.has_origin) ||
+                 take("Accept", r.accept, &has_accept) ||
+                 take("Content-Type", r.content_type, &has_content_type) ||
+                 take("Mcp-Session-Id", r.session_id, &r.has_session_id) ||
+                 take("MCP-Protocol-Version", r.protocol_version, &r.has_protocol_version) ||
+                 take("Mcp-Method", r.mcp_method, &r.has_mcp_method) ||
+                 take("Mcp-Name", r.mcp_name, &r.has_mcp_name) ||
+                 take("Last-Event-ID", r.last_event_id, &r.has_last_event_id);
+    if (!known && name.size() > param_prefix.size() &&
+        same_header_name(std::string_view(name).substr(0, param_prefix.size()), param_prefix)) {
+      r.mcp_params.emplace_back(name.substr(param_prefix.size()), std::move(value));
+    }
+  }
+  r.body = std::move(request.body);
+  return r;
+}
+
+}  // namespace mcprt::actors::front

@@ -1,0 +1,34 @@
+// The headers MCP gives a meaning to, read once from the transport's request: the HTTP
+// front's view of a request. The transport knows none of these names.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "runtime/io/http_exchange.hpp"
+
+namespace mcprt::actors::front {
+
+/// One HTTP request with its MCP headers read out.
+struct mcp_request {
+  std::string method;  ///< "GET", "POST", ...
+  std::string path;
+  std::string query;
+  std::string host, origin, accept, content_type;
+  std::string session_id;        ///< Mcp-Session-Id
+  std::string protocol_version;  ///< MCP-Protocol-Version
+  std::string mcp_method;        ///< Mcp-Method
+  std::string mcp_name;          ///< Mcp-Name
+  std::string last_event_id;     ///< Last-Event-ID
+  /// `Mcp-Param-{Name}` headers (SEP-2243): {Name} as sent, and the value.
+  std::vector<std::pair<std::string, std::string>> mcp_params;
+  bool has_protocol_version = false, has_mcp_method = false, has_mcp_name = false;
+  bool has_origin = false, has_session_id = false, has_last_event_id = false;
+  std::string body;
+};
+
+/// Reads the MCP headers out of `request` (its body is moved along).
+mcp_request read_mcp_request(http_request&& request);
+
+}  // namespace mcprt::actors::front
