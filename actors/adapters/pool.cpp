@@ -3,15 +3,11 @@
 // is collected while locked and run after unlocking.
 #include "actors/adapters/pool.hpp"
 
-#include <prometheus/counter.h>
-#include <prometheus/family.h>
-#include <prometheus/gauge.h>
-#include <prometheus/histogram.h>
-#include <prometheus/registry.h>
-
 #include <algorithm>
 #include <caf/send.hpp>
 
+#include "actors/adapters/placement.hpp"
+#include "actors/adapters/pool_metrics.hpp"
 #include "runtime/codec/json_parse.hpp"
 #include "runtime/codec/json_rpc.hpp"
 #include "runtime/observe/log.hpp"
@@ -84,55 +80,12 @@ struct adapter_pool::slot {
   }
 };
 
-struct adapter_pool::metrics_set {
-  prometheus::Gauge *busy, *idle, *starting;
-  prometheus::Counter* restarts;
-  prometheus::Histogram *queue_wait, *latency;
-  std::map<std::string, prometheus::Counter*, std::less<>> calls;
-
-  metrics_set(prometheus::Registry& r, const std::string& adapter) {
-    auto& workers = prometheus::BuildGauge()
-                        .Name("mcprt_adapter_workers")
-                        .Help("Adapter worker processes, by state")
-                        .Register(r);
-    busy = &workers.Add({{"adapter", adapter}, {"state", "busy"}});
-    idle = &workers.Add({{"adapter", adapter}, {"state", "idle"}});
-    starting = &workers.Add({{"adapter", adapter}, {"state", "starting"}});
-    restarts = &prometheus::BuildCounter()
-                    .Name("mcprt_adapter_restarts_total")
-                    .Help("Adapter workers that exited or were killed and restarted")
-                    .Register(r)
-                    .Add({{"adapter", adapter}});
-    const prometheus::Histogram::BucketBoundaries b = {0.00005, 0.0001, 0.00025, 0.0005, 0.001,
-                                                       0.0025,  0.005,  0.01,    0.05,   0.1,
-                                                       0.5,     1,      5,       30,     300};
-    queue_wait = &prometheus::BuildHistogram()
-                      .Name("mcprt_adapter_queue_wait_seconds")
-                      .Help("Time a call waited for a free worker")
-                      .Register(r)
-                      .Add({{"adapter", adapter}}, b);
-    latency = &prometheus::BuildHistogram()
-                   .Name("mcprt_adapter_call_duration_seconds")
-                   .Help("Time from sending a call to a worker to its answer")
-                   .Register(r)
-                   .Add({{"adapter", adapter}}, b);
-    auto& family = prometheus::BuildCounter()
-                       .Name("mcprt_adapter_calls_total")
-                       .Help("Adapter calls by outcome")
-                       .Register(r);
-    for (const char* o : {"ok", "tool_error", "error", "timeout", "crashed", "cancelled"}) {
-      calls.emplace(o, &family.Add({{"adapter", adapter}, {"outcome", o}}));
-    }
-  }
-  void count(std::string_view outcome) { calls.find(outcome)->second->Increment(); }
-};
-
 adapter_pool::adapter_pool(adapter_options options, caf::actor_system& sys,
                            std::shared_ptr<live_catalog> live, prometheus::Registry& registry)
     : options_(std::move(options)),
       live_(std::move(live)),
       timer_(spawn_function_tools(sys, {})),
-      metrics_(std::make_unique<metrics_set>(registry, options_.name)) {}
+      metrics_(std::make_unique<pool_metrics>(registry, options_.name)) {}
 
 adapter_pool::~adapter_pool() {
   stop();
@@ -429,7 +382,7 @@ void adapter_pool::on_answer(slot& s, int64_t id, const rapidjson::Value& msg, a
   if (call.tool.empty()) {
     return;  // A health-check pong.
   }
-  metrics_->latency->Observe(seconds_since(call.started));
+  metrics_->answered_after(seconds_since(call.started));
   if (error != nullptr && error->IsObject()) {
     metrics_->count("error");
     rpc_error err;
@@ -549,7 +502,7 @@ void adapter_pool::on_exit(size_t index, uint64_t generation, const std::string&
       it = it->second == index ? pinned_.erase(it) : std::next(it);
     }
     ++restarts_;
-    metrics_->restarts->Increment();
+    metrics_->restarted();
     // A worker that ran a while earns a quick restart; one that keeps dying backs off.
     if (was_ready && clock::now() - s.ready_at > std::chrono::seconds(10)) {
       s.backoff = first_backoff;
@@ -686,44 +639,36 @@ bool adapter_pool::place_locked(pending_call& call, after_list& after) {
   if (call.out.cancelled()) {
     return true;  // Cancelled while it queued: drop it unsent.
   }
-  slot* chosen = nullptr;
-  auto pin = call.session.empty() ? pinned_.end() : pinned_.find(call.session);
-  if (pin != pinned_.end()) {
-    auto& s = *slots_[pin->second];
-    if (s.state != slot::phase::ready || s.busy() >= options_.max_inflight_per_worker) {
-      return false;  // Wait for the session's own worker.
-    }
-    chosen = &s;
-  } else {
-    for (auto& s : slots_) {
-      if (s->state == slot::phase::ready && s->busy() < options_.max_inflight_per_worker &&
-          (chosen == nullptr || s->busy() < chosen->busy())) {
-        chosen = s.get();
-      }
-    }
+  std::vector<slot_view> views;
+  views.reserve(slots_.size());
+  for (const auto& s : slots_) {
+    auto state = s->state == slot::phase::ready      ? slot_view::phase::ready
+                 : s->state == slot::phase::starting ? slot_view::phase::starting
+                                                     : slot_view::phase::dead;
+    views.push_back({state, s->busy(), s->restart_pending});
   }
-  if (chosen == nullptr) {
-    // Grow: restart a dead slot or add one, unless one is already on its way.
-    bool starting = false;
-    slot* idle_dead = nullptr;
-    for (auto& s : slots_) {
-      starting = starting || s->state == slot::phase::starting || s->restart_pending;
-      if (s->state == slot::phase::dead && !s->restart_pending && idle_dead == nullptr) {
-        idle_dead = s.get();
-      }
-    }
-    if (!starting) {
-      if (idle_dead != nullptr) {
-        spawn_slot(idle_dead->index);
-      } else if (static_cast<int>(slots_.size()) < options_.max_workers) {
-        slots_.push_back(std::make_unique<slot>());
-        slots_.back()->index = slots_.size() - 1;
-        spawn_slot(slots_.size() - 1);
-      }
-    }
-    return false;
+  std::optional<size_t> pinned;
+  if (auto pin = call.session.empty() ? pinned_.end() : pinned_.find(call.session);
+      pin != pinned_.end()) {
+    pinned = pin->second;
   }
-  metrics_->queue_wait->Observe(seconds_since(call.queued));
+  auto where = place(views, pinned, options_.max_inflight_per_worker, options_.max_workers);
+  switch (where.what) {
+    case placement::action::run_on:
+      break;
+    case placement::action::wait:
+      return false;
+    case placement::action::wait_and_start:
+      spawn_slot(where.slot);
+      return false;
+    case placement::action::wait_and_add:
+      slots_.push_back(std::make_unique<slot>());
+      slots_.back()->index = slots_.size() - 1;
+      spawn_slot(slots_.size() - 1);
+      return false;
+  }
+  slot* chosen = slots_[where.slot].get();
+  metrics_->queued_for(seconds_since(call.queued));
   if (!call.session.empty()) {
     pinned_[call.session] = chosen->index;
   }
@@ -880,9 +825,7 @@ void adapter_pool::update_gauges_locked() {
       ++(s->busy() > 0 ? busy : idle);
     }
   }
-  metrics_->busy->Set(busy);
-  metrics_->idle->Set(idle);
-  metrics_->starting->Set(starting);
+  metrics_->workers(busy, idle, starting);
 }
 
 std::string adapter_pool::health_json() const {

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/adapters/pool_metrics.hpp"
 #include "actors/adapters/worker.hpp"
 #include "runtime/api/plugin_api.hpp"
 
@@ -60,7 +61,6 @@ class adapter_pool : public std::enable_shared_from_this<adapter_pool> {
   struct slot;
   struct pending_call;
   struct in_flight;
-  struct metrics_set;
   void spawn_slot(size_t index);
   void restart_later_locked(slot& s);
   void on_line(size_t index, uint64_t generation, const std::string& line);
@@ -84,7 +84,7 @@ class adapter_pool : public std::enable_shared_from_this<adapter_pool> {
   adapter_options options_;
   std::shared_ptr<live_catalog> live_;
   runner_actor timer_;  // Runs timeouts, restarts and health checks.
-  std::unique_ptr<metrics_set> metrics_;
+  std::unique_ptr<pool_metrics> metrics_;
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<slot>> slots_;
   std::deque<pending_call> queue_;
