@@ -8,6 +8,7 @@
 
 #include "actors/adapters/placement.hpp"
 #include "actors/adapters/pool_metrics.hpp"
+#include "actors/adapters/worker_protocol.hpp"
 #include "runtime/codec/json_parse.hpp"
 #include "runtime/codec/json_rpc.hpp"
 #include "runtime/observe/log.hpp"
@@ -19,7 +20,6 @@ namespace {
 using clock = std::chrono::steady_clock;
 using after_list = std::vector<std::function<void()>>;
 
-constexpr std::string_view worker_protocol_version = "2025-06-18";
 constexpr std::chrono::milliseconds first_backoff{200};
 constexpr std::chrono::milliseconds max_backoff{10000};
 constexpr std::chrono::milliseconds write_wait{1000};
@@ -28,11 +28,6 @@ constexpr std::chrono::milliseconds gone_grace{1000};
 
 double seconds_since(clock::time_point t) {
   return std::chrono::duration<double>(clock::now() - t).count();
-}
-
-std::string request(int64_t id, std::string_view method, std::string_view params) {
-  return R"({"jsonrpc":"2.0","id":)" + std::to_string(id) + R"(,"method":)" + quote(method) +
-         R"(,"params":)" + std::string(params) + "}";
 }
 
 }  // namespace
@@ -250,10 +245,11 @@ void adapter_pool::spawn_slot(size_t index) {
   s.proc = std::move(std::get<std::unique_ptr<adapter_worker>>(spawned));
   s.state = slot::phase::starting;
   s.init_id = s.next_id++;
-  auto init = request(s.init_id, "initialize",
-                      R"({"protocolVersion":)" + quote(worker_protocol_version) +
-                          R"(,"capabilities":{},"clientInfo":{"name":"mcprt-adapter","version":)" +
-                          quote(server_version) + "}}");
+  auto init =
+      request_frame(s.init_id, "initialize",
+                    R"({"protocolVersion":)" + quote(worker_protocol_version) +
+                        R"(,"capabilities":{},"clientInfo":{"name":"mcprt-adapter","version":)" +
+                        quote(server_version) + "}}");
   if (s.proc->send(init, write_wait) != adapter_worker::send_result::sent) {
     s.proc->kill();
   }
@@ -281,8 +277,7 @@ void adapter_pool::spawn_slot(size_t index) {
 }
 
 void adapter_pool::on_line(size_t index, uint64_t generation, const std::string& line) {
-  rapidjson::Document d;
-  auto unparsable = parse_json(d, line);
+  auto read = read_worker_line(line);
   after_list after;
   {
     std::lock_guard<std::mutex> g(mutex_);
@@ -290,29 +285,26 @@ void adapter_pool::on_line(size_t index, uint64_t generation, const std::string&
     if (s.generation != generation || stopped_) {
       return;
     }
-    if (unparsable || !d.IsObject()) {
-      log::warn("adapter=" + options_.name + " worker=" + std::to_string(index) +
-                " wrote a line that is not JSON-RPC to stdout (ignored): " + line.substr(0, 200));
-      return;
-    }
-    auto* method = find_member(d, "method");
-    auto* id = find_member(d, "id");
-    if (method != nullptr && method->IsString()) {
-      if (id != nullptr) {
+    switch (read.what) {
+      case worker_line::kind::malformed:
+        log::warn("adapter=" + options_.name + " worker=" + std::to_string(index) +
+                  " wrote a line that is not JSON-RPC to stdout (ignored): " + line.substr(0, 200));
+        return;
+      case worker_line::kind::request:
         // The worker asks its client something: mcprt answers ping and declines the rest.
-        std::string m = method->GetString();
-        auto answer = m == "ping"
-                          ? rpc::encode_result(to_json(*id), "{}")
-                          : rpc::encode_error(
-                                to_json(*id),
-                                make_error(rpc_code::method_not_found,
-                                           "mcprt adapters do not forward " + m + " to clients"));
-        s.proc->send(answer, write_wait);
-      } else {
-        on_notification(s, d, after);
-      }
-    } else if (id != nullptr && id->IsInt64()) {
-      on_answer(s, id->GetInt64(), d, after);
+        s.proc->send(answer_worker_request(read.request_id_json, read.method), write_wait);
+        break;
+      case worker_line::kind::answer:
+        on_answer(s, read.id, read.message, after);
+        break;
+      case worker_line::kind::progress:
+        on_progress(s, read, after);
+        break;
+      case worker_line::kind::log:
+        on_log(s, read, after);
+        break;
+      case worker_line::kind::notification:
+        break;
     }
     dispatch_locked(after);
     update_gauges_locked();
@@ -338,7 +330,7 @@ void adapter_pool::on_answer(slot& s, int64_t id, const rapidjson::Value& msg, a
     }
     s.proc->send(R"({"jsonrpc":"2.0","method":"notifications/initialized"})", write_wait);
     s.list_id = s.next_id++;
-    s.proc->send(request(s.list_id, "tools/list", "{}"), write_wait);
+    s.proc->send(request_frame(s.list_id, "tools/list", "{}"), write_wait);
     return;
   }
   if (id == s.list_id) {
@@ -351,7 +343,7 @@ void adapter_pool::on_answer(slot& s, int64_t id, const rapidjson::Value& msg, a
     auto cursor = result != nullptr ? string_member(*result, "nextCursor") : std::nullopt;
     if (cursor && !cursor->empty()) {
       s.list_id = s.next_id++;
-      s.proc->send(request(s.list_id, "tools/list", R"({"cursor":)" + quote(*cursor) + "}"),
+      s.proc->send(request_frame(s.list_id, "tools/list", R"({"cursor":)" + quote(*cursor) + "}"),
                    write_wait);
       return;
     }
@@ -423,49 +415,28 @@ void adapter_pool::on_answer(slot& s, int64_t id, const rapidjson::Value& msg, a
   });
 }
 
-void adapter_pool::on_notification(slot& s, const rapidjson::Value& msg, after_list& after) {
-  std::string_view method = find_member(msg, "method")->GetString();
-  auto* params = find_member(msg, "params");
-  if (params == nullptr || !params->IsObject()) {
+void adapter_pool::on_progress(slot& s, const worker_line& note, after_list& after) {
+  auto it = s.calls.find(note.id);
+  if (it == s.calls.end()) {
     return;
   }
-  if (method == "notifications/progress") {
-    auto* token = find_member(*params, "progressToken");
-    auto* progress = find_member(*params, "progress");
-    if (token == nullptr || !token->IsInt64() || progress == nullptr || !progress->IsNumber()) {
-      return;
-    }
-    auto it = s.calls.find(token->GetInt64());
-    if (it == s.calls.end()) {
-      return;
-    }
-    auto* total = find_member(*params, "total");
-    std::optional<double> t;
-    if (total != nullptr && total->IsNumber()) {
-      t = total->GetDouble();
-    }
-    auto message = std::string(string_member(*params, "message").value_or(""));
-    after.push_back([out = it->second.out, p = progress->GetDouble(), t, message] {
-      out.progress(p, t, message);
+  after.push_back([out = it->second.out, p = note.progress, t = note.total, m = note.text] {
+    out.progress(p, t, m);
+  });
+}
+
+void adapter_pool::on_log(slot& s, const worker_line& note, after_list& after) {
+  // Logs carry no request id: they go to the call when it is the worker's only one.
+  if (s.busy() == 1) {
+    auto only = std::find_if(s.calls.begin(), s.calls.end(),
+                             [](const auto& c) { return !c.second.tool.empty(); });
+    auto logger = note.logger.empty() ? options_.name : note.logger;
+    after.push_back([out = only->second.out, level = note.level, data = note.text, logger] {
+      out.log(level, data, logger);
     });
-  } else if (method == "notifications/message") {
-    // Logs carry no request id: they go to the call when it is the worker's only one.
-    auto* data = find_member(*params, "data");
-    auto level_name = string_member(*params, "level").value_or("info");
-    log_level level = log_level::info;
-    parse_log_level(level_name, level);
-    auto data_json = data != nullptr ? to_json(*data) : "null";
-    if (s.busy() == 1) {
-      auto only = std::find_if(s.calls.begin(), s.calls.end(),
-                               [](const auto& c) { return !c.second.tool.empty(); });
-      auto logger = std::string(string_member(*params, "logger").value_or(options_.name));
-      after.push_back([out = only->second.out, level, data_json, logger] {
-        out.log(level, data_json, logger);
-      });
-    } else {
-      log_line("worker=" + std::to_string(s.index) + " log " + std::string(level_name) + ": " +
-               data_json);
-    }
+  } else {
+    log_line("worker=" + std::to_string(s.index) + " log " + std::string(to_string(note.level)) +
+             ": " + note.text);
   }
 }
 
@@ -679,10 +650,7 @@ bool adapter_pool::place_locked(pending_call& call, after_list& after) {
   f.out = call.out;
   f.deadline = call.deadline;
   chosen->calls.emplace(id, f);
-  std::string params = R"({"name":)" + quote(call.tool) + R"(,"arguments":)" +
-                       (call.arguments ? to_json(*call.arguments) : "{}") +
-                       R"(,"_meta":{"progressToken":)" + std::to_string(id) + "}}";
-  auto frame = request(id, "tools/call", params);
+  auto frame = call_frame(id, call.tool, call.arguments.get());
   // Written here, under the lock, so the answer cannot overtake the bookkeeping.
   switch (chosen->proc->send(frame, write_wait)) {
     case adapter_worker::send_result::sent:
@@ -790,7 +758,7 @@ void adapter_pool::health_tick() {
       in_flight ping;
       ping.uid = 0;
       s->calls.emplace(id, ping);
-      s->proc->send(request(id, "ping", "{}"), write_wait);
+      s->proc->send(request_frame(id, "ping", "{}"), write_wait);
       auto index = s->index;
       auto generation = s->generation;
       later(options_.start_timeout, [weak, index, generation, id] {

@@ -18,6 +18,7 @@
 
 #include "actors/adapters/pool_metrics.hpp"
 #include "actors/adapters/worker.hpp"
+#include "actors/adapters/worker_protocol.hpp"
 #include "runtime/api/plugin_api.hpp"
 
 namespace prometheus {
@@ -67,8 +68,8 @@ class adapter_pool : public std::enable_shared_from_this<adapter_pool> {
   void on_exit(size_t index, uint64_t generation, const std::string& how);
   void on_answer(slot& s, int64_t id, const rapidjson::Value& msg,
                  std::vector<std::function<void()>>& after);
-  void on_notification(slot& s, const rapidjson::Value& msg,
-                       std::vector<std::function<void()>>& after);
+  void on_progress(slot& s, const worker_line& note, std::vector<std::function<void()>>& after);
+  void on_log(slot& s, const worker_line& note, std::vector<std::function<void()>>& after);
   void register_tools(const rapidjson::Value& tools);
   void dispatch_locked(std::vector<std::function<void()>>& after);
   bool place_locked(pending_call& call, std::vector<std::function<void()>>& after);
