@@ -10,7 +10,6 @@
 #include "runtime/codec/json_parse.hpp"
 #include "runtime/codec/json_rpc.hpp"
 #include "runtime/mcp/ids.hpp"
-#include "runtime/mcp/request_state.hpp"
 #include "runtime/observe/log.hpp"
 
 namespace mcprt::actors::jobs {
@@ -26,20 +25,6 @@ int64_t now_ms() {
 std::string error_object(rpc_code code, std::string_view message) {
   return R"({"code":)" + std::to_string(static_cast<int>(code)) + R"(,"message":)" +
          quote(message) + "}";
-}
-
-// The result object without the envelope members the responder adds for 2026 requests.
-std::string bare_result(rapidjson::Value& result) {
-  result.RemoveMember("resultType");
-  if (result.HasMember("_meta") && result["_meta"].IsObject()) {
-    auto& meta = result["_meta"];
-    meta.RemoveMember(
-        rapidjson::StringRef(meta_key::server_info.data(), meta_key::server_info.size()));
-    if (meta.ObjectEmpty()) {
-      result.RemoveMember("_meta");
-    }
-  }
-  return to_json(result);
 }
 
 std::string object_of(const std::map<std::string, std::string>& members) {
@@ -68,53 +53,66 @@ struct job_service::live_job {
   std::vector<view_fn> waiters;
 };
 
-// Where one round's frames go: progress into the job, the final frame to round_done.
-class job_service::round_channel : public reply_channel {
+// Where one round's notes and answer go, as values: progress into the job record, notes to
+// the owner's session, the answer to round_done.
+class job_service::round_channel : public reply_channel, public value_sink {
  public:
   round_channel(std::weak_ptr<job_service> service, std::weak_ptr<live_job> job, uint64_t round)
       : service_(std::move(service)), job_(std::move(job)), round_(round) {}
 
-  void notify(std::string frame, note_overflow /*overflow*/) override {
+  value_sink* values() override { return this; }
+  // Unused: values() takes every note and answer.
+  void notify(std::string /*frame*/, note_overflow /*overflow*/) override {}
+  void finish(unsigned /*http_status*/, std::string /*frame*/) override {}
+
+  void note(std::string_view method, std::string_view params_json,
+            const progress_values* progress) override {
     auto job = job_.lock();
     auto service = service_.lock();
     if (!job || !service) {
       return;
     }
-    rapidjson::Document d;
-    (void)parse_json(d, frame);  // Our own responder wrote it; unparsable reads as nothing.
-    auto* method = d.IsObject() ? find_member(d, "method") : nullptr;
-    auto* params = d.IsObject() ? find_member(d, "params") : nullptr;
-    if (method != nullptr && method->IsString() && params != nullptr && params->IsObject() &&
-        std::string_view(method->GetString()) == "notifications/progress") {
+    if (progress != nullptr) {
       std::lock_guard<std::mutex> g(job->m);
-      if (auto* p = find_member(*params, "progress"); p != nullptr && p->IsNumber()) {
-        job->rec.progress = p->GetDouble();
+      job->rec.progress = progress->progress;
+      if (progress->total) {
+        job->rec.total = *progress->total;
       }
-      if (auto* t = find_member(*params, "total"); t != nullptr && t->IsNumber()) {
-        job->rec.total = t->GetDouble();
-      }
-      if (auto msg = string_member(*params, "message")) {
-        job->rec.message = std::string(*msg);
+      if (!progress->message.empty()) {
+        job->rec.message = std::string(progress->message);
       }
     }
     // A 2025 session hears the job's progress and logs on its own stream.
-    if (method != nullptr && method->IsString() && params != nullptr && !job->rec.owner.empty() &&
-        service->notifier_) {
+    if (!job->rec.owner.empty() && service->notifier_) {
       service->notifier_->publish(notifier::topic::tasks_of(job->rec.owner),
-                                  shared_note::make(method->GetString(), to_json(*params)),
+                                  shared_note::make(method, params_json),
                                   overflow_policy::drop_oldest);
     }
   }
 
-  void finish(unsigned /*http_status*/, std::string frame) override {
+  void result(std::string_view result_object) override {
+    done(round_answer{round_answer::kind::result, std::string(result_object), {}, {}, {}});
+  }
+  void input_required(std::string_view input_requests, std::string_view state) override {
+    done(round_answer{round_answer::kind::input_required,
+                      {},
+                      std::string(input_requests),
+                      std::string(state),
+                      {}});
+  }
+  void error(const rpc_error& error) override {
+    done(round_answer{round_answer::kind::error, {}, {}, {}, error});
+  }
+
+ private:
+  void done(round_answer answer) {
     if (auto service = service_.lock()) {
       if (auto job = job_.lock()) {
-        service->round_done(job, round_, frame);
+        service->round_done(job, round_, std::move(answer));
       }
     }
   }
 
- private:
   std::weak_ptr<job_service> service_;
   std::weak_ptr<live_job> job_;
   uint64_t round_;
@@ -278,50 +276,47 @@ void job_service::run_round(const std::shared_ptr<live_job>& job) {
 }
 
 void job_service::round_done(const std::shared_ptr<live_job>& job, uint64_t round,
-                             const std::string& frame) {
-  rapidjson::Document d;
-  (void)parse_json(d, frame);  // Unparsable: neither result nor error, handled below.
-  auto* result = d.IsObject() ? find_member(d, "result") : nullptr;
-  auto* error = d.IsObject() ? find_member(d, "error") : nullptr;
+                             round_answer answer) {
   {
     std::lock_guard<std::mutex> g(job->m);
     if (round != job->round || is_final(job->intended)) {
       return;  // A cancelled or timed-out round finishing late changes nothing.
     }
   }
-  if (error != nullptr && error->IsObject()) {
-    auto message = string_member(*error, "message").value_or("failed");
-    finish(job, job_state::failed, to_json(*error), std::string(message));
-    return;
-  }
-  if (result == nullptr || !result->IsObject()) {
-    finish(job, job_state::failed,
-           error_object(rpc_code::internal_error, "The tool answered with no result"), "failed");
-    return;
-  }
-  auto type = string_member(*result, "resultType");
-  if (type && *type == "input_required") {
-    auto* requests = find_member(*result, "inputRequests");
-    {
+  switch (answer.what) {
+    case round_answer::kind::error: {
+      std::string stored = R"({"code":)" + std::to_string(static_cast<int>(answer.error.code)) +
+                           R"(,"message":)" + quote(answer.error.message);
+      if (!answer.error.data_json.empty()) {
+        stored += R"(,"data":)" + answer.error.data_json;
+      }
+      stored += '}';
+      auto message = answer.error.message.empty() ? std::string("failed") : answer.error.message;
+      finish(job, job_state::failed, stored, message);
+      return;
+    }
+    case round_answer::kind::input_required: {
+      // The handler's own JSON object: its members are the requests still to be answered.
+      rapidjson::Document requests;
+      (void)parse_json(requests, answer.input_requests);
       std::lock_guard<std::mutex> g(job->m);
       job->pending.clear();
-      if (requests != nullptr && requests->IsObject()) {
-        for (const auto& m : requests->GetObject()) {
+      if (requests.IsObject()) {
+        for (const auto& m : requests.GetObject()) {
           job->pending[std::string(m.name.GetString(), m.name.GetStringLength())] =
               to_json(m.value);
         }
       }
       job->input_requests = object_of(job->pending);
-      job->state_payload.clear();
-      if (auto sealed = string_member(*result, "requestState")) {
-        job->state_payload = request_state::open(*sealed).value_or("");
-      }
+      job->state_payload = std::move(answer.state);
       job->intended = job_state::input_required;
     }
-    persist(job, {});
-    return;
+      persist(job, {});
+      return;
+    case round_answer::kind::result:
+      finish(job, job_state::completed, std::move(answer.result), "");
+      return;
   }
-  finish(job, job_state::completed, bare_result(d["result"]), "");
 }
 
 void job_service::persist(const std::shared_ptr<live_job>& job, std::function<void()> then) {

@@ -89,7 +89,17 @@ class job_service : public std::enable_shared_from_this<job_service> {
   struct live_job;
   class round_channel;
   void run_round(const std::shared_ptr<live_job>& job);
-  void round_done(const std::shared_ptr<live_job>& job, uint64_t round, const std::string& frame);
+  // How one round ended, as values (the round's responder hands them over; nothing parses
+  // the JSON it would have written).
+  struct round_answer {
+    enum class kind { result, input_required, error };
+    kind what = kind::result;
+    std::string result;          // result: the object as the handler gave it.
+    std::string input_requests;  // input_required: a JSON object.
+    std::string state;           // input_required: the plain requestState payload.
+    rpc_error error;             // error
+  };
+  void round_done(const std::shared_ptr<live_job>& job, uint64_t round, round_answer answer);
   void finish(const std::shared_ptr<live_job>& job, job_state state, std::string result,
               std::string message);
   void persist(const std::shared_ptr<live_job>& job, std::function<void()> then);

@@ -4,8 +4,11 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
+#include "runtime/codec/errors.hpp"
 #include "runtime/io/frame_kind.hpp"
 
 namespace mcprt {
@@ -13,6 +16,29 @@ inline namespace io {
 
 class event_log;
 class outbox;
+
+/// The values of one progress notification.
+struct progress_values {
+  double progress = 0;
+  std::optional<double> total;
+  std::string_view message;
+};
+
+/// A channel that takes a request's notes and answer as values rather than JSON frames (a
+/// job's round reads them), so nothing parses what the responder wrote.
+class value_sink {
+ public:
+  virtual ~value_sink() = default;
+  /// A notification: its method and params (JSON text); `progress` for notifications/progress.
+  virtual void note(std::string_view method, std::string_view params_json,
+                    const progress_values* progress) = 0;
+  /// The result object as the handler gave it (before any envelope members).
+  virtual void result(std::string_view result_object) = 0;
+  /// A 2026-07-28 input_required round: the requests (a JSON object) and the plain state.
+  virtual void input_required(std::string_view input_requests, std::string_view state) = 0;
+  /// The error the request ended with.
+  virtual void error(const rpc_error& error) = 0;
+};
 
 /// Where the frames of one request go. Implementations must be safe to call from any thread
 /// and must keep frames in call order.
@@ -39,6 +65,9 @@ class reply_channel {
   /// Ends the request's stream now (the client reconnects and resumes); only after
   /// make_resumable, otherwise ignored.
   virtual void close_stream() {}
+  /// Non-null for a channel that takes values instead of frames (then notify and finish are
+  /// not called for notes and answers).
+  virtual value_sink* values() { return nullptr; }
 };
 
 using reply_channel_ptr = std::shared_ptr<reply_channel>;

@@ -37,8 +37,12 @@ responder::state::~state() {
   auto err = make_error(rpc_code::internal_error, "The server stopped handling this request (" +
                                                       info.method +
                                                       ") before answering: its handler went away");
-  channel->finish(http_status_for(err.code, info.era == era::modern),
-                  rpc::encode_error(info.id, err));
+  if (auto* sink = channel->values()) {
+    sink->error(err);
+  } else {
+    channel->finish(http_status_for(err.code, info.era == era::modern),
+                    rpc::encode_error(info.id, err));
+  }
   if (hook) {
     hook(info, outcome::error);
   }
@@ -106,6 +110,12 @@ void responder::progress(double progress, std::optional<double> total,
     params += R"(,"message":)" + quote(message);
   }
   params += '}';
+  if (auto* sink = state_->channel->values()) {
+    progress_values values{progress, total && std::isfinite(*total) ? total : std::nullopt,
+                           message};
+    sink->note("notifications/progress", params, &values);
+    return;
+  }
   // A reader that falls behind needs only the latest progress of a token.
   state_->channel->notify(rpc::encode_notification("notifications/progress", params),
                           note_overflow::latest("progress " + state_->info.progress_token));
@@ -123,6 +133,10 @@ void responder::log(log_level level, std::string_view data_json, std::string_vie
   params += R"(,"data":)";
   params += data_json;
   params += '}';
+  if (auto* sink = state_->channel->values()) {
+    sink->note("notifications/message", params, nullptr);
+    return;
+  }
   state_->channel->notify(rpc::encode_notification("notifications/message", params),
                           note_overflow::droppable());
 }
@@ -131,10 +145,14 @@ void responder::result(std::string result_object, outcome how) const {
   if (!state_ || state_->done.exchange(true, std::memory_order_acq_rel)) {
     return;
   }
-  if (state_->info.era == era::modern) {
-    result_object = rpc::append_members(std::move(result_object), modern_result_members());
+  if (auto* sink = state_->channel->values()) {
+    sink->result(result_object);
+  } else {
+    if (state_->info.era == era::modern) {
+      result_object = rpc::append_members(std::move(result_object), modern_result_members());
+    }
+    state_->channel->finish(200, rpc::encode_result(state_->info.id, result_object));
   }
-  state_->channel->finish(200, rpc::encode_result(state_->info.id, result_object));
   if (state_->hook) {
     state_->hook(state_->info, how);
   }
@@ -148,7 +166,11 @@ void responder::task_created(std::string result_object) const {
     static const std::string members = result_members("task");
     result_object = rpc::append_members(std::move(result_object), members);
   }
-  state_->channel->finish(200, rpc::encode_result(state_->info.id, result_object));
+  if (auto* sink = state_->channel->values()) {
+    sink->result(result_object);
+  } else {
+    state_->channel->finish(200, rpc::encode_result(state_->info.id, result_object));
+  }
   if (state_->hook) {
     state_->hook(state_->info, outcome::ok);
   }
@@ -175,6 +197,13 @@ void responder::input_required(std::string_view input_requests, std::string_view
   if (state_->done.exchange(true, std::memory_order_acq_rel)) {
     return;
   }
+  if (auto* sink = state_->channel->values()) {
+    sink->input_required(input_requests, state);
+    if (state_->hook) {
+      state_->hook(state_->info, outcome::ok);
+    }
+    return;
+  }
   std::string r = R"({"resultType":"input_required","inputRequests":)";
   r += input_requests;
   if (!state.empty()) {
@@ -192,8 +221,12 @@ void responder::error(const rpc_error& err, outcome how) const {
   if (!state_ || state_->done.exchange(true, std::memory_order_acq_rel)) {
     return;
   }
-  auto status = http_status_for(err.code, state_->info.era == era::modern);
-  state_->channel->finish(status, rpc::encode_error(state_->info.id, err));
+  if (auto* sink = state_->channel->values()) {
+    sink->error(err);
+  } else {
+    auto status = http_status_for(err.code, state_->info.era == era::modern);
+    state_->channel->finish(status, rpc::encode_error(state_->info.id, err));
+  }
   if (state_->hook) {
     state_->hook(state_->info, how);
   }
