@@ -20,7 +20,10 @@ mcp_request read_mcp_request(http_request&& request) {
   bool has_host = false;
   bool has_accept = false;
   bool has_content_type = false;
-  for (auto& [name, value] : request.headers) {
+  for (auto& field : request.headers) {
+    // Named references, not a structured binding: a lambda captures these (C++20 clang).
+    auto& name = field.first;
+    auto& value = field.second;
     auto take = [&](std::string_view known, std::string& out, bool* present) {
       if (!same_header_name(name, known)) {
         return false;
