@@ -11,6 +11,7 @@
 #include "actors/front/endpoint.hpp"
 #include "actors/front/message_peer.hpp"
 #include "actors/node/options.hpp"
+#include "runtime/api/mcp_errors.hpp"
 #include "runtime/io/admission.hpp"
 #include "runtime/observe/log.hpp"
 #include "transport/http_server.hpp"
@@ -23,6 +24,7 @@ namespace {
 // The actor system reads its config when it is built: set the scheduler first.
 caf::actor_system_config& configured(caf::actor_system_config& caf_cfg, const config::config& cfg) {
   configure_scheduler(cfg, caf_cfg);
+  register_mcp_errors(caf_cfg);
   return caf_cfg;
 }
 
