@@ -5,6 +5,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
 
+#include "actors/jobs/round_inputs.hpp"
 #include "actors/jobs/task_wire.hpp"
 #include "runtime/api/plugin_api.hpp"
 #include "runtime/codec/json_parse.hpp"
@@ -27,24 +28,14 @@ std::string error_object(rpc_code code, std::string_view message) {
          quote(message) + "}";
 }
 
-std::string object_of(const std::map<std::string, std::string>& members) {
-  std::string out = "{";
-  for (const auto& [k, v] : members) {
-    out += (out.size() > 1 ? "," : "") + quote(k) + ":" + v;
-  }
-  return out + "}";
-}
-
 }  // namespace
 
 struct job_service::live_job {
   std::mutex m;
-  job_record rec;      // What readers see: the last durable state (plus live progress).
-  job_state intended;  // Where the job is going; ahead of rec until the write commits.
-  std::string input_requests;
-  std::map<std::string, std::string> pending;   // Input requests still unanswered.
-  std::map<std::string, std::string> answered;  // Answers collected for the next round.
-  std::string state_payload;                    // MRTR requestState for the next round.
+  job_record rec;             // What readers see: the last durable state (plus live progress).
+  job_state intended;         // Where the job is going; ahead of rec until the write commits.
+  round_inputs inputs;        // MRTR input asked and not yet answered; answers for the next round.
+  std::string state_payload;  // MRTR requestState for the next round.
   request_info info;
   task_round round_fn;
   responder current;
@@ -261,11 +252,10 @@ void job_service::run_round(const std::shared_ptr<live_job>& job) {
     auto info = job->info;
     if (++job->round > 1) {
       auto doc = std::make_shared<rapidjson::Document>();
-      auto text = object_of(job->answered);
+      auto text = job->inputs.take_answers();
       (void)parse_json(*doc, text);  // Built from parsed answers: well-formed.
       info.input_responses = json_ref(doc, doc.get());
       info.request_state = job->state_payload;
-      job->answered.clear();
     }
     out = responder(std::make_shared<round_channel>(weak_from_this(), job, job->round),
                     std::move(info));
@@ -296,18 +286,8 @@ void job_service::round_done(const std::shared_ptr<live_job>& job, uint64_t roun
       return;
     }
     case round_answer::kind::input_required: {
-      // The handler's own JSON object: its members are the requests still to be answered.
-      rapidjson::Document requests;
-      (void)parse_json(requests, answer.input_requests);
       std::lock_guard<std::mutex> g(job->m);
-      job->pending.clear();
-      if (requests.IsObject()) {
-        for (const auto& m : requests.GetObject()) {
-          job->pending[std::string(m.name.GetString(), m.name.GetStringLength())] =
-              to_json(m.value);
-        }
-      }
-      job->input_requests = object_of(job->pending);
+      job->inputs.ask(answer.input_requests);
       job->state_payload = std::move(answer.state);
       job->intended = job_state::input_required;
     }
@@ -348,7 +328,7 @@ void job_service::persist(const std::shared_ptr<live_job>& job, std::function<vo
       job->rec = copy;
       job->rec.progress = std::max(progress, copy.progress);
       job->rec.total = total ? total : copy.total;
-      view = {job->rec, job->input_requests};
+      view = {job->rec, job->inputs.pending_json()};
     }
     self->publish_status(view);
     if (then) {
@@ -407,8 +387,7 @@ void job_service::finish(const std::shared_ptr<live_job>& job, job_state state, 
     job->intended = state;
     job->rec.result_json = std::move(result);
     job->rec.message = std::move(message);
-    job->input_requests.clear();
-    job->pending.clear();
+    job->inputs.clear();
     round = job->current;
   }
   if (state != job_state::completed && state != job_state::failed) {
@@ -458,7 +437,7 @@ void job_service::publish_status(const task_view& view) {
 std::optional<task_view> job_service::get(const std::string& id) {
   if (auto job = find_live(id)) {
     std::lock_guard<std::mutex> g(job->m);
-    return task_view{job->rec, job->input_requests};
+    return task_view{job->rec, job->inputs.pending_json()};
   }
   if (auto rec = store_->get(id)) {
     return task_view{std::move(*rec), {}};
@@ -515,17 +494,8 @@ void job_service::update(const std::string& id, const rapidjson::Value& response
       done(invalid_params("Invalid params: task \"" + id + "\" waits for no input"));
       return;
     }
-    for (const auto& m : responses.GetObject()) {
-      std::string key(m.name.GetString(), m.name.GetStringLength());
-      if (auto it = job->pending.find(key); it != job->pending.end()) {
-        job->answered[key] = to_json(m.value);
-        job->pending.erase(it);
-      }
-    }
-    job->input_requests = object_of(job->pending);
-    if (job->pending.empty()) {
+    if (job->inputs.answer(responses)) {
       job->intended = job_state::running;
-      job->input_requests.clear();
       ready = true;
     }
   }
