@@ -128,7 +128,8 @@ catalog_builder::catalog_builder(const catalog& from)
     : tools_(from.tools_),
       resources_(from.resources_),
       templates_(from.templates_),
-      prompts_(from.prompts_) {}
+      prompts_(from.prompts_),
+      methods_(from.methods_) {}
 
 bool catalog_builder::remove_tool(std::string_view name) {
   return std::erase_if(tools_, [&](const catalog_tool& t) { return t.definition.name == name; }) >
@@ -234,6 +235,8 @@ std::vector<std::string> catalog_builder::remove_served_by(
   if (erase_served(prompts_, actors, [](const catalog_prompt& p) { return p.runner; })) {
     note_change(changed, "prompts");
   }
+  // Methods have no list to announce.
+  erase_served(methods_, actors, [](const catalog_method& m) { return m.runner; });
   return changed;
 }
 
@@ -259,6 +262,13 @@ caf::error catalog_builder::add_all(const catalog& other, std::vector<std::strin
       return clash("prompt '" + p.definition.name + "'");
     }
   }
+  for (const auto& m : other.methods_) {
+    if (std::any_of(methods_.begin(), methods_.end(),
+                    [&](const auto& x) { return x.spec.name == m.spec.name; })) {
+      return clash("method '" + m.spec.name + "'");
+    }
+  }
+  methods_.insert(methods_.end(), other.methods_.begin(), other.methods_.end());
   tools_.insert(tools_.end(), other.tools().begin(), other.tools().end());
   resources_.insert(resources_.end(), other.resources().begin(), other.resources().end());
   templates_.insert(templates_.end(), other.templates().begin(), other.templates().end());
@@ -288,6 +298,7 @@ catalog_ptr catalog_builder::build() {
   std::sort(c->templates_.begin(), c->templates_.end(),
             [](const auto& a, const auto& b) { return a.definition.name < b.definition.name; });
   c->prompts_ = prompts_;
+  c->methods_ = methods_;
   std::sort(c->prompts_.begin(), c->prompts_.end(),
             [](const auto& a, const auto& b) { return a.definition.name < b.definition.name; });
   return c;

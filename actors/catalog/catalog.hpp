@@ -52,6 +52,12 @@ struct catalog_prompt {
   runner_actor runner;
 };
 
+/// One JSON-RPC method a plugin added.
+struct catalog_method {
+  method_spec spec;
+  runner_actor runner;
+};
+
 /// Why arguments were refused: a sentence that names the offending field.
 using validation_error = std::string;
 
@@ -72,6 +78,8 @@ class catalog {
   const std::vector<catalog_resource>& resources() const { return resources_; }
   const std::vector<catalog_template>& templates() const { return templates_; }
   const std::vector<catalog_prompt>& prompts() const { return prompts_; }
+  /// The plugin method with this name, or nullptr.
+  const catalog_method* find_method(std::string_view name) const;
   /// The resource with this URI, or nullptr.
   const catalog_resource* find_resource(std::string_view uri) const;
   /// The first template matching `uri`, with its variables.
@@ -90,6 +98,7 @@ class catalog {
   std::vector<catalog_resource> resources_;
   std::vector<catalog_template> templates_;
   std::vector<catalog_prompt> prompts_;
+  std::vector<catalog_method> methods_;
 };
 
 using catalog_ptr = std::shared_ptr<const catalog>;
@@ -114,6 +123,8 @@ class catalog_builder {
                  runner_actor runner);
   /// Adds a prompt; fails on an empty or duplicate name.
   caf::error add(prompt_definition definition, prompt_handler handler, runner_actor runner);
+  /// Adds a plugin's method; fails on an empty name, one MCP serves, or a duplicate.
+  caf::error add(method_spec method, runner_actor runner);
   /// Removes everything served by one of `actors`; the lists that changed ("tools",
   /// "resources", "prompts"), each once.
   std::vector<std::string> remove_served_by(const std::vector<caf::actor_addr>& actors);
@@ -128,6 +139,7 @@ class catalog_builder {
   std::vector<catalog_resource> resources_;
   std::vector<catalog_template> templates_;
   std::vector<catalog_prompt> prompts_;
+  std::vector<catalog_method> methods_;
 };
 
 /// The current snapshot, swapped whole when the catalog changes. Readers never lock.

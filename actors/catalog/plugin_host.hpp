@@ -40,6 +40,10 @@ class plugin_host final : public plugin_context {
     remember(a);
     return catalog_.add(std::move(d), std::move(h), std::move(a));
   }
+  caf::error add_method(method_spec m, runner_actor a) override {
+    remember(a);
+    return catalog_.add(std::move(m), std::move(a));
+  }
 
   /// The distinct actors this plugin registered (what the node supervises).
   const std::vector<tool_actor>& actors() const { return actors_; }

@@ -63,7 +63,39 @@ std::vector<tool_actor> catalog::actors() const {
   for (const auto& p : prompts_) {
     out.emplace_back(p.runner);
   }
+  for (const auto& m : methods_) {
+    out.emplace_back(m.runner);
+  }
   return out;
+}
+
+const catalog_method* catalog::find_method(std::string_view name) const {
+  for (const auto& m : methods_) {
+    if (m.spec.name == name) {
+      return &m;
+    }
+  }
+  return nullptr;
+}
+
+caf::error catalog_builder::add(method_spec method, runner_actor runner) {
+  // An extension's method is namespaced ("io.example/search"), so it never shadows one of
+  // MCP's (which have no dot before their slash) nor takes MCP's own namespace.
+  auto slash = method.name.find('/');
+  auto ns = std::string_view(method.name).substr(0, slash);
+  if (slash == std::string::npos || slash + 1 == method.name.size() ||
+      ns.find('.') == std::string_view::npos || ns == "io.modelcontextprotocol" ||
+      !method.handler) {
+    return invalid("method '" + method.name +
+                   "' needs a handler and a namespaced name such as io.example/search");
+  }
+  for (const auto& m : methods_) {
+    if (m.spec.name == method.name) {
+      return invalid("duplicate method '" + method.name + "'");
+    }
+  }
+  methods_.push_back({std::move(method), std::move(runner)});
+  return caf::none;
 }
 
 std::vector<tool_actor> catalog::distinct_actors() const {

@@ -107,8 +107,20 @@ std::string initialize_result(std::string_view version, const dispatch_env& env)
 }
 
 bool dispatch(const rpc::message& msg, const responder& out, const dispatch_env& env) {
-  const auto* entry = method_table::builtin().find(msg.method, out.info().era);
-  return entry != nullptr && entry->handler && entry->handler(msg, out, env);
+  const auto& table = method_table::builtin();
+  if (const auto* entry = table.find(msg.method); entry != nullptr) {
+    entry = table.find(msg.method, out.info().era);
+    return entry != nullptr && entry->handler && entry->handler(msg, out, env);
+  }
+  // A plugin's own method (an extension's), served on the plugin's actor.
+  const auto* method = env.tools->find_method(msg.method);
+  if (method == nullptr ||
+      !(out.info().era == era::modern ? method->spec.in_modern : method->spec.in_legacy)) {
+    return false;
+  }
+  caf::anon_send(method->runner, tool_step{[handler = method->spec.handler, params = msg.params,
+                                            out] { handler(params, out); }});
+  return true;
 }
 
 void add_core_methods(method_table& table) {

@@ -104,6 +104,16 @@ caf::error plugin_context::add_resources(std::vector<resource_spec> resources,
   return caf::none;
 }
 
+caf::error plugin_context::add_methods(std::vector<method_spec> methods) {
+  auto runner = spawn_function_tools(system(), {});
+  for (auto& m : methods) {
+    if (auto err = add_method(std::move(m), runner)) {
+      return err;
+    }
+  }
+  return caf::none;
+}
+
 caf::error plugin_context::add_prompts(std::vector<prompt_spec> prompts) {
   auto runner = spawn_function_tools(system(), {});
   for (auto& p : prompts) {

@@ -230,6 +230,15 @@ struct prompt_spec {
   prompt_handler handler;
 };
 
+/// A JSON-RPC method a plugin serves itself (an extension's method, e.g. "io.example/search").
+/// Its handler runs on the plugin's actor, like a prompt's, and answers through `out` once.
+struct method_spec {
+  std::string name;
+  bool in_modern = true;  ///< Served to 2026-07-28 requests.
+  bool in_legacy = true;  ///< Served in 2025 sessions.
+  std::function<void(const json_ref& params, const responder& out)> handler;
+};
+
 /// Builders for `PromptMessage` objects; `content` is a serialized content block.
 namespace prompt_message {
 std::string user(std::string_view content);
@@ -300,6 +309,9 @@ class plugin_context {
                            std::vector<resource_template_spec> templates = {});
   /// Registers prompts; their handlers run on one new actor.
   caf::error add_prompts(std::vector<prompt_spec> prompts);
+  /// Registers JSON-RPC methods of the plugin's own; they run on one new actor. Fails on a
+  /// name MCP or another plugin already serves.
+  caf::error add_methods(std::vector<method_spec> methods);
 
   /// Registry hooks behind add_resources and add_prompts: `runner` is the actor (one that
   /// accepts tool_step) the functions run on.
@@ -309,6 +321,12 @@ class plugin_context {
                                            resource_reader reader, runner_actor runner) = 0;
   virtual caf::error add_prompt(prompt_definition definition, prompt_handler handler,
                                 runner_actor runner) = 0;
+  /// Registry hook behind add_methods (a context without one refuses). By value: the
+  /// implementations keep them.
+  // NOLINTNEXTLINE(performance-unnecessary-value-param)
+  virtual caf::error add_method(method_spec /*method*/, runner_actor /*runner*/) {
+    return caf::make_error(caf::sec::invalid_argument, "this context takes no methods");
+  }
 };
 
 /// A plugin's descriptor. `name` is also its config section.

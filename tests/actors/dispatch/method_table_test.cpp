@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "runtime/codec/json.hpp"
 #include "support/capture.hpp"
 #include "support/fixture.hpp"
 
@@ -65,4 +66,60 @@ TEST_CASE("dispatch follows the table's eras", "[actors][dispatch][methods]") {
   };
   CHECK(ping(era::legacy));
   CHECK_FALSE(ping(era::modern));
+}
+
+namespace {
+
+// A plugin with one method of its own, served in 2026-07-28 only.
+plugin extension_plugin() {
+  plugin p;
+  p.name = "extension";
+  p.start = [](plugin_context& ctx) {
+    method_spec echo;
+    echo.name = "io.example/echo";
+    echo.in_legacy = false;
+    echo.handler = [](const json_ref& params, const responder& out) {
+      out.result(params ? to_json(*params) : "{}");
+    };
+    return ctx.add_methods({echo});
+  };
+  return p;
+}
+
+std::optional<std::pair<unsigned, std::string>> call(test::world& w, era e,
+                                                     const std::string& method) {
+  auto m = std::get<rpc::message>(
+      rpc::decode(R"({"jsonrpc":"2.0","id":1,"method":")" + method + R"(","params":{"x":1}})"));
+  auto ch = std::make_shared<test::capture_channel>();
+  responder out(ch, request_info{e, e == era::modern ? "2026-07-28" : "2025-11-25", "1", method});
+  if (!dispatch(m, out, w.env())) {
+    out.cancel();
+    return std::nullopt;
+  }
+  return ch->wait();
+}
+
+}  // namespace
+
+TEST_CASE("a plugin's own method is served on its actor, in the eras it names",
+          "[actors][dispatch][methods]") {
+  test::world w({extension_plugin()});
+  auto answer = call(w, era::modern, "io.example/echo");
+  REQUIRE(answer);
+  CHECK(answer->second.find(R"("result":{"x":1)") != std::string::npos);
+  CHECK_FALSE(call(w, era::legacy, "io.example/echo"));  // Not in 2025 sessions.
+  CHECK_FALSE(call(w, era::modern, "io.example/other"));
+}
+
+TEST_CASE("a plugin method needs a namespaced name that is not MCP's",
+          "[actors][dispatch][methods]") {
+  auto handler = [](const json_ref&, const responder&) {};
+  for (const char* name :
+       {"tools/call", "nodot/x", "io.modelcontextprotocol/x", "io.example/", ""}) {
+    actors::catalog::catalog_builder b;
+    CHECK(b.add(method_spec{name, true, true, handler}, runner_actor{}));
+  }
+  actors::catalog::catalog_builder b;
+  CHECK_FALSE(b.add(method_spec{"io.example/ok", true, true, handler}, runner_actor{}));
+  CHECK(b.add(method_spec{"io.example/ok", true, true, handler}, runner_actor{}));  // Twice.
 }
