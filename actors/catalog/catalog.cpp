@@ -240,32 +240,35 @@ std::vector<std::string> catalog_builder::remove_served_by(
   return changed;
 }
 
+namespace {
+
+// The first key of `theirs` that `mine` already holds, by `key`.
+template <class Entries, class Key>
+std::optional<std::string> first_clash(const Entries& mine, const Entries& theirs, Key key) {
+  for (const auto& t : theirs) {
+    if (std::any_of(mine.begin(), mine.end(), [&](const auto& m) { return key(m) == key(t); })) {
+      return std::string(key(t));
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 caf::error catalog_builder::add_all(const catalog& other, std::vector<std::string>& changed) {
-  auto clash = [](const std::string& what) {
-    return caf::make_error(caf::sec::invalid_argument, "duplicate " + what);
+  auto name = [](const auto& e) -> const std::string& { return e.definition.name; };
+  auto uri = [](const catalog_resource& r) -> const std::string& { return r.definition.uri; };
+  auto method = [](const catalog_method& m) -> const std::string& { return m.spec.name; };
+  const std::pair<const char*, std::optional<std::string>> clashes[] = {
+      {"tool name", first_clash(tools_, other.tools(), name)},
+      {"resource", first_clash(resources_, other.resources(), uri)},
+      {"prompt", first_clash(prompts_, other.prompts(), name)},
+      {"method", first_clash(methods_, other.methods_, method)},
   };
-  for (const auto& t : other.tools()) {
-    if (std::any_of(tools_.begin(), tools_.end(),
-                    [&](const auto& x) { return x.definition.name == t.definition.name; })) {
-      return clash("tool name '" + t.definition.name + "'");
-    }
-  }
-  for (const auto& r : other.resources()) {
-    if (std::any_of(resources_.begin(), resources_.end(),
-                    [&](const auto& x) { return x.definition.uri == r.definition.uri; })) {
-      return clash("resource '" + r.definition.uri + "'");
-    }
-  }
-  for (const auto& p : other.prompts()) {
-    if (std::any_of(prompts_.begin(), prompts_.end(),
-                    [&](const auto& x) { return x.definition.name == p.definition.name; })) {
-      return clash("prompt '" + p.definition.name + "'");
-    }
-  }
-  for (const auto& m : other.methods_) {
-    if (std::any_of(methods_.begin(), methods_.end(),
-                    [&](const auto& x) { return x.spec.name == m.spec.name; })) {
-      return clash("method '" + m.spec.name + "'");
+  for (const auto& [what, clash] : clashes) {
+    if (clash) {
+      return caf::make_error(caf::sec::invalid_argument,
+                             "duplicate " + std::string(what) + " '" + *clash + "'");
     }
   }
   methods_.insert(methods_.end(), other.methods_.begin(), other.methods_.end());

@@ -89,8 +89,6 @@ class catalog {
   const catalog_prompt* find_prompt(std::string_view name) const;
   /// Every plugin actor behind this catalog (for shutdown); may repeat a handle.
   std::vector<tool_actor> actors() const;
-  /// The distinct plugin actors behind this catalog (what a supervisor watches).
-  std::vector<tool_actor> distinct_actors() const;
 
  private:
   friend class catalog_builder;

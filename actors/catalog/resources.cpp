@@ -98,16 +98,6 @@ caf::error catalog_builder::add(method_spec method, runner_actor runner) {
   return caf::none;
 }
 
-std::vector<tool_actor> catalog::distinct_actors() const {
-  std::vector<tool_actor> out;
-  for (auto& a : actors()) {
-    if (a && std::find(out.begin(), out.end(), a) == out.end()) {
-      out.push_back(std::move(a));
-    }
-  }
-  return out;
-}
-
 caf::error catalog_builder::add(resource_definition d, resource_reader reader,
                                 runner_actor runner) {
   if (d.uri.empty() || d.name.empty()) {

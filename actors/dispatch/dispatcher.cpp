@@ -107,10 +107,8 @@ std::string initialize_result(std::string_view version, const dispatch_env& env)
 }
 
 bool dispatch(const rpc::message& msg, const responder& out, const dispatch_env& env) {
-  const auto& table = method_table::builtin();
-  if (const auto* entry = table.find(msg.method); entry != nullptr) {
-    entry = table.find(msg.method, out.info().era);
-    return entry != nullptr && entry->handler && entry->handler(msg, out, env);
+  if (const auto* entry = method_table::builtin().find(msg.method); entry != nullptr) {
+    return entry->in(out.info().era) && entry->handler && entry->handler(msg, out, env);
   }
   // A plugin's own method (an extension's), served on the plugin's actor.
   const auto* method = env.tools->find_method(msg.method);

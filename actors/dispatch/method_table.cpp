@@ -29,8 +29,7 @@ const method_entry* method_table::find(std::string_view method) const {
 
 const method_entry* method_table::find(std::string_view method, era e) const {
   const auto* entry = find(method);
-  auto bit = e == era::modern ? in_modern : in_legacy;
-  return entry != nullptr && (entry->eras & bit) != 0 ? entry : nullptr;
+  return entry != nullptr && entry->in(e) ? entry : nullptr;
 }
 
 void method_table::add(method_entry entry) {

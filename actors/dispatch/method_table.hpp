@@ -35,6 +35,9 @@ struct method_entry {
   bool exempt_from_admission = false;  ///< Control traffic is never refused for load.
   std::string_view name_member;        ///< The params member Mcp-Name mirrors (2026), or empty.
   method_handler handler;              ///< Null for session-scoped methods.
+
+  /// True when the method exists in era `e`.
+  bool in(era e) const { return (eras & (e == era::modern ? in_modern : in_legacy)) != 0; }
 };
 
 /// Methods by name.

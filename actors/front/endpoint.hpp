@@ -85,8 +85,10 @@ class endpoint final : public http_handler {
   void forward_answer(const session_actor& session, rpc::message& msg, const http_exchange_ptr& ex);
   void reject(const http_exchange_ptr& ex, const refusal_reason& why,
               std::string_view id = {}) const;
-  bool admit(const http_exchange_ptr& ex, const std::string& method, std::string_view id) const;
-  finish_hook request_hook() const;
+  // Takes an admission slot, or answers 429 and returns false.
+  bool admit(const http_exchange_ptr& ex, std::string_view id) const;
+  // Records the request's metrics when it ends, and frees its slot if it `admitted` one.
+  finish_hook request_hook(bool admitted) const;
   void arm_deadline(const http_exchange_ptr& ex, const responder& out) const;
   void handle_get(const mcp_request& req, const http_exchange_ptr& ex);
   void handle_delete(const mcp_request& req, const http_exchange_ptr& ex);

@@ -38,23 +38,19 @@ void endpoint::reject(const http_exchange_ptr& ex, const refusal_reason& why,
   ex->respond(error_response(why.status, why.error, id));
 }
 
-finish_hook endpoint::request_hook() const {
-  return [metrics = parts_.node->metrics, admission = parts_.admission, start = clock::now()](
-             const request_info& info, outcome how) {
+finish_hook endpoint::request_hook(bool admitted) const {
+  return [metrics = parts_.node->metrics, admission = parts_.admission, start = clock::now(),
+          admitted](const request_info& info, outcome how) {
     std::chrono::duration<double> took = clock::now() - start;
     metrics->request_finished(info.method, how, took.count());
-    if (!exempt_from_admission(info.method)) {
+    if (admitted) {
       admission->release();
       metrics->inflight_add(-1);
     }
   };
 }
 
-bool endpoint::admit(const http_exchange_ptr& ex, const std::string& method,
-                     std::string_view id) const {
-  if (exempt_from_admission(method)) {
-    return true;
-  }
+bool endpoint::admit(const http_exchange_ptr& ex, std::string_view id) const {
   if (parts_.admission->try_acquire()) {
     parts_.node->metrics->inflight_add(1);
     return true;
@@ -148,10 +144,13 @@ void endpoint::post_modern(const mcp_request& req, rpc::message& msg, const rapi
     ex->pump(box, {}, parts_.node->streams.keep_alive);
     return;
   }
-  if (!admit(ex, msg.method, msg.id)) {
+  // Control traffic takes no admission slot, so it is never refused for load.
+  bool admitted = !exempt_from_admission(msg.method);
+  if (admitted && !admit(ex, msg.id)) {
     return;
   }
-  responder out(std::make_shared<http_reply>(ex, http_headers{}), std::move(info), request_hook());
+  responder out(std::make_shared<http_reply>(ex, http_headers{}), std::move(info),
+                request_hook(admitted));
   out.keep_alive(msg.root.document());
   arm_deadline(ex, out);
   // 2026-07-28: closing the request's stream cancels it.
@@ -197,7 +196,8 @@ void endpoint::post_legacy(const mcp_request& req, rpc::message& msg, const rapi
     ex->respond(accepted);
     return;
   }
-  if (!admit(ex, msg.method, msg.id)) {
+  bool admitted = !exempt_from_admission(msg.method);
+  if (admitted && !admit(ex, msg.id)) {
     return;
   }
   request_info info{era::legacy,
@@ -208,7 +208,7 @@ void endpoint::post_legacy(const mcp_request& req, rpc::message& msg, const rapi
                     log_level::info};
   info.session_id = req.session_id;
   responder out(std::make_shared<http_reply>(ex, http_headers{{"Mcp-Session-Id", req.session_id}}),
-                std::move(info), request_hook());
+                std::move(info), request_hook(admitted));
   out.keep_alive(msg.root.document());
   arm_deadline(ex, out);
   caf::anon_send(*session, session_request{std::move(msg), out});
@@ -235,7 +235,7 @@ void endpoint::open_session(const mcp_request& req, const rpc::message& msg,
   auto& session = std::get<session::opened_session>(opened);
   request_info info{era::legacy, session.version, msg.id, msg.method, {}, log_level::off};
   responder out(std::make_shared<http_reply>(ex, http_headers{{"Mcp-Session-Id", session.id}}),
-                std::move(info), request_hook());
+                std::move(info), request_hook(false));  // initialize takes no slot.
   auto env = dispatch::env_of(*parts_.node);
   out.result(dispatch::initialize_result(session.version, env));
 }

@@ -23,9 +23,18 @@ int64_t now_ms() {
       .count();
 }
 
-std::string error_object(rpc_code code, std::string_view message) {
-  return R"({"code":)" + std::to_string(static_cast<int>(code)) + R"(,"message":)" +
-         quote(message) + "}";
+// A JSON-RPC error object as a task stores it.
+std::string error_object(const rpc_error& error) {
+  std::string out = R"({"code":)" + std::to_string(static_cast<int>(error.code)) +
+                    R"(,"message":)" + quote(error.message);
+  if (!error.data_json.empty()) {
+    out += R"(,"data":)" + error.data_json;
+  }
+  return out + "}";
+}
+
+std::string error_object(rpc_code code, std::string message) {
+  return error_object(make_error(code, std::move(message)));
 }
 
 }  // namespace
@@ -275,14 +284,8 @@ void job_service::round_done(const std::shared_ptr<live_job>& job, uint64_t roun
   }
   switch (answer.what) {
     case round_answer::kind::error: {
-      std::string stored = R"({"code":)" + std::to_string(static_cast<int>(answer.error.code)) +
-                           R"(,"message":)" + quote(answer.error.message);
-      if (!answer.error.data_json.empty()) {
-        stored += R"(,"data":)" + answer.error.data_json;
-      }
-      stored += '}';
       auto message = answer.error.message.empty() ? std::string("failed") : answer.error.message;
-      finish(job, job_state::failed, stored, message);
+      finish(job, job_state::failed, error_object(answer.error), message);
       return;
     }
     case round_answer::kind::input_required: {

@@ -56,6 +56,24 @@ TEST_CASE("catalog refuses bad names, duplicates and broken schemas", "[actors][
   CHECK(b.add(tool("schema", {}, "", "not json"), tool_actor{}));
 }
 
+TEST_CASE("a restarted plugin's registrations join the catalog unless a name clashes",
+          "[actors][catalog]") {
+  catalog_builder mine;
+  REQUIRE_FALSE(mine.add(tool("kept"), tool_actor{}));
+  catalog_builder fresh;
+  REQUIRE_FALSE(fresh.add(tool("new"), tool_actor{}));
+  std::vector<std::string> changed;
+  CHECK_FALSE(mine.add_all(*fresh.build(), changed));
+  CHECK(changed == std::vector<std::string>{"tools"});
+  CHECK(mine.build()->find("new") != nullptr);
+  // The same again clashes: nothing is added, and the error names the tool.
+  changed.clear();
+  auto err = mine.add_all(*fresh.build(), changed);
+  REQUIRE(err);
+  CHECK_THAT(caf::to_string(err.context()), Catch::Contains("new"));
+  CHECK(changed.empty());
+}
+
 TEST_CASE("catalog serves schemas verbatim in the listing", "[actors][catalog]") {
   auto c =
       with({tool("t", "T", "d",

@@ -2,6 +2,7 @@
 // out), a call it held is answered with an error at once, and the restart policy applies.
 #include "actors/node/supervisor.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <condition_variable>
 #include <mutex>
@@ -89,6 +90,17 @@ plugin_starter starter_for(caf::actor_system& sys,
   };
 }
 
+// Each actor once (the catalog names an actor once per entry it serves).
+std::vector<tool_actor> distinct(std::vector<tool_actor> actors) {
+  std::vector<tool_actor> out;
+  for (auto& a : actors) {
+    if (std::find(out.begin(), out.end(), a) == out.end()) {
+      out.push_back(std::move(a));
+    }
+  }
+  return out;
+}
+
 // Calls `tool` on the actor the catalog names now; the channel records the answer.
 std::shared_ptr<test::capture_channel> call(test::world& w, const std::string& tool) {
   auto channel = std::make_shared<test::capture_channel>();
@@ -115,7 +127,7 @@ struct supervised {
     o.backoff = std::chrono::milliseconds(1);
     o.max_restarts = max_restarts;
     supervisor =
-        spawn_supervisor(*w.sys, o, {{"flaky", policy, w.tools->current()->distinct_actors()}},
+        spawn_supervisor(*w.sys, o, {{"flaky", policy, distinct(w.tools->current()->actors())}},
                          live, starter_for(*w.sys, live, counter), w.metrics);
   }
   ~supervised() { caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown); }
