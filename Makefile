@@ -73,7 +73,7 @@ sanitize: deps $(INTEROP)/node_modules/.installed
 ## outbox, job store, config, transport pieces). Debian's CAF 0.17 is not instrumented, so TSan
 ## cannot see its synchronization and reports every actor hand-off (stack-notes §10.9): tests
 ## that run actors are left out rather than suppressed. tests/tsan.supp lists what is.
-TSAN_TESTS := [runtime],[outbox],[job_store],[config],[transport],[task_wire],[header_params],[uri_template],[front]
+TSAN_TESTS := [runtime],[outbox],[job_store],[job_state],[job_service],[config],[transport],[task_wire],[header_params],[uri_template],[front]
 tsan: deps
 	cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMCPRT_SANITIZE=thread
 	cmake --build build-tsan -j $(JOBS) --target mcprt_unit

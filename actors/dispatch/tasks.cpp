@@ -136,12 +136,12 @@ void tasks_cancel(const std::string& id, const responder& out, const dispatch_en
 
 void tasks_update(const rpc::message& msg, const std::string& id, const responder& out,
                   const dispatch_env& env) {
-  auto* responses = msg.params ? find_member(*msg.params, "inputResponses") : nullptr;
-  if (responses == nullptr || !responses->IsObject()) {
+  auto responses = msg.params ? msg.params.member("inputResponses") : json_ref();
+  if (!responses || !responses->IsObject()) {
     out.error(invalid_params("Invalid params: tasks/update needs an object \"inputResponses\""));
     return;
   }
-  env.jobs->update(id, *responses, [out](std::optional<rpc_error> err) {
+  env.jobs->update(id, std::move(responses), [out](std::optional<rpc_error> err) {
     if (err) {
       out.error(*err);
     } else {

@@ -1,8 +1,9 @@
-// Long-running calls as durable jobs (issue 5): one job actor per job drives its state
-// (queued → running ⇄ input_required → completed | failed | cancelled | expired), runs the
-// tool's rounds, honours cancellation and its timeout, and writes every state change to the
-// job store before anyone can see it. The service keeps live jobs in memory and reads finished
-// ones back from the store, so a task outlives its session and the process that made it.
+// Long-running calls as durable jobs (issue 5): one typed actor per job (job_actor) drives
+// its state machine (job_machine: running ⇄ input_required → completed | failed | cancelled |
+// expired), runs the tool's rounds, honours cancellation and its timeout, and writes every
+// state change to the job store before anyone can see it. The service keeps live jobs'
+// snapshots and reads finished ones back from the store, so a task outlives its session and
+// the process that made it.
 #pragma once
 
 #include <caf/actor.hpp>
@@ -16,6 +17,7 @@
 #include <variant>
 #include <vector>
 
+#include "actors/jobs/job_actor.hpp"
 #include "actors/jobs/store.hpp"
 #include "actors/notifier/notifier.hpp"
 #include "runtime/api/messages.hpp"
@@ -34,12 +36,6 @@ struct job_options {
   std::chrono::milliseconds sweep_every{60000};
 };
 
-/// A task at one moment, as tasks/get shows it.
-struct task_view {
-  job_record record;
-  std::string input_requests;  ///< Pending input requests (JSON object) while input_required.
-};
-
 /// What a new job runs and who it belongs to.
 struct job_spec {
   std::string owner;  ///< The 2025 session that created it (tasks/list scope); empty: none.
@@ -49,13 +45,12 @@ struct job_spec {
   task_round round;             ///< Runs one round of the tool.
 };
 
-/// The node's jobs. Thread-safe; callbacks run on the store's writer thread or a job actor.
+/// The node's jobs. Thread-safe; callbacks run on a job's actor or the caller's thread.
 class job_service : public std::enable_shared_from_this<job_service> {
  public:
   /// Called once the job exists durably (`existed`: an earlier call with the same idempotency
   /// key made it), or with the reason it could not be recorded.
   using created_fn = std::function<void(std::variant<task_view, rpc_error>, bool existed)>;
-  using view_fn = std::function<void(std::variant<task_view, rpc_error>)>;
 
   job_service(caf::actor_system& sys, std::unique_ptr<job_store> store, job_options options,
               std::shared_ptr<notifier::notifier> notes);
@@ -75,8 +70,7 @@ class job_service : public std::enable_shared_from_this<job_service> {
   void cancel(const std::string& id, view_fn done);
   /// Delivers answers to a task's pending input requests; once every one is answered, the
   /// next round runs. -32602 when the task is unknown or waits for no input.
-  void update(const std::string& id, const rapidjson::Value& responses,
-              const std::function<void(std::optional<rpc_error>)>& done);
+  void update(const std::string& id, json_ref responses, input_done_fn done);
   /// Calls `done` once the task is finished (at once when it is).
   void when_final(const std::string& id, view_fn done);
 
@@ -86,31 +80,15 @@ class job_service : public std::enable_shared_from_this<job_service> {
   void stop();
 
  private:
-  struct live_job;
-  class round_channel;
-  void run_round(const std::shared_ptr<live_job>& job);
-  // How one round ended, as values (the round's responder hands them over; nothing parses
-  // the JSON it would have written).
-  struct round_answer {
-    enum class kind { result, input_required, error };
-    kind what = kind::result;
-    std::string result;          // result: the object as the handler gave it.
-    std::string input_requests;  // input_required: a JSON object.
-    std::string state;           // input_required: the plain requestState payload.
-    rpc_error error;             // error
-  };
-  void round_done(const std::shared_ptr<live_job>& job, uint64_t round, round_answer answer);
-  void finish(const std::shared_ptr<live_job>& job, job_state state, std::string result,
-              std::string message);
-  void persist(const std::shared_ptr<live_job>& job, std::function<void()> then);
-  void unrecorded(const std::shared_ptr<live_job>& job, job_record outcome, const std::string& why);
-  void publish_status(const task_view& view);
   std::shared_ptr<live_job> find_live(const std::string& id);
+  void forget(const job_record& record);
+  std::shared_ptr<const job_context> context_locked();
 
   caf::actor_system& system_;
-  std::unique_ptr<job_store> store_;
+  std::shared_ptr<job_store> store_;
   job_options options_;
-  std::shared_ptr<notifier::notifier> notifier_;
+  std::shared_ptr<notifier::notifier> notes_;
+  std::shared_ptr<const job_context> context_;  // What every job actor shares (made once).
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<live_job>> live_;
   std::map<std::string, std::string> keys_;  // owner + '\n' + key -> id, for keyed live jobs.
