@@ -219,6 +219,22 @@ job_actor::behavior_type job_impl(job_self self, std::shared_ptr<const job_conte
   st.work = std::move(work);
   st.rounds = spawn_function_tools(self->system(), {});
   st.created = std::move(created);
+  // A round that throws ends the runner: the job fails at once rather than at its timeout.
+  self->monitor(st.rounds);
+  self->set_down_handler([self](caf::down_msg& down) {
+    auto& st = self->state;
+    if (down.source != st.rounds.address() || down.reason == caf::exit_reason::user_shutdown) {
+      return;
+    }
+    auto reason = self->system().render(down.reason);
+    log::error("job " + st.machine->visible().id + ": its round ended: " + reason);
+    st.rounds = spawn_function_tools(self->system(), {});
+    self->monitor(st.rounds);
+    round_answer failed{round_answer::kind::error, {}, {}, {}, {}};
+    failed.error = make_error(rpc_code::internal_error,
+                              "Internal error: the tool's round ended (" + reason + ")");
+    apply(self, st.machine->round_ended(st.machine->round(), std::move(failed)));
+  });
   write(self);
   return {
       [self](round_end& r) {

@@ -182,9 +182,25 @@ void job_service::start(job_spec spec, created_fn created) {
     created(std::move(view), false);
   };
   auto record = rec;
-  std::lock_guard<std::mutex> g(live->m);  // Callers see the actor only once it is set.
-  live->actor = spawn_job(system_, std::move(context), live, std::move(record),
-                          {std::move(spec.info), std::move(spec.round)}, std::move(on_created));
+  job_actor actor;
+  {
+    std::lock_guard<std::mutex> g(live->m);  // Callers see the actor only once it is set.
+    live->actor = actor =
+        spawn_job(system_, std::move(context), live, std::move(record),
+                  {std::move(spec.info), std::move(spec.round)}, std::move(on_created));
+  }
+  // The service watches its jobs: one whose actor ends unsettled still ends for its waiters.
+  actor->attach_functor([weak = weak_from_this(), weak_live = std::weak_ptr<live_job>(live),
+                         &sys = system_](const caf::error& reason) {
+    if (reason == caf::exit_reason::user_shutdown) {
+      return;  // Settled, or the node stopping.
+    }
+    auto self = weak.lock();
+    auto job = weak_live.lock();
+    if (self && job) {
+      self->actor_lost(job, sys.render(reason));
+    }
+  });
 }
 
 std::optional<task_view> job_service::get(const std::string& id) {
@@ -269,6 +285,10 @@ void job_service::when_final(const std::string& id, view_fn done) {
 
 void job_service::sweep_periodically() {
   std::weak_ptr<job_service> weak = weak_from_this();
+  std::lock_guard<std::mutex> g(mutex_);
+  if (stopped_) {
+    return;
+  }
   caf::delayed_anon_send(timer_, options_.sweep_every, tool_step{[weak] {
                            if (auto self = weak.lock()) {
                              if (auto n = self->store_->sweep(unix_ms()); n > 0) {
@@ -277,6 +297,66 @@ void job_service::sweep_periodically() {
                              self->sweep_periodically();
                            }
                          }});
+}
+
+caf::actor_addr job_service::sweep_address() const {
+  std::lock_guard<std::mutex> g(mutex_);
+  return timer_.address();
+}
+
+caf::actor_addr job_service::replace_sweep(const caf::actor_addr& dead) {
+  {
+    std::lock_guard<std::mutex> g(mutex_);
+    if (stopped_ || timer_.address() != dead) {
+      return {};
+    }
+    timer_ = spawn_function_tools(system_, {});
+  }
+  sweep_periodically();
+  return sweep_address();
+}
+
+// A job's actor ended without settling (a bug that threw in it): the job is recorded failed
+// and whoever waits for it is answered, instead of waiting forever.
+void job_service::actor_lost(const std::shared_ptr<live_job>& live, const std::string& reason) {
+  job_record record;
+  {
+    std::lock_guard<std::mutex> g(live->m);
+    if (live->settled) {
+      return;
+    }
+    record = live->view.record;
+  }
+  record.state = job_state::failed;
+  record.updated_ms = unix_ms();
+  record.message = "the job's actor ended: " + reason;
+  record.result_json =
+      error_object(make_error(rpc_code::internal_error, "Internal error: " + record.message));
+  log::error("job " + record.id + " failed: " + record.message);
+  store_->put(record, [weak = weak_from_this(), live, record](bool ok, const std::string& why) {
+    std::vector<view_fn> waiters;
+    {
+      std::lock_guard<std::mutex> g(live->m);
+      live->settled = true;
+      if (ok) {
+        live->view = {record, {}};
+      } else {
+        live->lost = make_error(rpc_code::internal_error,
+                                "Internal error: the task's outcome could not be recorded: " + why);
+      }
+      waiters.swap(live->waiters);
+    }
+    if (auto self = weak.lock()) {
+      self->forget(record);
+    }
+    for (auto& w : waiters) {
+      if (ok) {
+        w(task_view{record, {}});
+      } else {
+        w(*live->lost);
+      }
+    }
+  });
 }
 
 }  // namespace mcprt::actors::jobs

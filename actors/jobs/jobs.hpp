@@ -7,6 +7,7 @@
 #pragma once
 
 #include <caf/actor.hpp>
+#include <caf/actor_addr.hpp>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -79,9 +80,16 @@ class job_service : public std::enable_shared_from_this<job_service> {
   /// Stops timers and live jobs (shutdown); their records read "interrupted" after restart.
   void stop();
 
+  /// The sweep's actor, for the node's supervisor.
+  caf::actor_addr sweep_address() const;
+  /// Puts a fresh sweep in the place of `dead` (ended on its own) and starts it; its address,
+  /// or an empty one when `dead` is not the sweep.
+  caf::actor_addr replace_sweep(const caf::actor_addr& dead);
+
  private:
   std::shared_ptr<live_job> find_live(const std::string& id);
   void forget(const job_record& record);
+  void actor_lost(const std::shared_ptr<live_job>& live, const std::string& reason);
   std::shared_ptr<const job_context> context_locked();
 
   caf::actor_system& system_;
@@ -89,10 +97,10 @@ class job_service : public std::enable_shared_from_this<job_service> {
   job_options options_;
   std::shared_ptr<notifier::notifier> notes_;
   std::shared_ptr<const job_context> context_;  // What every job actor shares (made once).
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<live_job>> live_;
   std::map<std::string, std::string> keys_;  // owner + '\n' + key -> id, for keyed live jobs.
-  runner_actor timer_;                       // Runs the periodic sweep.
+  runner_actor timer_;                       // Runs the periodic sweep (under mutex_).
   bool stopped_ = false;
 };
 

@@ -145,8 +145,23 @@ void node::supervise(const std::vector<plugin>& plugins, std::vector<watched_plu
   supervision_options options;
   options.backoff = std::chrono::milliseconds(cfg_.supervision_backoff_ms);
   options.max_restarts = static_cast<int>(cfg_.supervision_max_restarts);
-  supervisor_ =
-      spawn_supervisor(system_, options, std::move(watched), live_, std::move(starter), metrics_);
+  supervisor_ = spawn_supervisor(system_, options, std::move(watched), watched_parts(), live_,
+                                 std::move(starter), metrics_);
+}
+
+// The node's own parts that run on actors: each replaces one that ends on its own.
+std::vector<watched_service> node::watched_parts() {
+  std::vector<watched_service> parts;
+  parts.push_back(
+      {"notifier", notes_->shard_addresses(), [notes = notes_](const caf::actor_addr& dead) {
+         return replaced_actor{"shard", notes->replace_shard(dead)};
+       }});
+  if (jobs_) {
+    parts.push_back({"jobs", {jobs_->sweep_address()}, [jobs = jobs_](const caf::actor_addr& dead) {
+                       return replaced_actor{"sweep", jobs->replace_sweep(dead)};
+                     }});
+  }
+  return parts;
 }
 
 // One pool per configured adapter; their tools join the live catalog once a worker lists

@@ -54,6 +54,8 @@ class node {
   /// Hands the started plugins to the supervisor, with what it needs to start one again.
   void supervise(const std::vector<plugin>& plugins, std::vector<watched_plugin> watched);
   void start_adapters();
+  /// The node's parts whose actors the supervisor watches (notifier shards, job sweep).
+  std::vector<watched_service> watched_parts();
   /// What every request path of this node shares (built once the parts have started).
   session::node_context_ptr context();
   /// Stops what the node started, leaves first: the supervisor (so stops are not restarts),

@@ -28,6 +28,7 @@ struct plugin_record {
 struct supervisor_state {
   supervision_options options;
   std::vector<plugin_record> plugins;
+  std::vector<watched_service> services;
   std::shared_ptr<catalog::node_catalog> live;
   plugin_starter starter;
   std::shared_ptr<mcprt::metrics> metrics;
@@ -119,6 +120,29 @@ void restart(supervisor_ptr self, plugin_record& p) {
   log::info("plugin restarted plugin=" + p.watched.name);
 }
 
+// A part's actor ended: the part puts a fresh one in its place, watched from now on.
+bool replace_service_actor(supervisor_ptr self, const caf::down_msg& down) {
+  auto& st = self->state;
+  for (auto& service : st.services) {
+    auto it = std::find(service.actors.begin(), service.actors.end(), down.source);
+    if (it == service.actors.end()) {
+      continue;
+    }
+    service.actors.erase(it);
+    auto replaced = service.replace(down.source);
+    log::error("node part actor exited service=" + service.name + " actor=" + replaced.what +
+               " reason=" + self->system().render(down.reason) +
+               (replaced.fresh ? "; replaced" : "; not replaced"));
+    if (replaced.fresh) {
+      st.metrics->service_actor_replaced(service.name, replaced.what);
+      self->monitor(replaced.fresh);
+      service.actors.push_back(std::move(replaced.fresh));
+    }
+    return true;
+  }
+  return false;
+}
+
 void on_down(supervisor_ptr self, const caf::down_msg& down) {
   auto& st = self->state;
   // user_shutdown is the node stopping (or this supervisor replacing an actor).
@@ -127,6 +151,7 @@ void on_down(supervisor_ptr self, const caf::down_msg& down) {
   }
   auto* p = owner_of(st, down.source);
   if (p == nullptr) {
+    replace_service_actor(self, down);
     return;
   }
   std::erase_if(p->watched.actors, [&](const tool_actor& a) { return a.address() == down.source; });
@@ -150,6 +175,11 @@ caf::behavior supervisor_impl(caf::stateful_actor<supervisor_state>* self, super
       self->monitor(a);
     }
   }
+  for (auto& service : self->state.services) {
+    for (const auto& a : service.actors) {
+      self->monitor(a);
+    }
+  }
   self->set_down_handler([self](caf::down_msg& down) { on_down(self, down); });
   return {
       [self](restart_atom, const std::string& name) {
@@ -164,6 +194,7 @@ caf::behavior supervisor_impl(caf::stateful_actor<supervisor_state>* self, super
 
 caf::actor spawn_supervisor(caf::actor_system& sys, supervision_options options,
                             std::vector<watched_plugin> plugins,
+                            std::vector<watched_service> services,
                             std::shared_ptr<catalog::node_catalog> live, plugin_starter starter,
                             std::shared_ptr<mcprt::metrics> metrics) {
   supervisor_state init;
@@ -174,6 +205,7 @@ caf::actor spawn_supervisor(caf::actor_system& sys, supervision_options options,
     r.next_backoff = options.backoff;
     init.plugins.push_back(std::move(r));
   }
+  init.services = std::move(services);
   init.live = std::move(live);
   init.starter = std::move(starter);
   init.metrics = std::move(metrics);

@@ -1,7 +1,9 @@
-// The node's supervisor of plugin actors. When one ends on its own (not at shutdown), what it
-// served leaves the catalog at once and `list_changed` goes out; calls waiting in its mailbox
-// are answered with an error as their responders go; then the plugin is started again after
-// a backoff, or stays down, as its policy says. Not the start-up order (node.cpp).
+// The node's supervisor of plugin actors and of its own parts' actors. When a plugin actor
+// ends on its own (not at shutdown), what it served leaves the catalog at once and
+// `list_changed` goes out; calls waiting in its mailbox are answered with an error as their
+// responders go; then the plugin is started again after a backoff, or stays down, as its
+// policy says. A part's actor (notifier shard, job sweep, adapter pool) is replaced at once
+// by its part. Not the start-up order (node.cpp).
 #pragma once
 
 #include <caf/actor.hpp>
@@ -39,12 +41,29 @@ struct plugin_start {
   std::vector<tool_actor> actors;
 };
 
+/// What a node part put in the place of one of its actors that ended.
+struct replaced_actor {
+  std::string what;       ///< The actor's role ("shard", "sweep", "pool"): the metric's label.
+  caf::actor_addr fresh;  ///< The replacement to watch; empty: the actor was not this part's.
+};
+
+/// A part of the node that runs on actors of its own (the notifier's shards, the job
+/// service's sweep, an adapter pool). The supervisor watches its actors; when one ends on its
+/// own (not at shutdown), `replace` puts a fresh one in its place. Called only after the dead
+/// actor has ended, on the supervisor's thread.
+struct watched_service {
+  std::string name;  ///< notifier, jobs, adapter:<name>: the metric's label.
+  std::vector<caf::actor_addr> actors;
+  std::function<replaced_actor(const caf::actor_addr& dead)> replace;
+};
+
 /// Starts the named plugin again into a fresh catalog builder; a reason when it cannot.
 using plugin_starter = std::function<std::variant<plugin_start, std::string>(const std::string&)>;
 
-/// Spawns the supervisor; it monitors the actors of `plugins` at once.
+/// Spawns the supervisor; it monitors the actors of `plugins` and `services` at once.
 caf::actor spawn_supervisor(caf::actor_system& sys, supervision_options options,
                             std::vector<watched_plugin> plugins,
+                            std::vector<watched_service> services,
                             std::shared_ptr<catalog::node_catalog> live, plugin_starter starter,
                             std::shared_ptr<mcprt::metrics> metrics);
 

@@ -37,17 +37,20 @@ namespace {
 
 struct shard_state {
   size_t index = 0;
-  std::unordered_map<std::string, std::vector<std::shared_ptr<outbox>>> topics;
+  std::shared_ptr<notifier::topic_map> topics;
   static inline const char* name = "mcprt.notifier";
 };
 
 // `index` only names the shard; it also keeps this a spawn with arguments, which avoids a
 // null-reference UBSan report inside CAF 0.17's init_fun_factory for argument-less spawns.
-caf::behavior shard_impl(caf::stateful_actor<shard_state>* self, size_t index) {
+caf::behavior shard_impl(caf::stateful_actor<shard_state>* self, size_t index,
+                         std::shared_ptr<notifier::topic_map> topics) {
   self->state.index = index;
+  self->state.topics = std::move(topics);
   return {
       [self](shard_subscribe& s) {
-        auto& subs = self->state.topics[s.topic];
+        auto& topics = *self->state.topics;
+        auto& subs = topics[s.topic];
         auto it = std::find(subs.begin(), subs.end(), s.box);
         if (s.add && it == subs.end()) {
           subs.push_back(std::move(s.box));
@@ -56,12 +59,13 @@ caf::behavior shard_impl(caf::stateful_actor<shard_state>* self, size_t index) {
           subs.pop_back();
         }
         if (subs.empty()) {
-          self->state.topics.erase(s.topic);
+          topics.erase(s.topic);
         }
       },
       [self](shard_publish& p) {
-        auto found = self->state.topics.find(p.topic);
-        if (found == self->state.topics.end()) {
+        auto& topics = *self->state.topics;
+        auto found = topics.find(p.topic);
+        if (found == topics.end()) {
           return;
         }
         auto& subs = found->second;
@@ -70,7 +74,7 @@ caf::behavior shard_impl(caf::stateful_actor<shard_state>* self, size_t index) {
           return box->offer(p.note, p.policy) == offer_outcome::closed;
         });
         if (subs.empty()) {
-          self->state.topics.erase(found);
+          topics.erase(found);
         }
       },
   };
@@ -79,16 +83,18 @@ caf::behavior shard_impl(caf::stateful_actor<shard_state>* self, size_t index) {
 }  // namespace
 
 notifier::notifier(caf::actor_system& sys, size_t shards, std::shared_ptr<mcprt::metrics> metrics)
-    : metrics_(std::move(metrics)) {
+    : system_(sys), metrics_(std::move(metrics)) {
   shards = std::max<size_t>(1, shards);
   for (size_t i = 0; i < shards; ++i) {
-    shards_.push_back(sys.spawn(shard_impl, i));
+    topics_.push_back(std::make_shared<topic_map>());
+    shards_.push_back(sys.spawn(shard_impl, i, topics_.back()));
   }
 }
 
 notifier::~notifier() = default;
 
-const caf::actor& notifier::shard_for(const std::string& topic) const {
+caf::actor notifier::shard_for(const std::string& topic) const {
+  std::shared_lock<std::shared_mutex> g(shards_mutex_);
   return shards_[std::hash<std::string>{}(topic) % shards_.size()];
 }
 
@@ -108,9 +114,38 @@ void notifier::publish(const std::string& topic, note_ptr note, overflow_policy 
 }
 
 void notifier::stop() {
+  std::shared_lock<std::shared_mutex> g(shards_mutex_);
   for (auto& s : shards_) {
     caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
   }
+}
+
+std::vector<caf::actor_addr> notifier::shard_addresses() const {
+  std::shared_lock<std::shared_mutex> g(shards_mutex_);
+  std::vector<caf::actor_addr> out;
+  for (const auto& s : shards_) {
+    out.push_back(s.address());
+  }
+  return out;
+}
+
+caf::actor_addr notifier::replace_shard(const caf::actor_addr& dead) {
+  std::unique_lock<std::shared_mutex> g(shards_mutex_);
+  for (size_t i = 0; i < shards_.size(); ++i) {
+    if (shards_[i].address() != dead) {
+      continue;
+    }
+    // The dead shard has ended (its down message is why we are here): its map is ours now.
+    // A handler that threw may have left a moved-from entry; drop those and closed boxes.
+    auto& topics = *topics_[i];
+    for (auto it = topics.begin(); it != topics.end();) {
+      std::erase_if(it->second, [](const std::shared_ptr<outbox>& b) { return !b || b->closed(); });
+      it = it->second.empty() ? topics.erase(it) : std::next(it);
+    }
+    shards_[i] = system_.spawn(shard_impl, i, topics_[i]);
+    return shards_[i].address();
+  }
+  return {};
 }
 
 }  // namespace mcprt::actors::notifier

@@ -4,9 +4,13 @@
 // each outbox applies the topic's overflow policy. Publishing never waits for a subscriber.
 #pragma once
 
+#include <caf/actor.hpp>
+#include <caf/actor_addr.hpp>
 #include <caf/fwd.hpp>
 #include <memory>
+#include <shared_mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "runtime/api/messages.hpp"
@@ -46,9 +50,24 @@ class notifier {
   /// Stops the shards (shutdown).
   void stop();
 
+  /// The shards, for the node's supervisor.
+  std::vector<caf::actor_addr> shard_addresses() const;
+  /// Puts a fresh shard in the place of `dead` (a shard that ended on its own), holding the
+  /// subscriptions the dead one held; its address, or an empty one when `dead` is no shard of
+  /// this notifier. Notes that reached the dead shard's mailbox are lost.
+  caf::actor_addr replace_shard(const caf::actor_addr& dead);
+
+  /// Who follows which topic in one shard. Only the shard's actor touches it while it lives;
+  /// a replacement takes it over once the old one has ended.
+  using topic_map = std::unordered_map<std::string, std::vector<std::shared_ptr<outbox>>>;
+
  private:
-  const caf::actor& shard_for(const std::string& topic) const;
+  caf::actor shard_for(const std::string& topic) const;
+
+  caf::actor_system& system_;
+  mutable std::shared_mutex shards_mutex_;  // Publishers read; a replacement writes.
   std::vector<caf::actor> shards_;
+  std::vector<std::shared_ptr<topic_map>> topics_;  // One per shard.
   std::shared_ptr<mcprt::metrics> metrics_;
 };
 

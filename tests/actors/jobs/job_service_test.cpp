@@ -201,3 +201,12 @@ TEST_CASE("a repeated idempotency key answers with the first job", "[actors][job
   await(held_f).result(R"({"content":[]})");
   CHECK(w.final_view(first.record.id).record.state == job_state::completed);
 }
+
+TEST_CASE("a round that throws fails its job at once", "[actors][jobs][job_service]") {
+  jobs_world w;
+  auto created = w.start([](const responder&) { throw std::runtime_error("tool bug"); });
+  auto done = w.final_view(created.record.id);
+  CHECK(done.record.state == job_state::failed);
+  CHECK(done.record.message.find("the tool's round ended") != std::string::npos);
+  CHECK(done.record.result_json.find("-32603") != std::string::npos);
+}

@@ -127,7 +127,7 @@ struct supervised {
     o.backoff = std::chrono::milliseconds(1);
     o.max_restarts = max_restarts;
     supervisor =
-        spawn_supervisor(*w.sys, o, {{"flaky", policy, distinct(w.tools->current()->actors())}},
+        spawn_supervisor(*w.sys, o, {{"flaky", policy, distinct(w.tools->current()->actors())}}, {},
                          live, starter_for(*w.sys, live, counter), w.metrics);
   }
   ~supervised() { caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown); }
@@ -195,4 +195,47 @@ TEST_CASE("a plugin that keeps dying stays down past its restart budget",
   }));
   CHECK(s.counter->count == 1);
   CHECK_FALSE(s.has("fine"));
+}
+
+TEST_CASE("a notifier shard that dies is replaced with its subscribers",
+          "[actors][node][supervisor]") {
+  test::world w{{flaky_plugin()}};
+  auto live = std::make_shared<catalog::node_catalog>(*w.sys, w.tools, w.notes);
+  list_watch watch{*w.notes, w.metrics};
+  std::mutex m;
+  std::condition_variable cv;
+  int replaced = 0;
+  watched_service shards{"notifier", w.notes->shard_addresses(),
+                         [&, notes = w.notes](const caf::actor_addr& dead) {
+                           auto fresh = notes->replace_shard(dead);
+                           std::lock_guard<std::mutex> g(m);
+                           replaced += fresh ? 1 : 0;
+                           cv.notify_all();
+                           return replaced_actor{"shard", fresh};
+                         }};
+  auto announce = [&] {
+    w.notes->publish(notifier::topic::list_changed("tools"),
+                     shared_note::make("notifications/tools/list_changed", "{}"),
+                     overflow_policy::coalesce);
+  };
+  announce();  // Heard: the subscription is in the shard's hands.
+  REQUIRE(watch.wait_for([](int changes) { return changes >= 1; }));
+  auto before = w.notes->shard_addresses();
+  auto supervisor = spawn_supervisor(*w.sys, {}, {}, {shards}, live, {}, w.metrics);
+  for (const auto& shard : before) {
+    caf::anon_send_exit(shard, caf::exit_reason::kill);
+  }
+  {
+    std::unique_lock<std::mutex> l(m);
+    REQUIRE(cv.wait_for(l, std::chrono::seconds(5), [&] { return replaced == 2; }));
+  }
+  auto after = w.notes->shard_addresses();
+  CHECK(std::find(after.begin(), after.end(), before[0]) == after.end());
+  // The subscription made before the shard died still hears the topic.
+  announce();
+  CHECK(watch.wait_for([](int changes) { return changes >= 2; }));
+  CHECK(w.metrics->render().find(
+            R"(mcprt_service_actor_restarts_total{actor="shard",service="notifier"} 2)") !=
+        std::string::npos);
+  caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
 }
