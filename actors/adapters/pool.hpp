@@ -5,20 +5,19 @@
 // ping, restarts a crashed or silent worker with backoff (its calls fail with a clear error),
 // enforces per-call timeouts, forwards progress and log notifications, cancels a worker's call
 // when the request is cancelled, and can pin a 2025 session to one worker.
+//
+// This is the pool's handle: the pool itself is a typed actor (pool_actor.hpp) over a
+// pool_core; the node's supervisor replaces that actor if it ends on its own.
 #pragma once
 
-#include <caf/actor.hpp>
+#include <caf/actor_addr.hpp>
 #include <chrono>
-#include <deque>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <vector>
 
-#include "actors/adapters/pool_metrics.hpp"
+#include "actors/adapters/pool_actor.hpp"
 #include "actors/adapters/worker.hpp"
-#include "actors/adapters/worker_protocol.hpp"
 #include "runtime/api/plugin_api.hpp"
 
 namespace prometheus {
@@ -48,9 +47,10 @@ class adapter_pool : public std::enable_shared_from_this<adapter_pool> {
                prometheus::Registry& registry);
   ~adapter_pool();
 
-  /// Starts `minWorkers`; tools appear in the catalog once the first worker lists them.
+  /// Starts the pool's actor, which starts `minWorkers`; tools appear in the catalog once the
+  /// first worker lists them.
   void start();
-  /// Kills the workers (shutdown); calls in flight fail.
+  /// Stops the pool's actor (shutdown): its calls in flight fail, its workers are killed.
   void stop();
   /// Runs the worker's tool `tool` (its name without the prefix) for `out`.
   void call(const std::string& tool, const json_ref& arguments, const responder& out);
@@ -58,44 +58,21 @@ class adapter_pool : public std::enable_shared_from_this<adapter_pool> {
   std::string health_json() const;
   const adapter_options& options() const { return options_; }
 
+  /// The pool's actor, for the node's supervisor.
+  caf::actor_addr actor_address() const;
+  /// Starts a fresh actor (and workers) in the place of `dead`, which ended on its own; its
+  /// address, or an empty one when `dead` is not this pool's actor or the pool is stopping.
+  caf::actor_addr replace(const caf::actor_addr& dead);
+
  private:
-  struct slot;
-  struct pending_call;
-  struct in_flight;
-  void spawn_slot(size_t index);
-  void restart_later_locked(slot& s);
-  void on_line(size_t index, uint64_t generation, const std::string& line);
-  void on_exit(size_t index, uint64_t generation, const std::string& how);
-  void on_answer(slot& s, int64_t id, const rapidjson::Value& msg,
-                 std::vector<std::function<void()>>& after);
-  void on_progress(slot& s, const worker_line& note, std::vector<std::function<void()>>& after);
-  void on_log(slot& s, const worker_line& note, std::vector<std::function<void()>>& after);
-  void register_tools(const rapidjson::Value& tools);
-  void dispatch_locked(std::vector<std::function<void()>>& after);
-  bool place_locked(pending_call& call, std::vector<std::function<void()>>& after);
-  void cancel_call(size_t index, uint64_t generation, int64_t id);
-  void drop_locked(slot* owner, int64_t id, const in_flight& call, bool timed_out,
-                   std::vector<std::function<void()>>& after);
-  void health_tick();
-  void deadline_tick();
-  void later(std::chrono::milliseconds delay, std::function<void()> step);
-  void update_gauges_locked();
-  void log_line(std::string_view what) const;
+  pool_actor spawn_actor();
 
   adapter_options options_;
+  caf::actor_system& system_;
   std::shared_ptr<live_catalog> live_;
-  runner_actor timer_;  // Runs timeouts, restarts and health checks.
-  std::unique_ptr<pool_metrics> metrics_;
+  std::shared_ptr<pool_shared> shared_;
   mutable std::mutex mutex_;
-  std::vector<std::unique_ptr<slot>> slots_;
-  std::deque<pending_call> queue_;
-  std::map<std::string, size_t> pinned_;  // session id -> slot index.
-  bool tools_registered_ = false;
-  std::vector<std::string> tool_names_;  // Registered names (with prefix).
-  std::string version_;                  // serverInfo "name version" of the workers.
-  std::string last_error_;               // Why the last worker failed to start or died.
-  uint64_t restarts_ = 0;
-  bool ever_ready_ = false;  // Until a worker has served, a dead pool fails calls at once.
+  pool_actor actor_;  // Under mutex_.
   bool stopped_ = false;
 };
 

@@ -57,8 +57,8 @@ std::variant<std::unique_ptr<node>, std::string> node::start(const config::confi
   if (auto* why = std::get_if<std::string>(&started)) {
     return *why;
   }
-  n->supervise(plugins, std::move(std::get<std::vector<watched_plugin>>(started)));
   n->start_adapters();
+  n->supervise(plugins, std::move(std::get<std::vector<watched_plugin>>(started)));
   return n;
 }
 
@@ -153,13 +153,19 @@ void node::supervise(const std::vector<plugin>& plugins, std::vector<watched_plu
 std::vector<watched_service> node::watched_parts() {
   std::vector<watched_service> parts;
   parts.push_back(
-      {"notifier", notes_->shard_addresses(), [notes = notes_](const caf::actor_addr& dead) {
-         return replaced_actor{"shard", notes->replace_shard(dead)};
-       }});
+      {"notifier", "shard", notes_->shard_addresses(),
+       [notes = notes_](const caf::actor_addr& dead) { return notes->replace_shard(dead); }});
   if (jobs_) {
-    parts.push_back({"jobs", {jobs_->sweep_address()}, [jobs = jobs_](const caf::actor_addr& dead) {
-                       return replaced_actor{"sweep", jobs->replace_sweep(dead)};
-                     }});
+    parts.push_back(
+        {"jobs", "sweep", {jobs_->sweep_address()}, [jobs = jobs_](const caf::actor_addr& dead) {
+           return jobs->replace_sweep(dead);
+         }});
+  }
+  for (const auto& pool : pools_) {
+    parts.push_back({"adapter:" + pool->options().name,
+                     "pool",
+                     {pool->actor_address()},
+                     [pool](const caf::actor_addr& dead) { return pool->replace(dead); }});
   }
   return parts;
 }

@@ -1,5 +1,6 @@
 // The supervision root of one mcprt process. It builds the rooms in dependency order
-// (metrics, actor system, notifier, jobs, plugins and their catalog, adapter pools), serves
+// (metrics, actor system, notifier, jobs, plugins and their catalog, adapter pools, then the
+// supervisor over them), serves
 // one transport, and stops them in the reverse order. Not the command line (main.cpp).
 #pragma once
 
@@ -54,7 +55,8 @@ class node {
   /// Hands the started plugins to the supervisor, with what it needs to start one again.
   void supervise(const std::vector<plugin>& plugins, std::vector<watched_plugin> watched);
   void start_adapters();
-  /// The node's parts whose actors the supervisor watches (notifier shards, job sweep).
+  /// The node's parts whose actors the supervisor watches (notifier shards, job sweep,
+  /// adapter pools).
   std::vector<watched_service> watched_parts();
   /// What every request path of this node shares (built once the parts have started).
   session::node_context_ptr context();

@@ -129,14 +129,14 @@ bool replace_service_actor(supervisor_ptr self, const caf::down_msg& down) {
       continue;
     }
     service.actors.erase(it);
-    auto replaced = service.replace(down.source);
-    log::error("node part actor exited service=" + service.name + " actor=" + replaced.what +
+    st.metrics->service_actor_exited(service.name, service.role);
+    auto fresh = service.replace(down.source);
+    log::error("node part actor exited service=" + service.name + " actor=" + service.role +
                " reason=" + self->system().render(down.reason) +
-               (replaced.fresh ? "; replaced" : "; not replaced"));
-    if (replaced.fresh) {
-      st.metrics->service_actor_replaced(service.name, replaced.what);
-      self->monitor(replaced.fresh);
-      service.actors.push_back(std::move(replaced.fresh));
+               (fresh ? "; replaced" : "; not replaced"));
+    if (fresh) {
+      self->monitor(fresh);
+      service.actors.push_back(std::move(fresh));
     }
     return true;
   }

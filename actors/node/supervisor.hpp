@@ -41,20 +41,16 @@ struct plugin_start {
   std::vector<tool_actor> actors;
 };
 
-/// What a node part put in the place of one of its actors that ended.
-struct replaced_actor {
-  std::string what;       ///< The actor's role ("shard", "sweep", "pool"): the metric's label.
-  caf::actor_addr fresh;  ///< The replacement to watch; empty: the actor was not this part's.
-};
-
 /// A part of the node that runs on actors of its own (the notifier's shards, the job
 /// service's sweep, an adapter pool). The supervisor watches its actors; when one ends on its
-/// own (not at shutdown), `replace` puts a fresh one in its place. Called only after the dead
-/// actor has ended, on the supervisor's thread.
+/// own (not at shutdown), it is counted and `replace` puts a fresh one in its place. Called
+/// only after the dead actor has ended, on the supervisor's thread.
 struct watched_service {
-  std::string name;  ///< notifier, jobs, adapter:<name>: the metric's label.
+  std::string name;  ///< notifier, jobs, adapter:<name>: the metric's `service` label.
+  std::string role;  ///< shard, sweep, pool: the metric's `actor` label.
   std::vector<caf::actor_addr> actors;
-  std::function<replaced_actor(const caf::actor_addr& dead)> replace;
+  /// The replacement to watch; an empty address when `dead` was not the part's (any more).
+  std::function<caf::actor_addr(const caf::actor_addr& dead)> replace;
 };
 
 /// Starts the named plugin again into a fresh catalog builder; a reason when it cannot.

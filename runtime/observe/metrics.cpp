@@ -78,7 +78,7 @@ struct metrics::impl {
   std::map<std::string_view, prometheus::Counter*, std::less<>> request_notes;
   prometheus::Family<prometheus::Counter>* plugin_exits = nullptr;
   prometheus::Family<prometheus::Counter>* plugin_restarts = nullptr;
-  prometheus::Family<prometheus::Counter>* service_replacements = nullptr;
+  prometheus::Family<prometheus::Counter>* service_exits = nullptr;
   prometheus::Gauge* subscribers = nullptr;
   prometheus::Gauge* queue_peak = nullptr;
   std::atomic<size_t> peak{0};
@@ -172,13 +172,12 @@ struct metrics::impl {
                             "Plugin actors that ended on their own; their tools, resources and "
                             "prompts left the catalog")
                         .Register(*registry);
-    service_replacements = &prometheus::BuildCounter()
-                                .Name("mcprt_service_actor_restarts_total")
-                                .Help(
-                                    "Actors of the node's own parts (notifier shards, the job "
-                                    "sweep and jobs, adapter pool timers) that ended on their "
-                                    "own and were replaced, by service and actor")
-                                .Register(*registry);
+    service_exits = &prometheus::BuildCounter()
+                         .Name("mcprt_service_actor_exits_total")
+                         .Help(
+                             "Actors of the node's own parts (notifier shards, the job sweep, "
+                             "adapter pools) that ended on their own; each is replaced at once")
+                         .Register(*registry);
     plugin_restarts = &prometheus::BuildCounter()
                            .Name("mcprt_plugin_restarts_total")
                            .Help(
@@ -245,9 +244,8 @@ void metrics::plugin_restart(std::string_view plugin, std::string_view outcome) 
       .Increment();
 }
 
-void metrics::service_actor_replaced(std::string_view service, std::string_view what) {
-  impl_->service_replacements
-      ->Add({{"service", std::string(service)}, {"actor", std::string(what)}})
+void metrics::service_actor_exited(std::string_view service, std::string_view role) {
+  impl_->service_exits->Add({{"service", std::string(service)}, {"actor", std::string(role)}})
       .Increment();
 }
 

@@ -56,10 +56,9 @@ class metrics {
   void plugin_actor_exited(std::string_view plugin);
   /// The supervisor restarted `plugin` (outcome: ok, failed) or stopped trying (gave_up).
   void plugin_restart(std::string_view plugin, std::string_view outcome);
-  /// An actor of a node part (`service`: notifier, jobs, adapter:<name>) ended on its own and
-  /// the supervisor put a fresh one in its place; `what` names the actor (shard, sweep, timer,
-  /// job).
-  void service_actor_replaced(std::string_view service, std::string_view what);
+  /// An actor of a node part (`service`: notifier, jobs, adapter:<name>) ended on its own;
+  /// `role` names it (shard, sweep, pool). The supervisor replaces it at once.
+  void service_actor_exited(std::string_view service, std::string_view role);
 
   /// The registry, for components that declare their own families (jobs, adapter pools).
   prometheus::Registry& registry();

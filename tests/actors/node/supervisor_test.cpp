@@ -8,6 +8,7 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "actors/adapters/pool.hpp"
 #include "actors/catalog/live_catalog.hpp"
 #include "actors/catalog/plugin_host.hpp"
 #include "actors/notifier/notifier.hpp"
@@ -205,13 +206,13 @@ TEST_CASE("a notifier shard that dies is replaced with its subscribers",
   std::mutex m;
   std::condition_variable cv;
   int replaced = 0;
-  watched_service shards{"notifier", w.notes->shard_addresses(),
+  watched_service shards{"notifier", "shard", w.notes->shard_addresses(),
                          [&, notes = w.notes](const caf::actor_addr& dead) {
                            auto fresh = notes->replace_shard(dead);
                            std::lock_guard<std::mutex> g(m);
                            replaced += fresh ? 1 : 0;
                            cv.notify_all();
-                           return replaced_actor{"shard", fresh};
+                           return fresh;
                          }};
   auto announce = [&] {
     w.notes->publish(notifier::topic::list_changed("tools"),
@@ -235,7 +236,50 @@ TEST_CASE("a notifier shard that dies is replaced with its subscribers",
   announce();
   CHECK(watch.wait_for([](int changes) { return changes >= 2; }));
   CHECK(w.metrics->render().find(
-            R"(mcprt_service_actor_restarts_total{actor="shard",service="notifier"} 2)") !=
+            R"(mcprt_service_actor_exits_total{actor="shard",service="notifier"} 2)") !=
         std::string::npos);
+  caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("an adapter pool whose actor dies is replaced and serves again",
+          "[actors][node][supervisor]") {
+  test::world w{{flaky_plugin()}};
+  auto live = std::make_shared<catalog::node_catalog>(*w.sys, w.tools, w.notes);
+  adapters::adapter_options o;
+  o.name = "gone";
+  o.command.command = "/nonexistent/mcp-worker";  // Never starts: calls fail at once, clearly.
+  auto pool = std::make_shared<adapters::adapter_pool>(o, *w.sys, live, w.metrics->registry());
+  pool->start();
+  std::mutex m;
+  std::condition_variable cv;
+  caf::actor_addr fresh;
+  watched_service part{
+      "adapter:gone", "pool", {pool->actor_address()}, [&](const caf::actor_addr& dead) {
+        auto replaced = pool->replace(dead);
+        std::lock_guard<std::mutex> g(m);
+        fresh = replaced;
+        cv.notify_all();
+        return replaced;
+      }};
+  auto supervisor = spawn_supervisor(*w.sys, {}, {}, {part}, live, {}, w.metrics);
+  auto before = pool->actor_address();
+  caf::anon_send_exit(before, caf::exit_reason::kill);
+  {
+    std::unique_lock<std::mutex> l(m);
+    REQUIRE(cv.wait_for(l, std::chrono::seconds(5), [&] { return static_cast<bool>(fresh); }));
+  }
+  CHECK(pool->actor_address() == fresh);
+  CHECK(fresh != before);
+  // The fresh actor answers: its worker cannot start, and it says why.
+  auto channel = std::make_shared<test::capture_channel>();
+  pool->call("anything", {},
+             responder(channel, request_info(era::legacy, "2025-06-18", "1", "tools/call")));
+  auto answer = channel->wait();
+  REQUIRE(answer);
+  CHECK(answer->second.find("adapter 'gone' is unavailable") != std::string::npos);
+  CHECK(w.metrics->render().find(
+            R"(mcprt_service_actor_exits_total{actor="pool",service="adapter:gone"} 1)") !=
+        std::string::npos);
+  pool->stop();
   caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
 }

@@ -1,0 +1,90 @@
+// An adapter pool's typed actor: every event of the pool — a call, a worker's line or exit, a
+// cancellation, a timer — is one message, handled in order on the pool's own thread (a
+// detached actor: writing to a worker's full pipe may wait, and must not hold a scheduler
+// thread). Its state is a pool_core; what other threads read of it is the pool_shared.
+#pragma once
+
+#include <caf/typed_actor.hpp>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "actors/adapters/pool_health.hpp"
+#include "actors/adapters/pool_metrics.hpp"
+#include "actors/adapters/pool_tools.hpp"
+#include "runtime/api/messages.hpp"
+
+namespace mcprt::actors::adapters {
+
+struct adapter_options;
+
+/// tool handler -> pool: run the worker's tool `tool` (its name without the prefix).
+struct pool_call {
+  std::string tool;
+  json_ref arguments;
+  responder out;
+};
+/// worker reader thread -> pool: one line the worker wrote to stdout.
+struct worker_output {
+  size_t slot = 0;
+  uint64_t generation = 0;  ///< Of the slot's process that wrote it; older ones are ignored.
+  std::string line;
+};
+/// worker reader thread -> pool: the worker process ended (`how`: "exit status 1", ...).
+struct worker_ended {
+  size_t slot = 0;
+  uint64_t generation = 0;
+  std::string how;
+};
+/// responder (the client cancelled) -> pool: forget call `id` and tell its worker.
+struct pool_cancel {
+  size_t slot = 0;
+  uint64_t generation = 0;
+  int64_t id = 0;
+};
+/// pool -> itself, after a delay.
+enum class pool_timer {
+  health,         ///< Ping idle workers.
+  deadline,       ///< Expire calls past callTimeoutMs.
+  restart_slot,   ///< Start `slot` again after its backoff.
+  start_timeout,  ///< `slot` must be ready by now.
+  ping_timeout,   ///< `slot` must have answered ping `id` by now.
+  gone_grace,     ///< `slot`, whose stdin closed, must have exited by now.
+};
+struct pool_tick {
+  pool_timer what = pool_timer::health;
+  size_t slot = 0;
+  uint64_t generation = 0;
+  int64_t id = 0;
+};
+
+using pool_actor = caf::typed_actor<caf::reacts_to<pool_call>, caf::reacts_to<worker_output>,
+                                    caf::reacts_to<worker_ended>, caf::reacts_to<pool_cancel>,
+                                    caf::reacts_to<pool_tick>>;
+
+/// What outlives one pool actor, and what other threads read: the health snapshot, the
+/// metrics, and whether the tools are registered (once per pool: a replacement keeps them).
+struct pool_shared {
+  explicit pool_shared(std::unique_ptr<pool_metrics> m) : metrics(std::move(m)) {}
+  std::mutex m;
+  pool_health health;             ///< Under m.
+  bool tools_registered = false;  ///< Under m.
+  bool stopping = false;          ///< Under m: the node is stopping (not a crash).
+  std::unique_ptr<pool_metrics> metrics;
+};
+
+/// Spawns a pool actor that starts `minWorkers` at once. Its tools, once a worker lists them,
+/// are registered in `live` calling through `call` (which finds the pool's current actor).
+pool_actor spawn_pool_actor(caf::actor_system& sys, const adapter_options& options,
+                            std::shared_ptr<live_catalog> live, std::shared_ptr<pool_shared> shared,
+                            pool_call_fn call);
+
+}  // namespace mcprt::actors::adapters
+
+// Local-only payloads: they hold responders and shared documents, so they never go remote.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::actors::adapters::pool_call)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::actors::adapters::worker_output)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::actors::adapters::worker_ended)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::actors::adapters::pool_cancel)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::actors::adapters::pool_tick)

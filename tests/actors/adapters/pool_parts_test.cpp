@@ -1,0 +1,76 @@
+// The pool's pure parts: the catalog entries made from a worker's tools/list, and the health
+// entry of the capabilities document.
+#include <catch2/catch.hpp>
+
+#include "actors/adapters/pool_health.hpp"
+#include "actors/adapters/pool_tools.hpp"
+#include "runtime/codec/json_parse.hpp"
+
+using namespace mcprt;
+using namespace mcprt::actors::adapters;
+
+TEST_CASE("a worker's tools become prefixed catalog entries that call through the pool",
+          "[actors][adapters]") {
+  rapidjson::Document listed;
+  REQUIRE_FALSE(parse_json(listed, R"([
+    {"name":"echo","title":"Echo","description":"says it back",
+     "inputSchema":{"type":"object","properties":{"text":{"type":"string"}}},
+     "annotations":{"readOnlyHint":true}},
+    {"name":"slow","execution":{"taskSupport":"required"},
+     "outputSchema":{"type":"object"}},
+    {"title":"no name: skipped"},
+    "not an object"
+  ])"));
+  std::string called;
+  auto specs = pool_tool_specs(
+      listed, "w_", task_support::optional,
+      [&](const std::string& tool, const json_ref&, const responder&) { called = tool; });
+  REQUIRE(specs.size() == 2);
+  const auto& echo = specs[0].definition;
+  CHECK(echo.name == "w_echo");
+  CHECK(echo.title == "Echo");
+  CHECK(echo.description == "says it back");
+  CHECK(echo.input_schema == R"({"type":"object","properties":{"text":{"type":"string"}}})");
+  CHECK(echo.annotations == R"({"readOnlyHint":true})");
+  CHECK(echo.output_schema.empty());
+  CHECK(echo.task_support == task_support::optional);  // The adapter's default.
+  const auto& slow = specs[1].definition;
+  CHECK(slow.input_schema == R"({"type":"object","properties":{}})");  // None listed.
+  CHECK(slow.output_schema == R"({"type":"object"})");
+  CHECK(slow.task_support == task_support::required);  // The worker's own wins.
+  CHECK(specs[0].inline_safe);
+
+  // The handler calls the worker's tool by its own name, without the prefix.
+  tool_invocation inv({}, responder(), {});
+  specs[0].handler(inv);
+  CHECK(called == "echo");
+}
+
+TEST_CASE("a pool's health reads as the capabilities entry", "[actors][adapters]") {
+  pool_health h;
+  h.name = "sim";
+  h.ready = 2;
+  h.busy = 1;
+  h.min_workers = 1;
+  h.max_workers = 4;
+  h.max_inflight_per_worker = 1;
+  h.processes = {{101, true, 1}, {102, false, 0}};
+  h.version = "mcprt 0.1";
+  h.restarts = 3;
+  h.queued = 5;
+  h.tools = 7;
+  h.call_timeout = std::chrono::milliseconds(60000);
+  h.session_affinity = true;
+  h.last_error = "worker exited (signal 9)";
+  CHECK(health_json(h) ==
+        R"({"name":"sim","available":true,"version":"mcprt 0.1",)"
+        R"("workers":{"ready":2,"busy":1,"starting":0,"min":1,"max":4,"maxInflightPerWorker":1},)"
+        R"("processes":[{"pid":101,"state":"ready","inflight":1},)"
+        R"({"pid":102,"state":"starting","inflight":0}],"restarts":3,"queued":5,"tools":7,)"
+        R"j("callTimeoutMs":60000,"affinity":"session","lastError":"worker exited (signal 9)"})j");
+  pool_health down;
+  down.name = "x";
+  auto json = health_json(down);
+  CHECK(json.find(R"("available":false,"version":null)") != std::string::npos);
+  CHECK(json.find("lastError") == std::string::npos);
+}
