@@ -11,11 +11,46 @@ const method_table& method_table::builtin() {
     add_core_methods(t);
     add_resource_methods(t);
     add_task_methods(t);
-    // Served by a 2025 session itself, or by the front (no handler here).
-    t.add({"initialize", in_legacy, method_scope::session, true, {}, {}});
-    t.add({"logging/setLevel", in_legacy, method_scope::session, false, {}, {}});
-    t.add({"resources/subscribe", in_legacy, method_scope::session, false, {}, {}});
-    t.add({"resources/unsubscribe", in_legacy, method_scope::session, false, {}, {}});
+    // Served by a 2025 session itself: the front opens the session with initialize, and a
+    // session that gets it again refuses it.
+    t.add({"initialize",
+           in_legacy,
+           method_scope::session,
+           true,
+           {},
+           {},
+           [](session_scope&, const rpc::message&, const responder& out) {
+             out.error(make_error(rpc_code::invalid_request,
+                                  "Invalid Request: the session is already initialized"));
+           }});
+    t.add({"logging/setLevel",
+           in_legacy,
+           method_scope::session,
+           false,
+           {},
+           {},
+           [](session_scope& s, const rpc::message& msg, const responder& out) {
+             s.set_level(msg, out);
+           }});
+    t.add({"resources/subscribe",
+           in_legacy,
+           method_scope::session,
+           false,
+           {},
+           {},
+           [](session_scope& s, const rpc::message& msg, const responder& out) {
+             s.subscribe(msg, out);
+           }});
+    t.add({"resources/unsubscribe",
+           in_legacy,
+           method_scope::session,
+           false,
+           {},
+           {},
+           [](session_scope& s, const rpc::message& msg, const responder& out) {
+             s.unsubscribe(msg, out);
+           }});
+    // Served by the front, which holds the stream (no handler here).
     t.add({"subscriptions/listen", in_modern, method_scope::stateless, true, {}, {}});
     return t;
   }();

@@ -27,14 +27,31 @@ enum class method_scope {
 using method_handler =
     std::function<bool(const rpc::message& msg, const responder& out, const dispatch_env& env)>;
 
+/// What a 2025 session offers the methods it serves itself (actors/session implements it):
+/// the state they change lives in the session.
+class session_scope {
+ public:
+  virtual ~session_scope() = default;
+  /// logging/setLevel: the least severe log level sent to this session.
+  virtual void set_level(const rpc::message& msg, const responder& out) = 0;
+  /// resources/subscribe and resources/unsubscribe on the session's GET stream.
+  virtual void subscribe(const rpc::message& msg, const responder& out) = 0;
+  virtual void unsubscribe(const rpc::message& msg, const responder& out) = 0;
+};
+
+/// Runs a session-scoped method in the session that received it.
+using session_handler = void (*)(session_scope& session, const rpc::message& msg,
+                                 const responder& out);
+
 /// One method.
 struct method_entry {
   std::string name;
   unsigned eras = in_both;
   method_scope scope = method_scope::stateless;
-  bool exempt_from_admission = false;  ///< Control traffic is never refused for load.
-  std::string_view name_member;        ///< The params member Mcp-Name mirrors (2026), or empty.
-  method_handler handler;              ///< Null for session-scoped methods.
+  bool exempt_from_admission = false;    ///< Control traffic is never refused for load.
+  std::string_view name_member;          ///< The params member Mcp-Name mirrors (2026), or empty.
+  method_handler handler;                ///< Null for session-scoped methods.
+  session_handler in_session = nullptr;  ///< Session-scoped methods: run by the session.
 
   /// True when the method exists in era `e`.
   bool in(era e) const { return (eras & (e == era::modern ? in_modern : in_legacy)) != 0; }

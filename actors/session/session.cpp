@@ -6,6 +6,7 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <unordered_map>
 
+#include "actors/dispatch/method_table.hpp"
 #include "actors/session/client_requests.hpp"
 #include "runtime/mcp/ids.hpp"
 #include "runtime/mcp/request_meta.hpp"
@@ -63,6 +64,36 @@ void handle_set_level(session_state& st, const rpc::message& msg, const responde
   st.level = parsed;
   out.result("{}");
 }
+
+// The methods a session serves itself, over its state.
+class session_methods final : public dispatch::session_scope {
+ public:
+  explicit session_methods(session_state& st) : st_(st) {}
+  void set_level(const rpc::message& msg, const responder& out) override {
+    handle_set_level(st_, msg, out);
+  }
+  void subscribe(const rpc::message& msg, const responder& out) override {
+    if (!st_.feed) {
+      out.error(no_stream(msg));
+      return;
+    }
+    st_.feed->subscribe(msg, out, *st_.init.node->tools->current());
+  }
+  void unsubscribe(const rpc::message& msg, const responder& out) override {
+    if (!st_.feed) {
+      out.error(no_stream(msg));
+      return;
+    }
+    st_.feed->unsubscribe(msg, out);
+  }
+
+ private:
+  // A node without a notifier has no subscriptions to offer.
+  static rpc_error no_stream(const rpc::message& msg) {
+    return make_error(rpc_code::method_not_found, "Method not found: " + msg.method);
+  }
+  session_state& st_;
+};
 
 // Remembers a request until it is answered; answered ones are swept as the table grows.
 void track(session_state& st, const std::string& id, const responder& out) {
@@ -135,21 +166,10 @@ session_actor::behavior_type session_impl(session_actor::stateful_pointer<sessio
         }
         req.out.set_min_log(st.level);
         req.out.set_client_link(st.link);
-        if (msg.method == "logging/setLevel") {
-          handle_set_level(st, msg, req.out);
-          return;
-        }
-        if (msg.method == "initialize") {
-          req.out.error(make_error(rpc_code::invalid_request,
-                                   "Invalid Request: the session is already initialized"));
-          return;
-        }
-        if (st.feed && msg.method == "resources/subscribe") {
-          st.feed->subscribe(msg, req.out, *st.init.node->tools->current());
-          return;
-        }
-        if (st.feed && msg.method == "resources/unsubscribe") {
-          st.feed->unsubscribe(msg, req.out);
+        const auto* entry = dispatch::method_table::builtin().find(msg.method, era::legacy);
+        if (entry != nullptr && entry->in_session != nullptr) {
+          session_methods methods(st);
+          entry->in_session(methods, msg, req.out);
           return;
         }
         if (st.feed) {

@@ -44,12 +44,40 @@ TEST_CASE("Mcp-Name mirrors the member the table names", "[actors][dispatch][met
   CHECK(t.find("tools/list")->name_member.empty());
 }
 
-TEST_CASE("session-scoped methods are not dispatched statelessly", "[actors][dispatch][methods]") {
+TEST_CASE("session-scoped methods run in the session, not statelessly",
+          "[actors][dispatch][methods]") {
   const auto& t = method_table::builtin();
-  for (const char* m : {"initialize", "logging/setLevel", "resources/subscribe"}) {
+  for (const char* m :
+       {"initialize", "logging/setLevel", "resources/subscribe", "resources/unsubscribe"}) {
     CHECK(t.find(m)->scope == method_scope::session);
     CHECK_FALSE(t.find(m)->handler);
+    CHECK(t.find(m)->in_session != nullptr);
   }
+  CHECK(t.find("tools/call")->in_session == nullptr);
+
+  // Each calls what the session offers, with the request as it came.
+  struct recording_session : session_scope {
+    std::string called;
+    void set_level(const rpc::message& msg, const responder&) override {
+      called = "set_level " + msg.method;
+    }
+    void subscribe(const rpc::message&, const responder&) override { called = "subscribe"; }
+    void unsubscribe(const rpc::message&, const responder&) override { called = "unsubscribe"; }
+  } session;
+  rpc::message msg;
+  msg.method = "logging/setLevel";
+  t.find("logging/setLevel")->in_session(session, msg, responder());
+  CHECK(session.called == "set_level logging/setLevel");
+  t.find("resources/unsubscribe")->in_session(session, msg, responder());
+  CHECK(session.called == "unsubscribe");
+  // A second initialize is refused by the table's own handler.
+  auto channel = std::make_shared<test::capture_channel>();
+  t.find("initialize")
+      ->in_session(session, msg,
+                   responder(channel, request_info(era::legacy, "2025-11-25", "7", "initialize")));
+  auto answer = channel->wait();
+  REQUIRE(answer);
+  CHECK(answer->second.find("already initialized") != std::string::npos);
 }
 
 TEST_CASE("dispatch follows the table's eras", "[actors][dispatch][methods]") {
