@@ -5,7 +5,7 @@
 
 namespace mcprt::config {
 
-std::variant<cli_options, std::string> parse_cli(int argc, char** argv) {
+expected<cli_options, std::string> parse_cli(int argc, char** argv) {
   cli_options out;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];

@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "config/config.hpp"
+#include "runtime/codec/expected.hpp"
 
 namespace mcprt::config {
 
@@ -23,7 +24,7 @@ struct cli_options {
 };
 
 /// Parses argv; on a usage error returns the one-line message.
-std::variant<cli_options, std::string> parse_cli(int argc, char** argv);
+expected<cli_options, std::string> parse_cli(int argc, char** argv);
 
 /// The --help text.
 std::string usage();

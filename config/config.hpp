@@ -12,6 +12,7 @@
 
 #include "config/adapters.hpp"
 #include "runtime/api/settings.hpp"
+#include "runtime/codec/expected.hpp"
 
 namespace mcprt::config {
 
@@ -92,7 +93,7 @@ struct load_request {
 };
 
 /// The configuration, or one line naming the offending key.
-using load_result = std::variant<config, std::string>;
+using load_result = expected<config, std::string>;
 
 /// Builds the effective configuration.
 load_result load(const load_request& request);

@@ -209,7 +209,7 @@ void pool_core::spawn_slot(size_t index) {
   auto previous = std::move(s.proc);  // Already exited: destroying it joins its threads.
   previous.reset();
   auto spawned = adapter_worker::spawn(options_.command, std::move(events));
-  if (auto* why = std::get_if<std::string>(&spawned)) {
+  if (auto* why = spawned.failure()) {
     last_error_ = *why;
     log::error("adapter=" + options_.name + " " + who + ": " + *why);
     s.state = slot::phase::dead;
@@ -217,7 +217,7 @@ void pool_core::spawn_slot(size_t index) {
     restart_later(s);
     return;
   }
-  s.proc = std::move(std::get<std::unique_ptr<adapter_worker>>(spawned));
+  s.proc = std::move(spawned.value());
   s.state = slot::phase::starting;
   s.init_id = s.next_id++;
   auto init =

@@ -55,7 +55,7 @@ std::string describe(int status) {
 
 }  // namespace
 
-std::variant<std::unique_ptr<adapter_worker>, std::string> adapter_worker::spawn(
+expected<std::unique_ptr<adapter_worker>, std::string> adapter_worker::spawn(
     const worker_command& cmd, worker_events events) {
   int in[2], out[2], err[2];
   if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {

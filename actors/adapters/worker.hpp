@@ -16,6 +16,8 @@
 #include <variant>
 #include <vector>
 
+#include "runtime/codec/expected.hpp"
+
 namespace mcprt::actors::adapters {
 
 /// How to start a worker.
@@ -36,8 +38,8 @@ struct worker_events {
 class adapter_worker {
  public:
   /// Starts the process; a one-line reason when it cannot (missing binary, bad cwd).
-  static std::variant<std::unique_ptr<adapter_worker>, std::string> spawn(const worker_command& cmd,
-                                                                          worker_events events);
+  static expected<std::unique_ptr<adapter_worker>, std::string> spawn(const worker_command& cmd,
+                                                                      worker_events events);
   /// Kills the process if it still runs and waits for the reader threads.
   ~adapter_worker();
   adapter_worker(const adapter_worker&) = delete;

@@ -123,13 +123,13 @@ void tasks_cancel(const std::string& id, const responder& out, const dispatch_en
     }
   }
   auto poll = env.jobs->options().poll_interval_ms;
-  env.jobs->cancel(id, [out, modern, poll](std::variant<jobs::task_view, rpc_error> r) {
-    if (auto* err = std::get_if<rpc_error>(&r)) {
+  env.jobs->cancel(id, [out, modern, poll](expected<jobs::task_view> r) {
+    if (auto* err = r.failure()) {
       out.error(*err);
     } else if (modern) {
       out.result("{}");  // SEP-2663: an empty ack, the same for a task already finished.
     } else {
-      out.result(jobs::task_json(std::get<jobs::task_view>(r), era::legacy, poll, false));
+      out.result(jobs::task_json(r.value(), era::legacy, poll, false));
     }
   });
 }
@@ -232,11 +232,11 @@ void add_task_methods(method_table& table) {
              on_task([](const rpc::message&, const std::string& id, const responder& out,
                         const dispatch_env& env) {
                // Waits until the task ends.
-               env.jobs->when_final(id, [out](std::variant<jobs::task_view, rpc_error> r) {
-                 if (auto* err = std::get_if<rpc_error>(&r)) {
+               env.jobs->when_final(id, [out](expected<jobs::task_view> r) {
+                 if (auto* err = r.failure()) {
                    out.error(*err);
                  } else {
-                   answer_final(out, std::get<jobs::task_view>(r), true);
+                   answer_final(out, r.value(), true);
                  }
                });
              })});
@@ -284,20 +284,19 @@ bool call_as_job(const rpc::message& msg, const catalog::catalog_tool& tool,
   // Answers `out` once the job exists: with the task handle, or (a keyed plain call) with
   // the job's outcome, however often the call is repeated.
   auto answer_with = [wants_task, jobs, poll](const responder& out) {
-    return [out, wants_task, jobs, poll](std::variant<jobs::task_view, rpc_error> r, bool) {
-      if (auto* err = std::get_if<rpc_error>(&r)) {
+    return [out, wants_task, jobs, poll](expected<jobs::task_view> r, bool) {
+      if (auto* err = r.failure()) {
         out.error(*err);
       } else if (wants_task) {
-        out.task_created(created_result(std::get<jobs::task_view>(r), out.info().era, poll));
+        out.task_created(created_result(r.value(), out.info().era, poll));
       } else {
-        jobs->when_final(std::get<jobs::task_view>(r).record.id,
-                         [out](std::variant<jobs::task_view, rpc_error> done) {
-                           if (auto* err = std::get_if<rpc_error>(&done)) {
-                             out.error(*err);
-                           } else {
-                             answer_final(out, std::get<jobs::task_view>(done), false);
-                           }
-                         });
+        jobs->when_final(r.value().record.id, [out](expected<jobs::task_view> done) {
+          if (auto* err = done.failure()) {
+            out.error(*err);
+          } else {
+            answer_final(out, done.value(), false);
+          }
+        });
       }
     };
   };

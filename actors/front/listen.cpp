@@ -42,8 +42,8 @@ std::string listen_filter::honored_json() const {
   return out + "}";
 }
 
-std::variant<listen_filter, rpc_error> read_listen(const rpc::message& msg,
-                                                   const catalog::catalog& c, size_t max_uris) {
+expected<listen_filter> read_listen(const rpc::message& msg, const catalog::catalog& c,
+                                    size_t max_uris) {
   auto* wanted = msg.params ? find_member(*msg.params, "notifications") : nullptr;
   if (wanted == nullptr || !wanted->IsObject()) {
     return invalid_params(

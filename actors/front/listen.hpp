@@ -10,6 +10,7 @@
 #include "actors/catalog/catalog.hpp"
 #include "actors/notifier/notifier.hpp"
 #include "runtime/codec/errors.hpp"
+#include "runtime/codec/expected.hpp"
 #include "runtime/codec/json_rpc.hpp"
 
 namespace mcprt::actors::front {
@@ -24,8 +25,8 @@ struct listen_filter {
 
 /// Reads `params.notifications`: -32602 when it is missing or malformed, names an unknown
 /// resource, or asks for nothing this node can send.
-std::variant<listen_filter, rpc_error> read_listen(const rpc::message& msg,
-                                                   const catalog::catalog& c, size_t max_uris);
+expected<listen_filter> read_listen(const rpc::message& msg, const catalog::catalog& c,
+                                    size_t max_uris);
 
 /// Opens the subscription into `box`: the acknowledgement first, then every note of the
 /// chosen topics, tagged with `request_id`; the subscriptions end when the box detaches.

@@ -8,8 +8,7 @@
 
 namespace mcprt::actors::front {
 
-std::variant<request_info, rpc_error> modern_request(const rpc::message& msg,
-                                                     const rapidjson::Value* meta) {
+expected<request_info> modern_request(const rpc::message& msg, const rapidjson::Value* meta) {
   if (!has_client_capabilities(meta)) {
     return make_error(rpc_code::invalid_params, "Invalid params: params._meta needs an object \"" +
                                                     std::string(meta_key::client_capabilities) +

@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "actors/session/node_context.hpp"
+#include "runtime/codec/expected.hpp"
 #include "runtime/codec/json_rpc.hpp"
 #include "runtime/io/responder.hpp"
 
@@ -14,8 +15,7 @@ namespace mcprt::actors::front {
 /// A 2026-07-28 request as handlers see it: the client's capabilities must be declared in
 /// `_meta`; the info carries the progress token, the requested log level, and the checked
 /// multi-round inputs. The -32602 error when `_meta` or the inputs are malformed.
-std::variant<request_info, rpc_error> modern_request(const rpc::message& msg,
-                                                     const rapidjson::Value* meta);
+expected<request_info> modern_request(const rpc::message& msg, const rapidjson::Value* meta);
 
 /// Serves `msg` through the method table; -32601 for a method this era does not serve here.
 void serve(const rpc::message& msg, const responder& out, const session::node_context& node);

@@ -82,7 +82,7 @@ struct message_peer::listen_subscription {
 void message_peer::listen(const rpc::message& msg) {
   auto filter =
       read_listen(msg, *parts_.node->tools->current(), parts_.node->streams.max_subscriptions);
-  if (auto* bad = std::get_if<rpc_error>(&filter)) {
+  if (auto* bad = filter.failure()) {
     write(rpc::encode_error(msg.id, *bad));
     return;
   }
@@ -102,8 +102,7 @@ void message_peer::listen(const rpc::message& msg) {
     src->drain_messages(*gen,
                         [&dst](std::string m, frame_role) { dst->push_control(std::move(m)); });
   });
-  sub->topics =
-      open_listen(std::get<listen_filter>(filter), msg.id, sub->box, parts_.node->notifier);
+  sub->topics = open_listen(filter.value(), msg.id, sub->box, parts_.node->notifier);
   listens_.insert_or_assign(msg.id, std::move(sub));
 }
 
@@ -190,7 +189,7 @@ void message_peer::on_message(const std::string& text) {
       return;
     }
     auto request = modern_request(msg, meta);
-    if (auto* bad = std::get_if<rpc_error>(&request)) {
+    if (auto* bad = request.failure()) {
       reply(*bad);
       return;
     }
@@ -198,7 +197,7 @@ void message_peer::on_message(const std::string& text) {
       listen(msg);
       return;
     }
-    auto out = make_responder(std::move(std::get<request_info>(request)), msg);
+    auto out = make_responder(std::move(request.value()), msg);
     if (modern_inflight_.size() >= 64) {
       std::erase_if(modern_inflight_, [](const auto& kv) {
         auto out = kv.second.lock();
@@ -220,11 +219,11 @@ void message_peer::on_message(const std::string& text) {
     base.table = sessions_;
     base.connection_box = parts_.box;
     auto opened = session::open_session(msg, std::move(base));
-    if (auto* bad = std::get_if<rpc_error>(&opened)) {
+    if (auto* bad = opened.failure()) {
       reply(*bad);
       return;
     }
-    auto& session = std::get<session::opened_session>(opened);
+    auto& session = opened.value();
     session_id_ = session.id;
     session_ = session.actor;
     auto env = dispatch::env_of(*parts_.node);

@@ -125,22 +125,22 @@ void endpoint::post_modern(const mcp_request& req, rpc::message& msg, const rapi
     return;
   }
   auto request = modern_request(msg, meta);
-  if (auto* bad = std::get_if<rpc_error>(&request)) {
+  if (auto* bad = request.failure()) {
     reject(ex, {400, *bad}, msg.id);
     return;
   }
-  auto& info = std::get<request_info>(request);
+  auto& info = request.value();
   if (msg.method == "subscriptions/listen" && parts_.node->notifier) {
     // Long-lived by design: no admission slot, no request deadline.
     auto filter =
         read_listen(msg, *parts_.node->tools->current(), parts_.node->streams.max_subscriptions);
-    if (auto* bad = std::get_if<rpc_error>(&filter)) {
+    if (auto* bad = filter.failure()) {
       reject(ex, {http_status_for(bad->code, true), *bad}, msg.id);
       return;
     }
     auto box = std::make_shared<outbox>(parts_.node->streams.limits, stream_format::sse,
                                         parts_.node->metrics);
-    open_listen(std::get<listen_filter>(filter), msg.id, box, parts_.node->notifier);
+    open_listen(filter.value(), msg.id, box, parts_.node->notifier);
     ex->pump(box, {}, parts_.node->streams.keep_alive);
     return;
   }
@@ -228,11 +228,11 @@ void endpoint::open_session(const mcp_request& req, const rpc::message& msg,
   base.node = parts_.node;
   base.table = parts_.sessions;
   auto opened = session::open_session(msg, std::move(base));
-  if (auto* bad = std::get_if<rpc_error>(&opened)) {
+  if (auto* bad = opened.failure()) {
     reject(ex, {400, *bad}, msg.id);
     return;
   }
-  auto& session = std::get<session::opened_session>(opened);
+  auto& session = opened.value();
   request_info info{era::legacy, session.version, msg.id, msg.method, {}, log_level::off};
   responder out(std::make_shared<http_reply>(ex, http_headers{{"Mcp-Session-Id", session.id}}),
                 std::move(info), request_hook(false));  // initialize takes no slot.

@@ -18,6 +18,7 @@
 #include "actors/jobs/store.hpp"
 #include "actors/notifier/notifier.hpp"
 #include "runtime/api/messages.hpp"
+#include "runtime/codec/expected.hpp"
 
 namespace mcprt::actors::jobs {
 
@@ -27,7 +28,7 @@ struct task_view {
   std::string input_requests;  ///< Pending input requests (JSON object) while input_required.
 };
 
-using view_fn = std::function<void(std::variant<task_view, rpc_error>)>;
+using view_fn = std::function<void(expected<task_view>)>;
 using input_done_fn = std::function<void(std::optional<rpc_error>)>;
 
 /// job actor -> itself, from the round's responder: round `round` ended.

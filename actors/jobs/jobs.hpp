@@ -51,7 +51,7 @@ class job_service : public std::enable_shared_from_this<job_service> {
  public:
   /// Called once the job exists durably (`existed`: an earlier call with the same idempotency
   /// key made it), or with the reason it could not be recorded.
-  using created_fn = std::function<void(std::variant<task_view, rpc_error>, bool existed)>;
+  using created_fn = std::function<void(expected<task_view>, bool existed)>;
 
   job_service(caf::actor_system& sys, std::unique_ptr<job_store> store, job_options options,
               std::shared_ptr<notifier::notifier> notes);

@@ -109,8 +109,8 @@ std::optional<job_state> parse_job_state(std::string_view text) {
   return std::nullopt;
 }
 
-std::variant<std::unique_ptr<job_store>, std::string> job_store::open(const std::string& path,
-                                                                      int64_t max_bytes) {
+expected<std::unique_ptr<job_store>, std::string> job_store::open(const std::string& path,
+                                                                  int64_t max_bytes) {
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
       SQLITE_OK) {

@@ -18,6 +18,8 @@
 #include <variant>
 #include <vector>
 
+#include "runtime/codec/expected.hpp"
+
 struct sqlite3;
 
 namespace mcprt::actors::jobs {
@@ -62,8 +64,8 @@ class job_store {
   /// that was queued or running as failed, "interrupted by restart". Returns the store, or a
   /// one-line reason it cannot be used (unreadable, corrupt, locked).
   /// `max_bytes` > 0 caps the file (jobs.maxStoreMb): writes past it fail as on a full disk.
-  static std::variant<std::unique_ptr<job_store>, std::string> open(const std::string& path,
-                                                                    int64_t max_bytes = 0);
+  static expected<std::unique_ptr<job_store>, std::string> open(const std::string& path,
+                                                                int64_t max_bytes = 0);
   ~job_store();
   job_store(const job_store&) = delete;
   job_store& operator=(const job_store&) = delete;

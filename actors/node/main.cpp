@@ -39,22 +39,22 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
   raise_fd_limit();
 
   auto started = actors::node::node::start(cfg, plugins, stdio);
-  if (auto* why = std::get_if<std::string>(&started)) {
+  if (auto* why = started.failure()) {
     std::cerr << "mcprt: " << *why << "\n";
     return 1;
   }
-  auto& n = *std::get<std::unique_ptr<actors::node::node>>(started);
+  auto& n = *started.value();
   return stdio ? n.serve_stdio() : n.serve_http(stop_signals);
 }
 
 // The command line: help, version, config checks, or a server.
 int run(int argc, char** argv) {
   auto parsed = config::parse_cli(argc, argv);
-  if (auto* err = std::get_if<std::string>(&parsed)) {
+  if (auto* err = parsed.failure()) {
     std::cerr << "mcprt: " << *err << "\n";
     return 2;
   }
-  auto& cli = std::get<config::cli_options>(parsed);
+  auto& cli = parsed.value();
   using action = config::cli_options::action;
   if (cli.what == action::help) {
     std::cout << config::usage();
@@ -72,11 +72,11 @@ int run(int argc, char** argv) {
                                     p.settings.end());
   }
   auto loaded = config::load(cli.load);
-  if (auto* err = std::get_if<std::string>(&loaded)) {
+  if (auto* err = loaded.failure()) {
     std::cerr << "mcprt: config: " << *err << "\n";
     return 2;
   }
-  auto& cfg = std::get<config::config>(loaded);
+  auto& cfg = loaded.value();
   if (cli.what == action::check_config) {
     std::cout << "config ok\n";
     return 0;

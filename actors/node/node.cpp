@@ -46,19 +46,19 @@ node::node(const config::config& cfg)
   profile_->page_size = static_cast<size_t>(cfg.tools_page_size);
 }
 
-std::variant<std::unique_ptr<node>, std::string> node::start(const config::config& cfg,
-                                                             const std::vector<plugin>& plugins,
-                                                             bool stdio) {
+expected<std::unique_ptr<node>, std::string> node::start(const config::config& cfg,
+                                                         const std::vector<plugin>& plugins,
+                                                         bool stdio) {
   std::unique_ptr<node> n(new node(cfg));
   if (auto why = n->start_jobs(stdio); !why.empty()) {
     return why;
   }
   auto started = n->start_plugins(plugins);
-  if (auto* why = std::get_if<std::string>(&started)) {
+  if (auto* why = started.failure()) {
     return *why;
   }
   n->start_adapters();
-  n->supervise(plugins, std::move(std::get<std::vector<watched_plugin>>(started)));
+  n->supervise(plugins, std::move(started.value()));
   return n;
 }
 
@@ -82,18 +82,17 @@ std::string node::start_jobs(bool stdio) {
     }
   }
   auto store = jobs::job_store::open(path, cfg_.jobs_max_store_mb * 1024 * 1024);
-  if (auto* why = std::get_if<std::string>(&store)) {
+  if (auto* why = store.failure()) {
     return *why;
   }
-  jobs_ = std::make_shared<jobs::job_service>(
-      system_, std::move(std::get<std::unique_ptr<jobs::job_store>>(store)), job_options_of(cfg_),
-      notes_);
+  jobs_ = std::make_shared<jobs::job_service>(system_, std::move(store.value()),
+                                              job_options_of(cfg_), notes_);
   jobs_->sweep_periodically();
   return {};
 }
 
 // Starts the enabled plugins in order; their tools form the first catalog.
-std::variant<std::vector<watched_plugin>, std::string> node::start_plugins(
+expected<std::vector<watched_plugin>, std::string> node::start_plugins(
     const std::vector<plugin>& plugins) {
   auto publisher = catalog::make_publisher(notes_);
   catalog::catalog_builder builder;
@@ -124,8 +123,8 @@ std::variant<std::vector<watched_plugin>, std::string> node::start_plugins(
 void node::supervise(const std::vector<plugin>& plugins, std::vector<watched_plugin> watched) {
   // The starter runs on the supervisor's thread: it holds what it uses, never the node.
   auto starter = [&sys = system_, cfg = std::make_shared<const config::config>(cfg_), plugins,
-                  publisher = catalog::make_publisher(notes_), live = live_](
-                     const std::string& name) -> std::variant<plugin_start, std::string> {
+                  publisher = catalog::make_publisher(notes_),
+                  live = live_](const std::string& name) -> expected<plugin_start, std::string> {
     for (const auto& p : plugins) {
       if (p.name != name) {
         continue;
@@ -140,7 +139,7 @@ void node::supervise(const std::vector<plugin>& plugins, std::vector<watched_plu
       }
       return plugin_start{builder.build(), ctx.actors()};
     }
-    return "no such plugin";
+    return std::string("no such plugin");
   };
   supervision_options options;
   options.backoff = std::chrono::milliseconds(cfg_.supervision_backoff_ms);

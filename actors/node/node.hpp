@@ -23,6 +23,7 @@
 #include "actors/session/table.hpp"
 #include "config/config.hpp"
 #include "runtime/api/plugin_api.hpp"
+#include "runtime/codec/expected.hpp"
 #include "runtime/observe/metrics.hpp"
 
 namespace mcprt::actors::node {
@@ -33,9 +34,9 @@ class node {
  public:
   /// Starts the node's parts and the enabled `plugins`; a one-line reason when one cannot
   /// start (the job store's file, a plugin). `stdio`: a single client on the pipes.
-  static std::variant<std::unique_ptr<node>, std::string> start(const config::config& cfg,
-                                                                const std::vector<plugin>& plugins,
-                                                                bool stdio);
+  static expected<std::unique_ptr<node>, std::string> start(const config::config& cfg,
+                                                            const std::vector<plugin>& plugins,
+                                                            bool stdio);
   node(const node&) = delete;
   node& operator=(const node&) = delete;
   /// Stops the tree and waits for its actors.
@@ -50,7 +51,7 @@ class node {
  private:
   explicit node(const config::config& cfg);
   std::string start_jobs(bool stdio);
-  std::variant<std::vector<watched_plugin>, std::string> start_plugins(
+  expected<std::vector<watched_plugin>, std::string> start_plugins(
       const std::vector<plugin>& plugins);
   /// Hands the started plugins to the supervisor, with what it needs to start one again.
   void supervise(const std::vector<plugin>& plugins, std::vector<watched_plugin> watched);

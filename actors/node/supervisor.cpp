@@ -88,13 +88,13 @@ void restart(supervisor_ptr self, plugin_record& p) {
   p.pending = false;
   p.restarts.push_back(clock::now());
   auto started = st.starter(p.watched.name);
-  if (auto* why = std::get_if<std::string>(&started)) {
+  if (auto* why = started.failure()) {
     st.metrics->plugin_restart(p.watched.name, "failed");
     log::warn("plugin restart failed plugin=" + p.watched.name + " reason=" + *why);
     schedule_restart(self, p);
     return;
   }
-  auto& fresh = std::get<plugin_start>(started);
+  auto& fresh = started.value();
   std::vector<caf::actor_addr> old;
   for (const auto& a : p.watched.actors) {
     old.push_back(a.address());

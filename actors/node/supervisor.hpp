@@ -18,6 +18,7 @@
 #include "actors/catalog/catalog.hpp"
 #include "actors/catalog/live_catalog.hpp"
 #include "runtime/api/plugin_api.hpp"
+#include "runtime/codec/expected.hpp"
 #include "runtime/observe/metrics.hpp"
 
 namespace mcprt::actors::node {
@@ -54,7 +55,7 @@ struct watched_service {
 };
 
 /// Starts the named plugin again into a fresh catalog builder; a reason when it cannot.
-using plugin_starter = std::function<std::variant<plugin_start, std::string>(const std::string&)>;
+using plugin_starter = std::function<expected<plugin_start, std::string>(const std::string&)>;
 
 /// Spawns the supervisor; it monitors the actors of `plugins` and `services` at once.
 caf::actor spawn_supervisor(caf::actor_system& sys, supervision_options options,

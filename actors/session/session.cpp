@@ -244,8 +244,7 @@ session_init session_init_from(const rpc::message& initialize, std::string_view 
   return init;
 }
 
-std::variant<opened_session, rpc_error> open_session(const rpc::message& initialize,
-                                                     session_init base) {
+expected<opened_session> open_session(const rpc::message& initialize, session_init base) {
   auto requested =
       initialize.params ? string_member(*initialize.params, "protocolVersion") : std::nullopt;
   if (!requested) {

@@ -13,6 +13,7 @@
 #include "actors/session/node_context.hpp"
 #include "actors/session/table.hpp"
 #include "runtime/api/messages.hpp"
+#include "runtime/codec/expected.hpp"
 #include "runtime/observe/metrics.hpp"
 
 namespace mcprt::actors::jobs {
@@ -51,7 +52,6 @@ struct opened_session {
 /// `protocolVersion`, takes the client's info and capabilities, and spawns the session with
 /// what `base` says (node, table, idle timeout, a connection's outbox). The caller answers
 /// with dispatch::initialize_result(version, ...). The -32602 error when it cannot.
-std::variant<opened_session, rpc_error> open_session(const rpc::message& initialize,
-                                                     session_init base);
+expected<opened_session> open_session(const rpc::message& initialize, session_init base);
 
 }  // namespace mcprt::actors::session

@@ -15,7 +15,7 @@ using namespace mcprt::actors::jobs;
 
 namespace {
 
-using view_result = std::variant<task_view, rpc_error>;
+using view_result = expected<task_view>;
 
 // Waits for a callback's value; a test that never gets it fails instead of hanging.
 template <class T>
@@ -66,9 +66,8 @@ struct jobs_world {
     notes = std::make_shared<actors::notifier::notifier>(*sys, 1, metrics);
     statuses = std::make_unique<status_watch>(*notes, metrics);
     auto store = job_store::open(":memory:");
-    REQUIRE(std::holds_alternative<std::unique_ptr<job_store>>(store));
-    jobs = std::make_shared<job_service>(
-        *sys, std::move(std::get<std::unique_ptr<job_store>>(store)), options, notes);
+    REQUIRE(store.has_value());
+    jobs = std::make_shared<job_service>(*sys, std::move(store.value()), options, notes);
   }
   ~jobs_world() {
     jobs->stop();
@@ -84,8 +83,8 @@ struct jobs_world {
     job_spec spec{"session-1", "slow", std::move(key), {}, std::move(round)};
     jobs->start(std::move(spec), [&created](view_result r, bool) { created.set_value(r); });
     auto r = await(f);
-    REQUIRE(std::holds_alternative<task_view>(r));
-    return std::get<task_view>(r);
+    REQUIRE(r.has_value());
+    return r.value();
   }
 
   task_view final_view(const std::string& id) {
@@ -93,8 +92,8 @@ struct jobs_world {
     auto f = done.get_future();
     jobs->when_final(id, [&done](view_result r) { done.set_value(std::move(r)); });
     auto r = await(f);
-    REQUIRE(std::holds_alternative<task_view>(r));
-    return std::get<task_view>(r);
+    REQUIRE(r.has_value());
+    return r.value();
   }
 
   std::optional<rpc_error> update(const std::string& id, const char* responses) {
@@ -170,8 +169,8 @@ TEST_CASE("cancelling a job cancels its held round at once", "[actors][jobs][job
   auto f = cancelled.get_future();
   w.jobs->cancel(created.record.id, [&cancelled](view_result r) { cancelled.set_value(r); });
   auto r = await(f);
-  REQUIRE(std::holds_alternative<task_view>(r));
-  CHECK(std::get<task_view>(r).record.state == job_state::cancelled);
+  REQUIRE(r.has_value());
+  CHECK(r.value().record.state == job_state::cancelled);
   CHECK(round.cancelled());
   // The round answering late changes nothing.
   round.result("{}");

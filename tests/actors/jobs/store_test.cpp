@@ -28,16 +28,16 @@ struct temp_dir {
 
 std::unique_ptr<job_store> open_ok_capped(const std::string& path, int64_t max_bytes) {
   auto opened = job_store::open(path, max_bytes);
-  REQUIRE(std::holds_alternative<std::unique_ptr<job_store>>(opened));
-  return std::move(std::get<std::unique_ptr<job_store>>(opened));
+  REQUIRE(opened.has_value());
+  return std::move(opened.value());
 }
 
 std::unique_ptr<job_store> open_ok(const std::string& path) {
   auto opened = job_store::open(path);
-  if (auto* why = std::get_if<std::string>(&opened)) {
+  if (auto* why = opened.failure()) {
     FAIL(*why);
   }
-  return std::move(std::get<std::unique_ptr<job_store>>(opened));
+  return std::move(opened.value());
 }
 
 job_record job(std::string id, job_state state, std::string owner = "s1") {
@@ -158,17 +158,17 @@ TEST_CASE("a file that is not a database is refused at open with a reason", "[jo
   temp_dir dir;
   std::ofstream(dir.db()) << std::string(8192, 'x');
   auto opened = job_store::open(dir.db());
-  REQUIRE(std::holds_alternative<std::string>(opened));
-  CHECK(std::get<std::string>(opened).find("not a database") != std::string::npos);
+  REQUIRE(!opened.has_value());
+  CHECK(opened.error().find("not a database") != std::string::npos);
 }
 
 TEST_CASE("a file another store holds is refused with a reason, not shared", "[job_store]") {
   temp_dir dir;
   auto first = open_ok(dir.db());
   auto second = job_store::open(dir.db());
-  REQUIRE(std::holds_alternative<std::string>(second));
-  CHECK(std::get<std::string>(second).find("locked") != std::string::npos);
-  CHECK(std::get<std::string>(second).find("give each its own file") != std::string::npos);
+  REQUIRE(!second.has_value());
+  CHECK(second.error().find("locked") != std::string::npos);
+  CHECK(second.error().find("give each its own file") != std::string::npos);
 }
 
 TEST_CASE("a full store fails writes with a reason and keeps what it has", "[job_store]") {

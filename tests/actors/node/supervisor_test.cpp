@@ -80,7 +80,7 @@ struct starts {
 plugin_starter starter_for(caf::actor_system& sys,
                            const std::shared_ptr<catalog::node_catalog>& live,
                            const std::shared_ptr<starts>& counter) {
-  return [&sys, live, counter](const std::string&) -> std::variant<plugin_start, std::string> {
+  return [&sys, live, counter](const std::string&) -> expected<plugin_start, std::string> {
     catalog::catalog_builder b;
     catalog::plugin_host ctx(sys, settings_view{}, b, {}, live);
     if (auto err = flaky_plugin().start(ctx)) {
