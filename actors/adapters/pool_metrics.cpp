@@ -44,7 +44,9 @@ pool_metrics::pool_metrics(prometheus::Registry& r, const std::string& adapter) 
 }
 
 void pool_metrics::count(std::string_view outcome) {
-  calls_.find(outcome)->second->Increment();
+  if (auto it = calls_.find(outcome); it != calls_.end()) {
+    it->second->Increment();
+  }
 }
 
 void pool_metrics::queued_for(double seconds) {

@@ -20,7 +20,7 @@ class pool_metrics {
   pool_metrics(prometheus::Registry& registry, const std::string& adapter);
 
   /// Counts a call that ended with `outcome` (ok, tool_error, error, timeout, crashed,
-  /// cancelled).
+  /// cancelled; any other is not counted).
   void count(std::string_view outcome);
   /// A call waited `seconds` for a free worker.
   void queued_for(double seconds);

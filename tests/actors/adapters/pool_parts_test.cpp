@@ -1,8 +1,12 @@
-// The pool's pure parts: the catalog entries made from a worker's tools/list, and the health
-// entry of the capabilities document.
+// The pool's pure parts: the catalog entries made from a worker's tools/list, the health
+// entry of the capabilities document, and its Prometheus series.
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
 #include <catch2/catch.hpp>
 
 #include "actors/adapters/pool_health.hpp"
+#include "actors/adapters/pool_metrics.hpp"
 #include "actors/adapters/pool_tools.hpp"
 #include "runtime/codec/json_parse.hpp"
 
@@ -73,4 +77,26 @@ TEST_CASE("a pool's health reads as the capabilities entry", "[actors][adapters]
   auto json = health_json(down);
   CHECK(json.find(R"("available":false,"version":null)") != std::string::npos);
   CHECK(json.find("lastError") == std::string::npos);
+}
+
+TEST_CASE("a pool's series carry its adapter's name and count outcomes", "[actors][adapters]") {
+  prometheus::Registry registry;
+  pool_metrics a(registry, "sim");
+  pool_metrics b(registry, "web");  // Two pools share the families.
+  a.count("ok");
+  a.count("ok");
+  a.count("timeout");
+  a.count("no such outcome");  // Not a series: ignored.
+  b.restarted();
+  a.workers(1, 2, 0);
+  a.answered_after(0.002);
+  auto text = prometheus::TextSerializer{}.Serialize(registry.Collect());
+  CHECK(text.find(R"(mcprt_adapter_calls_total{adapter="sim",outcome="ok"} 2)") !=
+        std::string::npos);
+  CHECK(text.find(R"(mcprt_adapter_calls_total{adapter="sim",outcome="timeout"} 1)") !=
+        std::string::npos);
+  CHECK(text.find(R"(mcprt_adapter_restarts_total{adapter="web"} 1)") != std::string::npos);
+  CHECK(text.find(R"(mcprt_adapter_workers{adapter="sim",state="idle"} 2)") != std::string::npos);
+  CHECK(text.find(R"(mcprt_adapter_call_duration_seconds_count{adapter="sim"} 1)") !=
+        std::string::npos);
 }
