@@ -79,16 +79,12 @@ struct job_state_holder {
   std::shared_ptr<const job_context> context;
   std::shared_ptr<live_job> live;
   job_work work;
-  runner_actor rounds;  // Runs the tool's rounds.
-  responder current;    // The running round's responder.
-  std::function<void(std::optional<std::string>)> created;
+  responder current;     // The running round's responder.
+  bool creating = true;  // The job's first write is not durable yet.
 
   ~job_state_holder() {
     // Stopped (shutdown) or settled: whatever the round still does goes nowhere.
     current.cancel();
-    if (rounds) {
-      caf::anon_send_exit(rounds, caf::exit_reason::user_shutdown);
-    }
   }
 };
 
@@ -115,6 +111,7 @@ void publish_status(const job_state_holder& st) {
       overflow_policy::coalesce);
 }
 
+// Writes the record the machine intends; the actor hears when it is durable.
 void write(job_self self) {
   auto record = self->state.machine->to_write(unix_ms());
   job_actor me = self;
@@ -136,7 +133,16 @@ void run_round(job_self self) {
   st.current = responder(std::make_shared<round_channel>(job_actor(self), st.context,
                                                          st.machine->visible().owner, start.number),
                          std::move(info));
-  caf::anon_send(st.rounds, tool_step{[fn = st.work.round, out = st.current] { fn(out); }});
+  // A round only starts the tool (a message to its actor or pool, or an inline-safe handler),
+  // so it runs here. One that throws fails its job at once.
+  try {
+    st.work.round(st.current);
+  } catch (const std::exception& e) {
+    log::error("job " + st.machine->visible().id + ": its round threw: " + e.what());
+    st.current.error(
+        make_error(rpc_code::internal_error,
+                   std::string("Internal error: the tool's round threw: ") + e.what()));
+  }
 }
 
 // Answers everyone waiting for the end, and leaves.
@@ -182,8 +188,7 @@ void on_written(job_self self, const job_written& w) {
   auto& st = self->state;
   if (!w.ok) {
     log::error("job store write failed for job " + w.record.id + ": " + w.why);
-    if (st.created) {  // The job could not be recorded at all.
-      std::exchange(st.created, {})(w.why);
+    if (st.creating) {  // The job could not be recorded at all (its caller has heard).
       st.context->forget(w.record);
       self->quit(caf::exit_reason::user_shutdown);
       return;
@@ -196,9 +201,7 @@ void on_written(job_self self, const job_written& w) {
     publish_view(st);
   }
   publish_status(st);
-  if (st.created) {
-    // Answer only once the job is durable: a tasks/get right after must find it.
-    std::exchange(st.created, {})(std::nullopt);
+  if (std::exchange(st.creating, false)) {
     auto ctx = st.context;
     self->delayed_send(
         self, ctx->timeout,
@@ -210,32 +213,13 @@ void on_written(job_self self, const job_written& w) {
 }
 
 job_actor::behavior_type job_impl(job_self self, std::shared_ptr<const job_context> context,
-                                  std::shared_ptr<live_job> live, job_record record, job_work work,
-                                  std::function<void(std::optional<std::string>)> created) {
+                                  std::shared_ptr<live_job> live, job_record record,
+                                  job_work work) {
   auto& st = self->state;
   st.machine.emplace(std::move(record));
   st.context = std::move(context);
   st.live = std::move(live);
   st.work = std::move(work);
-  st.rounds = spawn_function_tools(self->system(), {});
-  st.created = std::move(created);
-  // A round that throws ends the runner: the job fails at once rather than at its timeout.
-  self->monitor(st.rounds);
-  self->set_down_handler([self](caf::down_msg& down) {
-    auto& st = self->state;
-    if (down.source != st.rounds.address() || down.reason == caf::exit_reason::user_shutdown) {
-      return;
-    }
-    auto reason = self->system().render(down.reason);
-    log::error("job " + st.machine->visible().id + ": its round ended: " + reason);
-    st.rounds = spawn_function_tools(self->system(), {});
-    self->monitor(st.rounds);
-    round_answer failed{round_answer::kind::error, {}, {}, {}, {}};
-    failed.error = make_error(rpc_code::internal_error,
-                              "Internal error: the tool's round ended (" + reason + ")");
-    apply(self, st.machine->round_ended(st.machine->round(), std::move(failed)));
-  });
-  write(self);
   return {
       [self](round_end& r) {
         apply(self, self->state.machine->round_ended(r.round, std::move(r.answer)));
@@ -268,8 +252,19 @@ job_actor::behavior_type job_impl(job_self self, std::shared_ptr<const job_conte
 job_actor spawn_job(caf::actor_system& sys, std::shared_ptr<const job_context> context,
                     std::shared_ptr<live_job> live, job_record created, job_work work,
                     std::function<void(std::optional<std::string> why)> on_created) {
-  return sys.spawn(job_impl, std::move(context), std::move(live), std::move(created),
-                   std::move(work), std::move(on_created));
+  auto store = context->store;
+  auto record = created;
+  job_actor actor =
+      sys.spawn(job_impl, std::move(context), std::move(live), std::move(created), std::move(work));
+  // The first write starts here, on the caller's thread, and its answer goes out from the
+  // store's writer thread once it commits: a task handle is answered only once the job is
+  // durable (a tasks/get right after must find it), without waiting for the actor's turn.
+  store->put(record,
+             [actor, record, on_created = std::move(on_created)](bool ok, const std::string& why) {
+               on_created(ok ? std::nullopt : std::optional<std::string>(why));
+               caf::anon_send(actor, job_written{record, ok, why});
+             });
+  return actor;
 }
 
 }  // namespace mcprt::actors::jobs

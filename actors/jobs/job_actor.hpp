@@ -1,7 +1,8 @@
-// One typed actor per live job. It owns the job's state machine (job_machine), runs the
-// tool's rounds on a runner of its own (so a blocking round never holds up a cancel or the
-// timeout), writes each state change to the store and, once it is durable, publishes what
-// readers see in the job's snapshot. Rounds report back as typed values, never as JSON.
+// One typed actor per live job. It owns the job's state machine (job_machine), starts the
+// tool's rounds (a round only sends the call on: to the tool's actor, to a pool, or to an
+// inline-safe handler that does not block), writes each state change to the store and, once it
+// is durable, publishes what readers see in the job's snapshot. Rounds report back as typed
+// values, never as JSON.
 #pragma once
 
 #include <caf/fwd.hpp>

@@ -81,7 +81,8 @@ struct jobs_world {
     std::promise<view_result> created;
     auto f = created.get_future();
     job_spec spec{"session-1", "slow", std::move(key), {}, std::move(round)};
-    jobs->start(std::move(spec), [&created](view_result r, bool) { created.set_value(r); });
+    jobs->start(std::move(spec),
+                [&created](view_result r, bool) { created.set_value(std::move(r)); });
     auto r = await(f);
     REQUIRE(r.has_value());
     return r.value();
@@ -167,7 +168,8 @@ TEST_CASE("cancelling a job cancels its held round at once", "[actors][jobs][job
 
   std::promise<view_result> cancelled;
   auto f = cancelled.get_future();
-  w.jobs->cancel(created.record.id, [&cancelled](view_result r) { cancelled.set_value(r); });
+  w.jobs->cancel(created.record.id,
+                 [&cancelled](view_result r) { cancelled.set_value(std::move(r)); });
   auto r = await(f);
   REQUIRE(r.has_value());
   CHECK(r.value().record.state == job_state::cancelled);
@@ -206,6 +208,6 @@ TEST_CASE("a round that throws fails its job at once", "[actors][jobs][job_servi
   auto created = w.start([](const responder&) { throw std::runtime_error("tool bug"); });
   auto done = w.final_view(created.record.id);
   CHECK(done.record.state == job_state::failed);
-  CHECK(done.record.message.find("the tool's round ended") != std::string::npos);
+  CHECK(done.record.message.find("the tool's round threw: tool bug") != std::string::npos);
   CHECK(done.record.result_json.find("-32603") != std::string::npos);
 }
