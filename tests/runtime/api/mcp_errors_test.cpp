@@ -23,7 +23,8 @@ TEST_CASE("a caf::error of another category is an internal error with its render
   CHECK(other.message == "system: invalid");
 }
 
-TEST_CASE("an actor system with the mcp category renders codes by name", "[runtime][api][errors]") {
+TEST_CASE("an actor system with the mcp category renders codes by name",
+          "[runtime][api][errors][caf]") {
   caf::actor_system_config cfg;
   register_mcp_errors(cfg);
   caf::actor_system sys{cfg};
