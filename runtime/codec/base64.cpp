@@ -92,5 +92,30 @@ std::optional<std::string> decode_header_value(std::string_view value) {
   return std::string(value);
 }
 
+std::string base64url_encode(std::string_view bytes) {
+  auto out = base64_encode(bytes);
+  while (!out.empty() && out.back() == '=') {
+    out.pop_back();
+  }
+  for (auto& c : out) {
+    c = c == '+' ? '-' : c == '/' ? '_' : c;
+  }
+  return out;
+}
+
+std::optional<std::string> base64url_decode(std::string_view text) {
+  if (text.size() % 4 == 1) {
+    return std::nullopt;  // No whole byte ends there.
+  }
+  std::string standard(text);
+  for (auto& c : standard) {
+    if (c == '+' || c == '/' || c == '=') {
+      return std::nullopt;  // Not this alphabet.
+    }
+    c = c == '-' ? '+' : c == '_' ? '/' : c;
+  }
+  return base64_decode(standard);
+}
+
 }  // namespace codec
 }  // namespace mcprt

@@ -33,3 +33,17 @@ TEST_CASE("the header sentinel requires RFC 4648 padding", "[runtime][base64]") 
   CHECK(decode_header_value("=?base64?SGVsbG8=") == "=?base64?SGVsbG8=");  // Not the sentinel.
   CHECK(base64_decode("SGVsbG8") == "Hello");  // Cursors may still leave it out.
 }
+
+TEST_CASE("base64url is the URL-safe alphabet without padding", "[runtime][base64]") {
+  std::string bytes("\xfb\xff\xbf", 3);
+  CHECK(base64url_encode(bytes) == "-_-_");
+  CHECK(base64url_decode("-_-_") == bytes);
+  for (std::string s : {"", "a", "ab", "abc", "abcd", "abcde"}) {
+    CHECK(base64url_decode(base64url_encode(s)) == s);
+  }
+  CHECK(base64url_encode("ab") == "YWI");
+  CHECK_FALSE(base64url_decode("YWI="));   // Padding is not JOSE's.
+  CHECK_FALSE(base64url_decode("+/+/"));   // The standard alphabet is not this one.
+  CHECK_FALSE(base64url_decode("YWJjZ"));  // A length no bytes can have.
+  CHECK_FALSE(base64url_decode("YW.j"));
+}

@@ -1,0 +1,277 @@
+// JWS compact serialization, signature check with OpenSSL 3 EVP, then the claims.
+#include "runtime/auth/jwt.hpp"
+
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/rsa.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "runtime/codec/base64.hpp"
+#include "runtime/codec/json.hpp"
+#include "runtime/codec/json_parse.hpp"
+
+namespace mcprt {
+inline namespace auth {
+
+namespace {
+
+constexpr size_t max_token_bytes = size_t{16} * 1024;
+
+enum class algorithm { rs256, ps256, es256, eddsa };
+
+token_error fault(token_fault f, std::string detail) {
+  return {f, std::move(detail)};
+}
+
+std::optional<algorithm> allowed(std::string_view alg) {
+  if (alg == "RS256") {
+    return algorithm::rs256;
+  }
+  if (alg == "PS256") {
+    return algorithm::ps256;
+  }
+  if (alg == "ES256") {
+    return algorithm::es256;
+  }
+  if (alg == "EdDSA") {
+    return algorithm::eddsa;
+  }
+  return std::nullopt;
+}
+
+bool fits(algorithm alg, key_family family) {
+  switch (alg) {
+    case algorithm::rs256:
+    case algorithm::ps256:
+      return family == key_family::rsa;
+    case algorithm::es256:
+      return family == key_family::ec_p256;
+    case algorithm::eddsa:
+      return family == key_family::ed25519;
+  }
+  return false;
+}
+
+// JOSE's ES256 signature is r||s (32 bytes each); OpenSSL verifies DER.
+std::optional<std::string> ecdsa_der(std::string_view raw) {
+  if (raw.size() != 64) {
+    return std::nullopt;
+  }
+  const auto* bytes = reinterpret_cast<const unsigned char*>(raw.data());
+  ECDSA_SIG* sig = ECDSA_SIG_new();
+  BIGNUM* r = BN_bin2bn(bytes, 32, nullptr);
+  BIGNUM* s = BN_bin2bn(bytes + 32, 32, nullptr);
+  if (sig == nullptr || r == nullptr || s == nullptr || ECDSA_SIG_set0(sig, r, s) != 1) {
+    BN_free(r);
+    BN_free(s);
+    ECDSA_SIG_free(sig);
+    return std::nullopt;
+  }
+  unsigned char* der = nullptr;
+  int size = i2d_ECDSA_SIG(sig, &der);
+  ECDSA_SIG_free(sig);  // Owns r and s now.
+  if (size <= 0) {
+    return std::nullopt;
+  }
+  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(size));
+  OPENSSL_free(der);
+  return out;
+}
+
+bool signature_holds(algorithm alg, EVP_PKEY* key, std::string_view signed_part,
+                     std::string_view signature) {
+  std::string der;
+  if (alg == algorithm::es256) {
+    auto converted = ecdsa_der(signature);
+    if (!converted) {
+      return false;
+    }
+    der = std::move(*converted);
+    signature = der;
+  }
+  EVP_MD_CTX* md = EVP_MD_CTX_new();
+  EVP_PKEY_CTX* pctx = nullptr;
+  bool ok = md != nullptr &&
+            EVP_DigestVerifyInit(md, &pctx, alg == algorithm::eddsa ? nullptr : EVP_sha256(),
+                                 nullptr, key) == 1;
+  if (ok && alg == algorithm::ps256) {
+    ok = EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+         EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) == 1;
+  }
+  ok = ok && EVP_DigestVerify(md, reinterpret_cast<const unsigned char*>(signature.data()),
+                              signature.size(),
+                              reinterpret_cast<const unsigned char*>(signed_part.data()),
+                              signed_part.size()) == 1;
+  EVP_MD_CTX_free(md);
+  return ok;
+}
+
+std::optional<rapidjson::Document> json_object(std::string_view base64url) {
+  auto text = base64url_decode(base64url);
+  if (!text) {
+    return std::nullopt;
+  }
+  rapidjson::Document doc;
+  if (parse_json(doc, *text) || !doc.IsObject()) {
+    return std::nullopt;
+  }
+  return doc;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+bool type_matches(std::string_view typ, const std::string& expected) {
+  auto t = lower(typ);
+  auto e = lower(expected);
+  return t == e || t == "application/" + e;
+}
+
+// The resource, allowing only a trailing-slash difference (as the Go SDK does).
+bool names_resource(std::string_view aud, const std::string& resource) {
+  if (aud == resource) {
+    return true;
+  }
+  auto strip = [](std::string_view s) {
+    return !s.empty() && s.back() == '/' ? s.substr(0, s.size() - 1) : s;
+  };
+  return strip(aud) == strip(resource);
+}
+
+std::optional<int64_t> seconds(const rapidjson::Value& claims, const char* name) {
+  auto* v = find_member(claims, name);
+  if (v == nullptr || !v->IsNumber() || !std::isfinite(v->GetDouble())) {
+    return std::nullopt;
+  }
+  return static_cast<int64_t>(v->GetDouble());
+}
+
+}  // namespace
+
+std::string_view to_string(token_fault f) {
+  switch (f) {
+    case token_fault::malformed:
+      return "malformed";
+    case token_fault::algorithm:
+      return "algorithm";
+    case token_fault::type:
+      return "type";
+    case token_fault::unknown_key:
+      return "unknown_key";
+    case token_fault::key_mismatch:
+      return "key_mismatch";
+    case token_fault::signature:
+      return "signature";
+    case token_fault::issuer:
+      return "issuer";
+    case token_fault::audience:
+      return "audience";
+    case token_fault::expired:
+      return "expired";
+    case token_fault::not_yet_valid:
+      return "not_yet_valid";
+  }
+  return "malformed";
+}
+
+expected<verified_token, token_error> verify_jwt(std::string_view token, const jwk_set& keys,
+                                                 const token_expectations& expect, int64_t now) {
+  if (token.size() > max_token_bytes) {
+    return fault(token_fault::malformed, "token larger than 16 KiB");
+  }
+  auto first = token.find('.');
+  auto second = first == std::string_view::npos ? first : token.find('.', first + 1);
+  if (second == std::string_view::npos || token.find('.', second + 1) != std::string_view::npos) {
+    return fault(token_fault::malformed, "not three dot-separated parts");
+  }
+  auto header = json_object(token.substr(0, first));
+  auto claims = json_object(token.substr(first + 1, second - first - 1));
+  auto signature = base64url_decode(token.substr(second + 1));
+  if (!header || !claims || !signature) {
+    return fault(token_fault::malformed, "a part is not base64url JSON");
+  }
+
+  auto alg_name = string_member(*header, "alg").value_or("");
+  auto alg = allowed(alg_name);
+  if (!alg) {
+    return fault(token_fault::algorithm, "alg '" + std::string(alg_name) + "' is not allowed");
+  }
+  if (!expect.type.empty()) {
+    auto typ = string_member(*header, "typ").value_or("");
+    if (!type_matches(typ, expect.type)) {
+      return fault(token_fault::type, "typ '" + std::string(typ) + "', not " + expect.type);
+    }
+  }
+  auto kid = string_member(*header, "kid").value_or("");
+  const auto* key = keys.find(kid);
+  if (key == nullptr) {
+    return fault(token_fault::unknown_key, "no key with kid '" + std::string(kid) + "'");
+  }
+  if (!fits(*alg, key->family) || (!key->alg.empty() && key->alg != alg_name)) {
+    return fault(token_fault::key_mismatch,
+                 "key '" + key->kid + "' does not fit alg " + std::string(alg_name));
+  }
+  if (!signature_holds(*alg, key->key.get(), token.substr(0, second), *signature)) {
+    return fault(token_fault::signature, "signature does not verify with key '" + key->kid + "'");
+  }
+
+  verified_token out;
+  out.key_id = key->kid;
+  out.issuer = std::string(string_member(*claims, "iss").value_or(""));
+  if (out.issuer != expect.issuer) {
+    return fault(token_fault::issuer, "iss '" + out.issuer + "'");
+  }
+  bool audience = false;
+  if (auto* aud = find_member(*claims, "aud"); aud != nullptr && aud->IsString()) {
+    audience = names_resource(aud->GetString(), expect.resource);
+  } else if (aud != nullptr && aud->IsArray()) {
+    for (const auto& a : aud->GetArray()) {
+      audience = audience || (a.IsString() && names_resource(a.GetString(), expect.resource));
+    }
+  }
+  if (!audience) {
+    return fault(token_fault::audience, "aud does not name " + expect.resource);
+  }
+  auto exp = seconds(*claims, "exp");
+  if (!exp) {
+    return fault(token_fault::expired, "no exp");
+  }
+  if (now > *exp + expect.leeway_seconds) {
+    return fault(token_fault::expired, "expired " + std::to_string(now - *exp) + " s ago");
+  }
+  if (auto nbf = seconds(*claims, "nbf"); nbf && now + expect.leeway_seconds < *nbf) {
+    return fault(token_fault::not_yet_valid, "valid in " + std::to_string(*nbf - now) + " s");
+  }
+  out.expires_at = *exp;
+  out.subject = std::string(string_member(*claims, "sub").value_or(""));
+  out.client_id = std::string(
+      string_member(*claims, "client_id").value_or(string_member(*claims, "azp").value_or("")));
+  if (auto scope = string_member(*claims, "scope")) {
+    std::string_view rest = *scope;
+    while (!rest.empty()) {
+      auto space = rest.find(' ');
+      auto word = rest.substr(0, space);
+      if (!word.empty()) {
+        out.scopes.emplace_back(word);
+      }
+      rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
+    }
+  } else if (auto* scp = find_member(*claims, "scp"); scp != nullptr && scp->IsArray()) {
+    for (const auto& s : scp->GetArray()) {
+      if (s.IsString()) {
+        out.scopes.emplace_back(s.GetString(), s.GetStringLength());
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace auth
+}  // namespace mcprt
