@@ -81,18 +81,23 @@ tsan: deps
 	cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
 	  ./mcprt_unit "$(TSAN_TESTS)"
 
-## fuzz: the JSON-RPC decoder under libFuzzer (clang, ASan, UBSan) for FUZZ_SECONDS (600),
-## inputs up to FUZZ_MAX_LEN bytes, from the seed corpus in tests/fuzz/corpus (new inputs it
-## finds go to build-fuzz/corpus). A finding stops it with the crashing input in build-fuzz/.
+## fuzz: every libFuzzer target (clang, ASan, UBSan) in turn, each for FUZZ_SECONDS (600):
+## json_rpc (the JSON-RPC decoder) and jwt (JWKS and bearer tokens), inputs up to FUZZ_MAX_LEN
+## bytes, from the seed corpus in tests/fuzz/corpus/<target> (new inputs go to
+## build-fuzz/corpus/<target>). A finding stops it with the crashing input in build-fuzz/.
+## `make test` runs each seed corpus once (fuzz.corpus.*).
+FUZZ_TARGETS := json_rpc jwt
 fuzz:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES) $(FUZZ_PACKAGES)"
 	cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DMCPRT_FUZZ=ON
-	cmake --build build-fuzz -j $(JOBS) --target mcprt-fuzz-json-rpc
-	mkdir -p build-fuzz/corpus/json_rpc
-	cd build-fuzz && UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=$(CURDIR)/tests/ubsan.supp \
-	  ./mcprt-fuzz-json-rpc -max_total_time=$(FUZZ_SECONDS) \
-	  -max_len=$(FUZZ_MAX_LEN) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-	  corpus/json_rpc ../tests/fuzz/corpus/json_rpc
+	cmake --build build-fuzz -j $(JOBS) $(foreach t,$(FUZZ_TARGETS),--target mcprt-fuzz-$(subst _,-,$(t)))
+	set -e; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build-fuzz/corpus/$$t; \
+	  (cd build-fuzz && UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=$(CURDIR)/tests/ubsan.supp \
+	    ./mcprt-fuzz-$$(echo $$t | tr _ -) -max_total_time=$(FUZZ_SECONDS) \
+	    -max_len=$(FUZZ_MAX_LEN) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	    corpus/$$t ../tests/fuzz/corpus/$$t); \
+	done
 
 ## bench: the load generator, ceiling server and micro-benchmarks (built by `make build` too),
 ## then mcprt against the ceiling in interleaved rounds; results in var/benchmarks.
