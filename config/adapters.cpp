@@ -75,6 +75,17 @@ std::optional<std::string> read_entry(const rapidjson::Value& v, adapter_config&
           a.env[e.name.GetString()] = e.value.GetString();
         }
       }
+    } else if (key == "inheritEnv") {
+      if (!x.IsArray()) {
+        err = where + ".inheritEnv must be an array of variable names";
+      } else {
+        for (const auto& e : x.GetArray()) {
+          if (!e.IsString() || e.GetStringLength() == 0) {
+            return where + ".inheritEnv must be an array of variable names";
+          }
+          a.inherit_env.emplace_back(e.GetString(), e.GetStringLength());
+        }
+      }
     } else if (key == "minWorkers") {
       err = integer("minWorkers", a.min_workers, 0, 256, x);
     } else if (key == "maxWorkers") {

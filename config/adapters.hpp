@@ -17,6 +17,7 @@ struct adapter_config {
   std::string command;
   std::vector<std::string> args;
   std::map<std::string, std::string> env;
+  std::vector<std::string> inherit_env;  ///< inheritEnv: server variables passed through.
   std::string cwd;
   int64_t min_workers = 1;
   int64_t max_workers = 1;

@@ -12,23 +12,19 @@
 #include <csignal>
 #include <cstring>
 
+#include "actors/adapters/worker_env.hpp"
+
 extern char** environ;
 
 namespace mcprt::actors::adapters {
 
 namespace {
 
-std::vector<std::string> environment_with(const std::map<std::string, std::string>& extra) {
-  std::vector<std::string> out;
+// The server's own environment, as views into `environ`.
+std::vector<std::string_view> server_environment() {
+  std::vector<std::string_view> out;
   for (char** e = environ; *e != nullptr; ++e) {
-    std::string entry(*e);
-    auto name = entry.substr(0, entry.find('='));
-    if (extra.count(name) == 0) {
-      out.push_back(std::move(entry));
-    }
-  }
-  for (const auto& [k, v] : extra) {
-    out.push_back(k + "=" + v);
+    out.emplace_back(*e);
   }
   return out;
 }
@@ -83,7 +79,7 @@ expected<std::unique_ptr<adapter_worker>, std::string> adapter_worker::spawn(
 
   std::vector<std::string> argv_s{cmd.command};
   argv_s.insert(argv_s.end(), cmd.args.begin(), cmd.args.end());
-  auto env_s = environment_with(cmd.env);
+  auto env_s = worker_environment(server_environment(), cmd.inherit_env, cmd.env);
   auto argv = pointers(argv_s);
   auto envp = pointers(env_s);
   pid_t pid = 0;

@@ -24,8 +24,11 @@ namespace mcprt::actors::adapters {
 struct worker_command {
   std::string command;  ///< Looked up on PATH when it has no '/'.
   std::vector<std::string> args;
-  std::map<std::string, std::string> env;  ///< Added to (or replacing) the server's environment.
+  std::map<std::string, std::string> env;  ///< Set in its environment.
   std::string cwd;                         ///< Empty: the server's working directory.
+  /// Names passed through from the server's environment besides the defaults (worker_env.hpp);
+  /// nothing else of it reaches the worker.
+  std::vector<std::string> inherit_env;
 };
 
 /// What a worker reports, from its reader threads.

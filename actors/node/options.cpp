@@ -46,7 +46,7 @@ jobs::job_options job_options_of(const config::config& cfg) {
 adapters::adapter_options adapter_options_of(const config::adapter_config& a) {
   adapters::adapter_options o;
   o.name = a.name;
-  o.command = {a.command, a.args, a.env, a.cwd};
+  o.command = {a.command, a.args, a.env, a.cwd, a.inherit_env};
   o.min_workers = static_cast<int>(a.min_workers);
   o.max_workers = static_cast<int>(a.max_workers);
   o.max_inflight_per_worker = static_cast<int>(a.max_inflight_per_worker);

@@ -119,7 +119,8 @@ TEST_CASE("cli maps --listen and --set onto keys", "[config][cli]") {
 TEST_CASE("adapters come from the file, with defaults, and bad entries are named", "[config]") {
   auto r = request();
   r.file = write_file(R"({"adapters":[{"name":"sim","command":"mcprt","args":["--stdio"],
-      "env":{"A":"1"},"maxWorkers":4,"affinity":"session","toolPrefix":"sim_"}]})");
+      "env":{"A":"1"},"inheritEnv":["NODE_OPTIONS"],"maxWorkers":4,"affinity":"session",
+      "toolPrefix":"sim_"}]})");
   auto c = loaded(r);
   std::remove(r.file->c_str());
   REQUIRE(c.adapters.size() == 1);
@@ -127,6 +128,7 @@ TEST_CASE("adapters come from the file, with defaults, and bad entries are named
   CHECK(a.name == "sim");
   CHECK(a.args == std::vector<std::string>{"--stdio"});
   CHECK(a.env.at("A") == "1");
+  CHECK(a.inherit_env == std::vector<std::string>{"NODE_OPTIONS"});
   CHECK(a.min_workers == 1);
   CHECK(a.max_workers == 4);
   CHECK(a.call_timeout_ms == 300000);
@@ -146,4 +148,6 @@ TEST_CASE("adapters come from the file, with defaults, and bad entries are named
   bad(R"([{"name":"X Y","command":"c"}])", "adapters[0].name must be lowercase");
   bad(R"([{"name":"x","command":"c","affinity":"sticky"}])", "affinity must be");
   bad(R"({"name":"x"})", "adapters must be an array");
+  bad(R"([{"name":"x","command":"c","inheritEnv":"PATH"}])",
+      "adapters[0].inheritEnv must be an array of variable names");
 }
