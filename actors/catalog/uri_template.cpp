@@ -54,7 +54,11 @@ std::optional<std::map<std::string, std::string>> match_uri(const uri_template& 
     if (value.find('/') != std::string_view::npos) {
       return std::nullopt;
     }
-    vars.emplace(t.names[i], std::string(value));
+    // A name used twice stands for one value (RFC 6570 expands it the same each time).
+    auto [it, added] = vars.emplace(t.names[i], std::string(value));
+    if (!added && it->second != value) {
+      return std::nullopt;
+    }
     pos = end + next.size();
   }
   if (pos != uri.size()) {

@@ -29,3 +29,14 @@ TEST_CASE("uri templates refuse what level 1 cannot express", "[actors][uri_temp
   CHECK_FALSE(parse_uri_template("x://close}"));
   CHECK_FALSE(parse_uri_template("x://{}"));
 }
+
+TEST_CASE("a name used twice in a template stands for one value", "[actors][uri_template]") {
+  // Found by the uri_template fuzz target: the second binding was dropped, so a URI matched
+  // with two different values and the handler saw only the first.
+  auto t = parse_uri_template("db://{x}/copy/{x}");
+  REQUIRE(t);
+  auto same = match_uri(*t, "db://a/copy/a");
+  REQUIRE(same);
+  CHECK(same->at("x") == "a");
+  CHECK_FALSE(match_uri(*t, "db://a/copy/b"));
+}
