@@ -82,11 +82,12 @@ tsan: deps
 	  ./mcprt_unit "$(TSAN_TESTS)"
 
 ## fuzz: every libFuzzer target (clang, ASan, UBSan) in turn, each for FUZZ_SECONDS (600):
-## json_rpc (the JSON-RPC decoder) and jwt (JWKS and bearer tokens), inputs up to FUZZ_MAX_LEN
+## json_rpc (the JSON-RPC decoder), jwt (JWKS and bearer tokens) and uri_template (resource
+## templates and the URIs matched against them), inputs up to FUZZ_MAX_LEN
 ## bytes, from the seed corpus in tests/fuzz/corpus/<target> (new inputs go to
 ## build-fuzz/corpus/<target>). A finding stops it with the crashing input in build-fuzz/.
 ## `make test` runs each seed corpus once (fuzz.corpus.*).
-FUZZ_TARGETS := json_rpc jwt
+FUZZ_TARGETS := json_rpc jwt uri_template
 fuzz:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES) $(FUZZ_PACKAGES)"
 	cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DMCPRT_FUZZ=ON
