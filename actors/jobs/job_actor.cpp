@@ -154,7 +154,6 @@ void settle(job_self self) {
     std::lock_guard<std::mutex> g(st.live->m);
     st.live->view = view;
     st.live->settled = true;
-    st.live->lost = st.machine->lost();
     waiters.swap(st.live->waiters);
   }
   st.context->forget(view.record);

@@ -71,7 +71,6 @@ struct live_job {
   std::mutex m;
   task_view view;
   bool settled = false;
-  std::optional<rpc_error> lost;  ///< Settled without a recorded outcome.
   std::vector<view_fn> waiters;
   job_actor actor;
 };

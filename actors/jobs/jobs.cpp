@@ -340,20 +340,19 @@ void job_service::actor_lost(const std::shared_ptr<live_job>& live, const std::s
       live->settled = true;
       if (ok) {
         live->view = {record, {}};
-      } else {
-        live->lost = make_error(rpc_code::internal_error,
-                                "Internal error: the task's outcome could not be recorded: " + why);
       }
       waiters.swap(live->waiters);
     }
     if (auto self = weak.lock()) {
       self->forget(record);
     }
+    auto lost = make_error(rpc_code::internal_error,
+                           "Internal error: the task's outcome could not be recorded: " + why);
     for (auto& w : waiters) {
       if (ok) {
         w(task_view{record, {}});
       } else {
-        w(*live->lost);
+        w(lost);
       }
     }
   });

@@ -147,7 +147,10 @@ bool names_resource(std::string_view aud, const std::string& resource) {
 
 std::optional<int64_t> seconds(const rapidjson::Value& claims, const char* name) {
   auto* v = find_member(claims, name);
-  if (v == nullptr || !v->IsNumber() || !std::isfinite(v->GetDouble())) {
+  // Outside ±2^62 s the cast would be undefined; no real token dates that far.
+  constexpr double limit = 4.6e18;
+  if (v == nullptr || !v->IsNumber() || !std::isfinite(v->GetDouble()) ||
+      std::fabs(v->GetDouble()) > limit) {
     return std::nullopt;
   }
   return static_cast<int64_t>(v->GetDouble());

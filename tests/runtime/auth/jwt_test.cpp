@@ -116,6 +116,9 @@ TEST_CASE("the claims a resource server checks", "[runtime][auth][jwt]") {
   auto no_exp = R"({"iss":")" + issuer + R"(","aud":")" + resource + R"("})";
   CHECK(fault_of(as.sign(no_exp), keys) == token_fault::expired);
   CHECK(fault_of(as.sign(claims({}, now - 31)), keys) == token_fault::expired);
+  // An exp no integer holds is no exp (and no undefined cast).
+  auto huge_exp = R"({"iss":")" + issuer + R"(","aud":")" + resource + R"(","exp":1e300})";
+  CHECK(fault_of(as.sign(huge_exp), keys) == token_fault::expired);
   CHECK(verify_jwt(as.sign(claims({}, now - 29)), keys, expect(), now).has_value());  // Leeway.
   CHECK(fault_of(as.sign(claims(",\"nbf\":" + std::to_string(now + 31))), keys) ==
         token_fault::not_yet_valid);
