@@ -1,0 +1,120 @@
+#include "runtime/auth/bearer.hpp"
+
+#include "runtime/auth/scopes.hpp"
+
+namespace mcprt {
+inline namespace auth {
+
+namespace {
+
+constexpr size_t max_token_bytes = size_t{16} * 1024;
+
+bool is_token68_char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+}
+
+bool starts_with_bearer(std::string_view v) {
+  constexpr std::string_view scheme = "bearer";
+  if (v.size() < scheme.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < scheme.size(); ++i) {
+    char c = v[i];
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c + 32);
+    }
+    if (c != scheme[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// A parameter value for a quoted-string: no quote, backslash or control character.
+std::string quotable(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+expected<std::string_view, credential_fault> read_bearer(const std::string* authorization) {
+  if (authorization == nullptr) {
+    return credential_fault::missing;
+  }
+  std::string_view v = *authorization;
+  if (!starts_with_bearer(v) || v.size() == 6 || v[6] != ' ') {
+    return credential_fault::malformed;
+  }
+  v.remove_prefix(6);
+  while (!v.empty() && v.front() == ' ') {
+    v.remove_prefix(1);
+  }
+  while (!v.empty() && v.back() == ' ') {
+    v.remove_suffix(1);
+  }
+  // token68: the characters above, then any '=' padding; nothing after.
+  size_t end = 0;
+  while (end < v.size() && is_token68_char(v[end])) {
+    ++end;
+  }
+  if (end == 0 || v.size() > max_token_bytes) {
+    return credential_fault::malformed;
+  }
+  while (end < v.size() && v[end] == '=') {
+    ++end;
+  }
+  if (end != v.size()) {
+    return credential_fault::malformed;
+  }
+  return v;
+}
+
+bool query_carries_token(std::string_view query) {
+  constexpr std::string_view name = "access_token";
+  size_t start = 0;
+  while (start <= query.size()) {
+    auto end = query.find('&', start);
+    auto item =
+        query.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    auto key = item.substr(0, item.find('='));
+    if (key == name) {
+      return true;
+    }
+    if (end == std::string_view::npos) {
+      break;
+    }
+    start = end + 1;
+  }
+  return false;
+}
+
+std::string write_challenge(const bearer_challenge& c) {
+  std::string out = "Bearer ";
+  auto param = [&out](std::string_view name, const std::string& value) {
+    if (out.back() == '"') {
+      out += ", ";
+    }
+    out += std::string(name) + "=\"" + quotable(value) + '"';
+  };
+  if (!c.error.empty()) {
+    param("error", c.error);
+  }
+  if (!c.description.empty()) {
+    param("error_description", c.description);
+  }
+  if (auto scope = join_scopes(c.scopes); !scope.empty()) {
+    param("scope", scope);
+  }
+  param("resource_metadata", c.resource_metadata);
+  return out;
+}
+
+}  // namespace auth
+}  // namespace mcprt
