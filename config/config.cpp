@@ -66,6 +66,32 @@ const std::vector<key_def>& table() {
                       86400000, "WebSocket: ping after half of this without traffic, close after"));
     k.push_back(field("transport.wsDeflate", st::boolean, &config::ws_deflate, 0, 0,
                       "WebSocket: offer permessage-deflate compression"));
+    auto mode = field("auth.mode", st::string, &config::auth_mode, 0, 0,
+                      "who may call /mcp: none (anyone who reaches the port), oauth (bearer "
+                      "tokens from auth.issuer), apiKeys (auth.apiKeys in the config file)");
+    mode.choices = {"none", "oauth", "apiKeys"};
+    k.push_back(mode);
+    k.push_back(field("auth.issuer", st::string, &config::auth_issuer, 0, 0,
+                      "the authorization server's issuer URL (https; http only on loopback); "
+                      "its metadata names the keys"));
+    k.push_back(field("auth.resource", st::string, &config::auth_resource, 0, 0,
+                      "the public URL of /mcp as clients reach it: tokens' audience, and the "
+                      "metadata's resource"));
+    k.push_back(field("auth.scopes", st::string_list, &config::auth_scopes, 0, 0,
+                      "scopes every request needs (403 insufficient_scope without them)"));
+    k.push_back(field("auth.scopesSupported", st::string_list, &config::auth_scopes_supported, 0, 0,
+                      "scopes published in the resource metadata; empty: auth.scopes"));
+    k.push_back(field("auth.leewaySeconds", st::integer, &config::auth_leeway_seconds, 0, 3600,
+                      "clock skew allowed when checking a token's exp and nbf"));
+    k.push_back(field("auth.tokenType", st::string, &config::auth_token_type, 0, 0,
+                      "required JWT typ header (e.g. at+jwt, RFC 9068); empty: any"));
+    k.push_back(field("auth.jwksRefreshSeconds", st::integer, &config::auth_jwks_refresh_seconds,
+                      10, 604800, "refetch the issuer's key set this often"));
+    k.push_back(field("auth.jwksMinRefetchSeconds", st::integer,
+                      &config::auth_jwks_min_refetch_seconds, 0, 86400,
+                      "least time between two fetches caused by an unknown key id"));
+    k.push_back(field("auth.issuerCaFile", st::string, &config::auth_issuer_ca_file, 0, 0,
+                      "PEM file of CAs trusted for the issuer besides the system's"));
     k.push_back(field("runtime.schedulerThreads", st::integer, &config::scheduler_threads, 1, 256,
                       "CAF scheduler worker threads"));
     auto policy = field("runtime.schedulerPolicy", st::string, &config::scheduler_policy, 0, 0,
@@ -383,6 +409,10 @@ class loader {
         if (auto err = parse_adapters(m.value, cfg_.adapters)) {
           return "config file: " + *err;
         }
+      } else if (key == "auth.apiKeys") {
+        if (auto err = parse_api_keys(m.value, cfg_.auth_api_keys)) {
+          return "config file: " + *err;
+        }
       } else if (auto k = find(key)) {
         if (auto err = set_json(key, *k, m.value)) {
           return err;
@@ -394,6 +424,37 @@ class loader {
       } else {
         return "unknown key '" + key + "' in the config file";
       }
+    }
+    return std::nullopt;
+  }
+
+  // auth.apiKeys: [{"name": ..., "sha256": ..., "scopes": [...]}]; checked by the gate.
+  static std::optional<std::string> parse_api_keys(const rapidjson::Value& v,
+                                                   std::vector<api_key_entry>& out) {
+    if (!v.IsArray()) {
+      return std::string("auth.apiKeys must be an array");
+    }
+    for (const auto& e : v.GetArray()) {
+      api_key_entry key;
+      if (!e.IsObject()) {
+        return std::string("each auth.apiKeys entry must be an object");
+      }
+      for (const auto& m : e.GetObject()) {
+        std::string name = m.name.GetString();
+        if ((name == "name" || name == "sha256") && m.value.IsString()) {
+          (name == "name" ? key.name : key.sha256) = m.value.GetString();
+        } else if (name == "scopes" && m.value.IsArray()) {
+          for (const auto& s : m.value.GetArray()) {
+            if (!s.IsString()) {
+              return "auth.apiKeys entry '" + key.name + "': scopes must be strings";
+            }
+            key.scopes.emplace_back(s.GetString());
+          }
+        } else {
+          return "auth.apiKeys entry: unknown or mistyped member '" + name + "'";
+        }
+      }
+      out.push_back(std::move(key));
     }
     return std::nullopt;
   }

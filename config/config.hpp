@@ -12,6 +12,7 @@
 
 #include "config/adapters.hpp"
 #include "runtime/api/settings.hpp"
+#include "runtime/auth/api_keys.hpp"
 #include "runtime/codec/expected.hpp"
 
 namespace mcprt::config {
@@ -32,6 +33,18 @@ struct config {
   int64_t send_buffer_bytes = 0;
   int64_t ws_idle_timeout_ms = 60000;
   bool ws_deflate = false;
+  // auth
+  std::string auth_mode = "none";
+  std::string auth_issuer;
+  std::string auth_resource;
+  std::vector<std::string> auth_scopes;
+  std::vector<std::string> auth_scopes_supported;
+  int64_t auth_leeway_seconds = 60;
+  std::string auth_token_type;
+  int64_t auth_jwks_refresh_seconds = 600;
+  int64_t auth_jwks_min_refetch_seconds = 30;
+  std::string auth_issuer_ca_file;
+  std::vector<api_key_entry> auth_api_keys;  ///< From the config file's `auth.apiKeys` array.
   // runtime
   int64_t scheduler_threads = 1;
   std::string scheduler_policy = "sharing";

@@ -380,7 +380,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
       req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     }
     if (beast::websocket::is_upgrade(msg)) {
-      return upgrade(std::move(msg), req);
+      return upgrade(std::move(msg), std::move(req));
     }
     req.body = std::move(msg.body());
     ++seq_;
@@ -392,10 +392,22 @@ class http_session : public std::enable_shared_from_this<http_session> {
   }
 
   // GET with Upgrade: websocket. The handler refuses (an HTTP answer, then close) or binds
-  // the connection, and the socket moves to a WebSocket session.
-  void upgrade(http::request<http::string_body> msg, const http_request& req) {
-    auto decided =
-        ctx_->handler->upgrade(req, std::string(msg[http::field::sec_websocket_protocol]));
+  // the connection, and the socket moves to a WebSocket session. Nothing is read meanwhile.
+  void upgrade(http::request<http::string_body> msg, http_request req) {
+    auto held = std::make_shared<http::request<http::string_body>>(std::move(msg));
+    auto subprotocols = std::string((*held)[http::field::sec_websocket_protocol]);
+    ctx_->handler->upgrade(
+        std::move(req), subprotocols,
+        [self = shared_from_this(), held](http_handler::upgrade_decision decided) {
+          net::post(self->stream_.get_executor(),
+                    [self, held, decided = std::move(decided)]() mutable {
+                      self->on_upgrade_decided(std::move(*held), std::move(decided));
+                    });
+        });
+  }
+
+  void on_upgrade_decided(http::request<http::string_body> msg,
+                          http_handler::upgrade_decision decided) {
     if (auto* refusal = std::get_if<http_response>(&decided)) {
       keep_alive_ = false;
       ++seq_;

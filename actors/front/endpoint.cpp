@@ -38,16 +38,19 @@ endpoint::endpoint(endpoint_options options, endpoint_parts parts)
     }
   }
   legacy_ = std::make_unique<legacy_sse>(
-      [this](std::shared_ptr<outbox> box) { return make_peer(std::move(box)); },
+      [this](std::shared_ptr<outbox> box, const principal& caller) {
+        return make_peer(std::move(box), caller);
+      },
       parts_.node->streams.limits, parts_.node->streams.keep_alive, options_.max_legacy_streams,
       parts_.node->metrics);
 }
 
 endpoint::~endpoint() = default;
 
-std::shared_ptr<message_peer> endpoint::make_peer(std::shared_ptr<outbox> box) const {
+std::shared_ptr<message_peer> endpoint::make_peer(std::shared_ptr<outbox> box,
+                                                  const principal& caller) const {
   return std::make_shared<message_peer>(
-      peer_parts{parts_.node, std::move(box), parts_.bound_sessions});
+      peer_parts{parts_.node, std::move(box), parts_.bound_sessions, caller});
 }
 
 http_response endpoint::refusal(http_refusal why, std::string_view detail) const {
@@ -122,6 +125,51 @@ bool endpoint::origin_allowed(const std::string& origin) const {
 
 void endpoint::handle(http_request request, const http_exchange_ptr& ex) {
   auto req = read_mcp_request(std::move(request));
+  const auto& gate = parts_.gate;
+  bool guarded = req.path == "/mcp" || req.path == "/sse" || req.path == "/messages";
+  if (gate && gate->is_metadata_path(req.path)) {
+    ex->respond(gate->metadata_response(req.method));
+  } else if (guarded && gate && gate->enabled() && req.method != "OPTIONS") {
+    // Host and Origin first: a foreign page learns nothing, not even that a token is needed.
+    if (auto refusal = refuse_foreign(req)) {
+      ex->respond(std::move(*refusal));
+      return;
+    }
+    guard(
+        std::move(req), [ex](http_response denial) { ex->respond(std::move(denial)); },
+        [this, ex](mcp_request& r) { route(r, ex); });
+  } else {
+    route(req, ex);
+  }
+}
+
+void endpoint::guard(mcp_request req, std::function<void(http_response)> refuse,
+                     std::function<void(mcp_request&)> next) const {
+  auto held = std::make_shared<mcp_request>(std::move(req));
+  auto what = held->method + " " + held->path;
+  parts_.gate->authenticate(held->has_authorization ? &held->authorization : nullptr, held->query,
+                            std::move(what),
+                            [this, held, refuse = std::move(refuse),
+                             next = std::move(next)](identity::auth_outcome outcome) {
+                              if (!outcome) {
+                                refuse(parts_.gate->denial_response(outcome.error()));
+                                return;
+                              }
+                              held->caller = std::move(outcome.value());
+                              next(*held);
+                            });
+}
+
+std::optional<session_actor> endpoint::find_session(const mcp_request& req) const {
+  bool foreign = false;
+  auto session = parts_.sessions->find(req.session_id, req.caller.owner(), &foreign);
+  if (foreign && parts_.gate) {
+    parts_.gate->cross_principal("session", req.caller, req.method + " " + req.path);
+  }
+  return session;
+}
+
+void endpoint::route(mcp_request& req, const http_exchange_ptr& ex) {
   if (req.path == "/mcp") {
     handle_mcp(req, ex);
   } else if (req.path == "/mcp/capabilities" && req.method == "GET" && parts_.capabilities) {
@@ -162,7 +210,7 @@ void endpoint::handle_legacy_sse(mcp_request& req, const http_exchange_ptr& ex) 
                                             "text/event-stream")));
       return;
     }
-    legacy_->open(ex);
+    legacy_->open(ex, req.caller);
   } else if (req.path == "/messages" && req.method == "POST") {
     if (!is_json_media_type(req.content_type)) {
       ex->respond(error_response(415, error(rpc_code::legacy_bad_request,
@@ -170,7 +218,11 @@ void endpoint::handle_legacy_sse(mcp_request& req, const http_exchange_ptr& ex) 
                                             "application/json")));
       return;
     }
-    ex->respond(legacy_->post(req.query, req.body));
+    bool foreign = false;
+    ex->respond(legacy_->post(req.query, req.body, req.caller, foreign));
+    if (foreign && parts_.gate) {
+      parts_.gate->cross_principal("legacy_session", req.caller, "POST /messages");
+    }
   } else {
     ex->respond({405,
                  "application/json",
@@ -206,15 +258,26 @@ void endpoint::handle_mcp(mcp_request& req, const http_exchange_ptr& ex) {
   }
 }
 
-std::variant<http_response, websocket_binding> endpoint::upgrade(const http_request& request,
-                                                                 const std::string& subprotocols) {
-  auto req = read_mcp_request(http_request(request));
+void endpoint::upgrade(http_request request, const std::string& subprotocols,
+                       std::function<void(upgrade_decision)> decide) {
+  auto req = read_mcp_request(std::move(request));
   if (req.path != "/mcp") {
-    return http_response{404, "text/plain", "Not Found: the MCP endpoint is /mcp\n", {}};
+    return decide(http_response{404, "text/plain", "Not Found: the MCP endpoint is /mcp\n", {}});
   }
   if (auto refusal = refuse_foreign(req)) {
-    return std::move(*refusal);
+    return decide(std::move(*refusal));
   }
+  if (!parts_.gate || !parts_.gate->enabled()) {
+    return decide(bind_websocket(req, subprotocols));
+  }
+  // The upgrade request carries the token; the connection then belongs to its principal.
+  guard(
+      std::move(req), [decide](http_response denial) { decide(std::move(denial)); },
+      [this, subprotocols, decide](mcp_request& r) { decide(bind_websocket(r, subprotocols)); });
+}
+
+http_handler::upgrade_decision endpoint::bind_websocket(const mcp_request& req,
+                                                        const std::string& subprotocols) {
   bool offers_mcp = false;
   for (size_t start = 0; start <= subprotocols.size();) {
     auto comma = subprotocols.find(',', start);
@@ -236,7 +299,7 @@ std::variant<http_response, websocket_binding> endpoint::upgrade(const http_requ
   }
   auto box = std::make_shared<outbox>(parts_.node->streams.limits, stream_format::raw,
                                       parts_.node->metrics);
-  auto peer = make_peer(box);
+  auto peer = make_peer(box, req.caller);
   return websocket_binding{std::move(peer), std::move(box)};
 }
 
@@ -258,7 +321,7 @@ void endpoint::handle_get(const mcp_request& req, const http_exchange_ptr& ex) {
                                                      req.protocol_version + "'")));
     return;
   }
-  auto session = parts_.sessions->find(req.session_id);
+  auto session = find_session(req);
   if (!session) {
     ex->respond(error_response(404, error(rpc_code::session_not_found, "Session not found")));
     return;
@@ -272,7 +335,7 @@ void endpoint::handle_delete(const mcp_request& req, const http_exchange_ptr& ex
                                           "Bad Request: DELETE needs an Mcp-Session-Id header")));
     return;
   }
-  auto session = parts_.sessions->find(req.session_id);
+  auto session = find_session(req);
   if (!session || !parts_.sessions->erase(req.session_id)) {
     ex->respond(error_response(404, error(rpc_code::session_not_found, "Session not found")));
     return;

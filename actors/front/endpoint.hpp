@@ -15,6 +15,7 @@
 #include "actors/dispatch/dispatcher.hpp"
 #include "actors/front/mcp_request.hpp"
 #include "actors/front/modern_headers.hpp"
+#include "actors/identity/gate.hpp"
 #include "actors/session/feed.hpp"
 #include "actors/session/node_context.hpp"
 #include "actors/session/table.hpp"
@@ -51,6 +52,8 @@ struct endpoint_parts {
   std::shared_ptr<session::session_table> bound_sessions;
   /// GET /mcp/capabilities (null: 404).
   std::function<std::string()> capabilities;
+  /// Who may call (null or disabled: anyone).
+  std::shared_ptr<const identity::gate> gate;
 };
 
 /// Routes HTTP requests for /mcp, /metrics and /healthz. Called on I/O threads; never blocks.
@@ -67,14 +70,24 @@ class endpoint final : public http_handler {
 
   /// WebSocket on /mcp with subprotocol `mcp`: the connection becomes a message peer (its own
   /// 2025 session after initialize, or stateless 2026-07-28 requests).
-  std::variant<http_response, websocket_binding> upgrade(const http_request& request,
-                                                         const std::string& subprotocols) override;
+  void upgrade(http_request request, const std::string& subprotocols,
+               std::function<void(upgrade_decision)> decide) override;
 
  private:
+  // After the gate: the request's route.
+  void route(mcp_request& req, const http_exchange_ptr& ex);
+  // Runs `next` with the request once the gate let it through; `refuse` with the denial's
+  // answer otherwise.
+  void guard(mcp_request req, std::function<void(http_response)> refuse,
+             std::function<void(mcp_request&)> next) const;
+  upgrade_decision bind_websocket(const mcp_request& req, const std::string& subprotocols);
+  // The caller's session `req.session_id`; another principal's counts as unknown.
+  std::optional<session_actor> find_session(const mcp_request& req) const;
   void handle_mcp(mcp_request& req, const http_exchange_ptr& ex);
   void handle_legacy_sse(mcp_request& req, const http_exchange_ptr& ex);
   std::optional<http_response> refuse_foreign(const mcp_request& req) const;
-  std::shared_ptr<message_peer> make_peer(std::shared_ptr<outbox> box) const;
+  std::shared_ptr<message_peer> make_peer(std::shared_ptr<outbox> box,
+                                          const principal& caller) const;
   // POST (post.cpp): the era's path, and the steps both eras share.
   void handle_post(mcp_request& req, const http_exchange_ptr& ex);
   void post_modern(const mcp_request& req, rpc::message& msg, const rapidjson::Value* meta,

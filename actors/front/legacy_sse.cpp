@@ -40,10 +40,11 @@ legacy_sse::legacy_sse(peer_factory make_peer, outbox_limits limits,
       max_streams_(max_streams),
       metrics_(std::move(metrics)) {}
 
-void legacy_sse::open(const http_exchange_ptr& exchange) {
+void legacy_sse::open(const http_exchange_ptr& exchange, const principal& caller) {
   auto id = new_session_id();
   auto box = std::make_shared<outbox>(limits_, stream_format::sse, metrics_);
   auto s = std::make_shared<stream>();
+  s->owner = caller.owner();
   {
     std::lock_guard<std::mutex> g(mutex_);
     if (streams_.size() >= max_streams_) {
@@ -53,7 +54,7 @@ void legacy_sse::open(const http_exchange_ptr& exchange) {
     }
     streams_.emplace(id, s);
   }
-  s->peer = make_peer_(box);
+  s->peer = make_peer_(box, caller);
   box->push_bytes(sse::named_event("endpoint", "/messages?sessionId=" + id));
   // The stream is the session: when the client goes, both end.
   box->on_detach([this, id] { close(id); });
@@ -69,7 +70,8 @@ void legacy_sse::close(const std::string& id) {
   }
 }
 
-http_response legacy_sse::post(const std::string& query, const std::string& body) {
+http_response legacy_sse::post(const std::string& query, const std::string& body,
+                               const principal& caller, bool& foreign) {
   auto id = query_value(query, "sessionId");
   std::shared_ptr<stream> s;
   {
@@ -77,6 +79,10 @@ http_response legacy_sse::post(const std::string& query, const std::string& body
     if (auto it = streams_.find(id); it != streams_.end()) {
       s = it->second;
     }
+  }
+  if (s && s->owner != caller.owner()) {
+    foreign = true;
+    s.reset();
   }
   if (!s) {
     return error_response(404, rpc_code::session_not_found,

@@ -17,17 +17,20 @@ namespace mcprt::actors::front {
 /// The open legacy streams of this node. Thread-safe.
 class legacy_sse {
  public:
-  /// `make_peer` builds the peer of a new stream around its outbox.
-  using peer_factory = std::function<std::shared_ptr<message_peer>(std::shared_ptr<outbox>)>;
+  /// `make_peer` builds the peer of a new stream around its outbox, for its caller.
+  using peer_factory =
+      std::function<std::shared_ptr<message_peer>(std::shared_ptr<outbox>, const principal&)>;
 
   legacy_sse(peer_factory make_peer, outbox_limits limits, std::chrono::milliseconds keep_alive,
              size_t max_streams, std::shared_ptr<mcprt::metrics> metrics);
 
-  /// GET /sse: a new stream, announced with its `endpoint` event.
-  void open(const http_exchange_ptr& exchange);
+  /// GET /sse: a new stream of `caller`, announced with its `endpoint` event.
+  void open(const http_exchange_ptr& exchange, const principal& caller);
   /// POST /messages?sessionId=ID: hands the body to that stream's peer; 202, or 404 for a
-  /// stream that is not (or no longer) open.
-  http_response post(const std::string& query, const std::string& body);
+  /// stream that is not (or no longer) open, or that another principal opened (`foreign`
+  /// then says so).
+  http_response post(const std::string& query, const std::string& body, const principal& caller,
+                     bool& foreign);
   /// Open streams.
   size_t size() const;
 
@@ -35,6 +38,7 @@ class legacy_sse {
   struct stream {
     std::mutex reading;  // A peer reads one message at a time; POSTs may race.
     std::shared_ptr<message_peer> peer;
+    std::string owner;  // principal::owner() of who opened it.
   };
   void close(const std::string& id);
 

@@ -41,7 +41,8 @@ mcp_request read_mcp_request(http_request&& request) {
                  take("MCP-Protocol-Version", r.protocol_version, &r.has_protocol_version) ||
                  take("Mcp-Method", r.mcp_method, &r.has_mcp_method) ||
                  take("Mcp-Name", r.mcp_name, &r.has_mcp_name) ||
-                 take("Last-Event-ID", r.last_event_id, &r.has_last_event_id);
+                 take("Last-Event-ID", r.last_event_id, &r.has_last_event_id) ||
+                 take("Authorization", r.authorization, &r.has_authorization);
     if (!known && name.size() > param_prefix.size() &&
         same_header_name(std::string_view(name).substr(0, param_prefix.size()), param_prefix)) {
       r.mcp_params.emplace_back(name.substr(param_prefix.size()), std::move(value));

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/auth/principal.hpp"
 #include "runtime/io/http_exchange.hpp"
 
 namespace mcprt::actors::front {
@@ -21,11 +22,14 @@ struct mcp_request {
   std::string mcp_method;        ///< Mcp-Method
   std::string mcp_name;          ///< Mcp-Name
   std::string last_event_id;     ///< Last-Event-ID
+  std::string authorization;     ///< Authorization (read by the gate only)
   /// `Mcp-Param-{Name}` headers (SEP-2243): {Name} as sent, and the value.
   std::vector<std::pair<std::string, std::string>> mcp_params;
   bool has_protocol_version = false, has_mcp_method = false, has_mcp_name = false;
   bool has_origin = false, has_session_id = false, has_last_event_id = false;
+  bool has_authorization = false;
   std::string body;
+  principal caller;  ///< Who the gate says is calling (anonymous without auth).
 };
 
 /// Reads the MCP headers out of `request` (its body is moved along).

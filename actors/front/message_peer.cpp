@@ -218,6 +218,7 @@ void message_peer::on_message(const std::string& text) {
     base.node = parts_.node;
     base.table = sessions_;
     base.connection_box = parts_.box;
+    base.owner = parts_.caller.owner();
     auto opened = session::open_session(msg, std::move(base));
     if (auto* bad = opened.failure()) {
       reply(*bad);

@@ -17,6 +17,7 @@
 #include "actors/session/feed.hpp"
 #include "actors/session/node_context.hpp"
 #include "actors/session/table.hpp"
+#include "runtime/auth/principal.hpp"
 #include "runtime/io/http_handler.hpp"
 #include "runtime/observe/metrics.hpp"
 
@@ -33,6 +34,8 @@ struct peer_parts {
   std::shared_ptr<outbox> box;
   /// Where the peer's session is registered, so shutdown can find it (null: a private table).
   std::shared_ptr<session::session_table> sessions;
+  /// Who is on the other end (anonymous without auth; stdio is never authenticated).
+  principal caller = {};
 };
 
 /// One client on a pipe. on_message is called from one reader thread.

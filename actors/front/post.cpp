@@ -181,7 +181,7 @@ void endpoint::post_legacy(const mcp_request& req, rpc::message& msg, const rapi
            msg.id);
     return;
   }
-  auto session = parts_.sessions->find(req.session_id);
+  auto session = find_session(req);
   if (!session) {
     ex->respond(
         error_response(404, make_error(rpc_code::session_not_found, "Session not found"), msg.id));
@@ -216,7 +216,7 @@ void endpoint::post_legacy(const mcp_request& req, rpc::message& msg, const rapi
 
 void endpoint::open_session(const mcp_request& req, const rpc::message& msg,
                             const http_exchange_ptr& ex) {
-  if (req.has_session_id && parts_.sessions->find(req.session_id)) {
+  if (req.has_session_id && find_session(req)) {
     reject(ex,
            {400, make_error(rpc_code::invalid_request,
                             "Invalid Request: the session is already initialized")},
@@ -227,6 +227,7 @@ void endpoint::open_session(const mcp_request& req, const rpc::message& msg,
   base.idle_timeout = options_.session_idle_timeout;
   base.node = parts_.node;
   base.table = parts_.sessions;
+  base.owner = req.caller.owner();
   auto opened = session::open_session(msg, std::move(base));
   if (auto* bad = opened.failure()) {
     reject(ex, {400, *bad}, msg.id);

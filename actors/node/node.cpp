@@ -14,6 +14,7 @@
 #include "runtime/api/mcp_errors.hpp"
 #include "runtime/io/admission.hpp"
 #include "runtime/observe/log.hpp"
+#include "transport/http_client.hpp"
 #include "transport/http_server.hpp"
 #include "transport/stdio.hpp"
 
@@ -53,6 +54,9 @@ expected<std::unique_ptr<node>, std::string> node::start(const config::config& c
   if (auto why = n->start_jobs(stdio); !why.empty()) {
     return why;
   }
+  if (auto why = n->start_gate(); !why.empty()) {
+    return why;
+  }
   auto started = n->start_plugins(plugins);
   if (auto* why = started.failure()) {
     return *why;
@@ -88,6 +92,27 @@ std::string node::start_jobs(bool stdio) {
   jobs_ = std::make_shared<jobs::job_service>(system_, std::move(store.value()),
                                               job_options_of(cfg_), notes_);
   jobs_->sweep_periodically();
+  return {};
+}
+
+std::string node::start_gate() {
+  auto options = gate_options_of(cfg_);
+  if (options.mode == identity::auth_mode::oauth) {
+    auto client = transport::http_client::make(cfg_.auth_issuer_ca_file);
+    if (!client) {
+      return "auth.issuerCaFile: " + client.error();
+    }
+    http_client_ = std::move(client.value());
+  }
+  auto made = identity::gate::make(std::move(options), system_, http_client_, metrics_->registry());
+  if (!made) {
+    return made.error();
+  }
+  gate_ = std::move(made.value());
+  if (gate_->enabled()) {
+    log::info("auth mode=" + cfg_.auth_mode + " resource=" + cfg_.auth_resource +
+              (cfg_.auth_issuer.empty() ? "" : " issuer=" + cfg_.auth_issuer));
+  }
   return {};
 }
 
@@ -215,7 +240,8 @@ int node::serve_stdio() {
 
 int node::serve_http(const sigset_t& stop_signals) {
   front::endpoint_parts parts{
-      context(), sessions_, std::make_shared<admission>(cfg_.max_inflight), bound_sessions_, {}};
+      context(),       sessions_, std::make_shared<admission>(cfg_.max_inflight),
+      bound_sessions_, {},        gate_};
   dispatch::node_limits limits{cfg_.max_payload_kb, cfg_.max_inflight, cfg_.request_timeout_ms,
                                cfg_.jobs_default_timeout_ms, cfg_.jobs_result_ttl_ms};
   parts.capabilities = [limits, pools = pools_] {
@@ -254,6 +280,9 @@ void node::stop_tree() {
   stopped_ = true;
   if (supervisor_) {
     caf::anon_send_exit(supervisor_, caf::exit_reason::user_shutdown);
+  }
+  if (gate_) {
+    gate_->stop();
   }
   for (const auto& p : pools_) {
     p->stop();

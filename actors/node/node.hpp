@@ -16,6 +16,7 @@
 #include "actors/catalog/catalog.hpp"
 #include "actors/catalog/live_catalog.hpp"
 #include "actors/dispatch/dispatcher.hpp"
+#include "actors/identity/gate.hpp"
 #include "actors/jobs/jobs.hpp"
 #include "actors/node/supervisor.hpp"
 #include "actors/notifier/notifier.hpp"
@@ -51,6 +52,8 @@ class node {
  private:
   explicit node(const config::config& cfg);
   std::string start_jobs(bool stdio);
+  /// The resource server's gate (and, in oauth mode, the outbound client and the key actor).
+  std::string start_gate();
   expected<std::vector<watched_plugin>, std::string> start_plugins(
       const std::vector<plugin>& plugins);
   /// Hands the started plugins to the supervisor, with what it needs to start one again.
@@ -78,6 +81,8 @@ class node {
   std::shared_ptr<catalog::node_catalog> live_;
   std::vector<std::shared_ptr<adapters::adapter_pool>> pools_;
   std::shared_ptr<dispatch::server_profile> profile_;
+  std::shared_ptr<http_fetcher> http_client_;  ///< Outbound HTTP (the issuer), oauth mode only.
+  std::shared_ptr<identity::gate> gate_;
   caf::actor supervisor_;
   bool stopped_ = false;
 };

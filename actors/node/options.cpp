@@ -89,4 +89,21 @@ transport::server_options server_options_of(const config::config& cfg) {
   return o;
 }
 
+identity::gate_options gate_options_of(const config::config& cfg) {
+  identity::gate_options o;
+  o.mode = cfg.auth_mode == "oauth"     ? identity::auth_mode::oauth
+           : cfg.auth_mode == "apiKeys" ? identity::auth_mode::api_keys
+                                        : identity::auth_mode::none;
+  o.expect.issuer = cfg.auth_issuer;
+  o.expect.resource = cfg.auth_resource;
+  o.expect.leeway_seconds = cfg.auth_leeway_seconds;
+  o.expect.type = cfg.auth_token_type;
+  o.required_scopes = cfg.auth_scopes;
+  o.scopes_supported = cfg.auth_scopes_supported;
+  o.api_keys = cfg.auth_api_keys;
+  o.jwks_refresh = std::chrono::seconds(cfg.auth_jwks_refresh_seconds);
+  o.jwks_min_refetch = std::chrono::seconds(cfg.auth_jwks_min_refetch_seconds);
+  return o;
+}
+
 }  // namespace mcprt::actors::node

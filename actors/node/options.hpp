@@ -7,6 +7,7 @@
 
 #include "actors/adapters/pool.hpp"
 #include "actors/front/endpoint.hpp"
+#include "actors/identity/gate.hpp"
 #include "actors/jobs/jobs.hpp"
 #include "actors/session/feed.hpp"
 #include "config/adapters.hpp"
@@ -33,6 +34,9 @@ adapters::adapter_options adapter_options_of(const config::adapter_config& a);
 
 /// The HTTP policy: allowed hosts and origins, timeouts, payload bound.
 front::endpoint_options endpoint_options_of(const config::config& cfg);
+
+/// The resource server: mode, issuer, resource, scopes, API keys.
+identity::gate_options gate_options_of(const config::config& cfg);
 
 /// The listener and its connections: address, threads, limits, batching, WebSocket.
 transport::server_options server_options_of(const config::config& cfg);

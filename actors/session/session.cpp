@@ -257,6 +257,7 @@ expected<opened_session> open_session(const rpc::message& initialize, session_in
   init.node = std::move(base.node);
   init.table = std::move(base.table);
   init.connection_box = std::move(base.connection_box);
+  init.owner = std::move(base.owner);
   auto id = init.id;
   auto& sys = *init.node->system;
   auto actor = spawn_session(sys, std::move(init));
@@ -268,8 +269,9 @@ session_actor spawn_session(caf::actor_system& sys, session_init init) {
   auto table = init.table;
   auto metrics = init.node->metrics;
   auto id = init.id;
+  auto owner = init.owner;
   auto actor = sys.spawn(session_impl, std::move(init));
-  table->insert(id, actor);
+  table->insert(id, actor, std::move(owner));
   metrics->sessions_add(1);
   return actor;
 }

@@ -32,6 +32,7 @@ struct session_init {
   node_context_ptr node;                   ///< The node's shared parts.
   std::shared_ptr<session_table> table;    ///< Where the session is found by id.
   std::shared_ptr<outbox> connection_box;  ///< Set when a connection is the session (ws, stdio).
+  std::string owner;  ///< principal::owner() of who opened it; only they find it by id.
 };
 
 /// A new session's identity from an initialize request: a fresh id, the negotiated version,

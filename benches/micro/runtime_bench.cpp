@@ -177,11 +177,11 @@ void BM_session_lookup(benchmark::State& state) {
   std::vector<std::string> ids;
   for (int64_t i = 0; i < state.range(0); ++i) {
     ids.push_back(new_session_id());
-    table.insert(ids.back(), session_actor{});
+    table.insert(ids.back(), session_actor{}, "issuer\nalice");
   }
   size_t i = 0;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(table.find(ids[i++ % ids.size()]));
+    benchmark::DoNotOptimize(table.find(ids[i++ % ids.size()], "issuer\nalice"));
   }
 }
 BENCHMARK(BM_session_lookup)->Arg(100)->Arg(10000);

@@ -2,6 +2,7 @@
 // endpoint; the transport knows nothing else about what it serves.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,10 +47,13 @@ class http_handler {
   /// The answer to send, with `Connection: close`, when the transport refuses; `detail` says
   /// what the transport saw. Counts the refusal.
   virtual http_response refusal(http_refusal why, std::string_view detail) const = 0;
-  /// An HTTP Upgrade to WebSocket: the refusal to send instead, or the binding of the new
-  /// connection. `subprotocols` is the client's Sec-WebSocket-Protocol list.
-  virtual std::variant<http_response, websocket_binding> upgrade(
-      const http_request& request, const std::string& subprotocols) = 0;
+  /// What becomes of an HTTP Upgrade: the refusal to send instead, or the new connection's
+  /// binding.
+  using upgrade_decision = std::variant<http_response, websocket_binding>;
+  /// An HTTP Upgrade to WebSocket; `decide` runs once, now or later (after authentication),
+  /// on any thread. `subprotocols` is the client's Sec-WebSocket-Protocol list.
+  virtual void upgrade(http_request request, const std::string& subprotocols,
+                       std::function<void(upgrade_decision)> decide) = 0;
 };
 
 }  // namespace io

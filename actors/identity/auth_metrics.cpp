@@ -1,0 +1,58 @@
+#include "actors/identity/auth_metrics.hpp"
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/registry.h>
+
+namespace mcprt::actors::identity {
+
+auth_metrics::auth_metrics(prometheus::Registry& r) {
+  failures_ = &prometheus::BuildCounter()
+                   .Name("mcprt_auth_failures_total")
+                   .Help("Requests refused with 401: no valid credential, by reason")
+                   .Register(r);
+  denials_ = &prometheus::BuildCounter()
+                  .Name("mcprt_auth_denials_total")
+                  .Help("Requests refused with 403 (or -32001 on a pipe): too little scope")
+                  .Register(r);
+  cross_ = &prometheus::BuildCounter()
+                .Name("mcprt_auth_cross_principal_total")
+                .Help("Requests naming an object another principal owns, answered as unknown")
+                .Register(r);
+  fetches_ = &prometheus::BuildCounter()
+                  .Name("mcprt_auth_key_fetches_total")
+                  .Help("Fetches of the issuer's metadata and key set, by outcome")
+                  .Register(r);
+  auto& accepted = prometheus::BuildCounter()
+                       .Name("mcprt_auth_accepted_total")
+                       .Help("Requests whose credential was accepted, by kind")
+                       .Register(r);
+  accepted_jwt_ = &accepted.Add({{"kind", "jwt"}});
+  accepted_key_ = &accepted.Add({{"kind", "api_key"}});
+}
+
+void auth_metrics::count(family& f, std::string_view label, std::string_view value) {
+  f.Add({{std::string(label), std::string(value)}}).Increment();
+}
+
+void auth_metrics::authentication_failed(std::string_view reason) {
+  count(*failures_, "reason", reason);
+}
+
+void auth_metrics::authorization_denied(std::string_view what) {
+  count(*denials_, "on", what);
+}
+
+void auth_metrics::cross_principal(std::string_view object) {
+  count(*cross_, "object", object);
+}
+
+void auth_metrics::key_fetch(std::string_view outcome) {
+  count(*fetches_, "outcome", outcome);
+}
+
+void auth_metrics::authenticated(bool api_key) {
+  (api_key ? accepted_key_ : accepted_jwt_)->Increment();
+}
+
+}  // namespace mcprt::actors::identity

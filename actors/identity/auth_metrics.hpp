@@ -1,0 +1,40 @@
+// The Prometheus series of authentication and authorization (mcprt_auth_*), declared together.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+
+namespace prometheus {
+class Registry;
+class Counter;
+template <class T>
+class Family;
+}  // namespace prometheus
+
+namespace mcprt::actors::identity {
+
+/// Audit counters. Labels are bounded: reasons and objects come from fixed lists.
+class auth_metrics {
+ public:
+  explicit auth_metrics(prometheus::Registry& registry);
+
+  /// A request was refused 401 (`reason`: missing, malformed, token_in_query, expired, ...).
+  void authentication_failed(std::string_view reason);
+  /// A request was refused 403 for want of scope.
+  void authorization_denied(std::string_view what);
+  /// A request named an object another principal owns (`object`: session, task, ...).
+  void cross_principal(std::string_view object);
+  /// A fetch of the issuer's metadata or keys ended (`outcome`: ok, failed, limited).
+  void key_fetch(std::string_view outcome);
+  /// A request's credential was accepted (a JWT, or an API key); resolved once, hot path.
+  void authenticated(bool api_key);
+
+ private:
+  using family = prometheus::Family<prometheus::Counter>;
+  void count(family& f, std::string_view label, std::string_view value);
+  family *failures_, *denials_, *cross_, *fetches_;
+  prometheus::Counter *accepted_jwt_, *accepted_key_;
+};
+
+}  // namespace mcprt::actors::identity

@@ -1,0 +1,253 @@
+#include "actors/identity/gate.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/send.hpp>
+#include <ctime>
+
+#include "actors/identity/issuer_metadata.hpp"
+#include "runtime/auth/scopes.hpp"
+#include "runtime/codec/json.hpp"
+#include "runtime/codec/json_rpc.hpp"
+#include "runtime/codec/url.hpp"
+#include "runtime/io/error_response.hpp"
+#include "runtime/observe/log.hpp"
+
+namespace mcprt::actors::identity {
+
+namespace {
+
+constexpr std::string_view well_known = "/.well-known/oauth-protected-resource";
+
+std::string metadata_document(const gate_options& o) {
+  rapidjson::StringBuffer out;
+  json_writer w(out);
+  auto strings = [&w](const std::vector<std::string>& items) {
+    w.StartArray();
+    for (const auto& s : items) {
+      w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+    }
+    w.EndArray();
+  };
+  w.StartObject();
+  w.Key("resource");
+  w.String(o.expect.resource.c_str());
+  w.Key("authorization_servers");
+  strings(o.mode == auth_mode::oauth ? std::vector<std::string>{o.expect.issuer}
+                                     : std::vector<std::string>{});
+  w.Key("scopes_supported");
+  strings(o.scopes_supported.empty() ? o.required_scopes : o.scopes_supported);
+  w.Key("bearer_methods_supported");
+  strings({"header"});
+  w.Key("resource_name");
+  w.String("mcprt");
+  w.EndObject();
+  return {out.GetString(), out.GetSize()};
+}
+
+// The words of a token fault for a client (no token, no key material).
+std::string describe(token_fault f) {
+  switch (f) {
+    case token_fault::expired:
+      return "the access token has expired (or has no exp)";
+    case token_fault::not_yet_valid:
+      return "the access token is not valid yet (nbf)";
+    case token_fault::audience:
+      return "the access token was not issued for this resource (aud)";
+    case token_fault::issuer:
+      return "the access token was not issued by the trusted issuer (iss)";
+    case token_fault::algorithm:
+      return "the access token's algorithm is not accepted";
+    default:
+      return "the access token is invalid";
+  }
+}
+
+}  // namespace
+
+gate::gate(gate_options options, std::shared_ptr<auth_metrics> metrics)
+    : options_(std::move(options)), metrics_(std::move(metrics)) {}
+
+gate::~gate() {
+  stop();
+}
+
+expected<std::shared_ptr<gate>, std::string> gate::make(const gate_options& options,
+                                                        caf::actor_system& sys,
+                                                        std::shared_ptr<http_fetcher> fetcher,
+                                                        prometheus::Registry& registry) {
+  auto keys = api_key_set::make(options.api_keys);
+  if (!keys) {
+    return "auth.apiKeys: " + keys.error();
+  }
+  std::shared_ptr<gate> g(new gate(options, std::make_shared<auth_metrics>(registry)));
+  g->keys_ = std::move(keys.value());
+  if (options.mode == auth_mode::none) {
+    return g;
+  }
+  auto resource = parse_http_url(options.expect.resource);
+  if (!resource || resource->target.find('?') != std::string::npos) {
+    return "auth.resource must be the absolute public URL of /mcp (no query, no fragment), not '" +
+           options.expect.resource + "'";
+  }
+  auto path = resource->target == "/" ? std::string() : resource->target;
+  g->metadata_path_ = std::string(well_known) + path;
+  g->metadata_url_ = resource->origin() + g->metadata_path_;
+  g->metadata_body_ = metadata_document(options);
+  if (options.mode == auth_mode::api_keys) {
+    if (g->keys_.size() == 0) {
+      return std::string("auth.mode apiKeys needs at least one entry in auth.apiKeys");
+    }
+    return g;
+  }
+  if (!fetchable(options.expect.issuer)) {
+    return "auth.issuer must be an https URL (http only on a loopback address), not '" +
+           options.expect.issuer + "'";
+  }
+  if (!fetcher) {
+    return std::string("auth.mode oauth needs an HTTP client");
+  }
+  issuer_options io;
+  io.issuer = options.expect.issuer;
+  io.refresh = options.jwks_refresh;
+  io.min_refetch = options.jwks_min_refetch;
+  g->keys_actor_ = std::make_shared<issuer_keys_actor>(
+      spawn_issuer_keys(sys, std::move(io), g->cache_, std::move(fetcher), g->metrics_));
+  return g;
+}
+
+void gate::stop() {
+  if (keys_actor_) {
+    caf::anon_send_exit(*keys_actor_, caf::exit_reason::user_shutdown);
+    keys_actor_.reset();
+  }
+}
+
+auth_denial gate::deny(unsigned status, std::string error, std::string description,
+                       std::string reason, std::string_view what, const principal* who) const {
+  if (status == 403) {
+    metrics_->authorization_denied(reason);
+  } else {
+    metrics_->authentication_failed(reason);
+  }
+  log::info("auth refused status=" + std::to_string(status) + " reason=" + reason + " request=\"" +
+            std::string(what) + "\"" +
+            (who != nullptr ? " principal=" + who->display() : std::string()));
+  return auth_denial{status,
+                     bearer_challenge{metadata_url_, options_.required_scopes, std::move(error),
+                                      std::move(description)},
+                     std::move(reason)};
+}
+
+void gate::authenticate(const std::string* authorization, std::string_view query, std::string what,
+                        std::function<void(auth_outcome)> done) const {
+  if (!enabled()) {
+    return done(principal{});
+  }
+  if (query_carries_token(query)) {
+    return done(deny(401, "invalid_request",
+                     "access tokens are accepted only in the Authorization header",
+                     "token_in_query", what));
+  }
+  auto token = read_bearer(authorization);
+  if (!token) {
+    if (token.error() == credential_fault::missing) {
+      return done(deny(401, {}, {}, "missing", what));
+    }
+    return done(
+        deny(401, "invalid_token", "expected 'Authorization: Bearer <token>'", "malformed", what));
+  }
+  if (auto key = keys_.find(*token)) {
+    metrics_->authenticated(true);
+    return done(check_scopes(std::move(*key), what));
+  }
+  if (options_.mode == auth_mode::api_keys) {
+    return done(deny(401, "invalid_token", "unknown API key", "unknown_key", what));
+  }
+  verify(std::string(*token), std::move(what), std::move(done), false);
+}
+
+void gate::verify(std::string token, std::string what, std::function<void(auth_outcome)> done,
+                  bool refetched) const {
+  auto snapshot = cache_->current();
+  auto result = verify_jwt(token, snapshot->keys, options_.expect, std::time(nullptr));
+  if (result) {
+    metrics_->authenticated(false);
+    auto& t = result.value();
+    return done(check_scopes(
+        principal{t.issuer, t.subject, t.client_id, std::move(t.scopes), t.expires_at}, what));
+  }
+  auto fault = result.error().fault;
+  bool key_trouble = fault == token_fault::unknown_key || fault == token_fault::signature;
+  if (key_trouble && !refetched && keys_actor_) {
+    // The issuer may have rotated its keys: fetch once (rate-limited), then try again.
+    caf::anon_send(*keys_actor_,
+                   keys_wanted{[this, token = std::move(token), what = std::move(what),
+                                done = std::move(done)]() mutable {
+                     verify(std::move(token), std::move(what), std::move(done), true);
+                   }});
+    return;
+  }
+  if (key_trouble && !snapshot->ever_fetched) {
+    auto d = deny(503, {}, {}, "keys_unavailable", what);
+    return done(std::move(d));
+  }
+  log::debug("auth token refused detail=\"" + result.error().detail + "\"");
+  done(deny(401, "invalid_token", describe(fault), std::string(to_string(fault)), what));
+}
+
+auth_outcome gate::check_scopes(principal who, std::string_view what) const {
+  if (!missing_scopes(who.scopes, options_.required_scopes).empty()) {
+    return deny(403, "insufficient_scope", "this server needs the scopes named here",
+                "insufficient_scope", what, &who);
+  }
+  return who;
+}
+
+http_response gate::denial_response(const auth_denial& d) const {
+  if (d.status == 503) {
+    auto r = error_response(503, make_error(rpc_code::internal_error,
+                                            "Service Unavailable: the authorization server's "
+                                            "keys could not be fetched yet"));
+    r.headers.emplace_back("Retry-After", "5");
+    return r;
+  }
+  std::string message =
+      d.status == 403
+          ? "Forbidden: insufficient scope (" + join_scopes(d.challenge.scopes) + ")"
+          : "Unauthorized: " + (d.challenge.description.empty() ? std::string("a bearer token "
+                                                                              "is required")
+                                                                : d.challenge.description);
+  auto r = error_response(d.status, make_error(rpc_code::legacy_bad_request, std::move(message)));
+  r.headers.emplace_back("WWW-Authenticate", write_challenge(d.challenge));
+  return r;
+}
+
+bool gate::is_metadata_path(std::string_view path) const {
+  return enabled() &&
+         (path == metadata_path_ || path == well_known || path == std::string(well_known) + "/mcp");
+}
+
+http_response gate::metadata_response(std::string_view method) const {
+  http_headers cors{{"Access-Control-Allow-Origin", "*"},
+                    {"Access-Control-Allow-Methods", "GET, HEAD, OPTIONS"},
+                    {"Access-Control-Allow-Headers", "*"},
+                    {"Cache-Control", "max-age=300"}};
+  if (method == "OPTIONS") {
+    return {204, {}, {}, std::move(cors)};
+  }
+  if (method != "GET" && method != "HEAD") {
+    cors.emplace_back("Allow", "GET, HEAD, OPTIONS");
+    return {405, "text/plain", "Method Not Allowed\n", std::move(cors)};
+  }
+  return {200, "application/json", method == "HEAD" ? std::string() : metadata_body_,
+          std::move(cors)};
+}
+
+void gate::cross_principal(std::string_view object, const principal& who,
+                           std::string_view method) const {
+  metrics_->cross_principal(object);
+  log::info("auth refused object=" + std::string(object) + " reason=other_principal principal=" +
+            who.display() + " method=" + std::string(method));
+}
+
+}  // namespace mcprt::actors::identity

@@ -1,0 +1,110 @@
+// The resource server's front gate: who is calling (a JWT access token verified against the
+// issuer's keys, or a static API key), whether they hold the scopes every request needs, and
+// the protected resource metadata (RFC 9728) that tells a client where to get a token.
+// Called on I/O threads; never blocks: a token naming a key not yet fetched waits for the
+// issuer's key actor and is answered from its thread.
+#pragma once
+
+#include <caf/fwd.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "actors/identity/auth_metrics.hpp"
+#include "actors/identity/issuer_keys.hpp"
+#include "actors/identity/key_cache.hpp"
+#include "runtime/auth/api_keys.hpp"
+#include "runtime/auth/bearer.hpp"
+#include "runtime/auth/jwt.hpp"
+#include "runtime/auth/principal.hpp"
+#include "runtime/io/http_exchange.hpp"
+#include "runtime/io/http_fetch.hpp"
+
+namespace prometheus {
+class Registry;
+}  // namespace prometheus
+
+namespace mcprt::actors::identity {
+
+/// auth.mode
+enum class auth_mode { none, oauth, api_keys };
+
+/// The gate's settings, from config (auth.*).
+struct gate_options {
+  auth_mode mode = auth_mode::none;
+  token_expectations expect;                  ///< issuer, resource (the public /mcp URL), leeway
+  std::vector<std::string> required_scopes;   ///< Scopes every request needs.
+  std::vector<std::string> scopes_supported;  ///< Published in the metadata (the minimal set).
+  std::vector<api_key_entry> api_keys;        ///< apiKeys mode (also accepted in oauth mode).
+  std::chrono::seconds jwks_refresh{600};
+  std::chrono::seconds jwks_min_refetch{30};
+};
+
+/// Why a request is refused, and how to say so.
+struct auth_denial {
+  unsigned status = 401;  ///< 401 (no valid credential), 403 (scope), 503 (no keys yet).
+  bearer_challenge challenge;
+  std::string reason;  ///< Metric label and log word: missing, expired, insufficient_scope, ...
+};
+
+using auth_outcome = expected<principal, auth_denial>;
+
+class gate {
+ public:
+  /// A gate for `options`; a one-line reason when they do not make sense. In oauth mode it
+  /// starts the issuer's key actor (fetching through `fetcher`).
+  static expected<std::shared_ptr<gate>, std::string> make(const gate_options& options,
+                                                           caf::actor_system& sys,
+                                                           std::shared_ptr<http_fetcher> fetcher,
+                                                           prometheus::Registry& registry);
+  ~gate();
+
+  /// False in mode none: every caller is the anonymous principal.
+  bool enabled() const { return options_.mode != auth_mode::none; }
+
+  /// Authenticates a request (`authorization`: its header value or nullptr; `query`: its query
+  /// string; `what`: "POST /mcp" for the audit log). `done` runs once, on this thread or on
+  /// the key actor's.
+  void authenticate(const std::string* authorization, std::string_view query, std::string what,
+                    std::function<void(auth_outcome)> done) const;
+
+  /// The HTTP answer for a denial: status, WWW-Authenticate, a JSON-RPC error body.
+  http_response denial_response(const auth_denial& denial) const;
+
+  /// True for the protected resource metadata paths (RFC 9728 §3.1: path-inserted and root).
+  bool is_metadata_path(std::string_view path) const;
+  /// The metadata document's answer to `method` (GET, HEAD, OPTIONS; CORS for any origin).
+  http_response metadata_response(std::string_view method) const;
+
+  /// Counts and logs a request that named `object` (session, task, ...) owned by another
+  /// principal; the caller answers as if it did not exist.
+  void cross_principal(std::string_view object, const principal& who,
+                       std::string_view method) const;
+
+  /// Stops the key actor.
+  void stop();
+
+ private:
+  gate(gate_options options, std::shared_ptr<auth_metrics> metrics);
+  void verify(std::string token, std::string what, std::function<void(auth_outcome)> done,
+              bool refetched) const;
+  auth_outcome check_scopes(principal who, std::string_view what) const;
+  // Counts and logs a refusal (`who`: the principal, when the credential was valid).
+  auth_denial deny(unsigned status, std::string error, std::string description, std::string reason,
+                   std::string_view what, const principal* who = nullptr) const;
+
+  gate_options options_;
+  api_key_set keys_;
+  std::string metadata_url_;   ///< resource_metadata of every challenge.
+  std::string metadata_path_;  ///< /.well-known/oauth-protected-resource<resource path>
+  std::string metadata_body_;
+  std::shared_ptr<auth_metrics> metrics_;
+  std::shared_ptr<key_cache> cache_ = std::make_shared<key_cache>();
+  std::shared_ptr<issuer_keys_actor> keys_actor_;
+};
+
+using gate_ptr = std::shared_ptr<const gate>;
+
+}  // namespace mcprt::actors::identity

@@ -1,0 +1,266 @@
+// mcprt as an OAuth 2.1 resource server, against a real authorization server (oidc-provider on
+// loopback): the SDK client's client-credentials flow (401 → metadata → token → 200), every
+// refusal a client can meet with its status and challenge, key rotation at the issuer, the
+// issuer going down, and two principals who cannot reach each other's sessions and streams.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import net from 'node:net';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ClientCredentialsProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
+import { SignJWT, UnsecuredJWT, importJWK } from 'jose';
+import { startServer, metric } from './server.mjs';
+import { startAuthServer, makeKey } from './auth_server.mjs';
+
+const A = { id: 'agent-a', secret: 'secret-a', scope: 'mcp:tools' };
+const B = { id: 'agent-b', secret: 'secret-b', scope: 'mcp:tools' };
+const C = { id: 'agent-c', secret: 'secret-c', scope: 'mcp:read' };
+const OTHER = 'http://other.example/mcp';
+
+let k1, as, server, resource, url;
+
+async function freePort() {
+  const s = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => s.once('listening', r));
+  const { port } = s.address();
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+function startIssuer(keys, port = 0) {
+  return startAuthServer({
+    clients: [A, B, C],
+    resources: { [resource]: 'mcp:tools mcp:read', [OTHER]: 'mcp:tools' },
+    keys,
+    port,
+  });
+}
+
+before(async () => {
+  k1 = await makeKey('ES256', 'k1');
+  const port = await freePort();
+  resource = `http://127.0.0.1:${port}/mcp`;
+  as = await startIssuer([k1]);
+  server = await startServer([
+    '--set', `transport.port=${port}`,
+    '--set', 'auth.mode=oauth',
+    '--set', `auth.issuer=${as.issuer}`,
+    '--set', `auth.resource=${resource}`,
+    '--set', 'auth.scopes=mcp:tools',
+    '--set', 'auth.jwksMinRefetchSeconds=0',
+  ]);
+  url = new URL(resource);
+});
+
+after(async () => {
+  await server?.stop();
+  await as?.stop();
+});
+
+const json = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+const initialize = (version = '2025-06-18') => ({
+  jsonrpc: '2.0', id: 1, method: 'initialize',
+  params: { protocolVersion: version, capabilities: {}, clientInfo: { name: 'oauth-test', version: '1' } },
+});
+const ping = { jsonrpc: '2.0', id: 2, method: 'ping' };
+
+function post(body, headers = {}, target = url) {
+  return fetch(target, { method: 'POST', headers: { ...json, ...headers }, body: JSON.stringify(body) });
+}
+const bearer = (token) => ({ authorization: `Bearer ${token}` });
+
+/// A token signed with one of the test's keys, with the claims mcprt checks (overridable).
+async function forge(key, claims = {}, header = {}) {
+  const now = Math.floor(Date.now() / 1000);
+  const body = { iss: as.issuer, aud: resource, sub: 'forged', scope: 'mcp:tools', iat: now, exp: now + 300, ...claims };
+  for (const [k, v] of Object.entries(body)) if (v === undefined) delete body[k];
+  return new SignJWT(body)
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt', ...header })
+    .sign(await importJWK(key, key.alg));
+}
+
+function challengeOf(res) {
+  const h = res.headers.get('www-authenticate') ?? '';
+  const params = {};
+  for (const m of h.matchAll(/(\w+)="([^"]*)"/g)) params[m[1]] = m[2];
+  return { scheme: h.split(' ')[0], ...params };
+}
+
+test('the SDK client: 401, metadata discovery, a client-credentials token, then the call', async () => {
+  const tokensBefore = as.counts.token;
+  const provider = new ClientCredentialsProvider({
+    clientId: A.id, clientSecret: A.secret, scope: 'mcp:tools', expectedIssuer: as.issuer,
+  });
+  const client = new Client({ name: 'oauth-sdk', version: '1' });
+  await client.connect(new StreamableHTTPClientTransport(url, { authProvider: provider }));
+  const sum = await client.callTool({ name: 'add', arguments: { a: 2, b: 3 } });
+  assert.equal(sum.content[0].text, '5');
+  assert.ok(as.counts.token > tokensBefore, 'the client got its token from the issuer');
+  assert.ok(provider.tokens()?.access_token, 'the provider holds the token');
+  await client.close();
+});
+
+test('protected resource metadata: both paths, GET, HEAD and OPTIONS, CORS for any origin', async () => {
+  for (const path of ['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource']) {
+    const res = await fetch(new URL(path, url), { headers: { origin: 'https://app.example' } });
+    assert.equal(res.status, 200, path);
+    assert.equal(res.headers.get('access-control-allow-origin'), '*');
+    const doc = await res.json();
+    assert.equal(doc.resource, resource);
+    assert.deepEqual(doc.authorization_servers, [as.issuer]);
+    assert.deepEqual(doc.scopes_supported, ['mcp:tools']);
+    assert.deepEqual(doc.bearer_methods_supported, ['header']);
+    const head = await fetch(new URL(path, url), { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    const options = await fetch(new URL(path, url), { method: 'OPTIONS' });
+    assert.equal(options.status, 204);
+    assert.match(options.headers.get('access-control-allow-methods'), /GET/);
+  }
+  // The document's resource is the configured one whatever Host the request names.
+  const viaAlias = await fetch(new URL('/.well-known/oauth-protected-resource/mcp', `http://localhost:${url.port}`));
+  assert.equal((await viaAlias.json()).resource, resource);
+});
+
+test('refusals: status and challenge for each way a credential can be wrong', async () => {
+  const metadataUrl = `${url.origin}/.well-known/oauth-protected-resource/mcp`;
+  const stranger = await makeKey('ES256', 'not-published');
+  const now = Math.floor(Date.now() / 1000);
+  const hs256 = await new SignJWT({ iss: as.issuer, aud: resource, sub: 'x', exp: now + 300 })
+    .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
+    .sign(new TextEncoder().encode(JSON.stringify({ kty: k1.kty, crv: k1.crv, x: k1.x, y: k1.y })));
+  const cases = [
+    { name: 'no token', headers: {}, error: undefined, reason: 'missing' },
+    { name: 'garbage', headers: bearer('not-a-token'), error: 'invalid_token', reason: 'malformed' },
+    { name: 'two tokens', headers: { authorization: 'Bearer a b' }, error: 'invalid_token', reason: 'malformed' },
+    { name: 'expired', headers: bearer(await forge(k1, { exp: now - 3600 })), error: 'invalid_token', reason: 'expired' },
+    { name: 'no exp', headers: bearer(await forge(k1, { exp: undefined })), error: 'invalid_token', reason: 'expired' },
+    { name: 'not yet valid', headers: bearer(await forge(k1, { nbf: now + 3600 })), error: 'invalid_token', reason: 'not_yet_valid' },
+    { name: 'wrong issuer', headers: bearer(await forge(k1, { iss: 'http://127.0.0.1:1' })), error: 'invalid_token', reason: 'issuer' },
+    { name: 'wrong audience (a real token for another resource)', headers: bearer(await as.token(A, OTHER)), error: 'invalid_token', reason: 'audience' },
+    { name: 'unknown kid', headers: bearer(await forge(stranger)), error: 'invalid_token', reason: 'unknown_key' },
+    { name: 'alg none', headers: bearer(new UnsecuredJWT({ iss: as.issuer, aud: resource, sub: 'x', exp: now + 300 }).encode()), error: 'invalid_token', reason: 'algorithm' },
+    { name: 'HS256 keyed with the public key', headers: bearer(hs256), error: 'invalid_token', reason: 'algorithm' },
+  ];
+  for (const c of cases) {
+    const before = await metric(url, `mcprt_auth_failures_total{reason="${c.reason}"}`);
+    const res = await post(ping, c.headers);
+    assert.equal(res.status, 401, c.name);
+    const ch = challengeOf(res);
+    assert.equal(ch.scheme, 'Bearer', c.name);
+    assert.equal(ch.resource_metadata, metadataUrl, c.name);
+    assert.equal(ch.scope, 'mcp:tools', c.name);
+    assert.equal(ch.error, c.error, c.name);
+    assert.equal((await res.json()).error.code, -32000, c.name);
+    assert.equal(await metric(url, `mcprt_auth_failures_total{reason="${c.reason}"}`), before + 1, c.name);
+  }
+  // A valid token in the query string is refused, not read.
+  const good = await as.token(A, resource);
+  const inQuery = await post(ping, {}, new URL(`?access_token=${good}`, url));
+  assert.equal(inQuery.status, 401);
+  assert.equal(challengeOf(inQuery).error, 'invalid_request');
+  // Too little scope: 403 naming every scope the request needs, in one challenge.
+  const narrow = await as.token(C, resource, 'mcp:read');
+  const forbidden = await post(ping, bearer(narrow));
+  assert.equal(forbidden.status, 403);
+  const ch = challengeOf(forbidden);
+  assert.equal(ch.error, 'insufficient_scope');
+  assert.equal(ch.scope, 'mcp:tools');
+  assert.equal(ch.resource_metadata, metadataUrl);
+  // The scheme is case-insensitive; the same token works.
+  assert.equal((await post(initialize(), { authorization: `bearer ${good}` })).status, 200);
+  // A broader scope covers a narrower one ("mcp" covers "mcp:tools").
+  assert.equal((await post(initialize(), bearer(await forge(k1, { scope: 'mcp' })))).status, 200);
+});
+
+test('two principals: B cannot use the session, stream or legacy session A opened', async () => {
+  const tokenA = await as.token(A, resource);
+  const tokenB = await as.token(B, resource);
+  const opened = await post(initialize(), bearer(tokenA));
+  assert.equal(opened.status, 200);
+  const sid = opened.headers.get('mcp-session-id');
+  const asA = { ...bearer(tokenA), 'mcp-session-id': sid };
+  const asB = { ...bearer(tokenB), 'mcp-session-id': sid };
+  assert.equal((await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, asA)).status, 202);
+  const before = await metric(url, 'mcprt_auth_cross_principal_total{object="session"}');
+  // POST, GET stream (with and without Last-Event-ID) and DELETE: 404 as for an unknown id.
+  const byB = await post(ping, asB);
+  assert.equal(byB.status, 404);
+  assert.equal((await byB.json()).error.code, -32001);
+  for (const extra of [{}, { 'last-event-id': `${sid}-1` }]) {
+    const get = await fetch(url, { headers: { ...asB, accept: 'text/event-stream', ...extra } });
+    assert.equal(get.status, 404);
+    await get.body?.cancel();
+  }
+  assert.equal((await fetch(url, { method: 'DELETE', headers: asB })).status, 404);
+  assert.equal(await metric(url, 'mcprt_auth_cross_principal_total{object="session"}'), before + 4);
+  // A still owns it: a fresh token of A's (same principal) works.
+  const again = await as.token(A, resource);
+  assert.equal((await post(ping, { ...bearer(again), 'mcp-session-id': sid })).status, 200);
+
+  // Legacy HTTP+SSE: the stream belongs to A; B's POST to its sessionId is 404.
+  const ac = new AbortController();
+  const sse = await fetch(new URL('/sse', url), { headers: { ...bearer(tokenA), accept: 'text/event-stream' }, signal: ac.signal });
+  assert.equal(sse.status, 200);
+  const reader = sse.body.getReader();
+  let text = '';
+  while (!text.includes('sessionId=')) text += new TextDecoder().decode((await reader.read()).value);
+  const legacyId = text.match(/sessionId=([0-9a-f]+)/)[1];
+  const messages = new URL(`/messages?sessionId=${legacyId}`, url);
+  const legacyB = await fetch(messages, { method: 'POST', headers: { ...json, ...bearer(tokenB) }, body: JSON.stringify(ping) });
+  assert.equal(legacyB.status, 404);
+  const legacyA = await fetch(messages, { method: 'POST', headers: { ...json, ...bearer(tokenA) }, body: JSON.stringify(initialize('2024-11-05')) });
+  assert.equal(legacyA.status, 202);
+  const legacyNone = await fetch(messages, { method: 'POST', headers: json, body: JSON.stringify(ping) });
+  assert.equal(legacyNone.status, 401);
+  ac.abort();
+  const sseNone = await fetch(new URL('/sse', url), { headers: { accept: 'text/event-stream' } });
+  assert.equal(sseNone.status, 401);
+});
+
+test('WebSocket: the upgrade needs a token; with one the connection serves its principal', async () => {
+  const refused = await new Promise((resolve, reject) => {
+    const req = http.request(url, {
+      headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-protocol': 'mcp' },
+    });
+    req.on('response', (res) => { res.resume(); resolve(res); });
+    req.on('upgrade', () => reject(new Error('upgraded without a token')));
+    req.on('error', reject);
+    req.end();
+  });
+  assert.equal(refused.statusCode, 401);
+  assert.match(refused.headers['www-authenticate'], /resource_metadata=/);
+
+  const token = await as.token(A, resource);
+  const ws = new WebSocket(`ws://127.0.0.1:${url.port}/mcp`, { protocols: ['mcp'], headers: bearer(token) });
+  await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = reject; });
+  const answer = new Promise((resolve) => { ws.onmessage = (e) => resolve(JSON.parse(e.data)); });
+  ws.send(JSON.stringify(initialize()));
+  assert.equal((await answer).result.serverInfo.name, 'mcprt');
+  ws.close();
+});
+
+test('key rotation at the issuer: a new kid is fetched and accepted without a restart', async () => {
+  const fetchesBefore = as.counts.jwks;
+  const oldToken = await as.token(A, resource);
+  await as.stop();
+  const k2 = await makeKey('RS256', 'k2');
+  as = await startIssuer([k2, k1], new URL(as.issuer).port);
+  const newToken = await as.token(A, resource);
+  assert.match(JSON.parse(Buffer.from(newToken.split('.')[0], 'base64url')).kid, /^k2$/);
+  assert.equal((await post(initialize(), bearer(newToken))).status, 200);
+  assert.ok(as.counts.jwks >= 1, 'mcprt fetched the new key set');
+  assert.ok(fetchesBefore >= 1);
+  assert.equal((await post(initialize(), bearer(oldToken))).status, 200, 'k1 is still published');
+});
+
+test('issuer down: keys already fetched still verify', async () => {
+  const token = await as.token(A, resource);
+  assert.equal((await post(initialize(), bearer(token))).status, 200);
+  await as.stop();
+  assert.equal((await post(initialize(), bearer(token))).status, 200);
+  // An unknown kid cannot be fetched now: 401, and the server keeps serving.
+  assert.equal((await post(ping, bearer(await forge(await makeKey('ES256', 'k9'))))).status, 401);
+  assert.equal((await post(initialize(), bearer(token))).status, 200);
+  as = null;
+});
