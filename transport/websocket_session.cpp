@@ -28,7 +28,8 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
         ctx_(std::move(ctx)),
         binding_(std::move(binding)),
         slot_(std::move(slot)),
-        sync_timer_(ws_.get_executor()) {
+        sync_timer_(ws_.get_executor()),
+        lifetime_timer_(ws_.get_executor()) {
     ctx_->metrics->connection_opened();
   }
   ~websocket_session() { ctx_->metrics->connection_closed(); }
@@ -57,6 +58,21 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   }
 
  private:
+  // The connection ends when its credential expires: the outbox closes, the socket follows
+  // once what is queued for control is written.
+  void arm_lifetime() {
+    if (binding_.lifetime.count() <= 0) {
+      return;
+    }
+    lifetime_timer_.expires_after(binding_.lifetime);
+    lifetime_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (!ec && self->binding_.box) {
+        self->binding_.box->close("the access token expired");
+        self->maybe_write();
+      }
+    });
+  }
+
   void on_accept(beast::error_code ec) {
     if (ec) {
       return finish();
@@ -79,6 +95,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
         });
       }
     });
+    arm_lifetime();
     do_read();
   }
 
@@ -206,6 +223,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   // The connection is over: the peer (and its session) ends; the outbox lets go of us.
   void finish() {
     sync_timer_.cancel();
+    lifetime_timer_.cancel();
     if (binding_.box) {
       binding_.box->detach(gen_);
     }
@@ -232,6 +250,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   uint64_t sync_count_ = 0;
   std::string sync_payload_;
   net::steady_timer sync_timer_;
+  net::steady_timer lifetime_timer_;
 };
 
 }  // namespace

@@ -12,11 +12,22 @@ std::string request_frame(int64_t id, std::string_view method, std::string_view 
          R"(,"params":)" + std::string(params) + "}";
 }
 
-std::string call_frame(int64_t id, std::string_view tool, const rapidjson::Value* arguments) {
+std::string call_frame(int64_t id, std::string_view tool, const rapidjson::Value* arguments,
+                       const principal& caller) {
   std::string params = R"({"name":)" + quote(tool) + R"(,"arguments":)" +
                        (arguments != nullptr ? to_json(*arguments) : "{}") +
-                       R"(,"_meta":{"progressToken":)" + std::to_string(id) + "}}";
-  return request_frame(id, "tools/call", params);
+                       R"(,"_meta":{"progressToken":)" + std::to_string(id);
+  if (!caller.owner().empty()) {
+    // Who calls, for the worker's own decisions; the token itself never leaves mcprt.
+    params += "," + quote(meta_key::principal) + R"(:{"issuer":)" + quote(caller.issuer) +
+              R"(,"subject":)" + quote(caller.subject) + R"(,"clientId":)" +
+              quote(caller.client_id) + R"(,"scopes":[)";
+    for (size_t i = 0; i < caller.scopes.size(); ++i) {
+      params += (i > 0 ? "," : "") + quote(caller.scopes[i]);
+    }
+    params += "]}";
+  }
+  return request_frame(id, "tools/call", params + "}}");
 }
 
 namespace {

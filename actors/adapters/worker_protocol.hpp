@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "runtime/auth/principal.hpp"
 #include "runtime/mcp/protocol.hpp"
 
 namespace mcprt::actors::adapters {
@@ -21,7 +22,8 @@ inline constexpr std::string_view worker_protocol_version = "2025-06-18";
 std::string request_frame(int64_t id, std::string_view method, std::string_view params);
 
 /// A tools/call frame whose progress token is the call's own id, so progress maps back.
-std::string call_frame(int64_t id, std::string_view tool, const rapidjson::Value* arguments);
+std::string call_frame(int64_t id, std::string_view tool, const rapidjson::Value* arguments,
+                       const principal& caller = {});
 
 /// One line a worker wrote to stdout.
 struct worker_line {

@@ -29,6 +29,7 @@ struct dispatch_env {
   const server_profile* profile = nullptr;
   jobs::job_service* jobs = nullptr;  ///< Null: no tasks (and idempotency keys are ignored).
   std::string_view version;           ///< The 2025 session's negotiated version; empty if none.
+  mcprt::metrics* metrics = nullptr;  ///< Counts refusals of other principals' objects.
 };
 
 /// The environment of anything holding `tools`, `profile` and `jobs` (endpoint, peer, session).
@@ -38,6 +39,7 @@ dispatch_env env_of(const Parts& parts) {
   env.tools = parts.tools->current();
   env.profile = parts.profile.get();
   env.jobs = parts.jobs.get();
+  env.metrics = parts.metrics.get();
   return env;
 }
 

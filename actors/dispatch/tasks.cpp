@@ -97,6 +97,13 @@ std::optional<std::string> task_id_param(const rpc::message& msg, const responde
   return std::string(*id);
 }
 
+// Whose a task is: the caller's principal when the server authenticates, else the 2025 session
+// that created it (empty for a sessionless anonymous caller).
+std::string task_owner(const request_info& info) {
+  auto owner = info.caller.owner();
+  return owner.empty() ? info.session_id : owner;
+}
+
 rpc_error unknown_task(const std::string& id) {
   return invalid_params("Invalid params: no task with id \"" + id +
                         "\" (unknown, or expired after its ttl)");
@@ -162,8 +169,8 @@ void tasks_list(const rpc::message& msg, const responder& out, const dispatch_en
     offset = std::stoul(text);
   }
   auto page = env.profile->page_size;
-  // A 2025 session lists its own tasks (owner = its id; the request carries it).
-  auto views = env.jobs->list(out.info().session_id, offset, page + 1);
+  // A caller lists its own tasks: its principal's, or without authentication its session's.
+  auto views = env.jobs->list(task_owner(out.info()), offset, page + 1);
   std::string result = R"({"tasks":[)";
   for (size_t i = 0; i < views.size() && i < page; ++i) {
     result += (i > 0 ? "," : "") +
@@ -201,13 +208,27 @@ method_handler gated(task_body body) {
   };
 }
 
-// The same for a method on one task: its taskId first.
+// The same for a method on one task: its taskId first. An authenticated caller reaches only
+// its own tasks; another principal's answers exactly as an unknown id does.
 method_handler on_task(task_id_body body) {
   return gated([body = std::move(body)](const rpc::message& msg, const responder& out,
                                         const dispatch_env& env) {
-    if (auto id = task_id_param(msg, out)) {
-      body(msg, *id, out, env);
+    auto id = task_id_param(msg, out);
+    if (!id) {
+      return;
     }
+    const auto& caller = out.info().caller;
+    if (!caller.owner().empty()) {
+      auto view = env.jobs->get(*id);
+      if (view && view->record.owner != caller.owner()) {
+        if (env.metrics != nullptr) {
+          env.metrics->cross_principal("task", caller, msg.method);
+        }
+        out.error(unknown_task(*id));
+        return;
+      }
+    }
+    body(msg, *id, out, env);
   });
 }
 
@@ -279,7 +300,7 @@ bool call_as_job(const rpc::message& msg, const catalog::catalog_tool& tool,
     return false;
   }
   auto jobs = env.jobs->shared_from_this();
-  jobs::job_spec spec{info.session_id, name, key, info, {}};
+  jobs::job_spec spec{task_owner(info), name, key, info, {}};
   auto poll = jobs->options().poll_interval_ms;
   // Answers `out` once the job exists: with the task handle, or (a keyed plain call) with
   // the job's outcome, however often the call is repeated.

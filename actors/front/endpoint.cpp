@@ -23,8 +23,21 @@ namespace mcprt::actors::front {
 
 namespace {
 
+using namespace std::chrono_literals;
+
 rpc_error error(rpc_code code, std::string message) {
   return make_error(code, std::move(message));
+}
+
+// How long the caller's credential stays valid; nullopt when it does not expire.
+std::optional<std::chrono::milliseconds> time_left(const principal& caller) {
+  if (caller.expires_at <= 0) {
+    return std::nullopt;
+  }
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  auto left = std::chrono::milliseconds(caller.expires_at * 1000) - now;
+  return std::max(left, std::chrono::milliseconds(1));
 }
 
 }  // namespace
@@ -137,7 +150,10 @@ void endpoint::handle(http_request request, const http_exchange_ptr& ex) {
     }
     guard(
         std::move(req), [ex](http_response denial) { ex->respond(std::move(denial)); },
-        [this, ex](mcp_request& r) { route(r, ex); });
+        [this, ex](mcp_request& r) {
+          end_at_expiry(r.caller, ex);
+          route(r, ex);
+        });
   } else {
     route(req, ex);
   }
@@ -160,11 +176,19 @@ void endpoint::guard(mcp_request req, std::function<void(http_response)> refuse,
                             });
 }
 
+void endpoint::end_at_expiry(const principal& caller, const http_exchange_ptr& ex) const {
+  // A stream (a GET stream, /sse, subscriptions/listen) ends when its token does; a request
+  // with its own deadline replaces this one.
+  if (auto left = time_left(caller)) {
+    ex->arm_deadline(*left, [ex] { ex->abort(); });
+  }
+}
+
 std::optional<session_actor> endpoint::find_session(const mcp_request& req) const {
   bool foreign = false;
   auto session = parts_.sessions->find(req.session_id, req.caller.owner(), &foreign);
-  if (foreign && parts_.gate) {
-    parts_.gate->cross_principal("session", req.caller, req.method + " " + req.path);
+  if (foreign) {
+    parts_.node->metrics->cross_principal("session", req.caller, req.method + " " + req.path);
   }
   return session;
 }
@@ -220,8 +244,8 @@ void endpoint::handle_legacy_sse(mcp_request& req, const http_exchange_ptr& ex) 
     }
     bool foreign = false;
     ex->respond(legacy_->post(req.query, req.body, req.caller, foreign));
-    if (foreign && parts_.gate) {
-      parts_.gate->cross_principal("legacy_session", req.caller, "POST /messages");
+    if (foreign) {
+      parts_.node->metrics->cross_principal("legacy_session", req.caller, "POST /messages");
     }
   } else {
     ex->respond({405,
@@ -300,7 +324,7 @@ http_handler::upgrade_decision endpoint::bind_websocket(const mcp_request& req,
   auto box = std::make_shared<outbox>(parts_.node->streams.limits, stream_format::raw,
                                       parts_.node->metrics);
   auto peer = make_peer(box, req.caller);
-  return websocket_binding{std::move(peer), std::move(box)};
+  return websocket_binding{std::move(peer), std::move(box), time_left(req.caller).value_or(0ms)};
 }
 
 void endpoint::handle_get(const mcp_request& req, const http_exchange_ptr& ex) {

@@ -81,6 +81,8 @@ class endpoint final : public http_handler {
   void guard(mcp_request req, std::function<void(http_response)> refuse,
              std::function<void(mcp_request&)> next) const;
   upgrade_decision bind_websocket(const mcp_request& req, const std::string& subprotocols);
+  // Arms the end of what `ex` streams at the caller's token expiry.
+  void end_at_expiry(const principal& caller, const http_exchange_ptr& ex) const;
   // The caller's session `req.session_id`; another principal's counts as unknown.
   std::optional<session_actor> find_session(const mcp_request& req) const;
   void handle_mcp(mcp_request& req, const http_exchange_ptr& ex);

@@ -8,7 +8,8 @@
 
 namespace mcprt::actors::front {
 
-expected<request_info> modern_request(const rpc::message& msg, const rapidjson::Value* meta) {
+expected<request_info> modern_request(const rpc::message& msg, const rapidjson::Value* meta,
+                                      const principal& caller) {
   if (!has_client_capabilities(meta)) {
     return make_error(rpc_code::invalid_params, "Invalid params: params._meta needs an object \"" +
                                                     std::string(meta_key::client_capabilities) +
@@ -16,6 +17,7 @@ expected<request_info> modern_request(const rpc::message& msg, const rapidjson::
   }
   request_info info{era::modern, std::string(modern_version), msg.id,
                     msg.method,  progress_token_of(meta),     requested_log_level(meta)};
+  info.caller = caller;
   if (auto bad = read_modern_inputs(msg, info)) {
     return *bad;
   }

@@ -15,7 +15,8 @@ namespace mcprt::actors::front {
 /// A 2026-07-28 request as handlers see it: the client's capabilities must be declared in
 /// `_meta`; the info carries the progress token, the requested log level, and the checked
 /// multi-round inputs. The -32602 error when `_meta` or the inputs are malformed.
-expected<request_info> modern_request(const rpc::message& msg, const rapidjson::Value* meta);
+expected<request_info> modern_request(const rpc::message& msg, const rapidjson::Value* meta,
+                                      const principal& caller);
 
 /// Serves `msg` through the method table; -32601 for a method this era does not serve here.
 void serve(const rpc::message& msg, const responder& out, const session::node_context& node);

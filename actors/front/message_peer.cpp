@@ -188,7 +188,7 @@ void message_peer::on_message(const std::string& text) {
     if (msg.type != rpc::kind::request) {
       return;
     }
-    auto request = modern_request(msg, meta);
+    auto request = modern_request(msg, meta, parts_.caller);
     if (auto* bad = request.failure()) {
       reply(*bad);
       return;
@@ -242,6 +242,7 @@ void message_peer::on_message(const std::string& text) {
     request_info info{era::legacy,    {}, msg.id, msg.method, progress_token_of(meta),
                       log_level::info};
     info.session_id = session_id_;
+    info.caller = parts_.caller;
     out = make_responder(std::move(info), msg);
   }
   caf::anon_send(*session_, session_request{std::move(msg), out});

@@ -124,7 +124,7 @@ void endpoint::post_modern(const mcp_request& req, rpc::message& msg, const rapi
     reject(ex, {400, make_error(rpc_code::header_mismatch, *bad)}, msg.id);
     return;
   }
-  auto request = modern_request(msg, meta);
+  auto request = modern_request(msg, meta, req.caller);
   if (auto* bad = request.failure()) {
     reject(ex, {400, *bad}, msg.id);
     return;
@@ -207,6 +207,7 @@ void endpoint::post_legacy(const mcp_request& req, rpc::message& msg, const rapi
                     progress_token_of(meta),
                     log_level::info};
   info.session_id = req.session_id;
+  info.caller = req.caller;
   responder out(std::make_shared<http_reply>(ex, http_headers{{"Mcp-Session-Id", req.session_id}}),
                 std::move(info), request_hook(admitted));
   out.keep_alive(msg.root.document());

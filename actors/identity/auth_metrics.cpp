@@ -15,10 +15,6 @@ auth_metrics::auth_metrics(prometheus::Registry& r) {
                   .Name("mcprt_auth_denials_total")
                   .Help("Requests refused with 403 (or -32001 on a pipe): too little scope")
                   .Register(r);
-  cross_ = &prometheus::BuildCounter()
-                .Name("mcprt_auth_cross_principal_total")
-                .Help("Requests naming an object another principal owns, answered as unknown")
-                .Register(r);
   fetches_ = &prometheus::BuildCounter()
                   .Name("mcprt_auth_key_fetches_total")
                   .Help("Fetches of the issuer's metadata and key set, by outcome")
@@ -41,10 +37,6 @@ void auth_metrics::authentication_failed(std::string_view reason) {
 
 void auth_metrics::authorization_denied(std::string_view what) {
   count(*denials_, "on", what);
-}
-
-void auth_metrics::cross_principal(std::string_view object) {
-  count(*cross_, "object", object);
 }
 
 void auth_metrics::key_fetch(std::string_view outcome) {

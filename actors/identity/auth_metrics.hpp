@@ -23,8 +23,6 @@ class auth_metrics {
   void authentication_failed(std::string_view reason);
   /// A request was refused 403 for want of scope.
   void authorization_denied(std::string_view what);
-  /// A request named an object another principal owns (`object`: session, task, ...).
-  void cross_principal(std::string_view object);
   /// A fetch of the issuer's metadata or keys ended (`outcome`: ok, failed, limited).
   void key_fetch(std::string_view outcome);
   /// A request's credential was accepted (a JWT, or an API key); resolved once, hot path.
@@ -33,7 +31,7 @@ class auth_metrics {
  private:
   using family = prometheus::Family<prometheus::Counter>;
   void count(family& f, std::string_view label, std::string_view value);
-  family *failures_, *denials_, *cross_, *fetches_;
+  family *failures_, *denials_, *fetches_;
   prometheus::Counter *accepted_jwt_, *accepted_key_;
 };
 

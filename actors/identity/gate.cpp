@@ -243,11 +243,4 @@ http_response gate::metadata_response(std::string_view method) const {
           std::move(cors)};
 }
 
-void gate::cross_principal(std::string_view object, const principal& who,
-                           std::string_view method) const {
-  metrics_->cross_principal(object);
-  log::info("auth refused object=" + std::string(object) + " reason=other_principal principal=" +
-            who.display() + " method=" + std::string(method));
-}
-
 }  // namespace mcprt::actors::identity

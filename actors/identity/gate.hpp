@@ -78,11 +78,6 @@ class gate {
   /// The metadata document's answer to `method` (GET, HEAD, OPTIONS; CORS for any origin).
   http_response metadata_response(std::string_view method) const;
 
-  /// Counts and logs a request that named `object` (session, task, ...) owned by another
-  /// principal; the caller answers as if it did not exist.
-  void cross_principal(std::string_view object, const principal& who,
-                       std::string_view method) const;
-
   /// Stops the key actor.
   void stop();
 

@@ -39,7 +39,7 @@ struct job_options {
 
 /// What a new job runs and who it belongs to.
 struct job_spec {
-  std::string owner;  ///< The 2025 session that created it (tasks/list scope); empty: none.
+  std::string owner;  ///< The principal (or, without auth, the 2025 session) it belongs to.
   std::string tool;
   std::string idempotency_key;  ///< The client's key, or empty.
   request_info info;            ///< Template of each round's request (era, caps, inputs).

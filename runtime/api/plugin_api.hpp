@@ -69,6 +69,9 @@ class tool_invocation {
   const json_ref& arguments() const { return arguments_; }
   /// The request's responder: progress, log, and the final answer.
   const responder& out() const { return out_; }
+  /// Who calls (issuer, subject, client id, scopes): empty when the server does not
+  /// authenticate. Never the token: it does not leave the front door.
+  const principal& caller() const { return out_.info().caller; }
   /// Sends the tool result (once).
   void finish(const tool_result& r) const {
     out_.result(r.to_json(), r.is_error ? outcome::tool_error : outcome::ok);

@@ -2,6 +2,7 @@
 // endpoint; the transport knows nothing else about what it serves.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -27,6 +28,8 @@ class message_connection {
 struct websocket_binding {
   std::shared_ptr<message_connection> peer;
   std::shared_ptr<outbox> box;
+  /// How long the connection may live (its credential expires then); zero: unbounded.
+  std::chrono::milliseconds lifetime{0};
 };
 
 /// Why a transport refuses a connection or a request before the handler sees it.

@@ -207,7 +207,7 @@ void responder::input_required(std::string_view input_requests, std::string_view
   std::string r = R"({"resultType":"input_required","inputRequests":)";
   r += input_requests;
   if (!state.empty()) {
-    r += R"(,"requestState":)" + quote(request_state::seal(state));
+    r += R"(,"requestState":)" + quote(request_state::seal(state, state_->info.caller.owner()));
   }
   r += R"(,"_meta":{)" + quote(meta_key::server_info) + R"(:{"name":)" + quote(server_name) +
        R"(,"version":)" + quote(server_version) + "}}}";

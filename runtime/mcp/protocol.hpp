@@ -58,6 +58,9 @@ inline constexpr std::string_view progress_token = "progressToken";
 inline constexpr std::string_view related_task = "io.modelcontextprotocol/related-task";
 /// mcprt's idempotency key: a request that repeats it gets the first one's job, task or result.
 inline constexpr std::string_view idempotency_key = "io.mcprt/idempotencyKey";
+/// mcprt → adapter workers: who calls (`issuer`, `subject`, `clientId`, `scopes`); never the
+/// token. Absent when the server does not authenticate.
+inline constexpr std::string_view principal = "io.mcprt/principal";
 }  // namespace meta_key
 
 /// The 2026-07-28 tasks extension (SEP-2663), as named under `capabilities.extensions`.

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "runtime/auth/principal.hpp"
 #include "runtime/codec/json.hpp"
 #include "runtime/mcp/protocol.hpp"
 
@@ -41,6 +42,7 @@ struct request_info {
   json_ref input_responses;   ///< 2026-07-28 MRTR: `params.inputResponses` (checked), or empty.
   std::string request_state;  ///< 2026-07-28 MRTR: the verified `requestState` payload, or empty.
   std::string session_id;     ///< The 2025 session asking (adapter affinity), or empty.
+  principal caller;           ///< Who asks (anonymous without auth); never holds the token.
 };
 
 /// How a request ended, for metrics.

@@ -111,12 +111,14 @@ std::optional<rpc_error> read_modern_inputs(const rpc::message& msg, request_inf
   if (auto* state = find_member(*msg.params, "requestState")) {
     auto payload =
         state->IsString()
-            ? request_state::open(std::string_view(state->GetString(), state->GetStringLength()))
+            ? request_state::open(std::string_view(state->GetString(), state->GetStringLength()),
+                                  info.caller.owner())
             : std::nullopt;
     if (!payload) {
       return invalid_params(
-          "Invalid params: \"requestState\" failed its integrity check (altered, or from "
-          "another server or run); start the request over without it");
+          "Invalid params: \"requestState\" failed its integrity check (altered, from "
+          "another server or run, or sealed for another caller); start the request over "
+          "without it");
     }
     info.request_state = std::move(*payload);
   }

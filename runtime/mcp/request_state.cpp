@@ -43,13 +43,22 @@ std::string mac_hex(std::string_view payload) {
   return out;
 }
 
-}  // namespace
-
-std::string seal(std::string_view payload) {
-  return base64_encode(payload) + "." + mac_hex(payload);
+// What the MAC covers: the owner, length-prefixed so no owner and payload pair can pose as
+// another, then the payload.
+std::string mac_of(std::string_view payload, std::string_view owner) {
+  std::string covered = std::to_string(owner.size()) + ":";
+  covered.append(owner);
+  covered.append(payload);
+  return mac_hex(covered);
 }
 
-std::optional<std::string> open(std::string_view sealed) {
+}  // namespace
+
+std::string seal(std::string_view payload, std::string_view owner) {
+  return base64_encode(payload) + "." + mac_of(payload, owner);
+}
+
+std::optional<std::string> open(std::string_view sealed, std::string_view owner) {
   auto dot = sealed.rfind('.');
   if (dot == std::string_view::npos) {
     return std::nullopt;
@@ -58,7 +67,7 @@ std::optional<std::string> open(std::string_view sealed) {
   if (!payload) {
     return std::nullopt;
   }
-  auto expected = mac_hex(*payload);
+  auto expected = mac_of(*payload, owner);
   auto given = sealed.substr(dot + 1);
   if (given.size() != expected.size() ||
       CRYPTO_memcmp(given.data(), expected.data(), expected.size()) != 0) {

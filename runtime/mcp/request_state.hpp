@@ -11,11 +11,13 @@ inline namespace mcp {
 namespace request_state {
 
 /// `<base64 payload>.<hex HMAC-SHA256>` under a key drawn at process start (so state does not
-/// survive a restart: the client then starts the request over).
-std::string seal(std::string_view payload);
+/// survive a restart: the client then starts the request over). The MAC also covers `owner`
+/// (principal::owner() of the caller; not sent), so only that caller can bring it back.
+std::string seal(std::string_view payload, std::string_view owner = {});
 
-/// The payload of a sealed state, or nullopt when it was altered or is not ours.
-std::optional<std::string> open(std::string_view sealed);
+/// The payload of a sealed state, or nullopt when it was altered, is not ours, or was sealed
+/// for another owner.
+std::optional<std::string> open(std::string_view sealed, std::string_view owner = {});
 
 }  // namespace request_state
 }  // namespace mcp

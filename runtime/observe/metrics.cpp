@@ -12,6 +12,8 @@
 #include <map>
 #include <mutex>
 
+#include "runtime/observe/log.hpp"
+
 namespace mcprt {
 inline namespace observe {
 
@@ -77,6 +79,7 @@ struct metrics::impl {
   std::map<std::string_view, prometheus::Counter*, std::less<>> accept_failures;
   std::map<std::string_view, prometheus::Counter*, std::less<>> request_notes;
   prometheus::Family<prometheus::Counter>* plugin_exits = nullptr;
+  prometheus::Family<prometheus::Counter>* cross_principal = nullptr;
   prometheus::Family<prometheus::Counter>* plugin_restarts = nullptr;
   prometheus::Family<prometheus::Counter>* service_exits = nullptr;
   prometheus::Gauge* subscribers = nullptr;
@@ -172,6 +175,12 @@ struct metrics::impl {
                             "Plugin actors that ended on their own; their tools, resources and "
                             "prompts left the catalog")
                         .Register(*registry);
+    cross_principal = &prometheus::BuildCounter()
+                           .Name("mcprt_auth_cross_principal_total")
+                           .Help(
+                               "Requests naming an object another principal owns (session, "
+                               "task, ...), answered as if it did not exist")
+                           .Register(*registry);
     service_exits = &prometheus::BuildCounter()
                          .Name("mcprt_service_actor_exits_total")
                          .Help(
@@ -242,6 +251,13 @@ void metrics::plugin_actor_exited(std::string_view plugin) {
 void metrics::plugin_restart(std::string_view plugin, std::string_view outcome) {
   impl_->plugin_restarts->Add({{"plugin", std::string(plugin)}, {"outcome", std::string(outcome)}})
       .Increment();
+}
+
+void metrics::cross_principal(std::string_view object, const principal& who,
+                              std::string_view method) {
+  impl_->cross_principal->Add({{"object", std::string(object)}}).Increment();
+  log::info("auth refused object=" + std::string(object) + " reason=other_principal principal=" +
+            who.display() + " method=" + std::string(method));
 }
 
 void metrics::service_actor_exited(std::string_view service, std::string_view role) {

@@ -60,6 +60,11 @@ class metrics {
   /// `role` names it (shard, sweep, pool). The supervisor replaces it at once.
   void service_actor_exited(std::string_view service, std::string_view role);
 
+  /// A request named `object` (session, legacy_session, task) that another principal owns:
+  /// counted and logged (principal and method, never a token); the caller answers as if the
+  /// object did not exist.
+  void cross_principal(std::string_view object, const principal& who, std::string_view method);
+
   /// The registry, for components that declare their own families (jobs, adapter pools).
   prometheus::Registry& registry();
 

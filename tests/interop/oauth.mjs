@@ -49,6 +49,7 @@ before(async () => {
     '--set', `auth.resource=${resource}`,
     '--set', 'auth.scopes=mcp:tools',
     '--set', 'auth.jwksMinRefetchSeconds=0',
+    '--set', 'plugins.enabled=demo,conformance',
   ]);
   url = new URL(resource);
 });
@@ -216,6 +217,83 @@ test('two principals: B cannot use the session, stream or legacy session A opene
   ac.abort();
   const sseNone = await fetch(new URL('/sse', url), { headers: { accept: 'text/event-stream' } });
   assert.equal(sseNone.status, 401);
+});
+
+const META_2026 = {
+  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+  'io.modelcontextprotocol/clientCapabilities': { elicitation: {}, extensions: { 'io.modelcontextprotocol/tasks': {} } },
+  'io.modelcontextprotocol/clientInfo': { name: 'oauth-test', version: '1' },
+};
+
+/// A 2026-07-28 request (no session) with `token`.
+async function call2026(token, method, params = {}, meta = {}) {
+  const headers = { ...json, ...bearer(token), 'mcp-protocol-version': '2026-07-28', 'mcp-method': method };
+  const name = params.name ?? params.taskId;
+  if (name !== undefined) headers['mcp-name'] = name;
+  const res = await post({ jsonrpc: '2.0', id: 7, method, params: { ...params, _meta: { ...META_2026, ...meta } } }, headers);
+  return res.json();
+}
+
+/// A 2025-11-25 session of `token`: a function that sends one request on it.
+async function session2025(token) {
+  const opened = await post(initialize('2025-11-25'), bearer(token));
+  const sid = opened.headers.get('mcp-session-id');
+  const headers = { ...bearer(token), 'mcp-session-id': sid, 'mcp-protocol-version': '2025-11-25' };
+  await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, headers);
+  return async (method, params) => (await post({ jsonrpc: '2.0', id: 9, method, params }, headers)).json();
+}
+
+test('two principals: B cannot reach A\'s task, idempotency key or requestState', async () => {
+  const tokenA = await as.token(A, resource);
+  const tokenB = await as.token(B, resource);
+  const a = await session2025(tokenA);
+  const b = await session2025(tokenB);
+  const created = await a('tools/call', { name: 'slow_compute', arguments: { seconds: 0, label: 'mine' }, task: {} });
+  const taskId = created.result.task.taskId;
+  const before = await metric(url, 'mcprt_auth_cross_principal_total{object="task"}');
+  for (const method of ['tasks/get', 'tasks/result', 'tasks/cancel']) {
+    const refused = await b(method, { taskId });
+    assert.equal(refused.error?.code, -32602, method);
+    assert.match(refused.error.message, /no task with id/, method);
+  }
+  assert.equal(await metric(url, 'mcprt_auth_cross_principal_total{object="task"}'), before + 3);
+  assert.deepEqual((await b('tasks/list', {})).result.tasks, []);
+  assert.match((await a('tasks/result', { taskId })).result.content[0].text, /mine/);
+  assert.ok((await a('tasks/list', {})).result.tasks.some((t) => t.taskId === taskId));
+  // 2026-07-28 tasks/get, with B's token: unknown too.
+  assert.equal((await call2026(tokenB, 'tasks/get', { taskId })).error?.code, -32602);
+
+  // The same idempotency key names a different call for each principal.
+  const key = { 'io.mcprt/idempotencyKey': 'shared-key', 'io.modelcontextprotocol/clientCapabilities': {} };
+  const runsA = (await call2026(tokenA, 'tools/call', { name: 'count_runs', arguments: {} }, key)).result.content[0].text;
+  const runsB = (await call2026(tokenB, 'tools/call', { name: 'count_runs', arguments: {} }, key)).result.content[0].text;
+  assert.notEqual(runsB, runsA, "B's call ran: A's result is not B's");
+  assert.equal((await call2026(tokenA, 'tools/call', { name: 'count_runs', arguments: {} }, key)).result.content[0].text, runsA);
+
+  // requestState sealed for A does not open for B.
+  const tool = { name: 'test_input_required_result_request_state', arguments: {} };
+  const first = (await call2026(tokenA, 'tools/call', tool)).result;
+  assert.equal(first.resultType, 'input_required');
+  const again = { ...tool, inputResponses: { confirm: { action: 'accept', content: { ok: true } } }, requestState: first.requestState };
+  const byB = await call2026(tokenB, 'tools/call', again);
+  assert.equal(byB.error?.code, -32602);
+  assert.match(byB.error.message, /requestState/);
+  assert.match((await call2026(tokenA, 'tools/call', again)).result.content[0].text, /state-ok/);
+});
+
+test('a stream ends when its token expires', async () => {
+  const soon = Math.floor(Date.now() / 1000) + 2;
+  const token = await forge(k1, { exp: soon, sub: 'short-lived' });
+  // With leeway 60 s the token is accepted for a while past exp; the stream still ends at exp.
+  const opened = await post(initialize(), bearer(token));
+  const sid = opened.headers.get('mcp-session-id');
+  const get = await fetch(url, { headers: { ...bearer(token), 'mcp-session-id': sid, accept: 'text/event-stream' } });
+  assert.equal(get.status, 200);
+  const started = Date.now();
+  // The server closes the connection under the stream (the client reconnects with a new token).
+  await assert.rejects(async () => { for await (const _ of get.body) { /* until it ends */ } }, /terminated/);
+  assert.ok(Date.now() >= soon * 1000 - 1000, 'not before exp');
+  assert.ok(Date.now() - started < 30000);
 });
 
 test('WebSocket: the upgrade needs a token; with one the connection serves its principal', async () => {
