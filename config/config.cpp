@@ -413,6 +413,10 @@ class loader {
         if (auto err = parse_api_keys(m.value, cfg_.auth_api_keys)) {
           return "config file: " + *err;
         }
+      } else if (auto* map = scope_map(key)) {
+        if (auto err = parse_scope_map(key, m.value, *map)) {
+          return "config file: " + *err;
+        }
       } else if (auto k = find(key)) {
         if (auto err = set_json(key, *k, m.value)) {
           return err;
@@ -423,6 +427,42 @@ class loader {
         }
       } else {
         return "unknown key '" + key + "' in the config file";
+      }
+    }
+    return std::nullopt;
+  }
+
+  std::map<std::string, std::vector<std::string>>* scope_map(const std::string& key) {
+    if (key == "auth.methodScopes") {
+      return &cfg_.auth_method_scopes;
+    }
+    if (key == "auth.toolScopes") {
+      return &cfg_.auth_tool_scopes;
+    }
+    if (key == "auth.resourceScopes") {
+      return &cfg_.auth_resource_scopes;
+    }
+    return nullptr;
+  }
+
+  // {"name": ["scope", ...], ...}
+  static std::optional<std::string> parse_scope_map(
+      const std::string& key, const rapidjson::Value& v,
+      std::map<std::string, std::vector<std::string>>& out) {
+    if (!v.IsObject()) {
+      return key + " must be an object of scope lists";
+    }
+    for (const auto& m : v.GetObject()) {
+      std::string name = m.name.GetString();
+      if (!m.value.IsArray()) {
+        return key + "." + name + " must be a list of scopes";
+      }
+      auto& scopes = out[name];
+      for (const auto& s : m.value.GetArray()) {
+        if (!s.IsString() || s.GetStringLength() == 0) {
+          return key + "." + name + " must hold non-empty strings";
+        }
+        scopes.emplace_back(s.GetString());
       }
     }
     return std::nullopt;

@@ -62,11 +62,13 @@ void run_tool(const catalog::catalog_tool& tool, const json_ref& arguments, cons
   caf::anon_send(tool.handler, tool_call{tool.definition.name, arguments, out});
 }
 
-std::string cache_members(const request_info& info, const server_profile& profile) {
+std::string cache_members(const request_info& info, const server_profile& profile,
+                          bool per_caller) {
   if (info.era != era::modern) {
     return {};
   }
-  return R"(,"ttlMs":)" + std::to_string(profile.list_ttl_ms) + R"(,"cacheScope":"public")";
+  return R"(,"ttlMs":)" + std::to_string(profile.list_ttl_ms) +
+         (per_caller ? R"(,"cacheScope":"private")" : R"(,"cacheScope":"public")");
 }
 
 std::string capabilities_json(const catalog::catalog& c, era e, bool tasks) {
@@ -134,10 +136,10 @@ void add_core_methods(method_table& table) {
        false,
        {},
        [](const rpc::message& msg, const responder& out, const dispatch_env& env) {
-         list_page(
+         list_page<catalog::catalog_tool>(
              msg, out, *env.profile, env.tools->tools(),
              [](const catalog::catalog_tool& t) -> std::string_view { return t.definition.name; },
-             "tools", 't');
+             "tools", 't', visible_to<catalog::catalog_tool>(out, env, "tools/call"));
          return true;
        }});
   // Removed in 2026-07-28.

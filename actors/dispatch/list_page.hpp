@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -12,14 +13,18 @@
 
 namespace mcprt::actors::dispatch {
 
-/// `,"ttlMs":N,"cacheScope":"public"` for modern requests, nothing for legacy ones.
-std::string cache_members(const request_info& info, const server_profile& profile);
+/// `,"ttlMs":N,"cacheScope":"public"` for modern requests (`"private"` when the list was
+/// filtered for the caller), nothing for legacy ones.
+std::string cache_members(const request_info& info, const server_profile& profile,
+                          bool per_caller = false);
 
-/// Answers a list request with the page of `items` (sorted by `key`) after the cursor.
-/// A cursor is the base64 of `tag` + the last key served, so it survives catalog changes.
+/// Answers a list request with the page of `items` (sorted by `key`) after the cursor,
+/// leaving out those `visible` refuses (what the caller may not use). A cursor is the base64
+/// of `tag` + the last key served, so it survives catalog changes.
 template <class Entry, class Key>
 void list_page(const rpc::message& msg, const responder& out, const server_profile& profile,
-               const std::vector<Entry>& items, Key key, std::string_view member, char tag) {
+               const std::vector<Entry>& items, Key key, std::string_view member, char tag,
+               const std::function<bool(const Entry&)>& visible = {}) {
   size_t start = 0;
   if (msg.params) {
     if (auto* cursor = find_member(*msg.params, "cursor"); cursor != nullptr) {
@@ -34,18 +39,47 @@ void list_page(const rpc::message& msg, const responder& out, const server_profi
           items.begin());
     }
   }
-  size_t end = std::min(items.size(), start + profile.page_size);
   std::string result = "{" + quote(member) + ":[";
-  for (size_t i = start; i < end; ++i) {
-    result += (i > start ? "," : "") + items[i].listing_json;
+  size_t served = 0;
+  const Entry* last = nullptr;
+  bool more = false;
+  for (size_t i = start; i < items.size(); ++i) {
+    if (visible && !visible(items[i])) {
+      continue;
+    }
+    if (served == profile.page_size) {
+      more = true;
+      break;
+    }
+    result += (served > 0 ? "," : "") + items[i].listing_json;
+    ++served;
+    last = &items[i];
   }
   result += ']';
-  if (end < items.size()) {
-    result += R"(,"nextCursor":)" + quote(base64_encode(tag + std::string(key(items[end - 1]))));
+  if (more && last != nullptr) {
+    result += R"(,"nextCursor":)" + quote(base64_encode(tag + std::string(key(*last))));
   }
-  result += cache_members(out.info(), profile);
+  result += cache_members(out.info(), profile, static_cast<bool>(visible));
   result += '}';
   out.result(std::move(result));
+}
+
+/// What a caller may see of a list: the entries whose `method` (tools/call, resources/read,
+/// prompts/get) the scope policy allows it; empty (everything) without a policy or caller.
+template <class Entry>
+std::function<bool(const Entry&)> visible_to(const responder& out, const dispatch_env& env,
+                                             std::string_view method) {
+  const auto& caller = out.info().caller;
+  if (env.scopes == nullptr || caller.owner().empty()) {
+    return {};
+  }
+  return [policy = env.scopes, caller, method](const Entry& e) {
+    if constexpr (requires { e.definition.uri; }) {
+      return policy->allows(caller, method, e.definition.uri);
+    } else {
+      return policy->allows(caller, method, e.definition.name);
+    }
+  };
 }
 
 }  // namespace mcprt::actors::dispatch

@@ -107,12 +107,13 @@ void add_resource_methods(method_table& table) {
              false,
              {},
              handled([](const rpc::message& msg, const responder& out, const dispatch_env& env) {
-               list_page(
+               list_page<catalog::catalog_resource>(
                    msg, out, *env.profile, env.tools->resources(),
                    [](const catalog::catalog_resource& r) -> std::string_view {
                      return r.definition.uri;
                    },
-                   "resources", 'r');
+                   "resources", 'r',
+                   visible_to<catalog::catalog_resource>(out, env, "resources/read"));
              })});
   // Templates are ordered by name; the first that matches a URI serves it.
   table.add({"resources/templates/list",
@@ -137,10 +138,10 @@ void add_resource_methods(method_table& table) {
        false,
        {},
        handled([](const rpc::message& msg, const responder& out, const dispatch_env& env) {
-         list_page(
+         list_page<catalog::catalog_prompt>(
              msg, out, *env.profile, env.tools->prompts(),
              [](const catalog::catalog_prompt& p) -> std::string_view { return p.definition.name; },
-             "prompts", 'p');
+             "prompts", 'p', visible_to<catalog::catalog_prompt>(out, env, "prompts/get"));
        })});
   table.add({"prompts/get", in_both, method_scope::stateless, false, "name", handled(get_prompt)});
   table.add({"completion/complete",

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "actors/dispatch/dispatcher.hpp"
+#include "runtime/auth/scopes.hpp"
 #include "runtime/mcp/request_meta.hpp"
 
 namespace mcprt::actors::front {
@@ -22,6 +23,34 @@ expected<request_info> modern_request(const rpc::message& msg, const rapidjson::
     return *bad;
   }
   return info;
+}
+
+std::optional<std::vector<std::string>> scopes_lacking(const scope_policy* policy,
+                                                       const principal& caller,
+                                                       const rpc::message& msg) {
+  if (policy == nullptr || caller.owner().empty() || msg.type != rpc::kind::request) {
+    return std::nullopt;
+  }
+  std::string_view target;
+  if (msg.params && (is_tool_method(msg.method) || is_resource_method(msg.method))) {
+    target = string_member(*msg.params, is_tool_method(msg.method) ? "name" : "uri")
+                 .value_or(std::string_view());
+  }
+  auto needed = policy->needed(msg.method, target);
+  if (missing_scopes(caller.scopes, needed).empty()) {
+    return std::nullopt;
+  }
+  return needed;
+}
+
+rpc_error insufficient_scope_error(const std::vector<std::string>& needed) {
+  std::string data = R"({"scopes":[)";
+  for (size_t i = 0; i < needed.size(); ++i) {
+    data += (i > 0 ? "," : "") + quote(needed[i]);
+  }
+  return rpc_error{rpc_code::insufficient_scope,
+                   "Forbidden: insufficient scope (needs " + join_scopes(needed) + ")",
+                   data + "]}"};
 }
 
 void serve(const rpc::message& msg, const responder& out, const session::node_context& node) {

@@ -3,7 +3,9 @@
 // request through the method table. Not admission or deadlines (HTTP policy) nor sessions.
 #pragma once
 
+#include <optional>
 #include <variant>
+#include <vector>
 
 #include "actors/session/node_context.hpp"
 #include "runtime/codec/expected.hpp"
@@ -15,6 +17,15 @@ namespace mcprt::actors::front {
 /// A 2026-07-28 request as handlers see it: the client's capabilities must be declared in
 /// `_meta`; the info carries the progress token, the requested log level, and the checked
 /// multi-round inputs. The -32602 error when `_meta` or the inputs are malformed.
+/// The scopes `msg` needs when `caller` lacks some of them (all it needs, for one challenge);
+/// nullopt when it may go on (or there is no policy, or no authenticated caller).
+std::optional<std::vector<std::string>> scopes_lacking(const scope_policy* policy,
+                                                       const principal& caller,
+                                                       const rpc::message& msg);
+
+/// The JSON-RPC error for a pipe (WebSocket, HTTP+SSE) when scopes are lacking.
+rpc_error insufficient_scope_error(const std::vector<std::string>& needed);
+
 expected<request_info> modern_request(const rpc::message& msg, const rapidjson::Value* meta,
                                       const principal& caller);
 

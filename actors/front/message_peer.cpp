@@ -157,6 +157,12 @@ void message_peer::on_message(const std::string& text) {
       write(rpc::encode_error(msg.id, e));
     }
   };
+  if (auto needed = scopes_lacking(parts_.node->scopes.get(), parts_.caller, msg)) {
+    // A pipe has no HTTP status left to send: a JSON-RPC error naming every scope needed.
+    parts_.node->metrics->rejected("insufficient_scope");
+    reply(insufficient_scope_error(*needed));
+    return;
+  }
   if (msg.type == rpc::kind::notification && msg.method == "notifications/cancelled") {
     // On stdio both eras cancel with this notification; a 2025 session cancels its own.
     auto* id = msg.params ? find_member(*msg.params, "requestId") : nullptr;

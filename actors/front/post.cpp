@@ -93,6 +93,13 @@ void endpoint::handle_post(mcp_request& req, const http_exchange_ptr& ex) {
     return;
   }
   auto& msg = std::get<rpc::message>(decoded);
+  if (auto needed = scopes_lacking(parts_.node->scopes.get(), req.caller, msg);
+      needed && parts_.gate) {
+    // Decided before anything streams: an HTTP 403 the client can step up from.
+    ex->respond(parts_.gate->denial_response(
+        parts_.gate->insufficient_scope(std::move(*needed), msg.method, req.caller)));
+    return;
+  }
   const auto* meta = request_meta(msg);
   const auto* body_version =
       meta != nullptr ? find_member(*meta, meta_key::protocol_version) : nullptr;

@@ -195,6 +195,14 @@ void gate::verify(std::string token, std::string what, std::function<void(auth_o
   done(deny(401, "invalid_token", describe(fault), std::string(to_string(fault)), what));
 }
 
+auth_denial gate::insufficient_scope(std::vector<std::string> needed, std::string_view what,
+                                     const principal& who) const {
+  auto d = deny(403, "insufficient_scope", "this request needs the scopes named here",
+                "insufficient_scope", what, &who);
+  d.challenge.scopes = std::move(needed);
+  return d;
+}
+
 auth_outcome gate::check_scopes(principal who, std::string_view what) const {
   if (!missing_scopes(who.scopes, options_.required_scopes).empty()) {
     return deny(403, "insufficient_scope", "this server needs the scopes named here",

@@ -70,6 +70,11 @@ class gate {
   void authenticate(const std::string* authorization, std::string_view query, std::string what,
                     std::function<void(auth_outcome)> done) const;
 
+  /// The 403 for a request that needs `needed` (all its scopes: one challenge), counted and
+  /// logged with `who`.
+  auth_denial insufficient_scope(std::vector<std::string> needed, std::string_view what,
+                                 const principal& who) const;
+
   /// The HTTP answer for a denial: status, WWW-Authenticate, a JSON-RPC error body.
   http_response denial_response(const auth_denial& denial) const;
 

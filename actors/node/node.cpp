@@ -216,6 +216,9 @@ session::node_context_ptr node::context() {
   c->jobs = jobs_;
   c->streams = stream_options_of(cfg_);
   c->client_request_timeout = std::chrono::milliseconds(cfg_.client_request_timeout_ms);
+  if (cfg_.auth_mode != "none") {
+    c->scopes = std::make_shared<const scope_policy>(scope_policy_of(cfg_));
+  }
   return c;
 }
 

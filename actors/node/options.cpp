@@ -89,6 +89,11 @@ transport::server_options server_options_of(const config::config& cfg) {
   return o;
 }
 
+scope_policy scope_policy_of(const config::config& cfg) {
+  return scope_policy{cfg.auth_scopes, cfg.auth_method_scopes, cfg.auth_tool_scopes,
+                      cfg.auth_resource_scopes};
+}
+
 identity::gate_options gate_options_of(const config::config& cfg) {
   identity::gate_options o;
   o.mode = cfg.auth_mode == "oauth"     ? identity::auth_mode::oauth

@@ -38,6 +38,9 @@ front::endpoint_options endpoint_options_of(const config::config& cfg);
 /// The resource server: mode, issuer, resource, scopes, API keys.
 identity::gate_options gate_options_of(const config::config& cfg);
 
+/// Which scopes each request needs (auth.scopes, methodScopes, toolScopes, resourceScopes).
+scope_policy scope_policy_of(const config::config& cfg);
+
 /// The listener and its connections: address, threads, limits, batching, WebSocket.
 transport::server_options server_options_of(const config::config& cfg);
 

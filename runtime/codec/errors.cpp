@@ -15,6 +15,8 @@ unsigned http_status_for(rpc_code code, bool modern) {
       return 400;
     case rpc_code::session_not_found:
       return 404;
+    case rpc_code::insufficient_scope:
+      return 403;
     case rpc_code::method_not_found:
       return modern ? 404 : 200;
     case rpc_code::server_overloaded:

@@ -25,6 +25,9 @@ enum class rpc_code : int {
   // mcprt's own, outside the JSON-RPC reserved range as the spec asks.
   server_overloaded = -31001,
   request_timeout = -31002,
+  /// On a pipe (WebSocket, HTTP+SSE), where no HTTP 403 can be sent any more: the caller's
+  /// token lacks a scope the request needs; `data.scopes` names all it needs.
+  insufficient_scope = -31003,
 };
 
 /// A JSON-RPC error object: code, message, and optional `data` as serialized JSON.

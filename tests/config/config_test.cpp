@@ -151,3 +151,33 @@ TEST_CASE("adapters come from the file, with defaults, and bad entries are named
   bad(R"([{"name":"x","command":"c","inheritEnv":"PATH"}])",
       "adapters[0].inheritEnv must be an array of variable names");
 }
+
+TEST_CASE("auth keys: flat keys anywhere, key lists and scope maps from the file", "[config]") {
+  auto r = request();
+  r.file = write_file(R"({"auth":{"mode":"oauth","issuer":"https://as.example.com",
+      "resource":"https://mcp.example.com/mcp","scopes":["mcp"],
+      "apiKeys":[{"name":"ci","sha256":"00","scopes":["mcp:tools"]}],
+      "toolScopes":{"delete":["files:write"]},"resourceScopes":{"file:///":["files:read"]},
+      "methodScopes":{"prompts/get":["mcp:prompts"]}}})");
+  r.sets = {{"auth.leewaySeconds", "5"}};
+  auto c = loaded(r);
+  std::remove(r.file->c_str());
+  CHECK(c.auth_mode == "oauth");
+  CHECK(c.auth_scopes == std::vector<std::string>{"mcp"});
+  CHECK(c.auth_leeway_seconds == 5);
+  REQUIRE(c.auth_api_keys.size() == 1);
+  CHECK(c.auth_api_keys[0].name == "ci");
+  CHECK(c.auth_tool_scopes.at("delete") == std::vector<std::string>{"files:write"});
+  CHECK(c.auth_resource_scopes.at("file:///") == std::vector<std::string>{"files:read"});
+  CHECK(c.auth_method_scopes.at("prompts/get") == std::vector<std::string>{"mcp:prompts"});
+
+  auto bad = [&](const std::string& auth, const std::string& says) {
+    r.file = write_file(R"({"auth":)" + auth + "}");
+    CHECK_THAT(refused(r), Catch::Contains(says));
+    std::remove(r.file->c_str());
+  };
+  bad(R"({"mode":"magic"})", "must be one of none, oauth, apiKeys");
+  bad(R"({"toolScopes":{"x":"files"}})", "auth.toolScopes.x must be a list of scopes");
+  bad(R"({"apiKeys":[{"name":"a","key":"plain"}]})", "unknown or mistyped member 'key'");
+  bad(R"({"leewaySeconds":-1})", "out of range");
+}

@@ -10,12 +10,16 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ClientCredentialsProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
 import { SignJWT, UnsecuredJWT, importJWK } from 'jose';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startServer, metric } from './server.mjs';
 import { startAuthServer, makeKey } from './auth_server.mjs';
 
 const A = { id: 'agent-a', secret: 'secret-a', scope: 'mcp:tools' };
 const B = { id: 'agent-b', secret: 'secret-b', scope: 'mcp:tools' };
 const C = { id: 'agent-c', secret: 'secret-c', scope: 'mcp:read' };
+const D = { id: 'agent-d', secret: 'secret-d', scope: 'mcp:tools mcp:math files' };
 const OTHER = 'http://other.example/mcp';
 
 let k1, as, server, resource, url;
@@ -30,8 +34,8 @@ async function freePort() {
 
 function startIssuer(keys, port = 0) {
   return startAuthServer({
-    clients: [A, B, C],
-    resources: { [resource]: 'mcp:tools mcp:read', [OTHER]: 'mcp:tools' },
+    clients: [A, B, C, D],
+    resources: { [resource]: 'mcp:tools mcp:read mcp:math files', [OTHER]: 'mcp:tools' },
     keys,
     port,
   });
@@ -42,7 +46,13 @@ before(async () => {
   const port = await freePort();
   resource = `http://127.0.0.1:${port}/mcp`;
   as = await startIssuer([k1]);
+  // Per-tool and per-URI scopes live in the file (file-only keys).
+  const config = join(mkdtempSync(join(tmpdir(), 'mcprt-oauth-')), 'auth.json');
+  writeFileSync(config, JSON.stringify({
+    auth: { toolScopes: { add: ['mcp:math'] }, resourceScopes: { 'test://static-': ['files:read'] } },
+  }));
   server = await startServer([
+    '--config', config,
     '--set', `transport.port=${port}`,
     '--set', 'auth.mode=oauth',
     '--set', `auth.issuer=${as.issuer}`,
@@ -95,8 +105,8 @@ test('the SDK client: 401, metadata discovery, a client-credentials token, then 
   });
   const client = new Client({ name: 'oauth-sdk', version: '1' });
   await client.connect(new StreamableHTTPClientTransport(url, { authProvider: provider }));
-  const sum = await client.callTool({ name: 'add', arguments: { a: 2, b: 3 } });
-  assert.equal(sum.content[0].text, '5');
+  const echoed = await client.callTool({ name: 'echo', arguments: { text: 'hi' } });
+  assert.equal(echoed.content[0].text, 'hi');
   assert.ok(as.counts.token > tokensBefore, 'the client got its token from the issuer');
   assert.ok(provider.tokens()?.access_token, 'the provider holds the token');
   await client.close();
@@ -174,6 +184,42 @@ test('refusals: status and challenge for each way a credential can be wrong', as
   assert.equal((await post(initialize(), bearer(await forge(k1, { scope: 'mcp' })))).status, 200);
 });
 
+test('per-tool and per-URI scopes: 403 with every scope needed, lists show what may be used', async () => {
+  const plain = await as.token(A, resource);  // mcp:tools
+  const broad = await as.token(D, resource);  // mcp:tools mcp:math files
+  const call = (token, name, args) => call2026(token, 'tools/call', { name, arguments: args });
+  const list = async (token, method) => (await call2026(token, method, {})).result;
+  // tools/list leaves out what the caller may not call, and says the list is per caller.
+  const plainTools = await list(plain, 'tools/list');
+  assert.ok(!plainTools.tools.some((t) => t.name === 'add'));
+  assert.ok(plainTools.tools.some((t) => t.name === 'echo'));
+  assert.equal(plainTools.cacheScope, 'private');
+  assert.ok((await list(broad, 'tools/list')).tools.some((t) => t.name === 'add'));
+  // Calling it anyway: 403 before anything streams, naming every scope the call needs.
+  const headers = { ...json, ...bearer(plain), 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'add' };
+  const refused = await post({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'add', arguments: { a: 1, b: 2 }, _meta: META_2026 } }, headers);
+  assert.equal(refused.status, 403);
+  const ch = challengeOf(refused);
+  assert.equal(ch.error, 'insufficient_scope');
+  assert.equal(ch.scope, 'mcp:tools mcp:math');
+  assert.equal((await call(broad, 'add', { a: 1, b: 2 })).result.content[0].text, '3');
+  // Resources under a configured prefix: "files" covers "files:read".
+  const plainResources = await list(plain, 'resources/list');
+  assert.ok(!plainResources.resources.some((r) => r.uri.startsWith('test://static-')));
+  assert.ok((await list(broad, 'resources/list')).resources.some((r) => r.uri === 'test://static-text'));
+  const read = await call2026(broad, 'resources/read', { uri: 'test://static-text' });
+  assert.ok(read.result.contents[0].text.length > 0);
+  // Over a WebSocket no HTTP status is left: a JSON-RPC error with the scopes in data.
+  const ws = new WebSocket(`ws://127.0.0.1:${url.port}/mcp`, { protocols: ['mcp'], headers: bearer(plain) });
+  await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = reject; });
+  const answer = new Promise((resolve) => { ws.onmessage = (e) => resolve(JSON.parse(e.data)); });
+  ws.send(JSON.stringify({ jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'add', arguments: { a: 1, b: 2 }, _meta: META_2026 } }));
+  const err = (await answer).error;
+  assert.equal(err.code, -31003);
+  assert.deepEqual(err.data.scopes, ['mcp:tools', 'mcp:math']);
+  ws.close();
+});
+
 test('two principals: B cannot use the session, stream or legacy session A opened', async () => {
   const tokenA = await as.token(A, resource);
   const tokenB = await as.token(B, resource);
@@ -228,7 +274,7 @@ const META_2026 = {
 /// A 2026-07-28 request (no session) with `token`.
 async function call2026(token, method, params = {}, meta = {}) {
   const headers = { ...json, ...bearer(token), 'mcp-protocol-version': '2026-07-28', 'mcp-method': method };
-  const name = params.name ?? params.taskId;
+  const name = params.name ?? params.uri ?? params.taskId;
   if (name !== undefined) headers['mcp-name'] = name;
   const res = await post({ jsonrpc: '2.0', id: 7, method, params: { ...params, _meta: { ...META_2026, ...meta } } }, headers);
   return res.json();

@@ -4,6 +4,7 @@
 
 #include "runtime/auth/api_keys.hpp"
 #include "runtime/auth/bearer.hpp"
+#include "runtime/auth/scope_policy.hpp"
 #include "runtime/auth/scopes.hpp"
 
 using namespace mcprt;
@@ -69,4 +70,23 @@ TEST_CASE("API keys are found by digest and carry their principal", "[auth]") {
   CHECK(api_key_set::make({{"a", sha256_hex("k"), {}}, {"b", sha256_hex("k"), {}}})
             .error()
             .find("same digest") != std::string::npos);
+}
+
+TEST_CASE("a request needs every scope of its method, tool and resource prefixes", "[auth]") {
+  scope_policy p{{"mcp"},
+                 {{"tools/call", {"mcp:tools"}}},
+                 {{"delete", {"files:write"}}},
+                 {{"file:///", {"files:read"}}, {"file:///secret/", {"files:admin"}}}};
+  CHECK(p.needed("tools/call", "delete") ==
+        std::vector<std::string>{"mcp", "mcp:tools", "files:write"});
+  CHECK(p.needed("tools/call", "echo") == std::vector<std::string>{"mcp", "mcp:tools"});
+  CHECK(p.needed("resources/read", "file:///secret/x") ==
+        std::vector<std::string>{"mcp", "files:read", "files:admin"});
+  CHECK(p.needed("prompts/get", "file:///secret/x") == std::vector<std::string>{"mcp"});
+  principal reader{"https://as", "bob", {}, {"mcp", "files:read"}, 0};
+  CHECK(p.allows(reader, "resources/read", "file:///a"));
+  CHECK_FALSE(p.allows(reader, "resources/read", "file:///secret/a"));
+  CHECK(p.allows(reader, "tools/call", "echo"));  // "mcp" covers "mcp:tools".
+  CHECK_FALSE(p.allows(reader, "tools/call", "delete"));
+  CHECK(p.allows(principal{}, "tools/call", "delete"));  // No authentication: no policy.
 }

@@ -1,0 +1,39 @@
+// Which scopes a request needs: those every request needs, those of its method, of the tool
+// it calls, and of every configured URI prefix the resource it reads starts with. Pure data
+// from config; the front door refuses with all of them in one challenge, and list results
+// show only what the caller may use.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "runtime/auth/principal.hpp"
+
+namespace mcprt {
+inline namespace auth {
+
+struct scope_policy {
+  std::vector<std::string> every;                                ///< auth.scopes
+  std::map<std::string, std::vector<std::string>> methods;       ///< auth.methodScopes
+  std::map<std::string, std::vector<std::string>> tools;         ///< auth.toolScopes
+  std::map<std::string, std::vector<std::string>> uri_prefixes;  ///< auth.resourceScopes
+
+  /// Every scope `method` needs on `target` (a tool's name for tools/call, a URI for
+  /// resources/read and resources/(un)subscribe; ignored otherwise), each once.
+  std::vector<std::string> needed(std::string_view method, std::string_view target) const;
+
+  /// True when `caller` holds (or covers) every scope needed; always for the anonymous caller
+  /// of a server without authentication.
+  bool allows(const principal& caller, std::string_view method, std::string_view target) const;
+};
+
+/// What a request's scopes are checked against: params.name of tools/call, params.uri of the
+/// resource methods; empty for the rest.
+bool is_tool_method(std::string_view method);
+bool is_resource_method(std::string_view method);
+
+}  // namespace auth
+}  // namespace mcprt
