@@ -19,7 +19,7 @@ FUZZ_MAX_LEN ?= 8192
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 INTEROP := tests/interop
 
-.PHONY: all deps apt-install build run test unit integration sanitize tsan tidy fuzz bench bench-jobs bench-peers clean format format-check
+.PHONY: all deps apt-install build run test unit integration sanitize tsan tidy fuzz bench bench-jobs bench-auth bench-peers clean format format-check
 
 all: build
 
@@ -108,6 +108,10 @@ bench: build
 ## bench-jobs: job submission, adapter pool round trip, workers scaling, chunked result reads.
 bench-jobs: build
 	bash benches/run_jobs.sh $(BUILD_DIR)
+
+## bench-auth: tools/call with JWT verification on (a real issuer's cached key) against auth off.
+bench-auth: build $(INTEROP)/node_modules/.installed
+	bash benches/run_auth.sh $(BUILD_DIR)
 
 ## bench-peers: the same, with the TypeScript SDK servers of benches/peers as peers.
 bench-peers: build

@@ -92,6 +92,10 @@ const std::vector<key_def>& table() {
                       "least time between two fetches caused by an unknown key id"));
     k.push_back(field("auth.issuerCaFile", st::string, &config::auth_issuer_ca_file, 0, 0,
                       "PEM file of CAs trusted for the issuer besides the system's"));
+    k.push_back(field("auth.tokenCacheSize", st::integer, &config::auth_token_cache_size, 0,
+                      1000000,
+                      "accepted tokens remembered so a repeated token skips the signature check "
+                      "(0: verify every request)"));
     k.push_back(field("runtime.schedulerThreads", st::integer, &config::scheduler_threads, 1, 256,
                       "CAF scheduler worker threads"));
     auto policy = field("runtime.schedulerPolicy", st::string, &config::scheduler_policy, 0, 0,

@@ -44,6 +44,7 @@ struct config {
   int64_t auth_jwks_refresh_seconds = 600;
   int64_t auth_jwks_min_refetch_seconds = 30;
   std::string auth_issuer_ca_file;
+  int64_t auth_token_cache_size = 10000;
   std::vector<api_key_entry> auth_api_keys;  ///< From the config file's `auth.apiKeys` array.
   /// From the file's `auth.methodScopes`, `auth.toolScopes`, `auth.resourceScopes` objects.
   std::map<std::string, std::vector<std::string>> auth_method_scopes, auth_tool_scopes,

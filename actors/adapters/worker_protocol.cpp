@@ -17,7 +17,7 @@ std::string call_frame(int64_t id, std::string_view tool, const rapidjson::Value
   std::string params = R"({"name":)" + quote(tool) + R"(,"arguments":)" +
                        (arguments != nullptr ? to_json(*arguments) : "{}") +
                        R"(,"_meta":{"progressToken":)" + std::to_string(id);
-  if (!caller.owner().empty()) {
+  if (!caller.anonymous()) {
     // Who calls, for the worker's own decisions; the token itself never leaves mcprt.
     params += "," + quote(meta_key::principal) + R"(:{"issuer":)" + quote(caller.issuer) +
               R"(,"subject":)" + quote(caller.subject) + R"(,"clientId":)" +

@@ -70,7 +70,7 @@ template <class Entry>
 std::function<bool(const Entry&)> visible_to(const responder& out, const dispatch_env& env,
                                              std::string_view method) {
   const auto& caller = out.info().caller;
-  if (env.scopes == nullptr || caller.owner().empty()) {
+  if (env.scopes == nullptr || caller.anonymous()) {
     return {};
   }
   return [policy = env.scopes, caller, method](const Entry& e) {

@@ -218,7 +218,7 @@ method_handler on_task(task_id_body body) {
       return;
     }
     const auto& caller = out.info().caller;
-    if (!caller.owner().empty()) {
+    if (!caller.anonymous()) {
       auto view = env.jobs->get(*id);
       if (view && view->record.owner != caller.owner()) {
         if (env.metrics != nullptr) {

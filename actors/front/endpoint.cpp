@@ -151,7 +151,9 @@ void endpoint::handle(http_request request, const http_exchange_ptr& ex) {
     guard(
         std::move(req), [ex](http_response denial) { ex->respond(std::move(denial)); },
         [this, ex](mcp_request& r) {
-          end_at_expiry(r.caller, ex);
+          if (r.method == "GET") {  // A stream: GET /mcp, GET /sse (listen: post.cpp).
+            end_at_expiry(r.caller, ex);
+          }
           route(r, ex);
         });
   } else {

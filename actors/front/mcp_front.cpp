@@ -28,7 +28,7 @@ expected<request_info> modern_request(const rpc::message& msg, const rapidjson::
 std::optional<std::vector<std::string>> scopes_lacking(const scope_policy* policy,
                                                        const principal& caller,
                                                        const rpc::message& msg) {
-  if (policy == nullptr || caller.owner().empty() || msg.type != rpc::kind::request) {
+  if (policy == nullptr || caller.anonymous() || msg.type != rpc::kind::request) {
     return std::nullopt;
   }
   std::string_view target;

@@ -80,6 +80,7 @@ expected<std::shared_ptr<gate>, std::string> gate::make(const gate_options& opti
     return "auth.apiKeys: " + keys.error();
   }
   std::shared_ptr<gate> g(new gate(options, std::make_shared<auth_metrics>(registry)));
+  g->verified_ = std::make_unique<token_cache>(options.token_cache_size);
   g->keys_ = std::move(keys.value());
   if (options.mode == auth_mode::none) {
     return g;
@@ -156,7 +157,7 @@ void gate::authenticate(const std::string* authorization, std::string_view query
     return done(
         deny(401, "invalid_token", "expected 'Authorization: Bearer <token>'", "malformed", what));
   }
-  if (auto key = keys_.find(*token)) {
+  if (auto key = keys_.size() > 0 ? keys_.find(*token) : std::nullopt) {
     metrics_->authenticated(true);
     return done(check_scopes(std::move(*key), what));
   }
@@ -169,8 +170,16 @@ void gate::authenticate(const std::string* authorization, std::string_view query
 void gate::verify(std::string token, std::string what, std::function<void(auth_outcome)> done,
                   bool refetched) const {
   auto snapshot = cache_->current();
-  auto result = verify_jwt(token, snapshot->keys, options_.expect, std::time(nullptr));
+  auto now = static_cast<int64_t>(std::time(nullptr));
+  if (auto known = verified_->find(token, snapshot, now, options_.expect.leeway_seconds)) {
+    metrics_->authenticated(false);
+    return done(check_scopes(principal{known->issuer, known->subject, known->client_id,
+                                       std::move(known->scopes), known->expires_at},
+                             what));
+  }
+  auto result = verify_jwt(token, snapshot->keys, options_.expect, now);
   if (result) {
+    verified_->store(token, snapshot, result.value());
     metrics_->authenticated(false);
     auto& t = result.value();
     return done(check_scopes(

@@ -15,6 +15,7 @@
 #include "actors/identity/auth_metrics.hpp"
 #include "actors/identity/issuer_keys.hpp"
 #include "actors/identity/key_cache.hpp"
+#include "actors/identity/token_cache.hpp"
 #include "runtime/auth/api_keys.hpp"
 #include "runtime/auth/bearer.hpp"
 #include "runtime/auth/jwt.hpp"
@@ -40,6 +41,7 @@ struct gate_options {
   std::vector<api_key_entry> api_keys;        ///< apiKeys mode (also accepted in oauth mode).
   std::chrono::seconds jwks_refresh{600};
   std::chrono::seconds jwks_min_refetch{30};
+  size_t token_cache_size = 10000;  ///< Accepted tokens remembered (0: verify every time).
 };
 
 /// Why a request is refused, and how to say so.
@@ -102,6 +104,7 @@ class gate {
   std::string metadata_body_;
   std::shared_ptr<auth_metrics> metrics_;
   std::shared_ptr<key_cache> cache_ = std::make_shared<key_cache>();
+  std::unique_ptr<token_cache> verified_;
   std::shared_ptr<issuer_keys_actor> keys_actor_;
 };
 

@@ -108,6 +108,7 @@ identity::gate_options gate_options_of(const config::config& cfg) {
   o.api_keys = cfg.auth_api_keys;
   o.jwks_refresh = std::chrono::seconds(cfg.auth_jwks_refresh_seconds);
   o.jwks_min_refetch = std::chrono::seconds(cfg.auth_jwks_min_refetch_seconds);
+  o.token_cache_size = static_cast<size_t>(cfg.auth_token_cache_size);
   return o;
 }
 

@@ -137,6 +137,9 @@ class connection : public std::enable_shared_from_this<connection> {
     req_.set(http::field::host, w_.where.host + ":" + w_.where.port);
     req_.set(http::field::content_type, "application/json");
     req_.set(http::field::accept, "application/json, text/event-stream");
+    if (!w_.opt.bearer.empty()) {
+      req_.set(http::field::authorization, "Bearer " + w_.opt.bearer);
+    }
     if (!session_id_.empty()) {
       req_.set("Mcp-Session-Id", session_id_);
       req_.set("MCP-Protocol-Version", "2025-11-25");

@@ -44,6 +44,7 @@ options:
   --payload BYTES      echo text length (default 16)
   --tasks              http: declare the tasks extension, so a task-supporting tool answers
                        with a task handle once the job is durable (job submission latency)
+  --bearer TOKEN        HTTP transports: send Authorization: Bearer TOKEN on every request
   --connections N      concurrent connections (default 64)
   --rate R             open loop at R requests/s in total (default: closed loop)
   --duration S         measured seconds (default 10)
@@ -101,6 +102,8 @@ int main(int argc, char** argv) {
       o.arguments = next();
     } else if (a == "--tasks") {
       o.tasks = true;
+    } else if (a == "--bearer") {
+      o.bearer = next();
     } else if (a == "--payload") {
       o.payload = static_cast<size_t>(number(next()));
     } else if (a == "--connections") {

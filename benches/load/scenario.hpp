@@ -36,6 +36,7 @@ struct options {
   bool json = true;
   int topics = 4;      ///< fanout: subscriber i reads ticker://channel/<i mod topics>
   bool tasks = false;  ///< http: declare the tasks extension (task-supporting tools answer tasks)
+  std::string bearer;  ///< HTTP: sent as `Authorization: Bearer <bearer>` on every request
 };
 
 /// What a run measured.

@@ -17,6 +17,8 @@ struct principal {
   std::vector<std::string> scopes;  ///< Granted scopes.
   int64_t expires_at = 0;           ///< Unix seconds; 0 = the credential does not expire.
 
+  /// True for the caller of a server without authentication (nothing is bound to it).
+  bool anonymous() const { return subject.empty() && issuer.empty(); }
   /// The binding key: issuer and subject (never the token bytes, which change on refresh).
   /// Empty for the anonymous caller of a server without authentication.
   std::string owner() const {

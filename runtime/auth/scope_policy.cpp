@@ -50,7 +50,7 @@ std::vector<std::string> scope_policy::needed(std::string_view method,
 
 bool scope_policy::allows(const principal& caller, std::string_view method,
                           std::string_view target) const {
-  if (caller.owner().empty()) {
+  if (caller.anonymous()) {
     return true;
   }
   return missing_scopes(caller.scopes, needed(method, target)).empty();

@@ -221,3 +221,22 @@ TEST_CASE("the gate: principal, 401, 403, 503 and the metadata document", "[iden
           std::string::npos);
   }
 }
+
+TEST_CASE("verified tokens are remembered until exp and while the keys stay", "[identity]") {
+  token_cache cache(2);
+  auto keys = std::make_shared<const issuer_snapshot>();
+  verified_token t{issuer, "alice", "c", {"mcp"}, 1000, "k1"};
+  cache.store("tok", keys, t);
+  CHECK(cache.find("tok", keys, 990, 0)->subject == "alice");
+  CHECK(cache.find("tok", keys, 1030, 60));        // Within the leeway.
+  CHECK_FALSE(cache.find("tok", keys, 1061, 60));  // Past exp and leeway.
+  CHECK_FALSE(cache.find("tok", std::make_shared<const issuer_snapshot>(), 990, 0));  // New keys.
+  CHECK_FALSE(cache.find("other", keys, 990, 0));
+  cache.store("b", keys, t);
+  cache.store("c", keys, t);  // Full: forgets the rest.
+  CHECK_FALSE(cache.find("tok", keys, 990, 0));
+  CHECK(cache.find("c", keys, 990, 0));
+  token_cache off(0);
+  off.store("tok", keys, t);
+  CHECK_FALSE(off.find("tok", keys, 990, 0));
+}
