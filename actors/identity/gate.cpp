@@ -85,6 +85,13 @@ expected<std::shared_ptr<gate>, std::string> gate::make(const gate_options& opti
   if (options.mode == auth_mode::none) {
     return g;
   }
+  if (options.mode == auth_mode::api_keys) {
+    // No authorization server: no metadata to publish, no resource_metadata to point at.
+    if (g->keys_.size() == 0) {
+      return std::string("auth.mode apiKeys needs at least one entry in auth.apiKeys");
+    }
+    return g;
+  }
   auto resource = parse_http_url(options.expect.resource);
   if (!resource || resource->target.find('?') != std::string::npos) {
     return "auth.resource must be the absolute public URL of /mcp (no query, no fragment), not '" +
@@ -94,12 +101,6 @@ expected<std::shared_ptr<gate>, std::string> gate::make(const gate_options& opti
   g->metadata_path_ = std::string(well_known) + path;
   g->metadata_url_ = resource->origin() + g->metadata_path_;
   g->metadata_body_ = metadata_document(options);
-  if (options.mode == auth_mode::api_keys) {
-    if (g->keys_.size() == 0) {
-      return std::string("auth.mode apiKeys needs at least one entry in auth.apiKeys");
-    }
-    return g;
-  }
   if (!fetchable(options.expect.issuer)) {
     return "auth.issuer must be an https URL (http only on a loopback address), not '" +
            options.expect.issuer + "'";
@@ -240,7 +241,8 @@ http_response gate::denial_response(const auth_denial& d) const {
 }
 
 bool gate::is_metadata_path(std::string_view path) const {
-  return enabled() &&
+  // Only an oauth gate has metadata to publish (API keys name no authorization server).
+  return !metadata_path_.empty() &&
          (path == metadata_path_ || path == well_known || path == std::string(well_known) + "/mcp");
 }
 

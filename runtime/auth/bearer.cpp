@@ -112,7 +112,12 @@ std::string write_challenge(const bearer_challenge& c) {
   if (auto scope = join_scopes(c.scopes); !scope.empty()) {
     param("scope", scope);
   }
-  param("resource_metadata", c.resource_metadata);
+  if (!c.resource_metadata.empty()) {
+    param("resource_metadata", c.resource_metadata);
+  }
+  if (out.back() == ' ') {
+    out.pop_back();  // A bare "Bearer" challenge.
+  }
   return out;
 }
 

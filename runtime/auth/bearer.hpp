@@ -28,7 +28,7 @@ bool query_carries_token(std::string_view query);
 
 /// One `WWW-Authenticate: Bearer ...` challenge.
 struct bearer_challenge {
-  std::string resource_metadata;    ///< URL of the protected resource metadata document.
+  std::string resource_metadata;    ///< The metadata document's URL; empty (API keys): none.
   std::vector<std::string> scopes;  ///< All scopes the operation needs (one challenge).
   std::string error;        ///< "", "invalid_token", "invalid_request", "insufficient_scope".
   std::string description;  ///< error_description; quotes and backslashes are dropped.

@@ -90,3 +90,9 @@ TEST_CASE("a request needs every scope of its method, tool and resource prefixes
   CHECK_FALSE(p.allows(reader, "tools/call", "delete"));
   CHECK(p.allows(principal{}, "tools/call", "delete"));  // No authentication: no policy.
 }
+
+TEST_CASE("without metadata (API keys) the challenge is bare or names only the error", "[auth]") {
+  CHECK(write_challenge({{}, {}, {}, {}}) == "Bearer");
+  CHECK(write_challenge({{}, {"mcp"}, "invalid_token", {}}) ==
+        R"(Bearer error="invalid_token", scope="mcp")");
+}
