@@ -139,7 +139,9 @@ bool endpoint::origin_allowed(const std::string& origin) const {
 void endpoint::handle(http_request request, const http_exchange_ptr& ex) {
   auto req = read_mcp_request(std::move(request));
   const auto& gate = parts_.gate;
-  bool guarded = req.path == "/mcp" || req.path == "/sse" || req.path == "/messages";
+  // What reaches MCP, and the capabilities document (adapters, limits): not for strangers.
+  bool guarded = req.path == "/mcp" || req.path == "/sse" || req.path == "/messages" ||
+                 req.path == "/mcp/capabilities";
   if (gate && gate->is_metadata_path(req.path)) {
     ex->respond(gate->metadata_response(req.method));
   } else if (guarded && gate && gate->enabled() && req.method != "OPTIONS") {

@@ -51,6 +51,10 @@ test('a listed key is its principal; others are 401, too few scopes 403', async 
   const viewer = await post({ authorization: 'Bearer key-of-viewer' });
   assert.equal(viewer.status, 403);
   assert.match(viewer.headers.get('www-authenticate'), /error="insufficient_scope", .*scope="mcp:tools"/);
+  // The capabilities document (adapters, limits) needs a key too.
+  const capabilities = new URL('/mcp/capabilities', server.url);
+  assert.equal((await fetch(capabilities)).status, 401);
+  assert.equal((await fetch(capabilities, { headers: { authorization: 'Bearer key-of-ci' } })).status, 200);
   // No authorization server: no protected resource metadata.
   assert.equal((await fetch(new URL('/.well-known/oauth-protected-resource', server.url))).status, 404);
   assert.match(server.log(), /auth refused status=401 reason=unknown_key/);
