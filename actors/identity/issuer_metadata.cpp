@@ -2,6 +2,7 @@
 
 #include <rapidjson/document.h>
 
+#include "runtime/codec/json.hpp"
 #include "runtime/codec/json_parse.hpp"
 #include "runtime/codec/url.hpp"
 
@@ -31,11 +32,9 @@ expected<issuer_metadata, std::string> read_issuer_metadata(std::string_view bod
   if (body.size() > size_t{256} * 1024 || parse_json(doc, body) || !doc.IsObject()) {
     return std::string("the metadata is not a JSON object");
   }
-  auto text = [&doc](const char* name) -> std::string {
-    auto it = doc.FindMember(name);
-    return it != doc.MemberEnd() && it->value.IsString()
-               ? std::string(it->value.GetString(), it->value.GetStringLength())
-               : std::string();
+  auto text = [&doc](std::string_view name) -> std::string {
+    auto value = string_member(doc, name);
+    return value ? std::string(*value) : std::string();
   };
   if (text("issuer") != issuer) {
     return "the metadata names issuer '" + text("issuer") + "', not '" + issuer + "'";
