@@ -10,7 +10,7 @@ ARGS        ?=
 # Debian 12 packages the build and the tests need (see docs/architecture.md, "Dependencies").
 APT_PACKAGES := g++ cmake ninja-build make pkg-config ccache clang-format clang-tidy \
   libcaf-dev libboost1.81-dev rapidjson-dev prometheus-cpp-dev catch2 \
-  libbenchmark-dev libssl-dev libsqlite3-dev curl nodejs npm
+  libbenchmark-dev libssl-dev openssl libsqlite3-dev curl nodejs npm
 # `make fuzz` also needs clang with its libFuzzer runtime.
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 FUZZ_SECONDS ?= 600
