@@ -87,7 +87,7 @@ tsan: deps
 ## bytes, from the seed corpus in tests/fuzz/corpus/<target> (new inputs go to
 ## build-fuzz/corpus/<target>). A finding stops it with the crashing input in build-fuzz/.
 ## `make test` runs each seed corpus once (fuzz.corpus.*).
-FUZZ_TARGETS := json_rpc jwt uri_template credentials last_event_id
+FUZZ_TARGETS := json_rpc jwt uri_template credentials last_event_id config
 fuzz:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES) $(FUZZ_PACKAGES)"
 	cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DMCPRT_FUZZ=ON
