@@ -2,13 +2,10 @@
 // loopback, and a free port for the mcprt that will trust it. Prints one line,
 // `issuer listening on ISSUER PORT TOKEN`, with a JWT access token for http://127.0.0.1:PORT/mcp
 // (scope mcp:tools, ES256, valid for an hour), then serves until killed.
-import net from 'node:net';
 import { startAuthServer, makeKey } from '../tests/interop/auth_server.mjs';
+import { freePort } from '../tests/interop/server.mjs';
 
-const probe = net.createServer().listen(0, '127.0.0.1');
-await new Promise((r) => probe.once('listening', r));
-const { port } = probe.address();
-await new Promise((r) => probe.close(r));
+const port = await freePort();
 const resource = `http://127.0.0.1:${port}/mcp`;
 const client = { id: 'bench', secret: 'bench-secret', scope: 'mcp:tools' };
 const as = await startAuthServer({

@@ -8,22 +8,13 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import net from 'node:net';
 import { SignJWT, importJWK } from 'jose';
 import { makeKey } from './auth_server.mjs';
-import { startServer } from './server.mjs';
+import { startServer, freePort } from './server.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcprt-https-issuer-'));
 const stops = [];
 after(async () => { for (const stop of stops.reverse()) await stop(); });
-
-async function freePort() {
-  const s = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => s.once('listening', r));
-  const { port } = s.address();
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /// Serves `files` ({path: text}) over HTTPS from `dir` with a fresh self-signed certificate.
 async function startTlsIssuer(files) {

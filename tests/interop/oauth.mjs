@@ -5,7 +5,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import net from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ClientCredentialsProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
@@ -13,7 +12,7 @@ import { SignJWT, UnsecuredJWT, importJWK } from 'jose';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, metric } from './server.mjs';
+import { startServer, metric, freePort } from './server.mjs';
 import { startAuthServer, makeKey } from './auth_server.mjs';
 
 const A = { id: 'agent-a', secret: 'secret-a', scope: 'mcp:tools' };
@@ -23,14 +22,6 @@ const D = { id: 'agent-d', secret: 'secret-d', scope: 'mcp:tools mcp:math files'
 const OTHER = 'http://other.example/mcp';
 
 let k1, as, server, resource, url;
-
-async function freePort() {
-  const s = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => s.once('listening', r));
-  const { port } = s.address();
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 function startIssuer(keys, port = 0) {
   return startAuthServer({

@@ -2,6 +2,7 @@
 // PID. Readiness is the server's own "listening" line: no sleeps.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import net from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +40,15 @@ export async function startServer(args = [], { fdLimit } = {}) {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/// A free loopback port (for a server whose public URL must be known before it starts).
+export async function freePort() {
+  const s = net.createServer().listen(0, '127.0.0.1');
+  await once(s, 'listening');
+  const { port } = s.address();
+  await new Promise((r) => s.close(r));
+  return port;
 }
 
 /// The value of a metric line (`name{labels}`) in the server's /metrics, or 0.
