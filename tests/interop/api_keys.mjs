@@ -57,6 +57,6 @@ test('a listed key is its principal; others are 401, too few scopes 403', async 
   assert.equal((await fetch(capabilities, { headers: { authorization: 'Bearer key-of-ci' } })).status, 200);
   // No authorization server: no protected resource metadata.
   assert.equal((await fetch(new URL('/.well-known/oauth-protected-resource', server.url))).status, 404);
-  assert.match(server.log(), /auth refused status=401 reason=unknown_key/);
+  await server.waitForLog(/auth refused status=401 reason=unknown_key/);
   assert.doesNotMatch(server.log(), /key-of-/, 'no key ever reaches the log');
 });

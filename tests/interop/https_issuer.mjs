@@ -27,7 +27,7 @@ async function startTlsIssuer(files) {
     mkdirSync(join(www, path, '..'), { recursive: true });
     writeFileSync(join(www, path), text);
   }
-  const proc = spawn('openssl', ['s_server', '-accept', String(port), '-cert', join(dir, 'cert.pem'),
+  const proc = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', join(dir, 'cert.pem'),
     '-key', join(dir, 'key.pem'), '-WWW'], { cwd: www, stdio: ['ignore', 'pipe', 'ignore'] });
   await new Promise((resolve, reject) => {
     let out = '';
@@ -38,7 +38,7 @@ async function startTlsIssuer(files) {
   return { issuer: `https://127.0.0.1:${port}`, ca: join(dir, 'cert.pem') };
 }
 
-test('keys over HTTPS: verified against the configured CA, refused without it', async () => {
+test('keys over HTTPS: verified against the configured CA, refused without it', { timeout: 60000 }, async () => {
   const key = await makeKey('ES256', 'tls-key');
   const { d, ...pub } = key;
   const tls = await startTlsIssuer((port) => ({
@@ -61,15 +61,21 @@ test('keys over HTTPS: verified against the configured CA, refused without it', 
   });
 
   const trusting = await startServer(args(['--set', `auth.issuerCaFile=${tls.ca}`]));
-  // The first request waits for the key fetch in flight since the start.
-  assert.equal((await ask()).status, 200);
-  assert.match(trusting.log(), /auth keys fetched issuer=https:\/\/127\.0\.0\.1:\d+ keys=1/);
-  await trusting.stop();
+  try {
+    // The first request waits for the key fetch in flight since the start.
+    assert.equal((await ask()).status, 200);
+    await trusting.waitForLog(/auth keys fetched issuer=https:\/\/127\.0\.0\.1:\d+ keys=1/);
+  } finally {
+    await trusting.stop();
+  }
 
   const distrusting = await startServer(args([]));
-  const refused = await ask();
-  assert.equal(refused.status, 503);
-  assert.equal(refused.headers.get('retry-after'), '5');
-  assert.match(distrusting.log(), /certificate verify failed/);
-  await distrusting.stop();
+  try {
+    const refused = await ask();
+    assert.equal(refused.status, 503);
+    assert.equal(refused.headers.get('retry-after'), '5');
+    await distrusting.waitForLog(/certificate verify failed/);
+  } finally {
+    await distrusting.stop();
+  }
 });

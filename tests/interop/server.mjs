@@ -1,5 +1,6 @@
 // Starts build/mcprt (MCPRT_BIN) on a free loopback port for one test file and stops it by its
 // PID. Readiness is the server's own "listening" line: no sleeps.
+import { after } from 'node:test';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
@@ -9,28 +10,51 @@ import { join } from 'node:path';
 
 export const bin = process.env.MCPRT_BIN;
 
+// Servers still running when a test file ends (a failed assertion skipped its stop()): killed
+// here so a failure is reported at once instead of the file hanging until ctest's timeout.
+const running = new Set();
+after(() => { for (const proc of running) proc.kill('SIGKILL'); });
+
 /// Starts a server with `args` (after --listen and a private job store). With `fdLimit`, the
-/// server runs under `ulimit -n fdLimit`. Resolves with { url, proc, pid, log(), stop() }.
+/// server runs under `ulimit -n fdLimit`. Resolves with
+/// { url, proc, pid, log(), waitForLog(re), stop() }.
 export async function startServer(args = [], { fdLimit } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'mcprt-test-'));
   const full = ['--listen', '127.0.0.1:0', '--set', `jobs.storePath=${join(dir, 'jobs.sqlite')}`, ...args];
   const proc = fdLimit
     ? spawn('sh', ['-c', `ulimit -n ${fdLimit} && exec "$0" "$@"`, bin, ...full], { stdio: ['ignore', 'ignore', 'pipe'] })
     : spawn(bin, full, { stdio: ['ignore', 'ignore', 'pipe'] });
+  running.add(proc);
+  proc.once('exit', () => running.delete(proc));
   let text = '';
-  const url = await new Promise((resolve, reject) => {
-    proc.stderr.on('data', (d) => {
-      text += d;
-      const m = text.match(/mcprt listening on (\S+)\r?\n/);
-      if (m) resolve(new URL(m[1]));
-    });
-    proc.once('exit', (code) => reject(new Error(`server exited (${code}) before listening: ${text}`)));
+  let waiters = [];
+  proc.stderr.on('data', (d) => {
+    text += d;
+    waiters = waiters.filter((check) => !check());
   });
+  proc.once('close', (code, signal) => {
+    for (const check of waiters) check(new Error(`server exited (${code ?? signal}): ${text}`));
+    waiters = [];
+  });
+  // Resolves with the first match of `re` in the log, now or when the line arrives: a log line
+  // and an HTTP answer travel on different pipes, so a line written before the answer may be
+  // read after it.
+  const waitForLog = (re) => new Promise((resolve, reject) => {
+    const check = (failed) => {
+      const m = text.match(re);
+      if (m) resolve(m);
+      else if (failed) reject(failed);
+      return Boolean(m || failed);
+    };
+    if (!check()) waiters.push(check);
+  });
+  const listening = await waitForLog(/mcprt listening on (\S+)\r?\n/);
   return {
-    url,
+    url: new URL(listening[1]),
     proc,
     pid: proc.pid,
     log: () => text,
+    waitForLog,
     async stop() {
       if (proc.exitCode === null && proc.signalCode === null) {
         const exited = once(proc, 'exit');

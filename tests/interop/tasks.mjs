@@ -4,36 +4,26 @@
 // a restart on the same job store.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BASE, openSession, openStream, rpc } from './sse.mjs';
+import { startServer as startSharedServer } from './server.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcprt-tasks-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
-async function startServer(...sets) {
-  const args = ['--listen', '127.0.0.1:0', '--set', 'plugins.enabled=conformance'];
-  for (const s of sets) args.push('--set', s);
-  const proc = spawn(process.env.MCPRT_BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  const url = await new Promise((resolve, reject) => {
-    proc.stderr.on('data', (d) => {
-      log += d;
-      const m = log.match(/mcprt listening on (\S+)\r?\n/);
-      if (m) resolve(new URL(m[1]));
-    });
-    proc.once('exit', () => reject(new Error('server exited early: ' + log)));
-  });
-  return { proc, url, log: () => log };
+// A server with the conformance plugin and `sets` (`key=value`, applied after the defaults).
+function startServer(...sets) {
+  return startSharedServer(['--set', 'plugins.enabled=conformance', ...sets.flatMap((s) => ['--set', s])]);
 }
 
 async function stop(server, signal = 'SIGTERM') {
   const exited = once(server.proc, 'exit');
   server.proc.kill(signal);
   await exited;
+  await server.stop();
 }
 
 const META_2026 = {
@@ -206,7 +196,7 @@ test('a full job store fails the call that cannot be recorded, and the server ke
     const big = (await rpc(url, sid, 2, 'tools/call', { name: 'greet', arguments: { name: 'x'.repeat(1500000) }, _meta: key('big') })).body;
     assert.equal(big.error.code, -32603);
     assert.match(big.error.message, /could not be recorded: database or disk is full/);
-    assert.match(server.log(), /job store write failed for job [0-9a-f]{32}: database or disk is full/);
+    await server.waitForLog(/job store write failed for job [0-9a-f]{32}: database or disk is full/);
     // The same key now reads the recorded failure instead of running again.
     const again = (await rpc(url, sid, 3, 'tools/call', { name: 'greet', arguments: { name: 'x' }, _meta: key('big') })).body;
     assert.match(again.error.message, /could not be recorded/);
