@@ -66,6 +66,13 @@ const std::vector<key_def>& table() {
                       86400000, "WebSocket: ping after half of this without traffic, close after"));
     k.push_back(field("transport.wsDeflate", st::boolean, &config::ws_deflate, 0, 0,
                       "WebSocket: offer permessage-deflate compression"));
+    k.push_back(field("transport.tls.certFile", st::string, &config::tls_cert_file, 0, 0,
+                      "PEM certificate (then its chain): serve HTTPS and WSS; empty: plain HTTP"));
+    k.push_back(field("transport.tls.keyFile", st::string, &config::tls_key_file, 0, 0,
+                      "PEM private key of transport.tls.certFile"));
+    k.push_back(field("transport.tls.clientCaFile", st::string, &config::tls_client_ca_file, 0, 0,
+                      "PEM CAs whose client certificates authenticate callers (required when "
+                      "auth.mode is none)"));
     auto mode = field("auth.mode", st::string, &config::auth_mode, 0, 0,
                       "who may call /mcp: none (anyone who reaches the port), oauth (bearer "
                       "tokens from auth.issuer), apiKeys (auth.apiKeys in the config file)");
@@ -96,6 +103,9 @@ const std::vector<key_def>& table() {
                       1000000,
                       "accepted tokens remembered so a repeated token skips the signature check "
                       "(0: verify every request)"));
+    k.push_back(field("auth.certificateScopes", st::string_list, &config::auth_certificate_scopes,
+                      0, 0,
+                      "scopes of a caller known by its client certificate; empty: auth.scopes"));
     k.push_back(field("runtime.schedulerThreads", st::integer, &config::scheduler_threads, 1, 256,
                       "CAF scheduler worker threads"));
     auto policy = field("runtime.schedulerPolicy", st::string, &config::scheduler_policy, 0, 0,
@@ -257,6 +267,9 @@ class loader {
       if (auto err = set_text(key, *k, text, "flag")) {
         return err;
       }
+    }
+    if (auto err = validate_tls()) {
+      return err;
     }
     return validate_plugins();
   }
@@ -545,6 +558,17 @@ class loader {
       if (auto err = apply(s.key, any_key{nullptr, &s}, env_name(s.key))) {
         return err;
       }
+    }
+    return std::nullopt;
+  }
+
+  std::optional<std::string> validate_tls() const {
+    if (cfg_.tls_cert_file.empty() != cfg_.tls_key_file.empty()) {
+      return std::string(
+          "keys 'transport.tls.certFile' and 'transport.tls.keyFile' go together: set both");
+    }
+    if (!cfg_.tls_client_ca_file.empty() && cfg_.tls_cert_file.empty()) {
+      return std::string("key 'transport.tls.clientCaFile' needs TLS: set transport.tls.certFile");
     }
     return std::nullopt;
   }

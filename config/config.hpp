@@ -33,6 +33,7 @@ struct config {
   int64_t send_buffer_bytes = 0;
   int64_t ws_idle_timeout_ms = 60000;
   bool ws_deflate = false;
+  std::string tls_cert_file, tls_key_file, tls_client_ca_file;
   // auth
   std::string auth_mode = "none";
   std::string auth_issuer;
@@ -45,6 +46,7 @@ struct config {
   int64_t auth_jwks_min_refetch_seconds = 30;
   std::string auth_issuer_ca_file;
   int64_t auth_token_cache_size = 10000;
+  std::vector<std::string> auth_certificate_scopes;  ///< Empty: auth.scopes.
   std::vector<api_key_entry> auth_api_keys;  ///< From the config file's `auth.apiKeys` array.
   /// From the file's `auth.methodScopes`, `auth.toolScopes`, `auth.resourceScopes` objects.
   std::map<std::string, std::vector<std::string>> auth_method_scopes, auth_tool_scopes,

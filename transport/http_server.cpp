@@ -12,6 +12,7 @@
 
 #include "runtime/observe/log.hpp"
 #include "transport/http_session.hpp"
+#include "transport/tls_server.hpp"
 
 namespace mcprt::transport {
 
@@ -132,6 +133,18 @@ http_server::~http_server() {
   } catch (const std::exception& e) {  // A thread that cannot be joined: nothing left to do.
     log::error(std::string("stopping the HTTP server failed: ") + e.what());
   }
+}
+
+std::string http_server::load_tls() {
+  if (!impl_->ctx->options.tls.enabled()) {
+    return {};
+  }
+  auto made = make_server_tls(impl_->ctx->options.tls);
+  if (!made) {
+    return made.error();
+  }
+  impl_->ctx->tls = std::move(made.value());
+  return {};
 }
 
 std::error_code http_server::listen(uint16_t& bound_port) {

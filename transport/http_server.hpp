@@ -10,6 +10,7 @@
 
 #include "runtime/io/http_handler.hpp"
 #include "runtime/observe/metrics.hpp"
+#include "transport/tls_files.hpp"
 
 namespace mcprt::transport {
 
@@ -31,6 +32,7 @@ struct server_options {
   int send_buffer_bytes = 0;      ///< SO_SNDBUF of accepted sockets; 0 leaves the kernel's default.
   std::chrono::milliseconds ws_idle_timeout{60000};  ///< WebSocket: ping at half, close after.
   bool ws_deflate = false;                           ///< WebSocket permessage-deflate.
+  tls_files tls;  ///< HTTPS and WSS when set; plain HTTP otherwise.
 };
 
 /// Accepts connections and serves them on its own I/O threads.
@@ -40,6 +42,8 @@ class http_server {
               std::shared_ptr<mcprt::metrics> metrics);
   ~http_server();
 
+  /// Reads the certificate and key of options.tls (when set); an error message, or empty.
+  std::string load_tls();
   /// Binds and listens; returns the bound port or the bind error.
   std::error_code listen(uint16_t& bound_port);
   /// Starts the I/O threads; returns at once.

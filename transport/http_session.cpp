@@ -1,6 +1,8 @@
 // One HTTP/1.1 connection in the Beast do_x/on_x shape: read a request, hand it to the
 // handler, write the answer it gives (a complete response or a chunked SSE stream), repeat.
 // Answers arrive from actor threads through an exchange that posts onto this strand.
+// One template serves both plain TCP and TLS (transport.tls): only the handshake, the close
+// and the socket under the stream differ.
 #include "transport/http_session.hpp"
 
 #include <algorithm>
@@ -10,6 +12,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <deque>
 #include <mutex>
@@ -20,6 +23,7 @@
 #include "runtime/io/outbox.hpp"
 #include "runtime/io/sse.hpp"
 #include "runtime/observe/log.hpp"
+#include "transport/tls_server.hpp"
 #include "transport/websocket_session.hpp"
 
 namespace mcprt::transport {
@@ -30,7 +34,11 @@ namespace net = boost::asio;
 
 namespace {
 
+template <class Stream>
 class http_session;
+
+template <class Stream>
+constexpr bool is_tls = !std::is_same_v<Stream, plain_stream>;
 
 // A stream event on its way to the socket, and how it may give way to a slow reader.
 struct stream_frame {
@@ -42,9 +50,10 @@ struct stream_frame {
 // The answer side of one request; forwards to the session on its strand. It keeps the
 // connection alive while someone holds it: a request waiting in an actor's mailbox needs no
 // pending I/O of its own.
-class exchange final : public http_exchange, public std::enable_shared_from_this<exchange> {
+template <class Stream>
+class exchange final : public http_exchange, public std::enable_shared_from_this<exchange<Stream>> {
  public:
-  exchange(std::shared_ptr<http_session> session, net::any_io_executor ex, uint64_t seq,
+  exchange(std::shared_ptr<http_session<Stream>> session, net::any_io_executor ex, uint64_t seq,
            std::shared_ptr<const connection_context> ctx)
       : session_(std::move(session)), executor_(std::move(ex)), seq_(seq), ctx_(std::move(ctx)) {}
 
@@ -64,7 +73,7 @@ class exchange final : public http_exchange, public std::enable_shared_from_this
 
   std::deque<stream_frame> take_inbox();
 
-  std::shared_ptr<http_session> session_;
+  std::shared_ptr<http_session<Stream>> session_;
   net::any_io_executor executor_;
   uint64_t seq_;
   std::shared_ptr<const connection_context> ctx_;
@@ -76,11 +85,12 @@ class exchange final : public http_exchange, public std::enable_shared_from_this
   bool take_posted_ = false;
 };
 
-class http_session : public std::enable_shared_from_this<http_session> {
+template <class Stream>
+class http_session : public std::enable_shared_from_this<http_session<Stream>> {
  public:
-  http_session(net::ip::tcp::socket socket, std::shared_ptr<const connection_context> ctx,
+  http_session(Stream stream, std::shared_ptr<const connection_context> ctx,
                address_limiter::slot slot)
-      : stream_(std::move(socket)),
+      : stream_(std::move(stream)),
         ctx_(std::move(ctx)),
         slot_(std::move(slot)),
         deadline_(stream_.get_executor()),
@@ -91,14 +101,25 @@ class http_session : public std::enable_shared_from_this<http_session> {
 
   void run() {
     // Start on the connection's strand.
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+    net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      if constexpr (is_tls<Stream>) {
+        self->do_handshake();
+      } else {
+        self->do_read();
+      }
+    });
   }
 
   // Answer without reading a request (the address holds too many connections), then close.
   void run_refusal() {
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
       self->drain_for_ = std::chrono::seconds(1);  // Short: a flood must not pile these up.
-      self->refuse(http_refusal::too_many_connections, {});
+      if constexpr (is_tls<Stream>) {
+        self->refusing_ = true;  // The refusal is written once TLS is up.
+        self->do_handshake();
+      } else {
+        self->refuse(http_refusal::too_many_connections, {});
+      }
     });
   }
 
@@ -125,7 +146,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
     res_.keep_alive(keep_alive_);
     res_.prepare_payload();
     http::async_write(stream_, res_,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                         self->on_write(ec, !self->res_.keep_alive());
                       });
   }
@@ -182,16 +203,16 @@ class http_session : public std::enable_shared_from_this<http_session> {
     if (seq != seq_ || answered_) {
       return;
     }
-    stream_.socket().async_wait(
+    tcp().socket().async_wait(
         net::ip::tcp::socket::wait_read,
-        [self = shared_from_this(), seq, f = std::move(on_close)](beast::error_code ec) {
+        [self = this->shared_from_this(), seq, f = std::move(on_close)](beast::error_code ec) {
           if (ec || seq != self->seq_ || self->answered_) {
             return;
           }
           char probe;
           beast::error_code peek_ec;
-          auto n = self->stream_.socket().receive(net::buffer(&probe, 1),
-                                                  net::socket_base::message_peek, peek_ec);
+          auto n = self->tcp().socket().receive(net::buffer(&probe, 1),
+                                                net::socket_base::message_peek, peek_ec);
           if (n == 0 || (peek_ec && peek_ec != net::error::would_block)) {
             f();
           }
@@ -212,11 +233,12 @@ class http_session : public std::enable_shared_from_this<http_session> {
       return;
     }
     deadline_.expires_after(after);
-    deadline_.async_wait([self = shared_from_this(), fire = std::move(fire)](beast::error_code ec) {
-      if (!ec && !self->answered_) {
-        fire();
-      }
-    });
+    deadline_.async_wait(
+        [self = this->shared_from_this(), fire = std::move(fire)](beast::error_code ec) {
+          if (!ec && !self->answered_) {
+            fire();
+          }
+        });
   }
 
   // A long-lived SSE answer fed by an outbox (a GET stream).
@@ -230,7 +252,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
     sse_keep_alive_ = keep_alive;
     // The waker holds no executor: an outbox may outlive the io_context (it belongs to a
     // session), and an executor copy must not be destroyed after its context.
-    pump_gen_ = pump_->attach([weak = weak_from_this()] {
+    pump_gen_ = pump_->attach([weak = this->weak_from_this()] {
       if (auto self = weak.lock()) {
         net::post(self->stream_.get_executor(), [weak] {
           if (auto s = weak.lock()) {
@@ -244,6 +266,86 @@ class http_session : public std::enable_shared_from_this<http_session> {
   }
 
  private:
+  // The TCP stream under TLS (or the stream itself): timeouts, readiness, shutdown.
+  beast::tcp_stream& tcp() { return beast::get_lowest_layer(stream_); }
+
+  // TLS first, under the header timeout: a client that connects and says nothing cannot
+  // hold the socket. The verified client certificate names the caller of every request.
+  void do_handshake() {
+    tcp().expires_after(ctx_->options.header_timeout);
+    beast::async_detect_ssl(tcp(), buffer_,
+                            [self = this->shared_from_this()](beast::error_code ec, bool tls) {
+                              self->on_detected(ec, tls);
+                            });
+  }
+
+  // A client that speaks plain HTTP to the TLS port learns why nothing works (as nginx tells
+  // it), instead of seeing the connection drop.
+  void on_detected(beast::error_code ec, bool tls) {
+    if (ec) {
+      return tcp().close();
+    }
+    if (!tls) {
+      ctx_->metrics->rejected("tls_handshake");
+      auto answer = std::make_shared<std::string>(
+          "HTTP/1.1 400 Bad Request\r\nServer: mcprt\r\nContent-Type: text/plain\r\n"
+          "Connection: close\r\nContent-Length: 42\r\n\r\nThis port speaks HTTPS: use https:// "
+          "URLs\n");
+      net::async_write(tcp(), net::buffer(*answer),
+                       [self = this->shared_from_this(), answer](beast::error_code e, std::size_t) {
+                         if (e) {
+                           return self->tcp().close();
+                         }
+                         // Read what the client still sends, so closing does not reset
+                         // the connection under the answer.
+                         self->tcp().socket().shutdown(net::ip::tcp::socket::shutdown_send, e);
+                         self->tcp().expires_after(std::chrono::seconds(1));
+                         self->drain_tcp();
+                       });
+      return;
+    }
+    // The bytes the detector read are the start of the handshake.
+    stream_.async_handshake(net::ssl::stream_base::server, buffer_.cdata(),
+                            handshake_done{this->shared_from_this()});
+  }
+
+  // The buffered handshake completes with (error, bytes used); Beast 1.81 constrains its
+  // handler as if it took the error alone, so the handler offers both.
+  struct handshake_done {
+    std::shared_ptr<http_session> self;
+    void operator()(beast::error_code ec, std::size_t used) {
+      self->buffer_.consume(used);
+      self->on_handshake(ec);
+    }
+    void operator()(beast::error_code ec) { (*this)(ec, 0); }
+  };
+
+  void on_handshake(beast::error_code ec) {
+    if (ec) {
+      ctx_->metrics->rejected("tls_handshake");
+      log::debug("tls handshake failed: " + ec.message());
+      return tcp().close();
+    }
+    if constexpr (is_tls<Stream>) {
+      client_subject_ = verified_client_subject(stream_.native_handle());
+    }
+    if (refusing_) {
+      return refuse(http_refusal::too_many_connections, {});
+    }
+    do_read();
+  }
+
+  void drain_tcp() {
+    drain_buffer_.resize(size_t{4} * 1024);
+    tcp().async_read_some(net::buffer(drain_buffer_),
+                          [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                            if (ec) {
+                              return self->tcp().close();
+                            }
+                            self->drain_tcp();
+                          });
+  }
+
   // Read the next request. A kept-alive connection may wait up to idle_timeout for its next
   // request's first byte; from that byte (from the accept on a new connection) the header
   // must arrive whole within header_timeout, so a client trickling it cannot hold the socket.
@@ -252,25 +354,26 @@ class http_session : public std::enable_shared_from_this<http_session> {
     parser_->header_limit(static_cast<std::uint32_t>(ctx_->options.max_header_bytes));
     parser_->body_limit(ctx_->options.max_payload_bytes);
     if (requests_ > 0 && buffer_.size() == 0) {
-      stream_.expires_after(ctx_->options.idle_timeout);
+      tcp().expires_after(ctx_->options.idle_timeout);
       // As much as Beast's own reads would take: no bigger buffer for an idle connection.
-      stream_.async_read_some(buffer_.prepare(beast::read_size(buffer_, 65536)),
-                              [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-                                self->buffer_.commit(n);
-                                if (ec) {
-                                  return self->do_close();
-                                }
-                                self->do_read_header();
-                              });
+      stream_.async_read_some(
+          buffer_.prepare(beast::read_size(buffer_, 65536)),
+          [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+            self->buffer_.commit(n);
+            if (ec) {
+              return self->do_close();
+            }
+            self->do_read_header();
+          });
       return;
     }
     do_read_header();
   }
 
   void do_read_header() {
-    stream_.expires_after(ctx_->options.header_timeout);
+    tcp().expires_after(ctx_->options.header_timeout);
     http::async_read_header(stream_, buffer_, *parser_,
-                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                               self->on_read_header(ec);
                             });
   }
@@ -287,7 +390,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
       return do_close();  // The client went away.
     }
     // The body may take as long as the connection may idle (limits.maxPayloadKb bounds it).
-    stream_.expires_after(ctx_->options.idle_timeout);
+    tcp().expires_after(ctx_->options.idle_timeout);
     const auto& req = parser_->get();
     keep_alive_ = req.keep_alive();
     // Beast takes repeated equal Content-Length fields as one (RFC 9110 lets it); a request
@@ -303,7 +406,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
     if (beast::iequals(req[http::field::expect], "100-continue")) {
       auto cont = std::make_shared<std::string>("HTTP/1.1 100 Continue\r\n\r\n");
       net::async_write(stream_, net::buffer(*cont),
-                       [self = shared_from_this(), cont](beast::error_code ec, std::size_t) {
+                       [self = this->shared_from_this(), cont](beast::error_code ec, std::size_t) {
                          if (ec) {
                            return self->do_close();
                          }
@@ -350,9 +453,10 @@ class http_session : public std::enable_shared_from_this<http_session> {
   bool request_line_complete() const { return !parser_->get().target().empty(); }
 
   void do_read_body() {
-    http::async_read(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->on_read(ec);
+                     });
   }
 
   void on_read(beast::error_code ec) {
@@ -363,7 +467,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
       return do_close();
     }
     // Hand the request over; the answer comes back through the exchange.
-    stream_.expires_never();
+    tcp().expires_never();
     ++requests_;
     auto msg = parser_->release();
     http_request req;
@@ -380,25 +484,28 @@ class http_session : public std::enable_shared_from_this<http_session> {
       req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     }
     if (beast::websocket::is_upgrade(msg)) {
+      req.client_subject = client_subject_;
       return upgrade(std::move(msg), std::move(req));
     }
     req.body = std::move(msg.body());
+    req.client_subject = client_subject_;
     ++seq_;
     answered_ = false;
     streaming_ = false;
     stream_done_ = false;
-    auto ex = std::make_shared<exchange>(shared_from_this(), stream_.get_executor(), seq_, ctx_);
+    auto ex = std::make_shared<exchange<Stream>>(this->shared_from_this(), stream_.get_executor(),
+                                                 seq_, ctx_);
     ctx_->handler->handle(std::move(req), ex);
   }
 
   // GET with Upgrade: websocket. The handler refuses (an HTTP answer, then close) or binds
   // the connection, and the socket moves to a WebSocket session. Nothing is read meanwhile.
-  void upgrade(http::request<http::string_body> msg, http_request req) {
+  void upgrade(http::request<http::string_body> msg, http_request&& req) {
     auto held = std::make_shared<http::request<http::string_body>>(std::move(msg));
     auto subprotocols = std::string((*held)[http::field::sec_websocket_protocol]);
     ctx_->handler->upgrade(
         std::move(req), subprotocols,
-        [self = shared_from_this(), held](http_handler::upgrade_decision decided) {
+        [self = this->shared_from_this(), held](http_handler::upgrade_decision decided) {
           net::post(self->stream_.get_executor(),
                     [self, held, decided = std::move(decided)]() mutable {
                       self->on_upgrade_decided(std::move(*held), std::move(decided));
@@ -414,7 +521,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
       answered_ = false;
       return respond(seq_, std::move(*refusal));
     }
-    start_websocket_session(stream_.release_socket(), std::move(msg), ctx_,
+    start_websocket_session(std::move(stream_), std::move(msg), ctx_,
                             std::move(std::get<websocket_binding>(decided)), std::move(slot_));
   }
 
@@ -432,16 +539,17 @@ class http_session : public std::enable_shared_from_this<http_session> {
   // bounded time and amount, so closing does not reset the connection under the response.
   void do_drain(std::size_t discarded = 0) {
     if (discarded > 64 * ctx_->options.max_payload_bytes) {
-      return stream_.close();
+      return tcp().close();
     }
     drain_buffer_.resize(size_t{64} * 1024);
-    stream_.async_read_some(net::buffer(drain_buffer_), [self = shared_from_this(), discarded](
-                                                            beast::error_code ec, std::size_t n) {
-      if (ec) {
-        return self->stream_.close();
-      }
-      self->do_drain(discarded + n);
-    });
+    stream_.async_read_some(
+        net::buffer(drain_buffer_),
+        [self = this->shared_from_this(), discarded](beast::error_code ec, std::size_t n) {
+          if (ec) {
+            return self->tcp().close();
+          }
+          self->do_drain(discarded + n);
+        });
   }
 
   // Queues stream bytes; `chunk` wraps them in chunked-transfer framing.
@@ -483,9 +591,10 @@ class http_session : public std::enable_shared_from_this<http_session> {
     for (auto& b : batch_) {
       bufs.emplace_back(net::buffer(b));
     }
-    net::async_write(stream_, bufs, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      self->on_stream_write(ec);
-    });
+    net::async_write(stream_, bufs,
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->on_stream_write(ec);
+                     });
   }
 
   void on_stream_write(beast::error_code ec) {
@@ -530,7 +639,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
     writing_ = true;
     wrote_recently_ = true;
     net::async_write(stream_, pump_bufs_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                        self->pieces_.clear();
                        self->on_stream_write(ec);
                      });
@@ -548,13 +657,13 @@ class http_session : public std::enable_shared_from_this<http_session> {
 
   // A GET stream's client sends nothing more: readable means it closed the connection.
   void watch_pump_close() {
-    stream_.socket().async_wait(net::ip::tcp::socket::wait_read,
-                                [self = shared_from_this(), seq = seq_](beast::error_code ec) {
-                                  if (ec || seq != self->seq_ || !self->pump_) {
-                                    return;
-                                  }
-                                  self->do_close();
-                                });
+    tcp().socket().async_wait(net::ip::tcp::socket::wait_read,
+                              [self = this->shared_from_this(), seq = seq_](beast::error_code ec) {
+                                if (ec || seq != self->seq_ || !self->pump_) {
+                                  return;
+                                }
+                                self->do_close();
+                              });
   }
 
   void arm_keep_alive() {
@@ -562,7 +671,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
       return;
     }
     keep_alive_timer_.expires_after(sse_keep_alive_);
-    keep_alive_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    keep_alive_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
       if (ec || !self->pump_) {
         return;
       }
@@ -581,6 +690,14 @@ class http_session : public std::enable_shared_from_this<http_session> {
     do_read();
   }
 
+  // TLS says goodbye (close_notify) before the socket closes, waiting a little for the
+  // client's, so a client can tell a complete answer from a cut connection.
+  void close_tls() {
+    tcp().expires_after(std::chrono::seconds(1));
+    stream_.async_shutdown(
+        [self = this->shared_from_this()](beast::error_code) { self->tcp().close(); });
+  }
+
   void do_close() {
     beast::error_code ec;
     deadline_.cancel();
@@ -590,16 +707,23 @@ class http_session : public std::enable_shared_from_this<http_session> {
       pump_->detach(pump_gen_);
       pump_.reset();
     }
-    stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+    if constexpr (is_tls<Stream>) {
+      if (!draining_ && !writing_) {
+        return close_tls();
+      }
+    }
+    tcp().socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
     if (draining_ && !ec) {
-      stream_.expires_after(drain_for_);
+      tcp().expires_after(drain_for_);
       return do_drain();
     }
-    stream_.close();
+    tcp().close();
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   std::shared_ptr<const connection_context> ctx_;
+  std::string client_subject_;  // The verified TLS client certificate's subject, or empty.
+  bool refusing_ = false;       // TLS: refuse once the handshake is done.
   address_limiter::slot slot_;
   beast::flat_buffer buffer_;
   uint64_t requests_ = 0;  // Requests read on this connection.
@@ -633,22 +757,27 @@ class http_session : public std::enable_shared_from_this<http_session> {
   bool wrote_recently_ = false;
 };
 
+template <class Stream>
 template <class F>
-void exchange::on_strand(F f) {
+void exchange<Stream>::on_strand(F f) {
   net::dispatch(executor_, [s = session_, f = std::move(f)]() mutable { f(*s); });
 }
 
-void exchange::respond(http_response response) {
-  on_strand([seq = seq_, r = std::move(response)](http_session& s) mutable {
+template <class Stream>
+void exchange<Stream>::respond(http_response response) {
+  on_strand([seq = seq_, r = std::move(response)](http_session<Stream>& s) mutable {
     s.respond(seq, std::move(r));
   });
 }
 
-void exchange::start_stream(http_headers headers) {
-  on_strand([seq = seq_, h = std::move(headers)](http_session& s) { s.start_stream(seq, h); });
+template <class Stream>
+void exchange<Stream>::start_stream(http_headers headers) {
+  on_strand(
+      [seq = seq_, h = std::move(headers)](http_session<Stream>& s) { s.start_stream(seq, h); });
 }
 
-void exchange::write_stream(std::string bytes, note_overflow overflow) {
+template <class Stream>
+void exchange<Stream>::write_stream(std::string bytes, note_overflow overflow) {
   auto outcome = note_outcome::queued;
   bool post = false;
   {
@@ -661,40 +790,47 @@ void exchange::write_stream(std::string bytes, note_overflow overflow) {
     ctx_->metrics->request_note_outcome(lost_label(outcome));
   }
   if (post) {
-    on_strand([self = shared_from_this()](http_session& s) {
+    on_strand([self = this->shared_from_this()](http_session<Stream>& s) {
       s.write_stream(self->seq_, self->take_inbox());
     });
   }
 }
 
-std::deque<stream_frame> exchange::take_inbox() {
+template <class Stream>
+std::deque<stream_frame> exchange<Stream>::take_inbox() {
   std::lock_guard<std::mutex> g(inbox_mutex_);
   take_posted_ = false;
   return std::exchange(inbox_, {});
 }
 
-void exchange::end_stream() {
-  on_strand([seq = seq_](http_session& s) { s.end_stream(seq); });
+template <class Stream>
+void exchange<Stream>::end_stream() {
+  on_strand([seq = seq_](http_session<Stream>& s) { s.end_stream(seq); });
 }
 
-void exchange::on_client_close(std::function<void()> on_close) {
-  on_strand([seq = seq_, f = std::move(on_close)](http_session& s) mutable {
+template <class Stream>
+void exchange<Stream>::on_client_close(std::function<void()> on_close) {
+  on_strand([seq = seq_, f = std::move(on_close)](http_session<Stream>& s) mutable {
     s.watch_close(seq, std::move(f));
   });
 }
 
-void exchange::pump(std::shared_ptr<outbox> source, http_headers headers,
-                    std::chrono::milliseconds keep_alive) {
-  on_strand([seq = seq_, src = std::move(source), h = std::move(headers),
-             keep_alive](http_session& s) mutable { s.pump(seq, std::move(src), h, keep_alive); });
+template <class Stream>
+void exchange<Stream>::pump(std::shared_ptr<outbox> source, http_headers headers,
+                            std::chrono::milliseconds keep_alive) {
+  on_strand([seq = seq_, src = std::move(source), h = std::move(headers), keep_alive](
+                http_session<Stream>& s) mutable { s.pump(seq, std::move(src), h, keep_alive); });
 }
 
-void exchange::abort() {
-  on_strand([seq = seq_](http_session& s) { s.abort(seq); });
+template <class Stream>
+void exchange<Stream>::abort() {
+  on_strand([seq = seq_](http_session<Stream>& s) { s.abort(seq); });
 }
 
-void exchange::arm_deadline(std::chrono::milliseconds after, std::function<void()> on_expiry) {
-  on_strand([seq = seq_, after, f = std::move(on_expiry)](http_session& s) mutable {
+template <class Stream>
+void exchange<Stream>::arm_deadline(std::chrono::milliseconds after,
+                                    std::function<void()> on_expiry) {
+  on_strand([seq = seq_, after, f = std::move(on_expiry)](http_session<Stream>& s) mutable {
     s.arm_deadline(seq, after, std::move(f));
   });
 }
@@ -703,12 +839,28 @@ void exchange::arm_deadline(std::chrono::milliseconds after, std::function<void(
 
 void start_http_session(net::ip::tcp::socket socket, std::shared_ptr<const connection_context> ctx,
                         address_limiter::slot slot) {
-  std::make_shared<http_session>(std::move(socket), std::move(ctx), std::move(slot))->run();
+  if (ctx->tls) {
+    tls_stream stream(plain_stream(std::move(socket)), *ctx->tls);
+    std::make_shared<http_session<tls_stream>>(std::move(stream), std::move(ctx), std::move(slot))
+        ->run();
+  } else {
+    std::make_shared<http_session<plain_stream>>(plain_stream(std::move(socket)), std::move(ctx),
+                                                 std::move(slot))
+        ->run();
+  }
 }
 
 void refuse_http_connection(net::ip::tcp::socket socket,
                             std::shared_ptr<const connection_context> ctx) {
-  std::make_shared<http_session>(std::move(socket), std::move(ctx), nullptr)->run_refusal();
+  if (ctx->tls) {
+    tls_stream stream(plain_stream(std::move(socket)), *ctx->tls);
+    std::make_shared<http_session<tls_stream>>(std::move(stream), std::move(ctx), nullptr)
+        ->run_refusal();
+  } else {
+    std::make_shared<http_session<plain_stream>>(plain_stream(std::move(socket)), std::move(ctx),
+                                                 nullptr)
+        ->run_refusal();
+  }
 }
 
 }  // namespace mcprt::transport

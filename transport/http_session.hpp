@@ -2,6 +2,7 @@
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <memory>
 
 #include "runtime/io/http_handler.hpp"
@@ -16,11 +17,13 @@ struct connection_context {
   server_options options;
   std::shared_ptr<http_handler> handler;
   std::shared_ptr<mcprt::metrics> metrics;
-  std::shared_ptr<address_limiter> limiter;  ///< Counts connections per client address.
+  std::shared_ptr<address_limiter> limiter;        ///< Counts connections per client address.
+  std::shared_ptr<boost::asio::ssl::context> tls;  ///< Set: every connection speaks TLS.
 };
 
-/// Serves `socket` until the peer closes, an error, or an idle timeout. `slot` holds the
-/// connection's place in its address's count for as long as the connection lives.
+/// Serves `socket` (TLS first when ctx->tls is set) until the peer closes, an error, or an
+/// idle timeout. `slot` holds the connection's place in its address's count for as long as
+/// the connection lives.
 void start_http_session(boost::asio::ip::tcp::socket socket,
                         std::shared_ptr<const connection_context> ctx, address_limiter::slot slot);
 

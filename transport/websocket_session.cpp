@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <vector>
 
 #include "runtime/io/outbox.hpp"
@@ -20,11 +21,12 @@ namespace net = boost::asio;
 
 namespace {
 
-class websocket_session : public std::enable_shared_from_this<websocket_session> {
+template <class Stream>
+class websocket_session : public std::enable_shared_from_this<websocket_session<Stream>> {
  public:
-  websocket_session(net::ip::tcp::socket socket, std::shared_ptr<const connection_context> ctx,
+  websocket_session(Stream stream, std::shared_ptr<const connection_context> ctx,
                     websocket_binding binding, address_limiter::slot slot)
-      : ws_(std::move(socket)),
+      : ws_(std::move(stream)),
         ctx_(std::move(ctx)),
         binding_(std::move(binding)),
         slot_(std::move(slot)),
@@ -53,8 +55,8 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
     }
     ws_.read_message_max(ctx_->options.max_payload_bytes);
     upgrade_ = std::move(upgrade);
-    ws_.async_accept(upgrade_,
-                     [self = shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
+    ws_.async_accept(
+        upgrade_, [self = this->shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
   }
 
  private:
@@ -65,7 +67,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
       return;
     }
     lifetime_timer_.expires_after(binding_.lifetime);
-    lifetime_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    lifetime_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
       if (!ec && self->binding_.box) {
         self->binding_.box->close("the access token expired");
         self->maybe_write();
@@ -78,7 +80,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
       return finish();
     }
     ws_.control_callback(
-        [weak = weak_from_this()](websocket::frame_type kind, beast::string_view payload) {
+        [weak = this->weak_from_this()](websocket::frame_type kind, beast::string_view payload) {
           auto self = weak.lock();
           if (self && kind == websocket::frame_type::pong && self->syncing_ &&
               payload == self->sync_payload_) {
@@ -86,7 +88,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
           }
         });
     // No executor in the waker: the outbox may outlive the io_context (see http_session).
-    gen_ = binding_.box->attach([weak = weak_from_this()] {
+    gen_ = binding_.box->attach([weak = this->weak_from_this()] {
       if (auto self = weak.lock()) {
         net::post(self->ws_.get_executor(), [weak] {
           if (auto s = weak.lock()) {
@@ -104,7 +106,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
       reading_paused_ = true;  // Answers pile up unread: let TCP slow the client down.
       return;
     }
-    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    ws_.async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
       self->on_read(ec);
     });
   }
@@ -158,7 +160,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
     }
     writing_ = true;
     ws_.text(true);
-    ws_.async_write(bufs_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    ws_.async_write(bufs_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
       self->on_write(ec);
     });
   }
@@ -183,14 +185,14 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
     syncing_ = true;
     sync_payload_ = "mcprt-sync-" + std::to_string(++sync_count_);
     ws_.async_ping(websocket::ping_data(sync_payload_),
-                   [self = shared_from_this()](beast::error_code ec) {
+                   [self = this->shared_from_this()](beast::error_code ec) {
                      if (ec) {
                        self->end_sync();
                      }
                    });
     // A client that does not answer pings gets the answer anyway, a little later.
     sync_timer_.expires_after(longest_sync);
-    sync_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    sync_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
       if (!ec) {
         self->end_sync();
       }
@@ -205,7 +207,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
     notes_unsynced_ = false;
     sync_timer_.cancel();
     // Not from inside the read that delivered the pong: continue on the strand.
-    net::post(ws_.get_executor(), [self = shared_from_this()] { self->maybe_write(); });
+    net::post(ws_.get_executor(), [self = this->shared_from_this()] { self->maybe_write(); });
   }
 
   void close(websocket::close_code code, std::string reason) {
@@ -217,7 +219,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
       reason.resize(123);  // The close frame's reason must fit in a control frame.
     }
     ws_.async_close(websocket::close_reason(code, reason),
-                    [self = shared_from_this()](beast::error_code) { self->finish(); });
+                    [self = this->shared_from_this()](beast::error_code) { self->finish(); });
   }
 
   // The connection is over: the peer (and its session) ends; the outbox lets go of us.
@@ -230,7 +232,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
     binding_.peer.reset();
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<Stream> ws_;
   std::shared_ptr<const connection_context> ctx_;
   websocket_binding binding_;
   address_limiter::slot slot_;
@@ -255,11 +257,19 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
 
 }  // namespace
 
-void start_websocket_session(net::ip::tcp::socket socket, http::request<http::string_body> upgrade,
+void start_websocket_session(plain_stream stream, http::request<http::string_body> upgrade,
                              std::shared_ptr<const connection_context> ctx,
                              websocket_binding binding, address_limiter::slot slot) {
-  std::make_shared<websocket_session>(std::move(socket), std::move(ctx), std::move(binding),
-                                      std::move(slot))
+  std::make_shared<websocket_session<plain_stream>>(std::move(stream), std::move(ctx),
+                                                    std::move(binding), std::move(slot))
+      ->run(std::move(upgrade));
+}
+
+void start_websocket_session(tls_stream stream, http::request<http::string_body> upgrade,
+                             std::shared_ptr<const connection_context> ctx,
+                             websocket_binding binding, address_limiter::slot slot) {
+  std::make_shared<websocket_session<tls_stream>>(std::move(stream), std::move(ctx),
+                                                  std::move(binding), std::move(slot))
       ->run(std::move(upgrade));
 }
 

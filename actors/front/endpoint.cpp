@@ -168,7 +168,7 @@ void endpoint::guard(mcp_request req, std::function<void(http_response)> refuse,
   auto held = std::make_shared<mcp_request>(std::move(req));
   auto what = held->method + " " + held->path;
   parts_.gate->authenticate(held->has_authorization ? &held->authorization : nullptr, held->query,
-                            std::move(what),
+                            held->client_subject, std::move(what),
                             [this, held, refuse = std::move(refuse),
                              next = std::move(next)](identity::auth_outcome outcome) {
                               if (!outcome) {

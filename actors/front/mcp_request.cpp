@@ -16,6 +16,7 @@ mcp_request read_mcp_request(http_request&& request) {
   r.method = std::move(request.method);
   r.path = std::move(request.path);
   r.query = std::move(request.query);
+  r.client_subject = std::move(request.client_subject);
   // One pass; values move out of the request (the first of a repeated header wins).
   bool has_host = false;
   bool has_accept = false;

@@ -23,6 +23,7 @@ struct mcp_request {
   std::string mcp_name;          ///< Mcp-Name
   std::string last_event_id;     ///< Last-Event-ID
   std::string authorization;     ///< Authorization (read by the gate only)
+  std::string client_subject;    ///< The verified TLS client certificate's subject, or empty.
   /// `Mcp-Param-{Name}` headers (SEP-2243): {Name} as sent, and the value.
   std::vector<std::pair<std::string, std::string>> mcp_params;
   bool has_protocol_version = false, has_mcp_method = false, has_mcp_name = false;

@@ -25,6 +25,7 @@ auth_metrics::auth_metrics(prometheus::Registry& r) {
                        .Register(r);
   accepted_jwt_ = &accepted.Add({{"kind", "jwt"}});
   accepted_key_ = &accepted.Add({{"kind", "api_key"}});
+  accepted_certificate_ = &accepted.Add({{"kind", "certificate"}});
 }
 
 void auth_metrics::count(family& f, std::string_view label, std::string_view value) {
@@ -43,8 +44,11 @@ void auth_metrics::key_fetch(std::string_view outcome) {
   count(*fetches_, "outcome", outcome);
 }
 
-void auth_metrics::authenticated(bool api_key) {
-  (api_key ? accepted_key_ : accepted_jwt_)->Increment();
+void auth_metrics::authenticated(credential kind) {
+  (kind == credential::api_key       ? accepted_key_
+   : kind == credential::certificate ? accepted_certificate_
+                                     : accepted_jwt_)
+      ->Increment();
 }
 
 }  // namespace mcprt::actors::identity

@@ -25,14 +25,16 @@ class auth_metrics {
   void authorization_denied(std::string_view what);
   /// A fetch of the issuer's metadata or keys ended (`outcome`: ok, failed, limited).
   void key_fetch(std::string_view outcome);
-  /// A request's credential was accepted (a JWT, or an API key); resolved once, hot path.
-  void authenticated(bool api_key);
+  /// What a request's accepted credential was.
+  enum class credential { jwt, api_key, certificate };
+  /// A request's credential was accepted; counters resolved once, hot path.
+  void authenticated(credential kind);
 
  private:
   using family = prometheus::Family<prometheus::Counter>;
   void count(family& f, std::string_view label, std::string_view value);
   family *failures_, *denials_, *fetches_;
-  prometheus::Counter *accepted_jwt_, *accepted_key_;
+  prometheus::Counter *accepted_jwt_, *accepted_key_, *accepted_certificate_;
 };
 
 }  // namespace mcprt::actors::identity

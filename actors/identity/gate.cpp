@@ -87,8 +87,10 @@ expected<std::shared_ptr<gate>, std::string> gate::make(const gate_options& opti
   }
   if (options.mode == auth_mode::api_keys) {
     // No authorization server: no metadata to publish, no resource_metadata to point at.
-    if (g->keys_.size() == 0) {
-      return std::string("auth.mode apiKeys needs at least one entry in auth.apiKeys");
+    if (g->keys_.size() == 0 && !options.certificates) {
+      return std::string(
+          "auth.mode apiKeys needs at least one entry in auth.apiKeys (or client certificates: "
+          "transport.tls.clientCaFile)");
     }
     return g;
   }
@@ -140,7 +142,8 @@ auth_denial gate::deny(unsigned status, std::string error, std::string descripti
                      std::move(reason)};
 }
 
-void gate::authenticate(const std::string* authorization, std::string_view query, std::string what,
+void gate::authenticate(const std::string* authorization, std::string_view query,
+                        std::string_view client_subject, std::string what,
                         std::function<void(auth_outcome)> done) const {
   if (!enabled()) {
     return done(principal{});
@@ -149,6 +152,17 @@ void gate::authenticate(const std::string* authorization, std::string_view query
     return done(deny(401, "invalid_request",
                      "access tokens are accepted only in the Authorization header",
                      "token_in_query", what));
+  }
+  if (authorization == nullptr && !client_subject.empty() && options_.certificates) {
+    // TLS verified the certificate against transport.tls.clientCaFile; a bearer credential,
+    // when sent as well, takes precedence.
+    metrics_->authenticated(auth_metrics::credential::certificate);
+    return done(check_scopes(principal{std::string(certificate_issuer),
+                                       std::string(client_subject),
+                                       {},
+                                       options_.certificate_scopes,
+                                       0},
+                             what));
   }
   auto token = read_bearer(authorization);
   if (!token) {
@@ -159,7 +173,7 @@ void gate::authenticate(const std::string* authorization, std::string_view query
         deny(401, "invalid_token", "expected 'Authorization: Bearer <token>'", "malformed", what));
   }
   if (auto key = keys_.size() > 0 ? keys_.find(*token) : std::nullopt) {
-    metrics_->authenticated(true);
+    metrics_->authenticated(auth_metrics::credential::api_key);
     return done(check_scopes(std::move(*key), what));
   }
   if (options_.mode == auth_mode::api_keys) {
@@ -173,7 +187,7 @@ void gate::verify(std::string token, std::string what, std::function<void(auth_o
   auto snapshot = cache_->current();
   auto now = static_cast<int64_t>(std::time(nullptr));
   if (auto known = verified_->find(token, snapshot, now, options_.expect.leeway_seconds)) {
-    metrics_->authenticated(false);
+    metrics_->authenticated(auth_metrics::credential::jwt);
     return done(check_scopes(principal{known->issuer, known->subject, known->client_id,
                                        std::move(known->scopes), known->expires_at},
                              what));
@@ -181,7 +195,7 @@ void gate::verify(std::string token, std::string what, std::function<void(auth_o
   auto result = verify_jwt(token, snapshot->keys, options_.expect, now);
   if (result) {
     verified_->store(token, snapshot, result.value());
-    metrics_->authenticated(false);
+    metrics_->authenticated(auth_metrics::credential::jwt);
     auto& t = result.value();
     return done(check_scopes(
         principal{t.issuer, t.subject, t.client_id, std::move(t.scopes), t.expires_at}, what));

@@ -42,7 +42,14 @@ struct gate_options {
   std::chrono::seconds jwks_refresh{600};
   std::chrono::seconds jwks_min_refetch{30};
   size_t token_cache_size = 10000;  ///< Accepted tokens remembered (0: verify every time).
+  /// A client certificate TLS verified (transport.tls.clientCaFile) authenticates a request
+  /// that sends no bearer credential, with these scopes.
+  bool certificates = false;
+  std::vector<std::string> certificate_scopes;
 };
+
+/// The issuer part of a client certificate's principal (its subject is the certificate's).
+inline constexpr std::string_view certificate_issuer = "x509";
 
 /// Why a request is refused, and how to say so.
 struct auth_denial {
@@ -67,9 +74,11 @@ class gate {
   bool enabled() const { return options_.mode != auth_mode::none; }
 
   /// Authenticates a request (`authorization`: its header value or nullptr; `query`: its query
-  /// string; `what`: "POST /mcp" for the audit log). `done` runs once, on this thread or on
-  /// the key actor's.
-  void authenticate(const std::string* authorization, std::string_view query, std::string what,
+  /// string; `client_subject`: the verified TLS client certificate's subject, or empty;
+  /// `what`: "POST /mcp" for the audit log). `done` runs once, on this thread or on the key
+  /// actor's.
+  void authenticate(const std::string* authorization, std::string_view query,
+                    std::string_view client_subject, std::string what,
                     std::function<void(auth_outcome)> done) const;
 
   /// The 403 for a request that needs `needed` (all its scopes: one challenge), counted and

@@ -253,6 +253,10 @@ int node::serve_http(const sigset_t& stop_signals) {
   auto ep = std::make_shared<front::endpoint>(endpoint_options_of(cfg_), std::move(parts));
 
   transport::http_server server(server_options_of(cfg_), ep, metrics_);
+  if (auto why = server.load_tls(); !why.empty()) {
+    std::fprintf(stderr, "mcprt: %s\n", why.c_str());
+    return 1;
+  }
   uint16_t port = 0;
   if (auto ec = server.listen(port)) {
     std::fprintf(stderr, "mcprt: cannot listen on %s:%lld: %s\n", cfg_.host.c_str(),
@@ -262,7 +266,8 @@ int node::serve_http(const sigset_t& stop_signals) {
   server.start();
   auto host = cfg_.host.find(':') != std::string::npos ? "[" + cfg_.host + "]" : cfg_.host;
   // One write: adapter threads are already logging, and scripts wait for this exact line.
-  auto listening = "mcprt listening on http://" + host + ":" + std::to_string(port) + "/mcp\n";
+  auto scheme = cfg_.tls_cert_file.empty() ? "http://" : "https://";
+  auto listening = "mcprt listening on " + (scheme + host) + ":" + std::to_string(port) + "/mcp\n";
   std::fwrite(listening.data(), 1, listening.size(), stderr);
 
   int sig = 0;

@@ -86,6 +86,11 @@ transport::server_options server_options_of(const config::config& cfg) {
   o.send_buffer_bytes = static_cast<int>(cfg.send_buffer_bytes);
   o.ws_idle_timeout = std::chrono::milliseconds(cfg.ws_idle_timeout_ms);
   o.ws_deflate = cfg.ws_deflate;
+  o.tls.cert_file = cfg.tls_cert_file;
+  o.tls.key_file = cfg.tls_key_file;
+  o.tls.client_ca_file = cfg.tls_client_ca_file;
+  // Without a gate, the certificate is the only check: a client without one is refused.
+  o.tls.client_cert_required = !cfg.tls_client_ca_file.empty() && cfg.auth_mode == "none";
   return o;
 }
 
@@ -109,6 +114,9 @@ identity::gate_options gate_options_of(const config::config& cfg) {
   o.jwks_refresh = std::chrono::seconds(cfg.auth_jwks_refresh_seconds);
   o.jwks_min_refetch = std::chrono::seconds(cfg.auth_jwks_min_refetch_seconds);
   o.token_cache_size = static_cast<size_t>(cfg.auth_token_cache_size);
+  o.certificates = !cfg.tls_client_ca_file.empty();
+  o.certificate_scopes =
+      cfg.auth_certificate_scopes.empty() ? cfg.auth_scopes : cfg.auth_certificate_scopes;
   return o;
 }
 

@@ -41,6 +41,9 @@ struct http_request {
   std::string query;     ///< After '?', or empty.
   http_headers headers;  ///< Every header field in arrival order, names as sent.
   std::string body;
+  /// The subject (RFC 2253) of the client certificate TLS verified on this connection; empty
+  /// without TLS or without a certificate.
+  std::string client_subject;
 
   /// The first value of header `name` (case-insensitive), or nullptr.
   const std::string* header(std::string_view name) const {

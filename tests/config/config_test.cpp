@@ -99,6 +99,20 @@ TEST_CASE("config refuses bad input with one line naming the key", "[config]") {
   CHECK_THAT(refused(e), Catch::Contains("MCP_QUEUE_WATERMARK"));
 }
 
+TEST_CASE("TLS keys come as a pair, and a client CA needs TLS", "[config]") {
+  auto r = request();
+  r.sets = {{"transport.tls.certFile", "server.pem"}};
+  CHECK_THAT(refused(r), Catch::Contains("go together: set both"));
+  r.sets = {{"transport.tls.clientCaFile", "ca.pem"}};
+  CHECK_THAT(refused(r), Catch::Contains("'transport.tls.clientCaFile' needs TLS"));
+  r.sets = {};
+  r.file = write_file(R"({"transport":{"tls":{"certFile":"s.pem","keyFile":"s.key"}}})");
+  auto c = loaded(r);
+  CHECK(c.tls_cert_file == "s.pem");
+  CHECK(c.tls_key_file == "s.key");
+  std::remove(r.file->c_str());
+}
+
 TEST_CASE("env names are MCPRT_ and upper snake case", "[config]") {
   CHECK(env_name("performance.maxInflight") == "MCPRT_PERFORMANCE_MAX_INFLIGHT");
   CHECK(env_name("session.idleTimeoutMs") == "MCPRT_SESSION_IDLE_TIMEOUT_MS");

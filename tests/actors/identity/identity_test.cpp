@@ -94,9 +94,10 @@ std::string claims(int64_t exp_offset = 600, const std::string& scope = "mcp:too
          scope + R"(","exp":)" + std::to_string(now + exp_offset) + "}";
 }
 
-auth_outcome authenticate(const gate& g, const std::string* header, const std::string& query = {}) {
+auth_outcome authenticate(const gate& g, const std::string* header, const std::string& query = {},
+                          const std::string& client_subject = {}) {
   std::promise<auth_outcome> out;
-  g.authenticate(header, query, "POST /mcp",
+  g.authenticate(header, query, client_subject, "POST /mcp",
                  [&out](auth_outcome o) { out.set_value(std::move(o)); });
   return out.get_future().get();
 }
@@ -204,6 +205,28 @@ TEST_CASE("the gate: principal, 401, 403, 503 and the metadata document", "[iden
     auto g = gate::make(o, f.sys, f.fetcher, f.registry).value();
     auto header = "Bearer " + k1.sign(claims());
     CHECK(authenticate(*g, &header).error().status == 503);
+  }
+  SECTION("client certificates, when enabled, stand in for a bearer credential") {
+    f.fetcher->set(oauth_url, metadata());
+    f.fetcher->set(jwks_url, k1.jwks());
+    auto g = gate::make(o, f.sys, f.fetcher, f.registry).value();
+    CHECK(authenticate(*g, nullptr, {}, "CN=robot").error().reason == "missing");
+    auto with = o;
+    with.certificates = true;
+    with.certificate_scopes = {"mcp:tools"};
+    g = gate::make(with, f.sys, f.fetcher, f.registry).value();
+    auto robot = authenticate(*g, nullptr, {}, "CN=robot,O=Example");
+    REQUIRE(robot);
+    CHECK(robot->owner() == "x509\nCN=robot,O=Example");
+    CHECK(robot->scopes == std::vector<std::string>{"mcp:tools"});
+    auto key = std::string("Bearer ci-key");
+    CHECK(authenticate(*g, &key, {}, "CN=robot")->subject == "ci");  // The bearer wins.
+    with.certificate_scopes = {"mcp:read"};
+    g = gate::make(with, f.sys, f.fetcher, f.registry).value();
+    CHECK(authenticate(*g, nullptr, {}, "CN=robot").error().status == 403);
+    with.mode = auth_mode::api_keys;
+    with.api_keys.clear();
+    CHECK(gate::make(with, f.sys, f.fetcher, f.registry));
   }
   SECTION("configuration errors") {
     auto bad = o;
