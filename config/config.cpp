@@ -26,6 +26,7 @@ struct key_def {
   std::function<void(config&, const setting_value&)> set;
   std::vector<std::string> choices = {};
   std::string alias_env = {};  // An extra env name operators know from other MCP servers.
+  bool secret = false;         // --print-config shows that it is set, never the value.
 };
 
 template <class T>
@@ -103,6 +104,15 @@ const std::vector<key_def>& table() {
                       1000000,
                       "accepted tokens remembered so a repeated token skips the signature check "
                       "(0: verify every request)"));
+    k.push_back(field("auth.introspectionClientId", st::string,
+                      &config::auth_introspection_client_id, 0, 0,
+                      "client id at the issuer for introspecting opaque tokens (RFC 7662); "
+                      "empty: JWTs only"));
+    auto secret = field("auth.introspectionClientSecret", st::string,
+                        &config::auth_introspection_client_secret, 0, 0,
+                        "that client's secret (prefer the environment variable to the file)");
+    secret.secret = true;
+    k.push_back(secret);
     k.push_back(field("auth.certificateScopes", st::string_list, &config::auth_certificate_scopes,
                       0, 0,
                       "scopes of a caller known by its client certificate; empty: auth.scopes"));
@@ -634,16 +644,21 @@ std::vector<key_info> core_keys() {
 
 std::string describe(const config& cfg, const std::vector<setting_spec>& plugin_settings) {
   std::ostringstream os;
-  auto line = [&](const std::string& key, const setting_value& v, const std::string& env) {
+  auto line = [&](const std::string& key, const setting_value& v, const std::string& env,
+                  bool secret) {
     auto src = cfg.sources.count(key) ? cfg.sources.at(key) : "default";
-    os << key << " = " << format(v) << "  (" << src << "; env " << env << ")\n";
+    auto shown = format(v);
+    if (secret && !shown.empty()) {
+      shown = "(set, not shown)";
+    }
+    os << key << " = " << shown << "  (" << src << "; env " << env << ")\n";
   };
   for (const auto& k : table()) {
-    line(k.key, k.get(cfg), k.alias_env.empty() ? env_name(k.key) : k.alias_env);
+    line(k.key, k.get(cfg), k.alias_env.empty() ? env_name(k.key) : k.alias_env, k.secret);
   }
   for (const auto& s : plugin_settings) {
     auto it = cfg.plugin_settings.find(s.key);
-    line(s.key, it != cfg.plugin_settings.end() ? it->second : s.fallback, env_name(s.key));
+    line(s.key, it != cfg.plugin_settings.end() ? it->second : s.fallback, env_name(s.key), false);
   }
   return os.str();
 }

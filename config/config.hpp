@@ -47,6 +47,7 @@ struct config {
   std::string auth_issuer_ca_file;
   int64_t auth_token_cache_size = 10000;
   std::vector<std::string> auth_certificate_scopes;  ///< Empty: auth.scopes.
+  std::string auth_introspection_client_id, auth_introspection_client_secret;
   std::vector<api_key_entry> auth_api_keys;  ///< From the config file's `auth.apiKeys` array.
   /// From the file's `auth.methodScopes`, `auth.toolScopes`, `auth.resourceScopes` objects.
   std::map<std::string, std::vector<std::string>> auth_method_scopes, auth_tool_scopes,

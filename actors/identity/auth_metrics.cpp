@@ -19,11 +19,16 @@ auth_metrics::auth_metrics(prometheus::Registry& r) {
                   .Name("mcprt_auth_key_fetches_total")
                   .Help("Fetches of the issuer's metadata and key set, by outcome")
                   .Register(r);
+  introspections_ = &prometheus::BuildCounter()
+                         .Name("mcprt_auth_introspections_total")
+                         .Help("Opaque tokens checked with the issuer (RFC 7662), by outcome")
+                         .Register(r);
   auto& accepted = prometheus::BuildCounter()
                        .Name("mcprt_auth_accepted_total")
                        .Help("Requests whose credential was accepted, by kind")
                        .Register(r);
   accepted_jwt_ = &accepted.Add({{"kind", "jwt"}});
+  accepted_opaque_ = &accepted.Add({{"kind", "opaque"}});
   accepted_key_ = &accepted.Add({{"kind", "api_key"}});
   accepted_certificate_ = &accepted.Add({{"kind", "certificate"}});
 }
@@ -47,8 +52,13 @@ void auth_metrics::key_fetch(std::string_view outcome) {
 void auth_metrics::authenticated(credential kind) {
   (kind == credential::api_key       ? accepted_key_
    : kind == credential::certificate ? accepted_certificate_
+   : kind == credential::opaque      ? accepted_opaque_
                                      : accepted_jwt_)
       ->Increment();
+}
+
+void auth_metrics::introspection(std::string_view outcome) {
+  count(*introspections_, "outcome", outcome);
 }
 
 }  // namespace mcprt::actors::identity

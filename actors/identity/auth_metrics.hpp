@@ -26,15 +26,18 @@ class auth_metrics {
   /// A fetch of the issuer's metadata or keys ended (`outcome`: ok, failed, limited).
   void key_fetch(std::string_view outcome);
   /// What a request's accepted credential was.
-  enum class credential { jwt, api_key, certificate };
+  enum class credential { jwt, opaque, api_key, certificate };
   /// A request's credential was accepted; counters resolved once, hot path.
   void authenticated(credential kind);
+  /// An opaque token was introspected (`outcome`: active, inactive, expired, audience, ...,
+  /// remembered, busy, failed).
+  void introspection(std::string_view outcome);
 
  private:
   using family = prometheus::Family<prometheus::Counter>;
   void count(family& f, std::string_view label, std::string_view value);
-  family *failures_, *denials_, *fetches_;
-  prometheus::Counter *accepted_jwt_, *accepted_key_, *accepted_certificate_;
+  family *failures_, *denials_, *fetches_, *introspections_;
+  prometheus::Counter *accepted_jwt_, *accepted_opaque_, *accepted_key_, *accepted_certificate_;
 };
 
 }  // namespace mcprt::actors::identity

@@ -57,6 +57,8 @@ std::string describe(token_fault f) {
       return "the access token was not issued by the trusted issuer (iss)";
     case token_fault::algorithm:
       return "the access token's algorithm is not accepted";
+    case token_fault::inactive:
+      return "the access token is not active (revoked, expired or unknown to the issuer)";
     default:
       return "the access token is invalid";
   }
@@ -109,6 +111,14 @@ expected<std::shared_ptr<gate>, std::string> gate::make(const gate_options& opti
   }
   if (!fetcher) {
     return std::string("auth.mode oauth needs an HTTP client");
+  }
+  if (!options.introspection_client_id.empty()) {
+    introspection_options io;
+    io.client_id = options.introspection_client_id;
+    io.client_secret = options.introspection_client_secret;
+    io.expect = options.expect;
+    io.cache_size = options.token_cache_size;
+    g->introspector_ = std::make_shared<introspector>(std::move(io), fetcher, g->metrics_);
   }
   issuer_options io;
   io.issuer = options.expect.issuer;
@@ -215,8 +225,52 @@ void gate::verify(std::string token, std::string what, std::function<void(auth_o
     auto d = deny(503, {}, {}, "keys_unavailable", what);
     return done(std::move(d));
   }
+  if (fault == token_fault::malformed && introspector_) {
+    return introspect(std::move(token), std::move(what), std::move(done), false);
+  }
   log::debug("auth token refused detail=\"" + result.error().detail + "\"");
   done(deny(401, "invalid_token", describe(fault), std::string(to_string(fault)), what));
+}
+
+void gate::introspect(std::string token, std::string what, std::function<void(auth_outcome)> done,
+                      bool waited) const {
+  auto snapshot = cache_->current();
+  if (snapshot->introspection_endpoint.empty()) {
+    if (!snapshot->ever_fetched && !waited && keys_actor_) {
+      // The metadata naming the endpoint is still on its way: wait for that fetch.
+      caf::anon_send(*keys_actor_,
+                     keys_wanted{[this, token = std::move(token), what = std::move(what),
+                                  done = std::move(done)]() mutable {
+                       introspect(std::move(token), std::move(what), std::move(done), true);
+                     }});
+      return;
+    }
+    if (!snapshot->ever_fetched) {
+      return done(deny(503, {}, {}, "keys_unavailable", what));
+    }
+    return done(deny(401, "invalid_token",
+                     "the access token is not a JWT, and the issuer offers no introspection",
+                     "malformed", what));
+  }
+  introspector_->check(
+      token, snapshot->introspection_endpoint,
+      [this, what = std::move(what), done = std::move(done)](introspection_result r) {
+        if (r.how != introspection_result::status::answered) {
+          bool busy = r.how == introspection_result::status::busy;
+          return done(
+              deny(503, {}, {}, busy ? "introspection_busy" : "introspection_unavailable", what));
+        }
+        if (!r.token) {
+          auto fault = r.token.error().fault;
+          log::debug("auth token refused detail=\"" + r.token.error().detail + "\"");
+          return done(
+              deny(401, "invalid_token", describe(fault), std::string(to_string(fault)), what));
+        }
+        metrics_->authenticated(auth_metrics::credential::opaque);
+        auto& t = r.token.value();
+        done(check_scopes(
+            principal{t.issuer, t.subject, t.client_id, std::move(t.scopes), t.expires_at}, what));
+      });
 }
 
 auth_denial gate::insufficient_scope(std::vector<std::string> needed, std::string_view what,

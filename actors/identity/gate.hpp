@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "actors/identity/auth_metrics.hpp"
+#include "actors/identity/introspector.hpp"
 #include "actors/identity/issuer_keys.hpp"
 #include "actors/identity/key_cache.hpp"
 #include "actors/identity/token_cache.hpp"
@@ -46,6 +47,10 @@ struct gate_options {
   /// that sends no bearer credential, with these scopes.
   bool certificates = false;
   std::vector<std::string> certificate_scopes;
+  /// oauth mode: opaque tokens are checked at the issuer's introspection endpoint (RFC 7662)
+  /// as this client; empty id: only JWTs are accepted.
+  std::string introspection_client_id;
+  std::string introspection_client_secret;
 };
 
 /// The issuer part of a client certificate's principal (its subject is the certificate's).
@@ -101,6 +106,9 @@ class gate {
   gate(gate_options options, std::shared_ptr<auth_metrics> metrics);
   void verify(std::string token, std::string what, std::function<void(auth_outcome)> done,
               bool refetched) const;
+  // An opaque token: asks the issuer (after its metadata, when that is still on its way).
+  void introspect(std::string token, std::string what, std::function<void(auth_outcome)> done,
+                  bool waited) const;
   auth_outcome check_scopes(principal who, std::string_view what) const;
   // Counts and logs a refusal (`who`: the principal, when the credential was valid).
   auth_denial deny(unsigned status, std::string error, std::string description, std::string reason,
@@ -115,6 +123,7 @@ class gate {
   std::shared_ptr<key_cache> cache_ = std::make_shared<key_cache>();
   std::unique_ptr<token_cache> verified_;
   std::shared_ptr<issuer_keys_actor> keys_actor_;
+  std::shared_ptr<introspector> introspector_;
 };
 
 using gate_ptr = std::shared_ptr<const gate>;

@@ -115,6 +115,8 @@ identity::gate_options gate_options_of(const config::config& cfg) {
   o.jwks_min_refetch = std::chrono::seconds(cfg.auth_jwks_min_refetch_seconds);
   o.token_cache_size = static_cast<size_t>(cfg.auth_token_cache_size);
   o.certificates = !cfg.tls_client_ca_file.empty();
+  o.introspection_client_id = cfg.auth_introspection_client_id;
+  o.introspection_client_secret = cfg.auth_introspection_client_secret;
   o.certificate_scopes =
       cfg.auth_certificate_scopes.empty() ? cfg.auth_scopes : cfg.auth_certificate_scopes;
   return o;

@@ -29,7 +29,7 @@ struct token_expectations {
 /// An accepted token: who called, with what scopes, until when.
 struct verified_token {
   std::string issuer;
-  std::string subject;              ///< `sub` (empty when absent).
+  std::string subject;              ///< `sub`, else `client_id` (never empty).
   std::string client_id;            ///< `client_id` (RFC 9068), or `azp`, or empty.
   std::vector<std::string> scopes;  ///< From `scope` (space-separated) or `scp` (array).
   int64_t expires_at = 0;           ///< `exp`, Unix seconds.
@@ -48,6 +48,7 @@ enum class token_fault {
   audience,       ///< `aud` does not name this resource.
   expired,        ///< `exp` is past (or missing).
   not_yet_valid,  ///< `nbf` is in the future.
+  inactive,       ///< An opaque token its issuer's introspection calls not active (RFC 7662).
 };
 
 struct token_error {

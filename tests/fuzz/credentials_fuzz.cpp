@@ -1,6 +1,7 @@
 // libFuzzer target for what a hostile client or a hostile authorization server can hand the
 // identity code as text: the Authorization header (line 1), a query string (line 2), a URL
-// (line 3, as an issuer), and an authorization server's metadata document (the rest). Nothing
+// (line 3, as an issuer), and an authorization server's metadata document and introspection
+// answer (the rest, read as both). Nothing
 // may crash, hang or leak; a bearer token read is a non-empty token68; a challenge written
 // from the input's scopes keeps its quotes balanced.
 #include <cstddef>
@@ -10,6 +11,7 @@
 
 #include "actors/identity/issuer_metadata.hpp"
 #include "runtime/auth/bearer.hpp"
+#include "runtime/auth/introspection.hpp"
 #include "runtime/auth/scopes.hpp"
 #include "runtime/codec/url.hpp"
 
@@ -56,5 +58,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)actors::identity::metadata_urls(std::string(url_text));
   }
   (void)actors::identity::read_issuer_metadata(rest, std::string(url_text));
+  token_expectations expect{std::string(url_text), "https://mcp.example.com/mcp", 60, {}};
+  if (auto token = read_introspection(rest, expect, 1700000000)) {
+    if (token->subject.empty() || token->issuer != expect.issuer) {
+      __builtin_trap();  // An accepted token names its caller and our issuer.
+    }
+  }
+  (void)introspection_form(header);
+  (void)basic_authorization(header, query);
   return 0;
 }

@@ -14,8 +14,9 @@ export async function makeKey(alg, kid) {
 }
 
 /// Starts the server. `clients`: [{ id, secret, scope }]; `resources`: { url: scope } the
-/// tokens may be for; `keys`: private JWKs, the first signs; `port`: reuse a port (restart).
-export async function startAuthServer({ clients, resources, keys, port = 0, ttl = 600 }) {
+/// tokens may be for; `keys`: private JWKs, the first signs; `port`: reuse a port (restart);
+/// `format`: 'jwt' or 'opaque' access tokens (opaque ones are checked by introspection).
+export async function startAuthServer({ clients, resources, keys, port = 0, ttl = 600, format = 'jwt' }) {
   const http = createServer();
   http.listen(port, '127.0.0.1');
   await once(http, 'listening');
@@ -36,6 +37,7 @@ export async function startAuthServer({ clients, resources, keys, port = 0, ttl 
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
       introspection: { enabled: true },
+      revocation: { enabled: true },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => undefined,
@@ -46,18 +48,19 @@ export async function startAuthServer({ clients, resources, keys, port = 0, ttl 
             scope: resources[resource],
             audience: resource,
             accessTokenTTL: ttl,
-            accessTokenFormat: 'jwt',
+            accessTokenFormat: format,
             jwt: { sign: { alg: keys[0].alg } },
           };
         },
       },
     },
   });
-  const counts = { jwks: 0, token: 0 };
+  const counts = { jwks: 0, token: 0, introspection: 0 };
   const callback = provider.callback();
   http.on('request', (req, res) => {
     if (req.url.startsWith('/jwks')) counts.jwks += 1;
-    if (req.url.startsWith('/token')) counts.token += 1;
+    if (req.url === '/token') counts.token += 1;
+    if (req.url.startsWith('/token/introspection')) counts.introspection += 1;
     callback(req, res);
   });
   return {
@@ -78,6 +81,18 @@ export async function startAuthServer({ clients, resources, keys, port = 0, ttl 
       const json = await res.json();
       if (!res.ok) throw new Error(`token request failed: ${JSON.stringify(json)}`);
       return json.access_token;
+    },
+    /// Revokes `token` (RFC 7009) as `client`, the client it was issued to.
+    async revoke(client, token) {
+      const res = await fetch(`${issuer}/token/revocation`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: 'Basic ' + Buffer.from(`${client.id}:${client.secret}`).toString('base64'),
+        },
+        body: new URLSearchParams({ token, token_type_hint: 'access_token' }),
+      });
+      if (!res.ok) throw new Error(`revocation failed: ${res.status}`);
     },
     async stop() {
       http.closeAllConnections();

@@ -228,6 +228,36 @@ TEST_CASE("the gate: principal, 401, 403, 503 and the metadata document", "[iden
     with.api_keys.clear();
     CHECK(gate::make(with, f.sys, f.fetcher, f.registry));
   }
+  SECTION("opaque tokens are introspected, and the answer remembered until exp") {
+    const std::string introspect_url = "https://as.example.com/tenant/introspect";
+    f.fetcher->set(oauth_url, metadata());
+    f.fetcher->set(jwks_url, k1.jwks());
+    auto now = static_cast<int64_t>(std::time(nullptr));
+    f.fetcher->set(introspect_url, R"({"active":true,"client_id":"agent","scope":"mcp:tools",)"
+                                   R"("aud":")" +
+                                       resource + R"(","exp":)" + std::to_string(now + 600) + "}");
+    auto opaque = std::string("Bearer 0paque-T0ken_value");
+    auto without = gate::make(o, f.sys, f.fetcher, f.registry).value();
+    CHECK(authenticate(*without, &opaque).error().reason == "malformed");
+    CHECK(f.fetcher->count(introspect_url) == 0);
+    auto with = o;
+    with.introspection_client_id = "mcprt";
+    with.introspection_client_secret = "secret";
+    auto g = gate::make(with, f.sys, f.fetcher, f.registry).value();
+    auto who = authenticate(*g, &opaque);
+    REQUIRE(who);
+    CHECK(who->owner() == issuer + "\nagent");
+    CHECK(authenticate(*g, &opaque));
+    CHECK(f.fetcher->count(introspect_url) == 1);  // Remembered.
+    f.fetcher->set(introspect_url, R"({"active":false})");
+    auto revoked = std::string("Bearer another-0paque");
+    CHECK(authenticate(*g, &revoked).error().reason == "inactive");
+    CHECK(authenticate(*g, &revoked).error().reason == "inactive");
+    CHECK(f.fetcher->count(introspect_url) == 2);  // The refusal is remembered too.
+    f.fetcher->down = true;
+    auto unknown = std::string("Bearer third-0paque");
+    CHECK(authenticate(*g, &unknown).error().status == 503);
+  }
   SECTION("configuration errors") {
     auto bad = o;
     bad.expect.issuer = "http://as.example.com";

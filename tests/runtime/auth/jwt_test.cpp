@@ -110,8 +110,8 @@ TEST_CASE("the claims a resource server checks", "[runtime][auth][jwt]") {
   auto wrong_aud = R"({"iss":")" + issuer + R"(","aud":"https://other.example.com/mcp","exp":)" +
                    std::to_string(now + 600) + "}";
   CHECK(fault_of(as.sign(wrong_aud), keys) == token_fault::audience);
-  auto aud_list = R"({"iss":")" + issuer + R"(","aud":["x",")" + resource + R"(/"],"exp":)" +
-                  std::to_string(now + 600) + "}";
+  auto aud_list = R"({"iss":")" + issuer + R"(","sub":"a","aud":["x",")" + resource +
+                  R"(/"],"exp":)" + std::to_string(now + 600) + "}";
   CHECK(verify_jwt(as.sign(aud_list), keys, expect(), now).has_value());  // Trailing slash.
   auto no_exp = R"({"iss":")" + issuer + R"(","aud":")" + resource + R"("})";
   CHECK(fault_of(as.sign(no_exp), keys) == token_fault::expired);
@@ -129,11 +129,16 @@ TEST_CASE("the claims a resource server checks", "[runtime][auth][jwt]") {
   auto any_type = expect();
   any_type.type.clear();
   CHECK(verify_jwt(as.sign(claims(), "JWT"), keys, any_type, now).has_value());
-  auto scp = R"({"iss":")" + issuer + R"(","aud":")" + resource + R"(","scp":["a","b"],"exp":)" +
-             std::to_string(now + 60) + "}";
+  auto scp = R"({"iss":")" + issuer + R"(","aud":")" + resource +
+             R"(","client_id":"agent","scp":["a","b"],"exp":)" + std::to_string(now + 60) + "}";
   auto r = verify_jwt(as.sign(scp), keys, expect(), now);
   REQUIRE(r.has_value());
   CHECK(r->scopes == std::vector<std::string>{"a", "b"});
+  CHECK(r->subject == "agent");  // No sub: the client acts for itself.
+  // Naming nobody, a token could not be told from any other such token.
+  auto nobody = R"({"iss":")" + issuer + R"(","aud":")" + resource + R"(","exp":)" +
+                std::to_string(now + 60) + "}";
+  CHECK(fault_of(as.sign(nobody), keys) == token_fault::malformed);
 }
 
 TEST_CASE("a key set keeps what mcprt can verify with and says what it skipped",
