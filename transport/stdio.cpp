@@ -7,12 +7,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <optional>
 #include <thread>
 
 #include "runtime/io/outbox.hpp"
+#include "transport/line_framer.hpp"
 
 namespace mcprt::transport {
 
@@ -64,29 +66,18 @@ constexpr std::chrono::milliseconds longest_wait_for_reader{200};
 
 void stdio_transport::run(const std::function<void(std::string)>& on_line,
                           const std::function<void()>& on_oversized) {
-  std::string line;
-  bool oversized = false;
-  int c;
-  while ((c = std::fgetc(stdin)) != EOF) {
-    if (c == '\n') {
-      if (oversized) {
-        on_oversized();
-      } else if (!line.empty() && line != "\r") {
-        on_line(std::move(line));
-      }
-      line.clear();
-      oversized = false;
+  line_framer framer(max_line_);
+  char chunk[64 * 1024];
+  for (;;) {
+    // read(), not stdio's buffered reads: a line is handled as soon as it arrives.
+    auto n = ::read(STDIN_FILENO, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) {
       continue;
     }
-    if (oversized) {
-      continue;
+    if (n <= 0) {
+      return;
     }
-    if (line.size() >= max_line_) {
-      oversized = true;
-      line.clear();
-      continue;
-    }
-    line.push_back(static_cast<char>(c));
+    framer.feed(std::string_view(chunk, static_cast<size_t>(n)), on_line, on_oversized);
   }
 }
 
