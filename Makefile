@@ -112,9 +112,12 @@ bench: build
 bench-jobs: build
 	bash benches/run_jobs.sh $(BUILD_DIR)
 
-## bench-auth: tools/call with JWT verification on (a real issuer's cached key) against auth off.
+## bench-auth: tools/call with JWT verification on (a real issuer's cached key) against auth off:
+## throughput in interleaved rounds, then instructions per request under callgrind.
 bench-auth: build $(INTEROP)/node_modules/.installed
+	@$(MAKE) --no-print-directory apt-install PACKAGES="valgrind"
 	bash benches/run_auth.sh $(BUILD_DIR)
+	bash benches/count_auth.sh $(BUILD_DIR)
 
 ## bench-peers: the same, with the TypeScript SDK servers of benches/peers as peers.
 bench-peers: build
