@@ -150,8 +150,9 @@ void endpoint::handle(http_request request, const http_exchange_ptr& ex) {
       ex->respond(std::move(*refusal));
       return;
     }
+    req.foreign_checked = true;
     guard(
-        std::move(req), [ex](http_response denial) { ex->respond(std::move(denial)); },
+        req, [ex](http_response denial) { ex->respond(std::move(denial)); },
         [this, ex](mcp_request& r) {
           if (r.method == "GET") {  // A stream: GET /mcp, GET /sse (listen: post.cpp).
             end_at_expiry(r.caller, ex);
@@ -163,10 +164,20 @@ void endpoint::handle(http_request request, const http_exchange_ptr& ex) {
   }
 }
 
-void endpoint::guard(mcp_request req, std::function<void(http_response)> refuse,
+void endpoint::guard(mcp_request& req, std::function<void(http_response)> refuse,
                      std::function<void(mcp_request&)> next) const {
+  auto what = req.method + " " + req.path;
+  // Most requests are answered at once (a token seen before, a key, a refusal): no need to
+  // keep the request for later.
+  if (auto now = parts_.gate->authenticate_now(req.has_authorization ? &req.authorization : nullptr,
+                                               req.query, req.client_subject, what)) {
+    if (!*now) {
+      return refuse(parts_.gate->denial_response(now->error()));
+    }
+    req.caller = std::move(now->value());
+    return next(req);
+  }
   auto held = std::make_shared<mcp_request>(std::move(req));
-  auto what = held->method + " " + held->path;
   parts_.gate->authenticate(held->has_authorization ? &held->authorization : nullptr, held->query,
                             held->client_subject, std::move(what),
                             [this, held, refuse = std::move(refuse),
@@ -214,6 +225,9 @@ void endpoint::route(mcp_request& req, const http_exchange_ptr& ex) {
 }
 
 std::optional<http_response> endpoint::refuse_foreign(const mcp_request& req) const {
+  if (req.foreign_checked) {
+    return std::nullopt;  // Checked before the gate.
+  }
   // DNS-rebinding protection comes before anything else looks at the request.
   if (!host_allowed(req.host)) {
     parts_.node->metrics->rejected("host");
@@ -300,7 +314,7 @@ void endpoint::upgrade(http_request request, const std::string& subprotocols,
   }
   // The upgrade request carries the token; the connection then belongs to its principal.
   guard(
-      std::move(req), [decide](http_response denial) { decide(std::move(denial)); },
+      req, [decide](http_response denial) { decide(std::move(denial)); },
       [this, subprotocols, decide](mcp_request& r) { decide(bind_websocket(r, subprotocols)); });
 }
 

@@ -78,7 +78,8 @@ class endpoint final : public http_handler {
   void route(mcp_request& req, const http_exchange_ptr& ex);
   // Runs `next` with the request once the gate let it through; `refuse` with the denial's
   // answer otherwise.
-  void guard(mcp_request req, std::function<void(http_response)> refuse,
+  // `req` is moved from only when the answer must wait (a token not seen before).
+  void guard(mcp_request& req, std::function<void(http_response)> refuse,
              std::function<void(mcp_request&)> next) const;
   upgrade_decision bind_websocket(const mcp_request& req, const std::string& subprotocols);
   // Arms the end of what `ex` streams at the caller's token expiry.

@@ -36,11 +36,10 @@ std::optional<std::vector<std::string>> scopes_lacking(const scope_policy* polic
     target = string_member(*msg.params, is_tool_method(msg.method) ? "name" : "uri")
                  .value_or(std::string_view());
   }
-  auto needed = policy->needed(msg.method, target);
-  if (missing_scopes(caller.scopes, needed).empty()) {
-    return std::nullopt;
+  if (policy->allows(caller, msg.method, target)) {
+    return std::nullopt;  // The common case, without building the list.
   }
-  return needed;
+  return policy->needed(msg.method, target);
 }
 
 rpc_error insufficient_scope_error(const std::vector<std::string>& needed) {

@@ -152,43 +152,66 @@ auth_denial gate::deny(unsigned status, std::string error, std::string descripti
                      std::move(reason)};
 }
 
-void gate::authenticate(const std::string* authorization, std::string_view query,
-                        std::string_view client_subject, std::string what,
-                        std::function<void(auth_outcome)> done) const {
+std::optional<auth_outcome> gate::authenticate_now(const std::string* authorization,
+                                                   std::string_view query,
+                                                   std::string_view client_subject,
+                                                   std::string_view what) const {
   if (!enabled()) {
-    return done(principal{});
+    return principal{};
   }
   if (query_carries_token(query)) {
-    return done(deny(401, "invalid_request",
-                     "access tokens are accepted only in the Authorization header",
-                     "token_in_query", what));
+    return deny(401, "invalid_request",
+                "access tokens are accepted only in the Authorization header", "token_in_query",
+                what);
+  }
+  if (authorization != nullptr && options_.mode == auth_mode::oauth) {
+    // The common case first: the token this client sent before, still valid. Its exact bytes
+    // were read and verified then, so the header's syntax need not be checked again.
+    if (auto again = unchecked_bearer(*authorization); !again.empty()) {
+      auto now = static_cast<int64_t>(std::time(nullptr));
+      if (auto known =
+              verified_->find(again, cache_->current(), now, options_.expect.leeway_seconds)) {
+        metrics_->authenticated(auth_metrics::credential::jwt);
+        return check_scopes(std::move(*known), what);
+      }
+    }
   }
   if (authorization == nullptr && !client_subject.empty() && options_.certificates) {
     // TLS verified the certificate against transport.tls.clientCaFile; a bearer credential,
     // when sent as well, takes precedence.
     metrics_->authenticated(auth_metrics::credential::certificate);
-    return done(check_scopes(principal{std::string(certificate_issuer),
-                                       std::string(client_subject),
-                                       {},
-                                       options_.certificate_scopes,
-                                       0},
-                             what));
+    return check_scopes(principal{std::string(certificate_issuer),
+                                  std::string(client_subject),
+                                  {},
+                                  options_.certificate_scopes,
+                                  0},
+                        what);
   }
   auto token = read_bearer(authorization);
   if (!token) {
     if (token.error() == credential_fault::missing) {
-      return done(deny(401, {}, {}, "missing", what));
+      return deny(401, {}, {}, "missing", what);
     }
-    return done(
-        deny(401, "invalid_token", "expected 'Authorization: Bearer <token>'", "malformed", what));
+    return deny(401, "invalid_token", "expected 'Authorization: Bearer <token>'", "malformed",
+                what);
   }
   if (auto key = keys_.size() > 0 ? keys_.find(*token) : std::nullopt) {
     metrics_->authenticated(auth_metrics::credential::api_key);
-    return done(check_scopes(std::move(*key), what));
+    return check_scopes(std::move(*key), what);
   }
   if (options_.mode == auth_mode::api_keys) {
-    return done(deny(401, "invalid_token", "unknown API key", "unknown_key", what));
+    return deny(401, "invalid_token", "unknown API key", "unknown_key", what);
   }
+  return std::nullopt;  // A token to verify.
+}
+
+void gate::authenticate(const std::string* authorization, std::string_view query,
+                        std::string_view client_subject, std::string what,
+                        std::function<void(auth_outcome)> done) const {
+  if (auto now = authenticate_now(authorization, query, client_subject, what)) {
+    return done(std::move(*now));
+  }
+  auto token = read_bearer(authorization);
   verify(std::string(*token), std::move(what), std::move(done), false);
 }
 
@@ -198,17 +221,16 @@ void gate::verify(std::string token, std::string what, std::function<void(auth_o
   auto now = static_cast<int64_t>(std::time(nullptr));
   if (auto known = verified_->find(token, snapshot, now, options_.expect.leeway_seconds)) {
     metrics_->authenticated(auth_metrics::credential::jwt);
-    return done(check_scopes(principal{known->issuer, known->subject, known->client_id,
-                                       std::move(known->scopes), known->expires_at},
-                             what));
+    return done(check_scopes(std::move(*known), what));
   }
   auto result = verify_jwt(token, snapshot->keys, options_.expect, now);
   if (result) {
-    verified_->store(token, snapshot, result.value());
     metrics_->authenticated(auth_metrics::credential::jwt);
     auto& t = result.value();
-    return done(check_scopes(
-        principal{t.issuer, t.subject, t.client_id, std::move(t.scopes), t.expires_at}, what));
+    principal who{std::move(t.issuer), std::move(t.subject), std::move(t.client_id),
+                  std::move(t.scopes), t.expires_at};
+    verified_->store(token, snapshot, who);
+    return done(check_scopes(std::move(who), what));
   }
   auto fault = result.error().fault;
   bool key_trouble = fault == token_fault::unknown_key || fault == token_fault::signature;

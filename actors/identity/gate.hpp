@@ -8,6 +8,7 @@
 #include <caf/fwd.hpp>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,6 +86,12 @@ class gate {
   void authenticate(const std::string* authorization, std::string_view query,
                     std::string_view client_subject, std::string what,
                     std::function<void(auth_outcome)> done) const;
+  /// The same answer when it can be given now, on this thread, without verifying a token it
+  /// has not seen (no allocation for the caller's continuation); nullopt: use authenticate.
+  std::optional<auth_outcome> authenticate_now(const std::string* authorization,
+                                               std::string_view query,
+                                               std::string_view client_subject,
+                                               std::string_view what) const;
 
   /// The 403 for a request that needs `needed` (all its scopes: one challenge), counted and
   /// logged with `who`.

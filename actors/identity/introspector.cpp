@@ -38,13 +38,17 @@ void introspector::check(std::string_view token, const std::string& endpoint,
     } else if (asking_.size() >= options_.most_in_flight) {
       ready = introspection_result{introspection_result::status::busy, token_error{}};
     } else {
-      asking_[digest].push_back(std::move(done));
+      asking_[digest];  // Ours to ask: later checks of this token wait for the answer.
     }
   }
   if (ready) {
     metrics_->introspection(ready->how == introspection_result::status::busy ? "busy"
                                                                              : "remembered");
     return done(std::move(*ready));
+  }
+  {
+    std::lock_guard lock(mutex_);  // No answer can come before the request below is sent.
+    asking_[digest].push_back(std::move(done));
   }
   fetch_request req;
   req.method = "POST";

@@ -95,8 +95,12 @@ transport::server_options server_options_of(const config::config& cfg) {
 }
 
 scope_policy scope_policy_of(const config::config& cfg) {
-  return scope_policy{cfg.auth_scopes, cfg.auth_method_scopes, cfg.auth_tool_scopes,
-                      cfg.auth_resource_scopes};
+  scope_policy p;
+  p.every = cfg.auth_scopes;
+  p.methods.insert(cfg.auth_method_scopes.begin(), cfg.auth_method_scopes.end());
+  p.tools.insert(cfg.auth_tool_scopes.begin(), cfg.auth_tool_scopes.end());
+  p.uri_prefixes.insert(cfg.auth_resource_scopes.begin(), cfg.auth_resource_scopes.end());
+  return p;
 }
 
 identity::gate_options gate_options_of(const config::config& cfg) {

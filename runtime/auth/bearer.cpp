@@ -1,5 +1,7 @@
 #include "runtime/auth/bearer.hpp"
 
+#include <array>
+
 #include "runtime/auth/scopes.hpp"
 
 namespace mcprt {
@@ -9,9 +11,24 @@ namespace {
 
 constexpr size_t max_token_bytes = size_t{16} * 1024;
 
+// token68's characters as a table: every request's token (often 800+ bytes) is scanned.
+constexpr std::array<bool, 256> token68_chars = [] {
+  std::array<bool, 256> t{};
+  for (int c = 'A'; c <= 'Z'; ++c) {
+    t[static_cast<size_t>(c)] = true;
+    t[static_cast<size_t>(c + 32)] = true;
+  }
+  for (int c = '0'; c <= '9'; ++c) {
+    t[static_cast<size_t>(c)] = true;
+  }
+  for (char c : {'-', '.', '_', '~', '+', '/'}) {
+    t[static_cast<unsigned char>(c)] = true;
+  }
+  return t;
+}();
+
 bool is_token68_char(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+  return token68_chars[static_cast<unsigned char>(c)];
 }
 
 bool starts_with_bearer(std::string_view v) {
@@ -74,6 +91,13 @@ expected<std::string_view, credential_fault> read_bearer(const std::string* auth
     return credential_fault::malformed;
   }
   return v;
+}
+
+std::string_view unchecked_bearer(std::string_view authorization) {
+  if (!starts_with_bearer(authorization) || authorization.size() <= 7 || authorization[6] != ' ') {
+    return {};
+  }
+  return authorization.substr(7);
 }
 
 bool query_carries_token(std::string_view query) {

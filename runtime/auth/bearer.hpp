@@ -23,6 +23,10 @@ enum class credential_fault {
 /// `authorization` is the header's value, or nullptr when absent.
 expected<std::string_view, credential_fault> read_bearer(const std::string* authorization);
 
+/// What follows `Bearer ` in `authorization`, unchecked: a key for looking up a token already
+/// verified (a hit proves it was read and checked before), never a credential on its own.
+std::string_view unchecked_bearer(std::string_view authorization);
+
 /// True when the query string has an `access_token` parameter.
 bool query_carries_token(std::string_view query);
 

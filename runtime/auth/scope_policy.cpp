@@ -28,23 +28,32 @@ bool is_resource_method(std::string_view method) {
          method == "resources/unsubscribe";
 }
 
-std::vector<std::string> scope_policy::needed(std::string_view method,
-                                              std::string_view target) const {
-  std::vector<std::string> out = every;
-  if (auto it = methods.find(std::string(method)); it != methods.end()) {
-    add_all(out, it->second);
+// Calls `each` with every list of scopes `method` on `target` needs (with repeats).
+template <class F>
+void for_each_need(const scope_policy& p, std::string_view method, std::string_view target,
+                   F each) {
+  each(p.every);
+  if (auto it = p.methods.find(method); it != p.methods.end()) {
+    each(it->second);
   }
   if (is_tool_method(method)) {
-    if (auto it = tools.find(std::string(target)); it != tools.end()) {
-      add_all(out, it->second);
+    if (auto it = p.tools.find(target); it != p.tools.end()) {
+      each(it->second);
     }
   } else if (is_resource_method(method)) {
-    for (const auto& [prefix, scopes] : uri_prefixes) {
+    for (const auto& [prefix, scopes] : p.uri_prefixes) {
       if (target.substr(0, prefix.size()) == prefix) {
-        add_all(out, scopes);
+        each(scopes);
       }
     }
   }
+}
+
+std::vector<std::string> scope_policy::needed(std::string_view method,
+                                              std::string_view target) const {
+  std::vector<std::string> out;
+  for_each_need(*this, method, target,
+                [&out](const std::vector<std::string>& scopes) { add_all(out, scopes); });
   return out;
 }
 
@@ -53,7 +62,14 @@ bool scope_policy::allows(const principal& caller, std::string_view method,
   if (caller.anonymous()) {
     return true;
   }
-  return missing_scopes(caller.scopes, needed(method, target)).empty();
+  bool all = true;
+  for_each_need(*this, method, target, [&](const std::vector<std::string>& scopes) {
+    for (const auto& s : scopes) {
+      all = all && std::any_of(caller.scopes.begin(), caller.scopes.end(),
+                               [&s](const std::string& g) { return scope_covers(g, s); });
+    }
+  });
+  return all;
 }
 
 }  // namespace auth

@@ -16,17 +16,18 @@ namespace mcprt {
 inline namespace auth {
 
 struct scope_policy {
-  std::vector<std::string> every;                                ///< auth.scopes
-  std::map<std::string, std::vector<std::string>> methods;       ///< auth.methodScopes
-  std::map<std::string, std::vector<std::string>> tools;         ///< auth.toolScopes
-  std::map<std::string, std::vector<std::string>> uri_prefixes;  ///< auth.resourceScopes
+  std::vector<std::string> every;  ///< auth.scopes
+  // Transparent comparators: looked up by string_view on every request, without a copy.
+  std::map<std::string, std::vector<std::string>, std::less<>> methods;       ///< auth.methodScopes
+  std::map<std::string, std::vector<std::string>, std::less<>> tools;         ///< auth.toolScopes
+  std::map<std::string, std::vector<std::string>, std::less<>> uri_prefixes;  ///< resourceScopes
 
   /// Every scope `method` needs on `target` (a tool's name for tools/call, a URI for
   /// resources/read and resources/(un)subscribe; ignored otherwise), each once.
   std::vector<std::string> needed(std::string_view method, std::string_view target) const;
 
   /// True when `caller` holds (or covers) every scope needed; always for the anonymous caller
-  /// of a server without authentication.
+  /// of a server without authentication. Allocates nothing (it runs on every request).
   bool allows(const principal& caller, std::string_view method, std::string_view target) const;
 };
 

@@ -278,7 +278,7 @@ TEST_CASE("the gate: principal, 401, 403, 503 and the metadata document", "[iden
 TEST_CASE("verified tokens are remembered until exp and while the keys stay", "[identity]") {
   token_cache cache(2);
   auto keys = std::make_shared<const issuer_snapshot>();
-  verified_token t{issuer, "alice", "c", {"mcp"}, 1000, "k1"};
+  principal t{issuer, "alice", "c", {"mcp"}, 1000};
   cache.store("tok", keys, t);
   CHECK(cache.find("tok", keys, 990, 0)->subject == "alice");
   CHECK(cache.find("tok", keys, 1030, 60));        // Within the leeway.
