@@ -15,8 +15,9 @@ constexpr size_t max_token_bytes = size_t{16} * 1024;
 constexpr std::array<bool, 256> token68_chars = [] {
   std::array<bool, 256> t{};
   for (int c = 'A'; c <= 'Z'; ++c) {
+    int lower = c + ('a' - 'A');
     t[static_cast<size_t>(c)] = true;
-    t[static_cast<size_t>(c + 32)] = true;
+    t[static_cast<size_t>(lower)] = true;
   }
   for (int c = '0'; c <= '9'; ++c) {
     t[static_cast<size_t>(c)] = true;
