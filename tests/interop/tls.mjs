@@ -105,7 +105,8 @@ test('the SDK client over HTTPS and WSS; TLS 1.2+ with AEAD suites only; plain H
     // Everyone else is still served.
     assert.equal((await request(server.url)).status, 200);
     const metrics = await request(new URL('/metrics', server.url), { method: 'GET' });
-    assert.match(metrics.body, /mcprt_rejections_total\{reason="tls_handshake"\} [3-9]/);
+    const refused = Number(/mcprt_rejections_total\{reason="tls_handshake"\} (\d+)/.exec(metrics.body)?.[1]);
+    assert.ok(refused >= 3, `${refused} refused handshakes counted (TLS 1.1, CBC only, plain HTTP)`);
   } finally {
     await server.stop();
   }
