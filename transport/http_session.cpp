@@ -23,6 +23,7 @@
 #include "runtime/io/outbox.hpp"
 #include "runtime/io/sse.hpp"
 #include "runtime/observe/log.hpp"
+#include "transport/request_head.hpp"
 #include "transport/tls_server.hpp"
 #include "transport/websocket_session.hpp"
 
@@ -470,19 +471,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
     tcp().expires_never();
     ++requests_;
     auto msg = parser_->release();
-    http_request req;
-    req.method = std::string(msg.method_string());
-    auto target = std::string(msg.target());
-    auto q = target.find('?');
-    req.path = target.substr(0, q);
-    if (q != std::string::npos) {
-      req.query = target.substr(q + 1);
-    }
-    // Every header as sent: the handler looks up the ones it gives a meaning to.
-    req.headers.reserve(static_cast<size_t>(std::distance(msg.begin(), msg.end())));
-    for (const auto& f : msg) {
-      req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
-    }
+    auto req = request_head(msg);
     if (beast::websocket::is_upgrade(msg)) {
       req.client_subject = client_subject_;
       return upgrade(std::move(msg), std::move(req));

@@ -18,29 +18,9 @@
 #include "runtime/codec/json_rpc.hpp"
 #include "runtime/mcp/protocol.hpp"
 #include "runtime/mcp/request_meta.hpp"
+#include "transport/request_head.hpp"
 
 namespace http = boost::beast::http;
-
-namespace {
-
-// The request as http_session::on_read hands it over.
-mcprt::http_request to_request(http::request<http::string_body>&& msg) {
-  mcprt::http_request req;
-  req.method = std::string(msg.method_string());
-  auto target = std::string(msg.target());
-  auto q = target.find('?');
-  req.path = target.substr(0, q);
-  if (q != std::string::npos) {
-    req.query = target.substr(q + 1);
-  }
-  for (const auto& f : msg) {
-    req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
-  }
-  req.body = std::move(msg.body());
-  return req;
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace mcprt;
@@ -69,7 +49,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       return 0;
     }
   }
-  auto req = read_mcp_request(to_request(parser.release()));
+  auto msg = parser.release();
+  auto head = transport::request_head(msg);  // As transport/http_session hands it over.
+  head.body = std::move(msg.body());
+  auto req = read_mcp_request(std::move(head));
   (void)accepts(req.accept, "application/json");
   (void)accepts(req.accept, "text/event-stream");
   (void)is_json_media_type(req.content_type);
