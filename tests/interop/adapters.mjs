@@ -29,7 +29,7 @@ const config = {
   adapters: [
     { name: 'sim', ...mcprtWorker('simulation', '--set', `simulation.resultsDir=${join(dir, 'sim')}`), minWorkers: 1, maxWorkers: 2, toolPrefix: 'sim_', callTimeoutMs: 120000 },
     { name: 'demo', ...mcprtWorker('demo'), minWorkers: 2, maxWorkers: 2, toolPrefix: 'demo_', callTimeoutMs: 1500 },
-    { name: 'everything', command: process.execPath, args: [join(here, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js'), 'stdio'], toolPrefix: 'ev_', callTimeoutMs: 10000 },
+    { name: 'everything', command: process.execPath, args: [join(here, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js'), 'stdio'], toolPrefix: 'ev_', callTimeoutMs: 10000, env: { ADAPTER_LISTED: 'given' } },
     { name: 'pinned', ...mcprtWorker('demo,conformance'), minWorkers: 2, maxWorkers: 2, affinity: 'session', toolPrefix: 'p_' },
     { name: 'missing', command: join(dir, 'no-such-worker') },
     { name: 'quitter', command: 'sh', args: ['-c', 'exit 3'] },
@@ -41,7 +41,9 @@ writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
 
 let server, url, log = '';
 before(async () => {
-  server = spawn(bin, ['--listen', '127.0.0.1:0', '--config', join(dir, 'config.json'), '--set', 'plugins.enabled=demo', '--set', `jobs.storePath=${join(dir, 'jobs.sqlite')}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // A secret in the server's environment, which no worker may see.
+  server = spawn(bin, ['--listen', '127.0.0.1:0', '--config', join(dir, 'config.json'), '--set', 'plugins.enabled=demo', '--set', `jobs.storePath=${join(dir, 'jobs.sqlite')}`],
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, MCPRT_TEST_SERVER_SECRET: 'not-for-workers' } });
   url = await new Promise((resolve, reject) => {
     server.stderr.on('data', (d) => {
       log += d;
@@ -123,6 +125,11 @@ test('a stdio MCP server from the npm registry serves its tools through a pool',
   assert.equal(health.available, true);
   assert.match(health.version, /everything/);
   assert.match(log, /adapter=everything worker=0: .*STDIO/); // Its stderr, named, in our log.
+  // The worker's environment: PATH and what the adapter lists, not the server's secrets.
+  const env = JSON.parse(text(await client.callTool({ name: 'ev_get-env', arguments: {} })));
+  assert.equal(env.ADAPTER_LISTED, 'given');
+  assert.ok(env.PATH, 'PATH is passed on');
+  assert.equal(env.MCPRT_TEST_SERVER_SECRET, undefined, 'the server environment stays with the server');
   await client.close();
 });
 
