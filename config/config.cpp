@@ -148,6 +148,10 @@ const std::vector<key_def>& table() {
     k.push_back(field("limits.maxConnectionsPerAddress", st::integer,
                       &config::max_connections_per_address, 0, 1000000,
                       "open connections one client address may hold (429 beyond); 0: no cap"));
+    k.push_back(field("shutdown.drainTimeoutMs", st::integer, &config::shutdown_drain_timeout_ms, 0,
+                      3600000,
+                      "on SIGTERM/SIGINT, how long admitted calls may take to finish while new "
+                      "requests get 503"));
     k.push_back(field("session.idleTimeoutMs", st::integer, &config::session_idle_timeout_ms, 1000,
                       604800000, "a 2025 session idle this long expires with all its state"));
     k.push_back(field("session.clientRequestTimeoutMs", st::integer,

@@ -87,6 +87,11 @@ std::string adapter_pool::health_json() const {
   return adapters::health_json(shared_->health);
 }
 
+bool adapter_pool::available() const {
+  std::lock_guard<std::mutex> g(shared_->m);
+  return shared_->health.ready > 0;
+}
+
 caf::actor_addr adapter_pool::actor_address() const {
   std::lock_guard<std::mutex> g(mutex_);
   return actor_.address();

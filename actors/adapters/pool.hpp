@@ -56,6 +56,8 @@ class adapter_pool : public std::enable_shared_from_this<adapter_pool> {
   void call(const std::string& tool, const json_ref& arguments, const responder& out);
   /// Health for GET /mcp/capabilities: available, workers, version, restarts, timeouts.
   std::string health_json() const;
+  /// True while at least one worker is ready (GET /readyz lists the pools that are not).
+  bool available() const;
   const adapter_options& options() const { return options_; }
 
   /// The pool's actor, for the node's supervisor.

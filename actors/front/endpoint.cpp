@@ -29,7 +29,13 @@ rpc_error error(rpc_code code, std::string message) {
   return make_error(code, std::move(message));
 }
 
+// The paths that reach MCP (Streamable HTTP, WebSocket, HTTP+SSE).
+bool serves_mcp(std::string_view path) {
+  return path == "/mcp" || path == "/sse" || path == "/messages";
+}
+
 // How long the caller's credential stays valid; nullopt when it does not expire.
+
 std::optional<std::chrono::milliseconds> time_left(const principal& caller) {
   if (caller.expires_at <= 0) {
     return std::nullopt;
@@ -138,10 +144,19 @@ bool endpoint::origin_allowed(const std::string& origin) const {
 
 void endpoint::handle(http_request request, const http_exchange_ptr& ex) {
   auto req = read_mcp_request(std::move(request));
+  if (parts_.admission->draining() && serves_mcp(req.path) && req.method != "OPTIONS") {
+    // Shutting down: balancers and clients go elsewhere while admitted calls finish.
+    parts_.node->metrics->rejected("draining");
+    auto r = error_response(503, make_error(rpc_code::internal_error,
+                                            "Service Unavailable: the server is shutting down"));
+    r.headers.emplace_back("Retry-After", "5");
+    r.headers.emplace_back("Connection", "close");
+    ex->respond(std::move(r));
+    return;
+  }
   const auto& gate = parts_.gate;
   // What reaches MCP, and the capabilities document (adapters, limits): not for strangers.
-  bool guarded = req.path == "/mcp" || req.path == "/sse" || req.path == "/messages" ||
-                 req.path == "/mcp/capabilities";
+  bool guarded = serves_mcp(req.path) || req.path == "/mcp/capabilities";
   if (gate && gate->is_metadata_path(req.path)) {
     ex->respond(gate->metadata_response(req.method));
   } else if (guarded && gate && gate->enabled() && req.method != "OPTIONS") {
@@ -217,11 +232,30 @@ void endpoint::route(mcp_request& req, const http_exchange_ptr& ex) {
     handle_legacy_sse(req, ex);
   } else if (req.path == "/healthz" && req.method == "GET") {
     ex->respond({200, "application/json", R"({"status":"ok"})", {}});
+  } else if (req.path == "/readyz" && req.method == "GET") {
+    ex->respond(readiness());
   } else if (req.path == "/metrics" && req.method == "GET") {
     ex->respond({200, "text/plain; version=0.0.4", parts_.node->metrics->render(), {}});
   } else {
     ex->respond({404, "text/plain", "Not Found: the MCP endpoint is /mcp\n", {}});
   }
+}
+
+http_response endpoint::readiness() const {
+  if (parts_.admission->draining()) {
+    return {503, "application/json", R"({"status":"draining"})", {{"Retry-After", "5"}}};
+  }
+  auto degraded =
+      parts_.degraded_adapters ? parts_.degraded_adapters() : std::vector<std::string>{};
+  if (degraded.empty()) {
+    return {200, "application/json", R"({"status":"ready"})", {}};
+  }
+  // Still ready: everything else is served, and the adapters' own calls say they are down.
+  std::string body = R"({"status":"degraded","adapters":[)";
+  for (size_t i = 0; i < degraded.size(); ++i) {
+    body += (i > 0 ? "," : "") + quote(degraded[i]);
+  }
+  return {200, "application/json", body + "]}", {}};
 }
 
 std::optional<http_response> endpoint::refuse_foreign(const mcp_request& req) const {

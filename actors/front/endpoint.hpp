@@ -54,9 +54,12 @@ struct endpoint_parts {
   std::function<std::string()> capabilities;
   /// Who may call (null or disabled: anyone).
   std::shared_ptr<const identity::gate> gate;
+  /// The adapters with no worker ready, for GET /readyz (null: none).
+  std::function<std::vector<std::string>()> degraded_adapters;
 };
 
-/// Routes HTTP requests for /mcp, /metrics and /healthz. Called on I/O threads; never blocks.
+/// Routes HTTP requests for /mcp, /metrics, /healthz and /readyz. Called on I/O threads; never
+/// blocks.
 class endpoint final : public http_handler {
  public:
   endpoint(endpoint_options options, endpoint_parts parts);
@@ -89,6 +92,8 @@ class endpoint final : public http_handler {
   void handle_mcp(mcp_request& req, const http_exchange_ptr& ex);
   void handle_legacy_sse(mcp_request& req, const http_exchange_ptr& ex);
   std::optional<http_response> refuse_foreign(const mcp_request& req) const;
+  // GET /readyz: ready, degraded (adapters without a worker), or draining (503).
+  http_response readiness() const;
   std::shared_ptr<message_peer> make_peer(std::shared_ptr<outbox> box,
                                           const principal& caller) const;
   // POST (post.cpp): the era's path, and the steps both eras share.

@@ -5,6 +5,7 @@
 #include <caf/send.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <thread>
 
 #include "actors/catalog/plugin_host.hpp"
 #include "actors/dispatch/capabilities_doc.hpp"
@@ -243,13 +244,23 @@ int node::serve_stdio() {
 
 int node::serve_http(const sigset_t& stop_signals) {
   front::endpoint_parts parts{
-      context(),       sessions_, std::make_shared<admission>(cfg_.max_inflight),
-      bound_sessions_, {},        gate_};
+      context(), sessions_, std::make_shared<admission>(cfg_.max_inflight), bound_sessions_, {},
+      gate_,     {}};
   dispatch::node_limits limits{cfg_.max_payload_kb, cfg_.max_inflight, cfg_.request_timeout_ms,
                                cfg_.jobs_default_timeout_ms, cfg_.jobs_result_ttl_ms};
   parts.capabilities = [limits, pools = pools_] {
     return dispatch::capabilities_document(limits, pools);
   };
+  parts.degraded_adapters = [pools = pools_] {
+    std::vector<std::string> down;
+    for (const auto& p : pools) {
+      if (!p->available()) {
+        down.push_back(p->options().name);
+      }
+    }
+    return down;
+  };
+  auto admitted = parts.admission;
   auto ep = std::make_shared<front::endpoint>(endpoint_options_of(cfg_), std::move(parts));
 
   transport::http_server server(server_options_of(cfg_), ep, metrics_);
@@ -272,13 +283,45 @@ int node::serve_http(const sigset_t& stop_signals) {
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
-  log::info(std::string("stopping signal=") + (sig == SIGINT ? "SIGINT" : "SIGTERM"));
+  drain(*admitted, sig, stop_signals);
   server.stop();
   // Stop the actors and wait for them while the server's io_context still exists: a session
   // or tool may hold a pending answer whose exchange refers to a connection's strand.
   stop_tree();
   system_.await_all_actors_done();
   return 0;
+}
+
+void node::drain(admission& admitted, int sig, const sigset_t& stop_signals) {
+  // New MCP requests get 503 from now on (and /readyz says draining); what was admitted may
+  // finish, for up to shutdown.drainTimeoutMs. A second signal stops the wait.
+  admitted.start_draining();
+  auto limit = std::chrono::milliseconds(cfg_.shutdown_drain_timeout_ms);
+  log::info(std::string("draining signal=") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
+            " inflight=" + std::to_string(admitted.inflight()) +
+            " drain_timeout_ms=" + std::to_string(limit.count()));
+  auto start = std::chrono::steady_clock::now();
+  auto again = [&stop_signals] {  // A second stop signal, waiting (blocked) to be taken.
+    sigset_t pending;
+    sigpending(&pending);
+    for (int s : {SIGTERM, SIGINT}) {
+      if (sigismember(&stop_signals, s) == 1 && sigismember(&pending, s) == 1) {
+        return true;
+      }
+    }
+    return false;
+  };
+  while (admitted.inflight() > 0 && std::chrono::steady_clock::now() - start < limit && !again()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // Polled: a few per call.
+  }
+  auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - start);
+  if (admitted.inflight() > 0) {
+    log::warn("stopping with " + std::to_string(admitted.inflight()) + " calls unfinished after " +
+              std::to_string(waited.count()) + " ms of draining");
+  } else {
+    log::info("drained in " + std::to_string(waited.count()) + " ms; stopping");
+  }
 }
 
 void node::stop_tree() {

@@ -25,6 +25,7 @@
 #include "config/config.hpp"
 #include "runtime/api/plugin_api.hpp"
 #include "runtime/codec/expected.hpp"
+#include "runtime/io/admission.hpp"
 #include "runtime/observe/metrics.hpp"
 
 namespace mcprt::actors::node {
@@ -67,6 +68,8 @@ class node {
   /// Stops what the node started, leaves first: the supervisor (so stops are not restarts),
   /// pools, jobs, notifier, tool actors, sessions.
   void stop_tree();
+  // SIGTERM/SIGINT: refuse new requests, let admitted calls finish (shutdown.drainTimeoutMs).
+  void drain(admission& admitted, int sig, const sigset_t& stop_signals);
 
   config::config cfg_;
   // Declared before the actor system so late completions find them alive.

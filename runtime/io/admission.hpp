@@ -1,5 +1,6 @@
 // Node-wide admission: at most `max_inflight` requests between admission and answer.
-// Control traffic (initialize, ping, DELETE) never asks.
+// Control traffic (initialize, ping, DELETE) never asks. Once the node drains (SIGTERM), no
+// new MCP request is let in while the admitted ones finish.
 #pragma once
 
 #include <atomic>
@@ -27,9 +28,13 @@ class admission {
   int64_t inflight() const { return inflight_.load(std::memory_order_relaxed); }
   /// The bound.
   int64_t limit() const { return max_; }
+  /// From now on new MCP requests are refused (503); the admitted ones finish.
+  void start_draining() { draining_.store(true, std::memory_order_release); }
+  bool draining() const { return draining_.load(std::memory_order_acquire); }
 
  private:
   std::atomic<int64_t> inflight_{0};
+  std::atomic<bool> draining_{false};
   int64_t max_;
 };
 

@@ -46,21 +46,11 @@ constexpr std::array<std::string_view, 21> known_methods = {"tasks/get",
 constexpr std::array<std::string_view, 5> outcome_names = {"ok", "tool_error", "error", "timeout",
                                                            "cancelled"};
 
-constexpr std::array<std::string_view, 15> rejection_reasons = {"overloaded",
-                                                                "host",
-                                                                "origin",
-                                                                "payload_too_large",
-                                                                "bad_request",
-                                                                "conflict",
-                                                                "unknown_response",
-                                                                "header_too_large",
-                                                                "uri_too_long",
-                                                                "bad_http",
-                                                                "header_timeout",
-                                                                "connection_limit",
-                                                                "insufficient_scope",
-                                                                "tls_handshake",
-                                                                "other"};
+constexpr std::array<std::string_view, 16> rejection_reasons = {
+    "overloaded",         "host",          "origin",           "payload_too_large",
+    "bad_request",        "conflict",      "unknown_response", "header_too_large",
+    "uri_too_long",       "bad_http",      "header_timeout",   "connection_limit",
+    "insufficient_scope", "tls_handshake", "draining",         "other"};
 
 constexpr std::array<std::string_view, 5> notification_outcomes = {
     "published", "delivered", "coalesced", "dropped", "disconnected"};
