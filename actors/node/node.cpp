@@ -105,7 +105,7 @@ std::string node::start_gate() {
     }
     http_client_ = std::move(client.value());
   }
-  auto made = identity::gate::make(std::move(options), system_, http_client_, metrics_->registry());
+  auto made = identity::gate::make(options, system_, http_client_, metrics_->registry());
   if (!made) {
     return made.error();
   }
