@@ -646,6 +646,27 @@ std::vector<key_info> core_keys() {
   return out;
 }
 
+std::vector<std::string> changed_keys(const config& before, const config& after) {
+  std::vector<std::string> out;
+  for (const auto& k : table()) {
+    if (format(k.get(before)) != format(k.get(after))) {
+      out.push_back(k.key);
+    }
+  }
+  for (const auto& [key, value] : after.plugin_settings) {
+    auto it = before.plugin_settings.find(key);
+    if (it == before.plugin_settings.end() || format(it->second) != format(value)) {
+      out.push_back(key);
+    }
+  }
+  for (const auto& [key, value] : before.plugin_settings) {
+    if (after.plugin_settings.count(key) == 0) {
+      out.push_back(key);
+    }
+  }
+  return out;
+}
+
 std::string describe(const config& cfg, const std::vector<setting_spec>& plugin_settings) {
   std::ostringstream os;
   auto line = [&](const std::string& key, const setting_value& v, const std::string& env,

@@ -25,15 +25,17 @@ void raise_fd_limit() {
   }
 }
 
-int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool stdio) {
-  // Block the stop signals before any thread starts, so every thread inherits the mask and
-  // the HTTP node waits for them with sigwait.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
+int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool stdio,
+          const config::load_request& load) {
+  // Block the signals before any thread starts, so every thread inherits the mask and the
+  // HTTP node waits for them with sigwait: SIGTERM/SIGINT drain and stop, SIGHUP reloads.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   if (!stdio) {
-    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   }
   std::signal(SIGPIPE, SIG_IGN);
   raise_fd_limit();
@@ -44,7 +46,7 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
     return 1;
   }
   auto& n = *started.value();
-  return stdio ? n.serve_stdio() : n.serve_http(stop_signals);
+  return stdio ? n.serve_stdio() : n.serve_http(signals, [&load] { return config::load(load); });
 }
 
 // The command line: help, version, config checks, or a server.
@@ -88,7 +90,7 @@ int run(int argc, char** argv) {
   log_level level = log_level::info;
   parse_log_level(cfg.log_level, level);
   log::set_level(level);
-  return serve(cfg, plugins, cli.what == action::stdio);
+  return serve(cfg, plugins, cli.what == action::stdio, cli.load);
 }
 
 }  // namespace

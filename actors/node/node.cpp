@@ -242,7 +242,7 @@ int node::serve_stdio() {
   return 0;
 }
 
-int node::serve_http(const sigset_t& stop_signals) {
+int node::serve_http(const sigset_t& signals, const config_source& reread) {
   front::endpoint_parts parts{
       context(), sessions_, std::make_shared<admission>(cfg_.max_inflight), bound_sessions_, {},
       gate_,     {}};
@@ -282,14 +282,49 @@ int node::serve_http(const sigset_t& stop_signals) {
   std::fwrite(listening.data(), 1, listening.size(), stderr);
 
   int sig = 0;
-  sigwait(&stop_signals, &sig);
-  drain(*admitted, sig, stop_signals);
+  for (;;) {
+    sigwait(&signals, &sig);
+    if (sig != SIGHUP) {
+      break;
+    }
+    reload(reread, *admitted);
+  }
+  drain(*admitted, sig, signals);
   server.stop();
   // Stop the actors and wait for them while the server's io_context still exists: a session
   // or tool may hold a pending answer whose exchange refers to a connection's strand.
   stop_tree();
   system_.await_all_actors_done();
   return 0;
+}
+
+void node::reload(const config_source& reread, admission& admitted) {
+  auto fresh = reread();
+  if (auto* why = fresh.failure()) {
+    metrics_->config_reload("refused");
+    log::warn("config reload refused: " + *why + " (the running configuration stays)");
+    return;
+  }
+  auto& next = fresh.value();
+  std::string applied;
+  std::string restart;
+  for (const auto& key : config::changed_keys(cfg_, next)) {
+    if (key == "performance.maxInflight") {
+      admitted.set_limit(next.max_inflight);
+      cfg_.max_inflight = next.max_inflight;
+    } else if (key == "log.level") {
+      log_level level = log_level::info;
+      parse_log_level(next.log_level, level);
+      log::set_level(level);
+      cfg_.log_level = next.log_level;
+    } else {
+      restart += (restart.empty() ? "" : ",") + key;
+      continue;
+    }
+    applied += (applied.empty() ? "" : ",") + key;
+  }
+  metrics_->config_reload("applied");
+  log::info("config reloaded applied=[" + applied + "] needs_restart=[" + restart + "]");
 }
 
 void node::drain(admission& admitted, int sig, const sigset_t& stop_signals) {

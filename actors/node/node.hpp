@@ -7,6 +7,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <csignal>
+#include <functional>
 #include <memory>
 #include <string>
 #include <variant>
@@ -46,7 +47,11 @@ class node {
 
   /// Serves HTTP (Streamable HTTP, HTTP+SSE, WebSocket) until one of `stop_signals` arrives;
   /// the process's exit code.
-  int serve_http(const sigset_t& stop_signals);
+  /// Re-reads the configuration (file, environment, flags) for SIGHUP.
+  using config_source = std::function<expected<config::config, std::string>()>;
+  /// Serves HTTP until SIGTERM/SIGINT (then drains); SIGHUP re-reads the configuration
+  /// through `reread` and applies what can change live.
+  int serve_http(const sigset_t& signals, const config_source& reread);
   /// Serves one client on stdin/stdout until stdin closes; the process's exit code.
   int serve_stdio();
 
@@ -70,6 +75,8 @@ class node {
   void stop_tree();
   // SIGTERM/SIGINT: refuse new requests, let admitted calls finish (shutdown.drainTimeoutMs).
   void drain(admission& admitted, int sig, const sigset_t& stop_signals);
+  // SIGHUP: applies what changed and can change live; names the rest; refuses a bad file.
+  void reload(const config_source& reread, admission& admitted);
 
   config::config cfg_;
   // Declared before the actor system so late completions find them alive.

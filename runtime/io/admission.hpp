@@ -16,7 +16,7 @@ class admission {
 
   /// Takes a slot; false when the node is full.
   bool try_acquire() {
-    if (inflight_.fetch_add(1, std::memory_order_acq_rel) >= max_) {
+    if (inflight_.fetch_add(1, std::memory_order_acq_rel) >= max_.load(std::memory_order_relaxed)) {
       inflight_.fetch_sub(1, std::memory_order_acq_rel);
       return false;
     }
@@ -27,7 +27,9 @@ class admission {
   /// Slots in use now.
   int64_t inflight() const { return inflight_.load(std::memory_order_relaxed); }
   /// The bound.
-  int64_t limit() const { return max_; }
+  int64_t limit() const { return max_.load(std::memory_order_relaxed); }
+  /// A new bound (SIGHUP): requests already admitted keep their slots.
+  void set_limit(int64_t max_inflight) { max_.store(max_inflight, std::memory_order_relaxed); }
   /// From now on new MCP requests are refused (503); the admitted ones finish.
   void start_draining() { draining_.store(true, std::memory_order_release); }
   bool draining() const { return draining_.load(std::memory_order_acquire); }
@@ -35,7 +37,7 @@ class admission {
  private:
   std::atomic<int64_t> inflight_{0};
   std::atomic<bool> draining_{false};
-  int64_t max_;
+  std::atomic<int64_t> max_;
 };
 
 }  // namespace io

@@ -80,6 +80,7 @@ struct metrics::impl {
   std::map<std::string_view, prometheus::Counter*, std::less<>> request_notes;
   prometheus::Family<prometheus::Counter>* plugin_exits = nullptr;
   prometheus::Family<prometheus::Counter>* cross_principal = nullptr;
+  prometheus::Family<prometheus::Counter>* config_reloads = nullptr;
   prometheus::Family<prometheus::Counter>* plugin_restarts = nullptr;
   prometheus::Family<prometheus::Counter>* service_exits = nullptr;
   prometheus::Gauge* subscribers = nullptr;
@@ -175,6 +176,10 @@ struct metrics::impl {
                             "Plugin actors that ended on their own; their tools, resources and "
                             "prompts left the catalog")
                         .Register(*registry);
+    config_reloads = &prometheus::BuildCounter()
+                          .Name("mcprt_config_reloads_total")
+                          .Help("SIGHUP re-reads of the configuration, by outcome")
+                          .Register(*registry);
     cross_principal = &prometheus::BuildCounter()
                            .Name("mcprt_auth_cross_principal_total")
                            .Help(
@@ -251,6 +256,10 @@ void metrics::plugin_actor_exited(std::string_view plugin) {
 void metrics::plugin_restart(std::string_view plugin, std::string_view outcome) {
   impl_->plugin_restarts->Add({{"plugin", std::string(plugin)}, {"outcome", std::string(outcome)}})
       .Increment();
+}
+
+void metrics::config_reload(std::string_view outcome) {
+  impl_->config_reloads->Add({{"outcome", std::string(outcome)}}).Increment();
 }
 
 void metrics::cross_principal(std::string_view object, const principal& who,

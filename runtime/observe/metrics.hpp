@@ -64,6 +64,8 @@ class metrics {
   /// counted and logged (principal and method, never a token); the caller answers as if the
   /// object did not exist.
   void cross_principal(std::string_view object, const principal& who, std::string_view method);
+  /// SIGHUP re-read the configuration (`outcome`: applied, refused).
+  void config_reload(std::string_view outcome);
 
   /// The registry, for components that declare their own families (jobs, adapter pools).
   prometheus::Registry& registry();

@@ -1,0 +1,98 @@
+// SIGHUP re-reads the configuration: a new performance.maxInflight is applied live (visible in
+// the 429 answer to a second concurrent call, then in its absence) while a WebSocket session
+// and a 2025 GET stream stay connected and keep receiving; a file that no longer parses is
+// refused with one log line and the running configuration stays; what cannot change live is
+// named in the log; both outcomes are counted.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, metric } from './server.mjs';
+import { openSession, openStream, rpc, nextMessages } from './sse.mjs';
+
+const call = (url, id, name, args) => fetch(url, {
+  method: 'POST',
+  headers: {
+    'content-type': 'application/json', accept: 'application/json, text/event-stream',
+    'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': name,
+  },
+  body: JSON.stringify({
+    jsonrpc: '2.0', id, method: 'tools/call',
+    params: {
+      name, arguments: args,
+      _meta: {
+        'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+        'io.modelcontextprotocol/clientCapabilities': {},
+        'io.modelcontextprotocol/clientInfo': { name: 'reload', version: '1' },
+      },
+    },
+  }),
+});
+
+// A 1.5 s call in flight, then a quick one beside it: its status says whether there was room.
+async function secondCallStatus(url) {
+  const slow = call(url, 1, 'sleep', { ms: 1500 });
+  while ((await metric(url, 'mcprt_inflight_requests')) < 1);
+  const second = await call(url, 2, 'echo', { text: 'beside' });
+  assert.equal((await slow).status, 200);
+  return second.status;
+}
+
+test('SIGHUP applies maxInflight live, keeps streams, refuses a broken file', { timeout: 60000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mcprt-reload-'));
+  const file = join(dir, 'mcprt.json');
+  const write = (inflight, extra = {}) => writeFileSync(file, JSON.stringify({
+    performance: { maxInflight: inflight }, plugins: { enabled: ['demo', 'ticker'] }, ticker: { rateHz: 20 }, ...extra,
+  }));
+  write(1);
+  const server = await startServer(['--config', file]);
+  try {
+    const { url } = server;
+    // A WebSocket session and a 2025 session's GET stream, both subscribed to a ticking topic.
+    const ws = new WebSocket(url.href.replace(/^http/, 'ws'), 'mcp');
+    await once(ws, 'open');
+    const wsMessages = [];
+    let wsWaiting = null;
+    ws.addEventListener('message', (e) => { wsMessages.push(JSON.parse(e.data)); wsWaiting?.(); });
+    const wsNext = async (pred) => {
+      for (;;) {
+        const i = wsMessages.findIndex(pred);
+        if (i >= 0) return wsMessages.splice(i, 1)[0];
+        await new Promise((r) => { wsWaiting = r; });
+      }
+    };
+    ws.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'ws', version: '1' } } }));
+    await wsNext((m) => m.id === 1);
+    ws.send(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
+    ws.send(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'resources/subscribe', params: { uri: 'ticker://topic/0' } }));
+    await wsNext((m) => m.id === 2);
+    const sid = await openSession(url);
+    const stream = await openStream(url, sid);
+    assert.equal((await rpc(url, sid, 3, 'resources/subscribe', { uri: 'ticker://topic/0' })).status, 200);
+    await nextMessages(stream.events, 1);
+
+    assert.equal(await secondCallStatus(url), 429);
+
+    write(4, { notifier: { shards: 2 } });
+    server.proc.kill('SIGHUP');
+    await server.waitForLog(/config reloaded applied=\[performance\.maxInflight\] needs_restart=\[notifier\.shards\]/);
+    assert.equal(await secondCallStatus(url), 200);
+    // Both subscribers are still connected and still receive.
+    assert.equal((await nextMessages(stream.events, 1))[0].msg.method, 'notifications/resources/updated');
+    await wsNext((m) => m.method === 'notifications/resources/updated');
+    assert.equal(ws.readyState, WebSocket.OPEN);
+
+    writeFileSync(file, '{"performance": {"maxInflight": ');
+    server.proc.kill('SIGHUP');
+    await server.waitForLog(/config reload refused: config file '.*' is not valid JSON.*\(the running configuration stays\)/);
+    assert.equal(await secondCallStatus(url), 200, 'maxInflight 4 stays');
+    assert.equal(await metric(url, 'mcprt_config_reloads_total{outcome="applied"}'), 1);
+    assert.equal(await metric(url, 'mcprt_config_reloads_total{outcome="refused"}'), 1);
+    ws.close();
+    stream.close();
+  } finally {
+    await server.stop();
+  }
+});
