@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "runtime/codec/json_parse.hpp"
@@ -545,7 +546,38 @@ class loader {
     if (!doc.IsObject()) {
       return "config file '" + path + "' must hold a JSON object";
     }
+    if (auto twice = repeated_key(doc, "")) {
+      // JSON parsers differ on which of two equal keys wins: an operator's file must not.
+      return "config file '" + path + "' names '" + *twice + "' twice";
+    }
     return walk(doc, "");
+  }
+
+  // The first key an object of `v` (at any depth) holds twice, as a dotted path.
+  static std::optional<std::string> repeated_key(const rapidjson::Value& v,
+                                                 const std::string& prefix) {
+    if (v.IsArray()) {
+      for (const auto& item : v.GetArray()) {
+        if (auto twice = repeated_key(item, prefix)) {
+          return twice;
+        }
+      }
+    }
+    if (!v.IsObject()) {
+      return std::nullopt;
+    }
+    std::set<std::string_view> seen;
+    for (const auto& m : v.GetObject()) {
+      std::string_view name(m.name.GetString(), m.name.GetStringLength());
+      auto path = prefix.empty() ? std::string(name) : prefix + "." + std::string(name);
+      if (!seen.insert(name).second) {
+        return path;
+      }
+      if (auto twice = repeated_key(m.value, path)) {
+        return twice;
+      }
+    }
+    return std::nullopt;
   }
 
   std::optional<std::string> load_env() {

@@ -99,6 +99,16 @@ TEST_CASE("config refuses bad input with one line naming the key", "[config]") {
   CHECK_THAT(refused(e), Catch::Contains("MCP_QUEUE_WATERMARK"));
 }
 
+TEST_CASE("a key written twice in the file is refused, at any depth", "[config]") {
+  auto r = request();
+  r.file = write_file(R"({"performance":{"maxInflight":1,"maxInflight":2}})");
+  CHECK_THAT(refused(r), Catch::Contains("names 'performance.maxInflight' twice"));
+  std::remove(r.file->c_str());
+  r.file = write_file(R"({"adapters":[{"name":"a","command":"x","name":"b"}]})");
+  CHECK_THAT(refused(r), Catch::Contains("names 'adapters.name' twice"));
+  std::remove(r.file->c_str());
+}
+
 TEST_CASE("TLS keys come as a pair, and a client CA needs TLS", "[config]") {
   auto r = request();
   r.sets = {{"transport.tls.certFile", "server.pem"}};
