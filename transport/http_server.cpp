@@ -149,9 +149,18 @@ std::string http_server::load_tls() {
 
 std::error_code http_server::listen(uint16_t& bound_port) {
   boost::system::error_code ec;
-  auto address = net::ip::make_address(impl_->ctx->options.host, ec);
+  const auto& host = impl_->ctx->options.host;
+  auto address = net::ip::make_address(host, ec);
   if (ec) {
-    return ec;
+    // A host name (localhost, an interface's name in /etc/hosts): its first address, looked
+    // up once at start on this thread, before any connection is served.
+    tcp::resolver resolver(impl_->ioc);
+    auto found = resolver.resolve(host, std::to_string(impl_->ctx->options.port),
+                                  tcp::resolver::numeric_service, ec);
+    if (ec) {
+      return ec;
+    }
+    address = found.begin()->endpoint().address();
   }
   tcp::endpoint ep{address, impl_->ctx->options.port};
   auto& a = impl_->acceptor;
