@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "actors/node/node.hpp"
+#include "actors/node/preflight.hpp"
 #include "config/cli.hpp"
 #include "config/config.hpp"
 #include "plugins/builtin.hpp"
@@ -80,6 +81,14 @@ int run(int argc, char** argv) {
   }
   auto& cfg = loaded.value();
   if (cli.what == action::check_config) {
+    // Beyond syntax and ranges: would this configuration start a server here?
+    auto problems = actors::node::preflight(cfg);
+    for (const auto& p : problems) {
+      std::cerr << "mcprt: check: " << p << "\n";
+    }
+    if (!problems.empty()) {
+      return 2;
+    }
     std::cout << "config ok\n";
     return 0;
   }

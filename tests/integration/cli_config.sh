@@ -56,6 +56,20 @@ expect "a bad env value names the key and the variable" 2 "MCP_BATCH_SIZE" -- en
 expect "--set beats env" 0 "performance.maxInflight = 9  \(flag" -- \
   env MCP_MAX_INFLIGHT=7 "$bin" --set performance.maxInflight=9 --print-config
 expect "plugin settings are keys too" 0 "demo.maxSleepMs = 500  \(file" -- "$bin" --config "$work/good.json" --print-config
+# --check-config checks that the configuration would start a server here.
+expect "a host name resolves" 0 "config ok" -- "$bin" --check-config --set transport.host=localhost
+expect "a host that does not resolve, exit 2" 2 "transport.host 'nowhere.invalid' does not resolve" -- \
+  "$bin" --check-config --set transport.host=nowhere.invalid
+echo '{"adapters":[{"name":"ghost","command":"no-such-worker-command"},{"name":"shell","command":"sh"}]}' >"$work/adapters.json"
+expect "an adapter command that cannot run, exit 2" 2 "adapters 'ghost': command 'no-such-worker-command' is not an executable" -- \
+  "$bin" --check-config "$work/adapters.json"
+: >"$work/afile"
+expect "a job store under a file, exit 2" 2 "jobs.storePath '$work/afile/db/jobs.sqlite': '$work/afile' is a file" -- \
+  "$bin" --check-config --set "jobs.storePath=$work/afile/db/jobs.sqlite"
+expect "TLS files that do not load, exit 2" 2 "transport.tls.certFile '$work/none.pem'" -- \
+  "$bin" --check-config --set "transport.tls.certFile=$work/none.pem" --set "transport.tls.keyFile=$work/none.key"
+printf '{"performance":{"maxInflight":1,"maxInflight":2}}' >"$work/twice.json"
+expect "a key named twice, exit 2" 2 "names 'performance.maxInflight' twice" -- "$bin" --check-config "$work/twice.json"
 # A second server on a port the first holds fails with one clear line.
 source "$(dirname "$0")/lib.sh"
 start_server "$bin"
