@@ -717,6 +717,27 @@ std::string describe(const config& cfg, const std::vector<setting_spec>& plugin_
     auto it = cfg.plugin_settings.find(s.key);
     line(s.key, it != cfg.plugin_settings.end() ? it->second : s.fallback, env_name(s.key), false);
   }
+  // The file-only sections: what each adapter runs (its env's values are not shown: they
+  // may hold credentials for the worker).
+  for (size_t i = 0; i < cfg.adapters.size(); ++i) {
+    const auto& a = cfg.adapters[i];
+    os << "adapters[" << i << "] = " << a.name << ": " << a.command;
+    for (const auto& arg : a.args) {
+      os << ' ' << arg;
+    }
+    os << "  (file; workers " << a.min_workers << ".." << a.max_workers << ", prefix '"
+       << a.tool_prefix << "', env";
+    for (const auto& [name, value] : a.env) {
+      os << ' ' << name;
+    }
+    for (const auto& name : a.inherit_env) {
+      os << ' ' << name << "(inherited)";
+    }
+    os << ")\n";
+  }
+  if (!cfg.auth_api_keys.empty()) {
+    os << "auth.apiKeys = " << cfg.auth_api_keys.size() << " keys (file; digests not shown)\n";
+  }
   return os.str();
 }
 

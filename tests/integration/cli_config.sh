@@ -68,6 +68,8 @@ expect "a job store under a file, exit 2" 2 "jobs.storePath '$work/afile/db/jobs
   "$bin" --check-config --set "jobs.storePath=$work/afile/db/jobs.sqlite"
 expect "TLS files that do not load, exit 2" 2 "transport.tls.certFile '$work/none.pem'" -- \
   "$bin" --check-config --set "transport.tls.certFile=$work/none.pem" --set "transport.tls.keyFile=$work/none.key"
+expect "--print-config shows the adapters, not their env values" 0 "adapters\[1\] = shell: sh  \(file; workers 1..1, prefix '', env\)" -- \
+  "$bin" --config "$work/adapters.json" --print-config
 printf '{"performance":{"maxInflight":1,"maxInflight":2}}' >"$work/twice.json"
 expect "a key named twice, exit 2" 2 "names 'performance.maxInflight' twice" -- "$bin" --check-config "$work/twice.json"
 # A second server on a port the first holds fails with one clear line.
