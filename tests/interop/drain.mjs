@@ -8,26 +8,9 @@ import { once } from 'node:events';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from './server.mjs';
+import { startServer, callTool } from './server.mjs';
 
-const call = (url, id, name, args) => fetch(url, {
-  method: 'POST',
-  headers: {
-    'content-type': 'application/json', accept: 'application/json, text/event-stream',
-    'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': name,
-  },
-  body: JSON.stringify({
-    jsonrpc: '2.0', id, method: 'tools/call',
-    params: {
-      name, arguments: args,
-      _meta: {
-        'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-        'io.modelcontextprotocol/clientCapabilities': {},
-        'io.modelcontextprotocol/clientInfo': { name: 'drain', version: '1' },
-      },
-    },
-  }),
-});
+const call = callTool;
 const readyz = (url) => fetch(new URL('/readyz', url));
 
 test('SIGTERM: readyz and new calls 503 at once, the admitted 3 s call finishes, exit 0', { timeout: 30000 }, async () => {

@@ -9,27 +9,10 @@ import { once } from 'node:events';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, metric } from './server.mjs';
+import { startServer, metric, callTool } from './server.mjs';
 import { openSession, openStream, rpc, nextMessages } from './sse.mjs';
 
-const call = (url, id, name, args) => fetch(url, {
-  method: 'POST',
-  headers: {
-    'content-type': 'application/json', accept: 'application/json, text/event-stream',
-    'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': name,
-  },
-  body: JSON.stringify({
-    jsonrpc: '2.0', id, method: 'tools/call',
-    params: {
-      name, arguments: args,
-      _meta: {
-        'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-        'io.modelcontextprotocol/clientCapabilities': {},
-        'io.modelcontextprotocol/clientInfo': { name: 'reload', version: '1' },
-      },
-    },
-  }),
-});
+const call = callTool;
 
 // A 1.5 s call in flight, then a quick one beside it: its status says whether there was room.
 async function secondCallStatus(url) {

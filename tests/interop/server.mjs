@@ -81,3 +81,26 @@ export async function metric(url, series) {
   const line = text.split('\n').find((l) => l.startsWith(series + ' '));
   return line ? Number(line.slice(series.length + 1)) : 0;
 }
+
+/// One stateless 2026-07-28 `tools/call` of `name` with `args` (the routing headers and `_meta`
+/// that version needs); resolves with the fetch Response.
+export function callTool(url, id, name, args) {
+  return fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json', accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': name,
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0', id, method: 'tools/call',
+      params: {
+        name, arguments: args,
+        _meta: {
+          'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+          'io.modelcontextprotocol/clientCapabilities': {},
+          'io.modelcontextprotocol/clientInfo': { name: 'mcprt-tests', version: '1' },
+        },
+      },
+    }),
+  });
+}
