@@ -198,6 +198,11 @@ const std::vector<key_def>& table() {
                        "server log level: debug, info, warning, error");
     level.choices = {"debug", "info", "warning", "error"};
     k.push_back(level);
+    auto line_format = field("log.format", st::string, &config::log_format, 0, 0,
+                             "server log lines: text, or json (one object per line, the "
+                             "message's key=value pairs as members)");
+    line_format.choices = {"text", "json"};
+    k.push_back(line_format);
     return k;
   }();
   return keys;

@@ -90,6 +90,7 @@ struct config {
   int64_t supervision_backoff_ms = 100;
   std::vector<std::string> supervision_stay_down;
   std::string log_level = "info";
+  std::string log_format = "text";
   int64_t shutdown_drain_timeout_ms = 30000;
 
   std::map<std::string, setting_value> plugin_settings;  ///< Full dotted key -> value.

@@ -99,6 +99,7 @@ int run(int argc, char** argv) {
   log_level level = log_level::info;
   parse_log_level(cfg.log_level, level);
   log::set_level(level);
+  log::set_format(cfg.log_format == "json" ? log_format::json : log_format::text);
   return serve(cfg, plugins, cli.what == action::stdio, cli.load);
 }
 

@@ -317,6 +317,9 @@ void node::reload(const config_source& reread, admission& admitted) {
       parse_log_level(next.log_level, level);
       log::set_level(level);
       cfg_.log_level = next.log_level;
+    } else if (key == "log.format") {
+      log::set_format(next.log_format == "json" ? log_format::json : log_format::text);
+      cfg_.log_format = next.log_format;
     } else {
       restart += (restart.empty() ? "" : ",") + key;
       continue;

@@ -13,7 +13,8 @@ namespace log {
 
 namespace {
 std::atomic<int> min_level{static_cast<int>(log_level::info)};
-}
+std::atomic<log_format> current_format{log_format::text};
+}  // namespace
 
 void set_level(log_level level) {
   min_level.store(static_cast<int>(level));
@@ -21,6 +22,10 @@ void set_level(log_level level) {
 
 bool enabled(log_level level) {
   return static_cast<int>(level) >= min_level.load();
+}
+
+void set_format(log_format format) {
+  current_format.store(format);
 }
 
 void write(log_level level, std::string_view message) {
@@ -36,12 +41,7 @@ void write(log_level level, std::string_view message) {
   std::snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
                 static_cast<int>(ms.count()));
-  std::string line = stamp;
-  line += ' ';
-  line += to_string(level);
-  line += ' ';
-  line += message;
-  line += '\n';
+  auto line = format_log_line(current_format.load(), stamp, level, message);
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
 

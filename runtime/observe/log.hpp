@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "runtime/mcp/protocol.hpp"
+#include "runtime/observe/log_line.hpp"
 
 namespace mcprt {
 inline namespace observe {
@@ -12,6 +13,8 @@ namespace log {
 
 /// Sets the lowest level written.
 void set_level(log_level level);
+/// Sets the line format (log.format): text or one JSON object per line.
+void set_format(log_format format);
 /// True when `level` would be written.
 bool enabled(log_level level);
 /// Writes one line: `<time> <level> <message>`.
