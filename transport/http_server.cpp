@@ -189,6 +189,10 @@ void http_server::start() {
   }
 }
 
+int64_t http_server::unwritten() const {
+  return impl_->ctx->unwritten->load();
+}
+
 void http_server::stop() {
   if (!impl_) {
     return;

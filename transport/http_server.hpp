@@ -50,6 +50,8 @@ class http_server {
   void start();
   /// Stops accepting, stops the I/O threads and joins them.
   void stop();
+  /// Answers handed to connections and not yet written (a draining node waits for none).
+  int64_t unwritten() const;
 
  private:
   struct impl;

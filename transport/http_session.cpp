@@ -98,7 +98,10 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
         keep_alive_timer_(stream_.get_executor()) {
     ctx_->metrics->connection_opened();
   }
-  ~http_session() { ctx_->metrics->connection_closed(); }
+  ~http_session() {
+    settle();
+    ctx_->metrics->connection_closed();
+  }
 
   void run() {
     // Start on the connection's strand.
@@ -126,10 +129,14 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
 
   // --- Called on the strand by the exchange of request `seq`. ---
 
-  void respond(uint64_t seq, http_response r) {
+  void respond(uint64_t seq, http_response r, bool counted = false) {
     if (seq != seq_ || answered_) {
+      if (counted) {
+        ctx_->unwritten->fetch_sub(1);
+      }
       return;
     }
+    owed_ += counted ? 1 : 0;
     answered_ = true;
     deadline_.cancel();
     // One response in flight per connection, so its object is reused.
@@ -148,8 +155,17 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
     res_.prepare_payload();
     http::async_write(stream_, res_,
                       [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                        self->settle();
                         self->on_write(ec, !self->res_.keep_alive());
                       });
+  }
+
+  // The counted answers this connection has written (or will never write) are off the books.
+  void settle() {
+    if (owed_ > 0) {
+      ctx_->unwritten->fetch_sub(owed_);
+      owed_ = 0;
+    }
   }
 
   void start_stream(uint64_t seq, const http_headers& headers) {
@@ -187,10 +203,14 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
     maybe_write();
   }
 
-  void end_stream(uint64_t seq) {
+  void end_stream(uint64_t seq, bool counted = false) {
     if (seq != seq_ || answered_ || !streaming_) {
+      if (counted) {
+        ctx_->unwritten->fetch_sub(1);
+      }
       return;
     }
+    owed_ += counted ? 1 : 0;
     answered_ = true;
     deadline_.cancel();
     enqueue("0\r\n\r\n", false);
@@ -590,6 +610,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
     writing_ = false;
     batch_.clear();
     if (ec) {
+      settle();
       return do_close();
     }
     if (!queue_.empty() || pump_) {
@@ -597,6 +618,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
     }
     if (stream_done_) {
       stream_done_ = false;
+      settle();
       on_write({}, !keep_alive_);
     }
   }
@@ -711,6 +733,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
 
   Stream stream_;
   std::shared_ptr<const connection_context> ctx_;
+  int64_t owed_ = 0;  // Counted answers taken on and not yet written (connection_context).
   std::string client_subject_;  // The verified TLS client certificate's subject, or empty.
   bool refusing_ = false;       // TLS: refuse once the handshake is done.
   address_limiter::slot slot_;
@@ -754,8 +777,9 @@ void exchange<Stream>::on_strand(F f) {
 
 template <class Stream>
 void exchange<Stream>::respond(http_response response) {
+  ctx_->unwritten->fetch_add(1);  // Before the caller's admission slot is released.
   on_strand([seq = seq_, r = std::move(response)](http_session<Stream>& s) mutable {
-    s.respond(seq, std::move(r));
+    s.respond(seq, std::move(r), true);
   });
 }
 
@@ -794,7 +818,8 @@ std::deque<stream_frame> exchange<Stream>::take_inbox() {
 
 template <class Stream>
 void exchange<Stream>::end_stream() {
-  on_strand([seq = seq_](http_session<Stream>& s) { s.end_stream(seq); });
+  ctx_->unwritten->fetch_add(1);
+  on_strand([seq = seq_](http_session<Stream>& s) { s.end_stream(seq, true); });
 }
 
 template <class Stream>

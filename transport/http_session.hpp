@@ -1,8 +1,10 @@
 // Starts serving one accepted TCP connection as HTTP/1.1. Beast stays inside the .cpp.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <cstdint>
 #include <memory>
 
 #include "runtime/io/http_handler.hpp"
@@ -19,6 +21,9 @@ struct connection_context {
   std::shared_ptr<mcprt::metrics> metrics;
   std::shared_ptr<address_limiter> limiter;        ///< Counts connections per client address.
   std::shared_ptr<boost::asio::ssl::context> tls;  ///< Set: every connection speaks TLS.
+  /// Answers handed over (a response, or a stream's end) and not yet written: a draining
+  /// server waits for them before it stops its I/O threads.
+  std::shared_ptr<std::atomic<int64_t>> unwritten = std::make_shared<std::atomic<int64_t>>(0);
 };
 
 /// Serves `socket` (TLS first when ctx->tls is set) until the peer closes, an error, or an

@@ -289,7 +289,7 @@ int node::serve_http(const sigset_t& signals, const config_source& reread) {
     }
     reload(reread, *admitted);
   }
-  drain(*admitted, sig, signals);
+  drain(*admitted, sig, signals, server);
   server.stop();
   // Stop the actors and wait for them while the server's io_context still exists: a session
   // or tool may hold a pending answer whose exchange refers to a connection's strand.
@@ -330,7 +330,8 @@ void node::reload(const config_source& reread, admission& admitted) {
   log::info("config reloaded applied=[" + applied + "] needs_restart=[" + restart + "]");
 }
 
-void node::drain(admission& admitted, int sig, const sigset_t& stop_signals) {
+void node::drain(admission& admitted, int sig, const sigset_t& stop_signals,
+                 const transport::http_server& server) {
   // New MCP requests get 503 from now on (and /readyz says draining); what was admitted may
   // finish, for up to shutdown.drainTimeoutMs. A second signal stops the wait.
   admitted.start_draining();
@@ -349,7 +350,9 @@ void node::drain(admission& admitted, int sig, const sigset_t& stop_signals) {
     }
     return false;
   };
-  while (admitted.inflight() > 0 && std::chrono::steady_clock::now() - start < limit && !again()) {
+  // Done when every admitted call has answered and every answer is written to its socket.
+  while ((admitted.inflight() > 0 || server.unwritten() > 0) &&
+         std::chrono::steady_clock::now() - start < limit && !again()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));  // Polled: a few per call.
   }
   auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(

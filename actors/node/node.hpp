@@ -29,6 +29,10 @@
 #include "runtime/io/admission.hpp"
 #include "runtime/observe/metrics.hpp"
 
+namespace mcprt::transport {
+class http_server;
+}  // namespace mcprt::transport
+
 namespace mcprt::actors::node {
 
 /// One running node: the actor system and every long-lived part, owned in the order they
@@ -74,7 +78,8 @@ class node {
   /// pools, jobs, notifier, tool actors, sessions.
   void stop_tree();
   // SIGTERM/SIGINT: refuse new requests, let admitted calls finish (shutdown.drainTimeoutMs).
-  void drain(admission& admitted, int sig, const sigset_t& stop_signals);
+  void drain(admission& admitted, int sig, const sigset_t& stop_signals,
+             const transport::http_server& server);
   // SIGHUP: applies what changed and can change live; names the rest; refuses a bad file.
   void reload(const config_source& reread, admission& admitted);
 
