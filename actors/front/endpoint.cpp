@@ -155,28 +155,31 @@ void endpoint::handle(http_request request, const http_exchange_ptr& ex) {
     return;
   }
   const auto& gate = parts_.gate;
-  // What reaches MCP, and the capabilities document (adapters, limits): not for strangers.
-  bool guarded = serves_mcp(req.path) || req.path == "/mcp/capabilities";
   if (gate && gate->is_metadata_path(req.path)) {
     ex->respond(gate->metadata_response(req.method));
-  } else if (guarded && gate && gate->enabled() && req.method != "OPTIONS") {
-    // Host and Origin first: a foreign page learns nothing, not even that a token is needed.
+    return;
+  }
+  // What reaches MCP, and the capabilities document (adapters, limits): not for strangers.
+  bool gated = gate && gate->enabled() && req.method != "OPTIONS" &&
+               (serves_mcp(req.path) || req.path == "/mcp/capabilities");
+  // Host and Origin first, once: a foreign page learns nothing, not even that a token is needed.
+  if (serves_mcp(req.path) || gated) {
     if (auto refusal = refuse_foreign(req)) {
       ex->respond(std::move(*refusal));
       return;
     }
-    req.foreign_checked = true;
-    guard(
-        req, [ex](http_response denial) { ex->respond(std::move(denial)); },
-        [this, ex](mcp_request& r) {
-          if (r.method == "GET") {  // A stream: GET /mcp, GET /sse (listen: post.cpp).
-            end_at_expiry(r.caller, ex);
-          }
-          route(r, ex);
-        });
-  } else {
-    route(req, ex);
   }
+  if (!gated) {
+    return route(req, ex);
+  }
+  guard(
+      req, [ex](http_response denial) { ex->respond(std::move(denial)); },
+      [this, ex](mcp_request& r) {
+        if (r.method == "GET") {  // A stream: GET /mcp, GET /sse (listen: post.cpp).
+          end_at_expiry(r.caller, ex);
+        }
+        route(r, ex);
+      });
 }
 
 void endpoint::guard(mcp_request& req, std::function<void(http_response)> refuse,
@@ -259,9 +262,6 @@ http_response endpoint::readiness() const {
 }
 
 std::optional<http_response> endpoint::refuse_foreign(const mcp_request& req) const {
-  if (req.foreign_checked) {
-    return std::nullopt;  // Checked before the gate.
-  }
   // DNS-rebinding protection comes before anything else looks at the request.
   if (!host_allowed(req.host)) {
     parts_.node->metrics->rejected("host");
@@ -277,9 +277,7 @@ std::optional<http_response> endpoint::refuse_foreign(const mcp_request& req) co
 }
 
 void endpoint::handle_legacy_sse(mcp_request& req, const http_exchange_ptr& ex) {
-  if (auto refusal = refuse_foreign(req)) {
-    ex->respond(std::move(*refusal));
-  } else if (req.path == "/sse" && req.method == "GET") {
+  if (req.path == "/sse" && req.method == "GET") {
     if (!accepts(req.accept, "text/event-stream")) {
       ex->respond(error_response(406, error(rpc_code::legacy_bad_request,
                                             "Not Acceptable: GET /sse needs Accept: "
@@ -309,10 +307,6 @@ void endpoint::handle_legacy_sse(mcp_request& req, const http_exchange_ptr& ex) 
 }
 
 void endpoint::handle_mcp(mcp_request& req, const http_exchange_ptr& ex) {
-  if (auto refusal = refuse_foreign(req)) {
-    ex->respond(std::move(*refusal));
-    return;
-  }
   if (req.method == "POST") {
     handle_post(req, ex);
   } else if (req.method == "DELETE") {

@@ -89,6 +89,7 @@ class endpoint final : public http_handler {
   void end_at_expiry(const principal& caller, const http_exchange_ptr& ex) const;
   // The caller's session `req.session_id`; another principal's counts as unknown.
   std::optional<session_actor> find_session(const mcp_request& req) const;
+  // Reached through route, after handle checked Host and Origin.
   void handle_mcp(mcp_request& req, const http_exchange_ptr& ex);
   void handle_legacy_sse(mcp_request& req, const http_exchange_ptr& ex);
   std::optional<http_response> refuse_foreign(const mcp_request& req) const;

@@ -29,7 +29,6 @@ struct mcp_request {
   bool has_protocol_version = false, has_mcp_method = false, has_mcp_name = false;
   bool has_origin = false, has_session_id = false, has_last_event_id = false;
   bool has_authorization = false;
-  bool foreign_checked = false;  ///< Host and Origin already passed refuse_foreign.
   std::string body;
   principal caller;  ///< Who the gate says is calling (anonymous without auth).
 };

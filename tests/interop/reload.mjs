@@ -62,9 +62,17 @@ test('SIGHUP applies maxInflight live, keeps streams, refuses a broken file', { 
     server.proc.kill('SIGHUP');
     await server.waitForLog(/config reloaded applied=\[performance\.maxInflight\] needs_restart=\[notifier\.shards\]/);
     assert.equal(await secondCallStatus(url), 200);
-    // Both subscribers are still connected and still receive.
-    assert.equal((await nextMessages(stream.events, 1))[0].msg.method, 'notifications/resources/updated');
-    await wsNext((m) => m.method === 'notifications/resources/updated');
+    // Both subscribers are still connected and still receive: a topic subscribed to only now
+    // reaches each of them.
+    const fresh = (m) => m.method === 'notifications/resources/updated' && m.params.uri === 'ticker://topic/1';
+    ws.send(JSON.stringify({ jsonrpc: '2.0', id: 4, method: 'resources/subscribe', params: { uri: 'ticker://topic/1' } }));
+    await wsNext(fresh);
+    assert.equal((await rpc(url, sid, 5, 'resources/subscribe', { uri: 'ticker://topic/1' })).status, 200);
+    for (;;) {
+      const [event] = await nextMessages(stream.events, 1);
+      assert.ok(event, 'the GET stream ended');
+      if (fresh(event.msg)) break;
+    }
     assert.equal(ws.readyState, WebSocket.OPEN);
 
     writeFileSync(file, '{"performance": {"maxInflight": ');
