@@ -163,9 +163,13 @@ const std::vector<key_def>& table() {
                       "events kept per session so a dropped stream resumes with Last-Event-ID"));
     k.push_back(field("session.maxSubscriptions", st::integer, &config::max_subscriptions, 1,
                       1000000, "resource subscriptions per session"));
+    k.push_back(field("state.directory", st::string, &config::state_directory, 0, 0,
+                      "where state is kept by default (absolute; default $STATE_DIRECTORY, "
+                      "else $XDG_STATE_HOME/mcprt, else ~/.local/state/mcprt)"));
     k.push_back(field("jobs.storePath", st::string, &config::jobs_store_path, 0, 0,
-                      "SQLite file of durable jobs and tasks (created with its directory; "
-                      "\":memory:\" keeps none across restarts)"));
+                      "SQLite file of durable jobs and tasks (default "
+                      "<state.directory>/jobs.sqlite; created with its directory; \":memory:\" "
+                      "keeps none across restarts)"));
     k.push_back(field("jobs.defaultTimeoutMs", st::integer, &config::jobs_default_timeout_ms, 100,
                       604800000, "a job still running this long is stopped and fails (expired)"));
     k.push_back(field("jobs.resultTtlMs", st::integer, &config::jobs_result_ttl_ms, 1000,
@@ -186,7 +190,9 @@ const std::vector<key_def>& table() {
     k.push_back(field("tools.listTtlMs", st::integer, &config::list_ttl_ms, 0, 86400000,
                       "ttlMs of 2026-07-28 list and discover results"));
     k.push_back(field("plugins.enabled", st::string_list, &config::plugins_enabled, 0, 0,
-                      "built-in plugins to start, in order"));
+                      "plugins to start, in order (built-in ones and those plugins.dirs loads)"));
+    k.push_back(field("plugins.dirs", st::string_list, &config::plugins_dirs, 0, 0,
+                      "directories whose *.so plugins are loaded at start (ABI-checked)"));
     k.push_back(field("supervision.maxRestarts", st::integer, &config::supervision_max_restarts, 0,
                       1000,
                       "restarts of a plugin whose actor died, per minute; past it, it stays down"));
@@ -281,6 +287,9 @@ class loader {
     }
     for (const auto& [key, text] : req_.sets) {
       auto k = find(key);
+      if (!k && req_.core_only) {
+        continue;
+      }
       if (!k) {
         return "unknown key '" + key + "' in --set";
       }
@@ -291,7 +300,10 @@ class loader {
     if (auto err = validate_tls()) {
       return err;
     }
-    return validate_plugins();
+    if (auto err = fill_state_paths()) {
+      return err;
+    }
+    return req_.core_only ? std::nullopt : validate_plugins();
   }
 
   config take() { return std::move(cfg_); }
@@ -462,7 +474,7 @@ class loader {
         if (auto err = walk(m.value, key)) {
           return err;
         }
-      } else {
+      } else if (!req_.core_only) {
         return "unknown key '" + key + "' in the config file";
       }
     }
@@ -613,6 +625,20 @@ class loader {
     return std::nullopt;
   }
 
+  // Paths whose defaults live under the state directory, made absolute here so that a start
+  // from any working directory (a unit's, `/`) finds the same files.
+  std::optional<std::string> fill_state_paths() {
+    if (cfg_.state_directory.empty()) {
+      cfg_.state_directory = state_directory_default(req_.getenv);
+    } else if (cfg_.state_directory.front() != '/') {
+      return "key 'state.directory' must be an absolute path, not '" + cfg_.state_directory + "'";
+    }
+    if (cfg_.jobs_store_path.empty()) {
+      cfg_.jobs_store_path = cfg_.state_directory + "/jobs.sqlite";
+    }
+    return std::nullopt;
+  }
+
   std::optional<std::string> validate_tls() const {
     if (cfg_.tls_cert_file.empty() != cfg_.tls_key_file.empty()) {
       return std::string(
@@ -663,6 +689,24 @@ std::string env_name(const std::string& key) {
     }
   }
   return out;
+}
+
+std::string state_directory_default(const std::function<const char*(const char*)>& getenv) {
+  auto set = [&getenv](const char* name) -> std::string {
+    const char* v = getenv(name);
+    return v != nullptr && v[0] == '/' ? std::string(v) : std::string();
+  };
+  // systemd passes a colon-separated list when a unit names several; the first is ours.
+  if (auto dir = set("STATE_DIRECTORY"); !dir.empty()) {
+    return dir.substr(0, dir.find(':'));
+  }
+  if (auto dir = set("XDG_STATE_HOME"); !dir.empty()) {
+    return dir + "/mcprt";
+  }
+  if (auto dir = set("HOME"); !dir.empty() && dir != "/") {
+    return dir + "/.local/state/mcprt";
+  }
+  return "/var/lib/mcprt";
 }
 
 load_result load(const load_request& request) {

@@ -70,7 +70,9 @@ struct config {
   int64_t client_request_timeout_ms = 60000;
   int64_t replay_events = 512;
   int64_t max_subscriptions = 1024;
-  std::string jobs_store_path = "var/jobs.sqlite";
+  /// Where state lives (the job store, plugins' files): see state_directory_default().
+  std::string state_directory;
+  std::string jobs_store_path;  ///< Empty until load(): then `<state.directory>/jobs.sqlite`.
   int64_t jobs_default_timeout_ms = 300000;
   int64_t jobs_result_ttl_ms = 3600000;
   int64_t jobs_poll_interval_ms = 1000;
@@ -85,6 +87,7 @@ struct config {
   int64_t list_ttl_ms = 60000;
   // plugins and log
   std::vector<std::string> plugins_enabled = {"demo", "ticker"};
+  std::vector<std::string> plugins_dirs;  ///< Directories whose `*.so` plugins load at start.
   // supervision of plugin actors
   int64_t supervision_max_restarts = 5;
   int64_t supervision_backoff_ms = 100;
@@ -112,7 +115,15 @@ struct load_request {
   std::vector<setting_spec> plugin_settings;              ///< Keys declared by plugins
   std::vector<std::string> known_plugins;                 ///< For plugins.enabled
   std::function<const char*(const char*)> getenv = [](const char* n) { return std::getenv(n); };
+  /// Reads only the core keys and skips unknown sections: enough to find `plugins.dirs`
+  /// before the shared-object plugins that declare those sections are loaded.
+  bool core_only = false;
 };
+
+/// The default `state.directory`: systemd's `$STATE_DIRECTORY` (a unit's StateDirectory=),
+/// else `$XDG_STATE_HOME/mcprt`, else `$HOME/.local/state/mcprt`, else `/var/lib/mcprt`.
+/// Always absolute, so a start from any working directory finds the same state.
+std::string state_directory_default(const std::function<const char*(const char*)>& getenv);
 
 /// The configuration, or one line naming the offending key.
 using load_result = expected<config, std::string>;

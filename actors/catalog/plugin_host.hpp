@@ -20,6 +20,8 @@ class plugin_host final : public plugin_context {
 
   caf::actor_system& system() override { return sys_; }
   const settings_view& settings() const override { return settings_; }
+  std::string state_directory() const override { return state_directory_; }
+  void set_state_directory(std::string dir) { state_directory_ = std::move(dir); }
   std::shared_ptr<mcprt::publisher> publisher() override { return publisher_; }
   std::shared_ptr<mcprt::live_catalog> live() override { return live_; }
   caf::error add_tool(tool_definition d, tool_actor a, tool_handler inline_handler,
@@ -55,6 +57,7 @@ class plugin_host final : public plugin_context {
   std::shared_ptr<mcprt::publisher> publisher_;
   std::shared_ptr<mcprt::live_catalog> live_;
   std::vector<tool_actor> actors_;
+  std::string state_directory_ = "/var/lib/mcprt";
 
   void remember(const tool_actor& a) {
     if (a && std::find(actors_.begin(), actors_.end(), a) == actors_.end()) {

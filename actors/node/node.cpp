@@ -129,6 +129,7 @@ expected<std::vector<watched_plugin>, std::string> node::start_plugins(
         continue;
       }
       catalog::plugin_host ctx(system_, section_of(cfg_, p.name), builder, publisher, live_);
+      ctx.set_state_directory(cfg_.state_directory);
       if (auto err = p.start(ctx)) {
         tools_->publish(builder.build());
         // A half-started plugin may own actors nobody can name: do not wait for them.
@@ -157,6 +158,7 @@ void node::supervise(const std::vector<plugin>& plugins, std::vector<watched_plu
       }
       catalog::catalog_builder builder;
       catalog::plugin_host ctx(sys, section_of(*cfg, name), builder, publisher, live);
+      ctx.set_state_directory(cfg->state_directory);
       if (auto err = p.start(ctx)) {
         for (const auto& a : ctx.actors()) {
           caf::anon_send_exit(a, caf::exit_reason::user_shutdown);

@@ -377,13 +377,15 @@ plugin descriptor() {
   p.status = "reference";
   p.description =
       "one-compartment PK model: load, parameters, single and population runs, chunked results";
-  p.settings = {setting_spec{"simulation.resultsDir", setting_type::string,
-                             std::string("var/simulation"), 0, 0,
+  p.settings = {setting_spec{"simulation.resultsDir", setting_type::string, std::string(), 0, 0,
                              "where handles and population results are written (shared by the "
-                             "workers of a pool)"}};
+                             "workers of a pool); default <state.directory>/simulation"}};
   p.start = [](plugin_context& ctx) -> caf::error {
     auto s = std::make_shared<store>();
-    s->dir = ctx.settings().string("resultsDir", "var/simulation");
+    s->dir = ctx.settings().string("resultsDir", "");
+    if (s->dir.empty()) {
+      s->dir = fs::path(ctx.state_directory()) / "simulation";
+    }
     std::error_code ec;
     fs::create_directories(s->dir / "handles", ec);
     fs::create_directories(s->dir / "runs", ec);

@@ -22,7 +22,7 @@ namespace mcprt {
 inline namespace api {
 
 /// ABI version a plugin is compiled against; bumped on any change to this header.
-inline constexpr int plugin_abi_version = 3;
+inline constexpr int plugin_abi_version = 4;
 
 /// Whether a tool runs as a task (2025-11-25 `execution.taskSupport`, the 2026 tasks extension).
 enum class task_support { forbidden, optional, required };
@@ -291,6 +291,9 @@ class plugin_context {
   virtual caf::actor_system& system() = 0;
   /// Effective settings of this plugin's config section (keys without the section prefix).
   virtual const settings_view& settings() const = 0;
+  /// The server's state directory (`state.directory`, absolute). A plugin that keeps files
+  /// puts them in a subdirectory named after itself unless its settings say otherwise.
+  virtual std::string state_directory() const = 0;
   /// Where the plugin publishes notifications (never null).
   virtual std::shared_ptr<mcprt::publisher> publisher() = 0;
   /// The catalog to change after start (keep the handle; never null). Changes made while the

@@ -205,3 +205,40 @@ TEST_CASE("auth keys: flat keys anywhere, key lists and scope maps from the file
   bad(R"({"apiKeys":[{"name":"a","key":"plain"}]})", "unknown or mistyped member 'key'");
   bad(R"({"leewaySeconds":-1})", "out of range");
 }
+
+TEST_CASE("state lives in an absolute directory, whatever the working directory",
+          "[config][state]") {
+  auto dir = [](std::map<std::string, std::string> env) {
+    return load(request(std::move(env))).value().state_directory;
+  };
+  CHECK(dir({{"STATE_DIRECTORY", "/var/lib/mcprt:/var/lib/other"}, {"HOME", "/home/a"}}) ==
+        "/var/lib/mcprt");
+  CHECK(dir({{"XDG_STATE_HOME", "/home/a/.state"}, {"HOME", "/home/a"}}) == "/home/a/.state/mcprt");
+  CHECK(dir({{"HOME", "/home/a"}}) == "/home/a/.local/state/mcprt");
+  CHECK(dir({{"HOME", "relative"}}) == "/var/lib/mcprt");
+  CHECK(dir({}) == "/var/lib/mcprt");
+  auto cfg = load(request({{"MCPRT_STATE_DIRECTORY", "/srv/mcprt"}})).value();
+  CHECK(cfg.jobs_store_path == "/srv/mcprt/jobs.sqlite");
+  auto set = request();
+  set.sets = {{"jobs.storePath", "/data/jobs.db"}};
+  CHECK(load(set).value().jobs_store_path == "/data/jobs.db");
+  auto relative = load(request({{"MCPRT_STATE_DIRECTORY", "var/state"}}));
+  REQUIRE(relative.failure());
+  CHECK(*relative.failure() == "key 'state.directory' must be an absolute path, not 'var/state'");
+}
+
+TEST_CASE("a core-only load skips the sections plugin modules declare", "[config][state]") {
+  auto path = write_file(R"({"plugins":{"dirs":["/opt/p"],"enabled":["demo","hello"]},)"
+                         R"("hello":{"salutation":"Hi"}})");
+  auto r = request();
+  r.file = path;
+  r.sets = {{"hello.salutation", "Hey"}};
+  auto full = load(r);
+  REQUIRE(full.failure());
+  CHECK(*full.failure() == "unknown key 'hello' in the config file");
+  r.core_only = true;
+  auto core = load(r);
+  REQUIRE(core.has_value());
+  CHECK(core.value().plugins_dirs == std::vector<std::string>{"/opt/p"});
+  std::remove(path.c_str());
+}
