@@ -10,7 +10,8 @@ ARGS        ?=
 # Debian 12 packages the build and the tests need (see docs/architecture.md, "Dependencies").
 APT_PACKAGES := g++ cmake ninja-build make pkg-config ccache clang-format clang-tidy \
   libcaf-dev libboost1.81-dev rapidjson-dev prometheus-cpp-dev catch2 \
-  libbenchmark-dev libssl-dev openssl libsqlite3-dev curl nodejs npm
+  libbenchmark-dev libssl-dev openssl libsqlite3-dev curl nodejs npm \
+  dpkg-dev file systemd
 # `make fuzz` also needs clang with its libFuzzer runtime.
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 FUZZ_SECONDS ?= 600
@@ -19,7 +20,7 @@ FUZZ_MAX_LEN ?= 8192
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 INTEROP := tests/interop
 
-.PHONY: all deps apt-install build run test unit integration sanitize tsan tidy fuzz bench bench-jobs bench-auth bench-peers clean format format-check
+.PHONY: all deps apt-install build run test package unit integration sanitize tsan tidy fuzz bench bench-jobs bench-auth bench-peers clean format format-check
 
 all: build
 
@@ -58,6 +59,10 @@ $(INTEROP)/node_modules/.installed: $(INTEROP)/package.json $(INTEROP)/package-l
 ## test: install, build, and run every test (unit, integration, interop, conformance).
 test: build $(INTEROP)/node_modules/.installed
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+## package: the .deb (CPack) in build/; `sudo apt install ./build/mcprt_*.deb` installs it.
+package: build
+	cd $(BUILD_DIR) && cpack -G DEB
 
 ## unit: only the Catch2 unit tests.
 unit: build

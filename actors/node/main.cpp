@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "actors/node/node.hpp"
+#include "actors/node/plugin_library.hpp"
 #include "actors/node/preflight.hpp"
 #include "config/cli.hpp"
 #include "config/config.hpp"
@@ -50,6 +51,29 @@ int serve(const config::config& cfg, const std::vector<plugin>& plugins, bool st
   return stdio ? n.serve_stdio() : n.serve_http(signals, [&load] { return config::load(load); });
 }
 
+// Plugins in shared objects declare config sections, so `plugins.dirs` is read first from the
+// core keys alone; then the modules there join the built-in plugins.
+std::optional<std::string> add_plugin_modules(const config::load_request& load,
+                                              std::vector<plugin>& plugins) {
+  auto core_load = load;
+  core_load.core_only = true;
+  auto core = config::load(core_load);
+  if (auto* err = core.failure()) {
+    return "config: " + *err;
+  }
+  if (core.value().plugins_dirs.empty()) {
+    return std::nullopt;
+  }
+  auto modules = actors::node::load_plugin_modules(core.value().plugins_dirs, plugins);
+  if (auto* err = modules.failure()) {
+    return *err;
+  }
+  for (auto& p : modules.value()) {
+    plugins.push_back(std::move(p));
+  }
+  return std::nullopt;
+}
+
 // The command line: help, version, config checks, or a server.
 int run(int argc, char** argv) {
   auto parsed = config::parse_cli(argc, argv);
@@ -69,6 +93,10 @@ int run(int argc, char** argv) {
     return 0;
   }
   auto plugins = plugins::builtin();
+  if (auto err = add_plugin_modules(cli.load, plugins)) {
+    std::cerr << "mcprt: " << *err << "\n";
+    return 2;
+  }
   for (const auto& p : plugins) {
     cli.load.known_plugins.push_back(p.name);
     cli.load.plugin_settings.insert(cli.load.plugin_settings.end(), p.settings.begin(),
