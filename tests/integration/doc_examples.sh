@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Every C++ example in docs/plugins.md, in order, as one translation unit (they form one plugin
+# module), compiled as a plugin module is: against <mcprt/plugin.hpp>, -Wall -Wextra -Werror.
+# Usage: doc_examples.sh SOURCE_DIR
+set -euo pipefail
+src=$(cd "$1" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+awk '/^```cpp$/ {on=1; n++; printf "#line %d \"docs/plugins.md\"\n", NR+1; next}
+     /^```$/ {on=0; next}
+     on {print}
+     END {if (n < 5) {print "too few examples: " n > "/dev/stderr"; exit 1}}' \
+  "$src/docs/plugins.md" >"$work/examples.cpp"
+blocks=$(grep -c '^```cpp$' "$src/docs/plugins.md")
+caf_flags=$(pkg-config --cflags caf 2>/dev/null || true)
+c++ -std=c++20 -Wall -Wextra -Werror -fPIC -fvisibility=hidden $caf_flags -I"$src/sdk" -I"$src" \
+  -c "$work/examples.cpp" -o "$work/examples.o"
+nm "$work/examples.o" | grep -q " T mcprt_plugin_descriptors$" ||
+  { echo "the examples do not end in a plugin module" >&2; exit 1; }
+echo "docs/plugins.md: $blocks C++ examples compile as one plugin module"
