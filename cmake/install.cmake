@@ -17,7 +17,7 @@ set(MCPRT_SDK_HEADERS
   runtime/io/client_link.hpp runtime/io/event_log.hpp runtime/io/frame_kind.hpp
   runtime/io/http_exchange.hpp runtime/io/outbox.hpp runtime/io/reply_channel.hpp
   runtime/io/responder.hpp runtime/mcp/protocol.hpp runtime/mcp/request_info.hpp
-  runtime/mcp/tool_result.hpp)
+  runtime/mcp/tool_result.hpp runtime/mcp/trace_context.hpp)
 foreach(header IN LISTS MCPRT_SDK_HEADERS)
   get_filename_component(dir ${header} DIRECTORY)
   install(FILES ${header} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/mcprt/${dir})
@@ -44,8 +44,6 @@ install(DIRECTORY examples/ DESTINATION ${CMAKE_INSTALL_DATADIR}/mcprt/examples
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES deploy/systemd/mcprt.service DESTINATION lib/systemd/system)
-install(DIRECTORY deploy/grafana deploy/prometheus DESTINATION ${CMAKE_INSTALL_DATADIR}/mcprt
-  OPTIONAL)
 
 # make package: a .deb for Debian 12.
 set(CPACK_GENERATOR DEB)

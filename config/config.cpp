@@ -209,6 +209,9 @@ const std::vector<key_def>& table() {
                              "message's key=value pairs as members)");
     line_format.choices = {"text", "json"};
     k.push_back(line_format);
+    k.push_back(field("log.access", st::boolean, &config::log_access, 0, 0,
+                      "one info line per answered request: method, tool or prompt, status, "
+                      "duration, principal, transport, version, trace id (never payloads)"));
     return k;
   }();
   return keys;

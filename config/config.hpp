@@ -94,6 +94,7 @@ struct config {
   std::vector<std::string> supervision_stay_down;
   std::string log_level = "info";
   std::string log_format = "text";
+  bool log_access = false;
   int64_t shutdown_drain_timeout_ms = 30000;
 
   std::map<std::string, setting_value> plugin_settings;  ///< Full dotted key -> value.

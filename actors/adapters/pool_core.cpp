@@ -562,7 +562,8 @@ bool pool_core::place_call(pending_call& call, after_list& after) {
   f.started = now_();
   f.deadline = call.deadline;
   chosen->calls.emplace(id, f);
-  auto frame = call_frame(id, call.tool, call.arguments.get(), call.out.info().caller);
+  const auto& info = call.out.info();
+  auto frame = call_frame(id, call.tool, call.arguments.get(), info.caller, info.trace);
   switch (chosen->proc->send(frame, write_wait)) {
     case adapter_worker::send_result::sent:
       break;

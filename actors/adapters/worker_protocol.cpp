@@ -13,10 +13,12 @@ std::string request_frame(int64_t id, std::string_view method, std::string_view 
 }
 
 std::string call_frame(int64_t id, std::string_view tool, const rapidjson::Value* arguments,
-                       const principal& caller) {
+                       const principal& caller, const trace_context& trace) {
   std::string params = R"({"name":)" + quote(tool) + R"(,"arguments":)" +
                        (arguments != nullptr ? to_json(*arguments) : "{}") +
                        R"(,"_meta":{"progressToken":)" + std::to_string(id);
+  // The caller's trace continues in the worker (SEP-414: trace context rides in _meta).
+  params += trace.meta_members();
   if (!caller.anonymous()) {
     // Who calls, for the worker's own decisions; the token itself never leaves mcprt.
     params += "," + quote(meta_key::principal) + R"(:{"issuer":)" + quote(caller.issuer) +

@@ -12,6 +12,7 @@
 
 #include "runtime/auth/principal.hpp"
 #include "runtime/mcp/protocol.hpp"
+#include "runtime/mcp/trace_context.hpp"
 
 namespace mcprt::actors::adapters {
 
@@ -21,9 +22,10 @@ inline constexpr std::string_view worker_protocol_version = "2025-06-18";
 /// A JSON-RPC request frame with a numeric id (`params` is a JSON object's text).
 std::string request_frame(int64_t id, std::string_view method, std::string_view params);
 
-/// A tools/call frame whose progress token is the call's own id, so progress maps back.
+/// A tools/call frame whose progress token is the call's own id, so progress maps back; its
+/// `_meta` carries who calls and the caller's W3C trace context.
 std::string call_frame(int64_t id, std::string_view tool, const rapidjson::Value* arguments,
-                       const principal& caller = {});
+                       const principal& caller = {}, const trace_context& trace = {});
 
 /// One line a worker wrote to stdout.
 struct worker_line {

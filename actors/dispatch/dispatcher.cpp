@@ -30,6 +30,7 @@ void call_tool(const rpc::message& msg, const responder& out, const dispatch_env
     out.error(invalid_params("Unknown tool: " + std::string(*name)));
     return;
   }
+  out.name_target(tool->definition.name);
   auto arguments = msg.params.member("arguments");
   if (arguments && !arguments->IsObject()) {
     out.error(invalid_params("tools/call \"arguments\" must be an object"));

@@ -53,6 +53,7 @@ void get_prompt(const rpc::message& msg, const responder& out, const dispatch_en
     out.error(invalid_params("Unknown prompt: " + std::string(*name)));
     return;
   }
+  out.name_target(p->definition.name);
   std::map<std::string, std::string> args;
   if (auto* a = find_member(*msg.params, "arguments"); a != nullptr) {
     if (!a->IsObject()) {

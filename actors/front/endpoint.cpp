@@ -58,7 +58,7 @@ endpoint::endpoint(endpoint_options options, endpoint_parts parts)
   }
   legacy_ = std::make_unique<legacy_sse>(
       [this](std::shared_ptr<outbox> box, const principal& caller) {
-        return make_peer(std::move(box), caller);
+        return make_peer(std::move(box), wire::legacy_sse, caller);
       },
       parts_.node->streams.limits, parts_.node->streams.keep_alive, options_.max_legacy_streams,
       parts_.node->metrics);
@@ -66,10 +66,10 @@ endpoint::endpoint(endpoint_options options, endpoint_parts parts)
 
 endpoint::~endpoint() = default;
 
-std::shared_ptr<message_peer> endpoint::make_peer(std::shared_ptr<outbox> box,
+std::shared_ptr<message_peer> endpoint::make_peer(std::shared_ptr<outbox> box, wire kind,
                                                   const principal& caller) const {
   return std::make_shared<message_peer>(
-      peer_parts{parts_.node, std::move(box), parts_.bound_sessions, caller});
+      peer_parts{parts_.node, std::move(box), parts_.bound_sessions, caller, kind});
 }
 
 http_response endpoint::refusal(http_refusal why, std::string_view detail) const {
@@ -369,7 +369,7 @@ http_handler::upgrade_decision endpoint::bind_websocket(const mcp_request& req,
   }
   auto box = std::make_shared<outbox>(parts_.node->streams.limits, stream_format::raw,
                                       parts_.node->metrics);
-  auto peer = make_peer(box, req.caller);
+  auto peer = make_peer(box, wire::websocket, req.caller);
   return websocket_binding{std::move(peer), std::move(box), time_left(req.caller).value_or(0ms)};
 }
 

@@ -95,7 +95,7 @@ class endpoint final : public http_handler {
   std::optional<http_response> refuse_foreign(const mcp_request& req) const;
   // GET /readyz: ready, degraded (adapters without a worker), or draining (503).
   http_response readiness() const;
-  std::shared_ptr<message_peer> make_peer(std::shared_ptr<outbox> box,
+  std::shared_ptr<message_peer> make_peer(std::shared_ptr<outbox> box, wire kind,
                                           const principal& caller) const;
   // POST (post.cpp): the era's path, and the steps both eras share.
   void handle_post(mcp_request& req, const http_exchange_ptr& ex);

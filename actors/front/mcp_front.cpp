@@ -19,6 +19,7 @@ expected<request_info> modern_request(const rpc::message& msg, const rapidjson::
   request_info info{era::modern, std::string(modern_version), msg.id,
                     msg.method,  progress_token_of(meta),     requested_log_level(meta)};
   info.caller = caller;
+  info.trace = trace_context_of(meta);
   if (auto bad = read_modern_inputs(msg, info)) {
     return *bad;
   }

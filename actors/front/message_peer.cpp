@@ -12,6 +12,7 @@
 #include "actors/front/mcp_front.hpp"
 #include "actors/session/session.hpp"
 #include "runtime/mcp/request_meta.hpp"
+#include "runtime/observe/access_log.hpp"
 #include "runtime/observe/log.hpp"
 
 namespace mcprt::actors::front {
@@ -51,12 +52,17 @@ message_peer::message_peer(peer_parts parts)
       sessions_(parts_.sessions ? parts_.sessions : std::make_shared<session::session_table>()) {}
 
 responder message_peer::make_responder(request_info info, const rpc::message& msg) {
+  info.wire = parts_.wire;
   {
     std::lock_guard<std::mutex> g(inflight_->mutex);
     ++inflight_->count;
   }
   responder out(std::make_shared<pipe_channel>(parts_.box), std::move(info),
-                [state = inflight_](const request_info&, outcome) {
+                [state = inflight_, metrics = parts_.node->metrics,
+                 start = std::chrono::steady_clock::now()](const request_info& info, outcome how) {
+                  std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+                  metrics->request_finished(info, how, took.count());
+                  log::access(info, how, took.count());
                   std::lock_guard<std::mutex> g(state->mutex);
                   --state->count;
                   state->cv.notify_all();
@@ -225,6 +231,7 @@ void message_peer::on_message(const std::string& text) {
     base.table = sessions_;
     base.connection_box = parts_.box;
     base.owner = parts_.caller.owner();
+    base.wire = parts_.wire;
     auto opened = session::open_session(msg, std::move(base));
     if (auto* bad = opened.failure()) {
       reply(*bad);
@@ -249,6 +256,7 @@ void message_peer::on_message(const std::string& text) {
                       log_level::info};
     info.session_id = session_id_;
     info.caller = parts_.caller;
+    info.trace = trace_context_of(meta);
     out = make_responder(std::move(info), msg);
   }
   caf::anon_send(*session_, session_request{std::move(msg), out});

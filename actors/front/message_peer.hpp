@@ -36,6 +36,7 @@ struct peer_parts {
   std::shared_ptr<session::session_table> sessions;
   /// Who is on the other end (anonymous without auth; stdio is never authenticated).
   principal caller = {};
+  mcprt::wire wire = wire::stdio;  ///< What the pipe is: WebSocket, legacy HTTP+SSE, stdio.
 };
 
 /// One client on a pipe. on_message is called from one reader thread.

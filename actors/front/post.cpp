@@ -14,6 +14,7 @@
 #include "actors/session/session.hpp"
 #include "runtime/io/error_response.hpp"
 #include "runtime/mcp/request_meta.hpp"
+#include "runtime/observe/access_log.hpp"
 #include "runtime/observe/log.hpp"
 
 namespace mcprt::actors::front {
@@ -42,7 +43,8 @@ finish_hook endpoint::request_hook(bool admitted) const {
   return [metrics = parts_.node->metrics, admission = parts_.admission, start = clock::now(),
           admitted](const request_info& info, outcome how) {
     std::chrono::duration<double> took = clock::now() - start;
-    metrics->request_finished(info.method, how, took.count());
+    metrics->request_finished(info, how, took.count());
+    log::access(info, how, took.count());
     if (admitted) {
       admission->release();
       metrics->inflight_add(-1);
@@ -216,6 +218,7 @@ void endpoint::post_legacy(const mcp_request& req, rpc::message& msg, const rapi
                     log_level::info};
   info.session_id = req.session_id;
   info.caller = req.caller;
+  info.trace = trace_context_of(meta);
   responder out(std::make_shared<http_reply>(ex, http_headers{{"Mcp-Session-Id", req.session_id}}),
                 std::move(info), request_hook(admitted));
   out.keep_alive(msg.root.document());

@@ -12,6 +12,7 @@
 #include "config/cli.hpp"
 #include "config/config.hpp"
 #include "plugins/builtin.hpp"
+#include "runtime/observe/access_log.hpp"
 #include "runtime/observe/log.hpp"
 
 namespace {
@@ -128,6 +129,7 @@ int run(int argc, char** argv) {
   parse_log_level(cfg.log_level, level);
   log::set_level(level);
   log::set_format(cfg.log_format == "json" ? log_format::json : log_format::text);
+  log::set_access(cfg.log_access);
   return serve(cfg, plugins, cli.what == action::stdio, cli.load);
 }
 

@@ -14,6 +14,7 @@
 #include "actors/node/options.hpp"
 #include "runtime/api/mcp_errors.hpp"
 #include "runtime/io/admission.hpp"
+#include "runtime/observe/access_log.hpp"
 #include "runtime/observe/log.hpp"
 #include "transport/http_client.hpp"
 #include "transport/http_server.hpp"
@@ -34,7 +35,8 @@ caf::actor_system_config& configured(caf::actor_system_config& caf_cfg, const co
 
 node::node(const config::config& cfg)
     : cfg_(cfg),
-      metrics_(std::make_shared<mcprt::metrics>()),
+      metrics_(
+          std::make_shared<mcprt::metrics>(static_cast<double>(cfg.request_timeout_ms) / 1000)),
       tools_(std::make_shared<catalog::catalog_source>()),
       sessions_(std::make_shared<session::session_table>()),
       bound_sessions_(std::make_shared<session::session_table>()),
@@ -322,6 +324,9 @@ void node::reload(const config_source& reread, admission& admitted) {
     } else if (key == "log.format") {
       log::set_format(next.log_format == "json" ? log_format::json : log_format::text);
       cfg_.log_format = next.log_format;
+    } else if (key == "log.access") {
+      log::set_access(next.log_access);
+      cfg_.log_access = next.log_access;
     } else {
       restart += (restart.empty() ? "" : ",") + key;
       continue;

@@ -47,7 +47,19 @@ struct session_state {
   // Requests in flight by id (JSON text), for notifications/cancelled.
   // Weak: a request the table alone holds is already answered (as abandoned) by its responder.
   std::unordered_map<std::string, responder::weak> inflight;
+  const std::chrono::steady_clock::time_point opened = std::chrono::steady_clock::now();
   static inline const char* name = "mcprt.session";
+
+  session_state() = default;
+  session_state(const session_state&) = delete;
+  session_state& operator=(const session_state&) = delete;
+  // However it ends (DELETE, expiry, its pipe closing, shutdown), a session's life is measured.
+  ~session_state() {
+    if (init.node && init.node->metrics) {
+      std::chrono::duration<double> lived = std::chrono::steady_clock::now() - opened;
+      init.node->metrics->session_finished(init.version, init.wire, lived.count());
+    }
+  }
 };
 
 using clock = std::chrono::steady_clock;
@@ -258,6 +270,7 @@ expected<opened_session> open_session(const rpc::message& initialize, session_in
   init.table = std::move(base.table);
   init.connection_box = std::move(base.connection_box);
   init.owner = std::move(base.owner);
+  init.wire = base.wire;
   auto id = init.id;
   auto& sys = *init.node->system;
   auto actor = spawn_session(sys, std::move(init));

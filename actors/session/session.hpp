@@ -26,6 +26,7 @@ namespace mcprt::actors::session {
 struct session_init {
   std::string id;
   std::string version;              ///< Negotiated protocol version.
+  mcprt::wire wire = wire::http;    ///< The transport the session lives on (metrics).
   std::string client_info;          ///< JSON text of clientInfo (may be empty).
   std::string client_capabilities;  ///< JSON text of capabilities (may be empty).
   std::chrono::milliseconds idle_timeout{1800000};

@@ -72,6 +72,9 @@ class tool_invocation {
   /// Who calls (issuer, subject, client id, scopes): empty when the server does not
   /// authenticate. Never the token: it does not leave the front door.
   const principal& caller() const { return out_.info().caller; }
+  /// The caller's W3C trace context (`traceparent`, `tracestate`, `baggage` from `_meta`), to
+  /// continue the trace in what the tool calls; empty members when the caller sent none.
+  const trace_context& trace() const { return out_.info().trace; }
   /// Sends the tool result (once).
   void finish(const tool_result& r) const {
     out_.result(r.to_json(), r.is_error ? outcome::tool_error : outcome::ok);

@@ -43,6 +43,7 @@ responder::state::~state() {
     channel->finish(http_status_for(err.code, info.era == era::modern),
                     rpc::encode_error(info.id, err));
   }
+  info.error_code = static_cast<int>(err.code);
   if (hook) {
     hook(info, outcome::error);
   }
@@ -227,8 +228,16 @@ void responder::error(const rpc_error& err, outcome how) const {
     auto status = http_status_for(err.code, state_->info.era == era::modern);
     state_->channel->finish(status, rpc::encode_error(state_->info.id, err));
   }
+  state_->info.error_code =
+      static_cast<int>(err.code);  // Only the one answer writes it (done is set).
   if (state_->hook) {
     state_->hook(state_->info, how);
+  }
+}
+
+void responder::name_target(std::string name) const {
+  if (state_) {
+    state_->info.target = std::move(name);
   }
 }
 

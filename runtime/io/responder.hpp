@@ -49,6 +49,9 @@ class responder {
   /// Keeps `owner` (the request's parsed document) alive as long as the responder, so it is
   /// freed where the answer ends (the connection's thread) rather than on a tool's thread.
   void keep_alive(std::shared_ptr<const void> owner) const;
+  /// Names the tool or prompt this request turned out to be for (dispatch, after finding it
+  /// in the catalog, before handing the request on): metrics and the access log label by it.
+  void name_target(std::string name) const;
   /// Sets the lowest log level forwarded (a session applies its logging/setLevel).
   void set_min_log(log_level level) const;
 

@@ -7,6 +7,7 @@
 #include "runtime/auth/principal.hpp"
 #include "runtime/codec/json.hpp"
 #include "runtime/mcp/protocol.hpp"
+#include "runtime/mcp/trace_context.hpp"
 
 namespace mcprt {
 inline namespace mcp {
@@ -19,6 +20,9 @@ struct client_caps {
   bool tasks =
       false;  ///< 2026-07-28: declares the tasks extension (io.modelcontextprotocol/tasks).
 };
+
+/// How the request reached the server (the `network.*` attributes of its metrics).
+enum class wire { http, websocket, legacy_sse, stdio };
 
 /// What a request is, as the handlers that answer it need to know.
 struct request_info {
@@ -43,6 +47,12 @@ struct request_info {
   std::string request_state;  ///< 2026-07-28 MRTR: the verified `requestState` payload, or empty.
   std::string session_id;     ///< The 2025 session asking (adapter affinity), or empty.
   principal caller;           ///< Who asks (anonymous without auth); never holds the token.
+  mcprt::wire wire = wire::http;  ///< The transport it came on.
+  trace_context trace;            ///< W3C trace context from `_meta`, passed on to workers.
+  /// The tool or prompt a tools/call or prompts/get named, once found in the catalog (so
+  /// metrics label only names the server serves); empty otherwise.
+  std::string target;
+  int error_code = 0;  ///< The JSON-RPC error code it was answered with, or 0.
 };
 
 /// How a request ended, for metrics.

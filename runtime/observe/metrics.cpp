@@ -13,35 +13,13 @@
 #include <mutex>
 
 #include "runtime/observe/log.hpp"
+#include "runtime/observe/operation_metrics.hpp"
+#include "runtime/observe/process_metrics.hpp"
 
 namespace mcprt {
 inline namespace observe {
 
 namespace {
-
-// Methods that get their own label value; anything else is "other", so a client cannot grow
-// the label set.
-constexpr std::array<std::string_view, 21> known_methods = {"tasks/get",
-                                                            "tasks/result",
-                                                            "tasks/list",
-                                                            "tasks/cancel",
-                                                            "tasks/update",
-                                                            "initialize",
-                                                            "ping",
-                                                            "tools/list",
-                                                            "tools/call",
-                                                            "server/discover",
-                                                            "logging/setLevel",
-                                                            "resources/list",
-                                                            "resources/read",
-                                                            "prompts/list",
-                                                            "prompts/get",
-                                                            "completion/complete",
-                                                            "resources/templates/list",
-                                                            "resources/subscribe",
-                                                            "resources/unsubscribe",
-                                                            "subscriptions/listen",
-                                                            "other"};
 
 constexpr std::array<std::string_view, 5> outcome_names = {"ok", "tool_error", "error", "timeout",
                                                            "cancelled"};
@@ -64,11 +42,9 @@ constexpr std::array<std::string_view, 2> request_note_outcomes = {"coalesced", 
 
 struct metrics::impl {
   std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
-  struct per_method {
-    std::array<prometheus::Counter*, 5> by_outcome{};
-    prometheus::Histogram* latency = nullptr;
-  };
+  using per_method = std::array<prometheus::Counter*, 5>;  // By outcome.
   std::map<std::string_view, per_method, std::less<>> methods;
+  operation_metrics operations;
   std::map<std::string_view, prometheus::Counter*, std::less<>> rejections;
   std::map<std::string_view, prometheus::Counter*, std::less<>> session_ends;
   prometheus::Gauge* inflight = nullptr;
@@ -87,26 +63,21 @@ struct metrics::impl {
   prometheus::Gauge* queue_peak = nullptr;
   std::atomic<size_t> peak{0};
 
-  impl() {
+  explicit impl(double longest_request_seconds) : operations(*registry, longest_request_seconds) {
     auto& requests = prometheus::BuildCounter()
                          .Name("mcprt_requests_total")
                          .Help("JSON-RPC requests answered, by method and outcome")
                          .Register(*registry);
-    auto& latency = prometheus::BuildHistogram()
-                        .Name("mcprt_request_duration_seconds")
-                        .Help("Time from admission to the final response, by method")
-                        .Register(*registry);
-    const prometheus::Histogram::BucketBoundaries buckets = {
-        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-        0.1,    0.25,    0.5,    1,     2.5,    5,     10,   30};
-    for (auto m : known_methods) {
+    auto add_method = [&](std::string_view m) {
       per_method pm;
       for (size_t i = 0; i < outcome_names.size(); ++i) {
-        pm.by_outcome[i] =
+        pm[i] =
             &requests.Add({{"method", std::string(m)}, {"outcome", std::string(outcome_names[i])}});
       }
-      pm.latency = &latency.Add({{"method", std::string(m)}}, buckets);
       methods.emplace(m, pm);
+    };
+    for (auto m : method_labels()) {
+      add_method(m);
     }
     auto& rejected = prometheus::BuildCounter()
                          .Name("mcprt_rejections_total")
@@ -213,19 +184,20 @@ struct metrics::impl {
                       .Add({});
   }
 
-  per_method& lookup(std::string_view method) {
-    auto it = methods.find(method);
-    return it != methods.end() ? it->second : methods.find("other")->second;
-  }
+  per_method& lookup(std::string_view method) { return methods.find(method_label(method))->second; }
 };
 
-metrics::metrics() : impl_(std::make_unique<impl>()) {}
+metrics::metrics(double longest_request_seconds)
+    : impl_(std::make_unique<impl>(longest_request_seconds)) {}
 metrics::~metrics() = default;
 
-void metrics::request_finished(std::string_view method, outcome how, double seconds) {
-  auto& m = impl_->lookup(method);
-  m.by_outcome[static_cast<size_t>(how)]->Increment();
-  m.latency->Observe(seconds);
+void metrics::request_finished(const request_info& info, outcome how, double seconds) {
+  impl_->lookup(info.method)[static_cast<size_t>(how)]->Increment();
+  impl_->operations.operation(info, how, seconds);
+}
+
+void metrics::session_finished(std::string_view version, wire w, double seconds) {
+  impl_->operations.session(version, w, seconds);
 }
 
 void metrics::rejected(std::string_view reason) {
@@ -319,7 +291,11 @@ prometheus::Registry& metrics::registry() {
 }
 
 std::string metrics::render() const {
-  return prometheus::TextSerializer{}.Serialize(impl_->registry->Collect());
+  auto families = impl_->registry->Collect();
+  auto process = process_families();
+  families.insert(families.end(), std::make_move_iterator(process.begin()),
+                  std::make_move_iterator(process.end()));
+  return prometheus::TextSerializer{}.Serialize(families);
 }
 
 }  // namespace observe

@@ -20,13 +20,17 @@ inline namespace observe {
 /// The node's metrics. Thread-safe; counters are resolved once and cached.
 class metrics {
  public:
-  metrics();
+  /// `longest_request_seconds`: the request timeout, the last bucket of the durations.
+  explicit metrics(double longest_request_seconds = 60);
   ~metrics();
   metrics(const metrics&) = delete;
   metrics& operator=(const metrics&) = delete;
 
-  /// A request was answered after `seconds`.
-  void request_finished(std::string_view method, outcome how, double seconds);
+  /// A request was answered after `seconds`: mcprt_requests_total{method,outcome} and the
+  /// OpenTelemetry histogram mcp_server_operation_duration_seconds (operation_metrics).
+  void request_finished(const request_info& info, outcome how, double seconds);
+  /// A 2025 session ended `seconds` after it began (mcp_server_session_duration_seconds).
+  void session_finished(std::string_view version, wire w, double seconds);
   /// A request was refused before it reached a handler (reason: overloaded, origin, ...).
   void rejected(std::string_view reason);
   /// Connection opened / closed.
