@@ -11,7 +11,7 @@ ARGS        ?=
 APT_PACKAGES := g++ cmake ninja-build make pkg-config ccache clang-format clang-tidy \
   libcaf-dev libboost1.81-dev rapidjson-dev prometheus-cpp-dev catch2 \
   libbenchmark-dev libssl-dev openssl libsqlite3-dev curl nodejs npm \
-  dpkg-dev file systemd
+  dpkg-dev file systemd prometheus
 # `make fuzz` also needs clang with its libFuzzer runtime.
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 FUZZ_SECONDS ?= 600

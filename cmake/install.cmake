@@ -44,6 +44,7 @@ install(DIRECTORY examples/ DESTINATION ${CMAKE_INSTALL_DATADIR}/mcprt/examples
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES deploy/systemd/mcprt.service DESTINATION lib/systemd/system)
+install(DIRECTORY deploy/grafana deploy/prometheus DESTINATION ${CMAKE_INSTALL_DATADIR}/mcprt)
 
 # make package: a .deb for Debian 12.
 set(CPACK_GENERATOR DEB)

@@ -32,7 +32,8 @@ root=$work/root
 dpkg-deb -x "$deb" "$root"
 for f in usr/bin/mcprt etc/mcprt/mcprt.json usr/lib/systemd/system/mcprt.service \
   usr/include/mcprt/plugin.hpp usr/lib/cmake/mcprt/mcprtConfig.cmake \
-  usr/share/mcprt/examples/hello_plugin/hello.cpp usr/share/doc/mcprt/operations.md; do
+  usr/share/mcprt/examples/hello_plugin/hello.cpp usr/share/doc/mcprt/operations.md \
+  usr/share/mcprt/grafana/mcprt-dashboard.json usr/share/mcprt/prometheus/mcprt-alerts.yml; do
   [ -e "$root/$f" ] || fail "missing from the package: /$f"
 done
 [ -d "$root/usr/lib/mcprt/plugins" ] || fail "missing plugin directory"
