@@ -141,6 +141,12 @@ bool catalog_builder::remove_resource(std::string_view uri) {
                        [&](const catalog_resource& r) { return r.definition.uri == uri; }) > 0;
 }
 
+bool catalog_builder::remove_template(std::string_view uri_template) {
+  return std::erase_if(templates_, [&](const catalog_template& t) {
+           return t.definition.uri_template == uri_template;
+         }) > 0;
+}
+
 bool catalog_builder::remove_prompt(std::string_view name) {
   return std::erase_if(prompts_,
                        [&](const catalog_prompt& p) { return p.definition.name == name; }) > 0;

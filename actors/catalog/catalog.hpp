@@ -111,6 +111,7 @@ class catalog_builder {
   bool remove_tool(std::string_view name);
   bool remove_prompt(std::string_view name);
   bool remove_resource(std::string_view uri);
+  bool remove_template(std::string_view uri_template);
   /// Adds a tool; fails on a duplicate name, an invalid name or a schema that does not compile.
   caf::error add(tool_definition definition, tool_actor handler, tool_handler inline_handler = {},
                  runner_actor steps = {});

@@ -127,4 +127,22 @@ bool node_catalog::remove_resource(std::string_view uri) {
   return remove("resources", [uri](catalog_builder& b) { return b.remove_resource(uri); });
 }
 
+caf::error node_catalog::add_resource_templates(std::vector<resource_template_spec> templates) {
+  auto runner = spawn_function_tools(sys_, {});
+  return stop_if_refused(runner,
+                         change("resources", [&](catalog_builder& b) -> caf::expected<bool> {
+                           for (auto& t : templates) {
+                             if (auto err = b.add(t.definition, t.reader, runner)) {
+                               return err;
+                             }
+                           }
+                           return !templates.empty();
+                         }));
+}
+
+bool node_catalog::remove_resource_template(std::string_view uri_template) {
+  return remove("resources",
+                [uri_template](catalog_builder& b) { return b.remove_template(uri_template); });
+}
+
 }  // namespace mcprt::actors::catalog

@@ -41,6 +41,10 @@ class frozen_catalog final : public mcprt::live_catalog {
   bool remove_prompt(std::string_view) override { return false; }
   caf::error add_resources(std::vector<resource_spec>) override { return refuse(); }
   bool remove_resource(std::string_view) override { return false; }
+  caf::error add_resource_templates(std::vector<resource_template_spec>) override {
+    return refuse();
+  }
+  bool remove_resource_template(std::string_view) override { return false; }
 
  private:
   static caf::error refuse() {

@@ -284,6 +284,10 @@ class live_catalog {
   virtual caf::error add_resources(std::vector<resource_spec> resources) = 0;
   /// Removes a resource; false when there was none.
   virtual bool remove_resource(std::string_view uri) = 0;
+  /// Adds resource templates (read on one new actor); fails on a duplicate template.
+  virtual caf::error add_resource_templates(std::vector<resource_template_spec> templates) = 0;
+  /// Removes a resource template; false when there was none.
+  virtual bool remove_resource_template(std::string_view uri_template) = 0;
 };
 
 /// What a plugin gets at start: the actor system, its settings, and the registries.
