@@ -417,6 +417,10 @@ plugin descriptor() {
                 in.seekg(static_cast<std::streamoff>(std::stoull(index) * chunk_bytes));
                 in.read(data.data(), chunk_bytes);
                 data.resize(static_cast<size_t>(in.gcount()));
+                if (data.empty() && index != "0") {
+                  r.not_found();  // Past the run's last chunk.
+                  return;
+                }
                 r.finish({{r.uri(), "text/csv", data, false}});
               }}});
   };
