@@ -32,9 +32,10 @@ adapter_pool::~adapter_pool() {
 pool_actor adapter_pool::spawn_actor() {
   // The registered tools call through the handle, so they reach whichever actor is current.
   std::weak_ptr<adapter_pool> weak = weak_from_this();
-  auto call = [weak](const std::string& tool, const json_ref& arguments, const responder& out) {
+  auto call = [weak](const std::string& method, const std::string& tool, const json_ref& arguments,
+                     const responder& out) {
     if (auto self = weak.lock()) {
-      self->call(tool, arguments, out);
+      self->call(method, tool, arguments, out);
     } else {
       out.error(make_error(rpc_code::internal_error, "The adapter is stopping"));
     }
@@ -67,7 +68,8 @@ void adapter_pool::stop() {
   }
 }
 
-void adapter_pool::call(const std::string& tool, const json_ref& arguments, const responder& out) {
+void adapter_pool::call(const std::string& method, const std::string& tool,
+                        const json_ref& arguments, const responder& out) {
   pool_actor actor;
   {
     std::lock_guard<std::mutex> g(mutex_);
@@ -79,7 +81,7 @@ void adapter_pool::call(const std::string& tool, const json_ref& arguments, cons
     out.error(make_error(rpc_code::internal_error, "The adapter is stopping"));
     return;
   }
-  caf::anon_send(actor, pool_call{tool, arguments, out});
+  caf::anon_send(actor, pool_call{method, tool, arguments, out});
 }
 
 std::string adapter_pool::health_json() const {

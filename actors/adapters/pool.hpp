@@ -52,8 +52,10 @@ class adapter_pool : public std::enable_shared_from_this<adapter_pool> {
   void start();
   /// Stops the pool's actor (shutdown): its calls in flight fail, its workers are killed.
   void stop();
-  /// Runs the worker's tool `tool` (its name without the prefix) for `out`.
-  void call(const std::string& tool, const json_ref& arguments, const responder& out);
+  /// Forwards `method` (tools/call, prompts/get, resources/read) for `tool` (the worker's name,
+  /// without the prefix; or the URI) to a worker, answering `out`.
+  void call(const std::string& method, const std::string& tool, const json_ref& arguments,
+            const responder& out);
   /// Health for GET /mcp/capabilities: available, workers, version, restarts, timeouts.
   std::string health_json() const;
   /// True while at least one worker is ready (GET /readyz lists the pools that are not).

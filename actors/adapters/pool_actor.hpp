@@ -4,6 +4,7 @@
 // thread). Its state is a pool_core; what other threads read of it is the pool_shared.
 #pragma once
 
+#include <array>
 #include <caf/typed_actor.hpp>
 #include <cstdint>
 #include <memory>
@@ -21,7 +22,8 @@ struct adapter_options;
 
 /// tool handler -> pool: run the worker's tool `tool` (its name without the prefix).
 struct pool_call {
-  std::string tool;
+  std::string method;  ///< tools/call, prompts/get or resources/read.
+  std::string tool;    ///< The worker's name for the tool or prompt, or the URI.
   json_ref arguments;
   responder out;
 };
@@ -69,8 +71,11 @@ struct pool_shared {
   explicit pool_shared(std::unique_ptr<pool_metrics> m) : metrics(std::move(m)) {}
   std::mutex m;
   pool_health health;             ///< Under m.
-  bool tools_registered = false;  ///< Under m.
-  bool stopping = false;          ///< Under m: the node is stopping (not a crash).
+  bool tools_registered = false;  ///< Under m: the first ready worker's lists are registered.
+  /// Under m: what the pool registered, by list (tools, resources, templates, prompts), so a
+  /// worker's list_changed replaces exactly that.
+  std::array<std::vector<std::string>, 4> registered;
+  bool stopping = false;  ///< Under m: the node is stopping (not a crash).
   std::unique_ptr<pool_metrics> metrics;
 };
 

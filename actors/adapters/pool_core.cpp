@@ -22,11 +22,24 @@ constexpr std::chrono::milliseconds write_wait{1000};
 // How long a worker whose stdin is closed has to exit by itself before it is killed.
 constexpr std::chrono::milliseconds gone_grace_period{1000};
 
+// The lists a worker's catalog is read from, in the order they are read at its start.
+struct list_kind {
+  std::string_view method, member, changed;
+};
+constexpr std::array<list_kind, 4> lists = {{
+    {"tools/list", "tools", "notifications/tools/list_changed"},
+    {"resources/list", "resources", "notifications/resources/list_changed"},
+    {"resources/templates/list", "resourceTemplates", "notifications/resources/list_changed"},
+    {"prompts/list", "prompts", "notifications/prompts/list_changed"},
+}};
+constexpr size_t tools_list = 0, resources_list = 1, templates_list = 2, prompts_list = 3;
+
 }  // namespace
 
 struct pool_core::pending_call {
   uint64_t uid = 0;
-  std::string tool;
+  std::string method;  // tools/call, prompts/get, resources/read.
+  std::string tool;    // The worker's name for the tool or prompt, or the URI.
   json_ref arguments;
   responder out;
   std::string session;
@@ -36,6 +49,7 @@ struct pool_core::pending_call {
 
 struct pool_core::in_flight {
   uint64_t uid = 0;
+  std::string method;
   std::string tool;  // Empty for a health-check ping.
   responder out;
   clock::time_point started;
@@ -51,7 +65,12 @@ struct pool_core::slot {
   phase state = phase::dead;
   int64_t next_id = 1;
   int64_t init_id = -1, list_id = -1;
-  rapidjson::Document listed{rapidjson::kArrayType};  // tools/list pages so far.
+  // The lists still to read (indices into `lists`), the one being read, and what each held.
+  std::vector<size_t> to_list;
+  std::array<rapidjson::Document, 4> listed;
+  std::vector<size_t> listed_now;  // The lists read at this start.
+  bool relisting = false;          // A ready worker re-reads lists after its list_changed.
+  std::vector<size_t> relisted;
   std::map<int64_t, in_flight> calls;
   std::chrono::milliseconds backoff = first_backoff;
   clock::time_point ready_at;
@@ -158,7 +177,8 @@ void pool_core::deadline_tick() {
       ++it;
       continue;
     }
-    drop(nullptr, 0, in_flight{it->uid, it->tool, it->out, it->queued, it->deadline}, true, after);
+    drop(nullptr, 0, in_flight{it->uid, it->method, it->tool, it->out, it->queued, it->deadline},
+         true, after);
     it = queue_.erase(it);
   }
   for (auto& s : slots_) {
@@ -194,7 +214,11 @@ void pool_core::spawn_slot(size_t index) {
   s.restart_pending = false;
   s.kill_reason.clear();
   s.calls.clear();
-  s.listed.SetArray();
+  for (auto& l : s.listed) {
+    l.SetArray();
+  }
+  s.to_list.clear();
+  s.relisting = false;
   worker_events events;
   events.on_stdout = [self = self_, index, generation](std::string line) {
     caf::anon_send(self, worker_output{index, generation, std::move(line)});
@@ -269,6 +293,9 @@ void pool_core::on_line(const worker_output& out) {
       on_log(s, read, after);
       break;
     case worker_line::kind::notification:
+      if (s.state == slot::phase::ready) {
+        relist(s, read.method);
+      }
       break;
   }
   dispatch(after);
@@ -293,37 +320,24 @@ void pool_core::on_answer(slot& s, int64_t id, const rapidjson::Value& msg, afte
                  std::string(string_member(*info, "version").value_or("?"));
     }
     s.proc->send(R"({"jsonrpc":"2.0","method":"notifications/initialized"})", write_wait);
-    s.list_id = s.next_id++;
-    s.proc->send(request_frame(s.list_id, "tools/list", "{}"), write_wait);
+    // Tools always; resources, templates and prompts when the worker says it has them.
+    auto* caps = find_member(*result, "capabilities");
+    auto has = [caps](const char* what) {
+      auto* c = caps != nullptr && caps->IsObject() ? find_member(*caps, what) : nullptr;
+      return c != nullptr && c->IsObject();
+    };
+    s.to_list = {tools_list};
+    if (has("resources")) {
+      s.to_list.insert(s.to_list.end(), {resources_list, templates_list});
+    }
+    if (has("prompts")) {
+      s.to_list.push_back(prompts_list);
+    }
+    request_list(s, s.to_list.front(), {});
     return;
   }
   if (id == s.list_id) {
-    auto* tools = result != nullptr ? find_member(*result, "tools") : nullptr;
-    if (tools != nullptr && tools->IsArray()) {
-      for (const auto& t : tools->GetArray()) {
-        s.listed.PushBack(rapidjson::Value(t, s.listed.GetAllocator()), s.listed.GetAllocator());
-      }
-    }
-    auto cursor = result != nullptr ? string_member(*result, "nextCursor") : std::nullopt;
-    if (cursor && !cursor->empty()) {
-      s.list_id = s.next_id++;
-      s.proc->send(request_frame(s.list_id, "tools/list", R"({"cursor":)" + quote(*cursor) + "}"),
-                   write_wait);
-      return;
-    }
-    s.state = slot::phase::ready;
-    s.ready_at = now_();
-    ever_ready_ = true;
-    log_line("worker=" + std::to_string(s.index) + " ready pid=" + std::to_string(s.proc->pid()) +
-             " tools=" + std::to_string(s.listed.Size()));
-    bool first = false;
-    {
-      std::lock_guard<std::mutex> g(shared_->m);
-      first = !std::exchange(shared_->tools_registered, true);
-    }
-    if (first) {
-      register_tools(s.listed);
-    }
+    on_listed(s, result);
     return;
   }
   auto it = s.calls.find(id);
@@ -369,7 +383,7 @@ void pool_core::on_answer(slot& s, int64_t id, const rapidjson::Value& msg, afte
   } else {
     text = to_json(*result);
   }
-  auto* is_error = find_member(*result, "isError");
+  auto* is_error = call.method == "tools/call" ? find_member(*result, "isError") : nullptr;
   bool tool_error = is_error != nullptr && is_error->IsBool() && is_error->GetBool();
   metrics.count(tool_error ? "tool_error" : "ok");
   after.push_back([out = call.out, text = std::move(text), tool_error] {
@@ -449,6 +463,160 @@ void pool_core::on_exit(const worker_ended& ended) {
   }
 }
 
+void pool_core::request_list(slot& s, size_t kind, const std::string& cursor) {
+  s.list_id = s.next_id++;
+  auto params = cursor.empty() ? std::string("{}") : R"({"cursor":)" + quote(cursor) + "}";
+  s.proc->send(request_frame(s.list_id, lists[kind].method, params), write_wait);
+}
+
+// One page of the list being read: kept, then the next page, the next list, or done.
+void pool_core::on_listed(slot& s, const rapidjson::Value* result) {
+  auto kind = s.to_list.front();
+  auto& listed = s.listed[kind];
+  auto* items = result != nullptr ? find_member(*result, lists[kind].member.data()) : nullptr;
+  if (items != nullptr && items->IsArray()) {
+    for (const auto& item : items->GetArray()) {
+      listed.PushBack(rapidjson::Value(item, listed.GetAllocator()), listed.GetAllocator());
+    }
+  }
+  auto cursor = result != nullptr ? string_member(*result, "nextCursor") : std::nullopt;
+  if (cursor && !cursor->empty()) {
+    request_list(s, kind, std::string(*cursor));
+    return;
+  }
+  (s.relisting ? s.relisted : s.listed_now).push_back(kind);
+  s.to_list.erase(s.to_list.begin());
+  if (!s.to_list.empty()) {
+    request_list(s, s.to_list.front(), {});
+    return;
+  }
+  s.list_id = -1;
+  if (s.relisting) {
+    s.relisting = false;
+    auto kinds = std::exchange(s.relisted, {});
+    register_lists(s, kinds);
+    return;
+  }
+  s.state = slot::phase::ready;
+  s.ready_at = now_();
+  ever_ready_ = true;
+  log_line("worker=" + std::to_string(s.index) + " ready pid=" + std::to_string(s.proc->pid()) +
+           " tools=" + std::to_string(s.listed[tools_list].Size()) +
+           " resources=" + std::to_string(s.listed[resources_list].Size()) +
+           " templates=" + std::to_string(s.listed[templates_list].Size()) +
+           " prompts=" + std::to_string(s.listed[prompts_list].Size()));
+  bool first = false;
+  {
+    std::lock_guard<std::mutex> g(shared_->m);
+    first = !std::exchange(shared_->tools_registered, true);
+  }
+  auto kinds = std::exchange(s.listed_now, {});
+  if (first) {
+    register_lists(s, kinds);
+  }
+}
+
+// A ready worker says one of its lists changed: read it again, then replace what the pool
+// registered from it (and clients hear list_changed from the catalog).
+void pool_core::relist(slot& s, std::string_view method) {
+  std::vector<size_t> kinds;
+  for (size_t k = 0; k < lists.size(); ++k) {
+    if (lists[k].changed == method) {
+      kinds.push_back(k);
+    }
+  }
+  if (kinds.empty() || s.relisting || s.list_id != -1) {
+    return;  // Not a list change, or one is being read already.
+  }
+  log_line("worker=" + std::to_string(s.index) + " " + std::string(method) + ": listing again");
+  s.relisting = true;
+  s.to_list = kinds;
+  for (auto k : kinds) {
+    s.listed[k].SetArray();
+  }
+  request_list(s, kinds.front(), {});
+}
+
+void pool_core::register_lists(const slot& s, const std::vector<size_t>& kinds) {
+  std::array<std::vector<std::string>, 4> before;
+  {
+    std::lock_guard<std::mutex> g(shared_->m);
+    for (auto k : kinds) {
+      before[k] = std::exchange(shared_->registered[k], {});
+    }
+  }
+  std::array<std::vector<std::string>, 4> now;
+  auto note = [this](std::string_view what, const std::string& name, const caf::error& err) {
+    log::error("adapter=" + options_.name + " cannot register " + std::string(what) + " '" + name +
+               "': " + caf::to_string(err));
+  };
+  for (auto k : kinds) {
+    const auto& listed = s.listed[k];
+    switch (k) {
+      case tools_list:
+        for (const auto& name : before[k]) {
+          live_->remove_tool(name);
+        }
+        register_tools(listed);
+        {
+          std::lock_guard<std::mutex> g(shared_->m);
+          now[k] = shared_->registered[k];
+        }
+        break;
+      case resources_list:
+        for (const auto& uri : before[k]) {
+          live_->remove_resource(uri);
+        }
+        for (auto& spec : pool_resource_specs(listed, call_)) {
+          auto uri = spec.definition.uri;
+          if (auto err = live_->add_resources({std::move(spec)})) {
+            note("resource", uri, err);
+          } else {
+            now[k].push_back(uri);
+          }
+        }
+        break;
+      case templates_list:
+        for (const auto& t : before[k]) {
+          live_->remove_resource_template(t);
+        }
+        for (auto& spec : pool_template_specs(listed, call_)) {
+          auto t = spec.definition.uri_template;
+          if (auto err = live_->add_resource_templates({std::move(spec)})) {
+            note("resource template", t, err);
+          } else {
+            now[k].push_back(t);
+          }
+        }
+        break;
+      case prompts_list:
+        for (const auto& name : before[k]) {
+          live_->remove_prompt(name);
+        }
+        for (auto& spec : pool_prompt_specs(listed, options_.tool_prefix, call_)) {
+          auto name = spec.definition.name;
+          if (auto err = live_->add_prompts({std::move(spec)})) {
+            note("prompt", name, err);
+          } else {
+            now[k].push_back(name);
+          }
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  if (kinds.size() > 1 || kinds.front() != tools_list) {
+    log_line("registered resources=" + std::to_string(now[resources_list].size()) +
+             " templates=" + std::to_string(now[templates_list].size()) +
+             " prompts=" + std::to_string(now[prompts_list].size()));
+  }
+  std::lock_guard<std::mutex> g(shared_->m);
+  for (auto k : kinds) {
+    shared_->registered[k] = std::move(now[k]);
+  }
+}
+
 void pool_core::register_tools(const rapidjson::Value& tools) {
   auto specs = pool_tool_specs(tools, options_.tool_prefix, options_.tasks, call_);
   std::vector<std::string> names;
@@ -474,12 +642,14 @@ void pool_core::register_tools(const rapidjson::Value& tools) {
   log_line("registered " + std::to_string(names.size()) + " tools");
   std::lock_guard<std::mutex> g(shared_->m);
   shared_->health.tools = names.size();
+  shared_->registered[tools_list] = std::move(names);
 }
 
 void pool_core::on_call(pool_call& call) {
   after_list after;
   pending_call p;
   p.uid = ++next_uid_;
+  p.method = std::move(call.method);
   p.tool = std::move(call.tool);
   p.arguments = std::move(call.arguments);
   p.out = std::move(call.out);
@@ -557,13 +727,15 @@ bool pool_core::place_call(pending_call& call, after_list& after) {
   auto id = chosen->next_id++;
   in_flight f;
   f.uid = call.uid;
+  f.method = call.method;
   f.tool = call.tool;
   f.out = call.out;
   f.started = now_();
   f.deadline = call.deadline;
   chosen->calls.emplace(id, f);
   const auto& info = call.out.info();
-  auto frame = call_frame(id, call.tool, call.arguments.get(), info.caller, info.trace);
+  auto frame =
+      forward_frame(id, call.method, call.tool, call.arguments.get(), info.caller, info.trace);
   switch (chosen->proc->send(frame, write_wait)) {
     case adapter_worker::send_result::sent:
       break;

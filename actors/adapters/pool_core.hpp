@@ -52,6 +52,10 @@ class pool_core {
   void on_answer(slot& s, int64_t id, const rapidjson::Value& msg, after_list& after);
   void on_progress(slot& s, const worker_line& note, after_list& after);
   void on_log(slot& s, const worker_line& note, after_list& after);
+  void on_listed(slot& s, const rapidjson::Value* result);
+  void request_list(slot& s, size_t kind, const std::string& cursor);
+  void relist(slot& s, std::string_view method);
+  void register_lists(const slot& s, const std::vector<size_t>& kinds);
   void register_tools(const rapidjson::Value& tools);
   void dispatch(after_list& after);
   bool place_call(pending_call& call, after_list& after);

@@ -1,5 +1,8 @@
-// A worker's tools as catalog entries.
+// A worker's tools, prompts, resources and resource templates as catalog entries whose
+// handlers forward to the pool.
 #include "actors/adapters/pool_tools.hpp"
+
+#include <map>
 
 #include "runtime/codec/json.hpp"
 #include "runtime/codec/json_parse.hpp"
@@ -47,7 +50,116 @@ std::vector<tool_spec> pool_tool_specs(const rapidjson::Value& listed,
     }
     spec.inline_safe = true;  // The call is one message to the pool's actor.
     spec.handler = [call, worker_tool = std::string(*name)](tool_invocation& inv) {
-      call(worker_tool, inv.arguments(), inv.out());
+      call("tools/call", worker_tool, inv.arguments(), inv.out());
+    };
+    specs.push_back(std::move(spec));
+  }
+  return specs;
+}
+
+namespace {
+
+std::string text_member(const rapidjson::Value& v, const char* name) {
+  return std::string(string_member(v, name).value_or(""));
+}
+
+// A prompts/get forwarded whole: mcprt checked the required arguments against the listing.
+json_ref arguments_object(const std::map<std::string, std::string>& arguments) {
+  auto doc = std::make_shared<rapidjson::Document>(rapidjson::kObjectType);
+  auto& a = doc->GetAllocator();
+  for (const auto& [k, v] : arguments) {
+    doc->AddMember(rapidjson::Value(k.c_str(), a), rapidjson::Value(v.c_str(), a), a);
+  }
+  return json_ref(doc, doc.get());
+}
+
+}  // namespace
+
+std::vector<prompt_spec> pool_prompt_specs(const rapidjson::Value& listed,
+                                           const std::string& prefix, const pool_call_fn& call) {
+  std::vector<prompt_spec> specs;
+  if (!listed.IsArray()) {
+    return specs;
+  }
+  for (const auto& p : listed.GetArray()) {
+    auto name = p.IsObject() ? string_member(p, "name") : std::nullopt;
+    if (!name) {
+      continue;
+    }
+    prompt_spec spec;
+    spec.definition.name = prefix + std::string(*name);
+    spec.definition.title = text_member(p, "title");
+    spec.definition.description = text_member(p, "description");
+    if (auto* args = find_member(p, "arguments"); args != nullptr && args->IsArray()) {
+      for (const auto& a : args->GetArray()) {
+        auto arg = a.IsObject() ? string_member(a, "name") : std::nullopt;
+        if (!arg) {
+          continue;
+        }
+        auto* required = find_member(a, "required");
+        spec.definition.arguments.push_back(
+            {std::string(*arg), text_member(a, "description"),
+             required != nullptr && required->IsBool() && required->GetBool()});
+      }
+    }
+    spec.handler = [call, worker_prompt = std::string(*name)](prompt_request& r) {
+      call("prompts/get", worker_prompt, arguments_object(r.arguments()), r.out());
+    };
+    specs.push_back(std::move(spec));
+  }
+  return specs;
+}
+
+std::vector<resource_spec> pool_resource_specs(const rapidjson::Value& listed,
+                                               const pool_call_fn& call) {
+  std::vector<resource_spec> specs;
+  if (!listed.IsArray()) {
+    return specs;
+  }
+  for (const auto& r : listed.GetArray()) {
+    auto uri = r.IsObject() ? string_member(r, "uri") : std::nullopt;
+    if (!uri || uri->empty()) {
+      continue;
+    }
+    resource_spec spec;
+    spec.definition.uri = std::string(*uri);
+    spec.definition.name = text_member(r, "name");
+    if (spec.definition.name.empty()) {
+      spec.definition.name = spec.definition.uri;
+    }
+    spec.definition.title = text_member(r, "title");
+    spec.definition.description = text_member(r, "description");
+    spec.definition.mime_type = text_member(r, "mimeType");
+    spec.reader = [call](resource_request& req) {
+      call("resources/read", req.uri(), json_ref(), req.out());
+    };
+    specs.push_back(std::move(spec));
+  }
+  return specs;
+}
+
+std::vector<resource_template_spec> pool_template_specs(const rapidjson::Value& listed,
+                                                        const pool_call_fn& call) {
+  std::vector<resource_template_spec> specs;
+  if (!listed.IsArray()) {
+    return specs;
+  }
+  for (const auto& t : listed.GetArray()) {
+    auto uri_template = t.IsObject() ? string_member(t, "uriTemplate") : std::nullopt;
+    if (!uri_template || uri_template->empty()) {
+      continue;
+    }
+    resource_template_spec spec;
+    spec.definition.uri_template = std::string(*uri_template);
+    spec.definition.name = text_member(t, "name");
+    if (spec.definition.name.empty()) {
+      spec.definition.name = spec.definition.uri_template;
+    }
+    spec.definition.title = text_member(t, "title");
+    spec.definition.description = text_member(t, "description");
+    spec.definition.mime_type = text_member(t, "mimeType");
+    spec.reader = [call](resource_request& req) {
+      call("resources/read", req.uri(), json_ref(), req.out());
     };
     specs.push_back(std::move(spec));
   }

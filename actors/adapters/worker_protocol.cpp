@@ -14,9 +14,20 @@ std::string request_frame(int64_t id, std::string_view method, std::string_view 
 
 std::string call_frame(int64_t id, std::string_view tool, const rapidjson::Value* arguments,
                        const principal& caller, const trace_context& trace) {
-  std::string params = R"({"name":)" + quote(tool) + R"(,"arguments":)" +
-                       (arguments != nullptr ? to_json(*arguments) : "{}") +
-                       R"(,"_meta":{"progressToken":)" + std::to_string(id);
+  return forward_frame(id, "tools/call", tool, arguments, caller, trace);
+}
+
+std::string forward_frame(int64_t id, std::string_view method, std::string_view target,
+                          const rapidjson::Value* arguments, const principal& caller,
+                          const trace_context& trace) {
+  std::string params;
+  if (method == "resources/read") {
+    params = R"({"uri":)" + quote(target);
+  } else {
+    params = R"({"name":)" + quote(target) + R"(,"arguments":)" +
+             (arguments != nullptr ? to_json(*arguments) : "{}");
+  }
+  params += R"(,"_meta":{"progressToken":)" + std::to_string(id);
   // The caller's trace continues in the worker (SEP-414: trace context rides in _meta).
   params += trace.meta_members();
   if (!caller.anonymous()) {
@@ -29,7 +40,7 @@ std::string call_frame(int64_t id, std::string_view tool, const rapidjson::Value
     }
     params += "]}";
   }
-  return request_frame(id, "tools/call", params + "}}");
+  return request_frame(id, method, params + "}}");
 }
 
 namespace {

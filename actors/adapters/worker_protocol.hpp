@@ -26,6 +26,11 @@ std::string request_frame(int64_t id, std::string_view method, std::string_view 
 /// `_meta` carries who calls and the caller's W3C trace context.
 std::string call_frame(int64_t id, std::string_view tool, const rapidjson::Value* arguments,
                        const principal& caller = {}, const trace_context& trace = {});
+/// The same for any request a pool forwards: `tools/call` and `prompts/get` (`target` is the
+/// worker's name for it, with `arguments`) or `resources/read` (`target` is the URI).
+std::string forward_frame(int64_t id, std::string_view method, std::string_view target,
+                          const rapidjson::Value* arguments, const principal& caller,
+                          const trace_context& trace);
 
 /// One line a worker wrote to stdout.
 struct worker_line {

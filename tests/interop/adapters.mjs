@@ -1,7 +1,8 @@
 // Adapter pools end to end, driven by the official TypeScript SDK client: the reference
 // simulation adapter (mcprt workers) runs a 1,000 × 10 population as a task with progress and
 // its results read back complete; a stdio MCP server from the npm registry
-// (@modelcontextprotocol/server-everything, pinned) serves its tools through a pool; a killed
+// (@modelcontextprotocol/server-everything, pinned) serves its tools, resources, templates and
+// prompts through a pool, and its list changes reach clients; a killed
 // worker is restarted while other calls succeed; per-call timeouts, task cancellation reaching
 // the worker, and broken adapters (missing binary, garbage on stdout) get clear errors while
 // the server keeps serving. GET /mcp/capabilities reports it all.
@@ -15,7 +16,8 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { LoggingMessageNotificationSchema, ResourceListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { gunzipSync } from 'node:zlib';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
@@ -29,7 +31,8 @@ const config = {
   adapters: [
     { name: 'sim', ...mcprtWorker('simulation', '--set', `simulation.resultsDir=${join(dir, 'sim')}`), minWorkers: 1, maxWorkers: 2, toolPrefix: 'sim_', callTimeoutMs: 120000 },
     { name: 'demo', ...mcprtWorker('demo'), minWorkers: 2, maxWorkers: 2, toolPrefix: 'demo_', callTimeoutMs: 1500 },
-    { name: 'everything', command: process.execPath, args: [join(here, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js'), 'stdio'], toolPrefix: 'ev_', callTimeoutMs: 10000, env: { ADAPTER_LISTED: 'given' } },
+    // One worker: a resource a tool registers lives in the worker that ran the tool.
+    { name: 'everything', command: process.execPath, args: [join(here, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js'), 'stdio'], toolPrefix: 'ev_', callTimeoutMs: 10000, maxWorkers: 1, env: { ADAPTER_LISTED: 'given' } },
     { name: 'pinned', ...mcprtWorker('demo,conformance'), minWorkers: 2, maxWorkers: 2, affinity: 'session', toolPrefix: 'p_' },
     { name: 'missing', command: join(dir, 'no-such-worker') },
     { name: 'quitter', command: 'sh', args: ['-c', 'exit 3'] },
@@ -113,6 +116,14 @@ test('simulation adapter: load, parameters, one run, 1,000 × 10 population with
   assert.equal(lines.length, 10001); // Header + every subject × replicate.
   assert.equal(lines[0].split(',').length, 8 + 49);
   assert.equal(lines.at(-1).split(',').slice(0, 2).join(','), '999,9');
+  // The advertised resource is readable through the adapter: its template joined the catalog.
+  assert.equal(summary.resource, `sim://results/${summary.run_id}/{chunk}`);
+  const templates = (await client.listResourceTemplates()).resourceTemplates.map((t) => t.uriTemplate);
+  assert.ok(templates.includes('sim://results/{run}/{chunk}'), templates.join(' '));
+  const first = await client.readResource({ uri: `sim://results/${summary.run_id}/0` });
+  assert.equal(first.contents[0].mimeType, 'text/csv');
+  assert.ok(csv.startsWith(first.contents[0].text), 'chunk 0 is the start of the results');
+  await assert.rejects(client.readResource({ uri: `sim://results/${summary.run_id}/99` }), /not found/i);
   await client.close();
 });
 
@@ -130,6 +141,51 @@ test('a stdio MCP server from the npm registry serves its tools through a pool',
   assert.equal(env.ADAPTER_LISTED, 'given');
   assert.ok(env.PATH, 'PATH is passed on');
   assert.equal(env.MCPRT_TEST_SERVER_SECRET, undefined, 'the server environment stays with the server');
+  await client.close();
+});
+
+test("the npm server's resources, templates and prompts are served through its pool", { timeout: 30000 }, async () => {
+  const client = await connect();
+  await waitForTools(client, ['ev_echo']);
+  const resources = (await client.listResources()).resources.map((r) => r.uri);
+  const doc = 'demo://resource/static/document/architecture.md';
+  assert.ok(resources.includes(doc), resources.join(' '));
+  const read = await client.readResource({ uri: doc });
+  assert.equal(read.contents[0].mimeType, 'text/markdown');
+  assert.match(read.contents[0].text, /^# Everything Server/);
+  const templates = (await client.listResourceTemplates()).resourceTemplates.map((t) => t.uriTemplate);
+  assert.ok(templates.includes('demo://resource/dynamic/text/{resourceId}'), templates.join(' '));
+  // resource_links the worker returns point into its templates: they read through mcprt.
+  const links = await client.callTool({ name: 'ev_get-resource-links', arguments: { count: 2 } });
+  const link = links.content.find((c) => c.type === 'resource_link');
+  assert.ok(link, JSON.stringify(links.content));
+  const linked = await client.readResource({ uri: link.uri });
+  assert.equal(linked.contents[0].uri, link.uri);
+  // Prompts, prefixed like the tools; required arguments checked by mcprt first.
+  const prompts = (await client.listPrompts()).prompts;
+  const args = prompts.find((p) => p.name === 'ev_args-prompt');
+  assert.ok(args, prompts.map((p) => p.name).join(' '));
+  assert.deepEqual(args.arguments.map((a) => [a.name, Boolean(a.required)]), [['city', true], ['state', false]]);
+  const got = await client.getPrompt({ name: 'ev_args-prompt', arguments: { city: 'Oslo', state: 'Viken' } });
+  assert.match(got.messages[0].content.text, /Oslo/);
+  await assert.rejects(client.getPrompt({ name: 'ev_args-prompt', arguments: {} }), /city/);
+  await client.close();
+});
+
+test("a worker's list_changed is re-announced and its new resource is readable", { timeout: 30000 }, async () => {
+  const client = await connect();
+  await waitForTools(client, ['ev_gzip-file-as-resource']);
+  const changed = new Promise((resolve) => client.setNotificationHandler(
+    ResourceListChangedNotificationSchema, () => resolve()));
+  const made = await client.callTool({ name: 'ev_gzip-file-as-resource',
+    arguments: { name: 'hello.txt.gz', data: 'data:text/plain;base64,aGVsbG8gbWNwcnQ=', outputType: 'resourceLink' } });
+  const link = made.content.find((c) => c.type === 'resource_link');
+  assert.ok(link, JSON.stringify(made.content));
+  await changed; // The worker said resources/list_changed; mcprt listed again and told us.
+  const resources = (await client.listResources()).resources.map((r) => r.uri);
+  assert.ok(resources.includes(link.uri), `${link.uri} in ${resources.join(' ')}`);
+  const blob = (await client.readResource({ uri: link.uri })).contents[0].blob;
+  assert.equal(gunzipSync(Buffer.from(blob, 'base64')).toString(), 'hello mcprt');
   await client.close();
 });
 

@@ -26,9 +26,10 @@ TEST_CASE("a worker's tools become prefixed catalog entries that call through th
     "not an object"
   ])"));
   std::string called;
-  auto specs = pool_tool_specs(
-      listed, "w_", task_support::optional,
-      [&](const std::string& tool, const json_ref&, const responder&) { called = tool; });
+  auto specs =
+      pool_tool_specs(listed, "w_", task_support::optional,
+                      [&](const std::string& method, const std::string& tool, const json_ref&,
+                          const responder&) { called = method + " " + tool; });
   REQUIRE(specs.size() == 2);
   const auto& echo = specs[0].definition;
   CHECK(echo.name == "w_echo");
@@ -47,7 +48,45 @@ TEST_CASE("a worker's tools become prefixed catalog entries that call through th
   // The handler calls the worker's tool by its own name, without the prefix.
   tool_invocation inv({}, responder(), {});
   specs[0].handler(inv);
-  CHECK(called == "echo");
+  CHECK(called == "tools/call echo");
+}
+
+TEST_CASE("a worker's prompts, resources and templates become catalog entries",
+          "[actors][adapters]") {
+  rapidjson::Document prompts, resources, templates;
+  prompts.Parse(R"([{"name":"simple","description":"a prompt"},
+    {"name":"args","arguments":[{"name":"city","description":"where","required":true},
+                                {"name":"style"}]},
+    {"description":"no name: skipped"}])");
+  resources.Parse(R"([{"uri":"demo://a","name":"A","mimeType":"text/plain"},{"uri":""},
+                      {"uri":"demo://b"}])");
+  templates.Parse(R"([{"uriTemplate":"demo://item/{id}","name":"item"},{"name":"no template"}])");
+  std::vector<std::string> forwarded;
+  pool_call_fn call = [&](const std::string& method, const std::string& target, const json_ref& a,
+                          const responder&) {
+    forwarded.push_back(method + " " + target + (a ? " " + to_json(*a) : ""));
+  };
+  auto p = pool_prompt_specs(prompts, "w_", call);
+  REQUIRE(p.size() == 2);
+  CHECK(p[0].definition.name == "w_simple");
+  CHECK(p[1].definition.arguments.size() == 2);
+  CHECK(p[1].definition.arguments[0].required);
+  CHECK_FALSE(p[1].definition.arguments[1].required);
+  prompt_request pr({{"city", "Oslo"}}, responder());
+  p[1].handler(pr);
+  auto r = pool_resource_specs(resources, call);
+  REQUIRE(r.size() == 2);
+  CHECK(r[0].definition.mime_type == "text/plain");
+  CHECK(r[1].definition.name == "demo://b");  // A resource without a name is named by its URI.
+  resource_request rr("demo://a", {}, responder());
+  r[0].reader(rr);
+  auto t = pool_template_specs(templates, call);
+  REQUIRE(t.size() == 1);
+  resource_request tr("demo://item/7", {{"id", "7"}}, responder());
+  t[0].reader(tr);
+  CHECK(forwarded == std::vector<std::string>{R"(prompts/get args {"city":"Oslo"})",
+                                              "resources/read demo://a",
+                                              "resources/read demo://item/7"});
 }
 
 TEST_CASE("a pool's health reads as the capabilities entry", "[actors][adapters]") {

@@ -272,7 +272,7 @@ TEST_CASE("an adapter pool whose actor dies is replaced and serves again",
   CHECK(fresh != before);
   // The fresh actor answers: its worker cannot start, and it says why.
   auto channel = std::make_shared<test::capture_channel>();
-  pool->call("anything", {},
+  pool->call("tools/call", "anything", {},
              responder(channel, request_info(era::legacy, "2025-06-18", "1", "tools/call")));
   auto answer = channel->wait();
   REQUIRE(answer);
