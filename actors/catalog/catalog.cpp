@@ -101,6 +101,14 @@ std::optional<validation_error> catalog::validate(const catalog_tool& tool,
   auto doc_ptr = validator.GetInvalidDocumentPointer();
   auto schema_ptr = validator.GetInvalidSchemaPointer();
   std::string where = pointer_text(doc_ptr);
+  // `additionalProperties: false` beside patternProperties is validated as {"not": {}} (see
+  // schema_dialect): report it as what it is.
+  if (keyword == "not" && schema_ptr.GetTokenCount() > 0) {
+    const auto& last = schema_ptr.GetTokens()[schema_ptr.GetTokenCount() - 1];
+    if (std::string_view(last.name, last.length) == "additionalProperties") {
+      keyword = "additionalProperties";
+    }
+  }
   auto* bad_schema = schema_ptr.Get(compiled->validated);
   auto* bad_value = doc_ptr.Get(instance);
   std::string msg = "Invalid arguments for tool '" + tool.definition.name + "': ";

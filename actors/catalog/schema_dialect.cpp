@@ -2,6 +2,7 @@
 // to be named "const" or "$defs" is left alone.
 #include "actors/catalog/schema_dialect.hpp"
 
+#include <initializer_list>
 #include <string_view>
 
 namespace mcprt::actors::catalog {
@@ -61,10 +62,24 @@ void exclusive_bound(value& obj, const char* exclusive, const char* bound, bool 
   member(obj, exclusive)->SetBool(true);
 }
 
+// A subschema in a position draft-04 only allows objects. Boolean schemas (draft 6 on) become
+// their object forms: RapidJSON 1.1 does not know them, and crashes validating some.
+void subschema(value& v, allocator& alloc) {
+  if (v.IsBool()) {
+    bool accept_all = v.GetBool();
+    v.SetObject();
+    if (!accept_all) {
+      v.AddMember("not", value(rapidjson::kObjectType), alloc);
+    }
+    return;
+  }
+  to_draft04(v, alloc);
+}
+
 void each_schema_in_map(value* map, allocator& alloc) {
   if (map != nullptr && map->IsObject()) {
     for (auto& m : map->GetObject()) {
-      to_draft04(m.value, alloc);
+      subschema(m.value, alloc);
     }
   }
 }
@@ -72,8 +87,129 @@ void each_schema_in_map(value* map, allocator& alloc) {
 void each_schema_in_array(value* arr, allocator& alloc) {
   if (arr != nullptr && arr->IsArray()) {
     for (auto& v : arr->GetArray()) {
-      to_draft04(v, alloc);
+      subschema(v, alloc);
     }
+  }
+}
+
+// Takes `name` out of `obj` (a copy into `alloc`), or a null value when absent.
+value take(value& obj, const char* name, allocator& alloc) {
+  value out;
+  if (auto* v = member(obj, name)) {
+    out.CopyFrom(*v, alloc);
+    obj.RemoveMember(name);
+  }
+  return out;
+}
+
+// Appends `s` to `obj`'s allOf (made when absent).
+void add_all_of(value& obj, value s, allocator& alloc) {
+  auto* all = member(obj, "allOf");
+  if (all == nullptr || !all->IsArray()) {
+    obj.RemoveMember("allOf");
+    obj.AddMember("allOf", value(rapidjson::kArrayType), alloc);
+    all = member(obj, "allOf");
+  }
+  all->PushBack(s, alloc);
+}
+
+value array_of(allocator& alloc, std::initializer_list<value*> items) {
+  value a(rapidjson::kArrayType);
+  for (auto* v : items) {
+    a.PushBack(*v, alloc);
+  }
+  return a;
+}
+
+// if/then/else (draft 7) in draft-04 terms: (if AND then) OR (NOT if AND else); a missing
+// branch accepts.
+void rewrite_conditional(value& obj, allocator& alloc) {
+  if (member(obj, "if") == nullptr) {
+    obj.RemoveMember("then");
+    obj.RemoveMember("else");
+    return;
+  }
+  value cond = take(obj, "if", alloc);
+  value then = take(obj, "then", alloc);
+  value otherwise = take(obj, "else", alloc);
+  for (auto* v : {&cond, &then, &otherwise}) {
+    if (!v->IsNull()) {
+      subschema(*v, alloc);
+    } else {
+      v->SetObject();
+    }
+  }
+  value negated(rapidjson::kObjectType);
+  value cond_copy(cond, alloc);
+  negated.AddMember("not", cond_copy, alloc);
+  value when(rapidjson::kObjectType);
+  when.AddMember("allOf", array_of(alloc, {&cond, &then}), alloc);
+  value unless(rapidjson::kObjectType);
+  unless.AddMember("allOf", array_of(alloc, {&negated, &otherwise}), alloc);
+  value either(rapidjson::kObjectType);
+  either.AddMember("anyOf", array_of(alloc, {&when, &unless}), alloc);
+  add_all_of(obj, std::move(either), alloc);
+}
+
+// contains (draft 6): an array with at least one item valid against S, i.e. not every item
+// fails S; anything that is not an array passes.
+void rewrite_contains(value& obj, allocator& alloc) {
+  if (member(obj, "contains") == nullptr) {
+    return;
+  }
+  value s = take(obj, "contains", alloc);
+  subschema(s, alloc);
+  value fails(rapidjson::kObjectType);
+  fails.AddMember("not", s, alloc);
+  value every(rapidjson::kObjectType);
+  every.AddMember("items", fails, alloc);
+  value some(rapidjson::kObjectType);
+  some.AddMember("not", every, alloc);
+  value array_type(rapidjson::kObjectType);
+  array_type.AddMember("type", "array", alloc);
+  value not_array(rapidjson::kObjectType);
+  not_array.AddMember("not", array_type, alloc);
+  value either(rapidjson::kObjectType);
+  either.AddMember("anyOf", array_of(alloc, {&not_array, &some}), alloc);
+  add_all_of(obj, std::move(either), alloc);
+}
+
+// dependentRequired and dependentSchemas (2019-09) are draft-04's two kinds of dependencies.
+void rewrite_dependents(value& obj, allocator& alloc) {
+  for (const char* k : {"dependentRequired", "dependentSchemas"}) {
+    auto* map = member(obj, k);
+    if (map == nullptr || !map->IsObject()) {
+      continue;
+    }
+    value moved = take(obj, k, alloc);  // First: removing a member moves others.
+    if (member(obj, "dependencies") == nullptr) {
+      obj.AddMember("dependencies", value(rapidjson::kObjectType), alloc);
+    }
+    auto* deps = member(obj, "dependencies");
+    if (!deps->IsObject()) {
+      continue;
+    }
+    for (auto& m : moved.GetObject()) {
+      if (member(*deps, std::string_view(m.name.GetString(), m.name.GetStringLength())) ==
+          nullptr) {
+        deps->AddMember(value(m.name, alloc), value(m.value, alloc), alloc);
+      }
+    }
+  }
+}
+
+// prefixItems + items (2020-12) are draft-04's items array + additionalItems.
+void rewrite_prefix_items(value& obj, allocator& alloc) {
+  auto* prefix = member(obj, "prefixItems");
+  if (prefix == nullptr || !prefix->IsArray()) {
+    return;
+  }
+  value rest = take(obj, "items", alloc);
+  value tuple = take(obj, "prefixItems", alloc);
+  obj.AddMember("items", tuple, alloc);
+  if (!rest.IsNull()) {
+    obj.RemoveMember("additionalItems");
+    obj.AddMember("additionalItems", rest, alloc);
   }
 }
 
@@ -105,22 +241,44 @@ void to_draft04(value& schema, allocator& alloc) {
   }
   exclusive_bound(schema, "exclusiveMinimum", "minimum", true, alloc);
   exclusive_bound(schema, "exclusiveMaximum", "maximum", false, alloc);
+  rewrite_prefix_items(schema, alloc);
+  rewrite_dependents(schema, alloc);
+  rewrite_conditional(schema, alloc);  // Adds to allOf: before the walk below, which
+  rewrite_contains(schema, alloc);     // then sees the rewritten branches once more (a no-op).
   // Recurse into every keyword whose value is a schema, a map of schemas or a list of them.
-  for (const char* k : {"properties", "patternProperties", "definitions", "dependentSchemas"}) {
+  for (const char* k : {"properties", "patternProperties", "definitions"}) {
     each_schema_in_map(member(schema, k), alloc);
+  }
+  if (auto* deps = member(schema, "dependencies"); deps != nullptr && deps->IsObject()) {
+    for (auto& m : deps->GetObject()) {
+      if (!m.value.IsArray()) {  // A list of names stays; a schema is a schema.
+        subschema(m.value, alloc);
+      }
+    }
   }
   for (const char* k : {"allOf", "anyOf", "oneOf", "prefixItems"}) {
     each_schema_in_array(member(schema, k), alloc);
   }
-  for (const char* k :
-       {"not", "additionalProperties", "if", "then", "else", "contains", "propertyNames",
-        "unevaluatedProperties", "unevaluatedItems", "additionalItems"}) {
+  for (const char* k : {"not", "propertyNames", "unevaluatedProperties", "unevaluatedItems"}) {
     if (auto* v = member(schema, k)) {
+      subschema(*v, alloc);
+    }
+  }
+  // RapidJSON 1.1 crashes validating a key that matches patternProperties when
+  // additionalProperties is `false`; the equivalent schema form does not.
+  if (auto* extra = member(schema, "additionalProperties");
+      extra != nullptr && extra->IsFalse() && member(schema, "patternProperties") != nullptr) {
+    extra->SetObject();
+    extra->AddMember("not", value(rapidjson::kObjectType), alloc);
+  }
+  // draft-04 takes booleans here, and its messages for them name the offending member.
+  for (const char* k : {"additionalProperties", "additionalItems"}) {
+    if (auto* v = member(schema, k); v != nullptr && !v->IsBool()) {
       to_draft04(*v, alloc);
     }
   }
   if (auto* items = member(schema, "items")) {
-    items->IsArray() ? each_schema_in_array(items, alloc) : to_draft04(*items, alloc);
+    items->IsArray() ? each_schema_in_array(items, alloc) : subschema(*items, alloc);
   }
 }
 

@@ -34,6 +34,7 @@ const config = {
     // One worker: a resource a tool registers lives in the worker that ran the tool.
     { name: 'everything', command: process.execPath, args: [join(here, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js'), 'stdio'], toolPrefix: 'ev_', callTimeoutMs: 10000, maxWorkers: 1, env: { ADAPTER_LISTED: 'given' } },
     { name: 'pinned', ...mcprtWorker('demo,conformance'), minWorkers: 2, maxWorkers: 2, affinity: 'session', toolPrefix: 'p_' },
+    { name: 'odd', command: process.execPath, args: [join(here, 'workers/odd_schemas.mjs')], toolPrefix: 'odd_' },
     { name: 'missing', command: join(dir, 'no-such-worker') },
     { name: 'quitter', command: 'sh', args: ['-c', 'exit 3'] },
     { name: 'garbage', command: 'sh', args: ['-c', 'echo this is not json-rpc; exec sleep 30'], startTimeoutMs: 500 },
@@ -169,6 +170,22 @@ test("the npm server's resources, templates and prompts are served through its p
   const got = await client.getPrompt({ name: 'ev_args-prompt', arguments: { city: 'Oslo', state: 'Viken' } });
   assert.match(got.messages[0].content.text, /Oslo/);
   await assert.rejects(client.getPrompt({ name: 'ev_args-prompt', arguments: {} }), /city/);
+  await client.close();
+});
+
+test("a worker's schemas that RapidJSON would crash on are validated, and the server lives", { timeout: 30000 }, async () => {
+  const client = await connect();
+  await waitForTools(client, ['odd_pattern_map', 'odd_booleans']);
+  const call = async (name, args) => client.callTool({ name, arguments: args });
+  assert.equal(text(await call('odd_pattern_map', { arm: 1 })), 'ok');
+  const wrong = await call('odd_pattern_map', { arm: 'x' });
+  assert.equal(wrong.isError, true);
+  const extra = await call('odd_pattern_map', { b: 1 });
+  assert.equal(extra.isError, true);
+  assert.match(text(extra), /unexpected field 'b'/);
+  assert.equal(text(await call('odd_booleans', { any: 1, all: 2 })), 'ok');
+  assert.equal((await call('odd_booleans', { none: 1 })).isError, true);
+  assert.equal(text(await client.callTool({ name: 'echo', arguments: { text: 'still here' } })), 'still here');
   await client.close();
 });
 

@@ -144,14 +144,60 @@ TEST_CASE("2020-12 const and numeric exclusive bounds are enforced", "[actors][c
   CHECK(check(*c, "k", R"({"const":1})"));
 }
 
-TEST_CASE("2020-12 keywords without a draft-04 form are not enforced (documented)",
+TEST_CASE("if/then/else, contains, dependents and prefixItems are enforced (rewritten)",
+          "[actors][catalog][schema]") {
+  auto c = with({tool("k", {}, "", R"({"type":"object",
+    "dependentRequired":{"a":["b"]},
+    "dependentSchemas":{"d":{"required":["e"]}},
+    "if":{"properties":{"a":{"const":1}},"required":["a"]},"then":{"required":["z"]},
+    "else":{"properties":{"z":{"type":"string"}}},
+    "properties":{"list":{"type":"array","prefixItems":[{"type":"string"}],
+                          "items":{"type":"integer"}},
+                  "tags":{"type":"array","contains":{"const":"x"}}}})")});
+  CHECK(check(*c, "k", R"({"a":1,"z":0})"));  // dependentRequired: b missing
+  CHECK_FALSE(check(*c, "k", R"({"a":1,"b":0,"z":0})"));
+  CHECK(check(*c, "k", R"({"a":1,"b":0})"));  // then: z required
+  CHECK(check(*c, "k", R"({"z":5})"));        // else: z a string
+  CHECK_FALSE(check(*c, "k", R"({"z":"s"})"));
+  CHECK(check(*c, "k", R"({"d":1})"));  // dependentSchemas
+  CHECK_FALSE(check(*c, "k", R"({"d":1,"e":2})"));
+  CHECK(check(*c, "k", R"({"list":[1]})"));        // prefixItems
+  CHECK(check(*c, "k", R"({"list":["s","t"]})"));  // items after the prefix
+  CHECK_FALSE(check(*c, "k", R"({"list":["s",2,3]})"));
+  CHECK(check(*c, "k", R"({"tags":["y"]})"));  // contains
+  CHECK(check(*c, "k", R"({"tags":[]})"));
+  CHECK_FALSE(check(*c, "k", R"({"tags":["y","x"]})"));
+}
+
+TEST_CASE("keywords without a draft-04 form are not enforced (documented)",
           "[actors][catalog][schema]") {
   // docs/plugins.md lists these; this test fails when one starts being enforced, which is the
   // moment to update the docs.
   auto c = with({tool("k", {}, "", R"({"type":"object",
-    "dependentRequired":{"a":["b"]},
-    "if":{"properties":{"a":{"const":1}}},"then":{"required":["z"]},
-    "properties":{"list":{"type":"array","prefixItems":[{"type":"string"}]}}})")});
-  CHECK_FALSE(check(*c, "k", R"({"a":1})"));
-  CHECK_FALSE(check(*c, "k", R"({"list":[1]})"));
+    "propertyNames":{"maxLength":2},
+    "properties":{"tags":{"type":"array","contains":{"const":"x"},"maxContains":1}}})")});
+  CHECK_FALSE(check(*c, "k", R"({"long-name":1})"));
+  CHECK_FALSE(check(*c, "k", R"({"tags":["x","x"]})"));
+}
+
+TEST_CASE("schemas RapidJSON 1.1 would crash on are rewritten to forms it validates",
+          "[actors][catalog][schema]") {
+  // Boolean subschemas (draft 6 on) in allOf/anyOf/oneOf/not, and a key matching
+  // patternProperties beside additionalProperties: false, crash RapidJSON's validator as is.
+  auto c =
+      with({tool("b", {}, "", R"({"type":"object","properties":{
+      "any":{"anyOf":[{"type":"string"},true]},"all":{"allOf":[true]},"none":{"not":true},
+      "never":false,"tuple":{"type":"array","items":[true,false]}}})"),
+            tool("m", {}, "", R"({"type":"object","patternProperties":{"^a":{"type":"integer"}},
+      "additionalProperties":false})")});
+  CHECK_FALSE(check(*c, "b", R"({"any":1,"all":2})"));
+  CHECK(check(*c, "b", R"({"none":1})"));
+  CHECK(check(*c, "b", R"({"never":1})"));
+  CHECK_FALSE(check(*c, "b", R"({"tuple":[1]})"));
+  CHECK(check(*c, "b", R"({"tuple":[1,2]})"));
+  CHECK_FALSE(check(*c, "m", R"({"arm":1})"));
+  CHECK(check(*c, "m", R"({"arm":"x"})"));
+  auto extra = check(*c, "m", R"({"b":1})");
+  REQUIRE(extra);
+  CHECK_THAT(*extra, Catch::Contains("unexpected field 'b'"));
 }
