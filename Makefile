@@ -11,7 +11,7 @@ ARGS        ?=
 APT_PACKAGES := g++ cmake ninja-build make pkg-config ccache clang-format clang-tidy \
   libcaf-dev libboost1.81-dev rapidjson-dev prometheus-cpp-dev catch2 \
   libbenchmark-dev libssl-dev openssl libsqlite3-dev curl nodejs npm \
-  dpkg-dev file systemd prometheus
+  dpkg-dev file systemd prometheus libvalijson-dev json-schema-test-suite
 # `make fuzz` also needs clang with its libFuzzer runtime.
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 FUZZ_SECONDS ?= 600
@@ -20,7 +20,7 @@ FUZZ_MAX_LEN ?= 8192
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 INTEROP := tests/interop
 
-.PHONY: all deps apt-install build run test package unit integration sanitize tsan tidy fuzz bench bench-jobs bench-auth bench-peers clean format format-check
+.PHONY: all deps apt-install build run test package bench-schema unit integration sanitize tsan tidy fuzz bench bench-jobs bench-auth bench-peers clean format format-check
 
 all: build
 
@@ -63,6 +63,12 @@ test: build $(INTEROP)/node_modules/.installed
 ## package: the .deb (CPack) in build/; `sudo apt install ./build/mcprt_*.deb` installs it.
 package: build
 	cd $(BUILD_DIR) && cpack -G DEB
+
+## bench-schema: the schema validators compared (docs/plugins.md): suite pass counts, cost.
+bench-schema: build
+	./$(BUILD_DIR)/mcprt-schema-suite
+	./$(BUILD_DIR)/mcprt-schema-bench --benchmark_min_time=0.5 --benchmark_repetitions=3 \
+	  --benchmark_report_aggregates_only=true
 
 ## unit: only the Catch2 unit tests.
 unit: build
