@@ -143,7 +143,22 @@ std::string http_server::load_tls() {
   if (!made) {
     return made.error();
   }
-  impl_->ctx->tls = std::move(made.value());
+  impl_->ctx->tls = std::make_shared<tls_context_holder>(std::move(made.value()));
+  return {};
+}
+
+std::string http_server::reload_tls(const tls_files& files) {
+  if (!impl_->ctx->tls) {
+    return "TLS is off in the running server (turning it on needs a restart)";
+  }
+  if (!files.enabled()) {
+    return "TLS cannot be turned off while the server runs (restart to serve plain HTTP)";
+  }
+  auto made = make_server_tls(files);
+  if (!made) {
+    return made.error();
+  }
+  impl_->ctx->tls->set(std::move(made.value()));
   return {};
 }
 

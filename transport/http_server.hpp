@@ -44,6 +44,9 @@ class http_server {
 
   /// Reads the certificate and key of options.tls (when set); an error message, or empty.
   std::string load_tls();
+  /// Reads `files` again (SIGHUP): new connections use them, open ones keep theirs. On an
+  /// error message the running context stays.
+  std::string reload_tls(const tls_files& files);
   /// Binds and listens; returns the bound port or the bind error.
   std::error_code listen(uint16_t& bound_port);
   /// Starts the I/O threads; returns at once.

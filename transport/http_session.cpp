@@ -854,7 +854,8 @@ void exchange<Stream>::arm_deadline(std::chrono::milliseconds after,
 void start_http_session(net::ip::tcp::socket socket, std::shared_ptr<const connection_context> ctx,
                         address_limiter::slot slot) {
   if (ctx->tls) {
-    tls_stream stream(plain_stream(std::move(socket)), *ctx->tls);
+    auto tls = ctx->tls->get();
+    tls_stream stream(plain_stream(std::move(socket)), *tls);
     std::make_shared<http_session<tls_stream>>(std::move(stream), std::move(ctx), std::move(slot))
         ->run();
   } else {
@@ -867,7 +868,8 @@ void start_http_session(net::ip::tcp::socket socket, std::shared_ptr<const conne
 void refuse_http_connection(net::ip::tcp::socket socket,
                             std::shared_ptr<const connection_context> ctx) {
   if (ctx->tls) {
-    tls_stream stream(plain_stream(std::move(socket)), *ctx->tls);
+    auto tls = ctx->tls->get();
+    tls_stream stream(plain_stream(std::move(socket)), *tls);
     std::make_shared<http_session<tls_stream>>(std::move(stream), std::move(ctx), nullptr)
         ->run_refusal();
   } else {

@@ -6,6 +6,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 
 #include "runtime/io/http_handler.hpp"
 #include "runtime/observe/metrics.hpp"
@@ -14,13 +15,34 @@
 
 namespace mcprt::transport {
 
+/// The TLS context new connections use, replaceable while the server runs.
+class tls_context_holder {
+ public:
+  explicit tls_context_holder(std::shared_ptr<boost::asio::ssl::context> ctx)
+      : current_(std::move(ctx)) {}
+  std::shared_ptr<boost::asio::ssl::context> get() const {
+    std::lock_guard<std::mutex> g(mutex_);
+    return current_;
+  }
+  void set(std::shared_ptr<boost::asio::ssl::context> ctx) {
+    std::lock_guard<std::mutex> g(mutex_);
+    current_ = std::move(ctx);
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::shared_ptr<boost::asio::ssl::context> current_;
+};
+
 /// What every connection shares.
 struct connection_context {
   server_options options;
   std::shared_ptr<http_handler> handler;
   std::shared_ptr<mcprt::metrics> metrics;
-  std::shared_ptr<address_limiter> limiter;        ///< Counts connections per client address.
-  std::shared_ptr<boost::asio::ssl::context> tls;  ///< Set: every connection speaks TLS.
+  std::shared_ptr<address_limiter> limiter;  ///< Counts connections per client address.
+  /// Set: every connection speaks TLS, with the context current when it was accepted (SIGHUP
+  /// may replace it; a connection's SSL keeps its own reference to the one it began with).
+  std::shared_ptr<tls_context_holder> tls;
   /// Answers handed over (a response, or a stream's end) and not yet written: a draining
   /// server waits for them before it stops its I/O threads.
   std::shared_ptr<std::atomic<int64_t>> unwritten = std::make_shared<std::atomic<int64_t>>(0);

@@ -291,7 +291,7 @@ int node::serve_http(const sigset_t& signals, const config_source& reread) {
     if (sig != SIGHUP) {
       break;
     }
-    reload(reread, *admitted);
+    reload(reread, *admitted, server);
   }
   drain(*admitted, sig, signals, server);
   server.stop();
@@ -302,7 +302,8 @@ int node::serve_http(const sigset_t& signals, const config_source& reread) {
   return 0;
 }
 
-void node::reload(const config_source& reread, admission& admitted) {
+void node::reload(const config_source& reread, admission& admitted,
+                  transport::http_server& server) {
   auto fresh = reread();
   if (auto* why = fresh.failure()) {
     metrics_->config_reload("refused");
@@ -327,14 +328,30 @@ void node::reload(const config_source& reread, admission& admitted) {
     } else if (key == "log.access") {
       log::set_access(next.log_access);
       cfg_.log_access = next.log_access;
+    } else if (key.rfind("transport.tls.", 0) == 0 && !cfg_.tls_cert_file.empty()) {
+      continue;  // Below: TLS files are read again on every reload.
     } else {
       restart += (restart.empty() ? "" : ",") + key;
       continue;
     }
     applied += (applied.empty() ? "" : ",") + key;
   }
+  // Certificates are renewed in place (same paths, new contents), so TLS is read again on
+  // every SIGHUP, not only when its keys changed; new connections get it, open ones keep theirs.
+  std::string tls = "off";
+  if (!cfg_.tls_cert_file.empty()) {
+    if (auto why = server.reload_tls(server_options_of(next).tls); why.empty()) {
+      cfg_.tls_cert_file = next.tls_cert_file;
+      cfg_.tls_key_file = next.tls_key_file;
+      cfg_.tls_client_ca_file = next.tls_client_ca_file;
+      tls = "reloaded";
+    } else {
+      tls = "kept";
+      log::warn("tls reload refused: " + why + " (the running certificates stay)");
+    }
+  }
   metrics_->config_reload("applied");
-  log::info("config reloaded applied=[" + applied + "] needs_restart=[" + restart + "]");
+  log::info("config reloaded applied=[" + applied + "] needs_restart=[" + restart + "] tls=" + tls);
 }
 
 void node::drain(admission& admitted, int sig, const sigset_t& stop_signals,

@@ -81,7 +81,7 @@ class node {
   void drain(admission& admitted, int sig, const sigset_t& stop_signals,
              const transport::http_server& server);
   // SIGHUP: applies what changed and can change live; names the rest; refuses a bad file.
-  void reload(const config_source& reread, admission& admitted);
+  void reload(const config_source& reread, admission& admitted, transport::http_server& server);
 
   config::config cfg_;
   // Declared before the actor system so late completions find them alive.

@@ -54,7 +54,7 @@ function request(url, { method = 'POST', headers = {}, body = initialize, as = {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (d) => { text += d; });
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: text }));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: text, reused: req.reusedSocket }));
     });
     req.on('error', reject);
     req.end(method === 'POST' ? body : undefined);
@@ -163,4 +163,51 @@ test('an unreadable certificate or a key that does not match stops the start wit
     /transport\.tls\.keyFile '.*robot\.key': key values mismatch/);
   await assert.rejects(startServer(['--set', `transport.tls.certFile=${file('server.pem')}`]),
     /go together: set both/);
+});
+
+// The certificate the server presents to a new connection: its serial number.
+function servedSerial(url) {
+  return new Promise((resolve, reject) => {
+    const s = tls.connect({ host: url.hostname, port: Number(url.port), ca: pem('ca.pem') }, () => {
+      const serial = s.getPeerCertificate().serialNumber;
+      s.end();
+      resolve(serial);
+    });
+    s.on('error', reject);
+  });
+}
+
+test('SIGHUP reads renewed certificates: new connections get them, an open one keeps going', { timeout: 60000 }, async () => {
+  makeCert('renewing', 'ca', '/CN=127.0.0.1', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
+  const certFile = file('live.pem');
+  const keyFile = file('live.key');
+  writeFileSync(certFile, pem('server.pem'));
+  writeFileSync(keyFile, pem('server.key'));
+  const srv = await startServer(['--set', `transport.tls.certFile=${certFile}`, '--set', `transport.tls.keyFile=${keyFile}`]);
+  try {
+    const first = await servedSerial(srv.url);
+    // A connection opened before the renewal, kept alive across it.
+    const agent = new https.Agent({ keepAlive: true, maxSockets: 1, ca: pem('ca.pem') });
+    const before = await request(srv.url, { as: { agent } });
+    assert.equal(before.status, 200);
+    // Renewed in place, as certbot does: same paths, new contents.
+    writeFileSync(certFile, pem('renewing.pem'));
+    writeFileSync(keyFile, pem('renewing.key'));
+    process.kill(srv.pid, 'SIGHUP');
+    await srv.waitForLog(/config reloaded [^\n]*tls=reloaded/);
+    const second = await servedSerial(srv.url);
+    assert.notEqual(second, first, 'a new connection sees the renewed certificate');
+    const after = await request(srv.url, { as: { agent } });
+    assert.equal(after.status, 200, 'the open connection still serves');
+    assert.equal(after.reused, true, 'on the connection opened before the reload');
+    // A broken renewal is refused; the running certificate stays.
+    writeFileSync(keyFile, pem('robot.key'));
+    process.kill(srv.pid, 'SIGHUP');
+    await srv.waitForLog(/tls reload refused: [^\n]*\(the running certificates stay\)/);
+    await srv.waitForLog(/config reloaded [^\n]*tls=kept/);
+    assert.equal(await servedSerial(srv.url), second);
+    agent.destroy();
+  } finally {
+    await srv.stop();
+  }
 });
