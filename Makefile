@@ -95,13 +95,13 @@ tsan: deps
 ## fuzz: every libFuzzer target (clang, ASan, UBSan) in turn, each for FUZZ_SECONDS (600):
 ## json_rpc (the JSON-RPC decoder), jwt (JWKS and bearer tokens), uri_template (resource
 ## templates and the URIs matched against them), credentials, last_event_id, config,
-## http_front (a connection's bytes into the front door), websocket_frames and stdio_frames
-## (docs/security.md lists what each covers), inputs up to FUZZ_MAX_LEN
+## http_front (a connection's bytes into the front door), websocket_frames, stdio_frames and
+## schema (tool input schemas and arguments; docs/security.md lists what each covers), inputs up to FUZZ_MAX_LEN
 ## bytes, from the seed corpus in tests/fuzz/corpus/<target> (new inputs go to
 ## build-fuzz/corpus/<target>). A finding stops it with the crashing input in build-fuzz/.
 ## `make test` runs each seed corpus once (fuzz.corpus.*).
 FUZZ_TARGETS := json_rpc jwt uri_template credentials last_event_id config http_front \
-	websocket_frames stdio_frames
+	websocket_frames stdio_frames schema
 fuzz:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES) $(FUZZ_PACKAGES)"
 	cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DMCPRT_FUZZ=ON

@@ -182,8 +182,16 @@ caf::error catalog_builder::add(tool_definition definition, tool_actor handler,
     return caf::make_error(caf::sec::invalid_argument,
                            "tool '" + definition.name + "': inputSchema: " + *why);
   }
+  if (auto why = unsafe_keyword(compiled->source); !why.empty()) {
+    return caf::make_error(caf::sec::invalid_argument,
+                           "tool '" + definition.name + "': inputSchema: " + why);
+  }
   compiled->validated.CopyFrom(compiled->source, compiled->validated.GetAllocator());
   to_draft04(compiled->validated, compiled->validated.GetAllocator());
+  if (auto why = endless_ref(compiled->validated); !why.empty()) {
+    return caf::make_error(caf::sec::invalid_argument,
+                           "tool '" + definition.name + "': inputSchema: " + why);
+  }
   compiled->schema = std::make_unique<rapidjson::SchemaDocument>(compiled->validated);
   // The listing: the definition as served, schemas verbatim.
   std::string json = R"({"name":)" + quote(definition.name);

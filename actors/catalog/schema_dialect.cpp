@@ -2,8 +2,14 @@
 // to be named "const" or "$defs" is left alone.
 #include "actors/catalog/schema_dialect.hpp"
 
+#include <rapidjson/pointer.h>
+
+#include <algorithm>
+#include <cctype>
 #include <initializer_list>
+#include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace mcprt::actors::catalog {
 
@@ -280,6 +286,327 @@ void to_draft04(value& schema, allocator& alloc) {
   if (auto* items = member(schema, "items")) {
     items->IsArray() ? each_schema_in_array(items, alloc) : subschema(*items, alloc);
   }
+}
+
+namespace {
+
+// The most copies of one piece of a regex that its bounded repetitions may make, all nesting
+// multiplied: a{50}(b{20}){10} counts 50 * 20 * 10. RapidJSON's default stack for parsing a
+// pattern handles this many states comfortably.
+constexpr double most_copies = 10000;
+
+// An upper bound of the copies `pattern` asks for: the product of every `{n}` / `{n,m}` upper
+// bound (an open `{n,}` counts n; so does an unclosed `{n`), whatever their nesting.
+// Pessimistic on purpose.
+double copies(std::string_view pattern) {
+  double product = 1;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '\\') {
+      ++i;  // An escaped character is a literal.
+      continue;
+    }
+    if (pattern[i] != '{') {
+      continue;
+    }
+    double bound = 0;
+    size_t j = i + 1;
+    bool digits = false;
+    for (; j < pattern.size() &&
+           (std::isdigit(static_cast<unsigned char>(pattern[j])) || pattern[j] == ',');
+         ++j) {
+      if (pattern[j] == ',') {
+        continue;  // The upper bound follows, or none (then the lower one counts).
+      }
+      if (!digits || pattern[j - 1] == ',') {
+        bound = 0;
+      }
+      digits = true;
+      bound = std::min(bound * 10 + (pattern[j] - '0'), 1e12);
+    }
+    // Counted closed or not: RapidJSON expands `{n` before it sees what follows.
+    if (digits) {
+      product *= std::max(bound, 1.0);
+    }
+  }
+  return product;
+}
+
+// A recursive-descent reading of the regex subset RapidJSON implements: alternatives and
+// groups that are never empty, one quantifier per atom, non-empty character classes, `^` only
+// first and `$` only last. RapidJSON's own parser reads past its operand stack on patterns
+// outside this shape (an empty alternative such as `a||b`), so those are refused first.
+class pattern_reader {
+ public:
+  explicit pattern_reader(std::string_view p) : p_(p) {}
+
+  std::string read() {
+    if (!p_.empty() && p_.front() == '^') {
+      ++i_;
+    }
+    auto end = p_.size();
+    if (end > i_ && p_.back() == '$' && !escaped(end - 1)) {
+      end_ = end - 1;
+    } else {
+      end_ = end;
+    }
+    if (i_ == end_) {
+      return {};  // "", "^", "$", "^$": nothing between the anchors.
+    }
+    if (!alternatives(0) || i_ != end_) {
+      return why_.empty() ? "unexpected '" + std::string(1, at()) + "' at " + std::to_string(i_)
+                          : why_;
+    }
+    return {};
+  }
+
+ private:
+  std::string_view p_;
+  size_t i_ = 0, end_ = 0;
+  std::string why_;
+
+  char at() const { return i_ < end_ ? p_[i_] : '\0'; }
+  bool escaped(size_t pos) const {
+    size_t slashes = 0;
+    while (pos > slashes && p_[pos - slashes - 1] == '\\') {
+      ++slashes;
+    }
+    return slashes % 2 == 1;
+  }
+  bool fail(std::string why) {
+    why_ = std::move(why) + " at " + std::to_string(i_);
+    return false;
+  }
+
+  bool alternatives(int depth) {
+    if (depth > 32) {
+      return fail("groups nested too deep");
+    }
+    if (!sequence(depth)) {
+      return false;
+    }
+    while (at() == '|') {
+      ++i_;
+      if (!sequence(depth)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  bool sequence(int depth) {
+    size_t pieces = 0;
+    while (i_ < end_ && at() != '|' && at() != ')') {
+      if (!atom(depth) || !quantifier()) {
+        return false;
+      }
+      ++pieces;
+    }
+    return pieces > 0 || fail("empty alternative");
+  }
+
+  bool atom(int depth) {
+    char c = at();
+    if (c == '(') {
+      ++i_;
+      if (!alternatives(depth + 1)) {
+        return false;
+      }
+      if (at() != ')') {
+        return fail("unclosed group");
+      }
+      ++i_;
+      return true;
+    }
+    if (c == '[') {
+      return char_class();
+    }
+    if (c == '\\') {
+      if (i_ + 1 >= end_) {
+        return fail("dangling escape");
+      }
+      i_ += 2;
+      return true;
+    }
+    if (c == '*' || c == '+' || c == '?' || c == '{' || c == '^' || c == '$') {
+      return fail(std::string("'") + c + "' without an operand");
+    }
+    ++i_;
+    return true;
+  }
+
+  bool char_class() {
+    ++i_;  // '['
+    if (at() == '^') {
+      ++i_;
+    }
+    size_t members = 0;
+    while (i_ < end_ && at() != ']') {
+      i_ += at() == '\\' && i_ + 1 < end_ ? 2 : 1;
+      ++members;
+    }
+    if (at() != ']' || members == 0) {
+      return fail("empty or unclosed character class");
+    }
+    ++i_;
+    return true;
+  }
+
+  bool quantifier() {
+    char c = at();
+    if (c == '*' || c == '+' || c == '?') {
+      ++i_;
+    } else if (c == '{') {
+      ++i_;
+      size_t digits = 0;
+      while (std::isdigit(static_cast<unsigned char>(at())) || at() == ',') {
+        digits += at() == ',' ? 0 : 1;
+        ++i_;
+      }
+      if (at() != '}' || digits == 0) {
+        return fail("malformed repetition");
+      }
+      ++i_;
+    } else {
+      return true;
+    }
+    char next = at();
+    if (next == '*' || next == '+' || next == '?' || next == '{') {
+      return fail("repetition of a repetition");
+    }
+    return true;
+  }
+};
+
+std::string check_pattern(std::string_view pattern) {
+  if (copies(pattern) > most_copies) {
+    return "pattern '" + std::string(pattern.substr(0, 80)) +
+           "' repeats too much (bounded repetitions multiply past " +
+           std::to_string(static_cast<int>(most_copies)) + ")";
+  }
+  if (auto why = pattern_reader(pattern).read(); !why.empty()) {
+    return "pattern '" + std::string(pattern.substr(0, 80)) +
+           "' is not in the regex syntax mcprt accepts: " + why;
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string unsafe_keyword(const value& schema) {
+  if (schema.IsArray()) {
+    for (const auto& v : schema.GetArray()) {
+      if (auto why = unsafe_keyword(v); !why.empty()) {
+        return why;
+      }
+    }
+    return {};
+  }
+  if (!schema.IsObject()) {
+    return {};
+  }
+  for (const auto& m : schema.GetObject()) {
+    std::string_view name(m.name.GetString(), m.name.GetStringLength());
+    if (name == "pattern" && m.value.IsString()) {
+      if (auto why = check_pattern({m.value.GetString(), m.value.GetStringLength()});
+          !why.empty()) {
+        return why;
+      }
+    }
+    if (name == "patternProperties" && !m.value.IsObject()) {
+      return "'patternProperties' must be an object";
+    }
+    if (name == "patternProperties") {
+      for (const auto& p : m.value.GetObject()) {
+        if (auto why = check_pattern({p.name.GetString(), p.name.GetStringLength()});
+            !why.empty()) {
+          return why;
+        }
+      }
+    }
+    if (auto why = unsafe_keyword(m.value); !why.empty()) {
+      return why;
+    }
+  }
+  return {};
+}
+
+namespace {
+
+enum class visit { on_path, done };
+
+// Depth-first over in-place applicators; `seen` marks schemas on the current path and those
+// known to end.
+bool cycles(const value& root, const value& node, std::unordered_map<const value*, visit>& seen) {
+  if (!node.IsObject()) {
+    return false;
+  }
+  if (auto it = seen.find(&node); it != seen.end()) {
+    return it->second == visit::on_path;
+  }
+  seen[&node] = visit::on_path;
+  auto next = [&](const value& v) { return cycles(root, v, seen); };
+  bool found = false;
+  for (const auto& m : node.GetObject()) {
+    std::string_view k(m.name.GetString(), m.name.GetStringLength());
+    if ((k == "allOf" || k == "anyOf" || k == "oneOf") && m.value.IsArray()) {
+      for (const auto& v : m.value.GetArray()) {
+        found = found || next(v);
+      }
+    } else if (k == "not") {
+      found = found || next(m.value);
+    } else if (k == "dependencies" && m.value.IsObject()) {
+      for (const auto& d : m.value.GetObject()) {
+        found = found || next(d.value);
+      }
+    } else if (k == "$ref" && m.value.IsString() && m.value.GetStringLength() > 0 &&
+               m.value.GetString()[0] == '#') {
+      rapidjson::Pointer target(m.value.GetString() + 1, m.value.GetStringLength() - 1);
+      if (const value* v = target.IsValid() ? target.Get(root) : nullptr) {
+        found = found || next(*v);
+      }
+    }
+    if (found) {
+      return true;
+    }
+  }
+  seen[&node] = visit::done;
+  return false;
+}
+
+// Every schema in the document: a cycle may start below the root (a definition, a property).
+bool any_cycles(const value& root, const value& node, std::unordered_map<const value*, visit>& seen,
+                int depth) {
+  if (depth > 200) {
+    return false;  // Deeper than any parsed document (parse_json stops at 128).
+  }
+  if (node.IsObject()) {
+    if (cycles(root, node, seen)) {
+      return true;
+    }
+    for (const auto& m : node.GetObject()) {
+      if (any_cycles(root, m.value, seen, depth + 1)) {
+        return true;
+      }
+    }
+  } else if (node.IsArray()) {
+    for (const auto& v : node.GetArray()) {
+      if (any_cycles(root, v, seen, depth + 1)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string endless_ref(const value& schema) {
+  std::unordered_map<const value*, visit> seen;
+  if (any_cycles(schema, schema, seen, 0)) {
+    return "a $ref leads back to its own schema without descending into a property or an "
+           "item, so validation would never end";
+  }
+  return {};
 }
 
 }  // namespace mcprt::actors::catalog

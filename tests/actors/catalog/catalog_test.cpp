@@ -201,3 +201,69 @@ TEST_CASE("schemas RapidJSON 1.1 would crash on are rewritten to forms it valida
   REQUIRE(extra);
   CHECK_THAT(*extra, Catch::Contains("unexpected field 'b'"));
 }
+
+TEST_CASE("a pattern whose repetitions would take the server's memory is refused",
+          "[actors][catalog][schema]") {
+  catalog_builder b;
+  auto err = b.add(tool("big", {}, "", R"({"type":"object","properties":{"s":{"type":"string",
+      "pattern":"^[a-z]{5133333333333333332}$"}}})"),
+                   tool_actor{});
+  REQUIRE(err);
+  CHECK_THAT(caf::to_string(err), Catch::Contains("repeats too much"));
+  CHECK(b.add(tool("nested", {}, "", R"({"type":"object","patternProperties":{
+      "^((a{200}){200})$":{}}})"),
+              tool_actor{}));
+  CHECK(b.add(tool("typed", {}, "", R"({"type":"object","patternProperties":"object"})"),
+              tool_actor{}));
+  CHECK_FALSE(b.add(tool("fine", {}, "", R"({"type":"object","properties":{"s":{"type":"string",
+      "pattern":"^[a-z]{2}-[0-9]{1,8}\\{3}$"}}})"),
+                    tool_actor{}));
+}
+
+TEST_CASE("a $ref cycle that never descends is refused; recursion through a property is fine",
+          "[actors][catalog][schema]") {
+  catalog_builder b;
+  for (const char* endless : {
+           R"({"type":"object","allOf":[{"$ref":"#"}]})",
+           R"({"type":"object","dependentSchemas":{"r":{"$ref":"#"}}})",
+           R"({"type":"object","$defs":{"a":{"$ref":"#/$defs/b"},"b":{"not":{"$ref":"#/$defs/a"}}},
+              "properties":{"x":{"$ref":"#/$defs/a"}}})",
+       }) {
+    auto err = b.add(tool("endless", {}, "", endless), tool_actor{});
+    REQUIRE(err);
+    CHECK_THAT(caf::to_string(err), Catch::Contains("never end"));
+  }
+  CHECK_FALSE(b.add(tool("tree", {}, "", R"({"type":"object","properties":{
+      "child":{"$ref":"#"},"kids":{"type":"array","items":{"$ref":"#"}}}})"),
+                    tool_actor{}));
+  auto c = b.build();
+  CHECK_FALSE(check(*c, "tree", R"({"child":{"kids":[{"child":{}}]}})"));
+  CHECK(check(*c, "tree", R"({"child":{"kids":[1]}})"));
+}
+
+TEST_CASE("patterns are read before RapidJSON's regex engine sees them",
+          "[actors][catalog][schema]") {
+  auto with_pattern = [](std::string pattern) {
+    std::string quoted;
+    for (char c : pattern) {
+      quoted += c == '\\' ? std::string("\\\\") : std::string(1, c);
+    }
+    return tool(
+        "p", {}, "",
+        R"({"type":"object","properties":{"s":{"type":"string","pattern":")" + quoted + R"("}}})");
+  };
+  for (const char* good : {"^[a-z0-9_-]+$", "^[A-Z]{2}-[0-9]{1,8}$", "a|b|(c|d)?", "x\\.y",
+                           "^(https?)://[^/]+/.*$", "[\\]]", "^$"}) {
+    catalog_builder b;
+    INFO(good);
+    CHECK_FALSE(b.add(with_pattern(good), tool_actor{}));
+  }
+  for (const char* bad :
+       {"a||b", "|a", "a|", "()", "(a", "a)", "*a", "a**", "[]", "[a", "a{,}", "a^b", "x\\"}) {
+    catalog_builder b;
+    INFO(bad);
+    auto err = b.add(with_pattern(bad), tool_actor{});
+    REQUIRE(err);
+    CHECK_THAT(caf::to_string(err), Catch::Contains("regex syntax"));
+  }
+}
