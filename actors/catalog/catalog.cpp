@@ -188,6 +188,10 @@ caf::error catalog_builder::add(tool_definition definition, tool_actor handler,
   }
   compiled->validated.CopyFrom(compiled->source, compiled->validated.GetAllocator());
   to_draft04(compiled->validated, compiled->validated.GetAllocator());
+  if (auto why = malformed_subschema(compiled->validated); !why.empty()) {
+    return caf::make_error(caf::sec::invalid_argument,
+                           "tool '" + definition.name + "': inputSchema: " + why);
+  }
   if (auto why = endless_ref(compiled->validated); !why.empty()) {
     return caf::make_error(caf::sec::invalid_argument,
                            "tool '" + definition.name + "': inputSchema: " + why);

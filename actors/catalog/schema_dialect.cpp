@@ -609,4 +609,68 @@ std::string endless_ref(const value& schema) {
   return {};
 }
 
+namespace {
+
+std::string malformed_at(const value& schema, const std::string& where, int depth) {
+  if (depth > 200 || !schema.IsObject()) {
+    return {};
+  }
+  auto must_be_schema = [&](const value& v, const std::string& at) -> std::string {
+    if (!v.IsObject()) {
+      return "'" + at + "' must be a schema (an object)";
+    }
+    return malformed_at(v, at, depth + 1);
+  };
+  for (const auto& m : schema.GetObject()) {
+    std::string k(m.name.GetString(), m.name.GetStringLength());
+    auto at = where + "/" + k;
+    std::string why;
+    if (k == "allOf" || k == "anyOf" || k == "oneOf") {
+      if (!m.value.IsArray()) {
+        why = "'" + at + "' must be an array of schemas";
+      } else {
+        for (rapidjson::SizeType i = 0; why.empty() && i < m.value.Size(); ++i) {
+          why = must_be_schema(m.value[i], at + "/" + std::to_string(i));
+        }
+      }
+    } else if (k == "not") {
+      why = must_be_schema(m.value, at);
+    } else if (k == "properties" || k == "patternProperties" || k == "definitions") {
+      if (!m.value.IsObject()) {
+        why = "'" + at + "' must be an object of schemas";
+      } else {
+        for (auto it = m.value.MemberBegin(); why.empty() && it != m.value.MemberEnd(); ++it) {
+          why = must_be_schema(it->value, at + "/" + it->name.GetString());
+        }
+      }
+    } else if (k == "items") {
+      if (m.value.IsArray()) {
+        for (rapidjson::SizeType i = 0; why.empty() && i < m.value.Size(); ++i) {
+          why = must_be_schema(m.value[i], at + "/" + std::to_string(i));
+        }
+      } else {
+        why = must_be_schema(m.value, at);
+      }
+    } else if (k == "additionalProperties" || k == "additionalItems") {
+      why = m.value.IsBool() ? std::string() : must_be_schema(m.value, at);
+    } else if (k == "dependencies" && m.value.IsObject()) {
+      for (auto it = m.value.MemberBegin(); why.empty() && it != m.value.MemberEnd(); ++it) {
+        if (!it->value.IsArray()) {
+          why = must_be_schema(it->value, at + "/" + it->name.GetString());
+        }
+      }
+    }
+    if (!why.empty()) {
+      return why;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string malformed_subschema(const value& schema) {
+  return malformed_at(schema, "", 0);
+}
+
 }  // namespace mcprt::actors::catalog

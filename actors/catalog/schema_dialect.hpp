@@ -26,4 +26,9 @@ std::string unsafe_keyword(const rapidjson::Value& schema);
 /// such a cycle until the stack overflows.
 std::string endless_ref(const rapidjson::Value& schema);
 
+/// Why the (rewritten) `schema` has a keyword whose value is not a schema where one belongs
+/// (`allOf: ["x"]`, `not: 3`, `properties: {"a": 1}`), or empty. RapidJSON leaves a null
+/// there and dereferences it while validating.
+std::string malformed_subschema(const rapidjson::Value& schema);
+
 }  // namespace mcprt::actors::catalog

@@ -20,7 +20,8 @@ bool rapidjson_rewritten::compile(const rapidjson::Value& schema) {
     return false;
   }
   actors::catalog::to_draft04(impl_->copy, impl_->copy.GetAllocator());
-  if (!actors::catalog::endless_ref(impl_->copy).empty()) {
+  if (!actors::catalog::malformed_subschema(impl_->copy).empty() ||
+      !actors::catalog::endless_ref(impl_->copy).empty()) {
     return false;
   }
   impl_->doc = std::make_unique<rapidjson::SchemaDocument>(impl_->copy);

@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;  // Refused at registration, as the catalog does.
   }
   to_draft04(schema, schema.GetAllocator());
-  if (!endless_ref(schema).empty()) {
+  if (!malformed_subschema(schema).empty() || !endless_ref(schema).empty()) {
     return 0;
   }
   rapidjson::SchemaDocument compiled(schema);

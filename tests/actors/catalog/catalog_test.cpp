@@ -267,3 +267,17 @@ TEST_CASE("patterns are read before RapidJSON's regex engine sees them",
     CHECK_THAT(caf::to_string(err), Catch::Contains("regex syntax"));
   }
 }
+
+TEST_CASE("a keyword whose value is not a schema where one belongs is refused",
+          "[actors][catalog][schema]") {
+  for (const char* bad :
+       {R"({"type":"object","allOf":["x"]})", R"({"type":"object","not":3})",
+        R"({"type":"object","if":"x"})", R"({"type":"object","properties":{"a":1}})",
+        R"({"type":"object","properties":{"a":{"items":[7]}}})"}) {
+    catalog_builder b;
+    INFO(bad);
+    auto err = b.add(tool("bad", {}, "", bad), tool_actor{});
+    REQUIRE(err);
+    CHECK_THAT(caf::to_string(err), Catch::Contains("must be"));
+  }
+}
