@@ -546,64 +546,63 @@ void pool_core::register_lists(const slot& s, const std::vector<size_t>& kinds) 
     }
   }
   std::array<std::vector<std::string>, 4> now;
-  auto note = [this](std::string_view what, const std::string& name, const caf::error& err) {
-    log::error("adapter=" + options_.name + " cannot register " + std::string(what) + " '" + name +
-               "': " + caf::to_string(err));
+  // One catalog change for the whole list (one actor, one list_changed), or, when something
+  // is refused, one entry at a time, skipping what is refused.
+  auto add_all = [this](auto specs, auto add, auto id, std::string_view what) {
+    std::vector<std::string> names;
+    for (const auto& spec : specs) {
+      names.push_back(id(spec));
+    }
+    if (!add(specs)) {
+      return names;
+    }
+    names.clear();
+    for (auto& spec : specs) {
+      if (auto err = add({spec})) {
+        log::error("adapter=" + options_.name + " cannot register " + std::string(what) + " '" +
+                   id(spec) + "': " + caf::to_string(err));
+      } else {
+        names.push_back(id(spec));
+      }
+    }
+    return names;
   };
   for (auto k : kinds) {
     const auto& listed = s.listed[k];
-    switch (k) {
-      case tools_list:
-        for (const auto& name : before[k]) {
-          live_->remove_tool(name);
-        }
-        register_tools(listed);
-        {
-          std::lock_guard<std::mutex> g(shared_->m);
-          now[k] = shared_->registered[k];
-        }
-        break;
-      case resources_list:
-        for (const auto& uri : before[k]) {
-          live_->remove_resource(uri);
-        }
-        for (auto& spec : pool_resource_specs(listed, call_)) {
-          auto uri = spec.definition.uri;
-          if (auto err = live_->add_resources({std::move(spec)})) {
-            note("resource", uri, err);
-          } else {
-            now[k].push_back(uri);
-          }
-        }
-        break;
-      case templates_list:
-        for (const auto& t : before[k]) {
-          live_->remove_resource_template(t);
-        }
-        for (auto& spec : pool_template_specs(listed, call_)) {
-          auto t = spec.definition.uri_template;
-          if (auto err = live_->add_resource_templates({std::move(spec)})) {
-            note("resource template", t, err);
-          } else {
-            now[k].push_back(t);
-          }
-        }
-        break;
-      case prompts_list:
-        for (const auto& name : before[k]) {
-          live_->remove_prompt(name);
-        }
-        for (auto& spec : pool_prompt_specs(listed, options_.tool_prefix, call_)) {
-          auto name = spec.definition.name;
-          if (auto err = live_->add_prompts({std::move(spec)})) {
-            note("prompt", name, err);
-          } else {
-            now[k].push_back(name);
-          }
-        }
-        break;
-      default:
-        break;
+    if (k == tools_list) {
+      for (const auto& name : before[k]) {
+        live_->remove_tool(name);
+      }
+      register_tools(listed);
+      std::lock_guard<std::mutex> g(shared_->m);
+      now[k] = shared_->registered[k];
+    } else if (k == resources_list) {
+      for (const auto& uri : before[k]) {
+        live_->remove_resource(uri);
+      }
+      now[k] = add_all(
+          pool_resource_specs(listed, call_),
+          [this](std::vector<resource_spec> v) { return live_->add_resources(std::move(v)); },
+          [](const resource_spec& r) { return r.definition.uri; }, "resource");
+    } else if (k == templates_list) {
+      for (const auto& t : before[k]) {
+        live_->remove_resource_template(t);
+      }
+      now[k] = add_all(
+          pool_template_specs(listed, call_),
+          [this](std::vector<resource_template_spec> v) {
+            return live_->add_resource_templates(std::move(v));
+          },
+          [](const resource_template_spec& t) { return t.definition.uri_template; },
+          "resource template");
+    } else if (k == prompts_list) {
+      for (const auto& name : before[k]) {
+        live_->remove_prompt(name);
+      }
+      now[k] = add_all(
+          pool_prompt_specs(listed, options_.tool_prefix, call_),
+          [this](std::vector<prompt_spec> v) { return live_->add_prompts(std::move(v)); },
+          [](const prompt_spec& p) { return p.definition.name; }, "prompt");
     }
   }
   if (kinds.size() > 1 || kinds.front() != tools_list) {

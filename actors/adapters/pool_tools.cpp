@@ -110,26 +110,33 @@ std::vector<prompt_spec> pool_prompt_specs(const rapidjson::Value& listed,
   return specs;
 }
 
-std::vector<resource_spec> pool_resource_specs(const rapidjson::Value& listed,
-                                               const pool_call_fn& call) {
-  std::vector<resource_spec> specs;
+namespace {
+
+// Resources and templates alike: `key` names the member that identifies one (uri,
+// uriTemplate), `Definition::*id` where it goes; a missing name is the identifier.
+template <class Spec>
+std::vector<Spec> pool_resource_like(const rapidjson::Value& listed, const char* key,
+                                     std::string decltype(Spec::definition)::*id,
+                                     const pool_call_fn& call) {
+  std::vector<Spec> specs;
   if (!listed.IsArray()) {
     return specs;
   }
   for (const auto& r : listed.GetArray()) {
-    auto uri = r.IsObject() ? string_member(r, "uri") : std::nullopt;
-    if (!uri || uri->empty()) {
+    auto identifier = r.IsObject() ? string_member(r, key) : std::nullopt;
+    if (!identifier || identifier->empty()) {
       continue;
     }
-    resource_spec spec;
-    spec.definition.uri = std::string(*uri);
-    spec.definition.name = text_member(r, "name");
-    if (spec.definition.name.empty()) {
-      spec.definition.name = spec.definition.uri;
+    Spec spec;
+    auto& d = spec.definition;
+    d.*id = std::string(*identifier);
+    d.name = text_member(r, "name");
+    if (d.name.empty()) {
+      d.name = d.*id;
     }
-    spec.definition.title = text_member(r, "title");
-    spec.definition.description = text_member(r, "description");
-    spec.definition.mime_type = text_member(r, "mimeType");
+    d.title = text_member(r, "title");
+    d.description = text_member(r, "description");
+    d.mime_type = text_member(r, "mimeType");
     spec.reader = [call](resource_request& req) {
       call("resources/read", req.uri(), json_ref(), req.out());
     };
@@ -138,32 +145,17 @@ std::vector<resource_spec> pool_resource_specs(const rapidjson::Value& listed,
   return specs;
 }
 
+}  // namespace
+
+std::vector<resource_spec> pool_resource_specs(const rapidjson::Value& listed,
+                                               const pool_call_fn& call) {
+  return pool_resource_like<resource_spec>(listed, "uri", &resource_definition::uri, call);
+}
+
 std::vector<resource_template_spec> pool_template_specs(const rapidjson::Value& listed,
                                                         const pool_call_fn& call) {
-  std::vector<resource_template_spec> specs;
-  if (!listed.IsArray()) {
-    return specs;
-  }
-  for (const auto& t : listed.GetArray()) {
-    auto uri_template = t.IsObject() ? string_member(t, "uriTemplate") : std::nullopt;
-    if (!uri_template || uri_template->empty()) {
-      continue;
-    }
-    resource_template_spec spec;
-    spec.definition.uri_template = std::string(*uri_template);
-    spec.definition.name = text_member(t, "name");
-    if (spec.definition.name.empty()) {
-      spec.definition.name = spec.definition.uri_template;
-    }
-    spec.definition.title = text_member(t, "title");
-    spec.definition.description = text_member(t, "description");
-    spec.definition.mime_type = text_member(t, "mimeType");
-    spec.reader = [call](resource_request& req) {
-      call("resources/read", req.uri(), json_ref(), req.out());
-    };
-    specs.push_back(std::move(spec));
-  }
-  return specs;
+  return pool_resource_like<resource_template_spec>(
+      listed, "uriTemplate", &resource_template_definition::uri_template, call);
 }
 
 }  // namespace mcprt::actors::adapters
