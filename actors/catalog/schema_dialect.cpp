@@ -255,6 +255,11 @@ void to_draft04(value& schema, allocator& alloc) {
   for (const char* k : {"properties", "patternProperties", "definitions"}) {
     each_schema_in_map(member(schema, k), alloc);
   }
+  // An empty `dependencies` makes RapidJSON 1.1 memset a null buffer; it constrains nothing.
+  if (auto* deps = member(schema, "dependencies");
+      deps != nullptr && deps->IsObject() && deps->MemberCount() == 0) {
+    schema.RemoveMember("dependencies");
+  }
   if (auto* deps = member(schema, "dependencies"); deps != nullptr && deps->IsObject()) {
     for (auto& m : deps->GetObject()) {
       if (!m.value.IsArray()) {  // A list of names stays; a schema is a schema.
