@@ -550,6 +550,7 @@ void pool_core::register_lists(const slot& s, const std::vector<size_t>& kinds) 
   // is refused, one entry at a time, skipping what is refused.
   auto add_all = [this](auto specs, auto add, auto id, std::string_view what) {
     std::vector<std::string> names;
+    names.reserve(specs.size());
     for (const auto& spec : specs) {
       names.push_back(id(spec));
     }

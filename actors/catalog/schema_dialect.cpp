@@ -313,20 +313,20 @@ double copies(std::string_view pattern) {
     if (pattern[i] != '{') {
       continue;
     }
-    double bound = 0;
+    // The largest number in the braces (`{n}`, `{n,}`, `{n,m}`, or anything malformed).
+    double bound = 0, number = 0;
     size_t j = i + 1;
     bool digits = false;
     for (; j < pattern.size() &&
            (std::isdigit(static_cast<unsigned char>(pattern[j])) || pattern[j] == ',');
          ++j) {
       if (pattern[j] == ',') {
-        continue;  // The upper bound follows, or none (then the lower one counts).
-      }
-      if (!digits || pattern[j - 1] == ',') {
-        bound = 0;
+        number = 0;
+        continue;
       }
       digits = true;
-      bound = std::min(bound * 10 + (pattern[j] - '0'), 1e12);
+      number = std::min(number * 10 + (pattern[j] - '0'), 1e12);
+      bound = std::max(bound, number);
     }
     // Counted closed or not: RapidJSON expands `{n` before it sees what follows.
     if (digits) {
@@ -461,13 +461,22 @@ class pattern_reader {
     if (c == '*' || c == '+' || c == '?') {
       ++i_;
     } else if (c == '{') {
+      // {n}, {n,} or {n,m}: one comma at most, a number first.
       ++i_;
-      size_t digits = 0;
-      while (std::isdigit(static_cast<unsigned char>(at())) || at() == ',') {
-        digits += at() == ',' ? 0 : 1;
+      auto number = [this] {
+        size_t n = 0;
+        while (std::isdigit(static_cast<unsigned char>(at()))) {
+          ++i_;
+          ++n;
+        }
+        return n;
+      };
+      size_t first = number();
+      if (at() == ',') {
         ++i_;
+        number();
       }
-      if (at() != '}' || digits == 0) {
+      if (at() != '}' || first == 0) {
         return fail("malformed repetition");
       }
       ++i_;

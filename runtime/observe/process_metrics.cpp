@@ -93,8 +93,8 @@ std::vector<prometheus::MetricFamily> process_families() {
   using prometheus::MetricType;
   std::vector<prometheus::MetricFamily> out;
   out.push_back(build_info());
-  const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
-  const double page = static_cast<double>(sysconf(_SC_PAGESIZE));
+  const auto ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
+  const auto page = static_cast<double>(sysconf(_SC_PAGESIZE));
   auto f = stat_fields();
   // After the name: state is field 0, utime 11, stime 12, starttime 19, vsize 20, rss 21.
   if (f.size() > 21 && ticks > 0) {
