@@ -138,8 +138,9 @@ std::vector<key_info> core_keys();
 /// `key = value  (source, env NAME)` lines for --print-config.
 std::string describe(const config& cfg, const std::vector<setting_spec>& plugin_settings);
 
-/// The keys (core and plugin settings) whose values differ between `before` and `after`. The
-/// file-only sections (adapters, auth.apiKeys, the scope maps) are not compared.
+/// The keys (core and plugin settings) whose values differ between `before` and `after`, and
+/// the file-only sections that differ (`adapters`, `auth.apiKeys`, `auth.methodScopes`,
+/// `auth.toolScopes`, `auth.resourceScopes`), each named once.
 std::vector<std::string> changed_keys(const config& before, const config& after);
 
 /// The environment variable for a key: MCPRT_ + upper snake case (maxInflight -> MAX_INFLIGHT).

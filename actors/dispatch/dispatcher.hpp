@@ -28,10 +28,10 @@ struct server_profile {
 struct dispatch_env {
   catalog::catalog_ptr tools;
   const server_profile* profile = nullptr;
-  jobs::job_service* jobs = nullptr;     ///< Null: no tasks (and idempotency keys are ignored).
-  std::string_view version;              ///< The 2025 session's negotiated version; empty if none.
-  mcprt::metrics* metrics = nullptr;     ///< Counts refusals of other principals' objects.
-  const scope_policy* scopes = nullptr;  ///< Null: lists show everything.
+  jobs::job_service* jobs = nullptr;  ///< Null: no tasks (and idempotency keys are ignored).
+  std::string_view version;           ///< The 2025 session's negotiated version; empty if none.
+  mcprt::metrics* metrics = nullptr;  ///< Counts refusals of other principals' objects.
+  std::shared_ptr<const scope_policy> scopes;  ///< Null: lists show everything.
 };
 
 /// The environment of anything holding `tools`, `profile` and `jobs` (endpoint, peer, session).
@@ -42,7 +42,9 @@ dispatch_env env_of(const Parts& parts) {
   env.profile = parts.profile.get();
   env.jobs = parts.jobs.get();
   env.metrics = parts.metrics.get();
-  env.scopes = parts.scopes.get();
+  if (parts.scopes) {
+    env.scopes = parts.scopes->current();
+  }
   return env;
 }
 

@@ -163,7 +163,9 @@ void message_peer::on_message(const std::string& text) {
       write(rpc::encode_error(msg.id, e));
     }
   };
-  if (auto needed = scopes_lacking(parts_.node->scopes.get(), parts_.caller, msg)) {
+  if (auto needed =
+          scopes_lacking(parts_.node->scopes ? parts_.node->scopes->current().get() : nullptr,
+                         parts_.caller, msg)) {
     // A pipe has no HTTP status left to send: a JSON-RPC error naming every scope needed.
     parts_.node->metrics->rejected("insufficient_scope");
     reply(insufficient_scope_error(*needed));

@@ -95,7 +95,8 @@ void endpoint::handle_post(mcp_request& req, const http_exchange_ptr& ex) {
     return;
   }
   auto& msg = std::get<rpc::message>(decoded);
-  if (auto needed = scopes_lacking(parts_.node->scopes.get(), req.caller, msg);
+  if (auto needed = scopes_lacking(
+          parts_.node->scopes ? parts_.node->scopes->current().get() : nullptr, req.caller, msg);
       needed && parts_.gate) {
     // Decided before anything streams: an HTTP 403 the client can step up from.
     ex->respond(parts_.gate->denial_response(

@@ -83,13 +83,15 @@ expected<std::shared_ptr<gate>, std::string> gate::make(const gate_options& opti
   }
   std::shared_ptr<gate> g(new gate(options, std::make_shared<auth_metrics>(registry)));
   g->verified_ = std::make_unique<token_cache>(options.token_cache_size);
-  g->keys_ = std::move(keys.value());
+  auto key_count = keys.value().size();
+  g->rules_ = std::make_shared<const rules>(
+      rules{std::move(keys.value()), options.required_scopes, options.certificate_scopes});
   if (options.mode == auth_mode::none) {
     return g;
   }
   if (options.mode == auth_mode::api_keys) {
     // No authorization server: no metadata to publish, no resource_metadata to point at.
-    if (g->keys_.size() == 0 && !options.certificates) {
+    if (key_count == 0 && !options.certificates) {
       return std::string(
           "auth.mode apiKeys needs at least one entry in auth.apiKeys (or client certificates: "
           "transport.tls.clientCaFile)");
@@ -147,8 +149,8 @@ auth_denial gate::deny(unsigned status, std::string error, std::string descripti
             std::string(what) + "\"" +
             (who != nullptr ? " principal=" + who->display() : std::string()));
   return auth_denial{status,
-                     bearer_challenge{metadata_url_, options_.required_scopes, std::move(error),
-                                      std::move(description)},
+                     bearer_challenge{metadata_url_, current_rules()->required_scopes,
+                                      std::move(error), std::move(description)},
                      std::move(reason)};
 }
 
@@ -183,7 +185,7 @@ std::optional<auth_outcome> gate::authenticate_now(const std::string* authorizat
     return check_scopes(principal{std::string(certificate_issuer),
                                   std::string(client_subject),
                                   {},
-                                  options_.certificate_scopes,
+                                  current_rules()->certificate_scopes,
                                   0},
                         what);
   }
@@ -195,7 +197,8 @@ std::optional<auth_outcome> gate::authenticate_now(const std::string* authorizat
     return deny(401, "invalid_token", "expected 'Authorization: Bearer <token>'", "malformed",
                 what);
   }
-  if (auto key = keys_.size() > 0 ? keys_.find(*token) : std::nullopt) {
+  auto current = current_rules();
+  if (auto key = current->keys.size() > 0 ? current->keys.find(*token) : std::nullopt) {
     metrics_->authenticated(auth_metrics::credential::api_key);
     return check_scopes(std::move(*key), what);
   }
@@ -303,8 +306,30 @@ auth_denial gate::insufficient_scope(std::vector<std::string> needed, std::strin
   return d;
 }
 
+std::shared_ptr<const gate::rules> gate::current_rules() const {
+  std::lock_guard<std::mutex> g(rules_mutex_);
+  return rules_;
+}
+
+std::string gate::replace_rules(const std::vector<api_key_entry>& api_keys,
+                                std::vector<std::string> required_scopes,
+                                std::vector<std::string> certificate_scopes) {
+  auto keys = api_key_set::make(api_keys);
+  if (!keys) {
+    return "auth.apiKeys: " + keys.error();
+  }
+  if (options_.mode == auth_mode::api_keys && keys.value().size() == 0 && !options_.certificates) {
+    return "auth.mode apiKeys needs at least one entry in auth.apiKeys";
+  }
+  auto next = std::make_shared<const rules>(
+      rules{std::move(keys.value()), std::move(required_scopes), std::move(certificate_scopes)});
+  std::lock_guard<std::mutex> g(rules_mutex_);
+  rules_ = std::move(next);
+  return {};
+}
+
 auth_outcome gate::check_scopes(principal who, std::string_view what) const {
-  if (!missing_scopes(who.scopes, options_.required_scopes).empty()) {
+  if (!missing_scopes(who.scopes, current_rules()->required_scopes).empty()) {
     return deny(403, "insufficient_scope", "this server needs the scopes named here",
                 "insufficient_scope", what, &who);
   }

@@ -8,6 +8,7 @@
 #include <caf/fwd.hpp>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -109,6 +110,13 @@ class gate {
   /// Stops the key actor.
   void stop();
 
+  /// SIGHUP: new API keys, required scopes and certificate scopes for the next requests
+  /// (a token already verified keeps its own scopes; the new required ones apply to it). A
+  /// one-line reason, and nothing changes, when the keys do not make sense.
+  std::string replace_rules(const std::vector<api_key_entry>& api_keys,
+                            std::vector<std::string> required_scopes,
+                            std::vector<std::string> certificate_scopes);
+
  private:
   gate(gate_options options, std::shared_ptr<auth_metrics> metrics);
   void verify(std::string token, std::string what, std::function<void(auth_outcome)> done,
@@ -121,8 +129,17 @@ class gate {
   auth_denial deny(unsigned status, std::string error, std::string description, std::string reason,
                    std::string_view what, const principal* who = nullptr) const;
 
+  // What SIGHUP may change, read by every authenticated request: swapped whole.
+  struct rules {
+    api_key_set keys;
+    std::vector<std::string> required_scopes;
+    std::vector<std::string> certificate_scopes;
+  };
+  std::shared_ptr<const rules> current_rules() const;
+
   gate_options options_;
-  api_key_set keys_;
+  mutable std::mutex rules_mutex_;
+  std::shared_ptr<const rules> rules_;
   std::string metadata_url_;   ///< resource_metadata of every challenge.
   std::string metadata_path_;  ///< /.well-known/oauth-protected-resource<resource path>
   std::string metadata_body_;

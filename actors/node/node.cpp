@@ -222,7 +222,11 @@ session::node_context_ptr node::context() {
   c->streams = stream_options_of(cfg_);
   c->client_request_timeout = std::chrono::milliseconds(cfg_.client_request_timeout_ms);
   if (cfg_.auth_mode != "none") {
-    c->scopes = std::make_shared<const scope_policy>(scope_policy_of(cfg_));
+    // One source for every front the node builds, so a reload reaches them all.
+    if (!scopes_) {
+      scopes_ = std::make_shared<scope_policy_source>(scope_policy_of(cfg_));
+    }
+    c->scopes = scopes_;
   }
   return c;
 }
@@ -302,6 +306,16 @@ int node::serve_http(const sigset_t& signals, const config_source& reread) {
   return 0;
 }
 
+namespace {
+
+// What a reload applies to the gate and the scope policy (the mode itself needs a restart).
+bool is_live_auth_key(std::string_view key) {
+  return key == "auth.apiKeys" || key == "auth.scopes" || key == "auth.certificateScopes" ||
+         key == "auth.methodScopes" || key == "auth.toolScopes" || key == "auth.resourceScopes";
+}
+
+}  // namespace
+
 void node::reload(const config_source& reread, admission& admitted,
                   transport::http_server& server) {
   auto fresh = reread();
@@ -313,6 +327,7 @@ void node::reload(const config_source& reread, admission& admitted,
   auto& next = fresh.value();
   std::string applied;
   std::string restart;
+  bool auth_changed = false;
   for (const auto& key : config::changed_keys(cfg_, next)) {
     if (key == "performance.maxInflight") {
       admitted.set_limit(next.max_inflight);
@@ -330,11 +345,36 @@ void node::reload(const config_source& reread, admission& admitted,
       cfg_.log_access = next.log_access;
     } else if (key.rfind("transport.tls.", 0) == 0 && !cfg_.tls_cert_file.empty()) {
       continue;  // Below: TLS files are read again on every reload.
+    } else if (is_live_auth_key(key) && cfg_.auth_mode == next.auth_mode) {
+      auth_changed = true;
+      continue;  // Below, all at once.
     } else {
       restart += (restart.empty() ? "" : ",") + key;
       continue;
     }
     applied += (applied.empty() ? "" : ",") + key;
+  }
+  if (auth_changed) {
+    // Keys and scopes change together or not at all: a bad key list keeps the old rules.
+    auto why = gate_ ? gate_->replace_rules(next.auth_api_keys, next.auth_scopes,
+                                            next.auth_certificate_scopes.empty()
+                                                ? next.auth_scopes
+                                                : next.auth_certificate_scopes)
+                     : std::string();
+    if (!why.empty()) {
+      log::warn("auth reload refused: " + why + " (the running keys and scopes stay)");
+    } else {
+      if (scopes_) {
+        scopes_->replace(scope_policy_of(next));
+      }
+      cfg_.auth_api_keys = next.auth_api_keys;
+      cfg_.auth_scopes = next.auth_scopes;
+      cfg_.auth_certificate_scopes = next.auth_certificate_scopes;
+      cfg_.auth_method_scopes = next.auth_method_scopes;
+      cfg_.auth_tool_scopes = next.auth_tool_scopes;
+      cfg_.auth_resource_scopes = next.auth_resource_scopes;
+      applied += (applied.empty() ? "" : ",") + std::string("auth");
+    }
   }
   // Certificates are renewed in place (same paths, new contents), so TLS is read again on
   // every SIGHUP, not only when its keys changed; new connections get it, open ones keep theirs.

@@ -74,6 +74,7 @@ class node {
   std::vector<watched_service> watched_parts();
   /// What every request path of this node shares (built once the parts have started).
   session::node_context_ptr context();
+  std::shared_ptr<scope_policy_source> scopes_;  ///< Made by context() when auth is on.
   /// Stops what the node started, leaves first: the supervisor (so stops are not restarts),
   /// pools, jobs, notifier, tool actors, sessions.
   void stop_tree();

@@ -30,7 +30,7 @@ struct node_context {
   std::shared_ptr<jobs::job_service> jobs;       ///< Null: no tasks.
   stream_options streams;
   std::chrono::milliseconds client_request_timeout{60000};  ///< Sampling, elicitation, roots.
-  std::shared_ptr<const scope_policy> scopes;  ///< Null: every caller may call everything.
+  std::shared_ptr<scope_policy_source> scopes;  ///< Null: every caller may call everything.
 };
 
 using node_context_ptr = std::shared_ptr<const node_context>;

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,6 +31,27 @@ struct scope_policy {
   /// True when `caller` holds (or covers) every scope needed; always for the anonymous caller
   /// of a server without authentication. Allocates nothing (it runs on every request).
   bool allows(const principal& caller, std::string_view method, std::string_view target) const;
+};
+
+/// The policy requests are checked against now: replaced whole on SIGHUP, read (one copy of a
+/// shared pointer under a lock) by every authenticated request.
+class scope_policy_source {
+ public:
+  explicit scope_policy_source(scope_policy first)
+      : current_(std::make_shared<const scope_policy>(std::move(first))) {}
+  std::shared_ptr<const scope_policy> current() const {
+    std::lock_guard<std::mutex> g(mutex_);
+    return current_;
+  }
+  void replace(scope_policy next) {
+    auto fresh = std::make_shared<const scope_policy>(std::move(next));
+    std::lock_guard<std::mutex> g(mutex_);
+    current_ = std::move(fresh);
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::shared_ptr<const scope_policy> current_;
 };
 
 /// What a request's scopes are checked against: params.name of tools/call, params.uri of the
