@@ -104,7 +104,9 @@ std::shared_ptr<live_job> job_service::find_live(const std::string& id) {
 
 void job_service::forget(const job_record& record) {
   std::lock_guard<std::mutex> g(mutex_);
-  live_.erase(record.id);
+  if (live_.erase(record.id) > 0 && metrics_) {
+    metrics_->ended(is_final(record.state) ? to_string(record.state) : "lost");
+  }
   if (!record.idempotency_key.empty()) {
     keys_.erase(idempotency_scope(record.owner, record.idempotency_key));
   }
@@ -160,6 +162,9 @@ void job_service::start(job_spec spec, created_fn created) {
       return;
     }
     live_.emplace(rec.id, live);
+    if (metrics_) {
+      metrics_->started();
+    }
     if (!spec.idempotency_key.empty()) {
       keys_[idempotency_scope(spec.owner, spec.idempotency_key)] = rec.id;
     }

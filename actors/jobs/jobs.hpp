@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "actors/jobs/job_actor.hpp"
+#include "actors/jobs/job_metrics.hpp"
 #include "actors/jobs/store.hpp"
 #include "actors/notifier/notifier.hpp"
 #include "runtime/api/messages.hpp"
@@ -58,6 +59,8 @@ class job_service : public std::enable_shared_from_this<job_service> {
   ~job_service();
 
   const job_options& options() const { return options_; }
+  /// Counts jobs from now on (the node sets it; tests may leave it unset).
+  void set_metrics(std::shared_ptr<job_metrics> metrics) { metrics_ = std::move(metrics); }
 
   /// Records a job and starts its first round; with an idempotency key that `owner` used
   /// before, answers with that job instead (a different tool under the same key is -32602).
@@ -101,6 +104,7 @@ class job_service : public std::enable_shared_from_this<job_service> {
   std::map<std::string, std::shared_ptr<live_job>> live_;
   std::map<std::string, std::string> keys_;  // owner + '\n' + key -> id, for keyed live jobs.
   runner_actor timer_;                       // Runs the periodic sweep (under mutex_).
+  std::shared_ptr<job_metrics> metrics_;
   bool stopped_ = false;
 };
 

@@ -94,6 +94,20 @@ std::string node::start_jobs(bool stdio) {
   }
   jobs_ = std::make_shared<jobs::job_service>(system_, std::move(store.value()),
                                               job_options_of(cfg_), notes_);
+  jobs_->set_metrics(std::make_shared<jobs::job_metrics>(metrics_->registry()));
+  if (path != ":memory:") {
+    // The file and its write-ahead log: what jobs.maxStoreMb bounds, and the disk it takes.
+    metrics_->gauge_at_scrape("mcprt_job_store_bytes",
+                              "Size of the job store file and its write-ahead log", [path] {
+                                std::error_code ec;
+                                double bytes = 0;
+                                for (const auto& f : {path, path + "-wal"}) {
+                                  auto size = std::filesystem::file_size(f, ec);
+                                  bytes += ec ? 0 : static_cast<double>(size);
+                                }
+                                return bytes;
+                              });
+  }
   jobs_->sweep_periodically();
   return {};
 }

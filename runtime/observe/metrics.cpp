@@ -62,6 +62,12 @@ struct metrics::impl {
   prometheus::Gauge* subscribers = nullptr;
   prometheus::Gauge* queue_peak = nullptr;
   std::atomic<size_t> peak{0};
+  struct scraped_gauge {
+    std::string name, help;
+    std::function<double()> read;
+  };
+  mutable std::mutex scraped_mutex;
+  std::vector<scraped_gauge> scraped;
 
   explicit impl(double longest_request_seconds) : operations(*registry, longest_request_seconds) {
     auto& requests = prometheus::BuildCounter()
@@ -290,8 +296,21 @@ prometheus::Registry& metrics::registry() {
   return *impl_->registry;
 }
 
+void metrics::gauge_at_scrape(std::string name, std::string help, std::function<double()> read) {
+  std::lock_guard<std::mutex> g(impl_->scraped_mutex);
+  impl_->scraped.push_back({std::move(name), std::move(help), std::move(read)});
+}
+
 std::string metrics::render() const {
   auto families = impl_->registry->Collect();
+  {
+    std::lock_guard<std::mutex> g(impl_->scraped_mutex);
+    for (const auto& s : impl_->scraped) {
+      prometheus::ClientMetric m;
+      m.gauge.value = s.read();
+      families.push_back({s.name, s.help, prometheus::MetricType::Gauge, {m}});
+    }
+  }
   auto process = process_families();
   families.insert(families.end(), std::make_move_iterator(process.begin()),
                   std::make_move_iterator(process.end()));

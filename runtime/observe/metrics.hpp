@@ -2,6 +2,7 @@
 // for GET /metrics. Labels are bounded: methods outside the known set count as "other".
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -73,6 +74,9 @@ class metrics {
 
   /// The registry, for components that declare their own families (jobs, adapter pools).
   prometheus::Registry& registry();
+  /// A gauge whose value is read at each scrape (a file's size): `read` runs on the scraping
+  /// thread and must not block for long.
+  void gauge_at_scrape(std::string name, std::string help, std::function<double()> read);
 
   /// The Prometheus text exposition of every metric.
   std::string render() const;

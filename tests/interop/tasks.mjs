@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BASE, openSession, openStream, rpc } from './sse.mjs';
-import { startServer as startSharedServer } from './server.mjs';
+import { startServer as startSharedServer, metric } from './server.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcprt-tasks-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -110,6 +110,15 @@ test('2025-11-25 tasks: create, poll, result, status notifications, list scope, 
     const cancelled = (await rpc(url, sid, 15, 'tasks/cancel', { taskId: long })).body.result;
     assert.equal(cancelled.status, 'cancelled');
     assert.equal((await rpc(url, sid, 16, 'tasks/get', { taskId: long })).body.result.status, 'cancelled');
+
+    // The jobs' metrics: started, ended by state, none live, the store's size.
+    const series = async (name) => metric(url, name);
+    assert.ok(await series('mcprt_jobs_started_total') >= 3);
+    await pollUntil(async () => await series('mcprt_jobs_ended_total{state="cancelled"}') === 1, 'the cancelled job counted');
+    // A tool error is a job that completed (the tool answered); 2025-11-25 shows it as failed.
+    await pollUntil(async () => await series('mcprt_jobs_ended_total{state="completed"}') >= 2, 'the completed jobs counted');
+    await pollUntil(async () => await series('mcprt_jobs_live') === 0, 'no job live');
+    assert.ok(await series('mcprt_job_store_bytes') > 0);
   } finally {
     await stop(server);
   }
