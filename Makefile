@@ -10,8 +10,11 @@ ARGS        ?=
 # Debian 12 packages the build and the tests need (see docs/architecture.md, "Dependencies").
 APT_PACKAGES := g++ cmake ninja-build make pkg-config ccache clang-format clang-tidy \
   libcaf-dev libboost1.81-dev rapidjson-dev prometheus-cpp-dev catch2 \
-  libbenchmark-dev libssl-dev openssl libsqlite3-dev curl nodejs npm \
-  dpkg-dev file systemd prometheus libvalijson-dev json-schema-test-suite
+  libbenchmark-dev libssl-dev openssl libsqlite3-dev curl nodejs npm
+# Only `make test` (and `make package`) need these: the .deb and its unit are built and checked
+# (dpkg-dev, file, systemd), metrics and rules checked (prometheus: promtool), the schema
+# validator compared (libvalijson-dev, json-schema-test-suite).
+TEST_PACKAGES := dpkg-dev file systemd prometheus libvalijson-dev json-schema-test-suite
 # `make fuzz` also needs clang with its libFuzzer runtime.
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 FUZZ_SECONDS ?= 600
@@ -20,7 +23,7 @@ FUZZ_MAX_LEN ?= 8192
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 INTEROP := tests/interop
 
-.PHONY: all deps apt-install build run test package bench-schema unit integration sanitize tsan tidy fuzz bench bench-jobs bench-auth bench-peers clean format format-check
+.PHONY: all deps apt-install build run test test-deps package bench-schema unit integration sanitize tsan tidy fuzz bench bench-jobs bench-auth bench-peers clean format format-check
 
 all: build
 
@@ -57,15 +60,21 @@ $(INTEROP)/node_modules/.installed: $(INTEROP)/package.json $(INTEROP)/package-l
 	touch $@
 
 ## test: install, build, and run every test (unit, integration, interop, conformance).
-test: build $(INTEROP)/node_modules/.installed
+test: test-deps build $(INTEROP)/node_modules/.installed
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
 
+# The test packages, then a configure pass, so a build tree made by `make run` before they
+# were installed finds valijson and the suite (their targets and test are optional).
+test-deps: deps
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(TEST_PACKAGES)"
+	@if [ -f $(BUILD_DIR)/build.ninja ]; then cmake -S . -B $(BUILD_DIR) > /dev/null; fi
+
 ## package: the .deb (CPack) in build/; `sudo apt install ./build/mcprt_*.deb` installs it.
-package: build
+package: test-deps build
 	cd $(BUILD_DIR) && cpack -G DEB
 
 ## bench-schema: the schema validators compared (docs/plugins.md): suite pass counts, cost.
-bench-schema: build
+bench-schema: test-deps build
 	./$(BUILD_DIR)/mcprt-schema-suite
 	./$(BUILD_DIR)/mcprt-schema-bench --benchmark_min_time=0.5 --benchmark_repetitions=3 \
 	  --benchmark_report_aggregates_only=true
@@ -75,7 +84,7 @@ unit: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -L unit
 
 ## sanitize: ASan+UBSan debug build in build-asan, with the unit and integration tests.
-sanitize: deps $(INTEROP)/node_modules/.installed
+sanitize: test-deps $(INTEROP)/node_modules/.installed
 	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMCPRT_SANITIZE=address,undefined
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ctest --output-on-failure -j $(JOBS)
