@@ -357,6 +357,11 @@ void pool_core::on_answer(slot& s, int64_t id, const rapidjson::Value& msg, afte
     auto* code = find_member(*error, "code");
     err.code = code != nullptr && code->IsInt() ? static_cast<rpc_code>(code->GetInt())
                                                 : rpc_code::internal_error;
+    // Workers speak 2025 (-32002 for a resource they lack); 2026-07-28 says -32602 for it.
+    if (err.code == rpc_code::resource_not_found && call.method == "resources/read" &&
+        call.out.info().era == era::modern) {
+      err.code = rpc_code::invalid_params;
+    }
     err.message = std::string(string_member(*error, "message").value_or("worker error"));
     if (auto* data = find_member(*error, "data")) {
       err.data_json = to_json(*data);

@@ -125,6 +125,19 @@ test('simulation adapter: load, parameters, one run, 1,000 × 10 population with
   assert.equal(first.contents[0].mimeType, 'text/csv');
   assert.ok(csv.startsWith(first.contents[0].text), 'chunk 0 is the start of the results');
   await assert.rejects(client.readResource({ uri: `sim://results/${summary.run_id}/99` }), /not found/i);
+  // A 2026-07-28 request hears the code that revision gives a missing resource.
+  const modern = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2026-07-28', 'mcp-method': 'resources/read',
+      'mcp-name': `sim://results/${summary.run_id}/99` },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'resources/read', params: {
+      uri: `sim://results/${summary.run_id}/99`, _meta: {
+        'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {},
+        'io.modelcontextprotocol/clientInfo': { name: 'adapters-test', version: '1' } } } }),
+  });
+  const answer = await modern.json();
+  assert.equal(answer.error?.code, -32602, JSON.stringify(answer));
   await client.close();
 });
 
