@@ -125,6 +125,11 @@ http_server::http_server(server_options options, std::shared_ptr<http_handler> h
   impl_->ctx->metrics = std::move(metrics);
   impl_->ctx->limiter =
       std::make_shared<address_limiter>(impl_->ctx->options.max_connections_per_address);
+  impl_->ctx->max_payload_bytes->store(impl_->ctx->options.max_payload_bytes);
+}
+
+void http_server::set_max_payload(size_t bytes) {
+  impl_->ctx->max_payload_bytes->store(bytes, std::memory_order_relaxed);
 }
 
 http_server::~http_server() {

@@ -373,7 +373,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
   void do_read() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(ctx_->options.max_header_bytes));
-    parser_->body_limit(ctx_->options.max_payload_bytes);
+    parser_->body_limit(ctx_->max_payload_bytes->load(std::memory_order_relaxed));
     if (requests_ > 0 && buffer_.size() == 0) {
       tcp().expires_after(ctx_->options.idle_timeout);
       // As much as Beast's own reads would take: no bigger buffer for an idle connection.
@@ -421,7 +421,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
     }
     // Refuse an oversized body before reading it.
     if (auto length = parser_->content_length();
-        length && *length > ctx_->options.max_payload_bytes) {
+        length && *length > ctx_->max_payload_bytes->load(std::memory_order_relaxed)) {
       return refuse(http_refusal::payload_too_large, {});
     }
     if (beast::iequals(req[http::field::expect], "100-continue")) {
@@ -547,7 +547,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
   // After a refusal: stop sending, then read and discard what the client still sends, for a
   // bounded time and amount, so closing does not reset the connection under the response.
   void do_drain(std::size_t discarded = 0) {
-    if (discarded > 64 * ctx_->options.max_payload_bytes) {
+    if (discarded > 64 * ctx_->max_payload_bytes->load(std::memory_order_relaxed)) {
       return tcp().close();
     }
     drain_buffer_.resize(size_t{64} * 1024);

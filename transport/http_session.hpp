@@ -46,6 +46,8 @@ struct connection_context {
   /// Answers handed over (a response, or a stream's end) and not yet written: a draining
   /// server waits for them before it stops its I/O threads.
   std::shared_ptr<std::atomic<int64_t>> unwritten = std::make_shared<std::atomic<int64_t>>(0);
+  /// limits.maxPayloadKb in bytes, as SIGHUP last set it (options.max_payload_bytes at start).
+  std::shared_ptr<std::atomic<size_t>> max_payload_bytes = std::make_shared<std::atomic<size_t>>(0);
 };
 
 /// Serves `socket` (TLS first when ctx->tls is set) until the peer closes, an error, or an

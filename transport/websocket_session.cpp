@@ -53,7 +53,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
       pmd.server_enable = true;
       ws_.set_option(pmd);
     }
-    ws_.read_message_max(ctx_->options.max_payload_bytes);
+    ws_.read_message_max(ctx_->max_payload_bytes->load(std::memory_order_relaxed));
     upgrade_ = std::move(upgrade);
     ws_.async_accept(
         upgrade_, [self = this->shared_from_this()](beast::error_code ec) { self->on_accept(ec); });

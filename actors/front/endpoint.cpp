@@ -49,7 +49,10 @@ std::optional<std::chrono::milliseconds> time_left(const principal& caller) {
 }  // namespace
 
 endpoint::endpoint(endpoint_options options, endpoint_parts parts)
-    : options_(std::move(options)), parts_(std::move(parts)) {
+    : options_(std::move(options)),
+      request_timeout_ms_(options_.request_timeout.count()),
+      max_payload_bytes_(options_.max_payload_bytes),
+      parts_(std::move(parts)) {
   // Host names and origins compare case-insensitively: normalize the lists once.
   for (auto* list : {&options_.allowed_hosts, &options_.allowed_origins}) {
     for (auto& entry : *list) {
@@ -65,6 +68,11 @@ endpoint::endpoint(endpoint_options options, endpoint_parts parts)
 }
 
 endpoint::~endpoint() = default;
+
+void endpoint::set_limits(std::chrono::milliseconds request_timeout, size_t max_payload_bytes) {
+  request_timeout_ms_.store(request_timeout.count(), std::memory_order_relaxed);
+  max_payload_bytes_.store(max_payload_bytes, std::memory_order_relaxed);
+}
 
 std::shared_ptr<message_peer> endpoint::make_peer(std::shared_ptr<outbox> box, wire kind,
                                                   const principal& caller) const {
@@ -90,7 +98,8 @@ http_response endpoint::refusal(http_refusal why, std::string_view detail) const
   const auto& r = rows[static_cast<size_t>(why)];
   std::string message(r.message);
   if (why == http_refusal::payload_too_large) {
-    message += " (" + std::to_string(options_.max_payload_bytes / 1024) + " KiB)";
+    message +=
+        " (" + std::to_string(max_payload_bytes_.load(std::memory_order_relaxed) / 1024) + " KiB)";
   } else if (!detail.empty()) {
     message += " (" + std::string(detail) + ")";
   }

@@ -3,6 +3,7 @@
 // Knows no sockets: the transport hands it an http_request and an http_exchange.
 #pragma once
 
+#include <atomic>
 #include <caf/fwd.hpp>
 #include <chrono>
 #include <functional>
@@ -71,6 +72,9 @@ class endpoint final : public http_handler {
   /// The answer for a body over `limits.maxPayloadKb` (the transport detects it).
   http_response refusal(http_refusal why, std::string_view detail) const override;
 
+  /// SIGHUP: limits.requestTimeoutMs and limits.maxPayloadKb for the next requests.
+  void set_limits(std::chrono::milliseconds request_timeout, size_t max_payload_bytes);
+
   /// WebSocket on /mcp with subprotocol `mcp`: the connection becomes a message peer (its own
   /// 2025 session after initialize, or stateless 2026-07-28 requests).
   void upgrade(http_request request, const std::string& subprotocols,
@@ -121,6 +125,9 @@ class endpoint final : public http_handler {
   bool origin_allowed(const std::string& origin) const;
 
   endpoint_options options_;
+  // The two limits SIGHUP may change, read by I/O threads on every request.
+  std::atomic<int64_t> request_timeout_ms_;
+  std::atomic<size_t> max_payload_bytes_;
   endpoint_parts parts_;
   std::unique_ptr<legacy_sse> legacy_;
 };

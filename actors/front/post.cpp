@@ -70,11 +70,13 @@ bool endpoint::admit(const http_exchange_ptr& ex, std::string_view id) const {
 
 void endpoint::arm_deadline(const http_exchange_ptr& ex, const responder& out) const {
   // Weak: a request nobody holds any more is answered when it is dropped, not here.
-  ex->arm_deadline(options_.request_timeout, [ref = out.weak_ref()] {
-    if (auto out = ref.lock()) {
-      out->error(make_error(rpc_code::request_timeout, "Request timed out"), outcome::timeout);
-    }
-  });
+  ex->arm_deadline(std::chrono::milliseconds(request_timeout_ms_.load(std::memory_order_relaxed)),
+                   [ref = out.weak_ref()] {
+                     if (auto out = ref.lock()) {
+                       out->error(make_error(rpc_code::request_timeout, "Request timed out"),
+                                  outcome::timeout);
+                     }
+                   });
 }
 
 void endpoint::handle_post(mcp_request& req, const http_exchange_ptr& ex) {
@@ -258,9 +260,11 @@ void endpoint::forward_answer(const session_actor& session, rpc::message& msg,
                               const http_exchange_ptr& ex) {
   // The answer to a server→client request: accepted only if the session still waits for it.
   auto id = msg.id;
-  ex->arm_deadline(options_.request_timeout, [ex] {
-    ex->respond(error_response(404, make_error(rpc_code::session_not_found, "Session not found")));
-  });
+  ex->arm_deadline(
+      std::chrono::milliseconds(request_timeout_ms_.load(std::memory_order_relaxed)), [ex] {
+        ex->respond(
+            error_response(404, make_error(rpc_code::session_not_found, "Session not found")));
+      });
   auto on_matched = [ex, id, metrics = parts_.node->metrics](bool matched) {
     if (matched) {
       ex->respond(accepted);

@@ -309,7 +309,7 @@ int node::serve_http(const sigset_t& signals, const config_source& reread) {
     if (sig != SIGHUP) {
       break;
     }
-    reload(reread, *admitted, server);
+    reload(reread, *admitted, server, *ep);
   }
   drain(*admitted, sig, signals, server);
   server.stop();
@@ -330,8 +330,8 @@ bool is_live_auth_key(std::string_view key) {
 
 }  // namespace
 
-void node::reload(const config_source& reread, admission& admitted,
-                  transport::http_server& server) {
+void node::reload(const config_source& reread, admission& admitted, transport::http_server& server,
+                  front::endpoint& ep) {
   auto fresh = reread();
   if (auto* why = fresh.failure()) {
     metrics_->config_reload("refused");
@@ -354,6 +354,13 @@ void node::reload(const config_source& reread, admission& admitted,
     } else if (key == "log.format") {
       log::set_format(next.log_format == "json" ? log_format::json : log_format::text);
       cfg_.log_format = next.log_format;
+    } else if (key == "limits.requestTimeoutMs" || key == "limits.maxPayloadKb") {
+      // Both at once: the endpoint's deadline and 413 text, the transport's read bound.
+      cfg_.request_timeout_ms = next.request_timeout_ms;
+      cfg_.max_payload_kb = next.max_payload_kb;
+      auto bytes = static_cast<size_t>(next.max_payload_kb) * 1024;
+      ep.set_limits(std::chrono::milliseconds(next.request_timeout_ms), bytes);
+      server.set_max_payload(bytes);
     } else if (key == "log.access") {
       log::set_access(next.log_access);
       cfg_.log_access = next.log_access;

@@ -33,6 +33,10 @@ namespace mcprt::transport {
 class http_server;
 }  // namespace mcprt::transport
 
+namespace mcprt::actors::front {
+class endpoint;
+}  // namespace mcprt::actors::front
+
 namespace mcprt::actors::node {
 
 /// One running node: the actor system and every long-lived part, owned in the order they
@@ -82,7 +86,8 @@ class node {
   void drain(admission& admitted, int sig, const sigset_t& stop_signals,
              const transport::http_server& server);
   // SIGHUP: applies what changed and can change live; names the rest; refuses a bad file.
-  void reload(const config_source& reread, admission& admitted, transport::http_server& server);
+  void reload(const config_source& reread, admission& admitted, transport::http_server& server,
+              front::endpoint& ep);
 
   config::config cfg_;
   // Declared before the actor system so late completions find them alive.

@@ -87,3 +87,26 @@ test('SIGHUP applies maxInflight live, keeps streams, refuses a broken file', { 
     await server.stop();
   }
 });
+
+test('SIGHUP applies limits.maxPayloadKb and limits.requestTimeoutMs to the next requests', { timeout: 30000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mcprt-reload-limits-'));
+  const file = join(dir, 'mcprt.json');
+  const write = (limits) => writeFileSync(file, JSON.stringify({ limits }));
+  write({ maxPayloadKb: 64, requestTimeoutMs: 60000 });
+  const server = await startServer(['--config', file]);
+  try {
+    const big = 'x'.repeat(2048);
+    assert.equal((await call(server.url, 1, 'echo', { text: big })).status, 200);
+    assert.equal((await call(server.url, 2, 'sleep', { ms: 600 })).status, 200);
+    write({ maxPayloadKb: 1, requestTimeoutMs: 200 });
+    process.kill(server.pid, 'SIGHUP');
+    await server.waitForLog(/config reloaded applied=\[[^\]]*limits\.maxPayloadKb[^\]]*\]/);
+    const refused = await call(server.url, 3, 'echo', { text: big });
+    assert.equal(refused.status, 413);
+    assert.match((await refused.json()).error.message, /\(1 KiB\)/);
+    const late = await (await call(server.url, 4, 'sleep', { ms: 600 })).json();
+    assert.match(late.error?.message ?? '', /timed out/, JSON.stringify(late));
+  } finally {
+    await server.stop();
+  }
+});
