@@ -27,6 +27,7 @@ struct adapter_config {
   std::string affinity = "none";  ///< none | session
   std::string tool_prefix;
   std::string task_support = "optional";  ///< forbidden | optional | required
+  bool operator==(const adapter_config&) const = default;
 };
 
 /// Reads and checks the array; the first problem, naming the entry and key, or nullopt.

@@ -11,7 +11,6 @@
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <tuple>
 
 #include "runtime/codec/json_parse.hpp"
 
@@ -750,26 +749,10 @@ std::vector<std::string> changed_keys(const config& before, const config& after)
     }
   }
   // The sections only the file holds, compared whole.
-  auto same_keys = [](const std::vector<api_key_entry>& a, const std::vector<api_key_entry>& b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto& x, const auto& y) {
-      return x.name == y.name && x.sha256 == y.sha256 && x.scopes == y.scopes;
-    });
-  };
-  auto same_adapters = [](const std::vector<adapter_config>& a,
-                          const std::vector<adapter_config>& b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto& x, const auto& y) {
-      return std::tie(x.name, x.command, x.args, x.env, x.inherit_env, x.cwd, x.min_workers,
-                      x.max_workers, x.max_inflight_per_worker, x.call_timeout_ms,
-                      x.start_timeout_ms, x.affinity, x.tool_prefix, x.task_support) ==
-             std::tie(y.name, y.command, y.args, y.env, y.inherit_env, y.cwd, y.min_workers,
-                      y.max_workers, y.max_inflight_per_worker, y.call_timeout_ms,
-                      y.start_timeout_ms, y.affinity, y.tool_prefix, y.task_support);
-    });
-  };
-  if (!same_keys(before.auth_api_keys, after.auth_api_keys)) {
+  if (before.auth_api_keys != after.auth_api_keys) {
     out.emplace_back("auth.apiKeys");
   }
-  if (!same_adapters(before.adapters, after.adapters)) {
+  if (before.adapters != after.adapters) {
     out.emplace_back("adapters");
   }
   if (before.auth_method_scopes != after.auth_method_scopes) {

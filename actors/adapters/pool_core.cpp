@@ -65,12 +65,11 @@ struct pool_core::slot {
   phase state = phase::dead;
   int64_t next_id = 1;
   int64_t init_id = -1, list_id = -1;
-  // The lists still to read (indices into `lists`), the one being read, and what each held.
+  // The lists still to read (indices into `lists`; the first is being read), all the lists this
+  // reading covers (at start, or again after a ready worker's list_changed), what each held.
   std::vector<size_t> to_list;
+  std::vector<size_t> listing;
   std::array<rapidjson::Document, 4> listed;
-  std::vector<size_t> listed_now;  // The lists read at this start.
-  bool relisting = false;          // A ready worker re-reads lists after its list_changed.
-  std::vector<size_t> relisted;
   std::map<int64_t, in_flight> calls;
   std::chrono::milliseconds backoff = first_backoff;
   clock::time_point ready_at;
@@ -218,7 +217,8 @@ void pool_core::spawn_slot(size_t index) {
     l.SetArray();
   }
   s.to_list.clear();
-  s.relisting = false;
+  s.listing.clear();
+  s.list_id = -1;  // A worker that died while listing leaves no reading behind.
   worker_events events;
   events.on_stdout = [self = self_, index, generation](std::string line) {
     caf::anon_send(self, worker_output{index, generation, std::move(line)});
@@ -333,6 +333,7 @@ void pool_core::on_answer(slot& s, int64_t id, const rapidjson::Value& msg, afte
     if (has("prompts")) {
       s.to_list.push_back(prompts_list);
     }
+    s.listing = s.to_list;
     request_list(s, s.to_list.front(), {});
     return;
   }
@@ -489,17 +490,14 @@ void pool_core::on_listed(slot& s, const rapidjson::Value* result) {
     request_list(s, kind, std::string(*cursor));
     return;
   }
-  (s.relisting ? s.relisted : s.listed_now).push_back(kind);
   s.to_list.erase(s.to_list.begin());
   if (!s.to_list.empty()) {
     request_list(s, s.to_list.front(), {});
     return;
   }
   s.list_id = -1;
-  if (s.relisting) {
-    s.relisting = false;
-    auto kinds = std::exchange(s.relisted, {});
-    register_lists(s, kinds);
+  if (s.state == slot::phase::ready) {  // A listing again, after the worker's list_changed.
+    register_lists(s, s.listing);
     return;
   }
   s.state = slot::phase::ready;
@@ -515,9 +513,8 @@ void pool_core::on_listed(slot& s, const rapidjson::Value* result) {
     std::lock_guard<std::mutex> g(shared_->m);
     first = !std::exchange(shared_->tools_registered, true);
   }
-  auto kinds = std::exchange(s.listed_now, {});
   if (first) {
-    register_lists(s, kinds);
+    register_lists(s, s.listing);
   }
 }
 
@@ -530,12 +527,12 @@ void pool_core::relist(slot& s, std::string_view method) {
       kinds.push_back(k);
     }
   }
-  if (kinds.empty() || s.relisting || s.list_id != -1) {
+  if (kinds.empty() || s.list_id != -1) {
     return;  // Not a list change, or one is being read already.
   }
   log_line("worker=" + std::to_string(s.index) + " " + std::string(method) + ": listing again");
-  s.relisting = true;
   s.to_list = kinds;
+  s.listing = kinds;
   for (auto k : kinds) {
     s.listed[k].SetArray();
   }

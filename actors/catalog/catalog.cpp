@@ -182,17 +182,9 @@ caf::error catalog_builder::add(tool_definition definition, tool_actor handler,
     return caf::make_error(caf::sec::invalid_argument,
                            "tool '" + definition.name + "': inputSchema: " + *why);
   }
-  if (auto why = unsafe_keyword(compiled->source); !why.empty()) {
-    return caf::make_error(caf::sec::invalid_argument,
-                           "tool '" + definition.name + "': inputSchema: " + why);
-  }
   compiled->validated.CopyFrom(compiled->source, compiled->validated.GetAllocator());
-  to_draft04(compiled->validated, compiled->validated.GetAllocator());
-  if (auto why = malformed_subschema(compiled->validated); !why.empty()) {
-    return caf::make_error(caf::sec::invalid_argument,
-                           "tool '" + definition.name + "': inputSchema: " + why);
-  }
-  if (auto why = endless_ref(compiled->validated); !why.empty()) {
+  if (auto why = prepare_for_rapidjson(compiled->validated, compiled->validated.GetAllocator());
+      !why.empty()) {
     return caf::make_error(caf::sec::invalid_argument,
                            "tool '" + definition.name + "': inputSchema: " + why);
   }

@@ -687,4 +687,15 @@ std::string malformed_subschema(const value& schema) {
   return malformed_at(schema, "", 0);
 }
 
+std::string prepare_for_rapidjson(value& schema, allocator& alloc) {
+  if (auto why = unsafe_keyword(schema); !why.empty()) {
+    return why;
+  }
+  to_draft04(schema, alloc);
+  if (auto why = malformed_subschema(schema); !why.empty()) {
+    return why;
+  }
+  return endless_ref(schema);
+}
+
 }  // namespace mcprt::actors::catalog

@@ -26,6 +26,12 @@ std::string unsafe_keyword(const rapidjson::Value& schema);
 /// such a cycle until the stack overflows.
 std::string endless_ref(const rapidjson::Value& schema);
 
+/// Makes `schema` (a copy: it is rewritten in place) ready for RapidJSON's validator: the
+/// checks above before and after to_draft04. Empty when it is ready; else why the tool must
+/// be refused. What the catalog, the schema fuzz target and the benches all run.
+std::string prepare_for_rapidjson(rapidjson::Value& schema,
+                                  rapidjson::Document::AllocatorType& alloc);
+
 /// Why the (rewritten) `schema` has a keyword whose value is not a schema where one belongs
 /// (`allOf: ["x"]`, `not: 3`, `properties: {"a": 1}`), or empty. RapidJSON leaves a null
 /// there and dereferences it while validating.

@@ -311,20 +311,18 @@ std::shared_ptr<const gate::rules> gate::current_rules() const {
   return rules_;
 }
 
-std::string gate::replace_rules(const std::vector<api_key_entry>& api_keys,
-                                std::vector<std::string> required_scopes,
-                                std::vector<std::string> certificate_scopes) {
-  auto keys = api_key_set::make(api_keys);
+std::string gate::replace_rules(const gate_options& next) {
+  auto keys = api_key_set::make(next.api_keys);
   if (!keys) {
     return "auth.apiKeys: " + keys.error();
   }
   if (options_.mode == auth_mode::api_keys && keys.value().size() == 0 && !options_.certificates) {
     return "auth.mode apiKeys needs at least one entry in auth.apiKeys";
   }
-  auto next = std::make_shared<const rules>(
-      rules{std::move(keys.value()), std::move(required_scopes), std::move(certificate_scopes)});
+  auto fresh = std::make_shared<const rules>(
+      rules{std::move(keys.value()), next.required_scopes, next.certificate_scopes});
   std::lock_guard<std::mutex> g(rules_mutex_);
-  rules_ = std::move(next);
+  rules_ = std::move(fresh);
   return {};
 }
 

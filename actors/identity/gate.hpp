@@ -110,12 +110,10 @@ class gate {
   /// Stops the key actor.
   void stop();
 
-  /// SIGHUP: new API keys, required scopes and certificate scopes for the next requests
+  /// SIGHUP: `next`'s API keys, required scopes and certificate scopes for the next requests
   /// (a token already verified keeps its own scopes; the new required ones apply to it). A
   /// one-line reason, and nothing changes, when the keys do not make sense.
-  std::string replace_rules(const std::vector<api_key_entry>& api_keys,
-                            std::vector<std::string> required_scopes,
-                            std::vector<std::string> certificate_scopes);
+  std::string replace_rules(const gate_options& next);
 
  private:
   gate(gate_options options, std::shared_ptr<auth_metrics> metrics);

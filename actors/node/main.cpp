@@ -7,12 +7,12 @@
 #include <variant>
 
 #include "actors/node/node.hpp"
+#include "actors/node/options.hpp"
 #include "actors/node/plugin_library.hpp"
 #include "actors/node/preflight.hpp"
 #include "config/cli.hpp"
 #include "config/config.hpp"
 #include "plugins/builtin.hpp"
-#include "runtime/observe/access_log.hpp"
 #include "runtime/observe/log.hpp"
 
 namespace {
@@ -125,11 +125,7 @@ int run(int argc, char** argv) {
     std::cout << config::describe(cfg, cli.load.plugin_settings);
     return 0;
   }
-  log_level level = log_level::info;
-  parse_log_level(cfg.log_level, level);
-  log::set_level(level);
-  log::set_format(cfg.log_format == "json" ? log_format::json : log_format::text);
-  log::set_access(cfg.log_access);
+  actors::node::apply_log_settings(cfg);
   return serve(cfg, plugins, cli.what == action::stdio, cli.load);
 }
 

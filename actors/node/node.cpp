@@ -346,14 +346,11 @@ void node::reload(const config_source& reread, admission& admitted, transport::h
     if (key == "performance.maxInflight") {
       admitted.set_limit(next.max_inflight);
       cfg_.max_inflight = next.max_inflight;
-    } else if (key == "log.level") {
-      log_level level = log_level::info;
-      parse_log_level(next.log_level, level);
-      log::set_level(level);
+    } else if (key == "log.level" || key == "log.format" || key == "log.access") {
       cfg_.log_level = next.log_level;
-    } else if (key == "log.format") {
-      log::set_format(next.log_format == "json" ? log_format::json : log_format::text);
       cfg_.log_format = next.log_format;
+      cfg_.log_access = next.log_access;
+      apply_log_settings(cfg_);
     } else if (key == "limits.requestTimeoutMs" || key == "limits.maxPayloadKb") {
       // Both at once: the endpoint's deadline and 413 text, the transport's read bound.
       cfg_.request_timeout_ms = next.request_timeout_ms;
@@ -361,9 +358,6 @@ void node::reload(const config_source& reread, admission& admitted, transport::h
       auto bytes = static_cast<size_t>(next.max_payload_kb) * 1024;
       ep.set_limits(std::chrono::milliseconds(next.request_timeout_ms), bytes);
       server.set_max_payload(bytes);
-    } else if (key == "log.access") {
-      log::set_access(next.log_access);
-      cfg_.log_access = next.log_access;
     } else if (key.rfind("transport.tls.", 0) == 0 && !cfg_.tls_cert_file.empty()) {
       continue;  // Below: TLS files are read again on every reload.
     } else if (is_live_auth_key(key) && cfg_.auth_mode == next.auth_mode) {
@@ -377,11 +371,7 @@ void node::reload(const config_source& reread, admission& admitted, transport::h
   }
   if (auth_changed) {
     // Keys and scopes change together or not at all: a bad key list keeps the old rules.
-    auto why = gate_ ? gate_->replace_rules(next.auth_api_keys, next.auth_scopes,
-                                            next.auth_certificate_scopes.empty()
-                                                ? next.auth_scopes
-                                                : next.auth_certificate_scopes)
-                     : std::string();
+    auto why = gate_ ? gate_->replace_rules(gate_options_of(next)) : std::string();
     if (!why.empty()) {
       log::warn("auth reload refused: " + why + " (the running keys and scopes stay)");
     } else {

@@ -4,6 +4,9 @@
 #include <caf/atom.hpp>
 #include <map>
 
+#include "runtime/observe/access_log.hpp"
+#include "runtime/observe/log.hpp"
+
 namespace mcprt::actors::node {
 
 settings_view section_of(const config::config& cfg, const std::string& name) {
@@ -124,6 +127,14 @@ identity::gate_options gate_options_of(const config::config& cfg) {
   o.certificate_scopes =
       cfg.auth_certificate_scopes.empty() ? cfg.auth_scopes : cfg.auth_certificate_scopes;
   return o;
+}
+
+void apply_log_settings(const config::config& cfg) {
+  log_level level = log_level::info;
+  parse_log_level(cfg.log_level, level);
+  log::set_level(level);
+  log::set_format(cfg.log_format == "json" ? log_format::json : log_format::text);
+  log::set_access(cfg.log_access);
 }
 
 }  // namespace mcprt::actors::node

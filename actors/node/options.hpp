@@ -41,6 +41,9 @@ identity::gate_options gate_options_of(const config::config& cfg);
 /// Which scopes each request needs (auth.scopes, methodScopes, toolScopes, resourceScopes).
 scope_policy scope_policy_of(const config::config& cfg);
 
+/// Applies log.level, log.format and log.access (at start, and again on SIGHUP).
+void apply_log_settings(const config::config& cfg);
+
 /// The listener and its connections: address, threads, limits, batching, WebSocket.
 transport::server_options server_options_of(const config::config& cfg);
 

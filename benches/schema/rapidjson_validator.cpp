@@ -15,13 +15,9 @@ rapidjson_rewritten::~rapidjson_rewritten() = default;
 
 bool rapidjson_rewritten::compile(const rapidjson::Value& schema) {
   impl_->copy.CopyFrom(schema, impl_->copy.GetAllocator());
-  // What the catalog refuses at registration.
-  if (!impl_->copy.IsObject() || !actors::catalog::unsafe_keyword(impl_->copy).empty()) {
-    return false;
-  }
-  actors::catalog::to_draft04(impl_->copy, impl_->copy.GetAllocator());
-  if (!actors::catalog::malformed_subschema(impl_->copy).empty() ||
-      !actors::catalog::endless_ref(impl_->copy).empty()) {
+  // What the catalog refuses at registration counts as a schema it cannot take.
+  if (!impl_->copy.IsObject() ||
+      !actors::catalog::prepare_for_rapidjson(impl_->copy, impl_->copy.GetAllocator()).empty()) {
     return false;
   }
   impl_->doc = std::make_unique<rapidjson::SchemaDocument>(impl_->copy);

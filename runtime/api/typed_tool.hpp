@@ -38,7 +38,9 @@ struct is_optional<std::optional<T>> : std::true_type {
   using inner = T;
 };
 template <class T>
-struct is_vector : std::false_type {};
+struct is_vector : std::false_type {
+  using inner = T;
+};
 template <class T>
 struct is_vector<std::vector<T>> : std::true_type {
   using inner = T;
@@ -64,11 +66,11 @@ constexpr std::string_view scalar_type() {
   }
 }
 
-// `"minimum":..,"maximum":..` for an integer type narrower than JSON's exact range, so a value
-// the member cannot hold is refused by validation instead of being cut short by the decoding.
+// `"minimum":..,"maximum":..` for an integer type: validation refuses a value the member
+// cannot hold instead of the decoding cutting it short or wrapping it.
 template <class T>
 std::string integer_bounds() {
-  if constexpr (is_integer<T> && sizeof(T) < sizeof(int64_t)) {
+  if constexpr (is_integer<T>) {
     return R"(,"minimum":)" + std::to_string(std::numeric_limits<T>::min()) + R"(,"maximum":)" +
            std::to_string(std::numeric_limits<T>::max());
   } else {
@@ -78,15 +80,17 @@ std::string integer_bounds() {
 
 template <class T>
 std::string scalar_schema() {
-  return R"("type":")" + std::string(scalar_type<T>()) + "\"" + integer_bounds<T>();
+  return R"("type":")" + std::string(scalar_type<T>()) + "\"";
 }
 
 template <class T>
 T decode_scalar(const rapidjson::Value& v) {
   if constexpr (std::is_same_v<T, bool>) {
     return v.GetBool();
+  } else if constexpr (is_integer<T> && std::is_unsigned_v<T>) {
+    return static_cast<T>(v.GetUint64());  // Validated: 0 to max(T).
   } else if constexpr (is_integer<T>) {
-    return static_cast<T>(v.IsInt64() ? v.GetInt64() : static_cast<int64_t>(v.GetDouble()));
+    return static_cast<T>(v.GetInt64());  // Validated: min(T) to max(T).
   } else if constexpr (std::is_floating_point_v<T>) {
     return static_cast<T>(v.GetDouble());
   } else {
@@ -139,16 +143,16 @@ struct typed_arg {
   /// This member's entry in the schema's `properties`: `"name":{...}`.
   std::string schema() const {
     using V = typename typed_detail::is_optional<T>::inner;
-    std::string bounds;
-    if (minimum != 0 || maximum != 0) {
-      bounds = R"(,"minimum":)" + number_json(minimum) + R"(,"maximum":)" + number_json(maximum);
-    }
+    using E = typename typed_detail::is_vector<V>::inner;  // V itself when not a vector.
+    // The field's own range, else (for integers) what the member's type can hold.
+    std::string bounds = minimum != 0 || maximum != 0 ? R"(,"minimum":)" + number_json(minimum) +
+                                                            R"(,"maximum":)" + number_json(maximum)
+                                                      : typed_detail::integer_bounds<E>();
     std::string body;
     if constexpr (typed_detail::is_vector<V>::value) {
-      using E = typename typed_detail::is_vector<V>::inner;
       body = R"("type":"array","items":{)" + typed_detail::scalar_schema<E>() + bounds + "}";
     } else {
-      body = typed_detail::scalar_schema<V>() + bounds;
+      body = typed_detail::scalar_schema<E>() + bounds;
     }
     if (!description.empty()) {
       body += R"(,"description":)" + quote(description);

@@ -19,6 +19,7 @@ struct api_key_entry {
   std::string name;  ///< The principal the key stands for.
   std::string sha256;
   std::vector<std::string> scopes;
+  bool operator==(const api_key_entry&) const = default;
 };
 
 /// The configured keys, looked up by the digest of a presented key.

@@ -30,22 +30,6 @@ std::string_view wire_name(wire w) {
   return "stdio";
 }
 
-std::string status_of(const request_info& info, outcome how) {
-  switch (how) {
-    case outcome::ok:
-      return "ok";
-    case outcome::tool_error:
-      return "tool_error";
-    case outcome::cancelled:
-      return "cancelled";
-    case outcome::timeout:
-      return "timeout";
-    case outcome::error:
-      break;
-  }
-  return info.error_code != 0 ? std::to_string(info.error_code) : "error";
-}
-
 }  // namespace
 
 void set_access(bool on) {
@@ -64,7 +48,8 @@ void access(const request_info& info, outcome how, double seconds) {
   if (!info.target.empty()) {
     line += (info.method == "prompts/get" ? " prompt=" : " tool=") + info.target;
   }
-  line += " status=" + status_of(info, how) + " duration_ms=" + took;
+  auto status = error_label(info, how);  // The metric's error_type: one vocabulary for both.
+  line += " status=" + (status.empty() ? std::string("ok") : status) + " duration_ms=" + took;
   auto who = info.caller.anonymous() ? std::string("-") : info.caller.display();
   std::replace(who.begin(), who.end(), ' ', '_');  // A certificate subject has spaces.
   line += " principal=" + who;

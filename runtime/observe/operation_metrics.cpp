@@ -58,7 +58,8 @@ std::string_view protocol_label(wire w) {
   return "";
 }
 
-// error.type: the JSON-RPC code of an error answer; tool_error for a result with isError.
+}  // namespace
+
 std::string error_label(const request_info& info, outcome how) {
   switch (how) {
     case outcome::ok:
@@ -74,6 +75,8 @@ std::string error_label(const request_info& info, outcome how) {
   return info.error_code != 0 ? std::to_string(info.error_code)
                               : std::string(how == outcome::timeout ? "timeout" : "_OTHER");
 }
+
+namespace {
 
 std::vector<double> buckets_to(double longest) {
   // The conventions' advice (10 ms to 300 s) with the sub-millisecond steps mcprt's own
@@ -121,8 +124,9 @@ void operation_metrics::operation(const request_info& info, outcome how, double 
   bool tool = method == "tools/call", prompt = method == "prompts/get";
   std::string_view target = tool || prompt ? std::string_view(info.target) : std::string_view();
   auto version = version_label(info.version);
-  std::string key;
-  key.reserve(96);
+  // The label set's key, built in a buffer each thread keeps: no allocation per request.
+  thread_local std::string key;
+  key.clear();
   key.append(method).append("\n").append(target).append("\n").append(error).append("\n");
   key.append(version).append("\n").append(protocol_label(info.wire));
   prometheus::Histogram* series = nullptr;
@@ -148,7 +152,7 @@ void operation_metrics::operation(const request_info& info, outcome how, double 
       } else if (prompt) {
         labels.emplace("gen_ai_prompt_name", std::string(target));
       }
-      it = series_.emplace(std::move(key), &operations_.Add(labels, buckets_)).first;
+      it = series_.emplace(key, &operations_.Add(labels, buckets_)).first;
     }
     series = it->second;
   }

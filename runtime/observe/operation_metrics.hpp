@@ -24,6 +24,9 @@ inline namespace observe {
 
 /// `method` when it is one of MCP's, else "other": clients cannot grow a label set.
 std::string_view method_label(std::string_view method);
+/// OpenTelemetry's error.type of an answer: empty when it succeeded, `tool_error` for a result
+/// with isError, `cancelled`, else the JSON-RPC error code (the access log's status too).
+std::string error_label(const request_info& info, outcome how);
 /// Every value method_label() returns.
 std::span<const std::string_view> method_labels();
 

@@ -5,6 +5,7 @@
 
 #include <boost/version.hpp>
 #include <caf/config.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -68,6 +69,11 @@ size_t open_descriptors() {
   return n > 0 ? n - 1 : 0;  // The directory being read is one of them.
 }
 
+// A numeric field of /proc; 0 when it is not one (strtod never throws at scrape time).
+double field(const std::string& text) {
+  return std::strtod(text.c_str(), nullptr);
+}
+
 prometheus::MetricFamily build_info() {
   prometheus::ClientMetric m;
   m.gauge.value = 1;
@@ -100,14 +106,14 @@ std::vector<prometheus::MetricFamily> process_families() {
   if (f.size() > 21 && ticks > 0) {
     out.push_back(one("process_cpu_seconds_total",
                       "Total user and system CPU time spent in seconds.", MetricType::Counter,
-                      (std::stod(f[11]) + std::stod(f[12])) / ticks));
+                      (field(f[11]) + field(f[12])) / ticks));
     out.push_back(one("process_start_time_seconds",
                       "Start time of the process since unix epoch in seconds.", MetricType::Gauge,
-                      boot_time_seconds() + std::stod(f[19]) / ticks));
+                      boot_time_seconds() + field(f[19]) / ticks));
     out.push_back(one("process_virtual_memory_bytes", "Virtual memory size in bytes.",
-                      MetricType::Gauge, std::stod(f[20])));
+                      MetricType::Gauge, field(f[20])));
     out.push_back(one("process_resident_memory_bytes", "Resident memory size in bytes.",
-                      MetricType::Gauge, std::stod(f[21]) * page));
+                      MetricType::Gauge, field(f[21]) * page));
   }
   out.push_back(one("process_open_fds", "Number of open file descriptors.", MetricType::Gauge,
                     static_cast<double>(open_descriptors())));

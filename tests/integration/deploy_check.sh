@@ -28,11 +28,10 @@ promtool check rules "$src/deploy/prometheus/mcprt-alerts.yml"
 ' "$src/deploy/grafana/mcprt-dashboard.json" >"$work/dashboard-rules.yml"
 promtool check rules "$work/dashboard-rules.yml"
 
-# Metric names: those declared in the source (prometheus-cpp's Name("...") and the /proc
-# families), against those the files use.
+# Metric names: every quoted name of the metric families mcprt declares (prometheus-cpp's
+# Name("..."), the scrape-time gauges, the /proc families), against those the files use.
 {
-  grep -rhoE 'Name\("[a-z_:]+"\)' "$src/runtime" "$src/actors" | sed -E 's/Name\("(.*)"\)/\1/'
-  grep -hoE '"(process_[a-z_]+|mcprt_build_info)"' "$src/runtime/observe/process_metrics.cpp" | tr -d '"'
+  grep -rhoE '"(mcp|mcprt|process)_[a-z_]+"' "$src/runtime" "$src/actors" | tr -d '"'
   echo up
 } | sort -u >"$work/declared"
 grep -hoE '[a-z_:]+\{' "$src/deploy/prometheus/mcprt-alerts.yml" "$work/dashboard-rules.yml" |

@@ -34,3 +34,28 @@ TEST_CASE("typed tool: arguments decode into the struct", "[api][typed_tool]") {
   CHECK_FALSE(b.days);
   CHECK(b.stops.empty());
 }
+
+namespace {
+struct counter_args {
+  uint32_t n = 0;
+  int64_t big = 0;
+  int16_t small = 0;
+  static constexpr auto fields =
+      std::tuple{mcprt::arg(&counter_args::n, "n", ""), mcprt::arg(&counter_args::big, "big", ""),
+                 mcprt::arg(&counter_args::small, "small", "").range(1, 9)};
+};
+}  // namespace
+
+TEST_CASE("typed tool: integers get their type's bounds once, or the field's range",
+          "[api][typed_tool]") {
+  CHECK(input_schema_of<counter_args>() ==
+        R"({"type":"object","properties":{"n":{"type":"integer","minimum":0,"maximum":4294967295},)"
+        R"("big":{"type":"integer","minimum":-9223372036854775808,"maximum":9223372036854775807},)"
+        R"("small":{"type":"integer","minimum":1,"maximum":9}},"required":["n","big","small"],)"
+        R"("additionalProperties":false})");
+  auto a = decode_arguments<counter_args>(
+      parse_json(R"({"n":4294967295,"big":-9223372036854775808,"small":9})"));
+  CHECK(a.n == 4294967295U);
+  CHECK(a.big == std::numeric_limits<int64_t>::min());
+  CHECK(a.small == 9);
+}
