@@ -213,6 +213,14 @@ int64_t http_server::unwritten() const {
   return impl_->ctx->unwritten->load();
 }
 
+size_t http_server::end_streams(std::chrono::milliseconds retry) {
+  return impl_->ctx->streams->end_all(retry);
+}
+
+size_t http_server::streams_open() const {
+  return impl_->ctx->streams->open();
+}
+
 void http_server::stop() {
   if (!impl_) {
     return;

@@ -57,6 +57,12 @@ class http_server {
   void stop();
   /// Answers handed to connections and not yet written (a draining node waits for none).
   int64_t unwritten() const;
+  /// Draining: asks every SSE stream to end with a `retry` hint and every WebSocket to close
+  /// with 1012 (service restart), each after what it has queued; streams opened later end at
+  /// once. Returns how many were asked.
+  size_t end_streams(std::chrono::milliseconds retry);
+  /// Streams (SSE answers, WebSocket connections) not yet ended.
+  size_t streams_open() const;
 
  private:
   struct impl;

@@ -100,6 +100,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
   }
   ~http_session() {
     settle();
+    release_stream();
     ctx_->metrics->connection_closed();
   }
 
@@ -173,6 +174,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
       return;
     }
     streaming_ = true;
+    hold_stream();
     std::string head =
         "HTTP/1.1 200 OK\r\nServer: mcprt\r\nContent-Type: text/event-stream\r\n"
         "Cache-Control: no-cache, no-transform\r\nX-Accel-Buffering: no\r\n"
@@ -287,6 +289,40 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
   }
 
  private:
+  // A stream is on the server's list of open streams from its head until its end is written
+  // (or the connection closes), so a draining server can end it gently.
+  void hold_stream() {
+    stream_ticket_ =
+        ctx_->streams->add([weak = this->weak_from_this()](std::chrono::milliseconds retry) {
+          if (auto self = weak.lock()) {
+            net::post(self->stream_.get_executor(), [self, retry] { self->end_early(retry); });
+          }
+        });
+  }
+
+  void release_stream() {
+    if (stream_ticket_ != 0) {
+      ctx_->streams->forget(std::exchange(stream_ticket_, 0));
+    }
+  }
+
+  // The server is going away: what is queued goes out, then a reconnect hint and the stream's
+  // end, then the connection closes. A pumped stream first writes what its outbox holds (an
+  // answer may be in it); its end follows once a pull finds the outbox empty.
+  void end_early(std::chrono::milliseconds retry) {
+    if (!streaming_ || answered_ || early_retry_) {
+      return;
+    }
+    early_retry_ = retry;
+    keep_alive_ = false;
+    if (!pump_) {
+      enqueue(sse::reconnect_hint(retry, "server shutting down"), true);
+      return end_stream(seq_);
+    }
+    keep_alive_timer_.cancel();
+    maybe_write();
+  }
+
   // The TCP stream under TLS (or the stream itself): timeouts, readiness, shutdown.
   beast::tcp_stream& tcp() { return beast::get_lowest_layer(stream_); }
 
@@ -619,6 +655,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
     if (stream_done_) {
       stream_done_ = false;
       settle();
+      release_stream();
       on_write({}, !keep_alive_);
     }
   }
@@ -628,7 +665,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
   void write_pumped() {
     pieces_.clear();
     if (!pump_->pull(pump_gen_, pieces_)) {
-      if (!pump_->is_current(pump_gen_) || pump_->closed()) {
+      if (!pump_->is_current(pump_gen_) || pump_->closed() || early_retry_) {
         end_pump();
       }
       return;
@@ -656,13 +693,21 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
                      });
   }
 
-  // The outbox closed (its reason goes out as an SSE comment) or another connection took it.
+  // The outbox closed (its reason goes out as an SSE comment), another connection took it, or
+  // the server ends the stream early (a reconnect hint).
   void end_pump() {
-    std::string reason = pump_->closed() ? pump_->close_reason() : "resumed on another connection";
+    std::string last;
+    if (pump_->closed()) {
+      last = sse::comment("stream closed: " + pump_->close_reason());
+    } else if (!pump_->is_current(pump_gen_)) {
+      last = sse::comment("stream closed: resumed on another connection");
+    } else {
+      last = sse::reconnect_hint(*early_retry_, "server shutting down");
+    }
     pump_->detach(pump_gen_);
     pump_.reset();
     keep_alive_timer_.cancel();
-    enqueue(sse::comment("stream closed: " + reason), true);
+    enqueue(std::move(last), true);
     end_stream(seq_);
   }
 
@@ -711,6 +756,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
 
   void do_close() {
     beast::error_code ec;
+    release_stream();
     deadline_.cancel();
     keep_alive_timer_.cancel();
     if (pump_) {
@@ -767,6 +813,8 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
   net::steady_timer keep_alive_timer_;
   std::chrono::milliseconds sse_keep_alive_{0};
   bool wrote_recently_ = false;
+  uint64_t stream_ticket_ = 0;  // On ctx_->streams while a stream is open; 0 otherwise.
+  std::optional<std::chrono::milliseconds> early_retry_;  // Set: the server ends the stream.
 };
 
 template <class Stream>

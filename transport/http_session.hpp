@@ -12,6 +12,7 @@
 #include "runtime/observe/metrics.hpp"
 #include "transport/address_limiter.hpp"
 #include "transport/http_server.hpp"
+#include "transport/open_streams.hpp"
 
 namespace mcprt::transport {
 
@@ -46,6 +47,8 @@ struct connection_context {
   /// Answers handed over (a response, or a stream's end) and not yet written: a draining
   /// server waits for them before it stops its I/O threads.
   std::shared_ptr<std::atomic<int64_t>> unwritten = std::make_shared<std::atomic<int64_t>>(0);
+  /// SSE streams and WebSocket connections open now, which a draining server ends.
+  std::shared_ptr<open_streams> streams = std::make_shared<open_streams>();
   /// limits.maxPayloadKb in bytes, as SIGHUP last set it (options.max_payload_bytes at start).
   std::shared_ptr<std::atomic<size_t>> max_payload_bytes = std::make_shared<std::atomic<size_t>>(0);
 };

@@ -7,6 +7,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+#include <utility>
 #include <vector>
 
 #include "runtime/io/outbox.hpp"
@@ -34,7 +35,12 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
         lifetime_timer_(ws_.get_executor()) {
     ctx_->metrics->connection_opened();
   }
-  ~websocket_session() { ctx_->metrics->connection_closed(); }
+  ~websocket_session() {
+    if (ticket_ != 0) {
+      ctx_->streams->forget(ticket_);
+    }
+    ctx_->metrics->connection_closed();
+  }
 
   void run(http::request<http::string_body> upgrade) {
     // Beast's websocket timeouts replace the TCP stream's own (its docs ask for this).
@@ -98,7 +104,21 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
       }
     });
     arm_lifetime();
+    hold_stream();
     do_read();
+  }
+
+  // On the server's list of open streams until the connection is over, so a draining server
+  // can close it with 1012 (service restart: reconnect) rather than cut it.
+  void hold_stream() {
+    ticket_ = ctx_->streams->add([weak = this->weak_from_this()](std::chrono::milliseconds) {
+      if (auto self = weak.lock()) {
+        net::post(self->ws_.get_executor(), [self] {
+          self->restarting_ = true;
+          self->maybe_write();  // Closes once what is queued is written.
+        });
+      }
+    });
   }
 
   void do_read() {
@@ -140,6 +160,8 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
       if (!binding_.box->pull(gen_, pieces_)) {
         if (binding_.box->closed()) {
           close(websocket::close_code::policy_error, binding_.box->close_reason());
+        } else if (restarting_) {
+          close(websocket::close_code::service_restart, "server shutting down: reconnect");
         }
         return;
       }
@@ -224,6 +246,9 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
 
   // The connection is over: the peer (and its session) ends; the outbox lets go of us.
   void finish() {
+    if (ticket_ != 0) {
+      ctx_->streams->forget(std::exchange(ticket_, 0));
+    }
     sync_timer_.cancel();
     lifetime_timer_.cancel();
     if (binding_.box) {
@@ -245,6 +270,8 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
   bool writing_ = false;
   bool reading_paused_ = false;
   bool closing_ = false;
+  bool restarting_ = false;  // The server drains: close once the outbox is empty.
+  uint64_t ticket_ = 0;      // On ctx_->streams until finish().
   // The note/answer ordering (start_sync).
   static constexpr std::chrono::milliseconds longest_sync{1000};
   bool notes_unsynced_ = false;  // Request notes written since the client last answered a ping.

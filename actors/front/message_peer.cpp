@@ -57,12 +57,18 @@ responder message_peer::make_responder(request_info info, const rpc::message& ms
     std::lock_guard<std::mutex> g(inflight_->mutex);
     ++inflight_->count;
   }
+  if (parts_.admitted) {
+    parts_.admitted->pipe_call_started();
+  }
   responder out(std::make_shared<pipe_channel>(parts_.box), std::move(info),
-                [state = inflight_, metrics = parts_.node->metrics,
+                [state = inflight_, metrics = parts_.node->metrics, admitted = parts_.admitted,
                  start = std::chrono::steady_clock::now()](const request_info& info, outcome how) {
                   std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
                   metrics->request_finished(info, how, took.count());
                   log::access(info, how, took.count());
+                  if (admitted) {
+                    admitted->pipe_call_answered();
+                  }
                   std::lock_guard<std::mutex> g(state->mutex);
                   --state->count;
                   state->cv.notify_all();
@@ -163,6 +169,12 @@ void message_peer::on_message(const std::string& text) {
       write(rpc::encode_error(msg.id, e));
     }
   };
+  if (msg.type == rpc::kind::request && parts_.admitted && parts_.admitted->draining()) {
+    // As over HTTP (503): calls already read finish; the connection closes with 1012 after.
+    parts_.node->metrics->rejected("draining");
+    reply(make_error(rpc_code::internal_error, "Service Unavailable: the server is shutting down"));
+    return;
+  }
   if (auto needed =
           scopes_lacking(parts_.node->scopes ? parts_.node->scopes->current().get() : nullptr,
                          parts_.caller, msg)) {

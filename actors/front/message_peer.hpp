@@ -18,6 +18,7 @@
 #include "actors/session/node_context.hpp"
 #include "actors/session/table.hpp"
 #include "runtime/auth/principal.hpp"
+#include "runtime/io/admission.hpp"
 #include "runtime/io/http_handler.hpp"
 #include "runtime/observe/metrics.hpp"
 
@@ -37,6 +38,9 @@ struct peer_parts {
   /// Who is on the other end (anonymous without auth; stdio is never authenticated).
   principal caller = {};
   mcprt::wire wire = wire::stdio;  ///< What the pipe is: WebSocket, legacy HTTP+SSE, stdio.
+  /// The HTTP node's admission: its calls are counted for the drain, and a draining node
+  /// refuses new requests. Null on stdio (the pipe drains itself when stdin closes).
+  std::shared_ptr<admission> admitted;
 };
 
 /// One client on a pipe. on_message is called from one reader thread.

@@ -252,7 +252,7 @@ int node::serve_stdio() {
   auto streams = stream_options_of(cfg_);
   auto box = std::make_shared<outbox>(streams.limits, stream_format::raw, metrics_);
   pipe->attach(box);
-  front::message_peer peer({context(), box, bound_sessions_});
+  front::message_peer peer({context(), box, bound_sessions_, {}, wire::stdio, nullptr});
   log::info("serving one client on stdio");
   pipe->run([&peer](const std::string& line) { peer.on_message(line); },
             [&peer] { peer.on_oversized(); });
@@ -321,6 +321,9 @@ int node::serve_http(const sigset_t& signals, const config_source& reread) {
 }
 
 namespace {
+
+// How long ended streams may take to write their last bytes before the I/O threads stop.
+constexpr std::chrono::seconds streams_end_within{2};
 
 // What a reload applies to the gate and the scope policy (the mode itself needs a restart).
 bool is_live_auth_key(std::string_view key) {
@@ -406,13 +409,13 @@ void node::reload(const config_source& reread, admission& admitted, transport::h
 }
 
 void node::drain(admission& admitted, int sig, const sigset_t& stop_signals,
-                 const transport::http_server& server) {
+                 transport::http_server& server) {
   // New MCP requests get 503 from now on (and /readyz says draining); what was admitted may
   // finish, for up to shutdown.drainTimeoutMs. A second signal stops the wait.
   admitted.start_draining();
   auto limit = std::chrono::milliseconds(cfg_.shutdown_drain_timeout_ms);
   log::info(std::string("draining signal=") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
-            " inflight=" + std::to_string(admitted.inflight()) +
+            " inflight=" + std::to_string(admitted.unanswered()) +
             " drain_timeout_ms=" + std::to_string(limit.count()));
   auto start = std::chrono::steady_clock::now();
   auto again = [&stop_signals] {  // A second stop signal, waiting (blocked) to be taken.
@@ -426,18 +429,29 @@ void node::drain(admission& admitted, int sig, const sigset_t& stop_signals,
     return false;
   };
   // Done when every admitted call has answered and every answer is written to its socket.
-  while ((admitted.inflight() > 0 || server.unwritten() > 0) &&
+  while ((admitted.unanswered() > 0 || server.unwritten() > 0) &&
          std::chrono::steady_clock::now() - start < limit && !again()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));  // Polled: a few per call.
   }
   auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - start);
-  if (admitted.inflight() > 0) {
-    log::warn("stopping with " + std::to_string(admitted.inflight()) + " calls unfinished after " +
-              std::to_string(waited.count()) + " ms of draining");
+  if (admitted.unanswered() > 0) {
+    log::warn("stopping with " + std::to_string(admitted.unanswered()) +
+              " calls unfinished after " + std::to_string(waited.count()) + " ms of draining");
   } else {
     log::info("drained in " + std::to_string(waited.count()) + " ms; stopping");
   }
+  // Streams (GET streams, WebSockets) would otherwise be cut when the I/O threads stop: each
+  // ends after what it has queued, with a hint to reconnect (where a balancer sends it on).
+  auto asked = server.end_streams(std::chrono::milliseconds(cfg_.sse_retry_ms));
+  auto ending = std::chrono::steady_clock::now();
+  while (server.streams_open() > 0 &&
+         std::chrono::steady_clock::now() - ending < streams_end_within && !again()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  log::info("ended streams=" + std::to_string(asked) +
+            " with a reconnect hint (retry_ms=" + std::to_string(cfg_.sse_retry_ms) +
+            "); still_open=" + std::to_string(server.streams_open()));
 }
 
 void node::stop_tree() {

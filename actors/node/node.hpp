@@ -82,9 +82,10 @@ class node {
   /// Stops what the node started, leaves first: the supervisor (so stops are not restarts),
   /// pools, jobs, notifier, tool actors, sessions.
   void stop_tree();
-  // SIGTERM/SIGINT: refuse new requests, let admitted calls finish (shutdown.drainTimeoutMs).
+  // SIGTERM/SIGINT: refuse new requests, let admitted calls finish (shutdown.drainTimeoutMs),
+  // then end the open streams with a reconnect hint.
   void drain(admission& admitted, int sig, const sigset_t& stop_signals,
-             const transport::http_server& server);
+             transport::http_server& server);
   // SIGHUP: applies what changed and can change live; names the rest; refuses a bad file.
   void reload(const config_source& reread, admission& admitted, transport::http_server& server,
               front::endpoint& ep);

@@ -30,12 +30,21 @@ class admission {
   int64_t limit() const { return max_.load(std::memory_order_relaxed); }
   /// A new bound (SIGHUP): requests already admitted keep their slots.
   void set_limit(int64_t max_inflight) { max_.store(max_inflight, std::memory_order_relaxed); }
+  /// A call on a pipe (WebSocket, HTTP+SSE) began or was answered: not bounded by the limit,
+  /// but a draining node waits for it too.
+  void pipe_call_started() { pipe_calls_.fetch_add(1, std::memory_order_acq_rel); }
+  void pipe_call_answered() { pipe_calls_.fetch_sub(1, std::memory_order_acq_rel); }
+  /// Calls admitted or read from a pipe and not yet answered.
+  int64_t unanswered() const {
+    return inflight_.load(std::memory_order_relaxed) + pipe_calls_.load(std::memory_order_relaxed);
+  }
   /// From now on new MCP requests are refused (503); the admitted ones finish.
   void start_draining() { draining_.store(true, std::memory_order_release); }
   bool draining() const { return draining_.load(std::memory_order_acquire); }
 
  private:
   std::atomic<int64_t> inflight_{0};
+  std::atomic<int64_t> pipe_calls_{0};
   std::atomic<bool> draining_{false};
   std::atomic<int64_t> max_;
 };

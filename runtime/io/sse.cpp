@@ -44,6 +44,14 @@ std::string priming(std::string_view id, std::chrono::milliseconds retry) {
   return out;
 }
 
+std::string reconnect_hint(std::chrono::milliseconds retry, std::string_view why) {
+  std::string out = ": ";
+  out += why;
+  out += "\nretry: " + std::to_string(retry.count());
+  out += end;
+  return out;
+}
+
 std::string comment(std::string_view text) {
   std::string out = ": ";
   out += text;

@@ -27,6 +27,10 @@ std::string named_event(std::string_view name, std::string_view data);
 /// The priming event of a resumable stream: an id to resume from and the reconnect delay.
 std::string priming(std::string_view id, std::chrono::milliseconds retry);
 
+/// What a stream sends last when the server ends it early (SEP-1699): why, as a comment, and
+/// the delay after which the client should reconnect (with Last-Event-ID where it has one).
+std::string reconnect_hint(std::chrono::milliseconds retry, std::string_view why);
+
 /// A comment (keep-alive, why a stream closed): clients skip it.
 std::string comment(std::string_view text);
 

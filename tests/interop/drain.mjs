@@ -1,7 +1,8 @@
 // SIGTERM drains: /readyz answers 503 at once, a new call gets 503 with Retry-After (so a
 // balancer or client goes elsewhere), while a 3 s call admitted before the signal finishes and
-// is answered; then the server exits 0. /readyz before: ready; with an adapter whose workers
-// cannot start: degraded (still 200).
+// is answered; then open streams end with a reconnect hint (an SSE `retry:` and the chunked
+// end; WebSocket close 1012) instead of being cut, and the server exits 0. /readyz before:
+// ready; with an adapter whose workers cannot start: degraded (still 200).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
@@ -9,6 +10,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, callTool } from './server.mjs';
+import { openSession, openStream, readEventsOf } from './sse.mjs';
 
 const call = callTool;
 const readyz = (url) => fetch(new URL('/readyz', url));
@@ -43,6 +45,70 @@ test('SIGTERM: readyz and new calls 503 at once, the admitted 3 s call finishes,
   const [code] = await exited;
   assert.equal(code, 0, server.log());
   assert.match(server.log(), /drained in \d+ ms; stopping/);
+  await server.stop();
+});
+
+// Every event of an SSE body until it ends; throws when the connection is cut instead.
+async function allEvents(events) {
+  const out = [];
+  for await (const ev of events) out.push(ev);
+  return out;
+}
+
+test('SIGTERM: a WebSocket call finishes, then streams end with a reconnect hint, not a cut', { timeout: 30000 }, async () => {
+  const server = await startServer(['--set', 'plugins.enabled=demo', '--set', 'transport.sseRetryMs=1500']);
+  const { url } = server;
+  const sid = await openSession(url);
+  const stream = await openStream(url, sid);
+  assert.equal(stream.res.status, 200);
+  const legacy = await fetch(new URL('/sse', url), { headers: { accept: 'text/event-stream' } });
+  assert.equal(legacy.status, 200);
+  const legacyEvents = readEventsOf(legacy.body);
+  assert.equal((await legacyEvents.next()).value.data.startsWith('/messages?sessionId='), true);
+
+  const ws = new WebSocket(url.href.replace(/^http/, 'ws'), 'mcp');
+  await once(ws, 'open');
+  const wsMessages = [];
+  let wsWaiting = null;
+  ws.addEventListener('message', (e) => { wsMessages.push(JSON.parse(e.data)); wsWaiting?.(); });
+  const wsNext = async (pred) => {
+    for (;;) {
+      const i = wsMessages.findIndex(pred);
+      if (i >= 0) return wsMessages.splice(i, 1)[0];
+      await new Promise((r) => { wsWaiting = r; });
+    }
+  };
+  ws.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'ws', version: '1' } } }));
+  await wsNext((m) => m.id === 1);
+  ws.send(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
+  // A 1.5 s call on the WebSocket, in flight once its first progress note arrives.
+  ws.send(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'sleep', arguments: { ms: 1500 }, _meta: { progressToken: 'p' } } }));
+  await wsNext((m) => m.method === 'notifications/progress');
+  const closed = new Promise((resolve) => ws.addEventListener('close', resolve, { once: true }));
+
+  const exited = once(server.proc, 'exit');
+  const getEvents = allEvents(stream.events);
+  const legacyRest = allEvents(legacyEvents);
+  server.proc.kill('SIGTERM');
+  await server.waitForLog(/draining signal=SIGTERM inflight=1 /);
+  // A new request on the open WebSocket is refused as over HTTP; the admitted call finishes.
+  ws.send(JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'echo', arguments: { text: 'late' } } }));
+  const refused = await wsNext((m) => m.id === 3);
+  assert.match(refused.error?.message ?? '', /shutting down/, JSON.stringify(refused));
+  const slept = await wsNext((m) => m.id === 2);
+  assert.ok(slept.result && !slept.result.isError, JSON.stringify(slept));
+
+  for (const events of [await getEvents, await legacyRest]) {
+    const last = events.at(-1);
+    assert.equal(last.comment, 'server shutting down', JSON.stringify(events));
+    assert.equal(last.retry, 1500);
+  }
+  const close = await closed;
+  assert.equal(close.code, 1012);
+  assert.match(close.reason, /reconnect/);
+  const [code] = await exited;
+  assert.equal(code, 0, server.log());
+  assert.match(server.log(), /ended streams=3 with a reconnect hint \(retry_ms=1500\); still_open=0/);
   await server.stop();
 });
 

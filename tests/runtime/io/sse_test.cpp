@@ -18,3 +18,8 @@ TEST_CASE("SSE priming, named events and comments are framed as the standard say
         "event: endpoint\ndata: /messages?sessionId=x\n\n");
   CHECK(sse::comment("keep-alive") == ": keep-alive\n\n");
 }
+
+TEST_CASE("a stream the server ends early tells why and when to come back", "[runtime][sse]") {
+  CHECK(sse::reconnect_hint(std::chrono::milliseconds(2000), "server shutting down") ==
+        ": server shutting down\nretry: 2000\n\n");
+}

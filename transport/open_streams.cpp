@@ -1,0 +1,47 @@
+#include "transport/open_streams.hpp"
+
+#include <vector>
+
+namespace mcprt::transport {
+
+uint64_t open_streams::add(ender end) {
+  std::unique_lock<std::mutex> g(mutex_);
+  auto ticket = ++next_;
+  enders_.emplace(ticket, end);
+  if (ending_) {
+    auto retry = retry_;
+    g.unlock();
+    end(retry);  // Opened while the server drains: it ends as soon as it starts.
+  }
+  return ticket;
+}
+
+void open_streams::forget(uint64_t ticket) {
+  std::lock_guard<std::mutex> g(mutex_);
+  enders_.erase(ticket);
+}
+
+size_t open_streams::end_all(std::chrono::milliseconds retry) {
+  std::vector<ender> asked;
+  {
+    std::lock_guard<std::mutex> g(mutex_);
+    ending_ = true;
+    retry_ = retry;
+    asked.reserve(enders_.size());
+    for (const auto& [ticket, end] : enders_) {
+      asked.push_back(end);
+    }
+  }
+  // Outside the lock: an ender posts onto a strand, and a strand may be forgetting a stream.
+  for (const auto& end : asked) {
+    end(retry);
+  }
+  return asked.size();
+}
+
+size_t open_streams::open() const {
+  std::lock_guard<std::mutex> g(mutex_);
+  return enders_.size();
+}
+
+}  // namespace mcprt::transport
