@@ -4,14 +4,11 @@
 namespace mcprt::transport {
 
 address_limiter::slot address_limiter::admit(const std::string& address) {
-  if (cap_ == 0) {
-    static const auto unlimited = std::make_shared<int>(0);
-    return unlimited;
-  }
+  auto cap = cap_.load(std::memory_order_relaxed);
   {
     std::lock_guard<std::mutex> g(mutex_);
     auto& n = open_[address];
-    if (n >= cap_) {
+    if (cap != 0 && n >= cap) {
       return nullptr;
     }
     ++n;

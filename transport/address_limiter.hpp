@@ -2,6 +2,7 @@
 // (limits.maxConnectionsPerAddress). Not a rate limiter: it bounds what is open at once.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <map>
 #include <memory>
@@ -20,9 +21,12 @@ class address_limiter : public std::enable_shared_from_this<address_limiter> {
   explicit address_limiter(size_t per_address) : cap_(per_address) {}
 
   /// A slot for one more connection from `address`, or nullptr when the address already holds
-  /// `per_address` connections. Without a cap every connection gets a slot, and nothing is
-  /// counted.
+  /// the cap's number of connections. Without a cap every connection gets a slot; it is
+  /// counted all the same, so a cap set later (SIGHUP) knows what is open.
   slot admit(const std::string& address);
+
+  /// A new cap (0: none) for the connections admitted from now on; open ones keep their slots.
+  void set_cap(size_t per_address) { cap_.store(per_address, std::memory_order_relaxed); }
 
   /// Connections counted for `address` (for tests).
   size_t open(const std::string& address) const;
@@ -39,7 +43,7 @@ class address_limiter : public std::enable_shared_from_this<address_limiter> {
 
   void release(const std::string& address);
 
-  size_t cap_;
+  std::atomic<size_t> cap_;
   mutable std::mutex mutex_;
   std::map<std::string, size_t, std::less<>> open_;
 };

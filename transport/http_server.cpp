@@ -78,16 +78,14 @@ struct http_server::impl {
       // overflow policy, not the socket, decide what a stalled subscriber costs.
       socket.set_option(net::socket_base::send_buffer_size(ctx->options.send_buffer_bytes), ec);
     }
-    address_limiter::slot slot;
-    if (ctx->options.max_connections_per_address > 0) {
-      auto peer = socket.remote_endpoint(ec);
-      if (ec) {
-        return;  // Reset before we got to it.
-      }
-      slot = ctx->limiter->admit(peer.address().to_string());
-      if (!slot) {
-        return refuse_http_connection(std::move(socket), ctx);
-      }
+    // Counted with or without a cap, so a cap set by SIGHUP knows what is open.
+    auto peer = socket.remote_endpoint(ec);
+    if (ec) {
+      return;  // Reset before we got to it.
+    }
+    auto slot = ctx->limiter->admit(peer.address().to_string());
+    if (!slot) {
+      return refuse_http_connection(std::move(socket), ctx);
     }
     start_http_session(std::move(socket), ctx, std::move(slot));
   }
@@ -125,11 +123,12 @@ http_server::http_server(server_options options, std::shared_ptr<http_handler> h
   impl_->ctx->metrics = std::move(metrics);
   impl_->ctx->limiter =
       std::make_shared<address_limiter>(impl_->ctx->options.max_connections_per_address);
-  impl_->ctx->max_payload_bytes->store(impl_->ctx->options.max_payload_bytes);
+  impl_->ctx->limits = std::make_shared<live_limits>(impl_->ctx->options);
 }
 
-void http_server::set_max_payload(size_t bytes) {
-  impl_->ctx->max_payload_bytes->store(bytes, std::memory_order_relaxed);
+void http_server::apply_limits(const server_options& next) {
+  impl_->ctx->limits->set(next);
+  impl_->ctx->limiter->set_cap(next.max_connections_per_address);
 }
 
 http_server::~http_server() {

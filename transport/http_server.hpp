@@ -47,8 +47,10 @@ class http_server {
   /// Reads `files` again (SIGHUP): new connections use them, open ones keep theirs. On an
   /// error message the running context stays.
   std::string reload_tls(const tls_files& files);
-  /// SIGHUP: the largest body (and WebSocket message) the next reads accept.
-  void set_max_payload(size_t bytes);
+  /// SIGHUP: takes next's limits (payload, header size and time, idle times, batch size,
+  /// stream queue and watermark, connections per address) for the next reads, writes and
+  /// connections. Listen address, threads, socket buffer, deflate and TLS files stay.
+  void apply_limits(const server_options& next);
   /// Binds and listens; returns the bound port or the bind error.
   std::error_code listen(uint16_t& bound_port);
   /// Starts the I/O threads; returns at once.

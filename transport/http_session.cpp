@@ -194,7 +194,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
     if (seq != seq_ || answered_ || !streaming_) {
       return;
     }
-    auto depth = watermark_depth(ctx_->options.stream_queue, ctx_->options.queue_watermark);
+    auto depth = watermark_depth(ctx_->limits->stream_queue(), ctx_->limits->queue_watermark());
     for (auto& f : frames) {
       auto outcome =
           offer_frame(queue_, queued{chunked(std::move(f.bytes)), {}}, f.overflow, depth);
@@ -329,7 +329,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
   // TLS first, under the header timeout: a client that connects and says nothing cannot
   // hold the socket. The verified client certificate names the caller of every request.
   void do_handshake() {
-    tcp().expires_after(ctx_->options.header_timeout);
+    tcp().expires_after(ctx_->limits->header_timeout());
     beast::async_detect_ssl(tcp(), buffer_,
                             [self = this->shared_from_this()](beast::error_code ec, bool tls) {
                               self->on_detected(ec, tls);
@@ -408,10 +408,10 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
   // must arrive whole within header_timeout, so a client trickling it cannot hold the socket.
   void do_read() {
     parser_.emplace();
-    parser_->header_limit(static_cast<std::uint32_t>(ctx_->options.max_header_bytes));
-    parser_->body_limit(ctx_->max_payload_bytes->load(std::memory_order_relaxed));
+    parser_->header_limit(static_cast<std::uint32_t>(ctx_->limits->max_header_bytes()));
+    parser_->body_limit(ctx_->limits->max_payload_bytes());
     if (requests_ > 0 && buffer_.size() == 0) {
-      tcp().expires_after(ctx_->options.idle_timeout);
+      tcp().expires_after(ctx_->limits->idle_timeout());
       // As much as Beast's own reads would take: no bigger buffer for an idle connection.
       stream_.async_read_some(
           buffer_.prepare(beast::read_size(buffer_, 65536)),
@@ -428,7 +428,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
   }
 
   void do_read_header() {
-    tcp().expires_after(ctx_->options.header_timeout);
+    tcp().expires_after(ctx_->limits->header_timeout());
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                               self->on_read_header(ec);
@@ -447,7 +447,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
       return do_close();  // The client went away.
     }
     // The body may take as long as the connection may idle (limits.maxPayloadKb bounds it).
-    tcp().expires_after(ctx_->options.idle_timeout);
+    tcp().expires_after(ctx_->limits->idle_timeout());
     const auto& req = parser_->get();
     keep_alive_ = req.keep_alive();
     // Beast takes repeated equal Content-Length fields as one (RFC 9110 lets it); a request
@@ -457,7 +457,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
     }
     // Refuse an oversized body before reading it.
     if (auto length = parser_->content_length();
-        length && *length > ctx_->max_payload_bytes->load(std::memory_order_relaxed)) {
+        length && *length > ctx_->limits->max_payload_bytes()) {
       return refuse(http_refusal::payload_too_large, {});
     }
     if (beast::iequals(req[http::field::expect], "100-continue")) {
@@ -501,7 +501,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
   std::string detail_of(http_refusal why, const beast::error_code& ec) const {
     if (why == http_refusal::header_too_large || why == http_refusal::uri_too_long) {
       return "the request line and header fields may hold " +
-             std::to_string(ctx_->options.max_header_bytes / 1024) + " KiB (limits.maxHeaderKb)";
+             std::to_string(ctx_->limits->max_header_bytes() / 1024) + " KiB (limits.maxHeaderKb)";
     }
     return why == http_refusal::payload_too_large ? std::string() : ec.message();
   }
@@ -583,7 +583,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
   // After a refusal: stop sending, then read and discard what the client still sends, for a
   // bounded time and amount, so closing does not reset the connection under the response.
   void do_drain(std::size_t discarded = 0) {
-    if (discarded > 64 * ctx_->max_payload_bytes->load(std::memory_order_relaxed)) {
+    if (discarded > 64 * ctx_->limits->max_payload_bytes()) {
       return tcp().close();
     }
     drain_buffer_.resize(size_t{64} * 1024);
@@ -625,7 +625,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
       return;
     }
     writing_ = true;
-    size_t n = std::min(queue_.size(), std::max<size_t>(1, ctx_->options.batch_size));
+    size_t n = std::min(queue_.size(), std::max<size_t>(1, ctx_->limits->batch_size()));
     batch_.clear();
     for (size_t i = 0; i < n; ++i) {
       batch_.push_back(std::move(queue_.front().bytes));
@@ -843,7 +843,7 @@ void exchange<Stream>::write_stream(std::string bytes, note_overflow overflow) {
   bool post = false;
   {
     std::lock_guard<std::mutex> g(inbox_mutex_);
-    auto depth = watermark_depth(ctx_->options.stream_queue, ctx_->options.queue_watermark);
+    auto depth = watermark_depth(ctx_->limits->stream_queue(), ctx_->limits->queue_watermark());
     outcome = offer_frame(inbox_, stream_frame{std::move(bytes), overflow, {}}, overflow, depth);
     post = !std::exchange(take_posted_, true);
   }

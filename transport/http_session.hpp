@@ -12,6 +12,7 @@
 #include "runtime/observe/metrics.hpp"
 #include "transport/address_limiter.hpp"
 #include "transport/http_server.hpp"
+#include "transport/live_limits.hpp"
 #include "transport/open_streams.hpp"
 
 namespace mcprt::transport {
@@ -49,8 +50,8 @@ struct connection_context {
   std::shared_ptr<std::atomic<int64_t>> unwritten = std::make_shared<std::atomic<int64_t>>(0);
   /// SSE streams and WebSocket connections open now, which a draining server ends.
   std::shared_ptr<open_streams> streams = std::make_shared<open_streams>();
-  /// limits.maxPayloadKb in bytes, as SIGHUP last set it (options.max_payload_bytes at start).
-  std::shared_ptr<std::atomic<size_t>> max_payload_bytes = std::make_shared<std::atomic<size_t>>(0);
+  /// The limits as SIGHUP last set them (options' at start): read these, not options'.
+  std::shared_ptr<live_limits> limits;
 };
 
 /// Serves `socket` (TLS first when ctx->tls is set) until the peer closes, an error, or an

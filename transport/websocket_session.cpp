@@ -47,7 +47,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
     beast::get_lowest_layer(ws_).expires_never();
     websocket::stream_base::timeout timeouts{};
     timeouts.handshake_timeout = std::chrono::seconds(30);
-    timeouts.idle_timeout = ctx_->options.ws_idle_timeout;  // Pings at half of it.
+    timeouts.idle_timeout = ctx_->limits->ws_idle_timeout();  // Pings at half of it.
     timeouts.keep_alive_pings = true;
     ws_.set_option(timeouts);
     ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
@@ -59,7 +59,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
       pmd.server_enable = true;
       ws_.set_option(pmd);
     }
-    ws_.read_message_max(ctx_->max_payload_bytes->load(std::memory_order_relaxed));
+    ws_.read_message_max(ctx_->limits->max_payload_bytes());
     upgrade_ = std::move(upgrade);
     ws_.async_accept(
         upgrade_, [self = this->shared_from_this()](beast::error_code ec) { self->on_accept(ec); });

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,24 @@ struct node_limits {
   int64_t request_timeout_ms = 0;
   int64_t job_timeout_ms = 0;
   int64_t task_ttl_ms = 0;
+};
+
+/// The limits as last configured, shared between the node (which replaces them on SIGHUP) and
+/// the threads that answer /mcp/capabilities.
+class published_limits {
+ public:
+  node_limits get() const {
+    std::lock_guard<std::mutex> g(mutex_);
+    return limits_;
+  }
+  void set(const node_limits& l) {
+    std::lock_guard<std::mutex> g(mutex_);
+    limits_ = l;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  node_limits limits_;
 };
 
 /// The document as JSON text.

@@ -376,7 +376,7 @@ http_handler::upgrade_decision endpoint::bind_websocket(const mcp_request& req,
                                      "Bad Request: a WebSocket on /mcp needs the subprotocol "
                                      "'mcp' (Sec-WebSocket-Protocol: mcp)"));
   }
-  auto box = std::make_shared<outbox>(parts_.node->streams.limits, stream_format::raw,
+  auto box = std::make_shared<outbox>(parts_.node->streams.limits->current(), stream_format::raw,
                                       parts_.node->metrics);
   auto peer = make_peer(box, wire::websocket, req.caller);
   return websocket_binding{std::move(peer), std::move(box), time_left(req.caller).value_or(0ms)};

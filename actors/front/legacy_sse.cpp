@@ -31,7 +31,7 @@ std::string query_value(const std::string& query, std::string_view name) {
 
 }  // namespace
 
-legacy_sse::legacy_sse(peer_factory make_peer, outbox_limits limits,
+legacy_sse::legacy_sse(peer_factory make_peer, std::shared_ptr<const live_outbox_limits> limits,
                        std::chrono::milliseconds keep_alive, size_t max_streams,
                        std::shared_ptr<mcprt::metrics> metrics)
     : make_peer_(std::move(make_peer)),
@@ -42,7 +42,7 @@ legacy_sse::legacy_sse(peer_factory make_peer, outbox_limits limits,
 
 void legacy_sse::open(const http_exchange_ptr& exchange, const principal& caller) {
   auto id = new_session_id();
-  auto box = std::make_shared<outbox>(limits_, stream_format::sse, metrics_);
+  auto box = std::make_shared<outbox>(limits_->current(), stream_format::sse, metrics_);
   auto s = std::make_shared<stream>();
   s->owner = caller.owner();
   {

@@ -21,8 +21,9 @@ class legacy_sse {
   using peer_factory =
       std::function<std::shared_ptr<message_peer>(std::shared_ptr<outbox>, const principal&)>;
 
-  legacy_sse(peer_factory make_peer, outbox_limits limits, std::chrono::milliseconds keep_alive,
-             size_t max_streams, std::shared_ptr<mcprt::metrics> metrics);
+  legacy_sse(peer_factory make_peer, std::shared_ptr<const live_outbox_limits> limits,
+             std::chrono::milliseconds keep_alive, size_t max_streams,
+             std::shared_ptr<mcprt::metrics> metrics);
 
   /// GET /sse: a new stream of `caller`, announced with its `endpoint` event.
   void open(const http_exchange_ptr& exchange, const principal& caller);
@@ -43,7 +44,7 @@ class legacy_sse {
   void close(const std::string& id);
 
   peer_factory make_peer_;
-  outbox_limits limits_;
+  std::shared_ptr<const live_outbox_limits> limits_;
   std::chrono::milliseconds keep_alive_;
   size_t max_streams_;
   std::shared_ptr<mcprt::metrics> metrics_;

@@ -99,7 +99,7 @@ void message_peer::listen(const rpc::message& msg) {
     return;
   }
   auto sub = std::make_shared<listen_subscription>();
-  sub->box = std::make_shared<outbox>(parts_.node->streams.limits, stream_format::raw,
+  sub->box = std::make_shared<outbox>(parts_.node->streams.limits->current(), stream_format::raw,
                                       parts_.node->metrics);
   sub->notes = parts_.node->notifier;
   std::weak_ptr<outbox> from = sub->box;

@@ -151,7 +151,7 @@ void endpoint::post_modern(const mcp_request& req, rpc::message& msg, const rapi
       return;
     }
     end_at_expiry(req.caller, ex);  // It lives as long as the token that opened it.
-    auto box = std::make_shared<outbox>(parts_.node->streams.limits, stream_format::sse,
+    auto box = std::make_shared<outbox>(parts_.node->streams.limits->current(), stream_format::sse,
                                         parts_.node->metrics);
     open_listen(filter.value(), msg.id, box, parts_.node->notifier);
     ex->pump(box, {}, parts_.node->streams.keep_alive);

@@ -234,6 +234,11 @@ session::node_context_ptr node::context() {
   c->notifier = notes_;
   c->jobs = jobs_;
   c->streams = stream_options_of(cfg_);
+  // One source for every front, as for the scopes below, so a reload reaches new streams.
+  if (!outbox_limits_) {
+    outbox_limits_ = c->streams.limits;
+  }
+  c->streams.limits = outbox_limits_;
   c->client_request_timeout = std::chrono::milliseconds(cfg_.client_request_timeout_ms);
   if (cfg_.auth_mode != "none") {
     // One source for every front the node builds, so a reload reaches them all.
@@ -250,7 +255,7 @@ int node::serve_stdio() {
   auto pipe =
       std::make_shared<transport::stdio_transport>(static_cast<size_t>(cfg_.max_payload_kb) * 1024);
   auto streams = stream_options_of(cfg_);
-  auto box = std::make_shared<outbox>(streams.limits, stream_format::raw, metrics_);
+  auto box = std::make_shared<outbox>(streams.limits->current(), stream_format::raw, metrics_);
   pipe->attach(box);
   front::message_peer peer({context(), box, bound_sessions_, {}, wire::stdio, nullptr});
   log::info("serving one client on stdio");
@@ -268,10 +273,9 @@ int node::serve_http(const sigset_t& signals, const config_source& reread) {
   front::endpoint_parts parts{
       context(), sessions_, std::make_shared<admission>(cfg_.max_inflight), bound_sessions_, {},
       gate_,     {}};
-  dispatch::node_limits limits{cfg_.max_payload_kb, cfg_.max_inflight, cfg_.request_timeout_ms,
-                               cfg_.jobs_default_timeout_ms, cfg_.jobs_result_ttl_ms};
-  parts.capabilities = [limits, pools = pools_] {
-    return dispatch::capabilities_document(limits, pools);
+  published_limits_->set(node_limits_of(cfg_));
+  parts.capabilities = [limits = published_limits_, pools = pools_] {
+    return dispatch::capabilities_document(limits->get(), pools);
   };
   parts.degraded_adapters = [pools = pools_] {
     std::vector<std::string> down;
@@ -325,6 +329,13 @@ namespace {
 // How long ended streams may take to write their last bytes before the I/O threads stop.
 constexpr std::chrono::seconds streams_end_within{2};
 
+// What a reload applies to the transport, the endpoint and new streams.
+bool is_live_transport_key(std::string_view key) {
+  return key.rfind("limits.", 0) == 0 || key == "performance.batchSize" ||
+         key == "performance.queueWatermark" || key == "notifier.subscriberQueue" ||
+         key == "transport.idleTimeoutMs" || key == "transport.wsIdleTimeoutMs";
+}
+
 // What a reload applies to the gate and the scope policy (the mode itself needs a restart).
 bool is_live_auth_key(std::string_view key) {
   return key == "auth.apiKeys" || key == "auth.scopes" || key == "auth.certificateScopes" ||
@@ -345,6 +356,7 @@ void node::reload(const config_source& reread, admission& admitted, transport::h
   std::string applied;
   std::string restart;
   bool auth_changed = false;
+  bool transport_changed = false;
   for (const auto& key : config::changed_keys(cfg_, next)) {
     if (key == "performance.maxInflight") {
       admitted.set_limit(next.max_inflight);
@@ -354,13 +366,10 @@ void node::reload(const config_source& reread, admission& admitted, transport::h
       cfg_.log_format = next.log_format;
       cfg_.log_access = next.log_access;
       apply_log_settings(cfg_);
-    } else if (key == "limits.requestTimeoutMs" || key == "limits.maxPayloadKb") {
-      // Both at once: the endpoint's deadline and 413 text, the transport's read bound.
-      cfg_.request_timeout_ms = next.request_timeout_ms;
-      cfg_.max_payload_kb = next.max_payload_kb;
-      auto bytes = static_cast<size_t>(next.max_payload_kb) * 1024;
-      ep.set_limits(std::chrono::milliseconds(next.request_timeout_ms), bytes);
-      server.set_max_payload(bytes);
+    } else if (key == "shutdown.drainTimeoutMs") {
+      cfg_.shutdown_drain_timeout_ms = next.shutdown_drain_timeout_ms;  // Read when draining.
+    } else if (is_live_transport_key(key)) {
+      transport_changed = true;  // Below, all at once.
     } else if (key.rfind("transport.tls.", 0) == 0 && !cfg_.tls_cert_file.empty()) {
       continue;  // Below: TLS files are read again on every reload.
     } else if (is_live_auth_key(key) && cfg_.auth_mode == next.auth_mode) {
@@ -371,6 +380,26 @@ void node::reload(const config_source& reread, admission& admitted, transport::h
       continue;
     }
     applied += (applied.empty() ? "" : ",") + key;
+  }
+  if (transport_changed) {
+    // The endpoint's deadline and 413 text, the transport's reads, writes and connection
+    // count, and the limits of streams opened from now on (open ones keep theirs).
+    cfg_.request_timeout_ms = next.request_timeout_ms;
+    cfg_.max_payload_kb = next.max_payload_kb;
+    cfg_.max_header_kb = next.max_header_kb;
+    cfg_.header_timeout_ms = next.header_timeout_ms;
+    cfg_.max_connections_per_address = next.max_connections_per_address;
+    cfg_.connection_idle_timeout_ms = next.connection_idle_timeout_ms;
+    cfg_.ws_idle_timeout_ms = next.ws_idle_timeout_ms;
+    cfg_.batch_size = next.batch_size;
+    cfg_.queue_watermark = next.queue_watermark;
+    cfg_.subscriber_queue = next.subscriber_queue;
+    ep.set_limits(std::chrono::milliseconds(cfg_.request_timeout_ms),
+                  static_cast<size_t>(cfg_.max_payload_kb) * 1024);
+    server.apply_limits(server_options_of(cfg_));
+    if (outbox_limits_) {
+      outbox_limits_->set(outbox_limits_of(cfg_));
+    }
   }
   if (auth_changed) {
     // Keys and scopes change together or not at all: a bad key list keeps the old rules.
@@ -404,6 +433,7 @@ void node::reload(const config_source& reread, admission& admitted, transport::h
       log::warn("tls reload refused: " + why + " (the running certificates stay)");
     }
   }
+  published_limits_->set(node_limits_of(cfg_));
   metrics_->config_reload("applied");
   log::info("config reloaded applied=[" + applied + "] needs_restart=[" + restart + "] tls=" + tls);
 }

@@ -16,6 +16,7 @@
 #include "actors/adapters/pool.hpp"
 #include "actors/catalog/catalog.hpp"
 #include "actors/catalog/live_catalog.hpp"
+#include "actors/dispatch/capabilities_doc.hpp"
 #include "actors/dispatch/dispatcher.hpp"
 #include "actors/identity/gate.hpp"
 #include "actors/jobs/jobs.hpp"
@@ -79,6 +80,10 @@ class node {
   /// What every request path of this node shares (built once the parts have started).
   session::node_context_ptr context();
   std::shared_ptr<scope_policy_source> scopes_;  ///< Made by context() when auth is on.
+  std::shared_ptr<live_outbox_limits> outbox_limits_;
+  /// What /mcp/capabilities shows (read on I/O threads, replaced by a reload).
+  std::shared_ptr<dispatch::published_limits> published_limits_ =
+      std::make_shared<dispatch::published_limits>();  ///< Made by context(): new streams' limits.
   /// Stops what the node started, leaves first: the supervisor (so stops are not restarts),
   /// pools, jobs, notifier, tool actors, sessions.
   void stop_tree();

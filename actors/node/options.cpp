@@ -26,11 +26,22 @@ void configure_scheduler(const config::config& cfg, caf::actor_system_config& ca
               cfg.scheduler_policy == "stealing" ? caf::atom("stealing") : caf::atom("sharing"));
 }
 
+dispatch::node_limits node_limits_of(const config::config& cfg) {
+  return {cfg.max_payload_kb, cfg.max_inflight, cfg.request_timeout_ms, cfg.jobs_default_timeout_ms,
+          cfg.jobs_result_ttl_ms};
+}
+
+outbox_limits outbox_limits_of(const config::config& cfg) {
+  outbox_limits l;
+  l.capacity = static_cast<size_t>(cfg.subscriber_queue);
+  l.watermark = cfg.queue_watermark;
+  l.batch = static_cast<size_t>(cfg.batch_size);
+  return l;
+}
+
 session::stream_options stream_options_of(const config::config& cfg) {
   session::stream_options o;
-  o.limits.capacity = static_cast<size_t>(cfg.subscriber_queue);
-  o.limits.watermark = cfg.queue_watermark;
-  o.limits.batch = static_cast<size_t>(cfg.batch_size);
+  o.limits = std::make_shared<live_outbox_limits>(outbox_limits_of(cfg));
   o.replay_events = static_cast<size_t>(cfg.replay_events);
   o.keep_alive = std::chrono::milliseconds(cfg.keep_alive_ms);
   o.retry = std::chrono::milliseconds(cfg.sse_retry_ms);

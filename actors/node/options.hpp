@@ -6,6 +6,7 @@
 #include <string>
 
 #include "actors/adapters/pool.hpp"
+#include "actors/dispatch/capabilities_doc.hpp"
 #include "actors/front/endpoint.hpp"
 #include "actors/identity/gate.hpp"
 #include "actors/jobs/jobs.hpp"
@@ -24,6 +25,10 @@ settings_view section_of(const config::config& cfg, const std::string& name);
 void configure_scheduler(const config::config& cfg, caf::actor_system_config& caf_cfg);
 
 /// Subscriber queues, batching, replay and keep-alive of every stream.
+/// What /mcp/capabilities shows of the limits and timeouts.
+dispatch::node_limits node_limits_of(const config::config& cfg);
+/// notifier.subscriberQueue, performance.queueWatermark and batchSize, for new outboxes.
+outbox_limits outbox_limits_of(const config::config& cfg);
 session::stream_options stream_options_of(const config::config& cfg);
 
 /// Timeouts, result lifetime and polling of durable jobs.

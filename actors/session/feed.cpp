@@ -30,7 +30,7 @@ session_feed::~session_feed() {
 std::shared_ptr<outbox> session_feed::box() {
   if (!box_) {
     log_ = std::make_shared<event_log>(random_hex(4), options_.replay_events);
-    box_ = std::make_shared<outbox>(options_.limits, stream_format::sse, metrics_, log_);
+    box_ = std::make_shared<outbox>(options_.limits->current(), stream_format::sse, metrics_, log_);
     follow_lists();
   }
   return box_;

@@ -17,7 +17,8 @@ namespace mcprt::actors::session {
 
 /// The node's knobs for long-lived streams.
 struct stream_options {
-  outbox_limits limits;                         ///< Per-subscriber queue bound, watermark, batch.
+  /// Per-subscriber queue bound, watermark, batch: what new outboxes take (SIGHUP may change).
+  std::shared_ptr<live_outbox_limits> limits = std::make_shared<live_outbox_limits>();
   size_t replay_events = 512;                   ///< Events kept per session for Last-Event-ID.
   std::chrono::milliseconds keep_alive{15000};  ///< SSE comment after this much silence.
   std::chrono::milliseconds retry{2000};        ///< `retry:` sent in the priming event.

@@ -4,6 +4,7 @@
 // them; producers on any thread offer frames and wake the transport when work appears.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -74,6 +75,28 @@ struct outbox_limits {
   size_t capacity = 1024;   ///< Most queued feed notes.
   double watermark = 0.75;  ///< Fraction of capacity where the policy applies.
   size_t batch = 64;        ///< Most messages handed out per pull (one gathered write).
+};
+
+/// The limits the next outboxes are made with; SIGHUP replaces them while the server runs (an
+/// outbox keeps the limits it was made with). Thread-safe; the three may be read torn across a
+/// replacement, and any mix of valid values is valid.
+class live_outbox_limits {
+ public:
+  explicit live_outbox_limits(outbox_limits l = {}) { set(l); }
+  outbox_limits current() const {
+    return {capacity_.load(std::memory_order_relaxed), watermark_.load(std::memory_order_relaxed),
+            batch_.load(std::memory_order_relaxed)};
+  }
+  void set(const outbox_limits& l) {
+    capacity_.store(l.capacity, std::memory_order_relaxed);
+    watermark_.store(l.watermark, std::memory_order_relaxed);
+    batch_.store(l.batch, std::memory_order_relaxed);
+  }
+
+ private:
+  std::atomic<size_t> capacity_{0};
+  std::atomic<double> watermark_{0};
+  std::atomic<size_t> batch_{0};
 };
 
 /// One subscriber's queue. Thread-safe.

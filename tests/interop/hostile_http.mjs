@@ -5,42 +5,10 @@
 // spinning, keeps serving its open connections, and accepts again once descriptors free up.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { metric, startServer } from './server.mjs';
-
-const connect = (url) => new Promise((resolve, reject) => {
-  const s = net.connect(Number(url.port), url.hostname, () => resolve(s));
-  s.once('error', reject);
-});
-// Sends `bytes` and reads until the server closes; resolves with what came back.
-async function exchange(url, bytes) {
-  const s = await connect(url);
-  s.on('error', () => {}); // A reset after the answer is fine; the answer is what counts.
-  const chunks = [];
-  s.on('data', (c) => chunks.push(c));
-  s.write(bytes);
-  await once(s, 'close');
-  return Buffer.concat(chunks).toString('latin1');
-}
-// One keep-alive request on an open socket; resolves with the whole response text.
-function request(s, path) {
-  return new Promise((resolve) => {
-    let text = '';
-    const onData = (c) => {
-      text += c;
-      const head = text.indexOf('\r\n\r\n');
-      const length = /content-length: (\d+)/i.exec(text);
-      if (head >= 0 && length && text.length >= head + 4 + Number(length[1])) {
-        s.off('data', onData);
-        resolve(text);
-      }
-    };
-    s.on('data', onData);
-    s.write(`GET ${path} HTTP/1.1\r\nHost: localhost\r\n\r\n`);
-  });
-}
+import { connect, exchange, request } from './raw_http.mjs';
 
 test('malformed requests get 431, 414 or 400 with Connection: close, then the close', async () => {
   const server = await startServer(['--set', 'plugins.enabled=demo']);

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, metric, callTool } from './server.mjs';
 import { openSession, openStream, rpc, nextMessages } from './sse.mjs';
+import { connect, exchange, request } from './raw_http.mjs';
 
 const call = callTool;
 
@@ -106,6 +107,55 @@ test('SIGHUP applies limits.maxPayloadKb and limits.requestTimeoutMs to the next
     assert.match((await refused.json()).error.message, /\(1 KiB\)/);
     const late = await (await call(server.url, 4, 'sleep', { ms: 600 })).json();
     assert.match(late.error?.message ?? '', /timed out/, JSON.stringify(late));
+  } finally {
+    await server.stop();
+  }
+});
+
+test('SIGHUP applies header and connection limits to what comes next; open connections stay', { timeout: 30000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mcprt-reload-transport-'));
+  const file = join(dir, 'mcprt.json');
+  const write = (config) => writeFileSync(file, JSON.stringify(config));
+  write({ limits: { maxHeaderKb: 16, maxPayloadKb: 512 } });
+  const server = await startServer(['--config', file]);
+  try {
+    const { url } = server;
+    // Three connections open before the reload, on which requests keep being served; no other
+    // connection stays open (fetch would keep one), so the count below is exact.
+    const held = await Promise.all([1, 2, 3].map(() => connect(url)));
+    for (const s of held) assert.match(await request(s, '/healthz'), /^HTTP\/1.1 200/);
+    const pad = `X-Pad: ${'p'.repeat(4096)}\r\n`;
+    assert.match(await request(held[0], '/healthz', pad), /^HTTP\/1.1 200/);
+    const caps = async () => {
+      const text = await request(held[1], '/mcp/capabilities');
+      return JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)).limits;
+    };
+    assert.equal((await caps()).maxPayloadKb, 512);
+
+    write({
+      limits: { maxHeaderKb: 2, maxConnectionsPerAddress: 4, headerTimeoutMs: 1000, maxPayloadKb: 256 },
+      performance: { batchSize: 8, queueWatermark: 0.5 },
+      notifier: { subscriberQueue: 64 },
+      shutdown: { drainTimeoutMs: 5000 },
+    });
+    process.kill(server.pid, 'SIGHUP');
+    const [line] = await server.waitForLog(/config reloaded applied=\[[^\]]*\] needs_restart=\[\]/);
+    for (const key of ['limits.maxHeaderKb', 'limits.maxConnectionsPerAddress', 'limits.headerTimeoutMs',
+      'limits.maxPayloadKb', 'performance.batchSize', 'performance.queueWatermark', 'notifier.subscriberQueue',
+      'shutdown.drainTimeoutMs']) {
+      assert.ok(line.includes(key), `${key} not applied: ${line}`);
+    }
+    assert.equal((await caps()).maxPayloadKb, 256);
+    // The three held connections count against the new cap of 4: one more fits, the next not.
+    const fourth = await connect(url);
+    assert.match(await request(fourth, '/healthz'), /^HTTP\/1.1 200/);
+    assert.match(await exchange(url, 'GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n'), /^HTTP\/1.1 429 /);
+    // The same 4 KiB header is now too large (and that connection closes after the 431).
+    const refused = await Promise.race([request(fourth, '/healthz', pad), once(fourth, 'close').then(() => 'closed')]);
+    assert.match(refused, /^HTTP\/1.1 431 /);
+    assert.match(refused, /2 KiB \(limits\.maxHeaderKb\)/);
+    for (const s of held) assert.match(await request(s, '/healthz'), /^HTTP\/1.1 200/);
+    for (const s of [...held, fourth]) s.destroy();
   } finally {
     await server.stop();
   }

@@ -30,11 +30,24 @@ config::config sample() {
 
 TEST_CASE("node options carry stream limits from the config", "[actors][node]") {
   auto s = stream_options_of(sample());
-  CHECK(s.limits.capacity == 300);
-  CHECK(s.limits.watermark == Approx(0.5));
-  CHECK(s.limits.batch == 16);
+  CHECK(s.limits->current().capacity == 300);
+  CHECK(s.limits->current().watermark == Approx(0.5));
+  CHECK(s.limits->current().batch == 16);
   CHECK(s.replay_events == 77);
   CHECK(s.keep_alive == std::chrono::milliseconds(1500));
+}
+
+TEST_CASE("a reload's stream limits reach every copy of the stream options", "[actors][node]") {
+  auto s = stream_options_of(sample());
+  auto copy = s;  // A session's feed keeps its own copy of the options.
+  auto next = sample();
+  next.subscriber_queue = 64;
+  next.queue_watermark = 0.25;
+  next.batch_size = 4;
+  s.limits->set(outbox_limits_of(next));
+  CHECK(copy.limits->current().capacity == 64);
+  CHECK(copy.limits->current().watermark == Approx(0.25));
+  CHECK(copy.limits->current().batch == 4);
 }
 
 TEST_CASE("node options turn kilobytes into bytes for the endpoint and the listener",
