@@ -84,8 +84,9 @@ expected<std::shared_ptr<gate>, std::string> gate::make(const gate_options& opti
   std::shared_ptr<gate> g(new gate(options, std::make_shared<auth_metrics>(registry)));
   g->verified_ = std::make_unique<token_cache>(options.token_cache_size);
   auto key_count = keys.value().size();
-  g->rules_ = std::make_shared<const rules>(
-      rules{std::move(keys.value()), options.required_scopes, options.certificate_scopes});
+  g->rules_ =
+      std::make_shared<const rules>(rules{std::move(keys.value()), options.required_scopes,
+                                          options.certificate_scopes, metadata_document(options)});
   if (options.mode == auth_mode::none) {
     return g;
   }
@@ -106,7 +107,6 @@ expected<std::shared_ptr<gate>, std::string> gate::make(const gate_options& opti
   auto path = resource->target == "/" ? std::string() : resource->target;
   g->metadata_path_ = std::string(well_known) + path;
   g->metadata_url_ = resource->origin() + g->metadata_path_;
-  g->metadata_body_ = metadata_document(options);
   if (!fetchable(options.expect.issuer)) {
     return "auth.issuer must be an https URL (http only on a loopback address), not '" +
            options.expect.issuer + "'";
@@ -319,8 +319,13 @@ std::string gate::replace_rules(const gate_options& next) {
   if (options_.mode == auth_mode::api_keys && keys.value().size() == 0 && !options_.certificates) {
     return "auth.mode apiKeys needs at least one entry in auth.apiKeys";
   }
-  auto fresh = std::make_shared<const rules>(
-      rules{std::move(keys.value()), next.required_scopes, next.certificate_scopes});
+  // The metadata's scopes_supported follows the scopes (the resource and issuer need a restart).
+  auto published = options_;
+  published.required_scopes = next.required_scopes;
+  published.scopes_supported = next.scopes_supported;
+  auto fresh =
+      std::make_shared<const rules>(rules{std::move(keys.value()), next.required_scopes,
+                                          next.certificate_scopes, metadata_document(published)});
   std::lock_guard<std::mutex> g(rules_mutex_);
   rules_ = std::move(fresh);
   return {};
@@ -371,7 +376,7 @@ http_response gate::metadata_response(std::string_view method) const {
     cors.emplace_back("Allow", "GET, HEAD, OPTIONS");
     return {405, "text/plain", "Method Not Allowed\n", std::move(cors)};
   }
-  return {200, "application/json", method == "HEAD" ? std::string() : metadata_body_,
+  return {200, "application/json", method == "HEAD" ? std::string() : current_rules()->metadata,
           std::move(cors)};
 }
 

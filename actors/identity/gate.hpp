@@ -110,7 +110,8 @@ class gate {
   /// Stops the key actor.
   void stop();
 
-  /// SIGHUP: `next`'s API keys, required scopes and certificate scopes for the next requests
+  /// SIGHUP: `next`'s API keys, required scopes, certificate scopes and the metadata's
+  /// scopes_supported for the next requests
   /// (a token already verified keeps its own scopes; the new required ones apply to it). A
   /// one-line reason, and nothing changes, when the keys do not make sense.
   std::string replace_rules(const gate_options& next);
@@ -132,6 +133,7 @@ class gate {
     api_key_set keys;
     std::vector<std::string> required_scopes;
     std::vector<std::string> certificate_scopes;
+    std::string metadata;  ///< The protected resource metadata document.
   };
   std::shared_ptr<const rules> current_rules() const;
 
@@ -140,7 +142,6 @@ class gate {
   std::shared_ptr<const rules> rules_;
   std::string metadata_url_;   ///< resource_metadata of every challenge.
   std::string metadata_path_;  ///< /.well-known/oauth-protected-resource<resource path>
-  std::string metadata_body_;
   std::shared_ptr<auth_metrics> metrics_;
   std::shared_ptr<key_cache> cache_ = std::make_shared<key_cache>();
   std::unique_ptr<token_cache> verified_;

@@ -338,8 +338,9 @@ bool is_live_transport_key(std::string_view key) {
 
 // What a reload applies to the gate and the scope policy (the mode itself needs a restart).
 bool is_live_auth_key(std::string_view key) {
-  return key == "auth.apiKeys" || key == "auth.scopes" || key == "auth.certificateScopes" ||
-         key == "auth.methodScopes" || key == "auth.toolScopes" || key == "auth.resourceScopes";
+  return key == "auth.apiKeys" || key == "auth.scopes" || key == "auth.scopesSupported" ||
+         key == "auth.certificateScopes" || key == "auth.methodScopes" ||
+         key == "auth.toolScopes" || key == "auth.resourceScopes";
 }
 
 }  // namespace
@@ -412,6 +413,7 @@ void node::reload(const config_source& reread, admission& admitted, transport::h
       }
       cfg_.auth_api_keys = next.auth_api_keys;
       cfg_.auth_scopes = next.auth_scopes;
+      cfg_.auth_scopes_supported = next.auth_scopes_supported;
       cfg_.auth_certificate_scopes = next.auth_certificate_scopes;
       cfg_.auth_method_scopes = next.auth_method_scopes;
       cfg_.auth_tool_scopes = next.auth_tool_scopes;

@@ -21,7 +21,7 @@ const C = { id: 'agent-c', secret: 'secret-c', scope: 'mcp:read' };
 const D = { id: 'agent-d', secret: 'secret-d', scope: 'mcp:tools mcp:math files' };
 const OTHER = 'http://other.example/mcp';
 
-let k1, as, server, resource, url;
+let k1, as, server, resource, url, config;
 
 function startIssuer(keys, port = 0) {
   return startAuthServer({
@@ -38,7 +38,7 @@ before(async () => {
   resource = `http://127.0.0.1:${port}/mcp`;
   as = await startIssuer([k1]);
   // Per-tool and per-URI scopes live in the file (file-only keys).
-  const config = join(mkdtempSync(join(tmpdir(), 'mcprt-oauth-')), 'auth.json');
+  config = join(mkdtempSync(join(tmpdir(), 'mcprt-oauth-')), 'auth.json');
   writeFileSync(config, JSON.stringify({
     auth: { toolScopes: { add: ['mcp:math'] }, resourceScopes: { 'test://static-': ['files:read'] } },
   }));
@@ -378,4 +378,16 @@ test('issuer down: keys already fetched still verify', async () => {
   assert.equal((await post(ping, bearer(await forge(await makeKey('ES256', 'k9'))))).status, 401);
   assert.equal((await post(initialize(), bearer(token))).status, 200);
   as = null;
+});
+
+test('SIGHUP: the metadata publishes the new scopes_supported', async () => {
+  const metadata = async () => (await (await fetch(new URL('/.well-known/oauth-protected-resource/mcp', url))).json());
+  assert.deepEqual((await metadata()).scopes_supported, ['mcp:tools']);
+  writeFileSync(config, JSON.stringify({
+    auth: { scopesSupported: ['mcp:tools', 'mcp:math', 'files:read'], toolScopes: { add: ['mcp:math'] },
+      resourceScopes: { 'test://static-': ['files:read'] } },
+  }));
+  process.kill(server.pid, 'SIGHUP');
+  await server.waitForLog(/config reloaded applied=\[auth\]/);
+  assert.deepEqual((await metadata()).scopes_supported, ['mcp:tools', 'mcp:math', 'files:read']);
 });
