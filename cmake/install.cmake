@@ -9,20 +9,19 @@ string(REGEX REPLACE ".*= ([0-9]+).*" "\\1" MCPRT_PLUGIN_ABI_VERSION "${abi_line
 # The server is also the helper the adapter examples run as workers (mcprt --stdio).
 install(TARGETS mcprt RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
-# The plugin SDK: <mcprt/plugin.hpp> and the runtime headers its types come from, no others.
-set(MCPRT_SDK_HEADERS
-  runtime/api/messages.hpp runtime/api/plugin_api.hpp runtime/api/plugin_module.hpp
-  runtime/api/settings.hpp runtime/api/typed_tool.hpp runtime/auth/principal.hpp
-  runtime/codec/errors.hpp runtime/codec/json.hpp runtime/codec/json_rpc.hpp
-  runtime/io/client_link.hpp runtime/io/event_log.hpp runtime/io/frame_kind.hpp
-  runtime/io/http_exchange.hpp runtime/io/outbox.hpp runtime/io/reply_channel.hpp
-  runtime/io/responder.hpp runtime/mcp/protocol.hpp runtime/mcp/request_info.hpp
-  runtime/mcp/tool_result.hpp runtime/mcp/trace_context.hpp)
-foreach(header IN LISTS MCPRT_SDK_HEADERS)
-  get_filename_component(dir ${header} DIRECTORY)
-  install(FILES ${header} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/mcprt/${dir})
-endforeach()
-install(FILES sdk/mcprt/plugin.hpp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/mcprt)
+# The plugin SDK is one self-contained header, <mcprt/plugin.hpp>, generated from
+# sdk/mcprt/plugin.hpp and the runtime headers it reaches (cmake/sdk_header.cmake): no header of
+# the server's tree is installed, so none can be included by accident.
+set(MCPRT_SDK_HEADER ${CMAKE_BINARY_DIR}/sdk/mcprt/plugin.hpp)
+file(GLOB_RECURSE sdk_sources CONFIGURE_DEPENDS runtime/*.hpp)
+add_custom_command(OUTPUT ${MCPRT_SDK_HEADER}
+  COMMAND ${CMAKE_COMMAND} -DSOURCE_DIR=${CMAKE_SOURCE_DIR} -DOUTPUT=${MCPRT_SDK_HEADER}
+          -P ${CMAKE_SOURCE_DIR}/cmake/sdk_header.cmake
+  DEPENDS ${CMAKE_SOURCE_DIR}/sdk/mcprt/plugin.hpp ${sdk_sources}
+          ${CMAKE_SOURCE_DIR}/cmake/sdk_header.cmake
+  COMMENT "Generating the one-file plugin SDK header")
+add_custom_target(mcprt_sdk_header ALL DEPENDS ${MCPRT_SDK_HEADER})
+install(FILES ${MCPRT_SDK_HEADER} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/mcprt)
 
 configure_package_config_file(cmake/mcprtConfig.cmake.in
   ${CMAKE_BINARY_DIR}/mcprtConfig.cmake

@@ -10,6 +10,7 @@
 #include "runtime/auth/scope_policy.hpp"
 #include "runtime/codec/json_rpc.hpp"
 #include "runtime/io/responder.hpp"
+#include "runtime/observe/metrics.hpp"
 
 namespace mcprt::actors::jobs {
 class job_service;

@@ -11,6 +11,7 @@
 #include "actors/front/listen.hpp"
 #include "actors/front/mcp_front.hpp"
 #include "actors/session/session.hpp"
+#include "runtime/io/reply_channel.hpp"
 #include "runtime/mcp/request_meta.hpp"
 #include "runtime/observe/access_log.hpp"
 #include "runtime/observe/log.hpp"

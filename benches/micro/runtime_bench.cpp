@@ -16,6 +16,7 @@
 #include "actors/session/table.hpp"
 #include "plugins/demo/demo.hpp"
 #include "runtime/codec/json_rpc.hpp"
+#include "runtime/io/reply_channel.hpp"
 #include "runtime/mcp/ids.hpp"
 
 using namespace mcprt;

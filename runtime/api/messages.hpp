@@ -1,5 +1,6 @@
-// Every message type and atom that crosses an actor boundary, with who sends it to whom.
-// All CAF 0.17 vocabulary lives here so a later CAF upgrade stays local.
+// Every message type and atom that crosses an actor boundary inside the server, with who
+// sends it to whom (a plugin's own, tool calls and steps, are in tool_messages.hpp). All CAF
+// 0.17 vocabulary lives in these two files so a later CAF upgrade stays local.
 #pragma once
 
 #include <caf/allowed_unsafe_message_type.hpp>
@@ -10,6 +11,7 @@
 #include <functional>
 #include <string>
 
+#include "runtime/api/tool_messages.hpp"
 #include "runtime/codec/json.hpp"
 #include "runtime/codec/json_rpc.hpp"
 #include "runtime/io/http_exchange.hpp"
@@ -24,18 +26,6 @@ using end_atom = caf::atom_constant<caf::atom("end")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 /// supervisor -> itself, after a backoff: start the named plugin again.
 using restart_atom = caf::atom_constant<caf::atom("restart")>;
-
-/// dispatcher or session -> tool actor: run one tool. The tool answers through `out`.
-struct tool_call {
-  std::string tool;    ///< The tool's registered name.
-  json_ref arguments;  ///< The validated `arguments` object (may be empty).
-  responder out;       ///< Where progress, logs and the result go.
-};
-
-/// A tool actor's own deferred step (from tool_invocation::after).
-struct tool_step {
-  std::function<void()> run;
-};
 
 /// endpoint -> session: one request or notification of this session. `out` is empty for
 /// notifications.
@@ -73,12 +63,6 @@ struct client_ask_expired {
   std::string id;
 };
 
-/// Serves tool calls. Built-in and third-party plugins spawn these.
-using tool_actor = caf::typed_actor<caf::reacts_to<tool_call>>;
-/// A function-tools actor (spawn_function_tools): serves tool calls and runs deferred steps,
-/// resource reads and prompt renders (tool_step). Converts to a tool_actor.
-using runner_actor = tool_actor::extend<caf::reacts_to<tool_step>>;
-
 /// One 2025 session: requests in order, DELETE, and its own idle check.
 using session_actor =
     caf::typed_actor<caf::reacts_to<session_request>, caf::reacts_to<end_atom>,
@@ -90,8 +74,6 @@ using session_actor =
 }  // namespace mcprt
 
 // Local-only payloads: they hold callbacks and shared documents, so they never go remote.
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::tool_call)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::tool_step)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::session_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::client_ask)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::client_answer)

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "runtime/api/messages.hpp"
 #include "runtime/api/settings.hpp"
-#include "runtime/io/outbox.hpp"
+#include "runtime/api/tool_messages.hpp"
+#include "runtime/io/frame_kind.hpp"
 #include "runtime/mcp/tool_result.hpp"
 
 namespace caf {

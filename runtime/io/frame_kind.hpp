@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace mcprt {
 inline namespace io {
@@ -34,6 +35,16 @@ struct note_overflow {
   /// May be dropped for a reader that is behind.
   static note_overflow droppable() { return {rule::drop, {}}; }
 };
+
+/// What a topic does when a subscriber's feed is above the watermark.
+enum class overflow_policy {
+  coalesce,     ///< Replace the queued note with the same key; else behave as drop_oldest.
+  drop_oldest,  ///< Drop the oldest queued note for each new one (lossy feeds).
+  disconnect,   ///< Close the subscriber with a reason.
+};
+
+/// Parses "coalesce" / "drop_oldest" / "disconnect".
+bool parse_overflow_policy(std::string_view text, overflow_policy& out);
 
 }  // namespace io
 }  // namespace mcprt

@@ -43,16 +43,6 @@ struct shared_note {
 
 using note_ptr = std::shared_ptr<const shared_note>;
 
-/// What a topic does when a subscriber's feed is above the watermark.
-enum class overflow_policy {
-  coalesce,     ///< Replace the queued note with the same key; else behave as drop_oldest.
-  drop_oldest,  ///< Drop the oldest queued note for each new one (lossy feeds).
-  disconnect,   ///< Close the subscriber with a reason.
-};
-
-/// Parses "coalesce" / "drop_oldest" / "disconnect".
-bool parse_overflow_policy(std::string_view text, overflow_policy& out);
-
 /// What happened to one offered note.
 enum class offer_outcome { queued, coalesced, dropped_oldest, disconnected, closed };
 

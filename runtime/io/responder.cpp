@@ -6,6 +6,7 @@
 
 #include "runtime/codec/json.hpp"
 #include "runtime/codec/json_rpc.hpp"
+#include "runtime/io/reply_channel.hpp"
 #include "runtime/mcp/request_state.hpp"
 
 namespace mcprt {

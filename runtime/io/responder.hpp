@@ -13,12 +13,16 @@
 #include "runtime/codec/errors.hpp"
 #include "runtime/codec/json.hpp"
 #include "runtime/io/client_link.hpp"
-#include "runtime/io/reply_channel.hpp"
 #include "runtime/mcp/protocol.hpp"
 #include "runtime/mcp/request_info.hpp"
 
 namespace mcprt {
 inline namespace io {
+
+class event_log;
+class outbox;
+class reply_channel;  // runtime/io/reply_channel.hpp: what a transport implements.
+using reply_channel_ptr = std::shared_ptr<reply_channel>;
 
 /// Called once when the request is answered (metrics, admission).
 using finish_hook = std::function<void(const request_info&, outcome)>;

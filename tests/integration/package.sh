@@ -37,6 +37,11 @@ for f in usr/bin/mcprt etc/mcprt/mcprt.json usr/lib/systemd/system/mcprt.service
   [ -e "$root/$f" ] || fail "missing from the package: /$f"
 done
 [ -d "$root/usr/lib/mcprt/plugins" ] || fail "missing plugin directory"
+# The SDK is one header that names no other header of the server's.
+headers=$(cd "$root/usr/include" && find . -type f | sort)
+[ "$headers" = "./mcprt/plugin.hpp" ] || fail "the package installs more headers than the SDK's: $headers"
+! grep -n '#include "' "$root/usr/include/mcprt/plugin.hpp" ||
+  fail "the SDK header includes project headers"
 echo "ok: $(basename "$deb") built; control data and files as expected"
 
 # 2. The unit, verified against the unpacked root (with the targets and kill it refers to).
@@ -86,7 +91,7 @@ echo "ok: the packaged server loads hello.so and serves greet; state under STATE
 
 # 5. Modules the server must refuse, each with a line naming the file and the reason.
 mkdir -p "$work/stale" "$work/foreign"
-c++ -std=c++20 -shared -fPIC -I"$root/usr/include" -I"$root/usr/include/mcprt" \
+c++ -std=c++20 -shared -fPIC -I"$root/usr/include" \
   "$here/fixtures/stale_plugin.cpp" -o "$work/stale/stale.so"
 c++ -shared -fPIC "$here/fixtures/not_a_plugin.cpp" -o "$work/foreign/foreign.so"
 refused() {
@@ -98,7 +103,7 @@ refused() {
   echo "ok: refused: $out"
 }
 refused "$work/stale" "stale.so was built for plugin ABI $(($(grep -o 'plugin_abi_version = [0-9]*' \
-  "$root/usr/include/mcprt/runtime/api/plugin_api.hpp" | grep -o '[0-9]*$') - 1))"
+  "$root/usr/include/mcprt/plugin.hpp" | grep -o '[0-9]*$') - 1))"
 refused "$work/foreign" "foreign.so: not an mcprt plugin"
 refused "$work/missing" "plugins.dirs '$work/missing'"
 echo "package: all checks passed"

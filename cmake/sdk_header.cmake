@@ -1,0 +1,45 @@
+# Writes the installed <mcprt/plugin.hpp>: sdk/mcprt/plugin.hpp and every project header it
+# reaches, each once and after what it includes, in one self-contained file. A plugin then
+# needs CAF, RapidJSON and the standard library, and no header of the server's tree.
+# Usage: cmake -DSOURCE_DIR=<source root> -DOUTPUT=<file> -P sdk_header.cmake
+cmake_minimum_required(VERSION 3.20)
+
+set_property(GLOBAL PROPERTY sdk_seen "")
+set_property(GLOBAL PROPERTY sdk_text "")
+set_property(GLOBAL PROPERTY sdk_count 0)
+
+# Appends `path` (relative to SOURCE_DIR) after the project headers it includes.
+function(sdk_visit path)
+  get_property(seen GLOBAL PROPERTY sdk_seen)
+  if(path IN_LIST seen)
+    return()
+  endif()
+  set_property(GLOBAL APPEND PROPERTY sdk_seen "${path}")
+  if(NOT EXISTS "${SOURCE_DIR}/${path}")
+    message(FATAL_ERROR "sdk header: ${path} (included by the SDK) does not exist")
+  endif()
+  file(READ "${SOURCE_DIR}/${path}" content)
+  string(REGEX MATCHALL "\n#include \"[^\"]+\"" includes "\n${content}")
+  foreach(line IN LISTS includes)
+    string(REGEX REPLACE ".*#include \"([^\"]+)\"" "\\1" included "${line}")
+    sdk_visit("${included}")
+  endforeach()
+  string(REGEX REPLACE "(^|\n)#pragma once\n" "\\1" content "${content}")
+  string(REGEX REPLACE "(^|\n)#include \"[^\"]+\"\n" "\\1" content "${content}")
+  get_property(text GLOBAL PROPERTY sdk_text)
+  string(APPEND text "\n// ---- ${path} ----\n${content}")
+  set_property(GLOBAL PROPERTY sdk_text "${text}")
+  get_property(count GLOBAL PROPERTY sdk_count)
+  math(EXPR count "${count} + 1")
+  set_property(GLOBAL PROPERTY sdk_count ${count})
+endfunction()
+
+sdk_visit(sdk/mcprt/plugin.hpp)
+get_property(text GLOBAL PROPERTY sdk_text)
+get_property(count GLOBAL PROPERTY sdk_count)
+set(head "// <mcprt/plugin.hpp>: the mcprt plugin SDK in one header (${count} parts, each marked\n")
+string(APPEND head "// below). Generated from the server's sources by cmake/sdk_header.cmake: edit those.\n")
+string(APPEND head "// Needs CAF 0.17, RapidJSON and C++20; see docs/plugins.md.\n#pragma once\n")
+file(WRITE "${OUTPUT}.tmp" "${head}${text}")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)
+file(REMOVE "${OUTPUT}.tmp")
