@@ -9,6 +9,7 @@
 #include "actors/dispatch/method_table.hpp"
 #include "runtime/api/messages.hpp"
 #include "runtime/codec/base64.hpp"
+#include "runtime/io/responder_internals.hpp"
 #include "runtime/mcp/request_meta.hpp"
 
 namespace mcprt::actors::dispatch {
@@ -30,7 +31,7 @@ void call_tool(const rpc::message& msg, const responder& out, const dispatch_env
     out.error(invalid_params("Unknown tool: " + std::string(*name)));
     return;
   }
-  out.name_target(tool->definition.name);
+  responder_internals::name_target(out, tool->definition.name);
   auto arguments = msg.params.member("arguments");
   if (arguments && !arguments->IsObject()) {
     out.error(invalid_params("tools/call \"arguments\" must be an object"));

@@ -7,6 +7,7 @@
 #include "actors/dispatch/list_page.hpp"
 #include "actors/dispatch/method_table.hpp"
 #include "runtime/api/messages.hpp"
+#include "runtime/io/responder_internals.hpp"
 
 namespace mcprt::actors::dispatch {
 
@@ -53,7 +54,7 @@ void get_prompt(const rpc::message& msg, const responder& out, const dispatch_en
     out.error(invalid_params("Unknown prompt: " + std::string(*name)));
     return;
   }
-  out.name_target(p->definition.name);
+  responder_internals::name_target(out, p->definition.name);
   std::map<std::string, std::string> args;
   if (auto* a = find_member(*msg.params, "arguments"); a != nullptr) {
     if (!a->IsObject()) {

@@ -6,6 +6,7 @@
 #include "actors/dispatch/method_table.hpp"
 #include "actors/jobs/task_wire.hpp"
 #include "runtime/codec/json_parse.hpp"
+#include "runtime/io/responder_internals.hpp"
 #include "runtime/mcp/request_meta.hpp"
 
 namespace mcprt::actors::dispatch {
@@ -323,12 +324,13 @@ bool call_as_job(const rpc::message& msg, const catalog::catalog_tool& tool,
   };
   if (wants_task && tool.definition.task_start == task_start::by_handler) {
     // The handler decides (tool_invocation::run_as_task), e.g. after MRTR rounds.
-    out.set_task_escalation([jobs, spec, answer_with](const responder& self, task_round round) {
-      auto s = spec;
-      s.info = self.info();
-      s.round = std::move(round);
-      jobs->start(std::move(s), answer_with(self));
-    });
+    responder_internals::set_task_escalation(
+        out, [jobs, spec, answer_with](const responder& self, task_round round) {
+          auto s = spec;
+          s.info = self.info();
+          s.round = std::move(round);
+          jobs->start(std::move(s), answer_with(self));
+        });
     return false;
   }
   // The snapshot keeps the tool alive for as long as the job runs rounds.

@@ -12,6 +12,7 @@
 #include "actors/front/mcp_front.hpp"
 #include "actors/session/session.hpp"
 #include "runtime/io/reply_channel.hpp"
+#include "runtime/io/responder_internals.hpp"
 #include "runtime/mcp/request_meta.hpp"
 #include "runtime/observe/access_log.hpp"
 #include "runtime/observe/log.hpp"
@@ -74,7 +75,7 @@ responder message_peer::make_responder(request_info info, const rpc::message& ms
                   --state->count;
                   state->cv.notify_all();
                 });
-  out.keep_alive(msg.root.document());
+  responder_internals::keep_alive(out, msg.root.document());
   return out;
 }
 

@@ -13,6 +13,7 @@
 #include "actors/front/modern_headers.hpp"
 #include "actors/session/session.hpp"
 #include "runtime/io/error_response.hpp"
+#include "runtime/io/responder_internals.hpp"
 #include "runtime/mcp/request_meta.hpp"
 #include "runtime/observe/access_log.hpp"
 #include "runtime/observe/log.hpp"
@@ -164,7 +165,7 @@ void endpoint::post_modern(const mcp_request& req, rpc::message& msg, const rapi
   }
   responder out(std::make_shared<http_reply>(ex, http_headers{}), std::move(info),
                 request_hook(admitted));
-  out.keep_alive(msg.root.document());
+  responder_internals::keep_alive(out, msg.root.document());
   arm_deadline(ex, out);
   // 2026-07-28: closing the request's stream cancels it.
   ex->on_client_close([out] { out.cancel(); });
@@ -224,7 +225,7 @@ void endpoint::post_legacy(const mcp_request& req, rpc::message& msg, const rapi
   info.trace = trace_context_of(meta);
   responder out(std::make_shared<http_reply>(ex, http_headers{{"Mcp-Session-Id", req.session_id}}),
                 std::move(info), request_hook(admitted));
-  out.keep_alive(msg.root.document());
+  responder_internals::keep_alive(out, msg.root.document());
   arm_deadline(ex, out);
   caf::anon_send(*session, session_request{std::move(msg), out});
 }

@@ -1,6 +1,8 @@
 // Server→client requests of one session.
 #include "actors/session/client_requests.hpp"
 
+#include "runtime/io/responder_internals.hpp"
+
 namespace mcprt::actors::session {
 
 namespace {
@@ -37,7 +39,8 @@ std::string client_requests::send(client_ask ask) {
     return {};
   }
   auto id = std::to_string(next_id_++);
-  if (!ask.related.send_related(rpc::encode_request(id, ask.method, ask.params))) {
+  if (!responder_internals::send_related(ask.related,
+                                         rpc::encode_request(id, ask.method, ask.params))) {
     refuse(ask.on_reply, rpc_code::invalid_request,
            "The request this " + ask.method + " belongs to is already answered");
     return {};
@@ -72,8 +75,9 @@ void client_requests::expire(const std::string& id) {
   }
   auto p = std::move(it->second);
   pending_.erase(it);
-  p.related.send_related(rpc::encode_notification(
-      "notifications/cancelled", R"({"requestId":)" + id + R"(,"reason":"timed out"})"));
+  responder_internals::send_related(
+      p.related, rpc::encode_notification("notifications/cancelled",
+                                          R"({"requestId":)" + id + R"(,"reason":"timed out"})"));
   refuse(p.on_reply, rpc_code::request_timeout, "The client did not answer in time");
 }
 

@@ -2,6 +2,7 @@
 #include "actors/session/feed.hpp"
 
 #include "runtime/io/error_response.hpp"
+#include "runtime/io/responder_internals.hpp"
 #include "runtime/io/sse.hpp"
 #include "runtime/mcp/ids.hpp"
 #include "runtime/observe/log.hpp"
@@ -89,7 +90,7 @@ void session_feed::make_resumable(const responder& out) {
     return;
   }
   auto b = box();
-  out.make_resumable(log_, b, options_.retry);
+  responder_internals::make_resumable(out, log_, b, options_.retry);
 }
 
 void session_feed::subscribe(const rpc::message& msg, const responder& out,

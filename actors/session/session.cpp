@@ -8,6 +8,7 @@
 
 #include "actors/dispatch/method_table.hpp"
 #include "actors/session/client_requests.hpp"
+#include "runtime/io/responder_internals.hpp"
 #include "runtime/mcp/ids.hpp"
 #include "runtime/mcp/request_meta.hpp"
 #include "runtime/observe/log.hpp"
@@ -176,8 +177,8 @@ session_actor::behavior_type session_impl(session_actor::stateful_pointer<sessio
           st.asks->answer(msg);
           return;
         }
-        req.out.set_min_log(st.level);
-        req.out.set_client_link(st.link);
+        responder_internals::set_min_log(req.out, st.level);
+        responder_internals::set_client_link(req.out, st.link);
         const auto* entry = dispatch::method_table::builtin().find(msg.method, era::legacy);
         if (entry != nullptr && entry->in_session != nullptr) {
           session_methods methods(st);

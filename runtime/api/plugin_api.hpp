@@ -21,8 +21,9 @@ class actor_system;
 namespace mcprt {
 inline namespace api {
 
-/// ABI version a plugin is compiled against; bumped on any change to this header.
-inline constexpr int plugin_abi_version = 4;
+/// ABI version a plugin is compiled against; bumped on any change to the layouts or functions
+/// of the SDK (<mcprt/plugin.hpp> and what it reaches).
+inline constexpr int plugin_abi_version = 5;
 
 /// Whether a tool runs as a task (2025-11-25 `execution.taskSupport`, the 2026 tasks extension).
 enum class task_support { forbidden, optional, required };

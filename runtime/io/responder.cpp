@@ -7,6 +7,7 @@
 #include "runtime/codec/json.hpp"
 #include "runtime/codec/json_rpc.hpp"
 #include "runtime/io/reply_channel.hpp"
+#include "runtime/io/responder_internals.hpp"
 #include "runtime/mcp/request_state.hpp"
 
 namespace mcprt {
@@ -89,12 +90,12 @@ bool responder::done() const {
   return state_->done.load(std::memory_order_acquire);
 }
 
-void responder::keep_alive(std::shared_ptr<const void> owner) const {
-  state_->keep_alive = std::move(owner);
+void responder_internals::keep_alive(const responder& r, std::shared_ptr<const void> owner) {
+  r.state_->keep_alive = std::move(owner);
 }
 
-void responder::set_min_log(log_level level) const {
-  state_->min_log.store(static_cast<int>(level), std::memory_order_relaxed);
+void responder_internals::set_min_log(const responder& r, log_level level) {
+  r.state_->min_log.store(static_cast<int>(level), std::memory_order_relaxed);
 }
 
 void responder::progress(double progress, std::optional<double> total,
@@ -178,8 +179,8 @@ void responder::task_created(std::string result_object) const {
   }
 }
 
-void responder::set_task_escalation(task_escalation escalate) const {
-  state_->escalate = std::move(escalate);
+void responder_internals::set_task_escalation(const responder& r, task_escalation escalate) {
+  r.state_->escalate = std::move(escalate);
 }
 
 bool responder::escalate_to_task(task_round round) const {
@@ -236,9 +237,9 @@ void responder::error(const rpc_error& err, outcome how) const {
   }
 }
 
-void responder::name_target(std::string name) const {
-  if (state_) {
-    state_->info.target = std::move(name);
+void responder_internals::name_target(const responder& r, std::string name) {
+  if (r.state_) {
+    r.state_->info.target = std::move(name);
   }
 }
 
@@ -291,9 +292,9 @@ bool responder::cancelled() const {
 namespace mcprt {
 inline namespace io {
 
-void responder::set_client_link(client_link_ptr link) const {
-  std::lock_guard<std::mutex> guard(state_->link_mutex);
-  state_->link = std::move(link);
+void responder_internals::set_client_link(const responder& r, client_link_ptr link) {
+  std::lock_guard<std::mutex> guard(r.state_->link_mutex);
+  r.state_->link = std::move(link);
 }
 
 void responder::ask_client(std::string method, std::string params_json,
@@ -314,10 +315,11 @@ void responder::ask_client(std::string method, std::string params_json,
   link->ask(*this, std::move(method), std::move(params_json), std::move(on_reply));
 }
 
-void responder::make_resumable(std::shared_ptr<event_log> log, std::shared_ptr<outbox> fallback,
-                               std::chrono::milliseconds retry) const {
-  if (state_) {
-    state_->channel->make_resumable(std::move(log), std::move(fallback), retry);
+void responder_internals::make_resumable(const responder& r, std::shared_ptr<event_log> log,
+                                         std::shared_ptr<outbox> fallback,
+                                         std::chrono::milliseconds retry) {
+  if (r.state_) {
+    r.state_->channel->make_resumable(std::move(log), std::move(fallback), retry);
   }
 }
 
@@ -327,11 +329,11 @@ void responder::close_stream() const {
   }
 }
 
-bool responder::send_related(std::string frame) const {
-  if (!state_ || done()) {
+bool responder_internals::send_related(const responder& r, std::string frame) {
+  if (!r.state_ || r.done()) {
     return false;
   }
-  state_->channel->notify(std::move(frame), note_overflow::keep());
+  r.state_->channel->notify(std::move(frame), note_overflow::keep());
   return true;
 }
 

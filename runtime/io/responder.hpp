@@ -19,8 +19,6 @@
 namespace mcprt {
 inline namespace io {
 
-class event_log;
-class outbox;
 class reply_channel;  // runtime/io/reply_channel.hpp: what a transport implements.
 using reply_channel_ptr = std::shared_ptr<reply_channel>;
 
@@ -50,14 +48,6 @@ class responder {
   const request_info& info() const;
   /// True once a result or error was sent.
   bool done() const;
-  /// Keeps `owner` (the request's parsed document) alive as long as the responder, so it is
-  /// freed where the answer ends (the connection's thread) rather than on a tool's thread.
-  void keep_alive(std::shared_ptr<const void> owner) const;
-  /// Names the tool or prompt this request turned out to be for (dispatch, after finding it
-  /// in the catalog, before handing the request on): metrics and the access log label by it.
-  void name_target(std::string name) const;
-  /// Sets the lowest log level forwarded (a session applies its logging/setLevel).
-  void set_min_log(log_level level) const;
 
   /// `notifications/progress`, only when the request asked for progress.
   void progress(double progress, std::optional<double> total, std::string_view message) const;
@@ -70,8 +60,6 @@ class responder {
   /// Answers with a task handle: 2026-07-28 gets `resultType: "task"` (a flat CreateTaskResult),
   /// earlier versions the object as given (`{"task": {...}}`).
   void task_created(std::string result_object) const;
-  /// Lets a handler turn this call into a task (set by dispatch when the call may be one).
-  void set_task_escalation(task_escalation escalate) const;
   /// Makes this call a task that runs `round` (see tool_invocation::run_as_task); false, and
   /// nothing happens, when this call cannot become one.
   bool escalate_to_task(task_round round) const;
@@ -91,24 +79,19 @@ class responder {
   /// elsewhere (a worker process) hears of it. One hook per request; a later one replaces it.
   void on_cancel(std::function<void()> hook) const;
 
-  /// See reply_channel::make_resumable (set by the request's session).
-  void make_resumable(std::shared_ptr<event_log> log, std::shared_ptr<outbox> fallback,
-                      std::chrono::milliseconds retry) const;
   /// Closes the request's SSE stream early (polling-style SSE, SEP-1699): the client resumes
   /// with Last-Event-ID and gets what follows. Without a resumable stream, nothing happens.
   void close_stream() const;
 
-  /// Lets handlers ask the client things while this request runs (set by its session).
-  void set_client_link(client_link_ptr link) const;
   /// Sends a request to the client (`sampling/createMessage`, `elicitation/create`,
   /// `roots/list`) on this request's stream; `on_reply` gets the answer, or an error when
   /// the request has no session, the client lacks the capability, or does not answer in time.
   void ask_client(std::string method, std::string params_json, client_reply_fn on_reply) const;
-  /// Sends a JSON-RPC frame related to this request (a server→client request), unless the
-  /// request is already answered. Returns false when it was not sent.
-  bool send_related(std::string frame) const;
 
  private:
+  // What the server's rooms set on a request (its session, dispatch, the front): declared in
+  // runtime/io/responder_internals.hpp, which is not part of the plugin SDK.
+  friend struct responder_internals;
   struct state;
   explicit responder(std::shared_ptr<state> s) : state_(std::move(s)) {}
   std::shared_ptr<state> state_;
