@@ -547,104 +547,101 @@ void pool_core::register_lists(const slot& s, const std::vector<size_t>& kinds) 
       before[k] = std::exchange(shared_->registered[k], {});
     }
   }
+  // What the worker lists now replaces what the pool registered from it, in one catalog change:
+  // a client never finds a re-listed tool unknown, and hears list_changed once per list.
+  catalog_change change;
   std::array<std::vector<std::string>, 4> now;
-  // One catalog change for the whole list (one actor, one list_changed), or, when something
-  // is refused, one entry at a time, skipping what is refused.
-  auto add_all = [this](auto specs, auto add, auto id, std::string_view what) {
+  auto names_of = [](const auto& specs, auto id) {
     std::vector<std::string> names;
     names.reserve(specs.size());
     for (const auto& spec : specs) {
       names.push_back(id(spec));
-    }
-    if (!add(specs)) {
-      return names;
-    }
-    names.clear();
-    for (auto& spec : specs) {
-      if (auto err = add({spec})) {
-        log::error("adapter=" + options_.name + " cannot register " + std::string(what) + " '" +
-                   id(spec) + "': " + caf::to_string(err));
-      } else {
-        names.push_back(id(spec));
-      }
     }
     return names;
   };
   for (auto k : kinds) {
     const auto& listed = s.listed[k];
     if (k == tools_list) {
-      for (const auto& name : before[k]) {
-        live_->remove_tool(name);
-      }
-      register_tools(listed);
-      std::lock_guard<std::mutex> g(shared_->m);
-      now[k] = shared_->registered[k];
+      change.remove_tools = before[k];
+      change.add_tools = pool_tool_specs(listed, options_.tool_prefix, options_.tasks, call_);
+      now[k] = names_of(change.add_tools, [](const tool_spec& t) { return t.definition.name; });
     } else if (k == resources_list) {
-      for (const auto& uri : before[k]) {
-        live_->remove_resource(uri);
-      }
-      now[k] = add_all(
-          pool_resource_specs(listed, call_),
-          [this](std::vector<resource_spec> v) { return live_->add_resources(std::move(v)); },
-          [](const resource_spec& r) { return r.definition.uri; }, "resource");
+      change.remove_resources = before[k];
+      change.add_resources = pool_resource_specs(listed, call_);
+      now[k] =
+          names_of(change.add_resources, [](const resource_spec& r) { return r.definition.uri; });
     } else if (k == templates_list) {
-      for (const auto& t : before[k]) {
-        live_->remove_resource_template(t);
-      }
-      now[k] = add_all(
-          pool_template_specs(listed, call_),
-          [this](std::vector<resource_template_spec> v) {
-            return live_->add_resource_templates(std::move(v));
-          },
-          [](const resource_template_spec& t) { return t.definition.uri_template; },
-          "resource template");
+      change.remove_resource_templates = before[k];
+      change.add_resource_templates = pool_template_specs(listed, call_);
+      now[k] = names_of(change.add_resource_templates,
+                        [](const resource_template_spec& t) { return t.definition.uri_template; });
     } else if (k == prompts_list) {
-      for (const auto& name : before[k]) {
-        live_->remove_prompt(name);
-      }
-      now[k] = add_all(
-          pool_prompt_specs(listed, options_.tool_prefix, call_),
-          [this](std::vector<prompt_spec> v) { return live_->add_prompts(std::move(v)); },
-          [](const prompt_spec& p) { return p.definition.name; }, "prompt");
+      change.remove_prompts = before[k];
+      change.add_prompts = pool_prompt_specs(listed, options_.tool_prefix, call_);
+      now[k] = names_of(change.add_prompts, [](const prompt_spec& p) { return p.definition.name; });
     }
   }
-  if (kinds.size() > 1 || kinds.front() != tools_list) {
-    log_line("registered resources=" + std::to_string(now[resources_list].size()) +
-             " templates=" + std::to_string(now[templates_list].size()) +
-             " prompts=" + std::to_string(now[prompts_list].size()));
+  if (auto err = live_->apply(change)) {
+    // Something is refused (a name another plugin holds, a schema the catalog rejects): each
+    // entry on its own, skipping what is refused and saying so.
+    log::warn("adapter=" + options_.name + " cannot register its lists at once (" +
+              caf::to_string(err) + "); registering them one by one");
+    now = register_each(std::move(change));
   }
+  log_line("registered tools=" + std::to_string(now[tools_list].size()) +
+           " resources=" + std::to_string(now[resources_list].size()) +
+           " templates=" + std::to_string(now[templates_list].size()) +
+           " prompts=" + std::to_string(now[prompts_list].size()));
   std::lock_guard<std::mutex> g(shared_->m);
   for (auto k : kinds) {
     shared_->registered[k] = std::move(now[k]);
   }
+  shared_->health.tools = shared_->registered[tools_list].size();
 }
 
-void pool_core::register_tools(const rapidjson::Value& tools) {
-  auto specs = pool_tool_specs(tools, options_.tool_prefix, options_.tasks, call_);
-  std::vector<std::string> names;
-  names.reserve(specs.size());
-  for (const auto& spec : specs) {
-    names.push_back(spec.definition.name);
+std::array<std::vector<std::string>, 4> pool_core::register_each(catalog_change change) {
+  for (const auto& name : change.remove_tools) {
+    live_->remove_tool(name);
   }
-  auto all = specs;
-  if (live_->add_tools(std::move(all))) {  // One catalog change for the whole list, or:
-    names.clear();
-    for (auto& spec : specs) {  // Something was refused: add them one by one, skipping it.
-      auto name = spec.definition.name;
-      std::vector<tool_spec> one;
-      one.push_back(std::move(spec));
-      if (auto err = live_->add_tools(std::move(one))) {
-        log::error("adapter=" + options_.name + " cannot register tool '" + name +
-                   "': " + caf::to_string(err));
+  for (const auto& uri : change.remove_resources) {
+    live_->remove_resource(uri);
+  }
+  for (const auto& t : change.remove_resource_templates) {
+    live_->remove_resource_template(t);
+  }
+  for (const auto& name : change.remove_prompts) {
+    live_->remove_prompt(name);
+  }
+  auto one_by_one = [this](auto& specs, auto add, auto id, std::string_view what) {
+    std::vector<std::string> names;
+    for (auto& spec : specs) {
+      auto name = id(spec);
+      if (auto err = add(std::move(spec))) {
+        log::error("adapter=" + options_.name + " cannot register " + std::string(what) + " '" +
+                   name + "': " + caf::to_string(err));
       } else {
-        names.push_back(name);
+        names.push_back(std::move(name));
       }
     }
-  }
-  log_line("registered " + std::to_string(names.size()) + " tools");
-  std::lock_guard<std::mutex> g(shared_->m);
-  shared_->health.tools = names.size();
-  shared_->registered[tools_list] = std::move(names);
+    return names;
+  };
+  std::array<std::vector<std::string>, 4> now;
+  now[tools_list] = one_by_one(
+      change.add_tools, [this](tool_spec t) { return live_->add_tools({std::move(t)}); },
+      [](const tool_spec& t) { return t.definition.name; }, "tool");
+  now[resources_list] = one_by_one(
+      change.add_resources,
+      [this](resource_spec r) { return live_->add_resources({std::move(r)}); },
+      [](const resource_spec& r) { return r.definition.uri; }, "resource");
+  now[templates_list] = one_by_one(
+      change.add_resource_templates,
+      [this](resource_template_spec t) { return live_->add_resource_templates({std::move(t)}); },
+      [](const resource_template_spec& t) { return t.definition.uri_template; },
+      "resource template");
+  now[prompts_list] = one_by_one(
+      change.add_prompts, [this](prompt_spec p) { return live_->add_prompts({std::move(p)}); },
+      [](const prompt_spec& p) { return p.definition.name; }, "prompt");
+  return now;
 }
 
 void pool_core::on_call(pool_call& call) {

@@ -4,6 +4,7 @@
 // pool_shared. Time comes from an injected clock.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <deque>
 #include <functional>
@@ -56,7 +57,9 @@ class pool_core {
   void request_list(slot& s, size_t kind, const std::string& cursor);
   void relist(slot& s, std::string_view method);
   void register_lists(const slot& s, const std::vector<size_t>& kinds);
-  void register_tools(const rapidjson::Value& tools);
+  // The fallback of register_lists when the change as a whole is refused: removes, then adds
+  // entry by entry; returns what was registered, by list.
+  std::array<std::vector<std::string>, 4> register_each(catalog_change change);
   void dispatch(after_list& after);
   bool place_call(pending_call& call, after_list& after);
   void drop(slot* owner, int64_t id, const in_flight& call, bool timed_out, after_list& after);

@@ -140,6 +140,84 @@ caf::error node_catalog::add_resource_templates(std::vector<resource_template_sp
                          }));
 }
 
+caf::error node_catalog::apply(catalog_change change) {
+  // The actors the additions run on, spawned before the lock as add_tools does; stopped again
+  // when the change is refused.
+  tool_actor tools_actor;
+  if (!change.add_tools.empty()) {
+    tools_actor = spawn_function_tools(sys_, change.add_tools);
+  }
+  runner_actor runner;
+  if (!change.add_prompts.empty() || !change.add_resources.empty() ||
+      !change.add_resource_templates.empty()) {
+    runner = spawn_function_tools(sys_, {});
+  }
+  auto refuse = [&](caf::error err) {
+    for (const auto& actor : {tools_actor, tool_actor(runner)}) {
+      if (actor) {
+        caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+      }
+    }
+    return err;
+  };
+  bool tools = false;
+  bool prompts = false;
+  bool resources = false;
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    catalog_builder next(*source_->current());
+    for (const auto& name : change.remove_tools) {
+      tools = next.remove_tool(name) || tools;
+    }
+    for (const auto& name : change.remove_prompts) {
+      prompts = next.remove_prompt(name) || prompts;
+    }
+    for (const auto& uri : change.remove_resources) {
+      resources = next.remove_resource(uri) || resources;
+    }
+    for (const auto& t : change.remove_resource_templates) {
+      resources = next.remove_template(t) || resources;
+    }
+    for (auto& t : change.add_tools) {
+      auto inline_handler = t.inline_safe ? t.handler : tool_handler{};
+      if (auto err = next.add(t.definition, tools_actor, std::move(inline_handler))) {
+        return refuse(std::move(err));
+      }
+      tools = true;
+    }
+    for (auto& p : change.add_prompts) {
+      if (auto err = next.add(p.definition, p.handler, runner)) {
+        return refuse(std::move(err));
+      }
+      prompts = true;
+    }
+    for (auto& r : change.add_resources) {
+      if (auto err = next.add(r.definition, r.reader, runner)) {
+        return refuse(std::move(err));
+      }
+      resources = true;
+    }
+    for (auto& t : change.add_resource_templates) {
+      if (auto err = next.add(t.definition, t.reader, runner)) {
+        return refuse(std::move(err));
+      }
+      resources = true;
+    }
+    if (!tools && !prompts && !resources) {
+      return caf::none;
+    }
+    source_->publish(next.build());
+  }
+  for (auto [changed, what] : {std::pair{tools, "tools"}, std::pair{prompts, "prompts"},
+                               std::pair{resources, "resources"}}) {
+    if (changed) {
+      notes_->publish(notifier::topic::list_changed(what), list_changed_note(what),
+                      overflow_policy::coalesce);
+    }
+  }
+  return caf::none;
+}
+
 bool node_catalog::remove_resource_template(std::string_view uri_template) {
   return remove("resources",
                 [uri_template](catalog_builder& b) { return b.remove_template(uri_template); });

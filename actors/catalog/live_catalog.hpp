@@ -26,6 +26,7 @@ class node_catalog final : public mcprt::live_catalog {
   bool remove_resource(std::string_view uri) override;
   caf::error add_resource_templates(std::vector<resource_template_spec> templates) override;
   bool remove_resource_template(std::string_view uri_template) override;
+  caf::error apply(catalog_change change) override;
 
   /// Removes everything the `gone` actors serve and adds `added` (a restarted plugin's
   /// registrations; may be null) in one swap, then notifies each list that changed. Fails,

@@ -45,6 +45,7 @@ class frozen_catalog final : public mcprt::live_catalog {
     return refuse();
   }
   bool remove_resource_template(std::string_view) override { return false; }
+  caf::error apply(catalog_change) override { return refuse(); }
 
  private:
   static caf::error refuse() {

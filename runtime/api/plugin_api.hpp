@@ -267,6 +267,19 @@ class publisher {
                        overflow_policy policy) = 0;
 };
 
+/// Several catalog edits applied as one (live_catalog::apply): first the removals, then the
+/// additions. Names and URIs are as registered (prefixed, for an adapter's).
+struct catalog_change {
+  std::vector<std::string> remove_tools;
+  std::vector<std::string> remove_prompts;
+  std::vector<std::string> remove_resources;  ///< URIs.
+  std::vector<std::string> remove_resource_templates;
+  std::vector<tool_spec> add_tools;
+  std::vector<prompt_spec> add_prompts;
+  std::vector<resource_spec> add_resources;
+  std::vector<resource_template_spec> add_resource_templates;
+};
+
 /// The catalog while the server runs: each change swaps the snapshot every request reads and
 /// sends `notifications/tools/list_changed` (or prompts) to every session, WebSocket, stdio
 /// client and 2026 listen stream that asked for it (and likewise resources). Thread-safe.
@@ -289,6 +302,11 @@ class live_catalog {
   virtual caf::error add_resource_templates(std::vector<resource_template_spec> templates) = 0;
   /// Removes a resource template; false when there was none.
   virtual bool remove_resource_template(std::string_view uri_template) = 0;
+  /// Applies `change` as one: no request sees the catalog between its removals and its
+  /// additions (replacing a tool never makes it unknown for a moment), and each list it
+  /// touches announces list_changed once. Fails, changing nothing, when an addition is
+  /// refused (a duplicate, an invalid schema); a removal of something absent is no error.
+  virtual caf::error apply(catalog_change change) = 0;
 };
 
 /// What a plugin gets at start: the actor system, its settings, and the registries.

@@ -26,7 +26,7 @@ before(async () => {
     log: { access: true, format: 'json' },
   }));
   server = await startServer(['--config', join(dir, 'config.json')]);
-  await server.waitForLog(/adapter=traced registered \d+ tools/);
+  await server.waitForLog(/adapter=traced registered tools=\d+/);
 });
 after(async () => {
   await server.stop();
