@@ -179,6 +179,22 @@ const std::vector<key_def>& table() {
                       "with a clear error as on a full disk"));
     k.push_back(field("jobs.pollIntervalMs", st::integer, &config::jobs_poll_interval_ms, 10,
                       3600000, "tasks/get interval suggested to clients (pollInterval)"));
+    k.push_back(field("cluster.name", st::string, &config::cluster_name, 0, 0,
+                      "the cluster's name: nodes of another cluster are refused"));
+    k.push_back(field("cluster.nodeName", st::string, &config::cluster_node_name, 0, 0,
+                      "this node's stable name (1 to 16 of a-z, 0-9, '-'); empty: no cluster"));
+    k.push_back(field("cluster.listen", st::string, &config::cluster_listen, 0, 0,
+                      "host:port where this node's peers reach it"));
+    k.push_back(field("cluster.heartbeatMs", st::integer, &config::cluster_heartbeat_ms, 100,
+                      600000, "interval of heartbeats and pings between nodes"));
+    k.push_back(field("cluster.deadAfterMs", st::integer, &config::cluster_dead_after_ms, 200,
+                      3600000, "a peer silent (or not answering a ping) this long is down"));
+    k.push_back(field("cluster.tls.certFile", st::string, &config::cluster_tls_cert_file, 0, 0,
+                      "this node's certificate (PEM, from the cluster's CA) for mutual TLS"));
+    k.push_back(field("cluster.tls.keyFile", st::string, &config::cluster_tls_key_file, 0, 0,
+                      "the certificate's private key (PEM)"));
+    k.push_back(field("cluster.tls.caFile", st::string, &config::cluster_tls_ca_file, 0, 0,
+                      "the cluster's CA (PEM): peers must present a certificate it signed"));
     k.push_back(field("notifier.shards", st::integer, &config::notifier_shards, 1, 256,
                       "notifier actors; topics are spread over them by hash"));
     k.push_back(field("notifier.subscriberQueue", st::integer, &config::subscriber_queue, 1,
@@ -301,6 +317,9 @@ class loader {
       }
     }
     if (auto err = validate_tls()) {
+      return err;
+    }
+    if (auto err = validate_cluster()) {
       return err;
     }
     if (auto err = fill_state_paths()) {
@@ -459,6 +478,10 @@ class loader {
       std::string key = prefix.empty() ? m.name.GetString() : prefix + "." + m.name.GetString();
       if (key == "adapters") {
         if (auto err = parse_adapters(m.value, cfg_.adapters)) {
+          return "config file: " + *err;
+        }
+      } else if (key == "cluster.peers") {
+        if (auto err = parse_cluster_peers(m.value, cfg_.cluster_peers)) {
           return "config file: " + *err;
         }
       } else if (key == "auth.apiKeys") {
@@ -653,6 +676,63 @@ class loader {
     return std::nullopt;
   }
 
+  // A cluster needs a name, an address and peers that are not itself; without mutual TLS it
+  // may only use loopback addresses (BASP is unauthenticated plaintext).
+  std::optional<std::string> validate_cluster() const {
+    const auto& c = cfg_;
+    if (c.cluster_node_name.empty()) {
+      if (!c.cluster_peers.empty() || !c.cluster_listen.empty()) {
+        return std::string("cluster.peers and cluster.listen need cluster.nodeName");
+      }
+      return std::nullopt;
+    }
+    if (!valid_node_name(c.cluster_node_name)) {
+      return "cluster.nodeName must be 1 to 16 of a-z, 0-9 and '-', not '" + c.cluster_node_name +
+             "'";
+    }
+    if (c.cluster_name.empty()) {
+      return std::string("cluster.name must not be empty");
+    }
+    std::string host;
+    uint16_t port = 0;
+    if (!split_host_port(c.cluster_listen, host, port)) {
+      return "cluster.listen must be host:port, not '" + c.cluster_listen + "'";
+    }
+    bool tls = !c.cluster_tls_cert_file.empty() || !c.cluster_tls_key_file.empty() ||
+               !c.cluster_tls_ca_file.empty();
+    if (tls && (c.cluster_tls_cert_file.empty() || c.cluster_tls_key_file.empty() ||
+                c.cluster_tls_ca_file.empty())) {
+      return std::string(
+          "cluster.tls.certFile, cluster.tls.keyFile and cluster.tls.caFile go together: set all "
+          "three (mutual TLS between nodes)");
+    }
+    if (c.cluster_dead_after_ms <= c.cluster_heartbeat_ms) {
+      return std::string("cluster.deadAfterMs must be longer than cluster.heartbeatMs");
+    }
+    auto plain_ok = [&](const std::string& h,
+                        const std::string& key) -> std::optional<std::string> {
+      if (!tls && !is_loopback_host(h)) {
+        return key + " '" + h +
+               "' is not a loopback address: between machines the cluster needs mutual TLS "
+               "(cluster.tls.certFile, keyFile, caFile)";
+      }
+      return std::nullopt;
+    };
+    if (auto err = plain_ok(host, "cluster.listen")) {
+      return err;
+    }
+    for (const auto& p : c.cluster_peers) {
+      if (p.name == c.cluster_node_name) {
+        return "cluster.peers lists this node itself ('" + p.name + "')";
+      }
+      split_host_port(p.address, host, port);
+      if (auto err = plain_ok(host, "cluster.peers address")) {
+        return err;
+      }
+    }
+    return std::nullopt;
+  }
+
   std::optional<std::string> validate_plugins() const {
     for (const auto& p : cfg_.plugins_enabled) {
       if (std::find(req_.known_plugins.begin(), req_.known_plugins.end(), p) ==
@@ -755,6 +835,9 @@ std::vector<std::string> changed_keys(const config& before, const config& after)
   if (before.adapters != after.adapters) {
     out.emplace_back("adapters");
   }
+  if (before.cluster_peers != after.cluster_peers) {
+    out.emplace_back("cluster.peers");
+  }
   if (before.auth_method_scopes != after.auth_method_scopes) {
     out.emplace_back("auth.methodScopes");
   }
@@ -805,6 +888,10 @@ std::string describe(const config& cfg, const std::vector<setting_spec>& plugin_
   }
   if (!cfg.auth_api_keys.empty()) {
     os << "auth.apiKeys = " << cfg.auth_api_keys.size() << " keys (file; digests not shown)\n";
+  }
+  for (size_t i = 0; i < cfg.cluster_peers.size(); ++i) {
+    os << "cluster.peers[" << i << "] = " << cfg.cluster_peers[i].name << " at "
+       << cfg.cluster_peers[i].address << " (file)\n";
   }
   return os.str();
 }

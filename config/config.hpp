@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "config/adapters.hpp"
+#include "config/cluster.hpp"
 #include "runtime/api/settings.hpp"
 #include "runtime/auth/api_keys.hpp"
 #include "runtime/codec/expected.hpp"
@@ -78,6 +79,14 @@ struct config {
   int64_t jobs_poll_interval_ms = 1000;
   int64_t jobs_max_store_mb = 0;
   std::vector<adapter_config> adapters;  ///< From the config file's `adapters` array.
+  // cluster (docs/cluster.md); no node name: a single node
+  std::string cluster_name = "mcprt";
+  std::string cluster_node_name;
+  std::string cluster_listen;
+  std::vector<cluster_peer> cluster_peers;  ///< From the config file's `cluster.peers` array.
+  int64_t cluster_heartbeat_ms = 1000;
+  int64_t cluster_dead_after_ms = 5000;
+  std::string cluster_tls_cert_file, cluster_tls_key_file, cluster_tls_ca_file;
   // notifier
   int64_t notifier_shards = 4;
   int64_t subscriber_queue = 1024;

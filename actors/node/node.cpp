@@ -25,9 +25,13 @@ namespace mcprt::actors::node {
 namespace {
 
 // The actor system reads its config when it is built: set the scheduler first.
-caf::actor_system_config& configured(caf::actor_system_config& caf_cfg, const config::config& cfg) {
+caf::actor_system_config& configured(caf::actor_system_config& caf_cfg, const config::config& cfg,
+                                     const std::optional<cluster::cluster_options>& cluster) {
   configure_scheduler(cfg, caf_cfg);
   register_mcp_errors(caf_cfg);
+  if (cluster) {
+    cluster::configure_actor_system(*cluster, caf_cfg);
+  }
   return caf_cfg;
 }
 
@@ -40,7 +44,8 @@ node::node(const config::config& cfg)
       tools_(std::make_shared<catalog::catalog_source>()),
       sessions_(std::make_shared<session::session_table>()),
       bound_sessions_(std::make_shared<session::session_table>()),
-      system_(configured(caf_cfg_, cfg)),
+      cluster_options_(cluster_options_of(cfg)),
+      system_(configured(caf_cfg_, cfg, cluster_options_)),
       notes_(std::make_shared<notifier::notifier>(system_, static_cast<size_t>(cfg.notifier_shards),
                                                   metrics_)),
       live_(std::make_shared<catalog::node_catalog>(system_, tools_, notes_)),
@@ -66,6 +71,9 @@ expected<std::unique_ptr<node>, std::string> node::start(const config::config& c
   }
   n->start_adapters();
   n->supervise(plugins, std::move(started.value()));
+  if (auto why = n->start_cluster(); !why.empty()) {
+    return why;
+  }
   return n;
 }
 
@@ -109,6 +117,25 @@ std::string node::start_jobs(bool stdio) {
                               });
   }
   jobs_->sweep_periodically();
+  return {};
+}
+
+// Joins the cluster: publishes the gateway on cluster.listen and starts dialing the peers.
+std::string node::start_cluster() {
+  if (!cluster_options_) {
+    return {};
+  }
+  const auto& o = *cluster_options_;
+  auto started = cluster::membership::start(system_, o, metrics_);
+  if (auto* why = started.failure()) {
+    return *why;
+  }
+  membership_ = std::move(started.value());
+  bool tls = !cfg_.cluster_tls_cert_file.empty();
+  log::info("cluster=" + o.cluster_name + " node=" + o.node + " incarnation=" +
+            std::to_string(o.incarnation) + " listening for peers on " + o.listen_host + ":" +
+            std::to_string(membership_->port()) + " peers=" + std::to_string(o.peers.size()) +
+            (tls ? " (mutual TLS)" : " (plaintext: loopback addresses only)"));
   return {};
 }
 
@@ -491,6 +518,9 @@ void node::stop_tree() {
     return;
   }
   stopped_ = true;
+  if (membership_) {
+    membership_->stop();  // Peers see this node go at once, not after deadAfterMs.
+  }
   if (supervisor_) {
     caf::anon_send_exit(supervisor_, caf::exit_reason::user_shutdown);
   }

@@ -16,6 +16,7 @@
 #include "actors/adapters/pool.hpp"
 #include "actors/catalog/catalog.hpp"
 #include "actors/catalog/live_catalog.hpp"
+#include "actors/cluster/membership.hpp"
 #include "actors/dispatch/capabilities_doc.hpp"
 #include "actors/dispatch/dispatcher.hpp"
 #include "actors/identity/gate.hpp"
@@ -69,6 +70,7 @@ class node {
   std::string start_jobs(bool stdio);
   /// The resource server's gate (and, in oauth mode, the outbound client and the key actor).
   std::string start_gate();
+  std::string start_cluster();
   expected<std::vector<watched_plugin>, std::string> start_plugins(
       const std::vector<plugin>& plugins);
   /// Hands the started plugins to the supervisor, with what it needs to start one again.
@@ -102,6 +104,7 @@ class node {
   std::shared_ptr<session::session_table> sessions_;
   std::shared_ptr<session::session_table> bound_sessions_;  // WebSocket, HTTP+SSE, stdio.
   caf::actor_system_config caf_cfg_;
+  std::optional<cluster::cluster_options> cluster_options_;  ///< Set: this node is in a cluster.
   caf::actor_system system_;
   std::shared_ptr<notifier::notifier> notes_;
   std::shared_ptr<jobs::job_service> jobs_;
@@ -111,6 +114,7 @@ class node {
   std::shared_ptr<http_fetcher> http_client_;  ///< Outbound HTTP (the issuer), oauth mode only.
   std::shared_ptr<identity::gate> gate_;
   caf::actor supervisor_;
+  std::unique_ptr<cluster::membership> membership_;
   bool stopped_ = false;
 };
 

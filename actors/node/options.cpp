@@ -2,8 +2,10 @@
 #include "actors/node/options.hpp"
 
 #include <caf/atom.hpp>
+#include <cstdlib>
 #include <map>
 
+#include "runtime/mcp/ids.hpp"
 #include "runtime/observe/access_log.hpp"
 #include "runtime/observe/log.hpp"
 
@@ -24,6 +26,29 @@ void configure_scheduler(const config::config& cfg, caf::actor_system_config& ca
   caf_cfg.set("scheduler.max-threads", static_cast<size_t>(cfg.scheduler_threads));
   caf_cfg.set("scheduler.policy",
               cfg.scheduler_policy == "stealing" ? caf::atom("stealing") : caf::atom("sharing"));
+}
+
+std::optional<cluster::cluster_options> cluster_options_of(const config::config& cfg) {
+  if (cfg.cluster_node_name.empty()) {
+    return std::nullopt;
+  }
+  cluster::cluster_options o;
+  o.cluster_name = cfg.cluster_name;
+  o.node = cfg.cluster_node_name;
+  o.incarnation = std::strtoull(random_hex(8).c_str(), nullptr, 16);
+  config::split_host_port(cfg.cluster_listen, o.listen_host, o.listen_port);
+  for (const auto& p : cfg.cluster_peers) {
+    cluster::peer_address a;
+    a.name = p.name;
+    config::split_host_port(p.address, a.host, a.port);
+    o.peers.push_back(std::move(a));
+  }
+  o.heartbeat = std::chrono::milliseconds(cfg.cluster_heartbeat_ms);
+  o.dead_after = std::chrono::milliseconds(cfg.cluster_dead_after_ms);
+  o.tls_cert_file = cfg.cluster_tls_cert_file;
+  o.tls_key_file = cfg.cluster_tls_key_file;
+  o.tls_ca_file = cfg.cluster_tls_ca_file;
+  return o;
 }
 
 dispatch::node_limits node_limits_of(const config::config& cfg) {

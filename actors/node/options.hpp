@@ -6,6 +6,7 @@
 #include <string>
 
 #include "actors/adapters/pool.hpp"
+#include "actors/cluster/membership.hpp"
 #include "actors/dispatch/capabilities_doc.hpp"
 #include "actors/front/endpoint.hpp"
 #include "actors/identity/gate.hpp"
@@ -25,6 +26,9 @@ settings_view section_of(const config::config& cfg, const std::string& name);
 void configure_scheduler(const config::config& cfg, caf::actor_system_config& caf_cfg);
 
 /// Subscriber queues, batching, replay and keep-alive of every stream.
+/// The cluster section, or nullopt for a single node (no cluster.nodeName); the incarnation is
+/// drawn here, once per process.
+std::optional<cluster::cluster_options> cluster_options_of(const config::config& cfg);
 /// What /mcp/capabilities shows of the limits and timeouts.
 dispatch::node_limits node_limits_of(const config::config& cfg);
 /// notifier.subscriberQueue, performance.queueWatermark and batchSize, for new outboxes.

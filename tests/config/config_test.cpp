@@ -242,3 +242,50 @@ TEST_CASE("a core-only load skips the sections plugin modules declare", "[config
   CHECK(core.value().plugins_dirs == std::vector<std::string>{"/opt/p"});
   std::remove(path.c_str());
 }
+
+TEST_CASE("cluster: a node, where it listens, its peers; plaintext only on loopback",
+          "[config][cluster]") {
+  auto r = request();
+  r.file = write_file(R"({"cluster":{"name":"prod","nodeName":"n1","listen":"127.0.0.1:19081",
+      "heartbeatMs":500,"deadAfterMs":3000,"peers":[{"name":"n2","address":"127.0.0.1:19082"},
+      {"name":"n3","address":"[::1]:19083"}]}})");
+  auto c = loaded(r);
+  std::remove(r.file->c_str());
+  CHECK(c.cluster_name == "prod");
+  CHECK(c.cluster_node_name == "n1");
+  REQUIRE(c.cluster_peers.size() == 2);
+  CHECK(c.cluster_peers[1] == mcprt::config::cluster_peer{"n3", "[::1]:19083"});
+  CHECK(c.cluster_dead_after_ms == 3000);
+
+  auto bad = [&](const std::string& cluster, const std::string& says) {
+    r.file = write_file(R"({"cluster":)" + cluster + "}");
+    CHECK_THAT(refused(r), Catch::Contains(says));
+    std::remove(r.file->c_str());
+  };
+  bad(R"({"nodeName":"N1","listen":"127.0.0.1:1"})", "cluster.nodeName must be 1 to 16");
+  bad(R"({"nodeName":"n1"})", "cluster.listen must be host:port");
+  bad(R"({"nodeName":"n1","listen":"127.0.0.1:99999"})", "cluster.listen must be host:port");
+  bad(R"({"listen":"127.0.0.1:1"})", "need cluster.nodeName");
+  bad(R"({"nodeName":"n1","listen":"10.0.0.5:19081"})",
+      "'10.0.0.5' is not a loopback address: between machines the cluster needs mutual TLS");
+  bad(R"({"nodeName":"n1","listen":"127.0.0.1:1","peers":[{"name":"n2","address":"db:1"}]})",
+      "cluster.peers address 'db' is not a loopback address");
+  bad(R"({"nodeName":"n1","listen":"127.0.0.1:1","peers":[{"name":"n1","address":"127.0.0.1:2"}]})",
+      "lists this node itself");
+  bad(R"({"nodeName":"n1","listen":"127.0.0.1:1","peers":[{"name":"n2","address":"127.0.0.1:2"},
+      {"name":"n2","address":"127.0.0.1:3"}]})",
+      "peer 'n2' is listed twice");
+  bad(R"({"nodeName":"n1","listen":"127.0.0.1:1","peers":[{"name":"n2","host":"x"}]})",
+      "unknown or mistyped member 'host'");
+  bad(R"({"nodeName":"n1","listen":"127.0.0.1:1","tls":{"certFile":"c.pem"}})",
+      "go together: set all three");
+  bad(R"({"nodeName":"n1","listen":"127.0.0.1:1","heartbeatMs":2000,"deadAfterMs":1000})",
+      "cluster.deadAfterMs must be longer than cluster.heartbeatMs");
+
+  // With mutual TLS, other addresses are fine.
+  r.file = write_file(R"({"cluster":{"nodeName":"n1","listen":"10.0.0.5:19081",
+      "tls":{"certFile":"c.pem","keyFile":"c.key","caFile":"ca.pem"},
+      "peers":[{"name":"n2","address":"10.0.0.6:19081"}]}})");
+  CHECK(loaded(r).cluster_peers.size() == 1);
+  std::remove(r.file->c_str());
+}

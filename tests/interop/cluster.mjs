@@ -1,0 +1,174 @@
+// Cluster membership, three real nodes on loopback: each dials the peers whose names sort
+// above its own, both sides check the hello, and every node sees the others up. Then a node
+// killed with SIGKILL is seen down by both others (its link resets) and, restarted with the
+// same config, binds its port again at once and is up with a new incarnation; an impostor on
+// its port from another cluster is refused; a SIGSTOPped node is declared down by the pings
+// within cluster.deadAfterMs and comes back up after SIGCONT. Every node then exits 0.
+// With mutual TLS (certificates from a CA the test makes with the openssl CLI), nodes with
+// the cluster's certificates join, and a node whose certificate another CA signed, or one
+// that speaks plaintext, is refused by both.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, freePort, metric } from './server.mjs';
+
+const dir = mkdtempSync(join(tmpdir(), 'mcprt-cluster-'));
+const deadAfterMs = 3000; // Roomy: ctest runs two test files at once on 2 cores.
+
+async function clusterConfigs(names) {
+  const ports = {};
+  for (const n of names) ports[n] = await freePort();
+  const files = {};
+  for (const n of names) {
+    files[n] = join(dir, `${n}.json`);
+    writeFileSync(files[n], JSON.stringify({
+      cluster: {
+        name: 'test', nodeName: n, listen: `127.0.0.1:${ports[n]}`, heartbeatMs: 500, deadAfterMs,
+        peers: names.filter((p) => p !== n).map((p) => ({ name: p, address: `127.0.0.1:${ports[p]}` })),
+      },
+    }));
+  }
+  return { ports, files };
+}
+
+const start = (file) => startServer(['--config', file, '--set', 'plugins.enabled=demo']);
+const upLine = (peer) => new RegExp(`cluster peer=${peer} up incarnation=(\\d+)`);
+
+// The n-th match of `re` in the node's log (counting from its start), once there is one.
+async function nth(node, re, n) {
+  await node.waitForLog(new RegExp(Array(n).fill(`(?:${re.source})`).join('[\\s\\S]*?')));
+  return [...node.log().matchAll(new RegExp(re.source, 'g'))][n - 1];
+}
+
+test('three nodes: up, kill -9 and restart, impostor refused, SIGSTOP and SIGCONT', { timeout: 60000 }, async () => {
+  const { ports, files } = await clusterConfigs(['n1', 'n2', 'n3']);
+  const nodes = { n1: await start(files.n1), n2: await start(files.n2), n3: await start(files.n3) };
+  try {
+    for (const [name, node] of Object.entries(nodes)) {
+      assert.match(node.log(), /cluster=test node=n\d incarnation=\d+ listening for peers on 127\.0\.0\.1:\d+ peers=2 \(plaintext: loopback addresses only\)/);
+      for (const peer of ['n1', 'n2', 'n3'].filter((p) => p !== name)) await node.waitForLog(upLine(peer));
+    }
+    assert.equal(await metric(nodes.n1.url, 'mcprt_cluster_peer_up{peer="n2"}'), 1);
+    assert.equal(await metric(nodes.n1.url, 'mcprt_cluster_peer_up{peer="n3"}'), 1);
+    const firstIncarnation = nodes.n1.log().match(upLine('n2'))[1];
+
+    // kill -9: the others see the link reset, well within deadAfterMs.
+    const killed = Date.now();
+    nodes.n2.proc.kill('SIGKILL');
+    await once(nodes.n2.proc, 'exit');
+    await nodes.n1.waitForLog(/cluster peer=n2 down \(/);
+    await nodes.n3.waitForLog(/cluster peer=n2 down \(/);
+    assert.ok(Date.now() - killed < deadAfterMs + 1000, `down after ${Date.now() - killed} ms`);
+    assert.equal(await metric(nodes.n1.url, 'mcprt_cluster_peer_up{peer="n2"}'), 0);
+
+    // An impostor from another cluster on n2's port: n1 (which dials n2) refuses it.
+    const impostorFile = join(dir, 'impostor.json');
+    writeFileSync(impostorFile, JSON.stringify({ cluster: {
+      name: 'other', nodeName: 'n2', listen: `127.0.0.1:${ports.n2}`, heartbeatMs: 500, deadAfterMs,
+      peers: [{ name: 'n1', address: `127.0.0.1:${ports.n1}` }],
+    } }));
+    const impostor = await start(impostorFile);
+    // BASP's handshake carries the cluster's name (middleman.app-identifiers): refused there.
+    await nodes.n1.waitForLog(/cluster peer=n2 unreachable at 127\.0\.0\.1:\d+ \(connect: system_error\(incompatible_application_ids\)\); retrying/);
+    assert.equal(await metric(nodes.n1.url, 'mcprt_cluster_peer_up{peer="n2"}'), 0);
+    assert.doesNotMatch(impostor.log(), /cluster peer=n1 up/);
+    await impostor.stop();
+
+    // The real n2 again, same config: same port at once, a new incarnation.
+    nodes.n2 = await start(files.n2);
+    const [, again] = await nth(nodes.n1, upLine('n2'), 2);
+    assert.notEqual(again, firstIncarnation);
+    await nth(nodes.n3, upLine('n2'), 2);
+    await nodes.n2.waitForLog(upLine('n1'));
+    await nodes.n2.waitForLog(upLine('n3'));
+
+    // SIGSTOP: the link stays open, but pings (and BASP heartbeats) go unanswered.
+    const stopped = Date.now();
+    nodes.n3.proc.kill('SIGSTOP');
+    await nodes.n1.waitForLog(/cluster peer=n3 down \(/);
+    await nodes.n2.waitForLog(/cluster peer=n3 down \(/);
+    const silentFor = Date.now() - stopped;
+    assert.ok(silentFor < deadAfterMs + 2000, `declared down after ${silentFor} ms`);
+    // The others keep serving meanwhile.
+    assert.equal((await fetch(new URL('/healthz', nodes.n1.url))).status, 200);
+    nodes.n3.proc.kill('SIGCONT');
+    await nth(nodes.n1, upLine('n3'), 2);
+    await nth(nodes.n2, upLine('n3'), 2);
+
+    // Each node leaves cleanly (its peers' connectors stopped before the middleman), exit 0.
+    for (const node of Object.values(nodes)) {
+      const exited = once(node.proc, 'exit');
+      node.proc.kill('SIGTERM');
+      const [code, signal] = await exited;
+      assert.equal(code, 0, `exit ${code ?? signal}: ${node.log()}`);
+    }
+  } finally {
+    nodes.n3?.proc.kill('SIGCONT');
+    for (const node of Object.values(nodes)) await node.stop();
+  }
+});
+
+// A CA and node certificates signed by it, made with the openssl CLI.
+const openssl = (...args) => execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+const pem = (name) => join(dir, name);
+function makeCa(name) {
+  openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1',
+    '-subj', `/CN=${name}`, '-keyout', pem(`${name}.key`), '-out', pem(`${name}.pem`));
+}
+function makeNodeCert(name, ca) {
+  openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+    '-subj', `/CN=${name}`, '-keyout', pem(`${name}.key`), '-out', pem(`${name}.csr`));
+  openssl('x509', '-req', '-in', pem(`${name}.csr`), '-CA', pem(`${ca}.pem`), '-CAkey', pem(`${ca}.key`),
+    '-CAcreateserial', '-days', '1', '-out', pem(`${name}.pem`));
+}
+
+test('mutual TLS: the cluster CA\'s nodes join; another CA\'s node and a plaintext one are refused', { timeout: 60000 }, async () => {
+  makeCa('cluster-ca');
+  makeCa('rogue-ca');
+  makeNodeCert('t1', 'cluster-ca');
+  makeNodeCert('t2', 'cluster-ca');
+  makeNodeCert('t3', 'rogue-ca');
+  const names = ['t1', 't2', 't3'];
+  const ports = {};
+  for (const n of names) ports[n] = await freePort();
+  const config = (n, tls) => {
+    const file = join(dir, `${n}-tls.json`);
+    writeFileSync(file, JSON.stringify({ cluster: {
+      name: 'secure', nodeName: n, listen: `127.0.0.1:${ports[n]}`, heartbeatMs: 500, deadAfterMs,
+      peers: names.filter((p) => p !== n).map((p) => ({ name: p, address: `127.0.0.1:${ports[p]}` })),
+      ...(tls ? { tls: { certFile: pem(`${n}.pem`), keyFile: pem(`${n}.key`), caFile: pem(`${tls}.pem`) } } : {}),
+    } }));
+    return file;
+  };
+  const t1 = await start(config('t1', 'cluster-ca'));
+  const t2 = await start(config('t2', 'cluster-ca'));
+  const rogue = await start(config('t3', 'rogue-ca'));
+  try {
+    assert.match(t1.log(), /listening for peers on 127\.0\.0\.1:\d+ peers=2 \(mutual TLS\)/);
+    await t1.waitForLog(upLine('t2'));
+    await t2.waitForLog(upLine('t1'));
+    // t1 and t2 dial t3: the handshake fails on its foreign certificate.
+    const foreign = /cluster peer=t3 unreachable at 127\.0\.0\.1:\d+ \(connect: system_error\(disconnect_during_handshake\)\); retrying/;
+    await t1.waitForLog(foreign);
+    await t2.waitForLog(foreign);
+    await rogue.stop();
+    // The same node without TLS: still refused.
+    const plain = await start(config('t3', null));
+    try {
+      // A TLS client meets a plaintext server: no BASP handshake at all.
+      await t1.waitForLog(/cluster peer=t3 unreachable at 127\.0\.0\.1:\d+ \(connect: system_error\(cannot_connect_to_node\)\); retrying/);
+      assert.doesNotMatch(t1.log(), upLine('t3'));
+      assert.doesNotMatch(plain.log(), /cluster peer=t[12] up/);
+      assert.equal(await metric(t1.url, 'mcprt_cluster_peer_up{peer="t3"}'), 0);
+      assert.equal(await metric(t1.url, 'mcprt_cluster_peer_up{peer="t2"}'), 1);
+    } finally {
+      await plain.stop();
+    }
+  } finally {
+    for (const node of [t1, t2, rogue]) await node.stop();
+  }
+});
