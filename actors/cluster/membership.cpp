@@ -21,6 +21,7 @@
 #include <set>
 
 #include "actors/cluster/wire.hpp"
+#include "runtime/mcp/ids.hpp"
 #include "runtime/observe/log.hpp"
 
 namespace mcprt::actors::cluster {
@@ -176,8 +177,7 @@ void went_up(membership_actor* self, size_t i, caf::actor gw, const wire::hello&
   p.last_failure.clear();
   if (!again) {
     self->monitor(p.gateway);
-    log::info("cluster peer=" + p.address.name +
-              " up incarnation=" + std::to_string(p.incarnation));
+    log::info("cluster peer=" + p.address.name + " up incarnation=" + hex64(p.incarnation));
   }
   publish_state(self, p);
 }

@@ -64,7 +64,7 @@ endpoint::endpoint(endpoint_options options, endpoint_parts parts)
         return make_peer(std::move(box), wire::legacy_sse, caller);
       },
       parts_.node->streams.limits, parts_.node->streams.keep_alive, options_.max_legacy_streams,
-      parts_.node->metrics);
+      parts_.node->metrics, parts_.node->ids);
 }
 
 endpoint::~endpoint() = default;

@@ -33,15 +33,16 @@ std::string query_value(const std::string& query, std::string_view name) {
 
 legacy_sse::legacy_sse(peer_factory make_peer, std::shared_ptr<const live_outbox_limits> limits,
                        std::chrono::milliseconds keep_alive, size_t max_streams,
-                       std::shared_ptr<mcprt::metrics> metrics)
+                       std::shared_ptr<mcprt::metrics> metrics, id_issuer ids)
     : make_peer_(std::move(make_peer)),
       limits_(limits),
       keep_alive_(keep_alive),
       max_streams_(max_streams),
-      metrics_(std::move(metrics)) {}
+      metrics_(std::move(metrics)),
+      ids_(std::move(ids)) {}
 
 void legacy_sse::open(const http_exchange_ptr& exchange, const principal& caller) {
-  auto id = new_session_id();
+  auto id = ids_.new_session_id();
   auto box = std::make_shared<outbox>(limits_->current(), stream_format::sse, metrics_);
   auto s = std::make_shared<stream>();
   s->owner = caller.owner();

@@ -23,7 +23,7 @@ class legacy_sse {
 
   legacy_sse(peer_factory make_peer, std::shared_ptr<const live_outbox_limits> limits,
              std::chrono::milliseconds keep_alive, size_t max_streams,
-             std::shared_ptr<mcprt::metrics> metrics);
+             std::shared_ptr<mcprt::metrics> metrics, id_issuer ids);
 
   /// GET /sse: a new stream of `caller`, announced with its `endpoint` event.
   void open(const http_exchange_ptr& exchange, const principal& caller);
@@ -48,6 +48,7 @@ class legacy_sse {
   std::chrono::milliseconds keep_alive_;
   size_t max_streams_;
   std::shared_ptr<mcprt::metrics> metrics_;
+  id_issuer ids_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<stream>> streams_;
 };

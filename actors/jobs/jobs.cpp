@@ -145,7 +145,7 @@ void job_service::start(job_spec spec, created_fn created) {
   auto live = std::make_shared<live_job>();
   auto& rec = live->view.record;
   auto t = unix_ms();
-  rec.id = random_hex(16);
+  rec.id = options_.ids.new_task_id();
   rec.owner = spec.owner;
   rec.tool = spec.tool;
   rec.state = job_state::running;

@@ -23,6 +23,7 @@
 #include "actors/jobs/store.hpp"
 #include "actors/notifier/notifier.hpp"
 #include "runtime/api/messages.hpp"
+#include "runtime/mcp/ids.hpp"
 
 namespace caf {
 class actor_system;
@@ -36,6 +37,7 @@ struct job_options {
   int64_t result_ttl_ms = 3600000;            ///< How long a task stays readable (ttl / ttlMs).
   int64_t poll_interval_ms = 1000;            ///< Suggested tasks/get interval.
   std::chrono::milliseconds sweep_every{60000};
+  id_issuer ids;  ///< Task ids; in a cluster they name this node.
 };
 
 /// What a new job runs and who it belongs to.

@@ -101,7 +101,7 @@ std::string node::start_jobs(bool stdio) {
     return *why;
   }
   jobs_ = std::make_shared<jobs::job_service>(system_, std::move(store.value()),
-                                              job_options_of(cfg_), notes_);
+                                              job_options_with_ids(), notes_);
   jobs_->set_metrics(std::make_shared<jobs::job_metrics>(metrics_->registry()));
   if (path != ":memory:") {
     // The file and its write-ahead log: what jobs.maxStoreMb bounds, and the disk it takes.
@@ -132,11 +132,17 @@ std::string node::start_cluster() {
   }
   membership_ = std::move(started.value());
   bool tls = !cfg_.cluster_tls_cert_file.empty();
-  log::info("cluster=" + o.cluster_name + " node=" + o.node + " incarnation=" +
-            std::to_string(o.incarnation) + " listening for peers on " + o.listen_host + ":" +
-            std::to_string(membership_->port()) + " peers=" + std::to_string(o.peers.size()) +
+  log::info("cluster=" + o.cluster_name + " node=" + o.node +
+            " incarnation=" + hex64(o.incarnation) + " listening for peers on " + o.listen_host +
+            ":" + std::to_string(membership_->port()) + " peers=" + std::to_string(o.peers.size()) +
             (tls ? " (mutual TLS)" : " (plaintext: loopback addresses only)"));
   return {};
+}
+
+jobs::job_options node::job_options_with_ids() const {
+  auto o = job_options_of(cfg_);
+  o.ids = id_issuer_of(cluster_options_);
+  return o;
 }
 
 std::string node::start_gate() {
@@ -267,6 +273,7 @@ session::node_context_ptr node::context() {
   }
   c->streams.limits = outbox_limits_;
   c->client_request_timeout = std::chrono::milliseconds(cfg_.client_request_timeout_ms);
+  c->ids = id_issuer_of(cluster_options_);
   if (cfg_.auth_mode != "none") {
     // One source for every front the node builds, so a reload reaches them all.
     if (!scopes_) {

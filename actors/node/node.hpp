@@ -71,6 +71,7 @@ class node {
   /// The resource server's gate (and, in oauth mode, the outbound client and the key actor).
   std::string start_gate();
   std::string start_cluster();
+  jobs::job_options job_options_with_ids() const;
   expected<std::vector<watched_plugin>, std::string> start_plugins(
       const std::vector<plugin>& plugins);
   /// Hands the started plugins to the supervisor, with what it needs to start one again.

@@ -51,6 +51,10 @@ std::optional<cluster::cluster_options> cluster_options_of(const config::config&
   return o;
 }
 
+id_issuer id_issuer_of(const std::optional<cluster::cluster_options>& cluster) {
+  return cluster ? id_issuer{cluster->node, cluster->incarnation} : id_issuer{};
+}
+
 dispatch::node_limits node_limits_of(const config::config& cfg) {
   return {cfg.max_payload_kb, cfg.max_inflight, cfg.request_timeout_ms, cfg.jobs_default_timeout_ms,
           cfg.jobs_result_ttl_ms};

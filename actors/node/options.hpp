@@ -29,6 +29,8 @@ void configure_scheduler(const config::config& cfg, caf::actor_system_config& ca
 /// The cluster section, or nullopt for a single node (no cluster.nodeName); the incarnation is
 /// drawn here, once per process.
 std::optional<cluster::cluster_options> cluster_options_of(const config::config& cfg);
+/// The ids this node issues: named after it in a cluster, bare otherwise.
+id_issuer id_issuer_of(const std::optional<cluster::cluster_options>& cluster);
 /// What /mcp/capabilities shows of the limits and timeouts.
 dispatch::node_limits node_limits_of(const config::config& cfg);
 /// notifier.subscriberQueue, performance.queueWatermark and batchSize, for new outboxes.

@@ -12,6 +12,7 @@
 #include "actors/dispatch/dispatcher.hpp"
 #include "actors/notifier/notifier.hpp"
 #include "actors/session/feed.hpp"
+#include "runtime/mcp/ids.hpp"
 #include "runtime/observe/metrics.hpp"
 
 namespace mcprt::actors::jobs {
@@ -31,6 +32,7 @@ struct node_context {
   stream_options streams;
   std::chrono::milliseconds client_request_timeout{60000};  ///< Sampling, elicitation, roots.
   std::shared_ptr<scope_policy_source> scopes;  ///< Null: every caller may call everything.
+  id_issuer ids;  ///< Session and HTTP+SSE ids; in a cluster they name this node.
 };
 
 using node_context_ptr = std::shared_ptr<const node_context>;

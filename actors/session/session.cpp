@@ -268,6 +268,7 @@ expected<opened_session> open_session(const rpc::message& initialize, session_in
   auto init = session_init_from(initialize, version);
   init.idle_timeout = base.idle_timeout;
   init.node = std::move(base.node);
+  init.id = init.node->ids.new_session_id();
   init.table = std::move(base.table);
   init.connection_box = std::move(base.connection_box);
   init.owner = std::move(base.owner);

@@ -28,5 +28,59 @@ std::string new_session_id() {
   return random_hex(16);
 }
 
+std::string hex64(uint64_t x) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, x >>= 4) {
+    out[static_cast<size_t>(i)] = hex[x & 15];
+  }
+  return out;
+}
+
+std::string id_issuer::new_session_id() const {
+  auto random = random_hex(16);
+  return node.empty() ? random : node + "." + hex64(incarnation) + "." + random;
+}
+
+std::string id_issuer::new_task_id() const {
+  auto random = random_hex(16);
+  return node.empty() ? random : node + "." + random;
+}
+
+namespace {
+
+bool all_hex(std::string_view s) {
+  return !s.empty() && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+bool node_name(std::string_view s) {
+  return !s.empty() && s.size() <= 16 &&
+         s.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string_view::npos;
+}
+
+}  // namespace
+
+std::optional<id_owner> owner_of(std::string_view id) {
+  auto first = id.find('.');
+  if (first == std::string_view::npos) {
+    return std::nullopt;
+  }
+  auto node = id.substr(0, first);
+  auto rest = id.substr(first + 1);
+  auto second = rest.find('.');
+  if (!node_name(node)) {
+    return std::nullopt;
+  }
+  if (second == std::string_view::npos) {
+    return all_hex(rest) ? std::optional<id_owner>(id_owner{node, std::nullopt}) : std::nullopt;
+  }
+  auto incarnation = rest.substr(0, second);
+  auto random = rest.substr(second + 1);
+  if (incarnation.size() != 16 || !all_hex(incarnation) || !all_hex(random)) {
+    return std::nullopt;
+  }
+  return id_owner{node, std::strtoull(std::string(incarnation).c_str(), nullptr, 16)};
+}
+
 }  // namespace mcp
 }  // namespace mcprt

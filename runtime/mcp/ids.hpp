@@ -3,7 +3,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace mcprt {
 inline namespace mcp {
@@ -14,6 +17,32 @@ std::string random_hex(size_t bytes);
 
 /// A new 128-bit random session id, as 32 hex characters.
 std::string new_session_id();
+
+/// `x` as 16 lower-case hex digits (a node's incarnation in ids and logs).
+std::string hex64(uint64_t x);
+
+/// Who issues ids. In a cluster an id names its owner, so any node can route a request for it
+/// (docs/cluster.md); the random part stays the capability. Without a node name ids are bare.
+struct id_issuer {
+  std::string node;          ///< cluster.nodeName; empty on a single node.
+  uint64_t incarnation = 0;  ///< Random per process start.
+
+  /// `<node>.<incarnation, 16 hex>.<32 hex>`: a session (or HTTP+SSE stream) dies with its
+  /// process, so a restarted node's old ids name an incarnation that is gone.
+  std::string new_session_id() const;
+  /// `<node>.<32 hex>`: a task is durable in its node's store and outlives restarts.
+  std::string new_task_id() const;
+};
+
+/// The node (and, for a session, the incarnation) an id names.
+struct id_owner {
+  std::string_view node;
+  std::optional<uint64_t> incarnation;  ///< Absent in a task id.
+};
+
+/// The owner `id` names, or nullopt for an id that names none: a bare id (a single node's, or
+/// one issued before the cluster) or a malformed one, both looked up locally.
+std::optional<id_owner> owner_of(std::string_view id);
 
 }  // namespace mcp
 }  // namespace mcprt

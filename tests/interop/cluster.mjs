@@ -1,4 +1,5 @@
-// Cluster membership, three real nodes on loopback: each dials the peers whose names sort
+// Cluster membership and ids, three real nodes on loopback: ids name the node that issued
+// them (and, for sessions, its incarnation); each dials the peers whose names sort
 // above its own, both sides check the hello, and every node sees the others up. Then a node
 // killed with SIGKILL is seen down by both others (its link resets) and, restarted with the
 // same config, binds its port again at once and is up with a new incarnation; an impostor on
@@ -15,6 +16,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, freePort, metric } from './server.mjs';
+import { openSession, rpc, readEventsOf } from './sse.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcprt-cluster-'));
 const deadAfterMs = 3000; // Roomy: ctest runs two test files at once on 2 cores.
@@ -35,8 +37,8 @@ async function clusterConfigs(names) {
   return { ports, files };
 }
 
-const start = (file) => startServer(['--config', file, '--set', 'plugins.enabled=demo']);
-const upLine = (peer) => new RegExp(`cluster peer=${peer} up incarnation=(\\d+)`);
+const start = (file) => startServer(['--config', file, '--set', 'plugins.enabled=demo,conformance']);
+const upLine = (peer) => new RegExp(`cluster peer=${peer} up incarnation=([0-9a-f]{16})`);
 
 // The n-th match of `re` in the node's log (counting from its start), once there is one.
 async function nth(node, re, n) {
@@ -49,11 +51,25 @@ test('three nodes: up, kill -9 and restart, impostor refused, SIGSTOP and SIGCON
   const nodes = { n1: await start(files.n1), n2: await start(files.n2), n3: await start(files.n3) };
   try {
     for (const [name, node] of Object.entries(nodes)) {
-      assert.match(node.log(), /cluster=test node=n\d incarnation=\d+ listening for peers on 127\.0\.0\.1:\d+ peers=2 \(plaintext: loopback addresses only\)/);
+      assert.match(node.log(), /cluster=test node=n\d incarnation=[0-9a-f]{16} listening for peers on 127\.0\.0\.1:\d+ peers=2 \(plaintext: loopback addresses only\)/);
       for (const peer of ['n1', 'n2', 'n3'].filter((p) => p !== name)) await node.waitForLog(upLine(peer));
     }
     assert.equal(await metric(nodes.n1.url, 'mcprt_cluster_peer_up{peer="n2"}'), 1);
     assert.equal(await metric(nodes.n1.url, 'mcprt_cluster_peer_up{peer="n3"}'), 1);
+
+    // Ids name their owner: a session and an HTTP+SSE stream its node and incarnation, a
+    // task (durable across restarts) its node alone.
+    const incarnation = (node) => node.log().match(/cluster=test node=n\d incarnation=([0-9a-f]{16})/)[1];
+    const sid = await openSession(nodes.n1.url);
+    assert.match(sid, new RegExp(`^n1\\.${incarnation(nodes.n1)}\\.[0-9a-f]{32}$`));
+    const legacyStream = new AbortController();
+    const legacy = await fetch(new URL('/sse', nodes.n2.url), { headers: { accept: 'text/event-stream' }, signal: legacyStream.signal });
+    const endpoint = (await readEventsOf(legacy.body).next()).value.data;
+    assert.match(endpoint, new RegExp(`sessionId=n2\\.${incarnation(nodes.n2)}\\.[0-9a-f]{32}$`));
+    legacyStream.abort();
+    const taskSession = await openSession(nodes.n3.url);
+    const created = await rpc(nodes.n3.url, taskSession, 2, 'tools/call', { name: 'slow_compute', arguments: { seconds: 0.01 }, task: {} });
+    assert.match(created.body.result.task.taskId, /^n3\.[0-9a-f]{32}$/);
     const firstIncarnation = nodes.n1.log().match(upLine('n2'))[1];
 
     // kill -9: the others see the link reset, well within deadAfterMs.
