@@ -21,6 +21,7 @@
 #include <set>
 
 #include "actors/cluster/wire.hpp"
+#include "runtime/codec/json.hpp"
 #include "runtime/mcp/ids.hpp"
 #include "runtime/observe/log.hpp"
 
@@ -372,6 +373,12 @@ expected<std::unique_ptr<membership>, std::string> membership::start(
   auto host = o.listen_host;
   auto port = o.listen_port;
   auto timeout = o.dead_after;
+  out->cluster_name_ = o.cluster_name;
+  out->node_ = o.node;
+  out->incarnation_ = o.incarnation;
+  for (const auto& p : o.peers) {
+    out->table_->set({p.name, false, 0});  // Listed (down) before the actor runs.
+  }
   out->actors_ = std::make_unique<actors>();
   auto& a = *out->actors_;
   a.sys = &sys;
@@ -401,6 +408,21 @@ expected<std::unique_ptr<membership>, std::string> membership::start(
   out->port_ = *bound;
   caf::anon_send(a.members, begin_atom::value, caf::actor_cast<caf::actor>(a.gw));
   return out;
+}
+
+std::string membership::describe() const {
+  std::string out = R"({"name":)" + quote(cluster_name_) + R"(,"node":)" + quote(node_) +
+                    R"(,"incarnation":")" + hex64(incarnation_) + R"(","peers":{)";
+  auto peers = table_->snapshot();
+  for (size_t i = 0; i < peers.size(); ++i) {
+    out += (i > 0 ? "," : "") + quote(peers[i].name) + (peers[i].up ? R"(:"up")" : R"(:"down")");
+  }
+  return out + "}}";
+}
+
+bool membership::all_up() const {
+  auto peers = table_->snapshot();
+  return std::all_of(peers.begin(), peers.end(), [](const peer_view& p) { return p.up; });
 }
 
 void membership::stop() {

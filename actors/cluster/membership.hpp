@@ -75,11 +75,19 @@ class membership {
   uint16_t port() const { return port_; }
   /// Every configured peer and whether it is up now.
   std::vector<peer_view> peers() const { return table_->snapshot(); }
+  /// `{"name":..,"node":..,"incarnation":..,"peers":{"n2":"up",..}}` for /readyz and
+  /// /mcp/capabilities.
+  std::string describe() const;
+  /// True while every configured peer is up.
+  bool all_up() const;
   /// Stops the gateway and the membership actor (and with them every dial).
   void stop();
 
  private:
   membership() = default;
+  std::string cluster_name_;
+  std::string node_;
+  uint64_t incarnation_ = 0;
   struct actors;
   std::unique_ptr<actors> actors_;
   std::shared_ptr<peer_table> table_ = std::make_shared<peer_table>();

@@ -5,8 +5,9 @@
 
 namespace mcprt::actors::dispatch {
 
-std::string capabilities_document(
-    const node_limits& limits, const std::vector<std::shared_ptr<adapters::adapter_pool>>& pools) {
+std::string capabilities_document(const node_limits& limits,
+                                  const std::vector<std::shared_ptr<adapters::adapter_pool>>& pools,
+                                  const std::string& cluster) {
   std::string out =
       R"({"server":{"name":)" + quote(server_name) + R"(,"version":)" + quote(server_version) + "}";
   out += R"(,"protocolVersions":)" + supported_versions_json();
@@ -26,7 +27,11 @@ std::string capabilities_document(
     const auto& o = pools[i]->options();
     out += (i > 0 ? "," : "") + quote(o.name) + ":" + std::to_string(o.call_timeout.count());
   }
-  return out + "}}}";
+  out += "}}";
+  if (!cluster.empty()) {
+    out += R"(,"cluster":)" + cluster;
+  }
+  return out + "}";
 }
 
 }  // namespace mcprt::actors::dispatch

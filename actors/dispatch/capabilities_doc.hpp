@@ -39,7 +39,9 @@ class published_limits {
 };
 
 /// The document as JSON text.
-std::string capabilities_document(
-    const node_limits& limits, const std::vector<std::shared_ptr<adapters::adapter_pool>>& pools);
+/// `cluster`: the cluster's state as a JSON object, or empty on a single node.
+std::string capabilities_document(const node_limits& limits,
+                                  const std::vector<std::shared_ptr<adapters::adapter_pool>>& pools,
+                                  const std::string& cluster = {});
 
 }  // namespace mcprt::actors::dispatch

@@ -259,15 +259,23 @@ http_response endpoint::readiness() const {
   }
   auto degraded =
       parts_.degraded_adapters ? parts_.degraded_adapters() : std::vector<std::string>{};
-  if (degraded.empty()) {
-    return {200, "application/json", R"({"status":"ready"})", {}};
+  auto [cluster, peer_down] =
+      parts_.cluster_state ? parts_.cluster_state() : std::pair<std::string, bool>{};
+  // Still ready when degraded: everything else is served, and the adapters' own calls (or
+  // requests for a down peer's sessions) say what is missing.
+  std::string body =
+      degraded.empty() && !peer_down ? R"({"status":"ready")" : R"({"status":"degraded")";
+  if (!degraded.empty()) {
+    body += R"(,"adapters":[)";
+    for (size_t i = 0; i < degraded.size(); ++i) {
+      body += (i > 0 ? "," : "") + quote(degraded[i]);
+    }
+    body += "]";
   }
-  // Still ready: everything else is served, and the adapters' own calls say they are down.
-  std::string body = R"({"status":"degraded","adapters":[)";
-  for (size_t i = 0; i < degraded.size(); ++i) {
-    body += (i > 0 ? "," : "") + quote(degraded[i]);
+  if (!cluster.empty()) {
+    body += R"(,"cluster":)" + cluster;
   }
-  return {200, "application/json", body + "]}", {}};
+  return {200, "application/json", body + "}", {}};
 }
 
 std::optional<http_response> endpoint::refuse_foreign(const mcp_request& req) const {

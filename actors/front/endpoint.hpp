@@ -57,6 +57,8 @@ struct endpoint_parts {
   std::shared_ptr<const identity::gate> gate;
   /// The adapters with no worker ready, for GET /readyz (null: none).
   std::function<std::vector<std::string>()> degraded_adapters;
+  /// In a cluster: its state as a JSON object, and whether a peer is down (null: one node).
+  std::function<std::pair<std::string, bool>()> cluster_state;
 };
 
 /// Routes HTTP requests for /mcp, /metrics, /healthz and /readyz. Called on I/O threads; never

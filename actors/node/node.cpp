@@ -304,13 +304,26 @@ int node::serve_stdio() {
 }
 
 int node::serve_http(const sigset_t& signals, const config_source& reread) {
-  front::endpoint_parts parts{
-      context(), sessions_, std::make_shared<admission>(cfg_.max_inflight), bound_sessions_, {},
-      gate_,     {}};
+  front::endpoint_parts parts{context(),
+                              sessions_,
+                              std::make_shared<admission>(cfg_.max_inflight),
+                              bound_sessions_,
+                              {},
+                              gate_,
+                              {},
+                              {}};
   published_limits_->set(node_limits_of(cfg_));
-  parts.capabilities = [limits = published_limits_, pools = pools_] {
-    return dispatch::capabilities_document(limits->get(), pools);
+  // The membership outlives the server (stop_tree stops its actors; its table stays readable).
+  const cluster::membership* members = membership_.get();
+  parts.capabilities = [limits = published_limits_, pools = pools_, members] {
+    return dispatch::capabilities_document(limits->get(), pools,
+                                           members ? members->describe() : std::string());
   };
+  if (members) {
+    parts.cluster_state = [members] {
+      return std::pair<std::string, bool>{members->describe(), !members->all_up()};
+    };
+  }
   parts.degraded_adapters = [pools = pools_] {
     std::vector<std::string> down;
     for (const auto& p : pools) {

@@ -1,4 +1,5 @@
-// Cluster membership and ids, three real nodes on loopback: ids name the node that issued
+// Cluster membership, ids and readiness, three real nodes on loopback: /readyz and
+// /mcp/capabilities show the peers; ids name the node that issued
 // them (and, for sessions, its incarnation); each dials the peers whose names sort
 // above its own, both sides check the hello, and every node sees the others up. Then a node
 // killed with SIGKILL is seen down by both others (its link resets) and, restarted with the
@@ -67,6 +68,12 @@ test('three nodes: up, kill -9 and restart, impostor refused, SIGSTOP and SIGCON
     const endpoint = (await readEventsOf(legacy.body).next()).value.data;
     assert.match(endpoint, new RegExp(`sessionId=n2\\.${incarnation(nodes.n2)}\\.[0-9a-f]{32}$`));
     legacyStream.abort();
+    // /readyz and /mcp/capabilities show the cluster.
+    const readyz = async (node) => (await fetch(new URL('/readyz', node.url))).json();
+    assert.deepEqual(await readyz(nodes.n1), { status: 'ready', cluster: {
+      name: 'test', node: 'n1', incarnation: incarnation(nodes.n1), peers: { n2: 'up', n3: 'up' } } });
+    const caps = await (await fetch(new URL('/mcp/capabilities', nodes.n2.url))).json();
+    assert.deepEqual(caps.cluster.peers, { n1: 'up', n3: 'up' });
     const taskSession = await openSession(nodes.n3.url);
     const created = await rpc(nodes.n3.url, taskSession, 2, 'tools/call', { name: 'slow_compute', arguments: { seconds: 0.01 }, task: {} });
     assert.match(created.body.result.task.taskId, /^n3\.[0-9a-f]{32}$/);
@@ -80,6 +87,9 @@ test('three nodes: up, kill -9 and restart, impostor refused, SIGSTOP and SIGCON
     await nodes.n3.waitForLog(/cluster peer=n2 down \(/);
     assert.ok(Date.now() - killed < deadAfterMs + 1000, `down after ${Date.now() - killed} ms`);
     assert.equal(await metric(nodes.n1.url, 'mcprt_cluster_peer_up{peer="n2"}'), 0);
+    const degraded = await readyz(nodes.n1);  // Still 200: n1 serves its own sessions.
+    assert.equal(degraded.status, 'degraded');
+    assert.deepEqual(degraded.cluster.peers, { n2: 'down', n3: 'up' });
 
     // An impostor from another cluster on n2's port: n1 (which dials n2) refuses it.
     const impostorFile = join(dir, 'impostor.json');
