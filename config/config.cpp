@@ -185,6 +185,9 @@ const std::vector<key_def>& table() {
                       "this node's stable name (1 to 16 of a-z, 0-9, '-'); empty: no cluster"));
     k.push_back(field("cluster.listen", st::string, &config::cluster_listen, 0, 0,
                       "host:port where this node's peers reach it"));
+    k.push_back(field("cluster.secretFile", st::string, &config::cluster_secret_file, 0, 0,
+                      "file of the key that seals request state, the same on every node: one "
+                      "line (current) or two (current, then previous)"));
     k.push_back(field("cluster.heartbeatMs", st::integer, &config::cluster_heartbeat_ms, 100,
                       600000, "interval of heartbeats and pings between nodes"));
     k.push_back(field("cluster.deadAfterMs", st::integer, &config::cluster_dead_after_ms, 200,
@@ -320,6 +323,9 @@ class loader {
       return err;
     }
     if (auto err = validate_cluster()) {
+      return err;
+    }
+    if (auto err = read_cluster_secrets()) {
       return err;
     }
     if (auto err = fill_state_paths()) {
@@ -729,6 +735,38 @@ class loader {
       if (auto err = plain_ok(host, "cluster.peers address")) {
         return err;
       }
+    }
+    return std::nullopt;
+  }
+
+  // cluster.secretFile: one key per line, current first; each long enough to be a key.
+  std::optional<std::string> read_cluster_secrets() {
+    cfg_.cluster_secrets.clear();
+    const auto& path = cfg_.cluster_secret_file;
+    if (path.empty()) {
+      return std::nullopt;
+    }
+    std::ifstream in(path);
+    if (!in) {
+      return "cluster.secretFile '" + path + "' cannot be read";
+    }
+    std::string line;
+    while (std::getline(in, line)) {
+      while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) {
+        line.pop_back();
+      }
+      if (line.empty()) {
+        continue;
+      }
+      if (line.size() < 32) {
+        return "cluster.secretFile '" + path +
+               "': each key must be at least 32 characters (openssl rand -hex 32 makes one)";
+      }
+      cfg_.cluster_secrets.push_back(line);
+    }
+    if (cfg_.cluster_secrets.empty() || cfg_.cluster_secrets.size() > 2) {
+      return "cluster.secretFile '" + path +
+             "' must hold one key, or two (the current, then the previous)";
     }
     return std::nullopt;
   }

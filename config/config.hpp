@@ -84,6 +84,9 @@ struct config {
   std::string cluster_node_name;
   std::string cluster_listen;
   std::vector<cluster_peer> cluster_peers;  ///< From the config file's `cluster.peers` array.
+  std::string cluster_secret_file;
+  /// Read from cluster.secretFile: the current key, then the previous (never printed).
+  std::vector<std::string> cluster_secrets;
   int64_t cluster_heartbeat_ms = 1000;
   int64_t cluster_dead_after_ms = 5000;
   std::string cluster_tls_cert_file, cluster_tls_key_file, cluster_tls_ca_file;

@@ -14,6 +14,7 @@
 #include "actors/node/options.hpp"
 #include "runtime/api/mcp_errors.hpp"
 #include "runtime/io/admission.hpp"
+#include "runtime/mcp/request_state.hpp"
 #include "runtime/observe/access_log.hpp"
 #include "runtime/observe/log.hpp"
 #include "transport/http_client.hpp"
@@ -122,6 +123,11 @@ std::string node::start_jobs(bool stdio) {
 
 // Joins the cluster: publishes the gateway on cluster.listen and starts dialing the peers.
 std::string node::start_cluster() {
+  if (!cfg_.cluster_secrets.empty()) {
+    // Every node seals request state under the same key, so an MRTR retry may land anywhere.
+    request_state::use_keys(cfg_.cluster_secrets[0],
+                            cfg_.cluster_secrets.size() > 1 ? cfg_.cluster_secrets[1] : "");
+  }
   if (!cluster_options_) {
     return {};
   }

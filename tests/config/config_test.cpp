@@ -289,3 +289,26 @@ TEST_CASE("cluster: a node, where it listens, its peers; plaintext only on loopb
   CHECK(loaded(r).cluster_peers.size() == 1);
   std::remove(r.file->c_str());
 }
+
+TEST_CASE("cluster.secretFile holds one or two keys, each long enough", "[config][cluster]") {
+  auto r = request();
+  auto secret = write_file(std::string(64, 'a') + "\n" + std::string(64, 'b') + "\n");
+  r.sets = {{"cluster.secretFile", secret}};
+  auto c = loaded(r);
+  REQUIRE(c.cluster_secrets.size() == 2);
+  CHECK(c.cluster_secrets[0] == std::string(64, 'a'));  // The current key first.
+  std::remove(secret.c_str());
+
+  auto bad = [&](const std::string& text, const std::string& says) {
+    auto file = write_file(text);
+    r.sets = {{"cluster.secretFile", file}};
+    CHECK_THAT(refused(r), Catch::Contains(says));
+    std::remove(file.c_str());
+  };
+  bad("short\n", "each key must be at least 32 characters");
+  bad("\n\n", "must hold one key, or two");
+  bad(std::string(40, 'a') + "\n" + std::string(40, 'b') + "\n" + std::string(40, 'c') + "\n",
+      "must hold one key, or two");
+  r.sets = {{"cluster.secretFile", "/nonexistent/cluster.key"}};
+  CHECK_THAT(refused(r), Catch::Contains("cannot be read"));
+}

@@ -198,3 +198,46 @@ test('mutual TLS: the cluster CA\'s nodes join; another CA\'s node and a plainte
     for (const node of [t1, t2, rogue]) await node.stop();
   }
 });
+
+// One 2026-07-28 tools/call to `url`, answered as JSON.
+async function call2026(url, params) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json', accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': params.name,
+    },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { ...params, _meta: {
+      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+      'io.modelcontextprotocol/clientCapabilities': { elicitation: {} },
+      'io.modelcontextprotocol/clientInfo': { name: 'cluster-test', version: '1' },
+    } } }),
+  });
+  return res.json();
+}
+
+test('cluster.secretFile: an MRTR retry lands on another node and is served there', { timeout: 60000 }, async () => {
+  const secret = join(dir, 'cluster.key');
+  writeFileSync(secret, `${'a1'.repeat(32)}\n`);
+  const { files } = await clusterConfigs(['s1', 's2']);
+  const withSecret = (file) => startServer(['--config', file, '--set', 'plugins.enabled=conformance',
+    '--set', `cluster.secretFile=${secret}`]);
+  const s1 = await withSecret(files.s1);
+  const s2 = await withSecret(files.s2);
+  const alone = await startServer(['--set', 'plugins.enabled=conformance']);  // Its own key.
+  try {
+    const tool = { name: 'test_input_required_result_request_state', arguments: {} };
+    const first = (await call2026(s1.url, tool)).result;
+    assert.equal(first.resultType, 'input_required');
+    const retry = { ...tool, inputResponses: { confirm: { action: 'accept', content: { ok: true } } },
+      requestState: first.requestState };
+    const onS2 = await call2026(s2.url, retry);
+    assert.match(onS2.result?.content?.[0]?.text ?? '', /state-ok/, JSON.stringify(onS2));
+    // A server with another key cannot open it: the state is not its own.
+    const elsewhere = await call2026(alone.url, retry);
+    assert.equal(elsewhere.error?.code, -32602, JSON.stringify(elsewhere));
+    assert.match(elsewhere.error.message, /requestState/);
+  } finally {
+    for (const node of [s1, s2, alone]) await node.stop();
+  }
+});
