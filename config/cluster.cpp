@@ -49,7 +49,7 @@ bool is_loopback_host(const std::string& host) {
 std::optional<std::string> parse_cluster_peers(const rapidjson::Value& array,
                                                std::vector<cluster_peer>& out) {
   if (!array.IsArray()) {
-    return std::string("cluster.peers must be an array of {\"name\", \"address\"} objects");
+    return std::string(R"(cluster.peers must be an array of {"name", "address"} objects)");
   }
   out.clear();
   std::set<std::string> names;

@@ -1,5 +1,6 @@
 #include "transport/open_streams.hpp"
 
+#include <utility>
 #include <vector>
 
 namespace mcprt::transport {
@@ -7,11 +8,12 @@ namespace mcprt::transport {
 uint64_t open_streams::add(ender end) {
   std::unique_lock<std::mutex> g(mutex_);
   auto ticket = ++next_;
-  enders_.emplace(ticket, end);
+  const auto& stored = enders_.emplace(ticket, std::move(end)).first->second;
   if (ending_) {
+    auto now = stored;
     auto retry = retry_;
     g.unlock();
-    end(retry);  // Opened while the server drains: it ends as soon as it starts.
+    now(retry);  // Opened while the server drains: it ends as soon as it starts.
   }
   return ticket;
 }

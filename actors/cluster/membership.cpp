@@ -62,7 +62,7 @@ std::string app_identifier(const cluster_options& o) {
 }
 
 // A hello answered with its own: the asker learns the answerer's node and incarnation.
-gateway_actor::behavior_type gateway(gateway_actor::pointer self, caf::actor members,
+gateway_actor::behavior_type gateway(gateway_actor::pointer self, const caf::actor& members,
                                      std::chrono::milliseconds timeout) {
   return {
       [=](wire::hello& theirs) {
@@ -367,7 +367,7 @@ struct membership::actors {
 };
 
 expected<std::unique_ptr<membership>, std::string> membership::start(
-    caf::actor_system& sys, cluster_options o, std::shared_ptr<mcprt::metrics> metrics) {
+    caf::actor_system& sys, cluster_options o, const std::shared_ptr<mcprt::metrics>& metrics) {
   std::unique_ptr<membership> out(new membership());
   auto m = std::make_shared<cluster_metrics>(metrics->registry());
   auto host = o.listen_host;

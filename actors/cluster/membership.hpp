@@ -68,7 +68,7 @@ class membership {
   /// Publishes the gateway on o.listen_host:listen_port and starts dialing; a one-line reason
   /// when the port cannot be bound.
   static expected<std::unique_ptr<membership>, std::string> start(
-      caf::actor_system& sys, cluster_options o, std::shared_ptr<mcprt::metrics> metrics);
+      caf::actor_system& sys, cluster_options o, const std::shared_ptr<mcprt::metrics>& metrics);
   ~membership();
 
   /// The bound cluster port.

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, callTool } from './server.mjs';
 import { openSession, openStream, readEventsOf } from './sse.mjs';
+import { openWebSocketSession } from './ws_session.mjs';
 
 const call = callTool;
 const readyz = (url) => fetch(new URL('/readyz', url));
@@ -66,21 +67,7 @@ test('SIGTERM: a WebSocket call finishes, then streams end with a reconnect hint
   const legacyEvents = readEventsOf(legacy.body);
   assert.equal((await legacyEvents.next()).value.data.startsWith('/messages?sessionId='), true);
 
-  const ws = new WebSocket(url.href.replace(/^http/, 'ws'), 'mcp');
-  await once(ws, 'open');
-  const wsMessages = [];
-  let wsWaiting = null;
-  ws.addEventListener('message', (e) => { wsMessages.push(JSON.parse(e.data)); wsWaiting?.(); });
-  const wsNext = async (pred) => {
-    for (;;) {
-      const i = wsMessages.findIndex(pred);
-      if (i >= 0) return wsMessages.splice(i, 1)[0];
-      await new Promise((r) => { wsWaiting = r; });
-    }
-  };
-  ws.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'ws', version: '1' } } }));
-  await wsNext((m) => m.id === 1);
-  ws.send(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
+  const { ws, next: wsNext } = await openWebSocketSession(url);
   // A 1.5 s call on the WebSocket, in flight once its first progress note arrives.
   ws.send(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'sleep', arguments: { ms: 1500 }, _meta: { progressToken: 'p' } } }));
   await wsNext((m) => m.method === 'notifications/progress');

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { startServer, metric, callTool } from './server.mjs';
 import { openSession, openStream, rpc, nextMessages } from './sse.mjs';
 import { connect, exchange, request } from './raw_http.mjs';
+import { openWebSocketSession } from './ws_session.mjs';
 
 const call = callTool;
 
@@ -35,21 +36,7 @@ test('SIGHUP applies maxInflight live, keeps streams, refuses a broken file', { 
   try {
     const { url } = server;
     // A WebSocket session and a 2025 session's GET stream, both subscribed to a ticking topic.
-    const ws = new WebSocket(url.href.replace(/^http/, 'ws'), 'mcp');
-    await once(ws, 'open');
-    const wsMessages = [];
-    let wsWaiting = null;
-    ws.addEventListener('message', (e) => { wsMessages.push(JSON.parse(e.data)); wsWaiting?.(); });
-    const wsNext = async (pred) => {
-      for (;;) {
-        const i = wsMessages.findIndex(pred);
-        if (i >= 0) return wsMessages.splice(i, 1)[0];
-        await new Promise((r) => { wsWaiting = r; });
-      }
-    };
-    ws.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'ws', version: '1' } } }));
-    await wsNext((m) => m.id === 1);
-    ws.send(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
+    const { ws, next: wsNext } = await openWebSocketSession(url);
     ws.send(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'resources/subscribe', params: { uri: 'ticker://topic/0' } }));
     await wsNext((m) => m.id === 2);
     const sid = await openSession(url);

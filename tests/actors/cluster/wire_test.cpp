@@ -124,7 +124,7 @@ TEST_CASE("wire: every type crosses between two actor systems over BASP", "[clus
   // as an error instead of its value.
   auto echo = owner.sys->spawn([](caf::event_based_actor* self) {
     self->set_default_handler(caf::reflect);
-    return caf::behavior{[](caf::unit_t) {}};
+    return caf::behavior{[](const caf::unit_t&) {}};
   });
   auto port = owner.sys->middleman().publish(echo, 0, "127.0.0.1");
   REQUIRE(port);
