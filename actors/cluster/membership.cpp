@@ -396,6 +396,8 @@ expected<std::unique_ptr<membership>, std::string> membership::start(
   bool tls = o.tls();
   a.members = sys.spawn(membership_behavior, std::move(o), a.connectors, out->table_, m);
   a.gw = sys.spawn(gateway, a.members, timeout);
+  // Before the port opens: a peer's hello is answered with a hello that names our gateway.
+  caf::anon_send(a.members, begin_atom::value, caf::actor_cast<caf::actor>(a.gw));
   // reuse: a restarted node binds its port again at once (no TIME_WAIT wait).
   auto bound = tls ? caf::openssl::publish(a.gw, port, host.c_str(), true)
                    : sys.middleman().publish(a.gw, port, host.c_str(), true);
@@ -406,7 +408,6 @@ expected<std::unique_ptr<membership>, std::string> membership::start(
     return why;
   }
   out->port_ = *bound;
-  caf::anon_send(a.members, begin_atom::value, caf::actor_cast<caf::actor>(a.gw));
   return out;
 }
 
