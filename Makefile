@@ -14,7 +14,7 @@ APT_PACKAGES := g++ cmake ninja-build make pkg-config ccache clang-format clang-
 # Only `make test` (and `make package`) need these: the .deb and its unit are built and checked
 # (dpkg-dev, file, systemd), metrics and rules checked (prometheus: promtool), the schema
 # validator compared (libvalijson-dev, json-schema-test-suite).
-TEST_PACKAGES := dpkg-dev file systemd prometheus libvalijson-dev json-schema-test-suite
+TEST_PACKAGES := dpkg-dev file systemd prometheus libvalijson-dev json-schema-test-suite haproxy
 # `make fuzz` also needs clang with its libFuzzer runtime.
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 FUZZ_SECONDS ?= 600

@@ -8,12 +8,13 @@
 // within cluster.deadAfterMs and comes back up after SIGCONT. Every node then exits 0.
 // With mutual TLS (certificates from a CA the test makes with the openssl CLI), nodes with
 // the cluster's certificates join, and a node whose certificate another CA signed, or one
-// that speaks plaintext, is refused by both.
+// that speaks plaintext, is refused by both. Behind HAProxy (round-robin per request), 2026
+// calls reach every node and a multi-round call's rounds run on two nodes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { execFileSync } from 'node:child_process';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, freePort, metric } from './server.mjs';
@@ -239,5 +240,66 @@ test('cluster.secretFile: an MRTR retry lands on another node and is served ther
     assert.match(elsewhere.error.message, /requestState/);
   } finally {
     for (const node of [s1, s2, alone]) await node.stop();
+  }
+});
+
+// Answered tools/call requests of a node, whatever their outcome.
+async function toolCalls(url) {
+  const text = await (await fetch(new URL('/metrics', url))).text();
+  return text.split('\n').filter((l) => l.startsWith('mcprt_requests_total{method="tools/call",'))
+    .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+}
+
+test('behind HAProxy (round-robin, no stickiness): 2026 calls and MRTR retries land anywhere', { timeout: 60000 }, async () => {
+  const secret = join(dir, 'balanced.key');
+  writeFileSync(secret, `${'b2'.repeat(32)}\n`);
+  const { files } = await clusterConfigs(['h1', 'h2', 'h3']);
+  const nodes = [];
+  for (const n of ['h1', 'h2', 'h3']) {
+    nodes.push(await startServer(['--config', files[n], '--set', 'plugins.enabled=demo,conformance',
+      '--set', `cluster.secretFile=${secret}`]));
+  }
+  const port = await freePort();
+  const cfg = join(dir, 'haproxy.cfg');
+  writeFileSync(cfg, [
+    'global', '  maxconn 256',
+    'defaults', '  mode http', '  timeout connect 2s', '  timeout client 30s', '  timeout server 30s',
+    'frontend mcp', `  bind 127.0.0.1:${port}`, '  default_backend nodes',
+    // Round-robin per request, no stickiness: each request may land on any node.
+    'backend nodes', '  balance roundrobin',
+    ...nodes.map((n, i) => `  server h${i + 1} 127.0.0.1:${n.url.port}`), '',
+  ].join('\n'));
+  // -D: the command returns once the listener is bound (or says why not); its daemon's PID
+  // is in the pid file, and the test ends exactly that process.
+  const pidFile = join(dir, 'haproxy.pid');
+  const starting = spawn('haproxy', ['-f', cfg, '-D', '-p', pidFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let haproxyLog = '';
+  starting.stderr.on('data', (d) => { haproxyLog += d; });
+  const [started] = await once(starting, 'exit');
+  let haproxyPid = 0;
+  try {
+    assert.equal(started, 0, `haproxy did not start: ${haproxyLog}`);
+    haproxyPid = Number(readFileSync(pidFile, 'utf8').trim());
+    const front = new URL(`http://127.0.0.1:${port}/mcp`);
+    const before = await Promise.all(nodes.map((n) => toolCalls(n.url)));
+    for (let i = 0; i < 6; ++i) {
+      const r = await call2026(front, { name: 'echo', arguments: { text: `hello ${i}` } });
+      assert.equal(r.result?.content?.[0]?.text, `hello ${i}`, JSON.stringify(r));
+    }
+    const after = await Promise.all(nodes.map((n) => toolCalls(n.url)));
+    assert.deepEqual(after.map((a, i) => a - before[i]), [2, 2, 2], 'round-robin reached every node');
+
+    // A multi-round call: its retry lands on the next node and opens the state sealed there.
+    const tool = { name: 'test_input_required_result_request_state', arguments: {} };
+    const first = (await call2026(front, tool)).result;
+    assert.equal(first.resultType, 'input_required');
+    const retried = await call2026(front, { ...tool, requestState: first.requestState,
+      inputResponses: { confirm: { action: 'accept', content: { ok: true } } } });
+    assert.match(retried.result?.content?.[0]?.text ?? '', /state-ok/, JSON.stringify(retried));
+    const last = await Promise.all(nodes.map((n) => toolCalls(n.url)));
+    assert.equal(last.filter((c, i) => c > after[i]).length, 2, 'the two rounds ran on two nodes');
+  } finally {
+    if (haproxyPid > 0) process.kill(haproxyPid, 'SIGTERM');
+    for (const node of nodes) await node.stop();
   }
 });
