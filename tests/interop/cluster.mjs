@@ -17,7 +17,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, freePort, metric } from './server.mjs';
+import { startServer, freeFixedPort, metric } from './server.mjs';
 import { openSession, rpc, readEventsOf } from './sse.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcprt-cluster-'));
@@ -25,7 +25,7 @@ const deadAfterMs = 3000; // Roomy: ctest runs two test files at once on 2 cores
 
 async function clusterConfigs(names) {
   const ports = {};
-  for (const n of names) ports[n] = await freePort();
+  for (const n of names) ports[n] = await freeFixedPort();
   const files = {};
   for (const n of names) {
     files[n] = join(dir, `${n}.json`);
@@ -161,7 +161,7 @@ test('mutual TLS: the cluster CA\'s nodes join; another CA\'s node and a plainte
   makeNodeCert('t3', 'rogue-ca');
   const names = ['t1', 't2', 't3'];
   const ports = {};
-  for (const n of names) ports[n] = await freePort();
+  for (const n of names) ports[n] = await freeFixedPort();
   const config = (n, tls) => {
     const file = join(dir, `${n}-tls.json`);
     writeFileSync(file, JSON.stringify({ cluster: {
@@ -259,7 +259,7 @@ test('behind HAProxy (round-robin, no stickiness): 2026 calls and MRTR retries l
     nodes.push(await startServer(['--config', files[n], '--set', 'plugins.enabled=demo,conformance',
       '--set', `cluster.secretFile=${secret}`]));
   }
-  const port = await freePort();
+  const port = await freeFixedPort();
   const cfg = join(dir, 'haproxy.cfg');
   writeFileSync(cfg, [
     'global', '  maxconn 256',

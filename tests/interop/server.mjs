@@ -75,6 +75,24 @@ export async function freePort() {
   return port;
 }
 
+/// A free loopback port below the kernel's ephemeral range (32768 and up on Linux), for a port
+/// that must be named before its server starts: servers other tests start on port 0 get
+/// ephemeral ports, so they cannot take it between this check and the bind.
+export async function freeFixedPort() {
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    const s = net.createServer();
+    const bound = await new Promise((resolve) => {
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (bound) {
+      await new Promise((r) => s.close(r));
+      return port;
+    }
+  }
+}
+
 /// The value of a metric line (`name{labels}`) in the server's /metrics, or 0.
 export async function metric(url, series) {
   const text = await (await fetch(new URL('/metrics', url))).text();
