@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT, importJWK } from 'jose';
 import { makeKey } from './auth_server.mjs';
-import { startServer, freePort } from './server.mjs';
+import { startServer, freeFixedPort } from './server.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcprt-https-issuer-'));
 const stops = [];
@@ -21,7 +21,7 @@ async function startTlsIssuer(files) {
   execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
     '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1',
     '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
-  const port = await freePort();
+  const port = await freeFixedPort();
   const www = join(dir, 'www');
   for (const [path, text] of Object.entries(files(port))) {
     mkdirSync(join(www, path, '..'), { recursive: true });
@@ -46,7 +46,7 @@ test('keys over HTTPS: verified against the configured CA, refused without it', 
       issuer: `https://127.0.0.1:${port}`, jwks_uri: `https://127.0.0.1:${port}/jwks.json` }),
     'jwks.json': JSON.stringify({ keys: [pub] }),
   }));
-  const port = await freePort();
+  const port = await freeFixedPort();
   const resource = `http://127.0.0.1:${port}/mcp`;
   const args = (extra) => ['--set', `transport.port=${port}`, '--set', 'auth.mode=oauth',
     '--set', `auth.issuer=${tls.issuer}`, '--set', `auth.resource=${resource}`, ...extra];

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ClientCredentialsProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
-import { startServer, metric, freePort } from './server.mjs';
+import { startServer, metric, freeFixedPort } from './server.mjs';
 import { startAuthServer, makeKey } from './auth_server.mjs';
 
 const A = { id: 'agent-a', secret: 'secret-a', scope: 'mcp:tools' };
@@ -19,7 +19,7 @@ const RS = { id: 'mcprt-rs', secret: 'rs-secret', scope: 'mcp:tools' };
 let as, server, url;
 
 before(async () => {
-  const port = await freePort();
+  const port = await freeFixedPort();
   const resource = `http://127.0.0.1:${port}/mcp`;
   as = await startAuthServer({
     clients: [A, B, RS],

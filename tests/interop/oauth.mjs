@@ -12,7 +12,7 @@ import { SignJWT, UnsecuredJWT, importJWK } from 'jose';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, metric, freePort } from './server.mjs';
+import { startServer, metric, freeFixedPort } from './server.mjs';
 import { startAuthServer, makeKey } from './auth_server.mjs';
 
 const A = { id: 'agent-a', secret: 'secret-a', scope: 'mcp:tools' };
@@ -34,7 +34,7 @@ function startIssuer(keys, port = 0) {
 
 before(async () => {
   k1 = await makeKey('ES256', 'k1');
-  const port = await freePort();
+  const port = await freeFixedPort();
   resource = `http://127.0.0.1:${port}/mcp`;
   as = await startIssuer([k1]);
   // Per-tool and per-URI scopes live in the file (file-only keys).

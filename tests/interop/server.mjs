@@ -66,15 +66,6 @@ export async function startServer(args = [], { fdLimit } = {}) {
   };
 }
 
-/// A free loopback port (for a server whose public URL must be known before it starts).
-export async function freePort() {
-  const s = net.createServer().listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const { port } = s.address();
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
 /// A free loopback port below the kernel's ephemeral range (32768 and up on Linux), for a port
 /// that must be named before its server starts: servers other tests start on port 0 get
 /// ephemeral ports, so they cannot take it between this check and the bind.
