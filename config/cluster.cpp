@@ -3,19 +3,9 @@
 #include <charconv>
 #include <set>
 
-namespace mcprt::config {
+#include "runtime/mcp/ids.hpp"
 
-bool valid_node_name(const std::string& name) {
-  if (name.empty() || name.size() > 16) {
-    return false;
-  }
-  for (char c : name) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
-      return false;
-    }
-  }
-  return true;
-}
+namespace mcprt::config {
 
 bool split_host_port(const std::string& address, std::string& host, uint16_t& port) {
   auto colon = address.rfind(':');
@@ -40,10 +30,6 @@ bool split_host_port(const std::string& address, std::string& host, uint16_t& po
   }
   port = static_cast<uint16_t>(value);
   return true;
-}
-
-bool is_loopback_host(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
 
 std::optional<std::string> parse_cluster_peers(const rapidjson::Value& array,

@@ -21,13 +21,7 @@ struct cluster_peer {
 std::optional<std::string> parse_cluster_peers(const rapidjson::Value& array,
                                                std::vector<cluster_peer>& out);
 
-/// A node name: 1 to 16 of [a-z0-9-] (it prefixes the ids the node issues).
-bool valid_node_name(const std::string& name);
-
 /// Splits "host:port" ("[v6]:port" too); false when it is not one.
 bool split_host_port(const std::string& address, std::string& host, uint16_t& port);
-
-/// True for 127.0.0.0/8, ::1 and "localhost".
-bool is_loopback_host(const std::string& host);
 
 }  // namespace mcprt::config

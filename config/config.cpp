@@ -13,6 +13,8 @@
 #include <sstream>
 
 #include "runtime/codec/json_parse.hpp"
+#include "runtime/codec/url.hpp"
+#include "runtime/mcp/ids.hpp"
 
 namespace mcprt::config {
 
@@ -325,8 +327,8 @@ class loader {
     if (auto err = validate_cluster()) {
       return err;
     }
-    if (auto err = read_cluster_secrets()) {
-      return err;
+    if (auto err = req_.core_only ? std::nullopt : read_cluster_secrets()) {
+      return err;  // Read once: the core-only pass (plugins.dirs) does not need the keys.
     }
     if (auto err = fill_state_paths()) {
       return err;

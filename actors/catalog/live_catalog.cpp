@@ -66,28 +66,12 @@ bool node_catalog::remove(std::string_view what, F erase) {
   return removed;
 }
 
-// A refused change never reaches the catalog, so shutdown would not find (and stop) the actor
-// spawned for it: stop it here, or the actor system waits for it forever.
-namespace {
-caf::error stop_if_refused(const tool_actor& actor, caf::error err) {
-  if (err) {
-    caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
-  }
-  return err;
-}
-}  // namespace
-
+// Each addition is a catalog_change of its own: one snapshot, one list_changed, and the actor
+// spawned for it stopped again when it is refused.
 caf::error node_catalog::add_tools(std::vector<tool_spec> tools) {
-  auto actor = spawn_function_tools(sys_, tools);
-  return stop_if_refused(actor, change("tools", [&](catalog_builder& b) -> caf::expected<bool> {
-                           for (auto& t : tools) {
-                             auto inline_handler = t.inline_safe ? t.handler : tool_handler{};
-                             if (auto err = b.add(t.definition, actor, std::move(inline_handler))) {
-                               return err;
-                             }
-                           }
-                           return !tools.empty();
-                         }));
+  catalog_change c;
+  c.add_tools = std::move(tools);
+  return apply(std::move(c));
 }
 
 bool node_catalog::remove_tool(std::string_view name) {
@@ -95,15 +79,9 @@ bool node_catalog::remove_tool(std::string_view name) {
 }
 
 caf::error node_catalog::add_prompts(std::vector<prompt_spec> prompts) {
-  auto runner = spawn_function_tools(sys_, {});
-  return stop_if_refused(runner, change("prompts", [&](catalog_builder& b) -> caf::expected<bool> {
-                           for (auto& p : prompts) {
-                             if (auto err = b.add(p.definition, p.handler, runner)) {
-                               return err;
-                             }
-                           }
-                           return !prompts.empty();
-                         }));
+  catalog_change c;
+  c.add_prompts = std::move(prompts);
+  return apply(std::move(c));
 }
 
 bool node_catalog::remove_prompt(std::string_view name) {
@@ -111,16 +89,9 @@ bool node_catalog::remove_prompt(std::string_view name) {
 }
 
 caf::error node_catalog::add_resources(std::vector<resource_spec> resources) {
-  auto runner = spawn_function_tools(sys_, {});
-  return stop_if_refused(runner,
-                         change("resources", [&](catalog_builder& b) -> caf::expected<bool> {
-                           for (auto& r : resources) {
-                             if (auto err = b.add(r.definition, r.reader, runner)) {
-                               return err;
-                             }
-                           }
-                           return !resources.empty();
-                         }));
+  catalog_change c;
+  c.add_resources = std::move(resources);
+  return apply(std::move(c));
 }
 
 bool node_catalog::remove_resource(std::string_view uri) {
@@ -128,21 +99,14 @@ bool node_catalog::remove_resource(std::string_view uri) {
 }
 
 caf::error node_catalog::add_resource_templates(std::vector<resource_template_spec> templates) {
-  auto runner = spawn_function_tools(sys_, {});
-  return stop_if_refused(runner,
-                         change("resources", [&](catalog_builder& b) -> caf::expected<bool> {
-                           for (auto& t : templates) {
-                             if (auto err = b.add(t.definition, t.reader, runner)) {
-                               return err;
-                             }
-                           }
-                           return !templates.empty();
-                         }));
+  catalog_change c;
+  c.add_resource_templates = std::move(templates);
+  return apply(std::move(c));
 }
 
 caf::error node_catalog::apply(catalog_change change) {
-  // The actors the additions run on, spawned before the lock as add_tools does; stopped again
-  // when the change is refused.
+  // The actors the additions run on, spawned before the lock; a refused change never reaches
+  // the catalog, so shutdown would not find (and stop) them: they are stopped here.
   tool_actor tools_actor;
   if (!change.add_tools.empty()) {
     tools_actor = spawn_function_tools(sys_, change.add_tools);

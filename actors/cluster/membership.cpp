@@ -98,9 +98,8 @@ struct cluster_metrics {
 
 struct peer {
   peer_address address;
-  bool dials = false;  // This node dials it (its name sorts above ours).
-  caf::io::middleman_actor connector;
-  caf::actor gateway;  // Its gateway (a proxy) while up.
+  caf::io::middleman_actor connector;  // Set: this node dials it (its name sorts above ours).
+  caf::actor gateway;                  // Its gateway (a proxy) while up.
   uint64_t incarnation = 0;
   bool up = false;
   bool connecting = false;
@@ -158,7 +157,7 @@ void failed(membership_actor* self, size_t i, const std::string& step, const std
               std::to_string(p.address.port) + " (" + line + "); retrying with backoff");
     p.last_failure = line;
   }
-  if (p.dials) {
+  if (p.connector) {
     schedule_dial(self, i);
   }
 }
@@ -196,7 +195,7 @@ void went_down(membership_actor* self, size_t i, const std::string& reason,
   self->state.m->downs.Add({{"peer", p.address.name}, {"reason", reason}}).Increment();
   log::warn("cluster peer=" + p.address.name + " down (" + why + ")");
   publish_state(self, p);
-  if (p.dials) {
+  if (p.connector) {
     schedule_dial(self, i);
   }
 }
@@ -289,7 +288,6 @@ caf::behavior membership_behavior(membership_actor* self, cluster_options o,
   for (size_t i = 0; i < st.o.peers.size(); ++i) {
     peer p;
     p.address = st.o.peers[i];
-    p.dials = dials(st.o, p.address);
     p.connector = connectors[i];
     st.peers.push_back(std::move(p));
     publish_state(self, st.peers.back());
@@ -309,7 +307,7 @@ caf::behavior membership_behavior(membership_actor* self, cluster_options o,
         s.mine = {s.o.cluster_name, wire::version, s.o.node, s.o.incarnation,
                   std::move(own_gateway)};
         for (size_t i = 0; i < s.peers.size(); ++i) {
-          if (s.peers[i].dials) {
+          if (s.peers[i].connector) {
             dial(self, i);
           }
         }

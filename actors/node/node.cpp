@@ -46,6 +46,7 @@ node::node(const config::config& cfg)
       sessions_(std::make_shared<session::session_table>()),
       bound_sessions_(std::make_shared<session::session_table>()),
       cluster_options_(cluster_options_of(cfg)),
+      ids_(id_issuer_of(cluster_options_)),
       system_(configured(caf_cfg_, cfg, cluster_options_)),
       notes_(std::make_shared<notifier::notifier>(system_, static_cast<size_t>(cfg.notifier_shards),
                                                   metrics_)),
@@ -59,6 +60,11 @@ node::node(const config::config& cfg)
 expected<std::unique_ptr<node>, std::string> node::start(const config::config& cfg,
                                                          const std::vector<plugin>& plugins,
                                                          bool stdio) {
+  if (!cfg.cluster_secrets.empty()) {
+    // Every node seals request state under the same key, so an MRTR retry may land anywhere.
+    request_state::use_keys(cfg.cluster_secrets[0],
+                            cfg.cluster_secrets.size() > 1 ? cfg.cluster_secrets[1] : "");
+  }
   std::unique_ptr<node> n(new node(cfg));
   if (auto why = n->start_jobs(stdio); !why.empty()) {
     return why;
@@ -102,7 +108,7 @@ std::string node::start_jobs(bool stdio) {
     return *why;
   }
   jobs_ = std::make_shared<jobs::job_service>(system_, std::move(store.value()),
-                                              job_options_with_ids(), notes_);
+                                              job_options_of(cfg_, ids_), notes_);
   jobs_->set_metrics(std::make_shared<jobs::job_metrics>(metrics_->registry()));
   if (path != ":memory:") {
     // The file and its write-ahead log: what jobs.maxStoreMb bounds, and the disk it takes.
@@ -123,11 +129,6 @@ std::string node::start_jobs(bool stdio) {
 
 // Joins the cluster: publishes the gateway on cluster.listen and starts dialing the peers.
 std::string node::start_cluster() {
-  if (!cfg_.cluster_secrets.empty()) {
-    // Every node seals request state under the same key, so an MRTR retry may land anywhere.
-    request_state::use_keys(cfg_.cluster_secrets[0],
-                            cfg_.cluster_secrets.size() > 1 ? cfg_.cluster_secrets[1] : "");
-  }
   if (!cluster_options_) {
     return {};
   }
@@ -143,12 +144,6 @@ std::string node::start_cluster() {
             ":" + std::to_string(membership_->port()) + " peers=" + std::to_string(o.peers.size()) +
             (tls ? " (mutual TLS)" : " (plaintext: loopback addresses only)"));
   return {};
-}
-
-jobs::job_options node::job_options_with_ids() const {
-  auto o = job_options_of(cfg_);
-  o.ids = id_issuer_of(cluster_options_);
-  return o;
 }
 
 std::string node::start_gate() {
@@ -279,7 +274,7 @@ session::node_context_ptr node::context() {
   }
   c->streams.limits = outbox_limits_;
   c->client_request_timeout = std::chrono::milliseconds(cfg_.client_request_timeout_ms);
-  c->ids = id_issuer_of(cluster_options_);
+  c->ids = ids_;
   if (cfg_.auth_mode != "none") {
     // One source for every front the node builds, so a reload reaches them all.
     if (!scopes_) {
@@ -294,8 +289,7 @@ int node::serve_stdio() {
   // Shared: late answers from actor threads may still write after stdin has closed.
   auto pipe =
       std::make_shared<transport::stdio_transport>(static_cast<size_t>(cfg_.max_payload_kb) * 1024);
-  auto streams = stream_options_of(cfg_);
-  auto box = std::make_shared<outbox>(streams.limits->current(), stream_format::raw, metrics_);
+  auto box = std::make_shared<outbox>(outbox_limits_of(cfg_), stream_format::raw, metrics_);
   pipe->attach(box);
   front::message_peer peer({context(), box, bound_sessions_, {}, wire::stdio, nullptr});
   log::info("serving one client on stdio");
@@ -502,7 +496,6 @@ void node::drain(admission& admitted, int sig, const sigset_t& stop_signals,
   log::info(std::string("draining signal=") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
             " inflight=" + std::to_string(admitted.unanswered()) +
             " drain_timeout_ms=" + std::to_string(limit.count()));
-  auto start = std::chrono::steady_clock::now();
   auto again = [&stop_signals] {  // A second stop signal, waiting (blocked) to be taken.
     sigset_t pending;
     sigpending(&pending);
@@ -513,13 +506,19 @@ void node::drain(admission& admitted, int sig, const sigset_t& stop_signals,
     }
     return false;
   };
+  // Polls `busy` (a few times per call) until it is false, `at_most` passed, or a second stop
+  // signal came; returns how long it waited.
+  auto wait_while = [&again](auto busy, std::chrono::milliseconds at_most) {
+    auto start = std::chrono::steady_clock::now();
+    while (busy() && std::chrono::steady_clock::now() - start < at_most && !again()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                 start);
+  };
   // Done when every admitted call has answered and every answer is written to its socket.
-  while ((admitted.unanswered() > 0 || server.unwritten() > 0) &&
-         std::chrono::steady_clock::now() - start < limit && !again()) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // Polled: a few per call.
-  }
-  auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - start);
+  auto waited =
+      wait_while([&] { return admitted.unanswered() > 0 || server.unwritten() > 0; }, limit);
   if (admitted.unanswered() > 0) {
     log::warn("stopping with " + std::to_string(admitted.unanswered()) +
               " calls unfinished after " + std::to_string(waited.count()) + " ms of draining");
@@ -529,11 +528,7 @@ void node::drain(admission& admitted, int sig, const sigset_t& stop_signals,
   // Streams (GET streams, WebSockets) would otherwise be cut when the I/O threads stop: each
   // ends after what it has queued, with a hint to reconnect (where a balancer sends it on).
   auto asked = server.end_streams(std::chrono::milliseconds(cfg_.sse_retry_ms));
-  auto ending = std::chrono::steady_clock::now();
-  while (server.streams_open() > 0 &&
-         std::chrono::steady_clock::now() - ending < streams_end_within && !again()) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  wait_while([&] { return server.streams_open() > 0; }, streams_end_within);
   log::info("ended streams=" + std::to_string(asked) +
             " with a reconnect hint (retry_ms=" + std::to_string(cfg_.sse_retry_ms) +
             "); still_open=" + std::to_string(server.streams_open()));

@@ -71,7 +71,6 @@ class node {
   /// The resource server's gate (and, in oauth mode, the outbound client and the key actor).
   std::string start_gate();
   std::string start_cluster();
-  jobs::job_options job_options_with_ids() const;
   expected<std::vector<watched_plugin>, std::string> start_plugins(
       const std::vector<plugin>& plugins);
   /// Hands the started plugins to the supervisor, with what it needs to start one again.
@@ -106,6 +105,7 @@ class node {
   std::shared_ptr<session::session_table> bound_sessions_;  // WebSocket, HTTP+SSE, stdio.
   caf::actor_system_config caf_cfg_;
   std::optional<cluster::cluster_options> cluster_options_;  ///< Set: this node is in a cluster.
+  id_issuer ids_;  ///< The ids this node issues (named after it in a cluster).
   caf::actor_system system_;
   std::shared_ptr<notifier::notifier> notes_;
   std::shared_ptr<jobs::job_service> jobs_;

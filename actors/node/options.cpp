@@ -78,8 +78,9 @@ session::stream_options stream_options_of(const config::config& cfg) {
   return o;
 }
 
-jobs::job_options job_options_of(const config::config& cfg) {
+jobs::job_options job_options_of(const config::config& cfg, id_issuer ids) {
   jobs::job_options o;
+  o.ids = std::move(ids);
   o.timeout = std::chrono::milliseconds(cfg.jobs_default_timeout_ms);
   o.result_ttl_ms = cfg.jobs_result_ttl_ms;
   o.poll_interval_ms = cfg.jobs_poll_interval_ms;

@@ -38,7 +38,7 @@ outbox_limits outbox_limits_of(const config::config& cfg);
 session::stream_options stream_options_of(const config::config& cfg);
 
 /// Timeouts, result lifetime and polling of durable jobs.
-jobs::job_options job_options_of(const config::config& cfg);
+jobs::job_options job_options_of(const config::config& cfg, id_issuer ids = {});
 
 /// One `adapters[]` entry as its pool's options.
 adapters::adapter_options adapter_options_of(const config::adapter_config& a);

@@ -242,9 +242,10 @@ session_actor::behavior_type session_impl(session_actor::stateful_pointer<sessio
 
 }  // namespace
 
-session_init session_init_from(const rpc::message& initialize, std::string_view version) {
+session_init session_init_from(const rpc::message& initialize, std::string_view version,
+                               const id_issuer& ids) {
   session_init init;
-  init.id = new_session_id();
+  init.id = ids.new_session_id();
   init.version = std::string(version);
   if (initialize.params) {
     if (auto* ci = find_member(*initialize.params, "clientInfo")) {
@@ -265,10 +266,9 @@ expected<opened_session> open_session(const rpc::message& initialize, session_in
                       "Invalid params: initialize needs \"protocolVersion\"");
   }
   auto version = std::string(dispatch::negotiate_legacy_version(*requested));
-  auto init = session_init_from(initialize, version);
+  auto init = session_init_from(initialize, version, base.node->ids);
   init.idle_timeout = base.idle_timeout;
   init.node = std::move(base.node);
-  init.id = init.node->ids.new_session_id();
   init.table = std::move(base.table);
   init.connection_box = std::move(base.connection_box);
   init.owner = std::move(base.owner);

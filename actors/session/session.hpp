@@ -36,9 +36,10 @@ struct session_init {
   std::string owner;  ///< principal::owner() of who opened it; only they find it by id.
 };
 
-/// A new session's identity from an initialize request: a fresh id, the negotiated version,
-/// client info and capabilities. The caller adds the node's parts.
-session_init session_init_from(const rpc::message& initialize, std::string_view version);
+/// A new session's identity from an initialize request: a fresh id from `ids`, the negotiated
+/// version, client info and capabilities. The caller adds the node's parts.
+session_init session_init_from(const rpc::message& initialize, std::string_view version,
+                               const id_issuer& ids);
 
 /// Spawns a session, registers it in its table, and returns it.
 session_actor spawn_session(caf::actor_system& sys, session_init init);

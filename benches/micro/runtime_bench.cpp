@@ -177,7 +177,7 @@ void BM_session_lookup(benchmark::State& state) {
   actors::session::session_table table;
   std::vector<std::string> ids;
   for (int64_t i = 0; i < state.range(0); ++i) {
-    ids.push_back(new_session_id());
+    ids.push_back(id_issuer{}.new_session_id());
     table.insert(ids.back(), session_actor{}, "issuer\nalice");
   }
   size_t i = 0;

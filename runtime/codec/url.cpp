@@ -26,8 +26,12 @@ bool all_digits(std::string_view s) {
 
 }  // namespace
 
+bool is_loopback_host(std::string_view host) {
+  return host == "localhost" || host == "[::1]" || host == "::1" || host.substr(0, 4) == "127.";
+}
+
 bool http_url::is_loopback() const {
-  return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
+  return is_loopback_host(host);
 }
 
 std::string http_url::origin() const {

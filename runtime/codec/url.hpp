@@ -24,6 +24,9 @@ struct http_url {
   std::string origin() const;
 };
 
+/// True for 127.0.0.0/8, ::1 (bracketed or not) and `localhost`.
+bool is_loopback_host(std::string_view host);
+
 /// Splits `text`; a one-line reason when it is not an absolute http(s) URL without user
 /// info or fragment.
 expected<http_url, std::string> parse_http_url(std::string_view text);

@@ -24,10 +24,6 @@ std::string random_hex(size_t bytes) {
   return out;
 }
 
-std::string new_session_id() {
-  return random_hex(16);
-}
-
 std::string hex64(uint64_t x) {
   static constexpr char hex[] = "0123456789abcdef";
   std::string out(16, '0');
@@ -53,12 +49,12 @@ bool all_hex(std::string_view s) {
   return !s.empty() && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
-bool node_name(std::string_view s) {
-  return !s.empty() && s.size() <= 16 &&
-         s.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string_view::npos;
-}
-
 }  // namespace
+
+bool valid_node_name(std::string_view name) {
+  return !name.empty() && name.size() <= 16 &&
+         name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string_view::npos;
+}
 
 std::optional<id_owner> owner_of(std::string_view id) {
   auto first = id.find('.');
@@ -68,7 +64,7 @@ std::optional<id_owner> owner_of(std::string_view id) {
   auto node = id.substr(0, first);
   auto rest = id.substr(first + 1);
   auto second = rest.find('.');
-  if (!node_name(node)) {
+  if (!valid_node_name(node)) {
     return std::nullopt;
   }
   if (second == std::string_view::npos) {

@@ -15,9 +15,6 @@ inline namespace mcp {
 /// (never a weak fallback).
 std::string random_hex(size_t bytes);
 
-/// A new 128-bit random session id, as 32 hex characters.
-std::string new_session_id();
-
 /// `x` as 16 lower-case hex digits (a node's incarnation in ids and logs).
 std::string hex64(uint64_t x);
 
@@ -39,6 +36,9 @@ struct id_owner {
   std::string_view node;
   std::optional<uint64_t> incarnation;  ///< Absent in a task id.
 };
+
+/// A node name as ids carry it: 1 to 16 of a-z, 0-9 and '-' (cluster.nodeName).
+bool valid_node_name(std::string_view name);
 
 /// The owner `id` names, or nullopt for an id that names none: a bare id (a single node's, or
 /// one issued before the cluster) or a malformed one, both looked up locally.

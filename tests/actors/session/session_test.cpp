@@ -27,7 +27,7 @@ struct call {
 
 actors::session::session_init init_for(test::world& w, std::chrono::milliseconds idle) {
   actors::session::session_init init;
-  init.id = new_session_id();
+  init.id = id_issuer{}.new_session_id();
   init.version = "2025-11-25";
   init.idle_timeout = idle;
   init.table = w.sessions;
@@ -49,10 +49,10 @@ std::string ask(const session_actor& s, std::string_view body) {
 }  // namespace
 
 TEST_CASE("session ids are 128-bit random hex and distinct", "[actors][session]") {
-  auto a = new_session_id();
+  auto a = id_issuer{}.new_session_id();
   CHECK(a.size() == 32);
   CHECK(a.find_first_not_of("0123456789abcdef") == std::string::npos);
-  CHECK(a != new_session_id());
+  CHECK(a != id_issuer{}.new_session_id());
 }
 
 TEST_CASE("session answers ping, tools/call and unknown methods", "[actors][session]") {
