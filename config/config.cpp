@@ -194,6 +194,9 @@ const std::vector<key_def>& table() {
                       600000, "interval of heartbeats and pings between nodes"));
     k.push_back(field("cluster.deadAfterMs", st::integer, &config::cluster_dead_after_ms, 200,
                       3600000, "a peer silent (or not answering a ping) this long is down"));
+    k.push_back(field("cluster.forwardTimeoutMs", st::integer, &config::cluster_forward_timeout_ms,
+                      100, 600000,
+                      "a peer must take a request relayed to it (its session or task) this soon"));
     k.push_back(field("cluster.tls.certFile", st::string, &config::cluster_tls_cert_file, 0, 0,
                       "this node's certificate (PEM, from the cluster's CA) for mutual TLS"));
     k.push_back(field("cluster.tls.keyFile", st::string, &config::cluster_tls_key_file, 0, 0,

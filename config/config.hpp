@@ -89,6 +89,7 @@ struct config {
   std::vector<std::string> cluster_secrets;
   int64_t cluster_heartbeat_ms = 1000;
   int64_t cluster_dead_after_ms = 5000;
+  int64_t cluster_forward_timeout_ms = 2000;
   std::string cluster_tls_cert_file, cluster_tls_key_file, cluster_tls_ca_file;
   // notifier
   int64_t notifier_shards = 4;

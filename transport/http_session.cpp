@@ -698,7 +698,9 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
   void end_pump() {
     std::string last;
     if (pump_->closed()) {
-      last = sse::comment("stream closed: " + pump_->close_reason());
+      // No reason: the stream simply ends (a relayed stream whose owner said why itself).
+      auto reason = pump_->close_reason();
+      last = reason.empty() ? std::string() : sse::comment("stream closed: " + reason);
     } else if (!pump_->is_current(pump_gen_)) {
       last = sse::comment("stream closed: resumed on another connection");
     } else {
@@ -707,7 +709,9 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
     pump_->detach(pump_gen_);
     pump_.reset();
     keep_alive_timer_.cancel();
-    enqueue(std::move(last), true);
+    if (!last.empty()) {
+      enqueue(std::move(last), true);
+    }
     end_stream(seq_);
   }
 

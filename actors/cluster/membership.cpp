@@ -1,9 +1,5 @@
 #include "actors/cluster/membership.hpp"
 
-#include <prometheus/counter.h>
-#include <prometheus/gauge.h>
-#include <prometheus/registry.h>
-
 #include <algorithm>
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -20,6 +16,8 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <set>
 
+#include "actors/cluster/cluster_metrics.hpp"
+#include "actors/cluster/federation.hpp"
 #include "actors/cluster/wire.hpp"
 #include "runtime/codec/json.hpp"
 #include "runtime/mcp/ids.hpp"
@@ -30,6 +28,16 @@ namespace mcprt::actors::cluster {
 std::vector<peer_view> peer_table::snapshot() const {
   std::lock_guard<std::mutex> g(mutex_);
   return peers_;
+}
+
+std::optional<peer_view> peer_table::find(std::string_view name) const {
+  std::lock_guard<std::mutex> g(mutex_);
+  for (const auto& p : peers_) {
+    if (p.name == name) {
+      return p;
+    }
+  }
+  return std::nullopt;
 }
 
 void peer_table::set(const peer_view& v) {
@@ -47,8 +55,12 @@ namespace {
 
 /// The one actor a node publishes: peers say hello to it and ping it. Typed with wire types
 /// only, so nothing local can be asked of it from another node.
-using gateway_actor = caf::typed_actor<caf::replies_to<wire::hello>::with<wire::hello>,
-                                       caf::replies_to<wire::ping>::with<wire::pong>>;
+using gateway_actor =
+    caf::typed_actor<caf::replies_to<wire::hello>::with<wire::hello>,
+                     caf::replies_to<wire::ping>::with<wire::pong>,
+                     caf::replies_to<wire::forwarded_request>::with<wire::forward_ack>,
+                     caf::reacts_to<wire::interest>, caf::reacts_to<wire::remote_note>,
+                     caf::reacts_to<wire::notes_ack>>;
 
 using begin_atom = caf::atom_constant<caf::atom("cl_begin")>;
 using dial_atom = caf::atom_constant<caf::atom("cl_dial")>;
@@ -61,9 +73,28 @@ std::string app_identifier(const cluster_options& o) {
   return "mcprt-cluster/" + std::to_string(wire::version) + "/" + o.cluster_name;
 }
 
-// A hello answered with its own: the asker learns the answerer's node and incarnation.
+}  // namespace
+
+// Where forwarded requests go on this node (set once the endpoint listens).
+struct forward_intake {
+  std::mutex mutex;
+  forward_server serve;
+  forward_options options;
+  std::shared_ptr<cluster_metrics> metrics;
+  caf::actor federator;  // Null without a notifier.
+  forward_server current() {
+    std::lock_guard<std::mutex> g(mutex);
+    return serve;
+  }
+};
+
+namespace {
+
+// A hello answered with its own: the asker learns the answerer's node and incarnation. A
+// forwarded request is served here, its answer going back through a courier.
 gateway_actor::behavior_type gateway(gateway_actor::pointer self, const caf::actor& members,
-                                     std::chrono::milliseconds timeout) {
+                                     std::chrono::milliseconds timeout,
+                                     std::shared_ptr<forward_intake> in) {
   return {
       [=](wire::hello& theirs) {
         auto rp = self->make_response_promise<wire::hello>();
@@ -73,28 +104,20 @@ gateway_actor::behavior_type gateway(gateway_actor::pointer self, const caf::act
         return rp;
       },
       [](const wire::ping& p) { return wire::pong{p.seq}; },
+      [=](wire::forwarded_request& r) -> caf::result<wire::forward_ack> {
+        auto serve = in->current();
+        if (!serve) {
+          return caf::make_error(caf::sec::runtime_error, "the node is not serving yet");
+        }
+        return wire::forward_ack{
+            serve_forwarded(self->system(), r, serve, in->options, in->metrics)};
+      },
+      // The federated notifier's traffic goes to this node's federator.
+      [=](wire::interest& i) { caf::anon_send(in->federator, std::move(i)); },
+      [=](wire::remote_note& n) { caf::anon_send(in->federator, std::move(n)); },
+      [=](wire::notes_ack& a) { caf::anon_send(in->federator, std::move(a)); },
   };
 }
-
-struct cluster_metrics {
-  explicit cluster_metrics(prometheus::Registry& r)
-      : up(prometheus::BuildGauge()
-               .Name("mcprt_cluster_peer_up")
-               .Help("1 while the peer has said hello and answers pings, else 0")
-               .Register(r)),
-        connect_errors(prometheus::BuildCounter()
-                           .Name("mcprt_cluster_connect_errors_total")
-                           .Help("Failed attempts to reach a peer, by step (connect, interface, "
-                                 "hello)")
-                           .Register(r)),
-        downs(prometheus::BuildCounter()
-                  .Name("mcprt_cluster_peer_down_total")
-                  .Help("Times a peer that was up went down, by reason (connection, ping)")
-                  .Register(r)) {}
-  prometheus::Family<prometheus::Gauge>& up;
-  prometheus::Family<prometheus::Counter>& connect_errors;
-  prometheus::Family<prometheus::Counter>& downs;
-};
 
 struct peer {
   peer_address address;
@@ -111,6 +134,7 @@ struct peer {
 
 struct membership_state {
   cluster_options o;
+  caf::actor federator;
   std::vector<peer> peers;
   wire::hello mine;
   std::shared_ptr<peer_table> table;
@@ -123,7 +147,7 @@ using membership_actor = caf::stateful_actor<membership_state>;
 
 void publish_state(membership_actor* self, const peer& p) {
   auto& st = self->state;
-  st.table->set({p.address.name, p.up, p.up ? p.incarnation : 0});
+  st.table->set({p.address.name, p.up, p.up ? p.incarnation : 0, p.up ? p.gateway : caf::actor()});
   st.m->up.Add({{"peer", p.address.name}}).Set(p.up ? 1 : 0);
 }
 
@@ -179,6 +203,9 @@ void went_up(membership_actor* self, size_t i, caf::actor gw, const wire::hello&
     self->monitor(p.gateway);
     log::info("cluster peer=" + p.address.name + " up incarnation=" + hex64(p.incarnation));
   }
+  if (!again && self->state.federator) {
+    self->send(self->state.federator, fed_up_atom::value, p.address.name, p.gateway);
+  }
   publish_state(self, p);
 }
 
@@ -194,6 +221,9 @@ void went_down(membership_actor* self, size_t i, const std::string& reason,
   p.ping_out = false;
   self->state.m->downs.Add({{"peer", p.address.name}, {"reason", reason}}).Increment();
   log::warn("cluster peer=" + p.address.name + " down (" + why + ")");
+  if (self->state.federator) {
+    self->send(self->state.federator, fed_down_atom::value, p.address.name);
+  }
   publish_state(self, p);
   if (p.connector) {
     schedule_dial(self, i);
@@ -276,12 +306,13 @@ bool dials(const cluster_options& o, const peer_address& a) {
   return o.node < a.name;
 }
 
-caf::behavior membership_behavior(membership_actor* self, cluster_options o,
+caf::behavior membership_behavior(membership_actor* self, cluster_options o, caf::actor federator,
                                   std::vector<caf::io::middleman_actor> connectors,
                                   std::shared_ptr<peer_table> table,
                                   std::shared_ptr<cluster_metrics> m) {
   auto& st = self->state;
   st.o = std::move(o);
+  st.federator = std::move(federator);
   st.table = std::move(table);
   st.m = std::move(m);
   st.gateway_interface = self->system().message_types<gateway_actor>();
@@ -365,9 +396,18 @@ struct membership::actors {
 };
 
 expected<std::unique_ptr<membership>, std::string> membership::start(
-    caf::actor_system& sys, cluster_options o, const std::shared_ptr<mcprt::metrics>& metrics) {
+    caf::actor_system& sys, cluster_options o, const std::shared_ptr<mcprt::metrics>& metrics,
+    std::shared_ptr<notifier::notifier> notes) {
   std::unique_ptr<membership> out(new membership());
   auto m = std::make_shared<cluster_metrics>(metrics->registry());
+  out->intake_ = std::make_shared<forward_intake>();
+  out->intake_->options = o.forward;
+  out->intake_->metrics = m;
+  out->forwarder_ = std::make_shared<forwarder>(sys, o.node, out->table_, o.forward, m);
+  if (notes) {
+    out->intake_->federator = start_federation(sys, {o.node}, notes, m);
+    out->notes_ = std::move(notes);
+  }
   auto host = o.listen_host;
   auto port = o.listen_port;
   auto timeout = o.dead_after;
@@ -375,7 +415,7 @@ expected<std::unique_ptr<membership>, std::string> membership::start(
   out->node_ = o.node;
   out->incarnation_ = o.incarnation;
   for (const auto& p : o.peers) {
-    out->table_->set({p.name, false, 0});  // Listed (down) before the actor runs.
+    out->table_->set({p.name, false, 0, {}});  // Listed (down) before the actor runs.
   }
   out->actors_ = std::make_unique<actors>();
   auto& a = *out->actors_;
@@ -392,8 +432,9 @@ expected<std::unique_ptr<membership>, std::string> membership::start(
     }
   }
   bool tls = o.tls();
-  a.members = sys.spawn(membership_behavior, std::move(o), a.connectors, out->table_, m);
-  a.gw = sys.spawn(gateway, a.members, timeout);
+  a.members = sys.spawn(membership_behavior, std::move(o), out->intake_->federator, a.connectors,
+                        out->table_, m);
+  a.gw = sys.spawn(gateway, a.members, timeout, out->intake_);
   // Before the port opens: a peer's hello is answered with a hello that names our gateway.
   caf::anon_send(a.members, begin_atom::value, caf::actor_cast<caf::actor>(a.gw));
   // reuse: a restarted node binds its port again at once (no TIME_WAIT wait).
@@ -419,6 +460,11 @@ std::string membership::describe() const {
   return out + "}}";
 }
 
+void membership::serve_forwarded_with(forward_server serve) {
+  std::lock_guard<std::mutex> g(intake_->mutex);
+  intake_->serve = std::move(serve);
+}
+
 bool membership::all_up() const {
   auto peers = table_->snapshot();
   return std::all_of(peers.begin(), peers.end(), [](const peer_view& p) { return p.up; });
@@ -433,6 +479,13 @@ void membership::stop() {
   self->send_exit(a.gw, caf::exit_reason::user_shutdown);
   self->send_exit(a.members, caf::exit_reason::user_shutdown);
   self->wait_for(a.gw, a.members);
+  if (notes_) {
+    notes_->federate(nullptr);
+  }
+  if (auto f = intake_->federator) {
+    self->send_exit(f, caf::exit_reason::user_shutdown);
+    self->wait_for(f);
+  }
   for (const auto& c : a.connectors) {
     if (c) {
       self->send_exit(c, caf::exit_reason::kill);  // As the middleman stops its own.

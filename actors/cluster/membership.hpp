@@ -4,14 +4,18 @@
 // are configured, nothing is elected. CAF's io middleman (BASP) carries everything.
 #pragma once
 
+#include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "actors/cluster/forwarding.hpp"
+#include "actors/notifier/notifier.hpp"
 #include "runtime/codec/expected.hpp"
 #include "runtime/observe/metrics.hpp"
 
@@ -38,6 +42,7 @@ struct cluster_options {
   /// Mutual TLS (caf::openssl): all three set, or none (plaintext, loopback only).
   std::string tls_cert_file, tls_key_file, tls_ca_file;
   bool tls() const { return !tls_cert_file.empty(); }
+  forward_options forward;
 };
 
 /// One peer as the rest of the node sees it.
@@ -45,12 +50,15 @@ struct peer_view {
   std::string name;
   bool up = false;
   uint64_t incarnation = 0;  ///< The peer's, while up.
+  caf::actor gateway;        ///< Its gateway (a proxy), while up.
 };
 
 /// The peers' states, written by the membership actor, read by any thread.
 class peer_table {
  public:
   std::vector<peer_view> snapshot() const;
+  /// The configured peer `name`, or nullopt.
+  std::optional<peer_view> find(std::string_view name) const;
   void set(const peer_view& v);
 
  private:
@@ -67,8 +75,10 @@ class membership {
  public:
   /// Publishes the gateway on o.listen_host:listen_port and starts dialing; a one-line reason
   /// when the port cannot be bound.
+  /// With `notes`, the node's notifier federates with its peers' (federation.hpp).
   static expected<std::unique_ptr<membership>, std::string> start(
-      caf::actor_system& sys, cluster_options o, const std::shared_ptr<mcprt::metrics>& metrics);
+      caf::actor_system& sys, cluster_options o, const std::shared_ptr<mcprt::metrics>& metrics,
+      std::shared_ptr<notifier::notifier> notes = nullptr);
   ~membership();
 
   /// The bound cluster port.
@@ -80,6 +90,11 @@ class membership {
   std::string describe() const;
   /// True while every configured peer is up.
   bool all_up() const;
+  /// Relays requests for other nodes' sessions and tasks (the endpoint's ingress side).
+  std::shared_ptr<const forwarder> forwarding() const { return forwarder_; }
+  /// Where requests other nodes relay here are served (the endpoint, once it listens); until
+  /// then, and after `nullptr`, they are refused and the ingress answers 503.
+  void serve_forwarded_with(forward_server serve);
   /// Stops the gateway and the membership actor (and with them every dial).
   void stop();
 
@@ -91,6 +106,9 @@ class membership {
   struct actors;
   std::unique_ptr<actors> actors_;
   std::shared_ptr<peer_table> table_ = std::make_shared<peer_table>();
+  std::shared_ptr<const forwarder> forwarder_;
+  std::shared_ptr<struct forward_intake> intake_;
+  std::shared_ptr<notifier::notifier> notes_;
   uint16_t port_ = 0;
 };
 

@@ -61,28 +61,35 @@ struct pong {
   friend bool operator==(const pong&, const pong&) = default;
 };
 
-/// What a forwarded request is to the owner's session.
-enum class forward_kind : uint8_t { post, get, del, answer, legacy_post };
+/// What a forwarded request is, for metrics and for the answer when its owner is lost.
+/// `task`: a 2026 task operation; `keyed`: a 2026 request with an idempotency key, served by
+/// the key's home node.
+enum class forward_kind : uint8_t { post, get, del, answer, legacy_post, task, keyed };
 
-/// Ingress -> owner's gateway: a request for a session the owner holds. `relay` (on the
-/// ingress node) takes what the owner's exchange writes.
+/// Ingress -> the owner's gateway: an HTTP request for a session (or task) the owner holds,
+/// already authenticated at ingress. The owner serves it as if it had arrived there; `relay`
+/// (on the ingress node) takes what the owner's exchange writes. Answered with forward_ack.
 struct forwarded_request {
-  std::string session_id;
+  std::string from;  ///< The ingress node.
   uint8_t kind = 0;  ///< forward_kind.
-  std::string target;
-  std::vector<header> headers;  ///< Those the session reads (version, Last-Event-ID, Accept).
+  std::string method;
+  std::string path;
+  std::string query;
+  std::vector<header> headers;  ///< The MCP headers (never the credential).
   std::string body;
   caller who;
   caf::actor relay;
   friend bool operator==(const forwarded_request&, const forwarded_request&) = default;
 };
 
-/// Owner -> ingress: the session is not (or no longer) here; answered as a local miss (404).
-struct not_here {
-  friend bool operator==(const not_here&, const not_here&) = default;
+/// Owner -> ingress: the request is taken; `courier` is the owner's end of its exchange (the
+/// relay monitors it, and sends it credit and the client's close).
+struct forward_ack {
+  caf::actor courier;
+  friend bool operator==(const forward_ack&, const forward_ack&) = default;
 };
 
-/// Owner's exchange -> relay: a complete answer.
+/// Courier -> relay: a complete answer.
 struct x_respond {
   uint16_t status = 0;
   std::string content_type;
@@ -90,30 +97,36 @@ struct x_respond {
   std::string body;
   friend bool operator==(const x_respond&, const x_respond&) = default;
 };
-/// Owner's exchange -> relay: the answer becomes an SSE stream with these headers.
+/// Courier -> relay: the answer becomes an SSE stream with these headers (and SSE comments
+/// after `keep_alive_ms` of silence, 0: none).
 struct x_start {
   std::vector<header> headers;
+  int64_t keep_alive_ms = 0;
   friend bool operator==(const x_start&, const x_start&) = default;
 };
-/// Owner's exchange -> relay: stream bytes, numbered for credit.
+/// Courier -> relay: stream bytes (whole SSE events); `seq` counts bytes sent before them.
 struct x_write {
   uint64_t seq = 0;
   std::string bytes;
   friend bool operator==(const x_write&, const x_write&) = default;
 };
-/// Owner's exchange -> relay: the stream ended (x_end) or the exchange was dropped (x_abort).
+/// Courier -> relay: the stream ended (x_end) or the answer was given up (x_abort).
 struct x_end {
   friend bool operator==(const x_end&, const x_end&) = default;
 };
 struct x_abort {
   friend bool operator==(const x_abort&, const x_abort&) = default;
 };
-/// Relay -> owner: every write up to `upto` reached the client's socket (flow control).
+/// Courier -> relay: tell me when the client closes its connection before the answer ends.
+struct x_watch_close {
+  friend bool operator==(const x_watch_close&, const x_watch_close&) = default;
+};
+/// Relay -> courier: the client's socket took every byte before `upto` (flow control).
 struct x_credit {
   uint64_t upto = 0;
   friend bool operator==(const x_credit&, const x_credit&) = default;
 };
-/// Relay -> owner: the client went away.
+/// Relay -> courier: the client went away.
 struct x_closed {
   friend bool operator==(const x_closed&, const x_closed&) = default;
 };
@@ -121,48 +134,51 @@ struct x_closed {
 /// What a node's interest in topics became (federated notifier).
 enum class interest_op : uint8_t { add, remove, replace };
 
-/// Node -> peer's notifier: the topics it has local subscribers for.
+/// Node -> peer's gateway: the topics `from` has local subscribers for (one interest per
+/// topic per node, not per subscriber).
 struct interest {
+  std::string from;
   uint8_t op = 0;  ///< interest_op.
   std::vector<std::string> topics;
   friend bool operator==(const interest&, const interest&) = default;
 };
 
-/// Node -> interested peer: one published note, serialized once, delivered there locally.
+/// Node -> an interested peer's gateway: one published note, serialized once, delivered there
+/// to local subscribers only. `seq` counts the note bytes `from` sent before it.
 struct remote_note {
+  std::string from;
+  uint64_t seq = 0;
   std::string topic;
   std::string text;
+  uint64_t params_close = 0;  ///< shared_note::params_close.
+  bool params_empty = true;
   std::string coalesce_key;
   uint8_t policy = 0;  ///< overflow_policy.
   friend bool operator==(const remote_note&, const remote_note&) = default;
 };
 
-/// Ingress -> the task's node: a task operation (`tasks/get`, `tasks/cancel`, ...).
-struct task_op {
-  std::string method;
-  std::string task_id;
-  std::string params_json;
-  caller who;
-  friend bool operator==(const task_op&, const task_op&) = default;
-};
-/// The task's node -> ingress: the JSON-RPC result or error object, and its HTTP status.
-struct task_reply {
-  uint16_t status = 0;
-  std::string json;
-  friend bool operator==(const task_reply&, const task_reply&) = default;
+/// Peer -> the node that sent it notes: every note byte before `upto` arrived (the sender
+/// bounds what is in flight to each peer).
+struct notes_ack {
+  std::string from;
+  uint64_t upto = 0;
+  friend bool operator==(const notes_ack&, const notes_ack&) = default;
 };
 
 /// Every type that crosses nodes: add_wire_types registers exactly these.
 using types =
-    std::tuple<hello, ping, pong, forwarded_request, not_here, x_respond, x_start, x_write, x_end,
-               x_abort, x_credit, x_closed, interest, remote_note, task_op, task_reply>;
+    std::tuple<hello, ping, pong, forwarded_request, forward_ack, x_respond, x_start, x_write,
+               x_end, x_abort, x_watch_close, x_credit, x_closed, interest, remote_note, notes_ack>;
 
 /// The stable name of each of `types`, in the same order.
-inline constexpr const char* names[] = {
-    "mcprt.c.hello",    "mcprt.c.ping",        "mcprt.c.pong",     "mcprt.c.forwarded_request",
-    "mcprt.c.not_here", "mcprt.c.x_respond",   "mcprt.c.x_start",  "mcprt.c.x_write",
-    "mcprt.c.x_end",    "mcprt.c.x_abort",     "mcprt.c.x_credit", "mcprt.c.x_closed",
-    "mcprt.c.interest", "mcprt.c.remote_note", "mcprt.c.task_op",  "mcprt.c.task_reply"};
+inline constexpr const char* names[] = {"mcprt.c.hello",         "mcprt.c.ping",
+                                        "mcprt.c.pong",          "mcprt.c.forwarded_request",
+                                        "mcprt.c.forward_ack",   "mcprt.c.x_respond",
+                                        "mcprt.c.x_start",       "mcprt.c.x_write",
+                                        "mcprt.c.x_end",         "mcprt.c.x_abort",
+                                        "mcprt.c.x_watch_close", "mcprt.c.x_credit",
+                                        "mcprt.c.x_closed",      "mcprt.c.interest",
+                                        "mcprt.c.remote_note",   "mcprt.c.notes_ack"};
 static_assert(std::size(names) == std::tuple_size_v<types>, "a wire type without a name");
 
 /// Registers every type of `types` under its stable name.
@@ -193,12 +209,12 @@ typename F::result_type inspect(F& f, pong& x) {
 }
 template <class F>
 typename F::result_type inspect(F& f, forwarded_request& x) {
-  return f(caf::meta::type_name("forwarded_request"), x.session_id, x.kind, x.target, x.headers,
-           x.body, x.who, x.relay);
+  return f(caf::meta::type_name("forwarded_request"), x.from, x.kind, x.method, x.path, x.query,
+           x.headers, x.body, x.who, x.relay);
 }
 template <class F>
-typename F::result_type inspect(F& f, not_here&) {
-  return f(caf::meta::type_name("not_here"));
+typename F::result_type inspect(F& f, forward_ack& x) {
+  return f(caf::meta::type_name("forward_ack"), x.courier);
 }
 template <class F>
 typename F::result_type inspect(F& f, x_respond& x) {
@@ -206,7 +222,7 @@ typename F::result_type inspect(F& f, x_respond& x) {
 }
 template <class F>
 typename F::result_type inspect(F& f, x_start& x) {
-  return f(caf::meta::type_name("x_start"), x.headers);
+  return f(caf::meta::type_name("x_start"), x.headers, x.keep_alive_ms);
 }
 template <class F>
 typename F::result_type inspect(F& f, x_write& x) {
@@ -221,6 +237,10 @@ typename F::result_type inspect(F& f, x_abort&) {
   return f(caf::meta::type_name("x_abort"));
 }
 template <class F>
+typename F::result_type inspect(F& f, x_watch_close&) {
+  return f(caf::meta::type_name("x_watch_close"));
+}
+template <class F>
 typename F::result_type inspect(F& f, x_credit& x) {
   return f(caf::meta::type_name("x_credit"), x.upto);
 }
@@ -230,19 +250,16 @@ typename F::result_type inspect(F& f, x_closed&) {
 }
 template <class F>
 typename F::result_type inspect(F& f, interest& x) {
-  return f(caf::meta::type_name("interest"), x.op, x.topics);
+  return f(caf::meta::type_name("interest"), x.from, x.op, x.topics);
 }
 template <class F>
 typename F::result_type inspect(F& f, remote_note& x) {
-  return f(caf::meta::type_name("remote_note"), x.topic, x.text, x.coalesce_key, x.policy);
+  return f(caf::meta::type_name("remote_note"), x.from, x.seq, x.topic, x.text, x.params_close,
+           x.params_empty, x.coalesce_key, x.policy);
 }
 template <class F>
-typename F::result_type inspect(F& f, task_op& x) {
-  return f(caf::meta::type_name("task_op"), x.method, x.task_id, x.params_json, x.who);
-}
-template <class F>
-typename F::result_type inspect(F& f, task_reply& x) {
-  return f(caf::meta::type_name("task_reply"), x.status, x.json);
+typename F::result_type inspect(F& f, notes_ack& x) {
+  return f(caf::meta::type_name("notes_ack"), x.from, x.upto);
 }
 
 }  // namespace mcprt::actors::cluster::wire

@@ -226,6 +226,50 @@ void endpoint::end_at_expiry(const principal& caller, const http_exchange_ptr& e
   }
 }
 
+bool endpoint::relay_to_owner(const mcp_request& req, std::string_view id,
+                              cluster::wire::forward_kind kind, std::string_view rpc_id,
+                              const http_exchange_ptr& ex) const {
+  if (!parts_.forwarder || req.forwarded) {
+    return false;  // One node, or already relayed once: never a second hop.
+  }
+  auto owner = parts_.forwarder->elsewhere(id);
+  if (!owner) {
+    return false;
+  }
+  parts_.forwarder->forward(*owner, kind, forwardable(req), req.caller, std::string(rpc_id), ex);
+  return true;
+}
+
+bool endpoint::relay_to_home(const mcp_request& req, const std::string& scope,
+                             std::string_view rpc_id, const http_exchange_ptr& ex) const {
+  if (!parts_.forwarder || req.forwarded) {
+    return false;
+  }
+  auto home = parts_.forwarder->home_of(scope);
+  if (!home) {
+    return false;
+  }
+  parts_.forwarder->forward({*home, std::nullopt}, cluster::wire::forward_kind::keyed,
+                            forwardable(req), req.caller, std::string(rpc_id), ex);
+  return true;
+}
+
+void endpoint::serve_forwarded(http_request request, principal caller,
+                               const http_exchange_ptr& ex) {
+  auto req = read_mcp_request(std::move(request));
+  req.caller = std::move(caller);
+  req.forwarded = true;
+  if (parts_.admission->draining()) {
+    parts_.node->metrics->rejected("draining");
+    auto r = error_response(503, make_error(rpc_code::internal_error,
+                                            "Service Unavailable: the server is shutting down"));
+    r.headers.emplace_back("Retry-After", "5");
+    ex->respond(std::move(r));
+    return;
+  }
+  route(req, ex);
+}
+
 std::optional<session_actor> endpoint::find_session(const mcp_request& req) const {
   bool foreign = false;
   auto session = parts_.sessions->find(req.session_id, req.caller.owner(), &foreign);
@@ -307,6 +351,10 @@ void endpoint::handle_legacy_sse(mcp_request& req, const http_exchange_ptr& ex) 
       ex->respond(error_response(415, error(rpc_code::legacy_bad_request,
                                             "Unsupported Media Type: Content-Type must be "
                                             "application/json")));
+      return;
+    }
+    if (relay_to_owner(req, legacy_sse::query_value(req.query, "sessionId"),
+                       cluster::wire::forward_kind::legacy_post, {}, ex)) {
       return;
     }
     bool foreign = false;
@@ -408,6 +456,9 @@ void endpoint::handle_get(const mcp_request& req, const http_exchange_ptr& ex) {
                                                      req.protocol_version + "'")));
     return;
   }
+  if (relay_to_owner(req, req.session_id, cluster::wire::forward_kind::get, {}, ex)) {
+    return;
+  }
   auto session = find_session(req);
   if (!session) {
     ex->respond(error_response(404, error(rpc_code::session_not_found, "Session not found")));
@@ -420,6 +471,9 @@ void endpoint::handle_delete(const mcp_request& req, const http_exchange_ptr& ex
   if (!req.has_session_id) {
     ex->respond(error_response(400, error(rpc_code::legacy_bad_request,
                                           "Bad Request: DELETE needs an Mcp-Session-Id header")));
+    return;
+  }
+  if (relay_to_owner(req, req.session_id, cluster::wire::forward_kind::del, {}, ex)) {
     return;
   }
   auto session = find_session(req);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "actors/catalog/catalog.hpp"
+#include "actors/cluster/forwarding.hpp"
 #include "actors/dispatch/dispatcher.hpp"
 #include "actors/front/mcp_request.hpp"
 #include "actors/front/modern_headers.hpp"
@@ -59,6 +60,8 @@ struct endpoint_parts {
   std::function<std::vector<std::string>()> degraded_adapters;
   /// In a cluster: its state as a JSON object, and whether a peer is down (null: one node).
   std::function<std::pair<std::string, bool>()> cluster_state;
+  /// In a cluster: relays requests for other nodes' sessions and tasks (null: one node).
+  std::shared_ptr<const cluster::forwarder> forwarder;
 };
 
 /// Routes HTTP requests for /mcp, /metrics, /healthz and /readyz. Called on I/O threads; never
@@ -77,12 +80,24 @@ class endpoint final : public http_handler {
   /// SIGHUP: limits.requestTimeoutMs and limits.maxPayloadKb for the next requests.
   void set_limits(std::chrono::milliseconds request_timeout, size_t max_payload_bytes);
 
+  /// A request another node relayed here because this node owns its session or task; that
+  /// node checked Host, Origin and the credential (`caller`). Served as if it came here.
+  void serve_forwarded(http_request request, principal caller, const http_exchange_ptr& exchange);
+
   /// WebSocket on /mcp with subprotocol `mcp`: the connection becomes a message peer (its own
   /// 2025 session after initialize, or stateless 2026-07-28 requests).
   void upgrade(http_request request, const std::string& subprotocols,
                std::function<void(upgrade_decision)> decide) override;
 
  private:
+  // In a cluster: relays the request to the node `id` names when that is another node (true),
+  // answering on `ex`; `rpc_id` is the JSON-RPC id for an answer given here.
+  bool relay_to_owner(const mcp_request& req, std::string_view id, cluster::wire::forward_kind kind,
+                      std::string_view rpc_id, const http_exchange_ptr& ex) const;
+  // In a cluster: relays a request with an idempotency key (`scope`: caller and key) to the
+  // key's home node when that is another node (true).
+  bool relay_to_home(const mcp_request& req, const std::string& scope, std::string_view rpc_id,
+                     const http_exchange_ptr& ex) const;
   // After the gate: the request's route.
   void route(mcp_request& req, const http_exchange_ptr& ex);
   // Runs `next` with the request once the gate let it through; `refuse` with the denial's

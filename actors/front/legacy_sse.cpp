@@ -8,28 +8,7 @@
 
 namespace mcprt::actors::front {
 
-namespace {
-
-// The value of `name` in a query string (no percent-decoding: ids are hex).
-std::string query_value(const std::string& query, std::string_view name) {
-  size_t start = 0;
-  while (start <= query.size()) {
-    auto end = query.find('&', start);
-    auto pair = std::string_view(query).substr(
-        start, end == std::string::npos ? std::string::npos : end - start);
-    if (pair.size() > name.size() && pair.substr(0, name.size()) == name &&
-        pair[name.size()] == '=') {
-      return std::string(pair.substr(name.size() + 1));
-    }
-    if (end == std::string::npos) {
-      break;
-    }
-    start = end + 1;
-  }
-  return {};
-}
-
-}  // namespace
+namespace {}  // namespace
 
 legacy_sse::legacy_sse(peer_factory make_peer, std::shared_ptr<const live_outbox_limits> limits,
                        std::chrono::milliseconds keep_alive, size_t max_streams,
@@ -99,6 +78,24 @@ http_response legacy_sse::post(const std::string& query, const std::string& body
 size_t legacy_sse::size() const {
   std::lock_guard<std::mutex> g(mutex_);
   return streams_.size();
+}
+
+std::string legacy_sse::query_value(const std::string& query, std::string_view name) {
+  size_t start = 0;
+  while (start <= query.size()) {
+    auto end = query.find('&', start);
+    auto pair = std::string_view(query).substr(
+        start, end == std::string::npos ? std::string::npos : end - start);
+    if (pair.size() > name.size() && pair.substr(0, name.size()) == name &&
+        pair[name.size()] == '=') {
+      return std::string(pair.substr(name.size() + 1));
+    }
+    if (end == std::string::npos) {
+      break;
+    }
+    start = end + 1;
+  }
+  return {};
 }
 
 }  // namespace mcprt::actors::front

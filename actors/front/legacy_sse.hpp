@@ -34,6 +34,8 @@ class legacy_sse {
                      bool& foreign);
   /// Open streams.
   size_t size() const;
+  /// The value of `name` in a query string (no percent-decoding: ids are hex), or empty.
+  static std::string query_value(const std::string& query, std::string_view name);
 
  private:
   struct stream {

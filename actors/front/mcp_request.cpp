@@ -53,4 +53,30 @@ mcp_request read_mcp_request(http_request&& request) {
   return r;
 }
 
+http_request forwardable(const mcp_request& r) {
+  http_request out;
+  out.method = r.method;
+  out.path = r.path;
+  out.query = r.query;
+  out.body = r.body;
+  auto add = [&](std::string_view name, const std::string& value, bool present) {
+    if (present) {
+      out.headers.emplace_back(std::string(name), value);
+    }
+  };
+  add("Host", r.host, !r.host.empty());
+  add("Origin", r.origin, r.has_origin);
+  add("Accept", r.accept, !r.accept.empty());
+  add("Content-Type", r.content_type, !r.content_type.empty());
+  add("Mcp-Session-Id", r.session_id, r.has_session_id);
+  add("MCP-Protocol-Version", r.protocol_version, r.has_protocol_version);
+  add("Mcp-Method", r.mcp_method, r.has_mcp_method);
+  add("Mcp-Name", r.mcp_name, r.has_mcp_name);
+  add("Last-Event-ID", r.last_event_id, r.has_last_event_id);
+  for (const auto& [name, value] : r.mcp_params) {
+    out.headers.emplace_back(std::string(param_prefix) + name, value);
+  }
+  return out;
+}
+
 }  // namespace mcprt::actors::front

@@ -31,9 +31,15 @@ struct mcp_request {
   bool has_authorization = false;
   std::string body;
   principal caller;  ///< Who the gate says is calling (anonymous without auth).
+  /// Relayed here by the node that received it (never relayed again).
+  bool forwarded = false;
 };
 
 /// Reads the MCP headers out of `request` (its body is moved along).
 mcp_request read_mcp_request(http_request&& request);
+
+/// The request as another node needs it to serve it (the owner of its session or task): the
+/// MCP headers, never the credential (the caller travels separately).
+http_request forwardable(const mcp_request& r);
 
 }  // namespace mcprt::actors::front

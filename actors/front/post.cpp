@@ -143,6 +143,19 @@ void endpoint::post_modern(const mcp_request& req, rpc::message& msg, const rapi
     return;
   }
   auto& info = request.value();
+  // A task lives on the node that made it: its operations go there.
+  if (auto task = msg.params && msg.method.starts_with("tasks/")
+                      ? string_member(*msg.params, "taskId")
+                      : std::nullopt;
+      task && relay_to_owner(req, *task, cluster::wire::forward_kind::task, msg.id, ex)) {
+    return;
+  }
+  // A call with an idempotency key runs on the key's home node, so a retry that lands anywhere
+  // finds the first attempt.
+  if (auto key = meta != nullptr ? string_member(*meta, meta_key::idempotency_key) : std::nullopt;
+      key && relay_to_home(req, req.caller.owner() + "\n" + std::string(*key), msg.id, ex)) {
+    return;
+  }
   if (msg.method == "subscriptions/listen" && parts_.node->notifier) {
     // Long-lived by design: no admission slot, no request deadline.
     auto filter =
@@ -193,6 +206,11 @@ void endpoint::post_legacy(const mcp_request& req, rpc::message& msg, const rapi
                             "Bad Request: Mcp-Session-Id header is required (send initialize "
                             "first, or use protocol version 2026-07-28 with params._meta)")},
            msg.id);
+    return;
+  }
+  auto kind = msg.type == rpc::kind::response ? cluster::wire::forward_kind::answer
+                                              : cluster::wire::forward_kind::post;
+  if (relay_to_owner(req, req.session_id, kind, msg.id, ex)) {
     return;
   }
   auto session = find_session(req);

@@ -133,7 +133,7 @@ std::string node::start_cluster() {
     return {};
   }
   const auto& o = *cluster_options_;
-  auto started = cluster::membership::start(system_, o, metrics_);
+  auto started = cluster::membership::start(system_, o, metrics_, notes_);
   if (auto* why = started.failure()) {
     return *why;
   }
@@ -311,6 +311,7 @@ int node::serve_http(const sigset_t& signals, const config_source& reread) {
                               {},
                               gate_,
                               {},
+                              {},
                               {}};
   published_limits_->set(node_limits_of(cfg_));
   // The membership outlives the server (stop_tree stops its actors; its table stays readable).
@@ -323,6 +324,7 @@ int node::serve_http(const sigset_t& signals, const config_source& reread) {
     parts.cluster_state = [members] {
       return std::pair<std::string, bool>{members->describe(), !members->all_up()};
     };
+    parts.forwarder = members->forwarding();
   }
   parts.degraded_adapters = [pools = pools_] {
     std::vector<std::string> down;
@@ -348,6 +350,17 @@ int node::serve_http(const sigset_t& signals, const config_source& reread) {
     return 1;
   }
   server.start();
+  if (membership_) {
+    // Requests peers relay here (for sessions and tasks of this node) are served from now on.
+    membership_->serve_forwarded_with([weak = std::weak_ptr<front::endpoint>(ep)](
+                                          http_request r, principal who, http_exchange_ptr ex) {
+      if (auto e = weak.lock()) {
+        e->serve_forwarded(std::move(r), std::move(who), ex);
+      } else {
+        ex->abort();
+      }
+    });
+  }
   auto host = cfg_.host.find(':') != std::string::npos ? "[" + cfg_.host + "]" : cfg_.host;
   // One write: adapter threads are already logging, and scripts wait for this exact line.
   auto scheme = cfg_.tls_cert_file.empty() ? "http://" : "https://";
@@ -363,6 +376,9 @@ int node::serve_http(const sigset_t& signals, const config_source& reread) {
     reload(reread, *admitted, server, *ep);
   }
   drain(*admitted, sig, signals, server);
+  if (membership_) {
+    membership_->serve_forwarded_with(nullptr);
+  }
   server.stop();
   // Stop the actors and wait for them while the server's io_context still exists: a session
   // or tool may hold a pending answer whose exchange refers to a connection's strand.

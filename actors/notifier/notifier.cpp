@@ -33,23 +33,53 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::actors::notifier::shard_publish)
 
 namespace mcprt::actors::notifier {
 
+bool federated_topic(std::string_view topic) {
+  return !topic.starts_with("list:") && !topic.starts_with("tasks:");
+}
+
+// The cluster's side, if any: set once at start, read by shards and publishers.
+struct federation_slot {
+  std::shared_mutex mutex;
+  std::shared_ptr<topic_federation> link;
+  std::shared_ptr<topic_federation> get() {
+    std::shared_lock<std::shared_mutex> g(mutex);
+    return link;
+  }
+};
+
 namespace {
 
 struct shard_state {
   size_t index = 0;
   std::shared_ptr<notifier::topic_map> topics;
+  std::shared_ptr<federation_slot> federation;
   static inline const char* name = "mcprt.notifier";
 };
 
 // `index` only names the shard; it also keeps this a spawn with arguments, which avoids a
 // null-reference UBSan report inside CAF 0.17's init_fun_factory for argument-less spawns.
+// The node's interest in `topic` changed: its peers learn it (one interest per topic per node).
+void interest_changed(shard_state& st, const std::string& topic, bool wanted) {
+  if (!federated_topic(topic)) {
+    return;
+  }
+  if (auto link = st.federation->get()) {
+    link->local_interest(topic, wanted);
+  }
+}
+
 caf::behavior shard_impl(caf::stateful_actor<shard_state>* self, size_t index,
-                         std::shared_ptr<notifier::topic_map> topics) {
+                         std::shared_ptr<notifier::topic_map> topics,
+                         std::shared_ptr<federation_slot> federation) {
   self->state.index = index;
   self->state.topics = std::move(topics);
+  self->state.federation = std::move(federation);
   return {
       [self](shard_subscribe& s) {
         auto& topics = *self->state.topics;
+        if (s.add && !topics.contains(s.topic)) {
+          interest_changed(self->state, s.topic, true);
+        }
         auto& subs = topics[s.topic];
         auto it = std::find(subs.begin(), subs.end(), s.box);
         if (s.add && it == subs.end()) {
@@ -60,6 +90,7 @@ caf::behavior shard_impl(caf::stateful_actor<shard_state>* self, size_t index,
         }
         if (subs.empty()) {
           topics.erase(s.topic);
+          interest_changed(self->state, s.topic, false);
         }
       },
       [self](shard_publish& p) {
@@ -74,7 +105,9 @@ caf::behavior shard_impl(caf::stateful_actor<shard_state>* self, size_t index,
           return box->offer(p.note, p.policy) == offer_outcome::closed;
         });
         if (subs.empty()) {
+          auto topic = found->first;
           topics.erase(found);
+          interest_changed(self->state, topic, false);
         }
       },
   };
@@ -83,11 +116,11 @@ caf::behavior shard_impl(caf::stateful_actor<shard_state>* self, size_t index,
 }  // namespace
 
 notifier::notifier(caf::actor_system& sys, size_t shards, std::shared_ptr<mcprt::metrics> metrics)
-    : system_(sys), metrics_(std::move(metrics)) {
+    : system_(sys), federation_(std::make_shared<federation_slot>()), metrics_(std::move(metrics)) {
   shards = std::max<size_t>(1, shards);
   for (size_t i = 0; i < shards; ++i) {
     topics_.push_back(std::make_shared<topic_map>());
-    shards_.push_back(sys.spawn(shard_impl, i, topics_.back()));
+    shards_.push_back(sys.spawn(shard_impl, i, topics_.back(), federation_));
   }
 }
 
@@ -110,7 +143,21 @@ void notifier::publish(const std::string& topic, note_ptr note, overflow_policy 
   if (metrics_) {
     metrics_->notification_outcome("published");
   }
+  if (federated_topic(topic)) {
+    if (auto link = federation_->get()) {
+      link->published(topic, note, policy);
+    }
+  }
   caf::anon_send(shard_for(topic), shard_publish{topic, std::move(note), policy});
+}
+
+void notifier::deliver(const std::string& topic, note_ptr note, overflow_policy policy) {
+  caf::anon_send(shard_for(topic), shard_publish{topic, std::move(note), policy});
+}
+
+void notifier::federate(std::shared_ptr<topic_federation> f) {
+  std::unique_lock<std::shared_mutex> g(federation_->mutex);
+  federation_->link = std::move(f);
 }
 
 void notifier::stop() {
@@ -142,7 +189,7 @@ caf::actor_addr notifier::replace_shard(const caf::actor_addr& dead) {
       std::erase_if(it->second, [](const std::shared_ptr<outbox>& b) { return !b || b->closed(); });
       it = it->second.empty() ? topics.erase(it) : std::next(it);
     }
-    shards_[i] = system_.spawn(shard_impl, i, topics_[i]);
+    shards_[i] = system_.spawn(shard_impl, i, topics_[i], federation_);
     return shards_[i].address();
   }
   return {};

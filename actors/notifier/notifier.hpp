@@ -35,6 +35,21 @@ inline std::string tasks_of(std::string_view session_id) {
 inline constexpr std::string_view list_kinds[] = {"tools", "resources", "prompts"};
 }  // namespace topic
 
+/// Where a cluster node's notifier meets its peers (actors/cluster implements it).
+class topic_federation {
+ public:
+  virtual ~topic_federation() = default;
+  /// The node's first local subscriber of `topic` came (true), or its last one left (false).
+  virtual void local_interest(const std::string& topic, bool wanted) = 0;
+  /// A note published on this node: a copy goes to each peer that wants the topic.
+  virtual void published(const std::string& topic, const note_ptr& note,
+                         overflow_policy policy) = 0;
+};
+
+/// True for the topics a cluster shares: not a node's own catalog changes (`list:`, every node
+/// has its catalog) nor a 2025 session's tasks (`tasks:`, they live with the session).
+bool federated_topic(std::string_view topic);
+
 /// The node's notifier. Thread-safe; every call is one asynchronous message to one shard.
 class notifier {
  public:
@@ -45,8 +60,14 @@ class notifier {
   void subscribe(const std::string& topic, std::shared_ptr<outbox> box);
   /// Stops delivering the topic to `box`.
   void unsubscribe(const std::string& topic, const std::shared_ptr<outbox>& box);
-  /// Offers `note` to every subscriber of `topic` under `policy`.
+  /// Offers `note` to every subscriber of `topic` under `policy` (in a cluster, also to the
+  /// peers that want the topic).
   void publish(const std::string& topic, note_ptr note, overflow_policy policy);
+  /// The same for this node's subscribers only: a note a peer published.
+  void deliver(const std::string& topic, note_ptr note, overflow_policy policy);
+  /// In a cluster: tells `f` which topics have local subscribers and what is published here.
+  /// Set once, at start, before clients subscribe.
+  void federate(std::shared_ptr<topic_federation> f);
   /// Stops the shards (shutdown).
   void stop();
 
@@ -67,7 +88,8 @@ class notifier {
   caf::actor_system& system_;
   mutable std::shared_mutex shards_mutex_;  // Publishers read; a replacement writes.
   std::vector<caf::actor> shards_;
-  std::vector<std::shared_ptr<topic_map>> topics_;  // One per shard.
+  std::vector<std::shared_ptr<topic_map>> topics_;      // One per shard.
+  std::shared_ptr<struct federation_slot> federation_;  // Shared with the shards.
   std::shared_ptr<mcprt::metrics> metrics_;
 };
 

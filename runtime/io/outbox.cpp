@@ -273,6 +273,11 @@ void outbox::on_detach(std::function<void()> hook) {
   on_detach_ = std::move(hook);
 }
 
+void outbox::on_pulled(std::function<void(size_t bytes)> observer) {
+  std::lock_guard<std::mutex> g(mutex_);
+  on_pulled_ = std::move(observer);
+}
+
 bool outbox::attached() const {
   std::lock_guard<std::mutex> g(mutex_);
   return static_cast<bool>(waker_);
@@ -409,6 +414,13 @@ bool outbox::pull(uint64_t gen, std::vector<out_piece>& out) {
   }
   if (metrics_ && notes > 0) {
     metrics_->notification_outcome("delivered", static_cast<double>(notes));
+  }
+  if (on_pulled_) {  // Set before attach(): no lock needed to read it.
+    size_t bytes = 0;
+    for (size_t i = first; i < out.size(); ++i) {
+      bytes += out[i].bytes.size();
+    }
+    on_pulled_(bytes);
   }
   return true;
 }

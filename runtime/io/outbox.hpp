@@ -131,6 +131,9 @@ class outbox {
   /// Runs `hook` (once) when the current transport detaches: for a stream that cannot be
   /// resumed, whose subscriptions end with its connection. Set before attaching.
   void on_detach(std::function<void()> hook);
+  /// Runs `observer` with the bytes each pull hands out, on the puller's thread: a relay
+  /// grants its remote sender credit as the client's socket takes bytes. Set before attaching.
+  void on_pulled(std::function<void(size_t bytes)> observer);
   /// True while a transport is attached.
   bool attached() const;
   /// True while attachment `gen` is the current one.
@@ -167,6 +170,7 @@ class outbox {
   std::deque<item> feed_;
   std::function<void()> waker_;
   std::function<void()> on_detach_;
+  std::function<void(size_t)> on_pulled_;
   uint64_t gen_ = 0;
   bool wake_pending_ = false;  // The transport is awake: it pulls until pull() finds nothing.
   bool closed_ = false;

@@ -13,31 +13,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { execFileSync, spawn } from 'node:child_process';
-import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, freeFixedPort, metric } from './server.mjs';
+import { clusterConfigs as clusterConfigs_, startHaproxy } from './cluster_nodes.mjs';
 import { openSession, rpc, readEventsOf } from './sse.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcprt-cluster-'));
 const deadAfterMs = 3000; // Roomy: ctest runs two test files at once on 2 cores.
 
-async function clusterConfigs(names) {
-  const ports = {};
-  for (const n of names) ports[n] = await freeFixedPort();
-  const files = {};
-  for (const n of names) {
-    files[n] = join(dir, `${n}.json`);
-    writeFileSync(files[n], JSON.stringify({
-      cluster: {
-        name: 'test', nodeName: n, listen: `127.0.0.1:${ports[n]}`, heartbeatMs: 500, deadAfterMs,
-        peers: names.filter((p) => p !== n).map((p) => ({ name: p, address: `127.0.0.1:${ports[p]}` })),
-      },
-    }));
-  }
-  return { ports, files };
-}
+const clusterConfigs = (names) => clusterConfigs_(dir, names);
 
 const start = (file) => startServer(['--config', file, '--set', 'plugins.enabled=demo,conformance']);
 const upLine = (peer) => new RegExp(`cluster peer=${peer} up incarnation=([0-9a-f]{16})`);
@@ -259,28 +246,10 @@ test('behind HAProxy (round-robin, no stickiness): 2026 calls and MRTR retries l
     nodes.push(await startServer(['--config', files[n], '--set', 'plugins.enabled=demo,conformance',
       '--set', `cluster.secretFile=${secret}`]));
   }
-  const port = await freeFixedPort();
-  const cfg = join(dir, 'haproxy.cfg');
-  writeFileSync(cfg, [
-    'global', '  maxconn 256',
-    'defaults', '  mode http', '  timeout connect 2s', '  timeout client 30s', '  timeout server 30s',
-    'frontend mcp', `  bind 127.0.0.1:${port}`, '  default_backend nodes',
-    // Round-robin per request, no stickiness: each request may land on any node.
-    'backend nodes', '  balance roundrobin',
-    ...nodes.map((n, i) => `  server h${i + 1} 127.0.0.1:${n.url.port}`), '',
-  ].join('\n'));
-  // -D: the command returns once the listener is bound (or says why not); its daemon's PID
-  // is in the pid file, and the test ends exactly that process.
-  const pidFile = join(dir, 'haproxy.pid');
-  const starting = spawn('haproxy', ['-f', cfg, '-D', '-p', pidFile], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let haproxyLog = '';
-  starting.stderr.on('data', (d) => { haproxyLog += d; });
-  const [started] = await once(starting, 'exit');
-  let haproxyPid = 0;
+  let haproxy;
   try {
-    assert.equal(started, 0, `haproxy did not start: ${haproxyLog}`);
-    haproxyPid = Number(readFileSync(pidFile, 'utf8').trim());
-    const front = new URL(`http://127.0.0.1:${port}/mcp`);
+    haproxy = await startHaproxy(dir, nodes.map((n) => n.url));
+    const front = haproxy.url;
     const before = await Promise.all(nodes.map((n) => toolCalls(n.url)));
     for (let i = 0; i < 6; ++i) {
       const r = await call2026(front, { name: 'echo', arguments: { text: `hello ${i}` } });
@@ -299,7 +268,7 @@ test('behind HAProxy (round-robin, no stickiness): 2026 calls and MRTR retries l
     const last = await Promise.all(nodes.map((n) => toolCalls(n.url)));
     assert.equal(last.filter((c, i) => c > after[i]).length, 2, 'the two rounds ran on two nodes');
   } finally {
-    if (haproxyPid > 0) process.kill(haproxyPid, 'SIGTERM');
+    haproxy?.stop();
     for (const node of nodes) await node.stop();
   }
 });

@@ -32,22 +32,24 @@ wire::pong sample(std::type_identity<wire::pong>, const caf::actor&) {
   return {43};
 }
 wire::forwarded_request sample(std::type_identity<wire::forwarded_request>, const caf::actor& a) {
-  return {"n1.9f1c03aa.0123456789abcdef0123456789abcdef",
+  return {"n3",
           static_cast<uint8_t>(wire::forward_kind::get),
+          "GET",
           "/mcp",
-          {{"mcp-protocol-version", "2025-11-25"}, {"last-event-id", "s-17"}},
+          "a=1",
+          {{"Mcp-Session-Id", "n1.9f1c03aa.0123456789abcdef"}, {"Last-Event-ID", "s-17"}},
           R"({"jsonrpc":"2.0","id":1,"method":"ping"})",
           some_caller(),
           a};
 }
-wire::not_here sample(std::type_identity<wire::not_here>, const caf::actor&) {
-  return {};
+wire::forward_ack sample(std::type_identity<wire::forward_ack>, const caf::actor& a) {
+  return {a};
 }
 wire::x_respond sample(std::type_identity<wire::x_respond>, const caf::actor&) {
   return {200, "application/json", {{"Mcp-Session-Id", "n1.1.2"}}, R"({"result":{}})"};
 }
 wire::x_start sample(std::type_identity<wire::x_start>, const caf::actor&) {
-  return {{{"Mcp-Session-Id", "n1.1.2"}}};
+  return {{{"Mcp-Session-Id", "n1.1.2"}}, 15000};
 }
 wire::x_write sample(std::type_identity<wire::x_write>, const caf::actor&) {
   return {7, std::string("data: {}\n\n") + std::string(1, '\0') + "binary-safe"};
@@ -58,6 +60,9 @@ wire::x_end sample(std::type_identity<wire::x_end>, const caf::actor&) {
 wire::x_abort sample(std::type_identity<wire::x_abort>, const caf::actor&) {
   return {};
 }
+wire::x_watch_close sample(std::type_identity<wire::x_watch_close>, const caf::actor&) {
+  return {};
+}
 wire::x_credit sample(std::type_identity<wire::x_credit>, const caf::actor&) {
   return {1u << 20};
 }
@@ -65,18 +70,15 @@ wire::x_closed sample(std::type_identity<wire::x_closed>, const caf::actor&) {
   return {};
 }
 wire::interest sample(std::type_identity<wire::interest>, const caf::actor&) {
-  return {static_cast<uint8_t>(wire::interest_op::replace), {"resource:a://b", "list:tools"}};
+  return {"n2", static_cast<uint8_t>(wire::interest_op::replace), {"resource:a://b", "res:c"}};
 }
 wire::remote_note sample(std::type_identity<wire::remote_note>, const caf::actor&) {
-  return {"resource:a://b", R"({"jsonrpc":"2.0","method":"x"})", "latest", 1};
+  return {"n2", 4096, "resource:a://b", R"({"jsonrpc":"2.0","method":"x","params":{}})",
+          40,   true, "latest",         1};
 }
-wire::task_op sample(std::type_identity<wire::task_op>, const caf::actor&) {
-  return {"tasks/get", "n3.abcdef", R"({"taskId":"n3.abcdef"})", some_caller()};
+wire::notes_ack sample(std::type_identity<wire::notes_ack>, const caf::actor&) {
+  return {"n3", 8192};
 }
-wire::task_reply sample(std::type_identity<wire::task_reply>, const caf::actor&) {
-  return {503, R"({"code":-32603})"};
-}
-
 struct wire_system {
   caf::actor_system_config cfg;
   std::unique_ptr<caf::actor_system> sys;

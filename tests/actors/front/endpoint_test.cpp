@@ -24,8 +24,8 @@ struct harness {
     o.allowed_hosts = {"localhost", "127.0.0.1"};
     o.allowed_origins = {"http://localhost"};
     ep = std::make_shared<actors::front::endpoint>(
-        o,
-        actors::front::endpoint_parts{w.context(), w.sessions, gate, w.sessions, {}, {}, {}, {}});
+        o, actors::front::endpoint_parts{
+               w.context(), w.sessions, gate, w.sessions, {}, {}, {}, {}, {}});
   }
 
   http_request post(std::string body) {

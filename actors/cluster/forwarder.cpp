@@ -1,0 +1,343 @@
+// The ingress end of a forwarded request: a relay actor owns the client's exchange, asks the
+// owner's gateway to take the request, and writes what the owner's courier sends. A stream
+// goes through a local queue whose pulls grant the courier credit, so neither node holds more
+// than a window of a slow client's bytes. The relay quits when the answer ends, the client
+// goes, or the owner does (a session's request then answers 404, a task's 503).
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actors/cluster/cluster_metrics.hpp"
+#include "actors/cluster/forwarding.hpp"
+#include "actors/cluster/membership.hpp"
+#include "runtime/io/error_response.hpp"
+#include "runtime/io/outbox.hpp"
+#include "runtime/io/sse.hpp"
+#include "runtime/observe/log.hpp"
+
+namespace mcprt::actors::cluster {
+
+namespace {
+
+using pulled_atom = caf::atom_constant<caf::atom("rl_pulled")>;
+using gone_atom = caf::atom_constant<caf::atom("rl_gone")>;
+using check_atom = caf::atom_constant<caf::atom("rl_check")>;
+
+using clock = std::chrono::steady_clock;
+
+http_headers from_wire(std::vector<wire::header>& headers) {
+  http_headers out;
+  out.reserve(headers.size());
+  for (auto& h : headers) {
+    out.emplace_back(std::move(h.name), std::move(h.value));
+  }
+  return out;
+}
+
+// Durable work (a task, a keyed call): its node comes back, so the client retries.
+bool is_task(wire::forward_kind kind) {
+  return kind == wire::forward_kind::task || kind == wire::forward_kind::keyed;
+}
+
+// FNV-1a: the same on every node (std::hash need not be).
+uint64_t stable_hash(std::string_view a, std::string_view b) {
+  uint64_t h = 1469598103934665603ull;
+  auto mix = [&](std::string_view s) {
+    for (unsigned char c : s) {
+      h = (h ^ c) * 1099511628211ull;
+    }
+  };
+  mix(a);
+  mix("\n");
+  mix(b);
+  return h;
+}
+
+// A session of a lost owner is gone (the client starts a new one); a task is durable and
+// comes back with its node.
+http_response owner_lost_answer(wire::forward_kind kind, const std::string& node,
+                                const std::string& rpc_id) {
+  if (!is_task(kind)) {
+    return error_response(404, make_error(rpc_code::session_not_found, "Session not found"),
+                          rpc_id);
+  }
+  auto r = error_response(
+      503,
+      rpc_error{
+          rpc_code::internal_error,
+          "Service Unavailable: node '" + node + "', which holds this work, is not reachable now",
+          R"({"retryable":true,"retryAfterMs":1000,"node":")" + node + R"("})"},
+      rpc_id);
+  r.headers.emplace_back("Retry-After", "1");
+  return r;
+}
+
+struct relay_state {
+  http_exchange_ptr ex;
+  std::string peer;
+  uint64_t incarnation = 0;  // The owner's when the request left.
+  wire::forward_kind kind = wire::forward_kind::post;
+  std::string rpc_id;
+  forward_options options;
+  std::shared_ptr<peer_table> table;
+  std::shared_ptr<cluster_metrics> metrics;
+  caf::actor courier;
+  std::shared_ptr<outbox> box;  // While the answer streams.
+  clock::time_point sent = clock::now();
+  uint64_t pulled = 0;   // Bytes the client's socket took from `box`.
+  uint64_t granted = 0;  // Credit last sent to the courier.
+  bool began = false;    // An answer or a stream came.
+  bool client_gone = false;
+  bool done = false;
+  static inline const char* name = "mcprt.cluster.relay";
+};
+
+using relay_actor = caf::stateful_actor<relay_state>;
+
+void settle(relay_actor* self, const std::string& result) {
+  auto& st = self->state;
+  st.metrics->forwarded(st.peer, std::string(kind_name(st.kind)), result);
+}
+
+void finish(relay_actor* self) {
+  self->state.done = true;
+  self->quit();
+}
+
+void began(relay_actor* self) {
+  auto& st = self->state;
+  if (!st.began) {
+    st.began = true;
+    std::chrono::duration<double> took = clock::now() - st.sent;
+    st.metrics->forward_latency(st.peer, took.count());
+  }
+}
+
+// The owner went away (or never took the request): a stream ends with a reconnect hint,
+// anything else gets the answer for its kind.
+void owner_lost(relay_actor* self, const std::string& result, const std::string& why) {
+  auto& st = self->state;
+  if (st.done) {
+    return;
+  }
+  settle(self, result);
+  log::warn("cluster forward to peer=" + st.peer + " ended: " + why);
+  if (st.box) {
+    st.box->push_control(sse::reconnect_hint(st.options.sse_retry, why));
+    st.box->close("");
+  } else if (result == "timeout") {
+    auto r = error_response(503,
+                            rpc_error{rpc_code::internal_error,
+                                      "Service Unavailable: node '" + st.peer +
+                                          "' did not take the request within "
+                                          "cluster.forwardTimeoutMs",
+                                      R"({"retryable":true,"retryAfterMs":1000})"},
+                            st.rpc_id);
+    r.headers.emplace_back("Retry-After", "1");
+    st.ex->respond(std::move(r));
+  } else {
+    st.ex->respond(owner_lost_answer(st.kind, st.peer, st.rpc_id));
+  }
+  finish(self);
+}
+
+void grant(relay_actor* self) {
+  auto& st = self->state;
+  // A quarter window at a time: one credit message per ~64 KiB, never a stall in steady flow.
+  if (st.courier && st.pulled - st.granted >= st.options.window_bytes / 4) {
+    st.granted = st.pulled;
+    self->send(st.courier, wire::x_credit{st.pulled});
+  }
+}
+
+caf::behavior relay(relay_actor* self, relay_state init, caf::actor gateway,
+                    wire::forwarded_request request) {
+  self->state = std::move(init);
+  auto me = caf::actor_cast<caf::actor>(self);
+  request.relay = me;
+  self->request(gateway, self->state.options.timeout, std::move(request))
+      .then(
+          [self](wire::forward_ack& ack) {
+            auto& st = self->state;
+            if (st.done) {
+              return;
+            }
+            // Not monitored: CAF delivers a down message ahead of the courier's last writes.
+            // The owner's loss is seen through the peer table (check_atom).
+            st.courier = std::move(ack.courier);
+            if (st.client_gone) {
+              self->send(st.courier, wire::x_closed{});
+              settle(self, "client_gone");
+              return finish(self);
+            }
+            grant(self);
+          },
+          [self](caf::error& err) {
+            owner_lost(self, "timeout",
+                       "node '" + self->state.peer +
+                           "' did not take the request: " + self->system().render(err));
+          });
+  self->delayed_send(self, self->state.options.owner_check, check_atom::value);
+  return {
+      [=](wire::x_respond& r) {
+        auto& st = self->state;
+        if (st.done || st.box) {
+          return;
+        }
+        began(self);
+        settle(self, "ok");
+        st.ex->respond(
+            {r.status, std::move(r.content_type), std::move(r.body), from_wire(r.headers)});
+        finish(self);
+      },
+      [=](wire::x_start& s) {
+        auto& st = self->state;
+        if (st.done || st.box) {
+          return;
+        }
+        began(self);
+        // Bytes pass as they are; the client's reads grant the owner credit.
+        st.box = std::make_shared<outbox>(outbox_limits{}, stream_format::raw, nullptr);
+        st.box->on_pulled([me](size_t n) { caf::anon_send(me, pulled_atom::value, uint64_t{n}); });
+        st.box->on_detach([me] { caf::anon_send(me, gone_atom::value); });
+        st.ex->pump(st.box, from_wire(s.headers), std::chrono::milliseconds(s.keep_alive_ms));
+      },
+      [=](wire::x_write& w) {
+        auto& st = self->state;
+        if (!st.done && st.box) {
+          st.box->push_control(std::move(w.bytes));
+        }
+      },
+      [=](const wire::x_end&) {
+        auto& st = self->state;
+        if (st.done) {
+          return;
+        }
+        settle(self, "ok");
+        if (st.box) {
+          st.box->close("");  // The stream ends after what it holds.
+        } else {
+          st.ex->abort();
+        }
+        finish(self);
+      },
+      [=](const wire::x_abort&) {
+        auto& st = self->state;
+        if (st.done) {
+          return;
+        }
+        settle(self, "aborted");
+        st.ex->abort();
+        finish(self);
+      },
+      [=](const wire::x_watch_close&) {
+        auto& st = self->state;
+        if (!st.done) {
+          st.ex->on_client_close([me] { caf::anon_send(me, gone_atom::value); });
+        }
+      },
+      [=](pulled_atom, uint64_t n) {
+        self->state.pulled += n;
+        grant(self);
+      },
+      [=](gone_atom) {
+        auto& st = self->state;
+        if (st.done) {
+          return;
+        }
+        st.client_gone = true;
+        if (st.courier) {  // Else told once the owner took the request.
+          self->send(st.courier, wire::x_closed{});
+          settle(self, "client_gone");
+          finish(self);
+        }
+      },
+      [=](check_atom) {
+        auto& st = self->state;
+        if (st.done) {
+          return;
+        }
+        auto peer = st.table->find(st.peer);
+        if (!peer || !peer->up || peer->incarnation != st.incarnation) {
+          return owner_lost(self, "owner_lost",
+                            "node '" + st.peer + "' is down or restarted (cluster.deadAfterMs)");
+        }
+        self->delayed_send(self, st.options.owner_check, check_atom::value);
+      },
+  };
+}
+
+}  // namespace
+
+forwarder::forwarder(caf::actor_system& sys, std::string node, std::shared_ptr<peer_table> table,
+                     forward_options options, std::shared_ptr<cluster_metrics> metrics)
+    : sys_(sys),
+      node_(std::move(node)),
+      table_(std::move(table)),
+      options_(options),
+      metrics_(std::move(metrics)) {}
+
+std::optional<id_owner> forwarder::elsewhere(std::string_view id) const {
+  auto owner = owner_of(id);
+  if (!owner || owner->node == node_ || !table_->find(owner->node)) {
+    return std::nullopt;
+  }
+  return owner;
+}
+
+std::optional<std::string> forwarder::home_of(std::string_view scope) const {
+  std::string best = node_;
+  uint64_t best_score = stable_hash(node_, scope);
+  for (const auto& p : table_->snapshot()) {
+    auto score = stable_hash(p.name, scope);
+    if (p.up && (score > best_score || (score == best_score && p.name < best))) {
+      best = p.name;
+      best_score = score;
+    }
+  }
+  if (best == node_) {
+    return std::nullopt;
+  }
+  return best;
+}
+
+void forwarder::forward(const id_owner& owner, wire::forward_kind kind, http_request request,
+                        const principal& caller, std::string rpc_id, http_exchange_ptr ex) const {
+  std::string peer(owner.node);
+  auto view = table_->find(peer);
+  std::string refused;
+  if (!view || !view->up) {
+    refused = "peer_down";
+  } else if (owner.incarnation && *owner.incarnation != view->incarnation) {
+    refused = "restarted";  // The session died with the owner's previous process.
+  }
+  if (!refused.empty()) {
+    metrics_->forwarded(peer, std::string(kind_name(kind)), refused);
+    ex->respond(owner_lost_answer(kind, peer, rpc_id));
+    return;
+  }
+  wire::forwarded_request fr;
+  fr.from = node_;
+  fr.kind = static_cast<uint8_t>(kind);
+  fr.method = std::move(request.method);
+  fr.path = std::move(request.path);
+  fr.query = std::move(request.query);
+  fr.body = std::move(request.body);
+  for (auto& [name, value] : request.headers) {
+    fr.headers.push_back({std::move(name), std::move(value)});
+  }
+  fr.who = wire::to_wire(caller);
+  relay_state init;
+  init.ex = std::move(ex);
+  init.peer = peer;
+  init.incarnation = view->incarnation;
+  init.kind = kind;
+  init.rpc_id = std::move(rpc_id);
+  init.options = options_;
+  init.table = table_;
+  init.metrics = metrics_;
+  sys_.spawn(relay, std::move(init), view->gateway, std::move(fr));
+}
+
+}  // namespace mcprt::actors::cluster

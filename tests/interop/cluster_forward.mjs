@@ -1,0 +1,236 @@
+// Forward to the owner: three nodes behind HAProxy (round-robin per request, no stickiness)
+// and the official TypeScript SDK client. A 2025 session opened through the balancer is
+// served wherever its requests land: tools/call with progress, a subscription whose updates a
+// third node publishes (federated notifier) on the GET stream, sampling answers, tasks polled
+// through every node, DELETE. 2026 tasks are polled through the others, and a call with an
+// idempotency key finds its first attempt wherever the retry lands. Then node loss: kill -9
+// (its sessions 404 within cluster.deadAfterMs, its tasks 503 and retryable, the others serve
+// on), a restart (old session ids 404 by incarnation, tasks come back), and SIGSTOP (a stream
+// relayed from the stopped owner ends with a reconnect hint; its sessions 404).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { startServer } from './server.mjs';
+import { clusterConfigs, startHaproxy } from './cluster_nodes.mjs';
+import { askingClient } from './fixture_checks.mjs';
+import { BASE, openSession, openStream, rpc } from './sse.mjs';
+
+const dir = mkdtempSync(join(tmpdir(), 'mcprt-forward-'));
+const deadAfterMs = 3000;
+const names = ['f1', 'f2', 'f3'];
+
+// f3 ticks five times a second; f1 and f2 only once, at start: an update a subscriber of f1
+// or f2 gets later came from f3 through the federated notifier.
+// Each node keeps its store across restarts (its tasks outlive the process).
+const start = (file, name) => startServer(['--config', file, '--set', 'plugins.enabled=demo,conformance,ticker',
+  '--set', `ticker.rateHz=${name === 'f3' ? 5 : 0.001}`, '--set', `jobs.storePath=${join(dir, `${name}.sqlite`)}`]);
+
+// Sums a counter family's samples whose labels include every `labels` pair.
+async function counted(urls, family, labels = {}) {
+  let sum = 0;
+  for (const url of urls) {
+    const text = await (await fetch(new URL('/metrics', url))).text();
+    for (const line of text.split('\n')) {
+      if (!line.startsWith(`${family}{`)) continue;
+      if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) sum += Number(line.split(' ').at(-1));
+    }
+  }
+  return sum;
+}
+
+const META_2026 = {
+  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+  'io.modelcontextprotocol/clientCapabilities': { extensions: { 'io.modelcontextprotocol/tasks': {} } },
+  'io.modelcontextprotocol/clientInfo': { name: 'forward-test', version: '1' },
+};
+
+// One stateless 2026-07-28 request: status and JSON body.
+async function rpc2026(url, method, params = {}, meta = {}) {
+  const headers = { ...BASE, 'mcp-protocol-version': '2026-07-28', 'mcp-method': method };
+  const name = params.name ?? params.taskId;
+  if (name !== undefined) headers['mcp-name'] = name;
+  const res = await fetch(url, { method: 'POST', headers,
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: { ...params, _meta: { ...META_2026, ...meta } } }) });
+  return { status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.json() };
+}
+
+// Polls `check` until it returns a truthy value (each poll is a real request).
+async function until(check, what, ms = 15000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const r = await check();
+    if (r) return r;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+async function startCluster() {
+  const { files } = await clusterConfigs(dir, names, { deadAfterMs });
+  const nodes = {};
+  for (const n of names) nodes[n] = await start(files[n], n);
+  for (const n of names) {
+    for (const p of names.filter((x) => x !== n)) await nodes[n].waitForLog(new RegExp(`cluster peer=${p} up`));
+  }
+  return { files, nodes };
+}
+
+test('a 2025 session through HAProxy: every request served wherever it lands', { timeout: 90000 }, async () => {
+  const { nodes } = await startCluster();
+  const urls = Object.values(nodes).map((n) => n.url);
+  let haproxy;
+  const clients = [];
+  try {
+    haproxy = await startHaproxy(dir, urls, 'forward-haproxy');
+    // initialize through the balancer, until the session's owner is not the ticking node.
+    let client; let transport; let asked;
+    for (;;) {
+      ({ client, asked } = askingClient('forward-test'));
+      transport = new StreamableHTTPClientTransport(haproxy.url);
+      await client.connect(transport);
+      clients.push(client);
+      if (!transport.sessionId.startsWith('f3.')) break;
+    }
+    const owner = transport.sessionId.split('.')[0];
+    assert.match(transport.sessionId, /^f[12]\.[0-9a-f]{16}\.[0-9a-f]{32}$/);
+
+    // tools/call with progress, on a stream relayed from the owner.
+    const progress = [];
+    const counted5 = await client.callTool({ name: 'count', arguments: { n: 5 } }, undefined,
+      { onprogress: (p) => progress.push(p.progress) });
+    assert.deepEqual(counted5.structuredContent, { count: 5 });
+    assert.deepEqual(progress, [1, 2, 3, 4, 5]);
+
+    // Subscribe (wherever it lands, the owner subscribes): f3 publishes, the update reaches
+    // the owner's subscriber through the federated notifier and the client's GET stream.
+    const updates = [];
+    let wake;
+    const three = new Promise((resolve) => { wake = resolve; });
+    client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => {
+      updates.push(n.params.uri);
+      if (updates.length === 3) wake();
+    });
+    await client.subscribeResource({ uri: 'ticker://topic/0' });
+    await three;
+    assert.deepEqual(updates.slice(0, 3), Array(3).fill('ticker://topic/0'));
+    assert.ok(await counted([nodes.f3.url], 'mcprt_cluster_notes_sent_total', { peer: owner }) >= 3);
+    await client.unsubscribeResource({ uri: 'ticker://topic/0' });
+
+    // Sampling: the server's request goes out on a relayed stream, the answers land anywhere.
+    for (let i = 0; i < 3; ++i) {
+      const sampled = await client.callTool({ name: 'test_sampling', arguments: { prompt: `p${i}` } });
+      assert.deepEqual(sampled.content, [{ type: 'text', text: 'LLM response: This is a test response from the client' }]);
+    }
+    assert.equal(asked.filter((r) => r.method === 'sampling/createMessage').length, 3);
+    assert.ok(await counted(urls, 'mcprt_cluster_forwards_total', { kind: 'answer', result: 'ok' }) >= 1,
+      'an answer was relayed to the owner');
+
+    // A task made by the session runs on its owner; polled through every node.
+    const sid = transport.sessionId;
+    const made = await rpc(haproxy.url, sid, 50, 'tools/call', { name: 'slow_compute', arguments: { seconds: 0.05 }, task: {} });
+    const taskId = made.body.result.task.taskId;
+    assert.ok(taskId.startsWith(`${owner}.`), taskId);
+    for (const url of urls) {
+      const got = await rpc(url, sid, 51, 'tasks/get', { taskId });
+      assert.equal(got.status, 200, JSON.stringify(got.body));
+      assert.equal(got.body.result.taskId, taskId);
+    }
+    // Every kind reached the owner from elsewhere, and each was answered.
+    assert.ok(await counted(urls, 'mcprt_cluster_forwards_total', { kind: 'post', result: 'ok' }) >= 1);
+    assert.ok(await counted([nodes[owner].url], 'mcprt_cluster_served_total') >= 3);
+
+    // DELETE through the balancer: the session is gone on every node.
+    await transport.terminateSession();
+    for (const url of urls) assert.equal((await rpc(url, sid, 52, 'ping')).status, 404);
+
+    // 2026: a task made on one node, polled through the others.
+    const created = (await rpc2026(nodes.f1.url, 'tools/call', { name: 'slow_compute', arguments: { seconds: 0.05 } })).body.result;
+    assert.match(created.taskId, /^f1\.[0-9a-f]{32}$/);
+    for (const url of [nodes.f2.url, nodes.f3.url]) {
+      const got = await rpc2026(url, 'tasks/get', { taskId: created.taskId });
+      assert.equal(got.status, 200, JSON.stringify(got.body));
+      assert.equal(got.body.result.taskId, created.taskId);
+    }
+    assert.ok(await counted([nodes.f2.url, nodes.f3.url], 'mcprt_cluster_forwards_total', { kind: 'task', result: 'ok' }) >= 2);
+
+    // An idempotency key: each retry, wherever it lands, finds the first attempt.
+    const key = { 'io.mcprt/idempotencyKey': 'forward-key' };
+    const call = { name: 'slow_compute', arguments: { seconds: 0.05 } };
+    const ids = new Set();
+    for (const url of urls) ids.add((await rpc2026(url, 'tools/call', call, key)).body.result.taskId);
+    assert.equal(ids.size, 1, [...ids].join(' '));
+  } finally {
+    for (const c of clients) await c.close().catch(() => {});
+    haproxy?.stop();
+    for (const node of Object.values(nodes)) await node.stop();
+  }
+});
+
+test('node loss: kill -9, restart and SIGSTOP, as clients see them', { timeout: 90000 }, async () => {
+  const { files, nodes } = await startCluster();
+  try {
+    // f2 owns a session and a long 2026 task; f1 and f3 their own sessions.
+    const lost = await openSession(nodes.f2.url);
+    const kept = await openSession(nodes.f1.url);
+    const task = (await rpc2026(nodes.f2.url, 'tools/call', { name: 'slow_compute', arguments: { seconds: 30 } })).body.result;
+    assert.equal((await rpc(nodes.f3.url, lost, 2, 'ping')).status, 200, 'served from f3 while f2 is up');
+
+    const killed = Date.now();
+    nodes.f2.proc.kill('SIGKILL');
+    await once(nodes.f2.proc, 'exit');
+    // Its sessions: 404 (the client re-initializes), within deadAfterMs, not after a hang.
+    await until(async () => (await rpc(nodes.f3.url, lost, 3, 'ping')).status === 404, 'a 404 for the dead node\'s session');
+    assert.ok(Date.now() - killed < deadAfterMs + 1000, `404 after ${Date.now() - killed} ms`);
+    // Its tasks: 503 and retryable (they come back with the node), not 404.
+    const down = await rpc2026(nodes.f1.url, 'tasks/get', { taskId: task.taskId });
+    assert.equal(down.status, 503, JSON.stringify(down.body));
+    assert.equal(down.retryAfter, '1');
+    assert.equal(down.body.error.data.retryable, true);
+    // The others serve their own sessions, and each other's.
+    assert.equal((await rpc(nodes.f3.url, kept, 4, 'ping')).status, 200);
+    assert.equal((await rpc(nodes.f1.url, kept, 5, 'ping')).status, 200);
+
+    // Restarted with the same config: the old session id names a gone incarnation (404 at
+    // once); the task is back (its store outlived the process).
+    nodes.f2 = await start(files.f2, 'f2');
+    await nodes.f1.waitForLog(/cluster peer=f2 up[\s\S]*cluster peer=f2 up/);
+    await nodes.f3.waitForLog(/cluster peer=f2 up[\s\S]*cluster peer=f2 up/);
+    assert.equal((await rpc(nodes.f1.url, lost, 6, 'ping')).status, 404);
+    assert.ok(await counted([nodes.f1.url], 'mcprt_cluster_forwards_total', { result: 'restarted' }) >= 1);
+    const back = await rpc2026(nodes.f3.url, 'tasks/get', { taskId: task.taskId });
+    assert.equal(back.status, 200, JSON.stringify(back));
+    assert.equal(back.body.result?.taskId, task.taskId, JSON.stringify(back));
+
+    // SIGSTOP f3 while a stream of its session is relayed through f1: the stream ends with a
+    // reconnect hint once f3 counts as down, and its sessions then answer 404.
+    const frozen = await openSession(nodes.f3.url);
+    const stream = await openStream(nodes.f1.url, frozen);
+    assert.equal(stream.res.status, 200);
+    const primed = await stream.events.next();
+    assert.equal(primed.value.data, '');
+    // f3 ticks: its updates reach the subscriber through the relayed stream.
+    assert.equal((await rpc(nodes.f2.url, frozen, 9, 'resources/subscribe', { uri: 'ticker://topic/1' })).status, 200);
+    const update = JSON.parse((await stream.events.next()).value.data);
+    assert.deepEqual(update, { jsonrpc: '2.0', method: 'notifications/resources/updated', params: { uri: 'ticker://topic/1' } });
+    nodes.f3.proc.kill('SIGSTOP');
+    const stopped = Date.now();
+    let last;
+    for await (const ev of stream.events) last = ev;
+    assert.ok(Date.now() - stopped < deadAfterMs + 2000, `stream ended after ${Date.now() - stopped} ms`);
+    assert.ok(last.retry > 0, JSON.stringify(last));
+    assert.match(last.comment ?? '', /down or restarted/);
+    assert.equal((await rpc(nodes.f1.url, frozen, 7, 'ping')).status, 404);
+    assert.equal((await rpc(nodes.f1.url, kept, 8, 'ping')).status, 200, 'f1 serves its own meanwhile');
+    nodes.f3.proc.kill('SIGCONT');
+    await nodes.f1.waitForLog(/cluster peer=f3 up[\s\S]*cluster peer=f3 up/);
+  } finally {
+    nodes.f3?.proc.kill('SIGCONT');
+    for (const node of Object.values(nodes)) await node.stop();
+  }
+});
