@@ -151,7 +151,7 @@ void grant(relay_actor* self) {
   }
 }
 
-caf::behavior relay(relay_actor* self, relay_state init, caf::actor gateway,
+caf::behavior relay(relay_actor* self, relay_state init, const caf::actor& gateway,
                     wire::forwarded_request request) {
   self->state = std::move(init);
   auto me = caf::actor_cast<caf::actor>(self);

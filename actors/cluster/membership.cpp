@@ -94,7 +94,7 @@ namespace {
 // forwarded request is served here, its answer going back through a courier.
 gateway_actor::behavior_type gateway(gateway_actor::pointer self, const caf::actor& members,
                                      std::chrono::milliseconds timeout,
-                                     std::shared_ptr<forward_intake> in) {
+                                     const std::shared_ptr<forward_intake>& in) {
   return {
       [=](wire::hello& theirs) {
         auto rp = self->make_response_promise<wire::hello>();

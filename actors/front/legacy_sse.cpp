@@ -8,13 +8,11 @@
 
 namespace mcprt::actors::front {
 
-namespace {}  // namespace
-
 legacy_sse::legacy_sse(peer_factory make_peer, std::shared_ptr<const live_outbox_limits> limits,
                        std::chrono::milliseconds keep_alive, size_t max_streams,
                        std::shared_ptr<mcprt::metrics> metrics, id_issuer ids)
     : make_peer_(std::move(make_peer)),
-      limits_(limits),
+      limits_(std::move(limits)),
       keep_alive_(keep_alive),
       max_streams_(max_streams),
       metrics_(std::move(metrics)),

@@ -352,14 +352,15 @@ int node::serve_http(const sigset_t& signals, const config_source& reread) {
   server.start();
   if (membership_) {
     // Requests peers relay here (for sessions and tasks of this node) are served from now on.
-    membership_->serve_forwarded_with([weak = std::weak_ptr<front::endpoint>(ep)](
-                                          http_request r, principal who, http_exchange_ptr ex) {
-      if (auto e = weak.lock()) {
-        e->serve_forwarded(std::move(r), std::move(who), ex);
-      } else {
-        ex->abort();
-      }
-    });
+    membership_->serve_forwarded_with(
+        [weak = std::weak_ptr<front::endpoint>(ep)](http_request r, principal who,
+                                                    const http_exchange_ptr& ex) {
+          if (auto e = weak.lock()) {
+            e->serve_forwarded(std::move(r), std::move(who), ex);
+          } else {
+            ex->abort();
+          }
+        });
   }
   auto host = cfg_.host.find(':') != std::string::npos ? "[" + cfg_.host + "]" : cfg_.host;
   // One write: adapter threads are already logging, and scripts wait for this exact line.

@@ -139,7 +139,7 @@ cluster_options options_for(std::string name, std::string peer, uint16_t peer_po
   o.peers = {{std::move(peer), "127.0.0.1", peer_port}};
   o.heartbeat = 200ms;
   o.dead_after = 2000ms;
-  o.forward.window_bytes = 64 * 1024;
+  o.forward.window_bytes = size_t{64} * 1024;
   return o;
 }
 
@@ -174,7 +174,8 @@ TEST_CASE("forwarding: a relayed stream stays within the credit window", "[clust
   constexpr int notes = 400;
   const std::string padding(1000, 'x');
   std::shared_ptr<outbox> source;
-  b.members->serve_forwarded_with([&](http_request r, principal, http_exchange_ptr ex) {
+  b.members->serve_forwarded_with([&](const http_request& r, const principal&,
+                                      const http_exchange_ptr& ex) {
     if (r.path == "/answer") {
       ex->respond({200, "application/json", R"({"ok":true})", {{"Mcp-Session-Id", "b.1.x"}}});
       return;
@@ -195,7 +196,8 @@ TEST_CASE("forwarding: a relayed stream stays within the credit window", "[clust
     http_request req;
     req.method = "POST";
     req.path = "/answer";
-    a.members->forwarding()->forward(owner, wire::forward_kind::post, req, {}, "1", ex);
+    a.members->forwarding()->forward(owner, actors::cluster::wire::forward_kind::post, req, {}, "1",
+                                     ex);
     auto r = ex->response(5s);
     REQUIRE(r);
     CHECK(r->status == 200);
@@ -209,7 +211,8 @@ TEST_CASE("forwarding: a relayed stream stays within the credit window", "[clust
     http_request req;
     req.method = "GET";
     req.path = "/mcp";
-    a.members->forwarding()->forward(owner, wire::forward_kind::get, req, {}, "", ex);
+    a.members->forwarding()->forward(owner, actors::cluster::wire::forward_kind::get, req, {}, "",
+                                     ex);
     auto box = ex->stream(5s);
     REQUIRE(box);
     // Nobody reads: the owner sends one window and waits.
@@ -217,9 +220,10 @@ TEST_CASE("forwarding: a relayed stream stays within the credit window", "[clust
         [&] { return b.counter(R"(mcprt_cluster_credit_stalls_total{peer="a"})") >= 1; }, 10s));
     reader client(box);
     auto first = client.take();
-    CHECK(first.size() >= 64 * 1024);
-    CHECK(first.size() < 64 * 1024 + 64 * 1100);  // The window, plus at most one batch.
-    CHECK(source->feed_size() > 0);               // The rest waits on the owner.
+    CHECK(first.size() >= size_t{64} * 1024);
+    CHECK(first.size() <
+          size_t{64} * 1024 + size_t{64} * 1100);  // The window, plus at most one batch.
+    CHECK(source->feed_size() > 0);                // The rest waits on the owner.
     // Reading grants credit: the rest follows; closing the source ends the relayed stream.
     std::string all = first;
     auto deadline = std::chrono::steady_clock::now() + 10s;
