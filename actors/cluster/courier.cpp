@@ -1,8 +1,8 @@
 // The owner's end of a forwarded request: an http_exchange whose answer, stream bytes and end
-// travel back to the ingress node's relay. One courier actor per request keeps them in order,
-// pulls a stream's queue only while the relay has granted credit (a slow client's stream then
-// fills its own bounded queue here, whose policy applies), and quits when the answer ends or
-// the relay goes away.
+// travel back to the ingress node's relay (through its switchboard, by request id). One
+// courier actor per request keeps them in order, pulls a stream's queue only while the relay
+// has granted credit (a slow client's stream then fills its own bounded queue here, whose
+// policy applies), and quits when the answer ends or the client (or its node) goes away.
 #include <caf/actor_system.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/event_based_actor.hpp>
@@ -34,7 +34,6 @@ namespace mcprt::actors::cluster {
 namespace {
 
 using wake_atom = caf::atom_constant<caf::atom("cr_wake")>;
-using deadline_atom = caf::atom_constant<caf::atom("cr_dead")>;
 
 std::vector<wire::header> to_wire(const http_headers& headers) {
   std::vector<wire::header> out;
@@ -48,8 +47,10 @@ std::vector<wire::header> to_wire(const http_headers& headers) {
 }  // namespace
 
 struct courier_state {
-  caf::actor relay;
+  uint64_t id = 0;   // The ingress node's number for the request.
+  caf::actor relay;  // The ingress node's switchboard (a proxy shared by all requests).
   std::string peer;  // The ingress node.
+  std::shared_ptr<courier_status> status;  // Shared with the switchboard, which keeps time.
   forward_options options;
   std::shared_ptr<cluster_metrics> metrics;
   enum class mode { waiting, stream, pump } now = mode::waiting;
@@ -57,12 +58,11 @@ struct courier_state {
   bool ending = false;  // A stream's end was asked for: it goes once the queue is empty.
   std::shared_ptr<outbox> source;
   uint64_t gen = 0;
-  uint64_t sent = 0;
+  uint64_t sent_bytes = 0;
   uint64_t acked = 0;
   bool stalled = false;
   std::vector<out_piece> pieces;
   std::vector<std::function<void()>> on_close;
-  uint64_t deadline_gen = 0;
   std::function<void()> on_expiry;
   static inline const char* name = "mcprt.cluster.courier";
 };
@@ -88,7 +88,7 @@ void attach(courier_actor* self) {
 void drain(courier_actor* self) {
   auto& st = self->state;
   while (!st.done && st.source) {
-    if (st.sent - st.acked >= st.options.window_bytes) {
+    if (st.sent_bytes - st.acked >= st.options.window_bytes) {
       if (!st.stalled) {
         st.stalled = true;
         st.metrics->credit_stalls.Add({{"peer", st.peer}}).Increment();
@@ -111,9 +111,9 @@ void drain(courier_actor* self) {
         return;
       }
       if (!last.empty()) {
-        self->send(st.relay, wire::x_write{st.sent, std::move(last)});
+        self->send(st.relay, wire::x_write{st.id, st.sent_bytes, std::move(last)});
       }
-      self->send(st.relay, wire::x_end{});
+      self->send(st.relay, wire::x_end{st.id});
       return finish(self);
     }
     std::string bytes;
@@ -121,8 +121,8 @@ void drain(courier_actor* self) {
       bytes += p.bytes;
     }
     auto n = bytes.size();
-    self->send(st.relay, wire::x_write{st.sent, std::move(bytes)});
-    st.sent += n;
+    self->send(st.relay, wire::x_write{st.id, st.sent_bytes, std::move(bytes)});
+    st.sent_bytes += n;
   }
 }
 
@@ -143,15 +143,23 @@ void client_gone(courier_actor* self) {
   }
 }
 
-caf::behavior courier(courier_actor* self, caf::actor relay, std::string peer,
-                      forward_options options, std::shared_ptr<cluster_metrics> metrics) {
+// Every message to the ingress goes through here: it marks the request as taken.
+template <class T>
+void reply(courier_actor* self, T&& msg) {
+  self->state.status->sent.store(true, std::memory_order_relaxed);
+  self->send(self->state.relay, std::forward<T>(msg));
+}
+
+caf::behavior courier(courier_actor* self, uint64_t id, caf::actor ingress, std::string peer,
+                      std::shared_ptr<courier_status> status, forward_options options,
+                      std::shared_ptr<cluster_metrics> metrics) {
   auto& st = self->state;
-  st.relay = std::move(relay);
+  st.id = id;
+  st.relay = std::move(ingress);
   st.peer = std::move(peer);
+  st.status = std::move(status);
   st.options = options;
   st.metrics = std::move(metrics);
-  self->monitor(st.relay);
-  self->set_down_handler([self](caf::down_msg&) { client_gone(self); });
   return {
       [=](courier_op& op) { op.run(self); },
       [=](wake_atom) { drain(self); },
@@ -162,9 +170,9 @@ caf::behavior courier(courier_actor* self, caf::actor relay, std::string peer,
         drain(self);
       },
       [=](const wire::x_closed&) { client_gone(self); },
-      [=](deadline_atom, uint64_t gen) {
+      [=](deadline_atom) {
         auto& s = self->state;
-        if (!s.done && gen == s.deadline_gen && s.on_expiry) {
+        if (!s.done && s.on_expiry) {
           std::exchange(s.on_expiry, {})();
         }
       },
@@ -186,7 +194,7 @@ class remote_exchange final : public http_exchange {
         return;
       }
       if (st.now == courier_state::mode::waiting) {
-        self->send(st.relay, wire::x_abort{});
+        reply(self, wire::x_abort{st.id});
         return finish(self);
       }
       st.ending = true;
@@ -200,9 +208,8 @@ class remote_exchange final : public http_exchange {
       if (st.done || st.now != courier_state::mode::waiting) {
         return;
       }
-      self->send(st.relay,
-                 wire::x_respond{static_cast<uint16_t>(r.status), std::move(r.content_type),
-                                 to_wire(r.headers), std::move(r.body)});
+      reply(self, wire::x_respond{st.id, static_cast<uint16_t>(r.status), std::move(r.content_type),
+                                  to_wire(r.headers), std::move(r.body)});
       finish(self);
     });
   }
@@ -225,7 +232,7 @@ class remote_exchange final : public http_exchange {
       }
       st.now = courier_state::mode::stream;
       st.source = box;
-      self->send(st.relay, wire::x_start{to_wire(h), 0});
+      reply(self, wire::x_start{st.id, to_wire(h), 0});
       attach(self);
     });
   }
@@ -263,7 +270,7 @@ class remote_exchange final : public http_exchange {
       }
       st.now = courier_state::mode::pump;
       st.source = source;
-      self->send(st.relay, wire::x_start{to_wire(h), keep_alive.count()});
+      reply(self, wire::x_start{st.id, to_wire(h), keep_alive.count()});
       attach(self);
     });
   }
@@ -277,7 +284,7 @@ class remote_exchange final : public http_exchange {
       if (st.now == courier_state::mode::pump && st.source) {
         st.source->detach(st.gen);
       }
-      self->send(st.relay, wire::x_abort{});
+      reply(self, wire::x_abort{st.id});
       finish(self);
     });
   }
@@ -289,7 +296,7 @@ class remote_exchange final : public http_exchange {
         return;
       }
       if (st.on_close.empty()) {
-        self->send(st.relay, wire::x_watch_close{});
+        reply(self, wire::x_watch_close{st.id});
       }
       st.on_close.push_back(std::move(f));
     });
@@ -302,7 +309,9 @@ class remote_exchange final : public http_exchange {
         return;
       }
       st.on_expiry = std::move(f);
-      self->delayed_send(self, after, deadline_atom::value, ++st.deadline_gen);
+      // The switchboard's sweep sends deadline_atom once this has passed.
+      auto at = std::chrono::steady_clock::now() + after;
+      st.status->deadline_ns.store(at.time_since_epoch().count(), std::memory_order_relaxed);
     });
   }
 
@@ -319,10 +328,12 @@ class remote_exchange final : public http_exchange {
 }  // namespace
 
 caf::actor serve_forwarded(caf::actor_system& sys, wire::forwarded_request& request,
-                           const forward_server& serve, const forward_options& options,
+                           const caf::actor& ingress, const forward_server& serve,
+                           std::shared_ptr<courier_status> status, const forward_options& options,
                            std::shared_ptr<cluster_metrics> metrics) {
   metrics->served.Add({{"peer", request.from}}).Increment();
-  auto c = sys.spawn(courier, request.relay, request.from, options, std::move(metrics));
+  auto c = sys.spawn(courier, request.id, ingress, request.from, std::move(status), options,
+                     std::move(metrics));
   http_request r;
   r.method = std::move(request.method);
   r.path = std::move(request.path);

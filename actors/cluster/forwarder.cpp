@@ -1,8 +1,9 @@
-// The ingress end of a forwarded request: a relay actor owns the client's exchange, asks the
-// owner's gateway to take the request, and writes what the owner's courier sends. A stream
-// goes through a local queue whose pulls grant the courier credit, so neither node holds more
-// than a window of a slow client's bytes. The relay quits when the answer ends, the client
-// goes, or the owner does (a session's request then answers 404, a task's 503).
+// The ingress end of a forwarded request: a relay actor owns the client's exchange, sends the
+// request to the owner's switchboard, and writes what the owner's courier sends back (routed
+// to it by this node's switchboard). A stream goes through a local queue whose pulls grant the
+// courier credit, so neither node holds more than a window of a slow client's bytes. The relay
+// quits when the answer ends, the client goes, or the owner does (a session's request then
+// answers 404, a task's 503).
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
@@ -22,7 +23,6 @@ namespace {
 
 using pulled_atom = caf::atom_constant<caf::atom("rl_pulled")>;
 using gone_atom = caf::atom_constant<caf::atom("rl_gone")>;
-using check_atom = caf::atom_constant<caf::atom("rl_check")>;
 
 using clock = std::chrono::steady_clock;
 
@@ -74,21 +74,21 @@ http_response owner_lost_answer(wire::forward_kind kind, const std::string& node
 }
 
 struct relay_state {
+  uint64_t id = 0;
+  std::string node;  // This node (named in what goes to the owner).
   http_exchange_ptr ex;
   std::string peer;
-  uint64_t incarnation = 0;  // The owner's when the request left.
+  caf::actor owner;  // The owner's switchboard (a proxy shared by all requests).
   wire::forward_kind kind = wire::forward_kind::post;
   std::string rpc_id;
   forward_options options;
-  std::shared_ptr<peer_table> table;
   std::shared_ptr<cluster_metrics> metrics;
-  caf::actor courier;
   std::shared_ptr<outbox> box;  // While the answer streams.
   clock::time_point sent = clock::now();
   uint64_t pulled = 0;   // Bytes the client's socket took from `box`.
   uint64_t granted = 0;  // Credit last sent to the courier.
   bool began = false;    // An answer or a stream came.
-  bool client_gone = false;
+  bool taken = false;    // The owner has it (or answered).
   bool done = false;
   static inline const char* name = "mcprt.cluster.relay";
 };
@@ -107,6 +107,7 @@ void finish(relay_actor* self) {
 
 void began(relay_actor* self) {
   auto& st = self->state;
+  st.taken = true;
   if (!st.began) {
     st.began = true;
     std::chrono::duration<double> took = clock::now() - st.sent;
@@ -145,40 +146,19 @@ void owner_lost(relay_actor* self, const std::string& result, const std::string&
 void grant(relay_actor* self) {
   auto& st = self->state;
   // A quarter window at a time: one credit message per ~64 KiB, never a stall in steady flow.
-  if (st.courier && st.pulled - st.granted >= st.options.window_bytes / 4) {
+  if (st.pulled - st.granted >= st.options.window_bytes / 4) {
     st.granted = st.pulled;
-    self->send(st.courier, wire::x_credit{st.pulled});
+    self->send(st.owner, wire::x_credit{st.id, st.node, st.pulled});
   }
 }
 
-caf::behavior relay(relay_actor* self, relay_state init, const caf::actor& gateway,
+caf::behavior relay(relay_actor* self, relay_state init, const caf::actor& switchboard,
                     wire::forwarded_request request) {
   self->state = std::move(init);
   auto me = caf::actor_cast<caf::actor>(self);
-  request.relay = me;
-  self->request(gateway, self->state.options.timeout, std::move(request))
-      .then(
-          [self](wire::forward_ack& ack) {
-            auto& st = self->state;
-            if (st.done) {
-              return;
-            }
-            // Not monitored: CAF delivers a down message ahead of the courier's last writes.
-            // The owner's loss is seen through the peer table (check_atom).
-            st.courier = std::move(ack.courier);
-            if (st.client_gone) {
-              self->send(st.courier, wire::x_closed{});
-              settle(self, "client_gone");
-              return finish(self);
-            }
-            grant(self);
-          },
-          [self](caf::error& err) {
-            owner_lost(self, "timeout",
-                       "node '" + self->state.peer +
-                           "' did not take the request: " + self->system().render(err));
-          });
-  self->delayed_send(self, self->state.options.owner_check, check_atom::value);
+  // Registered before the request leaves: its answer comes back through the switchboard.
+  self->send(switchboard, relay_register_atom::value, self->state.id, self->state.peer, me);
+  self->send(self->state.owner, std::move(request));  // The switchboard keeps its time.
   return {
       [=](wire::x_respond& r) {
         auto& st = self->state;
@@ -203,6 +183,7 @@ caf::behavior relay(relay_actor* self, relay_state init, const caf::actor& gatew
         st.box->on_detach([me] { caf::anon_send(me, gone_atom::value); });
         st.ex->pump(st.box, from_wire(s.headers), std::chrono::milliseconds(s.keep_alive_ms));
       },
+      [=](const wire::x_taken&) { self->state.taken = true; },
       [=](wire::x_write& w) {
         auto& st = self->state;
         if (!st.done && st.box) {
@@ -246,24 +227,20 @@ caf::behavior relay(relay_actor* self, relay_state init, const caf::actor& gatew
         if (st.done) {
           return;
         }
-        st.client_gone = true;
-        if (st.courier) {  // Else told once the owner took the request.
-          self->send(st.courier, wire::x_closed{});
-          settle(self, "client_gone");
-          finish(self);
+        self->send(st.owner, wire::x_closed{st.id, st.node});
+        settle(self, "client_gone");
+        finish(self);
+      },
+      [=](take_timeout_atom) {
+        if (!self->state.taken) {
+          owner_lost(self, "timeout",
+                     "node '" + self->state.peer +
+                         "' did not take the request within cluster.forwardTimeoutMs");
         }
       },
-      [=](check_atom) {
-        auto& st = self->state;
-        if (st.done) {
-          return;
-        }
-        auto peer = st.table->find(st.peer);
-        if (!peer || !peer->up || peer->incarnation != st.incarnation) {
-          return owner_lost(self, "owner_lost",
-                            "node '" + st.peer + "' is down or restarted (cluster.deadAfterMs)");
-        }
-        self->delayed_send(self, st.options.owner_check, check_atom::value);
+      [=](owner_lost_atom) {
+        owner_lost(self, "owner_lost",
+                   "node '" + self->state.peer + "' is down or restarted (cluster.deadAfterMs)");
       },
   };
 }
@@ -271,10 +248,12 @@ caf::behavior relay(relay_actor* self, relay_state init, const caf::actor& gatew
 }  // namespace
 
 forwarder::forwarder(caf::actor_system& sys, std::string node, std::shared_ptr<peer_table> table,
-                     forward_options options, std::shared_ptr<cluster_metrics> metrics)
+                     caf::actor switchboard, forward_options options,
+                     std::shared_ptr<cluster_metrics> metrics)
     : sys_(sys),
       node_(std::move(node)),
       table_(std::move(table)),
+      switchboard_(std::move(switchboard)),
       options_(options),
       metrics_(std::move(metrics)) {}
 
@@ -307,7 +286,7 @@ void forwarder::forward(const id_owner& owner, wire::forward_kind kind, http_req
   std::string peer(owner.node);
   auto view = table_->find(peer);
   std::string refused;
-  if (!view || !view->up) {
+  if (!view || !view->up || !view->switchboard) {
     refused = "peer_down";
   } else if (owner.incarnation && *owner.incarnation != view->incarnation) {
     refused = "restarted";  // The session died with the owner's previous process.
@@ -318,6 +297,7 @@ void forwarder::forward(const id_owner& owner, wire::forward_kind kind, http_req
     return;
   }
   wire::forwarded_request fr;
+  fr.id = next_id_.fetch_add(1, std::memory_order_relaxed);
   fr.from = node_;
   fr.kind = static_cast<uint8_t>(kind);
   fr.method = std::move(request.method);
@@ -329,15 +309,26 @@ void forwarder::forward(const id_owner& owner, wire::forward_kind kind, http_req
   }
   fr.who = wire::to_wire(caller);
   relay_state init;
+  init.id = fr.id;
+  init.node = node_;
   init.ex = std::move(ex);
   init.peer = peer;
-  init.incarnation = view->incarnation;
+  init.owner = view->switchboard;
   init.kind = kind;
   init.rpc_id = std::move(rpc_id);
   init.options = options_;
-  init.table = table_;
   init.metrics = metrics_;
-  sys_.spawn(relay, std::move(init), view->gateway, std::move(fr));
+  sys_.spawn(relay, std::move(init), switchboard_, std::move(fr));
+}
+
+void forward_intake::set(forward_server serve) {
+  std::lock_guard<std::mutex> g(mutex_);
+  serve_ = std::move(serve);
+}
+
+forward_server forward_intake::current() const {
+  std::lock_guard<std::mutex> g(mutex_);
+  return serve_;
 }
 
 }  // namespace mcprt::actors::cluster

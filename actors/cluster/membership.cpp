@@ -57,10 +57,8 @@ namespace {
 /// only, so nothing local can be asked of it from another node.
 using gateway_actor =
     caf::typed_actor<caf::replies_to<wire::hello>::with<wire::hello>,
-                     caf::replies_to<wire::ping>::with<wire::pong>,
-                     caf::replies_to<wire::forwarded_request>::with<wire::forward_ack>,
-                     caf::reacts_to<wire::interest>, caf::reacts_to<wire::remote_note>,
-                     caf::reacts_to<wire::notes_ack>>;
+                     caf::replies_to<wire::ping>::with<wire::pong>, caf::reacts_to<wire::interest>,
+                     caf::reacts_to<wire::remote_note>, caf::reacts_to<wire::notes_ack>>;
 
 using begin_atom = caf::atom_constant<caf::atom("cl_begin")>;
 using dial_atom = caf::atom_constant<caf::atom("cl_dial")>;
@@ -73,28 +71,11 @@ std::string app_identifier(const cluster_options& o) {
   return "mcprt-cluster/" + std::to_string(wire::version) + "/" + o.cluster_name;
 }
 
-}  // namespace
-
-// Where forwarded requests go on this node (set once the endpoint listens).
-struct forward_intake {
-  std::mutex mutex;
-  forward_server serve;
-  forward_options options;
-  std::shared_ptr<cluster_metrics> metrics;
-  caf::actor federator;  // Null without a notifier.
-  forward_server current() {
-    std::lock_guard<std::mutex> g(mutex);
-    return serve;
-  }
-};
-
-namespace {
-
-// A hello answered with its own: the asker learns the answerer's node and incarnation. A
-// forwarded request is served here, its answer going back through a courier.
+// A hello answered with its own: the asker learns the answerer's node and incarnation. The
+// federated notifier's traffic goes on to this node's federator.
 gateway_actor::behavior_type gateway(gateway_actor::pointer self, const caf::actor& members,
                                      std::chrono::milliseconds timeout,
-                                     const std::shared_ptr<forward_intake>& in) {
+                                     const caf::actor& federator) {
   return {
       [=](wire::hello& theirs) {
         auto rp = self->make_response_promise<wire::hello>();
@@ -104,18 +85,9 @@ gateway_actor::behavior_type gateway(gateway_actor::pointer self, const caf::act
         return rp;
       },
       [](const wire::ping& p) { return wire::pong{p.seq}; },
-      [=](wire::forwarded_request& r) -> caf::result<wire::forward_ack> {
-        auto serve = in->current();
-        if (!serve) {
-          return caf::make_error(caf::sec::runtime_error, "the node is not serving yet");
-        }
-        return wire::forward_ack{
-            serve_forwarded(self->system(), r, serve, in->options, in->metrics)};
-      },
-      // The federated notifier's traffic goes to this node's federator.
-      [=](wire::interest& i) { caf::anon_send(in->federator, std::move(i)); },
-      [=](wire::remote_note& n) { caf::anon_send(in->federator, std::move(n)); },
-      [=](wire::notes_ack& a) { caf::anon_send(in->federator, std::move(a)); },
+      [=](wire::interest& i) { caf::anon_send(federator, std::move(i)); },
+      [=](wire::remote_note& n) { caf::anon_send(federator, std::move(n)); },
+      [=](wire::notes_ack& a) { caf::anon_send(federator, std::move(a)); },
   };
 }
 
@@ -123,6 +95,7 @@ struct peer {
   peer_address address;
   caf::io::middleman_actor connector;  // Set: this node dials it (its name sorts above ours).
   caf::actor gateway;                  // Its gateway (a proxy) while up.
+  caf::actor switchboard;              // Its switchboard (a proxy) while up.
   uint64_t incarnation = 0;
   bool up = false;
   bool connecting = false;
@@ -135,6 +108,7 @@ struct peer {
 struct membership_state {
   cluster_options o;
   caf::actor federator;
+  caf::actor switchboard;
   std::vector<peer> peers;
   wire::hello mine;
   std::shared_ptr<peer_table> table;
@@ -147,7 +121,8 @@ using membership_actor = caf::stateful_actor<membership_state>;
 
 void publish_state(membership_actor* self, const peer& p) {
   auto& st = self->state;
-  st.table->set({p.address.name, p.up, p.up ? p.incarnation : 0, p.up ? p.gateway : caf::actor()});
+  st.table->set({p.address.name, p.up, p.up ? p.incarnation : 0, p.up ? p.gateway : caf::actor(),
+                 p.up ? p.switchboard : caf::actor()});
   st.m->up.Add({{"peer", p.address.name}}).Set(p.up ? 1 : 0);
 }
 
@@ -192,7 +167,12 @@ void went_up(membership_actor* self, size_t i, caf::actor gw, const wire::hello&
     self->demonitor(p.gateway);  // The peer restarted: its old gateway is gone.
   }
   bool again = p.up && p.incarnation == theirs.incarnation && p.gateway == gw;
+  if (p.up && !again) {
+    // Back as a new process without a down in between: its old requests are gone.
+    self->send(self->state.switchboard, peer_gone_atom::value, p.address.name);
+  }
   p.gateway = std::move(gw);
+  p.switchboard = theirs.switchboard;
   p.incarnation = theirs.incarnation;
   p.up = true;
   p.connecting = false;
@@ -217,7 +197,9 @@ void went_down(membership_actor* self, size_t i, const std::string& reason,
   }
   self->demonitor(p.gateway);
   p.gateway = nullptr;
+  p.switchboard = nullptr;
   p.up = false;
+  self->send(self->state.switchboard, peer_gone_atom::value, p.address.name);
   p.ping_out = false;
   self->state.m->downs.Add({{"peer", p.address.name}, {"reason", reason}}).Increment();
   log::warn("cluster peer=" + p.address.name + " down (" + why + ")");
@@ -307,12 +289,14 @@ bool dials(const cluster_options& o, const peer_address& a) {
 }
 
 caf::behavior membership_behavior(membership_actor* self, cluster_options o, caf::actor federator,
+                                  caf::actor switchboard,
                                   std::vector<caf::io::middleman_actor> connectors,
                                   std::shared_ptr<peer_table> table,
                                   std::shared_ptr<cluster_metrics> m) {
   auto& st = self->state;
   st.o = std::move(o);
   st.federator = std::move(federator);
+  st.switchboard = std::move(switchboard);
   st.table = std::move(table);
   st.m = std::move(m);
   st.gateway_interface = self->system().message_types<gateway_actor>();
@@ -335,8 +319,8 @@ caf::behavior membership_behavior(membership_actor* self, cluster_options o, caf
   return {
       [=](begin_atom, caf::actor own_gateway) {
         auto& s = self->state;
-        s.mine = {s.o.cluster_name, wire::version, s.o.node, s.o.incarnation,
-                  std::move(own_gateway)};
+        s.mine = {s.o.cluster_name, wire::version,          s.o.node,
+                  s.o.incarnation,  std::move(own_gateway), s.switchboard};
         for (size_t i = 0; i < s.peers.size(); ++i) {
           if (s.peers[i].connector) {
             dial(self, i);
@@ -389,6 +373,8 @@ void configure_actor_system(const cluster_options& o, caf::actor_system_config& 
 struct membership::actors {
   caf::actor_system* sys = nullptr;
   caf::actor members;
+  caf::actor switchboard;
+  caf::actor federator;  // Null without a notifier.
   gateway_actor gw;
   // The peers' own connectors (hidden, detached actors of the io middleman): they must be
   // gone before the middleman stops, so stop() waits for them.
@@ -401,11 +387,13 @@ expected<std::unique_ptr<membership>, std::string> membership::start(
   std::unique_ptr<membership> out(new membership());
   auto m = std::make_shared<cluster_metrics>(metrics->registry());
   out->intake_ = std::make_shared<forward_intake>();
-  out->intake_->options = o.forward;
-  out->intake_->metrics = m;
-  out->forwarder_ = std::make_shared<forwarder>(sys, o.node, out->table_, o.forward, m);
+  out->actors_ = std::make_unique<actors>();
+  auto& a = *out->actors_;
+  a.switchboard = start_switchboard(sys, o.node, out->table_, out->intake_, o.forward, m);
+  out->forwarder_ =
+      std::make_shared<forwarder>(sys, o.node, out->table_, a.switchboard, o.forward, m);
   if (notes) {
-    out->intake_->federator = start_federation(sys, {o.node}, notes, m);
+    a.federator = start_federation(sys, {o.node}, notes, m);
     out->notes_ = std::move(notes);
   }
   auto host = o.listen_host;
@@ -415,10 +403,8 @@ expected<std::unique_ptr<membership>, std::string> membership::start(
   out->node_ = o.node;
   out->incarnation_ = o.incarnation;
   for (const auto& p : o.peers) {
-    out->table_->set({p.name, false, 0, {}});  // Listed (down) before the actor runs.
+    out->table_->set({p.name, false, 0, {}, {}});  // Listed (down) before the actor runs.
   }
-  out->actors_ = std::make_unique<actors>();
-  auto& a = *out->actors_;
   a.sys = &sys;
   auto basp = sys.middleman().named_broker<caf::io::basp_broker>(caf::atom("BASP"));
   for (const auto& peer : o.peers) {
@@ -432,9 +418,9 @@ expected<std::unique_ptr<membership>, std::string> membership::start(
     }
   }
   bool tls = o.tls();
-  a.members = sys.spawn(membership_behavior, std::move(o), out->intake_->federator, a.connectors,
+  a.members = sys.spawn(membership_behavior, std::move(o), a.federator, a.switchboard, a.connectors,
                         out->table_, m);
-  a.gw = sys.spawn(gateway, a.members, timeout, out->intake_);
+  a.gw = sys.spawn(gateway, a.members, timeout, a.federator);
   // Before the port opens: a peer's hello is answered with a hello that names our gateway.
   caf::anon_send(a.members, begin_atom::value, caf::actor_cast<caf::actor>(a.gw));
   // reuse: a restarted node binds its port again at once (no TIME_WAIT wait).
@@ -461,8 +447,7 @@ std::string membership::describe() const {
 }
 
 void membership::serve_forwarded_with(forward_server serve) {
-  std::lock_guard<std::mutex> g(intake_->mutex);
-  intake_->serve = std::move(serve);
+  intake_->set(std::move(serve));
 }
 
 bool membership::all_up() const {
@@ -482,9 +467,11 @@ void membership::stop() {
   if (notes_) {
     notes_->federate(nullptr);
   }
-  if (auto f = intake_->federator) {
-    self->send_exit(f, caf::exit_reason::user_shutdown);
-    self->wait_for(f);
+  for (const auto& f : {a.federator, a.switchboard}) {
+    if (f) {
+      self->send_exit(f, caf::exit_reason::user_shutdown);
+      self->wait_for(f);
+    }
   }
   for (const auto& c : a.connectors) {
     if (c) {

@@ -51,6 +51,7 @@ struct peer_view {
   bool up = false;
   uint64_t incarnation = 0;  ///< The peer's, while up.
   caf::actor gateway;        ///< Its gateway (a proxy), while up.
+  caf::actor switchboard;    ///< Its switchboard (a proxy), while up.
 };
 
 /// The peers' states, written by the membership actor, read by any thread.
@@ -107,7 +108,7 @@ class membership {
   std::unique_ptr<actors> actors_;
   std::shared_ptr<peer_table> table_ = std::make_shared<peer_table>();
   std::shared_ptr<const forwarder> forwarder_;
-  std::shared_ptr<struct forward_intake> intake_;
+  std::shared_ptr<forward_intake> intake_;
   std::shared_ptr<notifier::notifier> notes_;
   uint16_t port_ = 0;
 };

@@ -48,6 +48,7 @@ struct hello {
   std::string node;
   uint64_t incarnation = 0;  ///< Random per process start: a restarted node is a new one.
   caf::actor gateway;        ///< The sender's gateway (monitored: its loss is the node's).
+  caf::actor switchboard;    ///< Where relayed requests and their answers go (forwarding.hpp).
   friend bool operator==(const hello&, const hello&) = default;
 };
 
@@ -66,10 +67,14 @@ struct pong {
 /// the key's home node.
 enum class forward_kind : uint8_t { post, get, del, answer, legacy_post, task, keyed };
 
-/// Ingress -> the owner's gateway: an HTTP request for a session (or task) the owner holds,
-/// already authenticated at ingress. The owner serves it as if it had arrived there; `relay`
-/// (on the ingress node) takes what the owner's exchange writes. Answered with forward_ack.
+// Forwarding: every message names its request by the ingress node's `id`; the switchboards
+// (one per node, named in the hello) route them to the request's relay (ingress) or courier
+// (owner). No per-request actor handle crosses nodes, so no proxy is made per request.
+
+/// Ingress -> the owner's switchboard: an HTTP request for a session (or task) the owner
+/// holds, already authenticated at ingress. The owner serves it as if it had arrived there.
 struct forwarded_request {
+  uint64_t id = 0;
   std::string from;  ///< The ingress node.
   uint8_t kind = 0;  ///< forward_kind.
   std::string method;
@@ -78,56 +83,65 @@ struct forwarded_request {
   std::vector<header> headers;  ///< The MCP headers (never the credential).
   std::string body;
   caller who;
-  caf::actor relay;
   friend bool operator==(const forwarded_request&, const forwarded_request&) = default;
 };
 
-/// Owner -> ingress: the request is taken; `courier` is the owner's end of its exchange (the
-/// relay monitors it, and sends it credit and the client's close).
-struct forward_ack {
-  caf::actor courier;
-  friend bool operator==(const forward_ack&, const forward_ack&) = default;
+/// Owner -> ingress: request `id` is taken but not answered yet (sent only when the answer
+/// takes a while, so the ingress's cluster.forwardTimeoutMs stops counting).
+struct x_taken {
+  uint64_t id = 0;
+  friend bool operator==(const x_taken&, const x_taken&) = default;
 };
 
-/// Courier -> relay: a complete answer.
+/// Owner -> ingress: a complete answer.
 struct x_respond {
+  uint64_t id = 0;
   uint16_t status = 0;
   std::string content_type;
   std::vector<header> headers;
   std::string body;
   friend bool operator==(const x_respond&, const x_respond&) = default;
 };
-/// Courier -> relay: the answer becomes an SSE stream with these headers (and SSE comments
+/// Owner -> ingress: the answer becomes an SSE stream with these headers (and SSE comments
 /// after `keep_alive_ms` of silence, 0: none).
 struct x_start {
+  uint64_t id = 0;
   std::vector<header> headers;
   int64_t keep_alive_ms = 0;
   friend bool operator==(const x_start&, const x_start&) = default;
 };
-/// Courier -> relay: stream bytes (whole SSE events); `seq` counts bytes sent before them.
+/// Owner -> ingress: stream bytes (whole SSE events); `seq` counts bytes sent before them.
 struct x_write {
+  uint64_t id = 0;
   uint64_t seq = 0;
   std::string bytes;
   friend bool operator==(const x_write&, const x_write&) = default;
 };
-/// Courier -> relay: the stream ended (x_end) or the answer was given up (x_abort).
+/// Owner -> ingress: the stream ended (x_end) or the answer was given up (x_abort).
 struct x_end {
+  uint64_t id = 0;
   friend bool operator==(const x_end&, const x_end&) = default;
 };
 struct x_abort {
+  uint64_t id = 0;
   friend bool operator==(const x_abort&, const x_abort&) = default;
 };
-/// Courier -> relay: tell me when the client closes its connection before the answer ends.
+/// Owner -> ingress: tell me when the client closes its connection before the answer ends.
 struct x_watch_close {
+  uint64_t id = 0;
   friend bool operator==(const x_watch_close&, const x_watch_close&) = default;
 };
-/// Relay -> courier: the client's socket took every byte before `upto` (flow control).
+/// Ingress -> owner: the client's socket took every byte before `upto` (flow control).
 struct x_credit {
+  uint64_t id = 0;
+  std::string from;
   uint64_t upto = 0;
   friend bool operator==(const x_credit&, const x_credit&) = default;
 };
-/// Relay -> courier: the client went away.
+/// Ingress -> owner: the client went away.
 struct x_closed {
+  uint64_t id = 0;
+  std::string from;
   friend bool operator==(const x_closed&, const x_closed&) = default;
 };
 
@@ -167,18 +181,15 @@ struct notes_ack {
 
 /// Every type that crosses nodes: add_wire_types registers exactly these.
 using types =
-    std::tuple<hello, ping, pong, forwarded_request, forward_ack, x_respond, x_start, x_write,
-               x_end, x_abort, x_watch_close, x_credit, x_closed, interest, remote_note, notes_ack>;
+    std::tuple<hello, ping, pong, forwarded_request, x_taken, x_respond, x_start, x_write, x_end,
+               x_abort, x_watch_close, x_credit, x_closed, interest, remote_note, notes_ack>;
 
 /// The stable name of each of `types`, in the same order.
-inline constexpr const char* names[] = {"mcprt.c.hello",         "mcprt.c.ping",
-                                        "mcprt.c.pong",          "mcprt.c.forwarded_request",
-                                        "mcprt.c.forward_ack",   "mcprt.c.x_respond",
-                                        "mcprt.c.x_start",       "mcprt.c.x_write",
-                                        "mcprt.c.x_end",         "mcprt.c.x_abort",
-                                        "mcprt.c.x_watch_close", "mcprt.c.x_credit",
-                                        "mcprt.c.x_closed",      "mcprt.c.interest",
-                                        "mcprt.c.remote_note",   "mcprt.c.notes_ack"};
+inline constexpr const char* names[] = {
+    "mcprt.c.hello",    "mcprt.c.ping",      "mcprt.c.pong",          "mcprt.c.forwarded_request",
+    "mcprt.c.x_taken",  "mcprt.c.x_respond", "mcprt.c.x_start",       "mcprt.c.x_write",
+    "mcprt.c.x_end",    "mcprt.c.x_abort",   "mcprt.c.x_watch_close", "mcprt.c.x_credit",
+    "mcprt.c.x_closed", "mcprt.c.interest",  "mcprt.c.remote_note",   "mcprt.c.notes_ack"};
 static_assert(std::size(names) == std::tuple_size_v<types>, "a wire type without a name");
 
 /// Registers every type of `types` under its stable name.
@@ -197,7 +208,7 @@ typename F::result_type inspect(F& f, header& x) {
 template <class F>
 typename F::result_type inspect(F& f, hello& x) {
   return f(caf::meta::type_name("hello"), x.cluster, x.wire_version, x.node, x.incarnation,
-           x.gateway);
+           x.gateway, x.switchboard);
 }
 template <class F>
 typename F::result_type inspect(F& f, ping& x) {
@@ -209,44 +220,44 @@ typename F::result_type inspect(F& f, pong& x) {
 }
 template <class F>
 typename F::result_type inspect(F& f, forwarded_request& x) {
-  return f(caf::meta::type_name("forwarded_request"), x.from, x.kind, x.method, x.path, x.query,
-           x.headers, x.body, x.who, x.relay);
+  return f(caf::meta::type_name("forwarded_request"), x.id, x.from, x.kind, x.method, x.path,
+           x.query, x.headers, x.body, x.who);
 }
 template <class F>
-typename F::result_type inspect(F& f, forward_ack& x) {
-  return f(caf::meta::type_name("forward_ack"), x.courier);
+typename F::result_type inspect(F& f, x_taken& x) {
+  return f(caf::meta::type_name("x_taken"), x.id);
 }
 template <class F>
 typename F::result_type inspect(F& f, x_respond& x) {
-  return f(caf::meta::type_name("x_respond"), x.status, x.content_type, x.headers, x.body);
+  return f(caf::meta::type_name("x_respond"), x.id, x.status, x.content_type, x.headers, x.body);
 }
 template <class F>
 typename F::result_type inspect(F& f, x_start& x) {
-  return f(caf::meta::type_name("x_start"), x.headers, x.keep_alive_ms);
+  return f(caf::meta::type_name("x_start"), x.id, x.headers, x.keep_alive_ms);
 }
 template <class F>
 typename F::result_type inspect(F& f, x_write& x) {
-  return f(caf::meta::type_name("x_write"), x.seq, x.bytes);
+  return f(caf::meta::type_name("x_write"), x.id, x.seq, x.bytes);
 }
 template <class F>
-typename F::result_type inspect(F& f, x_end&) {
-  return f(caf::meta::type_name("x_end"));
+typename F::result_type inspect(F& f, x_end& x) {
+  return f(caf::meta::type_name("x_end"), x.id);
 }
 template <class F>
-typename F::result_type inspect(F& f, x_abort&) {
-  return f(caf::meta::type_name("x_abort"));
+typename F::result_type inspect(F& f, x_abort& x) {
+  return f(caf::meta::type_name("x_abort"), x.id);
 }
 template <class F>
-typename F::result_type inspect(F& f, x_watch_close&) {
-  return f(caf::meta::type_name("x_watch_close"));
+typename F::result_type inspect(F& f, x_watch_close& x) {
+  return f(caf::meta::type_name("x_watch_close"), x.id);
 }
 template <class F>
 typename F::result_type inspect(F& f, x_credit& x) {
-  return f(caf::meta::type_name("x_credit"), x.upto);
+  return f(caf::meta::type_name("x_credit"), x.id, x.from, x.upto);
 }
 template <class F>
-typename F::result_type inspect(F& f, x_closed&) {
-  return f(caf::meta::type_name("x_closed"));
+typename F::result_type inspect(F& f, x_closed& x) {
+  return f(caf::meta::type_name("x_closed"), x.id, x.from);
 }
 template <class F>
 typename F::result_type inspect(F& f, interest& x) {

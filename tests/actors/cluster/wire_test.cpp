@@ -23,7 +23,7 @@ wire::caller some_caller() {
 
 // One value of each wire type, every field set (a missing overload does not compile).
 wire::hello sample(std::type_identity<wire::hello>, const caf::actor& a) {
-  return {"prod", wire::version, "n2", 0x9f1c03aa12345678, a};
+  return {"prod", wire::version, "n2", 0x9f1c03aa12345678, a, a};
 }
 wire::ping sample(std::type_identity<wire::ping>, const caf::actor&) {
   return {42};
@@ -31,43 +31,43 @@ wire::ping sample(std::type_identity<wire::ping>, const caf::actor&) {
 wire::pong sample(std::type_identity<wire::pong>, const caf::actor&) {
   return {43};
 }
-wire::forwarded_request sample(std::type_identity<wire::forwarded_request>, const caf::actor& a) {
-  return {"n3",
+wire::forwarded_request sample(std::type_identity<wire::forwarded_request>, const caf::actor&) {
+  return {9,
+          "n3",
           static_cast<uint8_t>(wire::forward_kind::get),
           "GET",
           "/mcp",
           "a=1",
           {{"Mcp-Session-Id", "n1.9f1c03aa.0123456789abcdef"}, {"Last-Event-ID", "s-17"}},
           R"({"jsonrpc":"2.0","id":1,"method":"ping"})",
-          some_caller(),
-          a};
+          some_caller()};
 }
-wire::forward_ack sample(std::type_identity<wire::forward_ack>, const caf::actor& a) {
-  return {a};
+wire::x_taken sample(std::type_identity<wire::x_taken>, const caf::actor&) {
+  return {9};
 }
 wire::x_respond sample(std::type_identity<wire::x_respond>, const caf::actor&) {
-  return {200, "application/json", {{"Mcp-Session-Id", "n1.1.2"}}, R"({"result":{}})"};
+  return {9, 200, "application/json", {{"Mcp-Session-Id", "n1.1.2"}}, R"({"result":{}})"};
 }
 wire::x_start sample(std::type_identity<wire::x_start>, const caf::actor&) {
-  return {{{"Mcp-Session-Id", "n1.1.2"}}, 15000};
+  return {9, {{"Mcp-Session-Id", "n1.1.2"}}, 15000};
 }
 wire::x_write sample(std::type_identity<wire::x_write>, const caf::actor&) {
-  return {7, std::string("data: {}\n\n") + std::string(1, '\0') + "binary-safe"};
+  return {9, 7, std::string("data: {}\n\n") + std::string(1, '\0') + "binary-safe"};
 }
 wire::x_end sample(std::type_identity<wire::x_end>, const caf::actor&) {
-  return {};
+  return {9};
 }
 wire::x_abort sample(std::type_identity<wire::x_abort>, const caf::actor&) {
-  return {};
+  return {10};
 }
 wire::x_watch_close sample(std::type_identity<wire::x_watch_close>, const caf::actor&) {
-  return {};
+  return {11};
 }
 wire::x_credit sample(std::type_identity<wire::x_credit>, const caf::actor&) {
-  return {1u << 20};
+  return {9, "n3", 1u << 20};
 }
 wire::x_closed sample(std::type_identity<wire::x_closed>, const caf::actor&) {
-  return {};
+  return {9, "n3"};
 }
 wire::interest sample(std::type_identity<wire::interest>, const caf::actor&) {
   return {"n2", static_cast<uint8_t>(wire::interest_op::replace), {"resource:a://b", "res:c"}};
