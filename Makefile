@@ -23,7 +23,7 @@ FUZZ_MAX_LEN ?= 8192
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 INTEROP := tests/interop
 
-.PHONY: all deps apt-install build run test test-deps package bench-schema unit integration sanitize tsan tidy fuzz bench bench-jobs bench-auth bench-peers clean format format-check
+.PHONY: all deps apt-install build run test test-deps package bench-schema unit integration sanitize tsan tidy fuzz bench bench-jobs bench-cluster bench-auth bench-peers clean format format-check
 
 all: build
 
@@ -131,6 +131,12 @@ bench: build
 ## bench-jobs: job submission, adapter pool round trip, workers scaling, chunked result reads.
 bench-jobs: build
 	bash benches/run_jobs.sh $(BUILD_DIR)
+
+## bench-cluster: three nodes and HAProxy: a relayed 2025 call against a local one, cross-node
+## fan-out latency, 2026 throughput of three nodes against one (docs/benchmarks.md).
+bench-cluster: build
+	@$(MAKE) --no-print-directory apt-install PACKAGES="haproxy"
+	bash benches/run_cluster.sh $(BUILD_DIR)
 
 ## bench-auth: tools/call with JWT verification on (a real issuer's cached key) against auth off:
 ## throughput in interleaved rounds, then instructions per request under callgrind.

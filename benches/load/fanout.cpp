@@ -58,19 +58,24 @@ std::string subscribe_body(int topic) {
 
 struct worker {
   const options& opt;
-  target where;
+  std::vector<target> wheres;  // One per --url.
   net::io_context ioc;
-  tcp::resolver::results_type endpoints;
+  std::vector<tcp::resolver::results_type> endpoints;
   clock::time_point window_start, window_end;
   histogram latency;
+  std::vector<histogram> by_url;
   uint64_t delivered = 0, lost = 0;
   std::map<std::string, uint64_t> errors;
   int ready = 0;  // Subscribed and reading.
 
-  explicit worker(const options& o) : opt(o), where(parse_url(o.url)) {}
+  explicit worker(const options& o) : opt(o), by_url(o.urls.size()) {
+    for (const auto& u : o.urls) {
+      wheres.push_back(parse_url(u));
+    }
+  }
 
-  // One message read by a subscriber whose last sequence number is `last`.
-  void on_message(std::string_view msg, int64_t& last) {
+  // One message read by a subscriber of URL `u` whose last sequence number is `last`.
+  void on_message(std::string_view msg, int64_t& last, size_t u) {
     if (msg.find("notifications/ticker/tick") == std::string_view::npos) {
       return;
     }
@@ -83,7 +88,9 @@ struct worker {
     }
     last = std::max(last, seq);
     if (in_window && sent > 0) {
-      latency.record(static_cast<uint64_t>(std::max<int64_t>(0, now_us() - sent)) * 1000);
+      auto ns = static_cast<uint64_t>(std::max<int64_t>(0, now_us() - sent)) * 1000;
+      latency.record(ns);
+      by_url[u].record(ns);
       ++delivered;
     }
   }
@@ -93,24 +100,25 @@ struct worker {
 // A WebSocket subscriber: handshake (subprotocol mcp), initialize, subscribe, read forever.
 class ws_subscriber : public std::enable_shared_from_this<ws_subscriber> {
  public:
-  ws_subscriber(worker& w, int topic) : w_(w), ws_(w.ioc), topic_(topic) {}
+  ws_subscriber(worker& w, int topic, size_t u) : w_(w), ws_(w.ioc), topic_(topic), u_(u) {}
 
   void start() {
     beast::get_lowest_layer(ws_).async_connect(
-        w_.endpoints, [self = shared_from_this()](beast::error_code ec, const tcp::endpoint&) {
+        w_.endpoints[u_], [self = shared_from_this()](beast::error_code ec, const tcp::endpoint&) {
           if (ec) {
             return self->w_.error("connect");
           }
           self->ws_.set_option(websocket::stream_base::decorator([](websocket::request_type& r) {
             r.set(http::field::sec_websocket_protocol, "mcp");
           }));
-          self->ws_.async_handshake(self->w_.where.host + ":" + self->w_.where.port,
-                                    self->w_.where.path, [self](beast::error_code ec) {
-                                      if (ec) {
-                                        return self->w_.error("handshake");
-                                      }
-                                      self->send(0);
-                                    });
+          self->ws_.async_handshake(
+              self->w_.wheres[self->u_].host + ":" + self->w_.wheres[self->u_].port,
+              self->w_.wheres[self->u_].path, [self](beast::error_code ec) {
+                if (ec) {
+                  return self->w_.error("handshake");
+                }
+                self->send(0);
+              });
         });
   }
 
@@ -143,7 +151,7 @@ class ws_subscriber : public std::enable_shared_from_this<ws_subscriber> {
       }
       auto data = self->buffer_.cdata();
       self->w_.on_message(std::string_view(static_cast<const char*>(data.data()), data.size()),
-                          self->last_);
+                          self->last_, self->u_);
       self->buffer_.consume(self->buffer_.size());
       self->read();
     });
@@ -154,6 +162,7 @@ class ws_subscriber : public std::enable_shared_from_this<ws_subscriber> {
   beast::flat_buffer buffer_;
   std::string subscribe_;
   int topic_;
+  size_t u_;  // Which --url.
   int64_t last_ = 0;
 };
 
@@ -161,10 +170,10 @@ class ws_subscriber : public std::enable_shared_from_this<ws_subscriber> {
 // chunk as SSE.
 class sse_subscriber : public std::enable_shared_from_this<sse_subscriber> {
  public:
-  sse_subscriber(worker& w, int topic) : w_(w), stream_(w.ioc), topic_(topic) {}
+  sse_subscriber(worker& w, int topic, size_t u) : w_(w), stream_(w.ioc), topic_(topic), u_(u) {}
 
   void start() {
-    stream_.async_connect(w_.endpoints,
+    stream_.async_connect(w_.endpoints[u_],
                           [self = shared_from_this()](beast::error_code ec, const tcp::endpoint&) {
                             if (ec) {
                               return self->w_.error("connect");
@@ -175,8 +184,8 @@ class sse_subscriber : public std::enable_shared_from_this<sse_subscriber> {
 
  private:
   void post(int step) {
-    req_ = {http::verb::post, w_.where.path, 11};
-    req_.set(http::field::host, w_.where.host + ":" + w_.where.port);
+    req_ = {http::verb::post, w_.wheres[u_].path, 11};
+    req_.set(http::field::host, w_.wheres[u_].host + ":" + w_.wheres[u_].port);
     req_.set(http::field::content_type, "application/json");
     req_.set(http::field::accept, "application/json, text/event-stream");
     if (!session_.empty()) {
@@ -209,8 +218,8 @@ class sse_subscriber : public std::enable_shared_from_this<sse_subscriber> {
   }
 
   void get() {
-    req_ = {http::verb::get, w_.where.path, 11};
-    req_.set(http::field::host, w_.where.host + ":" + w_.where.port);
+    req_ = {http::verb::get, w_.wheres[u_].path, 11};
+    req_.set(http::field::host, w_.wheres[u_].host + ":" + w_.wheres[u_].port);
     req_.set(http::field::accept, "text/event-stream");
     req_.set("Mcp-Session-Id", session_);
     req_.body().clear();
@@ -232,7 +241,7 @@ class sse_subscriber : public std::enable_shared_from_this<sse_subscriber> {
       while ((end = sse_.find("\n\n")) != std::string::npos) {
         std::string_view event(sse_.data(), end);
         if (auto data = event.find("data: "); data != std::string_view::npos) {
-          w_.on_message(event.substr(data + 6), last_);
+          w_.on_message(event.substr(data + 6), last_, u_);
         }
         sse_.erase(0, end + 2);
       }
@@ -259,6 +268,7 @@ class sse_subscriber : public std::enable_shared_from_this<sse_subscriber> {
   std::function<std::size_t(std::uint64_t, beast::string_view, beast::error_code&)> on_chunk_;
   std::string session_, sse_;
   int topic_;
+  size_t u_;  // Which --url.
   int64_t last_ = 0;
 };
 
@@ -271,18 +281,21 @@ result run_fanout(const options& o) {
   for (int i = 0; i < n; ++i) {
     auto w = std::make_unique<worker>(o);
     tcp::resolver resolver(w->ioc);
-    w->endpoints = resolver.resolve(w->where.host, w->where.port);
+    for (const auto& where : w->wheres) {
+      w->endpoints.push_back(resolver.resolve(where.host, where.port));
+    }
     workers.push_back(std::move(w));
   }
   std::vector<std::shared_ptr<void>> subs;
   for (int c = 0; c < o.connections; ++c) {
     auto& w = *workers[static_cast<size_t>(c % n)];
+    auto u = static_cast<size_t>(c) % o.urls.size();
     if (o.transport == "ws") {
-      auto s = std::make_shared<ws_subscriber>(w, c % o.topics);
+      auto s = std::make_shared<ws_subscriber>(w, c % o.topics, u);
       s->start();
       subs.push_back(s);
     } else {
-      auto s = std::make_shared<sse_subscriber>(w, c % o.topics);
+      auto s = std::make_shared<sse_subscriber>(w, c % o.topics, u);
       s->start();
       subs.push_back(s);
     }
@@ -300,13 +313,13 @@ result run_fanout(const options& o) {
   }
   std::this_thread::sleep_until(t0 + o.warmup);
   std::optional<proc_sample> at_window;
-  if (o.server_pid) {
-    at_window = read_proc(*o.server_pid);
+  if (!o.server_pids.empty()) {
+    at_window = read_procs(o.server_pids);
   }
   std::this_thread::sleep_until(t0 + o.warmup + o.duration);
   result r;
-  if (o.server_pid) {
-    auto end = read_proc(*o.server_pid);
+  if (!o.server_pids.empty()) {
+    auto end = read_procs(o.server_pids);
     if (end && at_window) {
       r.server_cpu_seconds = end->cpu_seconds - at_window->cpu_seconds;
       r.server_rss_kb = end->rss_kb;
@@ -319,8 +332,16 @@ result run_fanout(const options& o) {
     t.join();
   }
   r.seconds = std::chrono::duration<double>(o.duration).count();
+  if (o.urls.size() > 1) {
+    for (const auto& u : o.urls) {
+      r.latency_by_url.emplace_back(u, histogram{});
+    }
+  }
   for (auto& w : workers) {
     r.latency.merge(w->latency);
+    for (size_t u = 0; u < r.latency_by_url.size(); ++u) {
+      r.latency_by_url[u].second.merge(w->by_url[u]);
+    }
     r.requests += w->delivered;
     r.lost += w->lost;
     r.connections_open += w->ready;

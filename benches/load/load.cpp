@@ -45,9 +45,12 @@ std::string default_arguments(const options& o) {
 // One thread's share of the run: its io_context, its connections, its own histogram.
 struct worker {
   const options& opt;
-  target where;
+  std::vector<target> wheres;  // One per --url.
   net::io_context ioc;
-  tcp::resolver::results_type endpoints;
+  std::vector<tcp::resolver::results_type> endpoints;
+  // --session-url: where sessions are opened (the calls then go to wheres).
+  std::optional<target> session_where;
+  tcp::resolver::results_type session_endpoints;
   histogram latency;
   std::map<std::string, uint64_t> errors;
   uint64_t completed = 0;
@@ -59,8 +62,14 @@ struct worker {
   std::vector<std::function<void()>> idle_waiters;
   int connections_open = 0;
 
-  worker(const options& o, std::atomic<bool>& stop)
-      : opt(o), where(parse_url(o.url)), stopping(stop) {}
+  worker(const options& o, std::atomic<bool>& stop) : opt(o), stopping(stop) {
+    for (const auto& u : o.urls) {
+      wheres.push_back(parse_url(u));
+    }
+    if (!o.session_url.empty()) {
+      session_where = parse_url(o.session_url);
+    }
+  }
 
   void error(const std::string& kind) {
     if (clock::now() >= window_start) {
@@ -94,13 +103,16 @@ std::string call_request(const options& o, bool modern, bool progress) {
 
 class connection : public std::enable_shared_from_this<connection> {
  public:
-  connection(worker& w, bool hold_only) : w_(w), stream_(w.ioc), hold_only_(hold_only) {}
+  connection(worker& w, bool hold_only, size_t u)
+      : w_(w), stream_(w.ioc), hold_only_(hold_only), u_(u) {}
 
   void start() {
+    // With --session-url the session is opened there first.
+    opening_elsewhere_ = session() && w_.session_where.has_value();
     stream_.expires_after(std::chrono::seconds(10));
-    stream_.async_connect(w_.endpoints, [self = shared_from_this()](beast::error_code ec, auto) {
-      self->on_connect(ec);
-    });
+    stream_.async_connect(
+        opening_elsewhere_ ? w_.session_endpoints : w_.endpoints[u_],
+        [self = shared_from_this()](beast::error_code ec, auto) { self->on_connect(ec); });
   }
 
   void close() {
@@ -118,7 +130,7 @@ class connection : public std::enable_shared_from_this<connection> {
       return;
     }
     ++w_.connections_open;
-    if (session()) {
+    if (session() && session_id_.empty()) {
       return send(
           R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"mcprt-bench","version":"1"}}})",
           "", step::initialize);
@@ -130,11 +142,12 @@ class connection : public std::enable_shared_from_this<connection> {
 
   void send(const std::string& body, const std::string& method, step s) {
     step_ = s;
+    const auto& where = opening_elsewhere_ ? *w_.session_where : w_.wheres[u_];
     req_ = {};
     req_.method(http::verb::post);
-    req_.target(w_.where.path);
+    req_.target(where.path);
     req_.version(11);
-    req_.set(http::field::host, w_.where.host + ":" + w_.where.port);
+    req_.set(http::field::host, where.host + ":" + where.port);
     req_.set(http::field::content_type, "application/json");
     req_.set(http::field::accept, "application/json, text/event-stream");
     if (!w_.opt.bearer.empty()) {
@@ -171,7 +184,7 @@ class connection : public std::enable_shared_from_this<connection> {
     --w_.connections_open;
     if (!w_.stopping) {
       // Replace this connection so the offered load stays the same.
-      std::make_shared<connection>(w_, hold_only_)->start();
+      std::make_shared<connection>(w_, hold_only_, u_)->start();
     }
   }
 
@@ -196,6 +209,17 @@ class connection : public std::enable_shared_from_this<connection> {
           close();
         }
         return;
+      }
+      if (opening_elsewhere_) {
+        // The session is open on its node: call it through the other one from now on.
+        opening_elsewhere_ = false;
+        close();
+        --w_.connections_open;
+        buf_.clear();
+        stream_.expires_after(std::chrono::seconds(10));
+        return stream_.async_connect(
+            w_.endpoints[u_],
+            [self = shared_from_this()](beast::error_code ec, auto) { self->on_connect(ec); });
       }
       return next();
     }
@@ -239,6 +263,8 @@ class connection : public std::enable_shared_from_this<connection> {
   http::request<http::string_body> req_;
   std::optional<http::response_parser<http::string_body>> res_;
   std::string session_id_;
+  size_t u_;                        // Which --url.
+  bool opening_elsewhere_ = false;  // Connected to --session-url to open the session.
   step step_ = step::call;
   clock::time_point intended_;
 };
@@ -286,7 +312,12 @@ result run(const options& o, bool hold_only) {
   for (int i = 0; i < n; ++i) {
     auto w = std::make_unique<worker>(o, stopping);
     tcp::resolver resolver(w->ioc);
-    w->endpoints = resolver.resolve(w->where.host, w->where.port);
+    for (const auto& where : w->wheres) {
+      w->endpoints.push_back(resolver.resolve(where.host, where.port));
+    }
+    if (w->session_where) {
+      w->session_endpoints = resolver.resolve(w->session_where->host, w->session_where->port);
+    }
     w->call_body = call_request(o, o.transport == "http" || o.transport == "http-sse",
                                 o.transport == "http-sse");
     w->window_start = t0 + o.warmup;
@@ -294,14 +325,15 @@ result run(const options& o, bool hold_only) {
     workers.push_back(std::move(w));
   }
   std::optional<proc_sample> before;
-  if (o.server_pid) {
-    before = read_proc(*o.server_pid);
+  if (!o.server_pids.empty()) {
+    before = read_procs(o.server_pids);
   }
   // Spread the connections over the workers and start them.
   std::vector<std::shared_ptr<connection>> conns;
   for (int c = 0; c < o.connections; ++c) {
     auto& w = *workers[static_cast<size_t>(c % n)];
-    conns.push_back(std::make_shared<connection>(w, hold_only));
+    conns.push_back(
+        std::make_shared<connection>(w, hold_only, static_cast<size_t>(c) % o.urls.size()));
     conns.back()->start();
   }
   for (auto& w : workers) {
@@ -318,13 +350,13 @@ result run(const options& o, bool hold_only) {
   }
   // The main thread only keeps time: warm-up, then the measured window (or the hold).
   std::this_thread::sleep_until(t0 + o.warmup);
-  if (o.server_pid) {
-    at_window = read_proc(*o.server_pid);
+  if (!o.server_pids.empty()) {
+    at_window = read_procs(o.server_pids);
   }
   std::this_thread::sleep_until(t0 + o.warmup + (hold_only ? o.hold : o.duration));
   result r;
-  if (o.server_pid) {
-    auto end = read_proc(*o.server_pid);
+  if (!o.server_pids.empty()) {
+    auto end = read_procs(o.server_pids);
     if (end && at_window) {
       r.server_cpu_seconds = end->cpu_seconds - at_window->cpu_seconds;
       r.server_rss_kb = end->rss_kb;

@@ -1,5 +1,6 @@
 // mcprt-bench: load scenarios against any MCP server over Streamable HTTP, a human table, and
 // a JSON record per run; --compare flags regressions between two records.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -38,7 +39,12 @@ transports (--transport):
                 SSE stream (use --tool sleep, which reports progress at start)
 
 options:
-  --url URL            the MCP actors::front::endpoint (default http://127.0.0.1:8080/mcp)
+  --url URL[,URL...]   the MCP endpoint (default http://127.0.0.1:8080/mcp); several (a cluster's
+                       nodes): connection i uses the (i mod n)-th, and fanout reports each
+                       URL's latency apart (subscribers of the publishing node against the
+                       others, whose notes are relayed)
+  --session-url URL    http-session: open each session there, then call through --url (a
+                       cluster: every call is relayed to the session's node)
   --tool NAME          tool to call (default echo)
   --arguments JSON     the arguments object (default: {"text":"x..."} for echo, {"ms":0} for sleep)
   --payload BYTES      echo text length (default 16)
@@ -55,6 +61,7 @@ options:
   --threads N          client I/O threads (default 1)
   --topics N           fanout: ticker topics the subscribers spread over (default 4)
   --server-pid PID     read the server's CPU seconds and RSS from /proc during the window
+                       (repeat for a cluster's nodes: summed)
   --label TEXT         stored in the JSON and its file name (e.g. mcprt, ts-sdk-v1)
   --out DIR            where the JSON goes (default var/benchmarks)
   --no-json            print the table only
@@ -93,7 +100,15 @@ int main(int argc, char** argv) {
     } else if (a == "--scenario") {
       o.scenario = next();
     } else if (a == "--url") {
-      o.url = next();
+      auto list = std::string(next());
+      for (size_t start = 0; start <= list.size();) {
+        auto comma = list.find(',', start);
+        o.urls.push_back(list.substr(start, comma == std::string::npos ? comma : comma - start));
+        start = comma == std::string::npos ? list.size() + 1 : comma + 1;
+      }
+      o.url = o.urls.front();
+    } else if (a == "--session-url") {
+      o.session_url = next();
     } else if (a == "--transport") {
       o.transport = next();
     } else if (a == "--tool") {
@@ -123,7 +138,7 @@ int main(int argc, char** argv) {
     } else if (a == "--threads") {
       o.threads = static_cast<int>(number(next()));
     } else if (a == "--server-pid") {
-      o.server_pid = static_cast<pid_t>(number(next()));
+      o.server_pids.push_back(static_cast<pid_t>(number(next())));
     } else if (a == "--label") {
       o.label = next();
     } else if (a == "--out") {
@@ -151,7 +166,13 @@ int main(int argc, char** argv) {
     std::cerr << "mcprt-bench: unknown transport " << o.transport << "\n";
     return 2;
   }
-  if (o.url.rfind("http://", 0) != 0 || o.connections < 1) {
+  if (o.urls.empty()) {
+    o.urls.push_back(o.url);
+  }
+  bool http_urls = std::all_of(o.urls.begin(), o.urls.end(),
+                               [](const std::string& u) { return u.rfind("http://", 0) == 0; });
+  if (!http_urls || o.connections < 1 ||
+      (!o.session_url.empty() && o.session_url.rfind("http://", 0) != 0)) {
     std::cerr << "mcprt-bench: --url must be http://HOST:PORT/PATH and --connections >= 1\n";
     return 2;
   }

@@ -41,4 +41,20 @@ std::optional<proc_sample> read_proc(pid_t pid) {
   return s;
 }
 
+std::optional<proc_sample> read_procs(const std::vector<pid_t>& pids) {
+  if (pids.empty()) {
+    return std::nullopt;
+  }
+  proc_sample sum;
+  for (auto pid : pids) {
+    auto s = read_proc(pid);
+    if (!s) {
+      return std::nullopt;
+    }
+    sum.cpu_seconds += s->cpu_seconds;
+    sum.rss_kb += s->rss_kb;
+  }
+  return sum;
+}
+
 }  // namespace mcprt::bench

@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <optional>
+#include <vector>
 
 namespace mcprt::bench {
 
@@ -15,5 +16,7 @@ struct proc_sample {
 
 /// Reads /proc/<pid>/stat and /proc/<pid>/status; nullopt when the process is gone.
 std::optional<proc_sample> read_proc(pid_t pid);
+/// The sum over `pids` (a cluster's nodes); nullopt when none is given or one is gone.
+std::optional<proc_sample> read_procs(const std::vector<pid_t>& pids);
 
 }  // namespace mcprt::bench

@@ -82,6 +82,11 @@ void print_table(const options& o, const result& r) {
                 us(r.latency.min()), us(r.latency.quantile(0.5)), us(r.latency.quantile(0.9)),
                 us(r.latency.quantile(0.99)), us(r.latency.quantile(0.999)), us(r.latency.max()));
     std::printf("lost       %llu\n", static_cast<unsigned long long>(r.lost));
+    for (const auto& [url, h] : r.latency_by_url) {
+      std::printf("  %s: %llu delivered, p50 %.0f  p90 %.0f  p99 %.0f us\n", url.c_str(),
+                  static_cast<unsigned long long>(h.count()), us(h.quantile(0.5)),
+                  us(h.quantile(0.9)), us(h.quantile(0.99)));
+    }
   }
   std::printf("open       %d connections\n", r.connections_open);
   if (r.server_cpu_seconds) {
@@ -165,6 +170,22 @@ std::string write_json(const options& o, const result& r) {
     w.Int(o.topics);
     w.Key("lost");
     w.Uint64(r.lost);
+    if (!r.latency_by_url.empty()) {
+      w.Key("latency_us_by_url");
+      w.StartObject();
+      for (const auto& [url, h] : r.latency_by_url) {
+        w.Key(url.c_str());
+        w.StartObject();
+        w.Key("count");
+        w.Uint64(h.count());
+        w.Key("p50");
+        w.Double(us(h.quantile(0.5)));
+        w.Key("p99");
+        w.Double(us(h.quantile(0.99)));
+        w.EndObject();
+      }
+      w.EndObject();
+    }
   }
   if (r.server_cpu_seconds) {
     w.Key("server_cpu_seconds");

@@ -9,6 +9,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "benches/load/histogram.hpp"
 
@@ -18,6 +20,12 @@ namespace mcprt::bench {
 struct options {
   std::string scenario = "rpc";  ///< rpc | idle | fanout
   std::string url = "http://127.0.0.1:8080/mcp";
+  /// Cluster mode: with several --url values (comma-separated) connection i uses urls[i mod n],
+  /// and fanout reports each URL's latency apart (local against relayed subscribers).
+  std::vector<std::string> urls;
+  /// Cluster mode, http-session: sessions are opened here, then called through --url (so
+  /// every call is relayed to the session's node).
+  std::string session_url;
   std::string transport =
       "http";  ///< http | http-session | http-sse | http-stateless; fanout: ws | sse
   std::string tool = "echo";
@@ -30,7 +38,7 @@ struct options {
   bool idle_close = false;               ///< idle: close each connection once its session is open
   size_t payload = 16;                   ///< bytes of text sent to echo
   int threads = 1;                       ///< client I/O threads
-  std::optional<pid_t> server_pid;
+  std::vector<pid_t> server_pids;        ///< CPU and RSS are summed over these (a cluster's nodes)
   std::string label;  ///< free text stored in the JSON (e.g. "mcprt", "ts-sdk-v1")
   std::string out_dir = "var/benchmarks";
   bool json = true;
@@ -44,7 +52,8 @@ struct result {
   uint64_t requests = 0;  ///< completed in the measured window
   double seconds = 0;     ///< length of the measured window
   histogram latency;
-  std::map<std::string, uint64_t> errors;  ///< by kind
+  std::vector<std::pair<std::string, histogram>> latency_by_url;  ///< fanout over several URLs
+  std::map<std::string, uint64_t> errors;                         ///< by kind
   std::optional<double> server_cpu_seconds;
   std::optional<long> server_rss_kb;
   std::optional<double> rss_per_connection_kb;  ///< idle scenario

@@ -37,4 +37,12 @@ if grep 'errors:' <<<"$jobs" | grep -qv 'errors: none'; then
   echo "FAIL a run_jobs.sh scenario had errors"
   exit 1
 fi
+# The cluster figures (benches/run_cluster.sh: three nodes and HAProxy), briefly.
+cluster=$(DURATION=1 WARMUP=0 ROUNDS=1 SUBSCRIBERS=30 CONNECTIONS=4 FANOUT_WARMUP=1 \
+  bash "$(dirname "$0")/../../benches/run_cluster.sh" "$(dirname "$bin")")
+echo "$cluster"
+if grep 'errors:' <<<"$cluster" | grep -qv 'errors: none' || ! grep -q 'relayed' <<<"$cluster"; then
+  echo "FAIL a run_cluster.sh scenario had errors"
+  exit 1
+fi
 echo "bench smoke: 1 passed, 0 failed"
