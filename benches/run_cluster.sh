@@ -2,8 +2,9 @@
 # The issue-14 figures, one run: three nodes on loopback (n1 n2 n3) and HAProxy in front.
 #   1. A forwarded 2025 tools/call (session on n2, called through n1) against a local one
 #      (session and calls on n1), in interleaved rounds: the added latency of the relay.
-#   2. Cross-node fan-out: 1,000 SSE subscribers spread over the three nodes, the ticker on
-#      n1 only: delivery latency of n1's subscribers (local) against n2's and n3's (relayed).
+#   2. Cross-node fan-out: 30, then 1,000 SSE subscribers spread over the three nodes, the
+#      ticker on n1 only: delivery latency of n1's subscribers (local) against n2's and n3's
+#      (the note crossed nodes once per node).
 #   3. 2026 stateless throughput through HAProxy: three nodes against one (HAProxy in front of
 #      both), with the nodes' CPU per call.
 # Usage: benches/run_cluster.sh BUILD_DIR
@@ -100,17 +101,21 @@ bench() {  # bench LABEL mcprt-bench-args... -> one line
 echo "== 1. tools/call (echo) in a 2025 session: local against relayed (n2's session through n1)"
 for r in $(seq "$rounds"); do
   for c in 1 16; do
-    bench "round $r local,    $c conn." --transport http-session --url "${url[n1]}" --connections "$c"
+    # CPU of both nodes: the relayed call costs on the ingress and on the owner.
+    bench "round $r local,    $c conn." --transport http-session --url "${url[n1]}" --connections "$c" \
+      --server-pid "${pid[n1]}" --server-pid "${pid[n2]}"
     bench "round $r relayed,  $c conn." --transport http-session --url "${url[n1]}" \
-      --session-url "${url[n2]}" --connections "$c"
+      --session-url "${url[n2]}" --connections "$c" --server-pid "${pid[n1]}" --server-pid "${pid[n2]}"
   done
 done
 
-echo "== 2. fan-out: $subscribers SSE subscribers over n1 n2 n3, ticker on n1 at $rate Hz x 4 channels"
-"$build/mcprt-bench" --scenario fanout --transport sse --connections "$subscribers" --topics 4 \
-  --url "${url[n1]},${url[n2]},${url[n3]}" --duration "$duration" --warmup "$fanout_warmup" \
-  --server-pid "${pid[n1]}" --server-pid "${pid[n2]}" --server-pid "${pid[n3]}" --no-json |
-  grep -E '^(delivered|latency|lost|open|server|errors|  http)' | sed 's/^errors  */errors: /'
+for subs in 30 "$subscribers"; do
+  echo "== 2. fan-out: $subs SSE subscribers over n1 n2 n3, ticker on n1 at $rate Hz x 4 channels"
+  "$build/mcprt-bench" --scenario fanout --transport sse --connections "$subs" --topics 4 \
+    --url "${url[n1]},${url[n2]},${url[n3]}" --duration "$duration" --warmup "$fanout_warmup" \
+    --server-pid "${pid[n1]}" --server-pid "${pid[n2]}" --server-pid "${pid[n3]}" --no-json |
+    grep -E '^(delivered|latency|lost|open|server|errors|  http)' | sed 's/^errors  */errors: /'
+done
 
 echo "== 3. 2026 stateless tools/call (echo), $connections connections, HAProxy in front"
 one=$(haproxy_front one n1)
