@@ -6,10 +6,14 @@
 // idempotency key finds its first attempt wherever the retry lands. Then node loss: kill -9
 // (its sessions 404 within cluster.deadAfterMs, its tasks 503 and retryable, the others serve
 // on), a restart (old session ids 404 by incarnation, tasks come back), and SIGSTOP (a stream
-// relayed from the stopped owner ends with a reconnect hint; its sessions 404).
+// relayed from the stopped owner ends with a reconnect hint; its sessions 404). With API keys:
+// the credential is checked where the request lands and the owner enforces who may use a
+// session; a GET stream resumes with Last-Event-ID through another node; 2024-11-05
+// /messages POSTs are relayed to their stream's node.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +23,7 @@ import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/typ
 import { startServer } from './server.mjs';
 import { clusterConfigs, startHaproxy } from './cluster_nodes.mjs';
 import { askingClient } from './fixture_checks.mjs';
-import { BASE, openSession, openStream, rpc } from './sse.mjs';
+import { BASE, openSession, openStream, readEventsOf, rpc } from './sse.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcprt-forward-'));
 const deadAfterMs = 3000;
@@ -231,6 +235,86 @@ test('node loss: kill -9, restart and SIGSTOP, as clients see them', { timeout: 
     await nodes.f1.waitForLog(/cluster peer=f3 up[\s\S]*cluster peer=f3 up/);
   } finally {
     nodes.f3?.proc.kill('SIGCONT');
+    for (const node of Object.values(nodes)) await node.stop();
+  }
+});
+
+const sha256 = (text) => createHash('sha256').update(text).digest('hex');
+
+test('identity, resumption and HTTP+SSE across nodes', { timeout: 60000 }, async () => {
+  const auth = { auth: { mode: 'apiKeys', scopes: ['mcp:tools'], apiKeys: [
+    { name: 'alice', sha256: sha256('key-of-alice'), scopes: ['mcp'] },
+    { name: 'bob', sha256: sha256('key-of-bob'), scopes: ['mcp'] },
+  ] } };
+  const { files } = await clusterConfigs(dir, ['g1', 'g2', 'g3'], { deadAfterMs }, auth);
+  const nodes = {};
+  for (const n of ['g1', 'g2', 'g3']) {
+    nodes[n] = await startServer(['--config', files[n], '--set', 'plugins.enabled=demo,conformance']);
+  }
+  const alice = { authorization: 'Bearer key-of-alice' };
+  const bob = { authorization: 'Bearer key-of-bob' };
+  const post = (url, headers, body) => fetch(url, { method: 'POST', headers: { ...BASE, ...headers }, body: JSON.stringify(body) });
+  try {
+    for (const n of ['g1', 'g2', 'g3']) {
+      for (const p of ['g1', 'g2', 'g3'].filter((x) => x !== n)) await nodes[n].waitForLog(new RegExp(`cluster peer=${p} up`));
+    }
+    const init = await post(nodes.g1.url, alice, { jsonrpc: '2.0', id: 1, method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'ids', version: '1' } } });
+    const sid = init.headers.get('mcp-session-id');
+    assert.match(sid, /^g1\./);
+    const ping = (url, headers) => post(url, { ...headers, 'mcp-session-id': sid }, { jsonrpc: '2.0', id: 2, method: 'ping' });
+    // The credential is checked where the request lands: none at all is 401 there.
+    assert.equal((await ping(nodes.g2.url, {})).status, 401);
+    // The owner enforces whose session it is: alice's from anywhere, bob's nowhere.
+    assert.equal((await ping(nodes.g2.url, alice)).status, 200);
+    assert.equal((await ping(nodes.g3.url, bob)).status, 404);
+    assert.equal((await ping(nodes.g1.url, bob)).status, 404);
+
+    // Resumption through other nodes: a GET stream relayed by g2 primes an event id; the
+    // stream goes; a list change queues while no stream is open; a GET on g3 with
+    // Last-Event-ID gets it.
+    const getHeaders = { ...alice, accept: 'text/event-stream', 'mcp-session-id': sid };
+    const first = new AbortController();
+    const s1 = await fetch(nodes.g2.url, { headers: getHeaders, signal: first.signal });
+    assert.equal(s1.status, 200);
+    const events1 = readEventsOf(s1.body);
+    const primed = (await events1.next()).value;
+    assert.ok(primed.id, JSON.stringify(primed));
+    first.abort();
+    const changed = await post(nodes.g3.url, { ...alice, 'mcp-session-id': sid },
+      { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'test_trigger_tool_change', arguments: {} } });
+    assert.equal(changed.status, 200);
+    const again = new AbortController();
+    const s2 = await fetch(nodes.g3.url, { headers: { ...getHeaders, 'last-event-id': primed.id }, signal: again.signal });
+    assert.equal(s2.status, 200);
+    const events2 = readEventsOf(s2.body);
+    let note;
+    for await (const ev of events2) {
+      if (ev.data.includes('list_changed')) { note = ev; break; }
+    }
+    again.abort();
+    assert.equal(JSON.parse(note.data).method, 'notifications/tools/list_changed');
+    assert.ok(note.id && note.id !== primed.id);
+
+    // 2024-11-05 HTTP+SSE: the stream is where it was opened; its POSTs land anywhere.
+    const legacy = new AbortController();
+    const sse = await fetch(new URL('/sse', nodes.g1.url), { headers: { ...alice, accept: 'text/event-stream' }, signal: legacy.signal });
+    const legacyEvents = readEventsOf(sse.body);
+    const endpoint = (await legacyEvents.next()).value.data;
+    assert.match(endpoint, /sessionId=g1\./);
+    const messages = new URL(endpoint, nodes.g2.url);
+    assert.equal((await post(messages, bob, { jsonrpc: '2.0', id: 1, method: 'ping' })).status, 404);
+    const accepted = await post(messages, alice, { jsonrpc: '2.0', id: 1, method: 'initialize',
+      params: { protocolVersion: '2024-11-05', capabilities: {}, clientInfo: { name: 'legacy', version: '1' } } });
+    assert.equal(accepted.status, 202);
+    let answered;
+    for await (const ev of legacyEvents) {
+      if (ev.data.includes('"id":1')) { answered = JSON.parse(ev.data); break; }
+    }
+    legacy.abort();
+    assert.equal(answered.result.protocolVersion, '2024-11-05');
+    assert.ok(await counted([nodes.g2.url], 'mcprt_cluster_forwards_total', { kind: 'legacy_post', result: 'ok' }) >= 1);
+  } finally {
     for (const node of Object.values(nodes)) await node.stop();
   }
 });

@@ -7,14 +7,15 @@ import { join } from 'node:path';
 import { freeFixedPort } from './server.mjs';
 
 /// One config file per node name, each listing the others as peers; `extra` adds keys to
-/// every node's `cluster` section.
-export async function clusterConfigs(dir, names, extra = {}) {
+/// every node's `cluster` section, `top` other sections.
+export async function clusterConfigs(dir, names, extra = {}, top = {}) {
   const ports = {};
   for (const n of names) ports[n] = await freeFixedPort();
   const files = {};
   for (const n of names) {
     files[n] = join(dir, `${n}.json`);
     writeFileSync(files[n], JSON.stringify({
+      ...top,
       cluster: {
         name: 'test', nodeName: n, listen: `127.0.0.1:${ports[n]}`, heartbeatMs: 500, deadAfterMs: 3000,
         peers: names.filter((p) => p !== n).map((p) => ({ name: p, address: `127.0.0.1:${ports[p]}` })),
