@@ -90,6 +90,7 @@ struct relay_state {
   bool began = false;    // An answer or a stream came.
   bool taken = false;    // The owner has it (or answered).
   bool done = false;
+  std::function<void()> on_end;  // Once, when done.
   static inline const char* name = "mcprt.cluster.relay";
 };
 
@@ -101,7 +102,11 @@ void settle(relay_actor* self, const std::string& result) {
 }
 
 void finish(relay_actor* self) {
-  self->state.done = true;
+  auto& st = self->state;
+  st.done = true;
+  if (auto f = std::exchange(st.on_end, {})) {
+    f();
+  }
   self->quit();
 }
 
@@ -282,7 +287,8 @@ std::optional<std::string> forwarder::home_of(std::string_view scope) const {
 }
 
 void forwarder::forward(const id_owner& owner, wire::forward_kind kind, http_request request,
-                        const principal& caller, std::string rpc_id, http_exchange_ptr ex) const {
+                        const principal& caller, std::string rpc_id, http_exchange_ptr ex,
+                        std::function<void()> on_end) const {
   std::string peer(owner.node);
   auto view = table_->find(peer);
   std::string refused;
@@ -294,6 +300,9 @@ void forwarder::forward(const id_owner& owner, wire::forward_kind kind, http_req
   if (!refused.empty()) {
     metrics_->forwarded(peer, std::string(kind_name(kind)), refused);
     ex->respond(owner_lost_answer(kind, peer, rpc_id));
+    if (on_end) {
+      on_end();
+    }
     return;
   }
   wire::forwarded_request fr;
@@ -318,6 +327,7 @@ void forwarder::forward(const id_owner& owner, wire::forward_kind kind, http_req
   init.rpc_id = std::move(rpc_id);
   init.options = options_;
   init.metrics = metrics_;
+  init.on_end = std::move(on_end);
   sys_.spawn(relay, std::move(init), switchboard_, std::move(fr));
 }
 

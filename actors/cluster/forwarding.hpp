@@ -104,8 +104,11 @@ class forwarder {
   /// Relays `request` (already authenticated as `caller`) to `owner` and answers on `ex`. A
   /// session of a down or restarted owner answers 404 at once; a task of a down node 503
   /// (retryable), as does a keyed request's. `rpc_id` is the JSON-RPC id for those answers.
+  /// `on_end` runs once when the relayed answer has ended, however it ended (a draining node
+  /// waits for relayed calls as for its own).
   void forward(const id_owner& owner, wire::forward_kind kind, http_request request,
-               const principal& caller, std::string rpc_id, http_exchange_ptr ex) const;
+               const principal& caller, std::string rpc_id, http_exchange_ptr ex,
+               std::function<void()> on_end = {}) const;
 
  private:
   caf::actor_system& sys_;

@@ -4,10 +4,10 @@
 // stay local, so no proxy is made, monitored and torn down per request: a relayed call costs
 // two BASP messages (three when its answer takes a while). It also keeps time for all of them
 // in one sweep (take timeouts, "taken" receipts, deadlines), so no request arms a CAF timer.
+#include <algorithm>
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
-#include <algorithm>
 #include <chrono>
 #include <map>
 #include <unordered_map>
@@ -93,17 +93,18 @@ void take(switchboard_actor* self, wire::forwarded_request& r) {
   }
   auto serve = st.intake->current();
   if (!serve) {
-    auto busy = error_response(503, make_error(rpc_code::internal_error,
-                                               "Service Unavailable: node '" + st.node +
-                                                   "' is not serving yet"));
-    self->send(peer->switchboard, wire::x_respond{r.id, 503, busy.content_type, {{"Retry-After", "1"}},
-                                                  std::move(busy.body)});
+    auto busy = error_response(
+        503, make_error(rpc_code::internal_error,
+                        "Service Unavailable: node '" + st.node + "' is not serving yet"));
+    self->send(peer->switchboard,
+               wire::x_respond{
+                   r.id, 503, busy.content_type, {{"Retry-After", "1"}}, std::move(busy.body)});
     return;
   }
   courier_key key{r.from, r.id};
   auto status = std::make_shared<courier_status>();
-  auto c = serve_forwarded(self->system(), r, peer->switchboard, serve, status, st.options,
-                           st.metrics);
+  auto c =
+      serve_forwarded(self->system(), r, peer->switchboard, serve, status, st.options, st.metrics);
   self->monitor(c);
   st.courier_keys[c.address()] = key;
   st.couriers[std::move(key)] = {std::move(c), peer->switchboard, std::move(status)};
@@ -172,6 +173,17 @@ caf::behavior switchboard(switchboard_actor* self, std::string node,
       s.couriers.erase(c->second);
       s.courier_keys.erase(c);
     }
+  });
+  // Stopping: every relay and courier of the node ends now (nobody routes to them after this),
+  // so none keeps the actor system from ending.
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    for (auto& [id, e] : self->state.relays) {
+      self->send(e.relay, owner_lost_atom::value);
+    }
+    for (auto& [key, c] : self->state.couriers) {
+      self->send(c.courier, wire::x_closed{key.second, key.first});
+    }
+    self->quit(msg.reason);
   });
   self->delayed_send(self, sweep_period(st.options), sweep_atom::value);
   return {

@@ -226,6 +226,15 @@ void endpoint::end_at_expiry(const principal& caller, const http_exchange_ptr& e
   }
 }
 
+std::function<void()> endpoint::drain_waits_for(cluster::wire::forward_kind kind) const {
+  if (kind == cluster::wire::forward_kind::get) {
+    return {};  // A stream, not a call: a draining node ends it with a reconnect hint.
+  }
+  // A relayed call holds no slot here (the owner admits it), but a draining node waits for it.
+  parts_.admission->pipe_call_started();
+  return [admission = parts_.admission] { admission->pipe_call_answered(); };
+}
+
 bool endpoint::relay_to_owner(const mcp_request& req, std::string_view id,
                               cluster::wire::forward_kind kind, std::string_view rpc_id,
                               const http_exchange_ptr& ex) const {
@@ -236,7 +245,8 @@ bool endpoint::relay_to_owner(const mcp_request& req, std::string_view id,
   if (!owner) {
     return false;
   }
-  parts_.forwarder->forward(*owner, kind, forwardable(req), req.caller, std::string(rpc_id), ex);
+  parts_.forwarder->forward(*owner, kind, forwardable(req), req.caller, std::string(rpc_id), ex,
+                            drain_waits_for(kind));
   return true;
 }
 
@@ -250,7 +260,8 @@ bool endpoint::relay_to_home(const mcp_request& req, const std::string& scope,
     return false;
   }
   parts_.forwarder->forward({*home, std::nullopt}, cluster::wire::forward_kind::keyed,
-                            forwardable(req), req.caller, std::string(rpc_id), ex);
+                            forwardable(req), req.caller, std::string(rpc_id), ex,
+                            drain_waits_for(cluster::wire::forward_kind::keyed));
   return true;
 }
 

@@ -98,6 +98,8 @@ class endpoint final : public http_handler {
   // key's home node when that is another node (true).
   bool relay_to_home(const mcp_request& req, const std::string& scope, std::string_view rpc_id,
                      const http_exchange_ptr& ex) const;
+  // Counts a relayed call for the drain (not a GET stream); the hook ends the count.
+  std::function<void()> drain_waits_for(cluster::wire::forward_kind kind) const;
   // After the gate: the request's route.
   void route(mcp_request& req, const http_exchange_ptr& ex);
   // Runs `next` with the request once the gate let it through; `refuse` with the denial's

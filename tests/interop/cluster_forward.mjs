@@ -318,3 +318,26 @@ test('identity, resumption and HTTP+SSE across nodes', { timeout: 60000 }, async
     for (const node of Object.values(nodes)) await node.stop();
   }
 });
+
+test('a draining node finishes the calls it relayed, then exits 0', { timeout: 60000 }, async () => {
+  const { files } = await clusterConfigs(dir, ['d1', 'd2'], { deadAfterMs });
+  const d1 = await startServer(['--config', files.d1, '--set', 'plugins.enabled=demo']);
+  const d2 = await startServer(['--config', files.d2, '--set', 'plugins.enabled=demo']);
+  try {
+    await d1.waitForLog(/cluster peer=d2 up/);
+    const sid = await openSession(d2.url);
+    // A 1.5 s call relayed by d1 to d2's session; d1 gets SIGTERM while it runs.
+    const call = rpc(d1.url, sid, 2, 'tools/call', { name: 'sleep', arguments: { ms: 1500 } });
+    await until(async () => (await counted([d2.url], 'mcprt_cluster_served_total')) >= 1, 'the call to reach d2');
+    const exited = once(d1.proc, 'exit');
+    d1.proc.kill('SIGTERM');
+    const answered = await call;
+    assert.equal(answered.status, 200, JSON.stringify(answered.body));
+    assert.ok(answered.body.result, JSON.stringify(answered.body));
+    const [code] = await exited;
+    assert.equal(code, 0, d1.log());
+  } finally {
+    await d1.stop();
+    await d2.stop();
+  }
+});
