@@ -1,0 +1,167 @@
+// The federated notifier between two actor systems in one process, over BASP on loopback:
+// a subscriber on node "b" gets what node "a" publishes once "a" has learned b's interest,
+// loses nothing it was sent, and stops getting it once it unsubscribes; node-local topics
+// (list changes) never cross; notes for a peer past the in-flight bound are dropped and counted.
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
+
+#include "actors/cluster/membership.hpp"
+#include "actors/notifier/notifier.hpp"
+#include "runtime/io/outbox.hpp"
+
+using namespace mcprt;
+using namespace mcprt::actors;
+using namespace mcprt::actors::cluster;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct fed_node {
+  caf::actor_system_config cfg;
+  std::unique_ptr<caf::actor_system> sys;
+  std::shared_ptr<mcprt::metrics> metrics = std::make_shared<mcprt::metrics>();
+  std::shared_ptr<notifier::notifier> notes;
+  std::unique_ptr<membership> members;
+
+  explicit fed_node(cluster_options o) {
+    configure_actor_system(o, cfg);
+    cfg.set("scheduler.max-threads", size_t{2});
+    sys = std::make_unique<caf::actor_system>(cfg);
+    notes = std::make_shared<notifier::notifier>(*sys, 2, metrics);
+    auto m = membership::start(*sys, std::move(o), metrics, notes);
+    REQUIRE(m.failure() == nullptr);
+    members = std::move(m.value());
+  }
+  ~fed_node() {
+    members->stop();
+    notes->stop();
+  }
+  double counter(const std::string& series) const {
+    auto text = metrics->render();
+    auto at = text.find(series + " ");
+    return at == std::string::npos ? 0 : std::stod(text.substr(at + series.size() + 1));
+  }
+};
+
+cluster_options options_for(std::string name, std::string peer, uint16_t peer_port) {
+  cluster_options o;
+  o.cluster_name = "unit";
+  o.node = std::move(name);
+  o.incarnation = 9;
+  o.listen_host = "127.0.0.1";
+  o.peers = {{std::move(peer), "127.0.0.1", peer_port}};
+  o.heartbeat = 200ms;
+  o.dead_after = 2000ms;
+  return o;
+}
+
+bool eventually(const std::function<bool()>& holds, std::chrono::milliseconds within) {
+  auto deadline = std::chrono::steady_clock::now() + within;
+  while (!holds()) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      return false;
+    }
+    std::this_thread::yield();
+  }
+  return true;
+}
+
+// Everything queued in `box` now, as one string.
+std::string drain(const std::shared_ptr<outbox>& box, uint64_t gen) {
+  std::string out;
+  std::vector<out_piece> pieces;
+  while (box->pull(gen, pieces)) {
+    for (const auto& p : pieces) {
+      out += p.bytes;
+    }
+    pieces.clear();
+  }
+  return out;
+}
+
+size_t count_of(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("federation: a subscriber gets what another node publishes", "[cluster][federation]") {
+  fed_node b(options_for("b", "a", 1));
+  fed_node a(options_for("a", "b", b.members->port()));
+  REQUIRE(eventually([&] { return a.members->all_up() && b.members->all_up(); }, 10s));
+
+  auto box = std::make_shared<outbox>(outbox_limits{4096, 0.9, 64}, stream_format::raw, nullptr);
+  auto gen = box->attach([] {});
+  const std::string topic = notifier::topic::resource("ticker://channel/0");
+  b.notes->subscribe(topic, box);
+  // A list change is each node's own: never sent, even to a node with subscribers for it.
+  b.notes->subscribe(notifier::topic::list_changed("tools"), box);
+
+  // Once a has b's interest, each publish on a reaches b's subscriber once.
+  auto note = [](int i) {
+    return shared_note::make("notifications/ticker/tick", R"({"seq":)" + std::to_string(i) + "}");
+  };
+  std::string got;
+  REQUIRE(eventually(
+      [&] {
+        a.notes->publish(topic, note(0), overflow_policy::drop_oldest);
+        got += drain(box, gen);
+        return !got.empty();
+      },
+      10s));
+  got.clear();
+  a.notes->publish(notifier::topic::list_changed("tools"),
+                   shared_note::make("notifications/tools/list_changed", "{}"),
+                   overflow_policy::coalesce);
+  for (int i = 1; i <= 100; ++i) {
+    a.notes->publish(topic, note(i), overflow_policy::drop_oldest);
+  }
+  REQUIRE(eventually(
+      [&] {
+        got += drain(box, gen);
+        return got.find(R"("seq":100})") != std::string::npos;
+      },
+      10s));
+  for (int i = 1; i <= 100; ++i) {  // Each once, whatever seq 0s were still on their way.
+    CHECK(count_of(got, R"("seq":)" + std::to_string(i) + "}") == 1);
+  }
+  CHECK(got.find("list_changed") == std::string::npos);
+  CHECK(a.counter(R"(mcprt_cluster_notes_sent_total{peer="b"})") >= 101);
+
+  // Unsubscribed: once a has learned it, a round of (a note for the topic, then a marker on
+  // another topic b still wants) sends only the marker (per origin, order is kept).
+  auto other = std::make_shared<outbox>(outbox_limits{4096, 0.9, 64}, stream_format::raw, nullptr);
+  auto other_gen = other->attach([] {});
+  const std::string marker_topic = notifier::topic::resource("ticker://channel/1");
+  b.notes->subscribe(marker_topic, other);
+  b.notes->unsubscribe(topic, box);
+  int round = 0;
+  REQUIRE(eventually(
+      [&] {
+        ++round;
+        auto before = a.counter(R"(mcprt_cluster_notes_sent_total{peer="b"})");
+        a.notes->publish(topic, note(1000 + round), overflow_policy::drop_oldest);
+        a.notes->publish(marker_topic, note(2000 + round), overflow_policy::drop_oldest);
+        auto mark = R"("seq":)" + std::to_string(2000 + round) + "}";
+        std::string seen;
+        if (!eventually(
+                [&] {
+                  seen += drain(other, other_gen);
+                  return seen.find(mark) != std::string::npos;
+                },
+                5s)) {
+          return false;
+        }
+        return a.counter(R"(mcprt_cluster_notes_sent_total{peer="b"})") - before == 1;
+      },
+      10s));
+  other->detach(other_gen);
+  box->detach(gen);
+}
