@@ -50,8 +50,8 @@ cluster_metrics::cluster_metrics(prometheus::Registry& r)
                      .Register(r)),
       notes_dropped(prometheus::BuildCounter()
                         .Name("mcprt_cluster_notes_dropped_total")
-                        .Help("Notes for the peer dropped: its link was down or too many bytes "
-                              "were in flight to it")
+                        .Help("Notes for the peer dropped: too many bytes were in flight to it (the "
+                              "topic's policy chose), or they waited when it went down")
                         .Register(r)) {}
 
 void cluster_metrics::forwarded(const std::string& peer, const std::string& kind,
