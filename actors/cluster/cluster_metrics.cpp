@@ -48,11 +48,12 @@ cluster_metrics::cluster_metrics(prometheus::Registry& r)
                      .Name("mcprt_cluster_notes_sent_total")
                      .Help("Published notes sent to the peer for its subscribers")
                      .Register(r)),
-      notes_dropped(prometheus::BuildCounter()
-                        .Name("mcprt_cluster_notes_dropped_total")
-                        .Help("Notes for the peer dropped: too many bytes were in flight to it (the "
-                              "topic's policy chose), or they waited when it went down")
-                        .Register(r)) {}
+      notes_dropped(
+          prometheus::BuildCounter()
+              .Name("mcprt_cluster_notes_dropped_total")
+              .Help("Notes for the peer dropped: too many bytes were in flight to it (the "
+                    "topic's policy chose), or they waited when it went down")
+              .Register(r)) {}
 
 void cluster_metrics::forwarded(const std::string& peer, const std::string& kind,
                                 const std::string& result) {

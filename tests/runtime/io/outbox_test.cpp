@@ -2,6 +2,7 @@
 #include "runtime/io/outbox.hpp"
 
 #include <catch2/catch.hpp>
+#include <thread>
 
 #include "runtime/observe/metrics.hpp"
 
@@ -216,4 +217,23 @@ TEST_CASE("pieces carry the role of their message", "[outbox][notes]") {
   CHECK(messages[0].second == frame_role::note);
   CHECK(messages[1].second == frame_role::answer);
   CHECK(messages[2].second == frame_role::other);
+}
+
+TEST_CASE("on_pulled reports the bytes each pull hands out, on the puller's thread", "[outbox]") {
+  outbox box({16, 0.75, 2}, stream_format::raw, nullptr);
+  std::vector<size_t> reported;
+  box.on_pulled([&](size_t n) { reported.push_back(n); });
+  auto gen = box.attach([] {});
+  box.push_control("aaaa");
+  box.push_control("bb");
+  box.push_control("c");
+  std::vector<out_piece> pieces;
+  // A batch of 2 per pull: 4 + 2 bytes, then 1.
+  std::thread reader([&] {
+    while (box.pull(gen, pieces)) {
+    }
+  });
+  reader.join();
+  CHECK(reported == std::vector<size_t>{6, 1});
+  box.detach(gen);
 }
