@@ -76,8 +76,9 @@ void endpoint::set_limits(std::chrono::milliseconds request_timeout, size_t max_
 
 std::shared_ptr<message_peer> endpoint::make_peer(std::shared_ptr<outbox> box, wire kind,
                                                   const principal& caller) const {
-  return std::make_shared<message_peer>(peer_parts{
-      parts_.node, std::move(box), parts_.bound_sessions, caller, kind, parts_.admission});
+  return std::make_shared<message_peer>(peer_parts{parts_.node, std::move(box),
+                                                   parts_.bound_sessions, caller, kind,
+                                                   parts_.admission, parts_.forwarder});
 }
 
 http_response endpoint::refusal(http_refusal why, std::string_view detail) const {

@@ -10,6 +10,7 @@
 
 #include "actors/front/listen.hpp"
 #include "actors/front/mcp_front.hpp"
+#include "actors/front/pipe_exchange.hpp"
 #include "actors/session/session.hpp"
 #include "runtime/io/reply_channel.hpp"
 #include "runtime/io/responder_internals.hpp"
@@ -120,6 +121,45 @@ void message_peer::listen(const rpc::message& msg) {
   listens_.insert_or_assign(msg.id, std::move(sub));
 }
 
+bool message_peer::relay_task_op(const rpc::message& msg, const std::string& text) {
+  if (!parts_.forwarder || !msg.params || !msg.method.starts_with("tasks/")) {
+    return false;
+  }
+  auto task = string_member(*msg.params, "taskId");
+  auto owner = task ? parts_.forwarder->elsewhere(*task) : std::nullopt;
+  if (!owner) {
+    return false;
+  }
+  // As the HTTP request a client would send the task's node (its routing headers included).
+  http_request r;
+  r.method = "POST";
+  r.path = "/mcp";
+  r.headers = {{"Content-Type", "application/json"},
+               {"Accept", "application/json, text/event-stream"},
+               {"MCP-Protocol-Version", std::string(modern_version)},
+               {"Mcp-Method", msg.method},
+               {"Mcp-Name", std::string(*task)}};
+  r.body = text;
+  {
+    std::lock_guard<std::mutex> g(inflight_->mutex);
+    ++inflight_->count;
+  }
+  if (parts_.admitted) {
+    parts_.admitted->pipe_call_started();
+  }
+  auto counted = [state = inflight_, admitted = parts_.admitted] {
+    if (admitted) {
+      admitted->pipe_call_answered();
+    }
+    std::lock_guard<std::mutex> g(state->mutex);
+    --state->count;
+    state->cv.notify_all();
+  };
+  parts_.forwarder->forward(*owner, cluster::wire::forward_kind::task, std::move(r), parts_.caller,
+                            msg.id, std::make_shared<pipe_exchange>(parts_.box, msg.id), counted);
+  return true;
+}
+
 void message_peer::write(std::string message) {
   parts_.box->push_control(std::move(message));
 }
@@ -223,6 +263,9 @@ void message_peer::on_message(const std::string& text) {
     }
     if (msg.method == "subscriptions/listen" && parts_.node->notifier) {
       listen(msg);
+      return;
+    }
+    if (relay_task_op(msg, text)) {
       return;
     }
     auto out = make_responder(std::move(request.value()), msg);

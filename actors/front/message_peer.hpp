@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "actors/catalog/catalog.hpp"
+#include "actors/cluster/forwarding.hpp"
 #include "actors/dispatch/dispatcher.hpp"
 #include "actors/notifier/notifier.hpp"
 #include "actors/session/feed.hpp"
@@ -41,6 +42,8 @@ struct peer_parts {
   /// The HTTP node's admission: its calls are counted for the drain, and a draining node
   /// refuses new requests. Null on stdio (the pipe drains itself when stdin closes).
   std::shared_ptr<admission> admitted;
+  /// In a cluster: relays a 2026 task operation to the task's node (null: one node, stdio).
+  std::shared_ptr<const cluster::forwarder> forwarder = {};
 };
 
 /// One client on a pipe. on_message is called from one reader thread.
@@ -62,6 +65,8 @@ class message_peer final : public message_connection {
   responder make_responder(request_info info, const rpc::message& msg);
   void write(std::string message);
   void listen(const rpc::message& msg);
+  // In a cluster: relays a 2026 task operation for another node's task there (true).
+  bool relay_task_op(const rpc::message& msg, const std::string& text);
 
   peer_parts parts_;
   std::shared_ptr<inflight> inflight_;

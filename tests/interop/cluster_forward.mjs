@@ -23,6 +23,7 @@ import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/typ
 import { startServer } from './server.mjs';
 import { clusterConfigs, startHaproxy } from './cluster_nodes.mjs';
 import { askingClient } from './fixture_checks.mjs';
+import { openWebSocketSession } from './ws_session.mjs';
 import { BASE, openSession, openStream, readEventsOf, rpc } from './sse.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcprt-forward-'));
@@ -162,6 +163,12 @@ test('a 2025 session through HAProxy: every request served wherever it lands', {
       assert.equal(got.body.result.taskId, created.taskId);
     }
     assert.ok(await counted([nodes.f2.url, nodes.f3.url], 'mcprt_cluster_forwards_total', { kind: 'task', result: 'ok' }) >= 2);
+    // The same over a WebSocket held on f3: the operation is relayed, the answer is a message.
+    const ws = await openWebSocketSession(nodes.f3.url);
+    ws.send({ jsonrpc: '2.0', id: 77, method: 'tasks/get', params: { taskId: created.taskId, _meta: META_2026 } });
+    const overWs = await ws.next((m) => m.id === 77);
+    assert.equal(overWs.result?.taskId, created.taskId, JSON.stringify(overWs));
+    ws.ws.close();
 
     // An idempotency key: each retry, wherever it lands, finds the first attempt.
     const key = { 'io.mcprt/idempotencyKey': 'forward-key' };
