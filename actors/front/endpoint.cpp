@@ -268,9 +268,11 @@ bool endpoint::relay_to_home(const mcp_request& req, const std::string& scope,
 
 void endpoint::serve_forwarded(http_request request, principal caller,
                                const http_exchange_ptr& ex) {
+  bool from_pipe = request.header(relayed_from_pipe_header) != nullptr;
   auto req = read_mcp_request(std::move(request));
   req.caller = std::move(caller);
   req.forwarded = true;
+  req.from_pipe = from_pipe;
   if (parts_.admission->draining()) {
     parts_.node->metrics->rejected("draining");
     auto r = error_response(503, make_error(rpc_code::internal_error,

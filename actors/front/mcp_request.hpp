@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -33,7 +34,13 @@ struct mcp_request {
   principal caller;  ///< Who the gate says is calling (anonymous without auth).
   /// Relayed here by the node that received it (never relayed again).
   bool forwarded = false;
+  /// Relayed here from a pipe (WebSocket, HTTP+SSE): a message with no HTTP headers of its own,
+  /// so the 2026 routing headers (Mcp-Method, Mcp-Name, Mcp-Param-*) are not checked.
+  bool from_pipe = false;
 };
+
+/// The header a node adds to a request it relays from a pipe (honoured only from a peer).
+inline constexpr std::string_view relayed_from_pipe_header = "Mcp-Relayed-From-Pipe";
 
 /// Reads the MCP headers out of `request` (its body is moved along).
 mcp_request read_mcp_request(http_request&& request);

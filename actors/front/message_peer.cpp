@@ -10,6 +10,7 @@
 
 #include "actors/front/listen.hpp"
 #include "actors/front/mcp_front.hpp"
+#include "actors/front/mcp_request.hpp"
 #include "actors/front/pipe_exchange.hpp"
 #include "actors/session/session.hpp"
 #include "runtime/io/reply_channel.hpp"
@@ -121,24 +122,38 @@ void message_peer::listen(const rpc::message& msg) {
   listens_.insert_or_assign(msg.id, std::move(sub));
 }
 
-bool message_peer::relay_task_op(const rpc::message& msg, const std::string& text) {
-  if (!parts_.forwarder || !msg.params || !msg.method.starts_with("tasks/")) {
+bool message_peer::relay_elsewhere(const rpc::message& msg, const rapidjson::Value* meta,
+                                   const std::string& text) {
+  if (!parts_.forwarder) {
     return false;
   }
-  auto task = string_member(*msg.params, "taskId");
-  auto owner = task ? parts_.forwarder->elsewhere(*task) : std::nullopt;
+  // A task operation goes to the task's node; a call with an idempotency key to the key's home.
+  std::optional<id_owner> owner;
+  std::optional<std::string> home;  // Outlives `owner`, which names it.
+  auto kind = cluster::wire::forward_kind::task;
+  auto task = msg.params && msg.method.starts_with("tasks/") ? string_member(*msg.params, "taskId")
+                                                             : std::nullopt;
+  if (task) {
+    owner = parts_.forwarder->elsewhere(*task);
+  } else if (auto key =
+                 meta != nullptr ? string_member(*meta, meta_key::idempotency_key) : std::nullopt) {
+    home = parts_.forwarder->home_of(parts_.caller.owner() + "\n" + std::string(*key));
+    if (home) {
+      owner = id_owner{*home, std::nullopt};
+      kind = cluster::wire::forward_kind::keyed;
+    }
+  }
   if (!owner) {
     return false;
   }
-  // As the HTTP request a client would send the task's node (its routing headers included).
+  // As an HTTP request, marked as a pipe's (it has no routing headers of its own).
   http_request r;
   r.method = "POST";
   r.path = "/mcp";
   r.headers = {{"Content-Type", "application/json"},
                {"Accept", "application/json, text/event-stream"},
                {"MCP-Protocol-Version", std::string(modern_version)},
-               {"Mcp-Method", msg.method},
-               {"Mcp-Name", std::string(*task)}};
+               {std::string(relayed_from_pipe_header), "1"}};
   r.body = text;
   {
     std::lock_guard<std::mutex> g(inflight_->mutex);
@@ -155,8 +170,8 @@ bool message_peer::relay_task_op(const rpc::message& msg, const std::string& tex
     --state->count;
     state->cv.notify_all();
   };
-  parts_.forwarder->forward(*owner, cluster::wire::forward_kind::task, std::move(r), parts_.caller,
-                            msg.id, std::make_shared<pipe_exchange>(parts_.box, msg.id), counted);
+  parts_.forwarder->forward(*owner, kind, std::move(r), parts_.caller, msg.id,
+                            std::make_shared<pipe_exchange>(parts_.box, msg.id), counted);
   return true;
 }
 
@@ -265,7 +280,7 @@ void message_peer::on_message(const std::string& text) {
       listen(msg);
       return;
     }
-    if (relay_task_op(msg, text)) {
+    if (relay_elsewhere(msg, meta, text)) {
       return;
     }
     auto out = make_responder(std::move(request.value()), msg);

@@ -65,8 +65,10 @@ class message_peer final : public message_connection {
   responder make_responder(request_info info, const rpc::message& msg);
   void write(std::string message);
   void listen(const rpc::message& msg);
-  // In a cluster: relays a 2026 task operation for another node's task there (true).
-  bool relay_task_op(const rpc::message& msg, const std::string& text);
+  // In a cluster: relays a 2026 task operation for another node's task, or a call with an
+  // idempotency key whose home is another node, there (true).
+  bool relay_elsewhere(const rpc::message& msg, const rapidjson::Value* meta,
+                       const std::string& text);
 
   peer_parts parts_;
   std::shared_ptr<inflight> inflight_;

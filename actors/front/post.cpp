@@ -129,11 +129,12 @@ void endpoint::post_modern(const mcp_request& req, rpc::message& msg, const rapi
     ex->respond(accepted);
     return;
   }
-  if (auto bad = check_modern_routing(msg, req)) {
+  // A message a pipe relayed has no routing headers of its own (the pipe checked its body).
+  if (auto bad = req.from_pipe ? std::nullopt : check_modern_routing(msg, req)) {
     reject(ex, *bad, msg.id);
     return;
   }
-  if (auto bad = mismatched_param_headers(msg, req)) {
+  if (auto bad = req.from_pipe ? std::nullopt : mismatched_param_headers(msg, req)) {
     reject(ex, {400, make_error(rpc_code::header_mismatch, *bad)}, msg.id);
     return;
   }

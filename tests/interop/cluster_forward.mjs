@@ -175,6 +175,13 @@ test('a 2025 session through HAProxy: every request served wherever it lands', {
     const call = { name: 'slow_compute', arguments: { seconds: 0.05 } };
     const ids = new Set();
     for (const url of urls) ids.add((await rpc2026(url, 'tools/call', call, key)).body.result.taskId);
+    // And over a WebSocket on each node: the key's home answers with the same task.
+    for (const url of urls) {
+      const pipe = await openWebSocketSession(url);
+      pipe.send({ jsonrpc: '2.0', id: 78, method: 'tools/call', params: { ...call, _meta: { ...META_2026, ...key } } });
+      ids.add((await pipe.next((m) => m.id === 78)).result?.taskId);
+      pipe.ws.close();
+    }
     assert.equal(ids.size, 1, [...ids].join(' '));
   } finally {
     for (const c of clients) await c.close().catch(() => {});
