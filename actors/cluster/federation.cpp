@@ -247,10 +247,11 @@ caf::behavior federator(federator_actor* self, federation_options options,
         }
         auto& p = it->second;
         p.received += size;
-        // A quarter window at a time: the sender never waits in steady flow.
+        // A quarter window at a time: the sender never waits in steady flow. The ack names
+        // the sender's own count (its `seq`), so the two sides never disagree on the base.
         if (p.received - p.acked_to >= s.options.window_bytes / 4) {
           p.acked_to = p.received;
-          self->send(p.gateway, wire::notes_ack{s.options.node, p.received});
+          self->send(p.gateway, wire::notes_ack{s.options.node, n.seq + size});
         }
       },
       [=](const wire::notes_ack& a) {

@@ -393,7 +393,9 @@ expected<std::unique_ptr<membership>, std::string> membership::start(
   out->forwarder_ =
       std::make_shared<forwarder>(sys, o.node, out->table_, a.switchboard, o.forward, m);
   if (notes) {
-    a.federator = start_federation(sys, {o.node}, notes, m);
+    auto fo = o.federation;
+    fo.node = o.node;
+    a.federator = start_federation(sys, std::move(fo), notes, m);
     out->notes_ = std::move(notes);
   }
   auto host = o.listen_host;

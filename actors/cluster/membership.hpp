@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/cluster/federation.hpp"
 #include "actors/cluster/forwarding.hpp"
 #include "actors/notifier/notifier.hpp"
 #include "runtime/codec/expected.hpp"
@@ -43,6 +44,8 @@ struct cluster_options {
   std::string tls_cert_file, tls_key_file, tls_ca_file;
   bool tls() const { return !tls_cert_file.empty(); }
   forward_options forward;
+  /// The federated notifier's bounds (its `node` is set from `node`).
+  federation_options federation;
 };
 
 /// One peer as the rest of the node sees it.

@@ -171,8 +171,8 @@ struct remote_note {
   friend bool operator==(const remote_note&, const remote_note&) = default;
 };
 
-/// Peer -> the node that sent it notes: every note byte before `upto` arrived (the sender
-/// bounds what is in flight to each peer).
+/// Peer -> the node that sent it notes: every note byte before `upto` (counted as the sender
+/// counts them: a note's `seq` plus its size) arrived; the sender bounds what is in flight.
 struct notes_ack {
   std::string from;
   uint64_t upto = 0;

@@ -46,7 +46,8 @@ struct fed_node {
   }
 };
 
-cluster_options options_for(std::string name, std::string peer, uint16_t peer_port) {
+cluster_options options_for(std::string name, std::string peer, uint16_t peer_port,
+                            federation_options bounds = {}) {
   cluster_options o;
   o.cluster_name = "unit";
   o.node = std::move(name);
@@ -55,6 +56,7 @@ cluster_options options_for(std::string name, std::string peer, uint16_t peer_po
   o.peers = {{std::move(peer), "127.0.0.1", peer_port}};
   o.heartbeat = 200ms;
   o.dead_after = 2000ms;
+  o.federation = std::move(bounds);
   return o;
 }
 
@@ -163,5 +165,65 @@ TEST_CASE("federation: a subscriber gets what another node publishes", "[cluster
       },
       10s));
   other->detach(other_gen);
+  box->detach(gen);
+}
+
+TEST_CASE("federation: past its bound a peer's notes wait, then drop by policy, counted",
+          "[cluster][federation]") {
+  // 2 KiB in flight to a peer (acknowledged every quarter of it) and 2 notes waiting: a burst
+  // of 300 must spill. Every node of a cluster has the same bounds.
+  fed_node b(options_for("b", "a", 1, {{}, 2048, 2}));
+  fed_node a(options_for("a", "b", b.members->port(), {{}, 2048, 2}));
+  REQUIRE(eventually([&] { return a.members->all_up() && b.members->all_up(); }, 10s));
+  auto box = std::make_shared<outbox>(outbox_limits{8192, 0.95, 64}, stream_format::raw, nullptr);
+  auto gen = box->attach([] {});
+  const std::string topic = notifier::topic::resource("ticker://channel/2");
+  b.notes->subscribe(topic, box);
+  std::string got;
+  REQUIRE(eventually(
+      [&] {  // Until a knows b wants the topic; one note at a time, so none ever waits.
+        a.notes->publish(topic, shared_note::make("n", R"({"warm":1})"),
+                         overflow_policy::drop_oldest);
+        return eventually(
+            [&] {
+              got += drain(box, gen);
+              return !got.empty();
+            },
+            100ms);
+      },
+      10s));
+  // Quiet before the burst: every warm-up note sent has arrived (some may have dropped).
+  REQUIRE(eventually(
+      [&] {
+        got += drain(box, gen);
+        return a.counter(R"(mcprt_cluster_notes_sent_total{peer="b"})") ==
+               static_cast<double>(count_of(got, R"("warm")"));
+      },
+      10s));
+  const double dropped_before = a.counter(R"(mcprt_cluster_notes_dropped_total{peer="b"})");
+  const std::string pad(500, 'x');
+  constexpr int burst = 300;
+  for (int i = 0; i < burst; ++i) {
+    a.notes->publish(
+        topic, shared_note::make("n", R"({"i":)" + std::to_string(i) + R"(,"p":")" + pad + "\"}"),
+        overflow_policy::drop_oldest);
+  }
+  // Every note of the burst arrived or was dropped (nothing waits for ever: acks drain the
+  // queue), everything sent arrived, the bound made some drop, and the newest always gets
+  // through (drop_oldest).
+  double sent = 0;
+  double dropped = 0;
+  REQUIRE(eventually(
+      [&] {
+        sent = a.counter(R"(mcprt_cluster_notes_sent_total{peer="b"})");
+        dropped = a.counter(R"(mcprt_cluster_notes_dropped_total{peer="b"})") - dropped_before;
+        got += drain(box, gen);
+        auto burst_got = count_of(got, R"("p":")");
+        return static_cast<double>(burst_got) + dropped == burst &&
+               sent == static_cast<double>(count_of(got, R"("warm")") + burst_got) &&
+               got.find(R"("i":299,)") != std::string::npos;
+      },
+      10s));
+  CHECK(dropped > 0);
   box->detach(gen);
 }
