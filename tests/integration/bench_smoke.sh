@@ -30,6 +30,8 @@ trap 'rm -rf "$out"' EXIT
 # --compare reads two records; a 100% tolerance keeps noise from failing the smoke run.
 "$bench" --compare "$out"/*smoke-a.json "$out"/*smoke-b.json --tolerance 100
 "$micro" --benchmark_min_time=0.01 --benchmark_filter='codec|catalog|schema|dispatch|session|actor'
+# The fan-out floor probe (benches/floor), briefly: it must deliver.
+"$(dirname "$bench")/mcprt-floor" --sockets 50 --rate 100 --duration 0.5
 # The job, pool and chunk figures (benches/run_jobs.sh), briefly: every call must succeed.
 jobs=$(DURATION=1 WARMUP=0 bash "$(dirname "$0")/../../benches/run_jobs.sh" "$(dirname "$bin")")
 echo "$jobs"
