@@ -12,9 +12,11 @@
 #include "actors/cluster/cluster_metrics.hpp"
 #include "actors/cluster/forwarding.hpp"
 #include "actors/cluster/membership.hpp"
+#include "runtime/codec/json.hpp"
 #include "runtime/io/error_response.hpp"
 #include "runtime/io/outbox.hpp"
 #include "runtime/io/sse.hpp"
+#include "runtime/mcp/protocol.hpp"
 #include "runtime/observe/log.hpp"
 
 namespace mcprt::actors::cluster {
@@ -284,6 +286,21 @@ std::optional<std::string> forwarder::home_of(std::string_view scope) const {
     return std::nullopt;
   }
   return best;
+}
+
+std::optional<forwarder::stateless_target> forwarder::home_of_stateless(
+    const rpc::message& msg, const rapidjson::Value* meta, const principal& caller) const {
+  if (msg.params && msg.method.starts_with("tasks/")) {
+    auto task = string_member(*msg.params, "taskId");
+    auto owner = task ? elsewhere(*task) : std::nullopt;
+    return owner ? std::optional<stateless_target>(
+                       {std::string(owner->node), wire::forward_kind::task})
+                 : std::nullopt;
+  }
+  auto key = meta != nullptr ? string_member(*meta, meta_key::idempotency_key) : std::nullopt;
+  auto home = key ? home_of(caller.owner() + "\n" + std::string(*key)) : std::nullopt;
+  return home ? std::optional<stateless_target>({std::move(*home), wire::forward_kind::keyed})
+              : std::nullopt;
 }
 
 void forwarder::forward(const id_owner& owner, wire::forward_kind kind, http_request request,

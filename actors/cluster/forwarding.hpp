@@ -20,6 +20,7 @@
 
 #include "actors/cluster/wire.hpp"
 #include "runtime/auth/principal.hpp"
+#include "runtime/codec/json_rpc.hpp"
 #include "runtime/io/http_exchange.hpp"
 #include "runtime/mcp/ids.hpp"
 
@@ -32,8 +33,6 @@ struct cluster_metrics;
 struct forward_options {
   /// cluster.forwardTimeoutMs: the owner must take a request within this, else 503.
   std::chrono::milliseconds timeout{2000};
-  /// How often a relay checks that its owner is still up (cluster.heartbeatMs).
-  std::chrono::milliseconds owner_check{1000};
   /// The reconnect hint of a stream whose owner went away (transport.sseRetryMs).
   std::chrono::milliseconds sse_retry{2000};
   /// Bytes of one stream in flight between the owner and the client's socket; past it the
@@ -100,6 +99,16 @@ class forwarder {
   /// over this node and the peers up now, or nullopt when that is this node: a retry with the
   /// key reaches the same node wherever it lands, as long as that node stays up.
   std::optional<std::string> home_of(std::string_view scope) const;
+
+  /// Where a stateless 2026 request belongs when not here: a task operation on the task's
+  /// node, a call with an idempotency key (of `caller`) on the key's home node.
+  struct stateless_target {
+    std::string node;
+    wire::forward_kind kind = wire::forward_kind::task;
+  };
+  std::optional<stateless_target> home_of_stateless(const rpc::message& msg,
+                                                    const rapidjson::Value* meta,
+                                                    const principal& caller) const;
 
   /// Relays `request` (already authenticated as `caller`) to `owner` and answers on `ex`. A
   /// session of a down or restarted owner answers 404 at once; a task of a down node 503

@@ -121,8 +121,8 @@ using membership_actor = caf::stateful_actor<membership_state>;
 
 void publish_state(membership_actor* self, const peer& p) {
   auto& st = self->state;
-  st.table->set({p.address.name, p.up, p.up ? p.incarnation : 0, p.up ? p.gateway : caf::actor(),
-                 p.up ? p.switchboard : caf::actor()});
+  st.table->set(
+      {p.address.name, p.up, p.up ? p.incarnation : 0, p.up ? p.switchboard : caf::actor()});
   st.m->up.Add({{"peer", p.address.name}}).Set(p.up ? 1 : 0);
 }
 
@@ -405,7 +405,7 @@ expected<std::unique_ptr<membership>, std::string> membership::start(
   out->node_ = o.node;
   out->incarnation_ = o.incarnation;
   for (const auto& p : o.peers) {
-    out->table_->set({p.name, false, 0, {}, {}});  // Listed (down) before the actor runs.
+    out->table_->set({p.name, false, 0, {}});  // Listed (down) before the actor runs.
   }
   a.sys = &sys;
   auto basp = sys.middleman().named_broker<caf::io::basp_broker>(caf::atom("BASP"));

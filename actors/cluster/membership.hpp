@@ -53,7 +53,6 @@ struct peer_view {
   std::string name;
   bool up = false;
   uint64_t incarnation = 0;  ///< The peer's, while up.
-  caf::actor gateway;        ///< Its gateway (a proxy), while up.
   caf::actor switchboard;    ///< Its switchboard (a proxy), while up.
 };
 

@@ -251,18 +251,17 @@ bool endpoint::relay_to_owner(const mcp_request& req, std::string_view id,
   return true;
 }
 
-bool endpoint::relay_to_home(const mcp_request& req, const std::string& scope,
-                             std::string_view rpc_id, const http_exchange_ptr& ex) const {
+bool endpoint::relay_stateless(const mcp_request& req, const rpc::message& msg,
+                               const rapidjson::Value* meta, const http_exchange_ptr& ex) const {
   if (!parts_.forwarder || req.forwarded) {
     return false;
   }
-  auto home = parts_.forwarder->home_of(scope);
-  if (!home) {
+  auto target = parts_.forwarder->home_of_stateless(msg, meta, req.caller);
+  if (!target) {
     return false;
   }
-  parts_.forwarder->forward({*home, std::nullopt}, cluster::wire::forward_kind::keyed,
-                            forwardable(req), req.caller, std::string(rpc_id), ex,
-                            drain_waits_for(cluster::wire::forward_kind::keyed));
+  parts_.forwarder->forward({target->node, std::nullopt}, target->kind, forwardable(req),
+                            req.caller, msg.id, ex, drain_waits_for(target->kind));
   return true;
 }
 

@@ -94,10 +94,10 @@ class endpoint final : public http_handler {
   // answering on `ex`; `rpc_id` is the JSON-RPC id for an answer given here.
   bool relay_to_owner(const mcp_request& req, std::string_view id, cluster::wire::forward_kind kind,
                       std::string_view rpc_id, const http_exchange_ptr& ex) const;
-  // In a cluster: relays a request with an idempotency key (`scope`: caller and key) to the
-  // key's home node when that is another node (true).
-  bool relay_to_home(const mcp_request& req, const std::string& scope, std::string_view rpc_id,
-                     const http_exchange_ptr& ex) const;
+  // In a cluster: relays a stateless 2026 request that belongs on another node (a task's
+  // operation, a keyed call: forwarder::home_of_stateless) there (true).
+  bool relay_stateless(const mcp_request& req, const rpc::message& msg,
+                       const rapidjson::Value* meta, const http_exchange_ptr& ex) const;
   // Counts a relayed call for the drain (not a GET stream); the hook ends the count.
   std::function<void()> drain_waits_for(cluster::wire::forward_kind kind) const;
   // After the gate: the request's route.

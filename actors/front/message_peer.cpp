@@ -127,23 +127,8 @@ bool message_peer::relay_elsewhere(const rpc::message& msg, const rapidjson::Val
   if (!parts_.forwarder) {
     return false;
   }
-  // A task operation goes to the task's node; a call with an idempotency key to the key's home.
-  std::optional<id_owner> owner;
-  std::optional<std::string> home;  // Outlives `owner`, which names it.
-  auto kind = cluster::wire::forward_kind::task;
-  auto task = msg.params && msg.method.starts_with("tasks/") ? string_member(*msg.params, "taskId")
-                                                             : std::nullopt;
-  if (task) {
-    owner = parts_.forwarder->elsewhere(*task);
-  } else if (auto key =
-                 meta != nullptr ? string_member(*meta, meta_key::idempotency_key) : std::nullopt) {
-    home = parts_.forwarder->home_of(parts_.caller.owner() + "\n" + std::string(*key));
-    if (home) {
-      owner = id_owner{*home, std::nullopt};
-      kind = cluster::wire::forward_kind::keyed;
-    }
-  }
-  if (!owner) {
+  auto target = parts_.forwarder->home_of_stateless(msg, meta, parts_.caller);
+  if (!target) {
     return false;
   }
   // As an HTTP request, marked as a pipe's (it has no routing headers of its own).
@@ -170,8 +155,8 @@ bool message_peer::relay_elsewhere(const rpc::message& msg, const rapidjson::Val
     --state->count;
     state->cv.notify_all();
   };
-  parts_.forwarder->forward(*owner, kind, std::move(r), parts_.caller, msg.id,
-                            std::make_shared<pipe_exchange>(parts_.box, msg.id), counted);
+  parts_.forwarder->forward({target->node, std::nullopt}, target->kind, std::move(r), parts_.caller,
+                            msg.id, std::make_shared<pipe_exchange>(parts_.box, msg.id), counted);
   return true;
 }
 

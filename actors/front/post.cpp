@@ -144,17 +144,9 @@ void endpoint::post_modern(const mcp_request& req, rpc::message& msg, const rapi
     return;
   }
   auto& info = request.value();
-  // A task lives on the node that made it: its operations go there.
-  if (auto task = msg.params && msg.method.starts_with("tasks/")
-                      ? string_member(*msg.params, "taskId")
-                      : std::nullopt;
-      task && relay_to_owner(req, *task, cluster::wire::forward_kind::task, msg.id, ex)) {
-    return;
-  }
-  // A call with an idempotency key runs on the key's home node, so a retry that lands anywhere
-  // finds the first attempt.
-  if (auto key = meta != nullptr ? string_member(*meta, meta_key::idempotency_key) : std::nullopt;
-      key && relay_to_home(req, req.caller.owner() + "\n" + std::string(*key), msg.id, ex)) {
+  // A task's operations run on its node; a keyed call on its key's home, so a retry that lands
+  // anywhere finds the first attempt.
+  if (relay_stateless(req, msg, meta, ex)) {
     return;
   }
   if (msg.method == "subscriptions/listen" && parts_.node->notifier) {

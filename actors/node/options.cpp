@@ -46,7 +46,6 @@ std::optional<cluster::cluster_options> cluster_options_of(const config::config&
   o.heartbeat = std::chrono::milliseconds(cfg.cluster_heartbeat_ms);
   o.dead_after = std::chrono::milliseconds(cfg.cluster_dead_after_ms);
   o.forward.timeout = std::chrono::milliseconds(cfg.cluster_forward_timeout_ms);
-  o.forward.owner_check = o.heartbeat;
   o.forward.sse_retry = std::chrono::milliseconds(cfg.sse_retry_ms);
   o.tls_cert_file = cfg.cluster_tls_cert_file;
   o.tls_key_file = cfg.cluster_tls_key_file;

@@ -11,64 +11,26 @@
 #include "actors/cluster/membership.hpp"
 #include "actors/notifier/notifier.hpp"
 #include "runtime/io/outbox.hpp"
+#include "support/cluster_node.hpp"
 
 using namespace mcprt;
 using namespace mcprt::actors;
 using namespace mcprt::actors::cluster;
 using namespace std::chrono_literals;
+using mcprt::test::eventually;
 
 namespace {
 
-struct fed_node {
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  std::shared_ptr<mcprt::metrics> metrics = std::make_shared<mcprt::metrics>();
-  std::shared_ptr<notifier::notifier> notes;
-  std::unique_ptr<membership> members;
-
-  explicit fed_node(cluster_options o) {
-    configure_actor_system(o, cfg);
-    cfg.set("scheduler.max-threads", size_t{2});
-    sys = std::make_unique<caf::actor_system>(cfg);
-    notes = std::make_shared<notifier::notifier>(*sys, 2, metrics);
-    auto m = membership::start(*sys, std::move(o), metrics, notes);
-    REQUIRE(m.failure() == nullptr);
-    members = std::move(m.value());
-  }
-  ~fed_node() {
-    members->stop();
-    notes->stop();
-  }
-  double counter(const std::string& series) const {
-    auto text = metrics->render();
-    auto at = text.find(series + " ");
-    return at == std::string::npos ? 0 : std::stod(text.substr(at + series.size() + 1));
-  }
+// A node with a notifier that federates, under these bounds.
+struct fed_node : test::unit_node {
+  explicit fed_node(cluster_options o) : unit_node(std::move(o), true) {}
 };
 
 cluster_options options_for(std::string name, std::string peer, uint16_t peer_port,
                             federation_options bounds = {}) {
-  cluster_options o;
-  o.cluster_name = "unit";
-  o.node = std::move(name);
-  o.incarnation = 9;
-  o.listen_host = "127.0.0.1";
-  o.peers = {{std::move(peer), "127.0.0.1", peer_port}};
-  o.heartbeat = 200ms;
-  o.dead_after = 2000ms;
+  auto o = test::unit_options(std::move(name), std::move(peer), peer_port);
   o.federation = std::move(bounds);
   return o;
-}
-
-bool eventually(const std::function<bool()>& holds, std::chrono::milliseconds within) {
-  auto deadline = std::chrono::steady_clock::now() + within;
-  while (!holds()) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      return false;
-    }
-    std::this_thread::yield();
-  }
-  return true;
 }
 
 // Everything queued in `box` now, as one string.

@@ -14,10 +14,12 @@
 #include "actors/cluster/membership.hpp"
 #include "runtime/io/outbox.hpp"
 #include "runtime/mcp/ids.hpp"
+#include "support/cluster_node.hpp"
 
 using namespace mcprt;
 using namespace mcprt::actors::cluster;
 using namespace std::chrono_literals;
+using mcprt::test::eventually;
 
 namespace {
 
@@ -108,37 +110,8 @@ class reader {
   bool woken_ = false;
 };
 
-struct node {
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  std::shared_ptr<mcprt::metrics> metrics = std::make_shared<mcprt::metrics>();
-  std::unique_ptr<membership> members;
-
-  node(cluster_options o) {
-    configure_actor_system(o, cfg);
-    cfg.set("scheduler.max-threads", size_t{2});
-    sys = std::make_unique<caf::actor_system>(cfg);
-    auto m = membership::start(*sys, std::move(o), metrics);
-    REQUIRE(m.failure() == nullptr);
-    members = std::move(m.value());
-  }
-  ~node() { members->stop(); }
-  double counter(const std::string& series) const {
-    auto text = metrics->render();
-    auto at = text.find(series + " ");
-    return at == std::string::npos ? 0 : std::stod(text.substr(at + series.size() + 1));
-  }
-};
-
 cluster_options options_for(std::string name, std::string peer, uint16_t peer_port) {
-  cluster_options o;
-  o.cluster_name = "unit";
-  o.node = std::move(name);
-  o.incarnation = 7;
-  o.listen_host = "127.0.0.1";
-  o.peers = {{std::move(peer), "127.0.0.1", peer_port}};
-  o.heartbeat = 200ms;
-  o.dead_after = 2000ms;
+  auto o = test::unit_options(std::move(name), std::move(peer), peer_port);
   o.forward.window_bytes = size_t{64} * 1024;
   return o;
 }
@@ -152,23 +125,12 @@ size_t events_in(const std::string& stream) {
   return n;
 }
 
-bool eventually(const std::function<bool()>& holds, std::chrono::milliseconds within) {
-  auto deadline = std::chrono::steady_clock::now() + within;
-  while (!holds()) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      return false;
-    }
-    std::this_thread::yield();
-  }
-  return true;
-}
-
 }  // namespace
 
 TEST_CASE("forwarding: a relayed stream stays within the credit window", "[cluster][forward]") {
   // "b" listens; "a" (the smaller name) dials it.
-  node b(options_for("b", "a", 1));
-  node a(options_for("a", "b", b.members->port()));
+  test::unit_node b(options_for("b", "a", 1));
+  test::unit_node a(options_for("a", "b", b.members->port()));
   REQUIRE(eventually([&] { return a.members->all_up() && b.members->all_up(); }, 10s));
 
   constexpr int notes = 400;
