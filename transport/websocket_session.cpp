@@ -1,5 +1,7 @@
 // The WebSocket connection in the Beast do_x/on_x shape: accept, then a read loop feeding the
-// peer and a write loop draining the outbox, one message per frame, on one strand.
+// peer and one writer draining the outbox, on one strand. Beast reads, answers pings and closes;
+// the writer frames queued messages itself and sends a batch in one gathered write, carrying
+// Beast's own frames (held at the write gate) between whole frames of its own.
 #include "transport/websocket_session.hpp"
 
 #include <boost/asio/post.hpp>
@@ -12,6 +14,8 @@
 
 #include "runtime/io/outbox.hpp"
 #include "runtime/observe/log.hpp"
+#include "transport/write_gate.hpp"
+#include "transport/ws_frame.hpp"
 
 namespace mcprt::transport {
 
@@ -31,6 +35,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
         ctx_(std::move(ctx)),
         binding_(std::move(binding)),
         slot_(std::move(slot)),
+        deflate_(ctx_->options.ws_deflate),
         sync_timer_(ws_.get_executor()),
         lifetime_timer_(ws_.get_executor()) {
     ctx_->metrics->connection_opened();
@@ -85,6 +90,16 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
     if (ec) {
       return finish();
     }
+    // From here on this session's writer is the only one on the socket.
+    ws_.next_layer().engage([weak = this->weak_from_this()] {
+      if (auto self = weak.lock()) {
+        net::post(self->ws_.get_executor(), [weak] {
+          if (auto s = weak.lock()) {
+            s->maybe_write();
+          }
+        });
+      }
+    });
     ws_.control_callback(
         [weak = this->weak_from_this()](websocket::frame_type kind, beast::string_view payload) {
           auto self = weak.lock();
@@ -149,52 +164,143 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
     do_read();
   }
 
-  // Writes the next queued message; pieces of one pull are written message by message.
+  // The single writer. Each write carries what Beast queued at the gate (pongs, pings, a close
+  // frame), then the messages of one pull, each framed here in front of the shared note bytes:
+  // one gathered write per batch, no copy and no allocation per delivery.
   void maybe_write() {
-    if (writing_ || closing_ || syncing_) {
+    if (writing_ || finished_) {
       return;
     }
+    auto& gate = ws_.next_layer();
+    gate.take_pending(gated_);
+    bufs_.clear();
+    for (const auto& g : gated_) {
+      close_queued_ = close_queued_ || g.closes;
+      bufs_.emplace_back(g.bytes.data(), g.bytes.size());
+    }
+    bool nothing_queued = false;
+    if (!close_queued_ && !closing_ && !syncing_ && !beast_writing_) {
+      nothing_queued = deflate_ ? !start_compressed_message() : !frame_queued_messages();
+    }
+    if (bufs_.empty()) {
+      if (nothing_queued) {
+        end_when_told();
+      } else if (std::exchange(sync_due_, false)) {
+        start_sync();
+      }
+      return;
+    }
+    writing_ = true;
+    net::async_write(gate.next_layer(), bufs_,
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->on_write(ec);
+                     });
+  }
+
+  enum class next_is { message, nothing, sync };
+
+  // The next message of the current pull as pieces_[first, end), pulling the next batch once
+  // this one is written.
+  next_is take_message(std::pair<size_t, size_t>& m, uint64_t& length) {
     if (next_ >= pieces_.size()) {
       pieces_.clear();
       next_ = 0;
       if (!binding_.box->pull(gen_, pieces_)) {
-        if (binding_.box->closed()) {
-          close(websocket::close_code::policy_error, binding_.box->close_reason());
-        } else if (restarting_) {
-          close(websocket::close_code::service_restart, "server shutting down: reconnect");
-        }
-        return;
+        return next_is::nothing;
       }
     }
     // While reads are paused no pong could be seen: the client is behind on answers anyway.
     auto role = pieces_[next_].role;
     if (role == frame_role::answer && notes_unsynced_ && !reading_paused_) {
-      return start_sync();
+      sync_due_ = true;
+      return next_is::sync;
     }
     notes_unsynced_ = notes_unsynced_ || role == frame_role::note;
-    bufs_.clear();
-    while (next_ < pieces_.size()) {
-      const auto& p = pieces_[next_++];
-      bufs_.emplace_back(p.bytes.data(), p.bytes.size());
-      if (p.message_end) {
+    length = 0;
+    auto end = next_;
+    while (end < pieces_.size()) {
+      length += pieces_[end].bytes.size();
+      if (pieces_[end++].message_end) {
         break;
       }
     }
-    writing_ = true;
+    m = {next_, end};
+    next_ = end;
+    return next_is::message;
+  }
+
+  // Frames the rest of the current pull into bufs_. False when nothing was queued.
+  bool frame_queued_messages() {
+    std::pair<size_t, size_t> m;
+    uint64_t length = 0;
+    auto got = take_message(m, length);
+    if (got == next_is::nothing) {
+      return false;
+    }
+    headers_.clear();
+    headers_.reserve(pieces_.size());  // At most one per piece: bufs_ points into it.
+    while (got == next_is::message) {
+      headers_.emplace_back();
+      auto n = text_frame_header(length, headers_.back());
+      bufs_.emplace_back(headers_.back().data(), n);
+      for (auto i = m.first; i < m.second; ++i) {
+        bufs_.emplace_back(pieces_[i].bytes.data(), pieces_[i].bytes.size());
+      }
+      if (next_ >= pieces_.size()) {
+        break;  // One pull per write: the batch size bounds it.
+      }
+      got = take_message(m, length);
+    }
+    return true;
+  }
+
+  // With permessage-deflate Beast frames and compresses, one message at a time; its bytes come
+  // back through the gate. False when nothing was queued.
+  bool start_compressed_message() {
+    std::pair<size_t, size_t> m;
+    uint64_t length = 0;
+    auto got = take_message(m, length);
+    if (got != next_is::message) {
+      return got == next_is::sync;
+    }
+    message_bufs_.clear();
+    for (auto i = m.first; i < m.second; ++i) {
+      message_bufs_.emplace_back(pieces_[i].bytes.data(), pieces_[i].bytes.size());
+    }
+    beast_writing_ = true;
     ws_.text(true);
-    ws_.async_write(bufs_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-      self->on_write(ec);
-    });
+    ws_.async_write(message_bufs_,
+                    [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                      self->beast_writing_ = false;
+                      if (ec) {
+                        return self->finish();
+                      }
+                      self->maybe_write();
+                    });
+    return true;
+  }
+
+  // The outbox is empty: end the connection if it was closed or the server drains.
+  void end_when_told() {
+    if (binding_.box->closed()) {
+      close(websocket::close_code::policy_error, binding_.box->close_reason());
+    } else if (restarting_) {
+      close(websocket::close_code::service_restart, "server shutting down: reconnect");
+    }
   }
 
   void on_write(beast::error_code ec) {
     writing_ = false;
+    ws_.next_layer().complete(gated_, ec);
     if (ec) {
       return finish();
     }
     if (reading_paused_ && !binding_.box->control_congested()) {
       reading_paused_ = false;
       do_read();
+    }
+    if (std::exchange(sync_due_, false)) {
+      start_sync();
     }
     maybe_write();
   }
@@ -246,6 +352,12 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
 
   // The connection is over: the peer (and its session) ends; the outbox lets go of us.
   void finish() {
+    finished_ = true;
+    // Beast's operations waiting at the gate end too (they hold this session).
+    ws_.next_layer().take_pending(gated_);
+    if (!writing_) {
+      ws_.next_layer().complete(gated_, net::error::operation_aborted);
+    }
     if (ticket_ != 0) {
       ctx_->streams->forget(std::exchange(ticket_, 0));
     }
@@ -257,17 +369,25 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
     binding_.peer.reset();
   }
 
-  websocket::stream<Stream> ws_;
+  websocket::stream<write_gate<Stream>> ws_;
   std::shared_ptr<const connection_context> ctx_;
   websocket_binding binding_;
   address_limiter::slot slot_;
   http::request<http::string_body> upgrade_;
   beast::flat_buffer buffer_;
   uint64_t gen_ = 0;
-  std::vector<out_piece> pieces_;
+  // The writer (maybe_write).
+  const bool deflate_;             // permessage-deflate offered: Beast frames data messages.
+  std::vector<out_piece> pieces_;  // The current pull; written up to next_.
   size_t next_ = 0;
-  std::vector<net::const_buffer> bufs_;
+  std::vector<frame_header> headers_;
+  std::vector<net::const_buffer> bufs_;          // The write in flight.
+  std::vector<gated_write> gated_;               // Beast's frames in that write.
+  std::vector<net::const_buffer> message_bufs_;  // A message Beast compresses.
   bool writing_ = false;
+  bool beast_writing_ = false;  // Beast is writing a compressed message through the gate.
+  bool close_queued_ = false;   // A close frame is out: nothing may follow it.
+  bool finished_ = false;
   bool reading_paused_ = false;
   bool closing_ = false;
   bool restarting_ = false;  // The server drains: close once the outbox is empty.
@@ -276,6 +396,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
   static constexpr std::chrono::milliseconds longest_sync{1000};
   bool notes_unsynced_ = false;  // Request notes written since the client last answered a ping.
   bool syncing_ = false;         // A ping is out; answers wait for its pong.
+  bool sync_due_ = false;        // An answer waits for a sync once the current write is out.
   uint64_t sync_count_ = 0;
   std::string sync_payload_;
   net::steady_timer sync_timer_;
