@@ -9,6 +9,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -90,6 +91,10 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
     if (ec) {
       return finish();
     }
+    if constexpr (std::is_same_v<Stream, plain_stream>) {
+      beast::error_code ignored;  // write_at_once() must never block the I/O thread.
+      beast::get_lowest_layer(ws_).socket().non_blocking(true, ignored);
+    }
     // From here on this session's writer is the only one on the socket.
     ws_.next_layer().engage([weak = this->weak_from_this()] {
       if (auto self = weak.lock()) {
@@ -166,11 +171,23 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
 
   // The single writer. Each write carries what Beast queued at the gate (pongs, pings, a close
   // frame), then the messages of one pull, each framed here in front of the shared note bytes:
-  // one gathered write per batch, no copy and no allocation per delivery.
+  // one gathered write per batch, no copy and no allocation per delivery. A write the socket
+  // takes at once needs no asynchronous operation; a few rounds, then other connections' turn.
   void maybe_write() {
-    if (writing_ || finished_) {
-      return;
+    for (int round = 0; round < rounds_per_turn; ++round) {
+      if (writing_ || finished_ || !gather()) {
+        return;
+      }
+      writing_ = true;
+      if (!write_at_once() || !wrote({})) {
+        return;
+      }
     }
+    net::post(ws_.get_executor(), [self = this->shared_from_this()] { self->maybe_write(); });
+  }
+
+  // Fills bufs_ with the next write. False when there is nothing to write now.
+  bool gather() {
     auto& gate = ws_.next_layer();
     gate.take_pending(gated_);
     bufs_.clear();
@@ -182,19 +199,60 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
     if (!close_queued_ && !closing_ && !syncing_ && !beast_writing_) {
       nothing_queued = deflate_ ? !start_compressed_message() : !frame_queued_messages();
     }
-    if (bufs_.empty()) {
-      if (nothing_queued) {
-        end_when_told();
-      } else if (std::exchange(sync_due_, false)) {
-        start_sync();
-      }
-      return;
+    if (!bufs_.empty()) {
+      return true;
     }
-    writing_ = true;
-    net::async_write(gate.next_layer(), bufs_,
-                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->on_write(ec);
-                     });
+    if (nothing_queued) {
+      end_when_told();
+    } else if (std::exchange(sync_due_, false)) {
+      start_sync();
+    }
+    return false;
+  }
+
+  // Writes bufs_ on a plain socket without waiting (the socket is non-blocking); true when all
+  // of it went out. Otherwise the rest goes out asynchronously and on_write follows.
+  bool write_at_once() {
+    if constexpr (std::is_same_v<Stream, plain_stream>) {
+      auto& socket = beast::get_lowest_layer(ws_).socket();
+      beast::error_code ec;
+      while (!bufs_.empty()) {
+        auto n = socket.write_some(bufs_, ec);
+        if (ec) {
+          break;
+        }
+        drop_written(n);
+      }
+      if (bufs_.empty()) {
+        return true;
+      }
+      if (ec != net::error::would_block) {
+        on_write(ec);
+        return false;
+      }
+      net::async_write(socket, bufs_,
+                       [self = this->shared_from_this()](beast::error_code e, std::size_t) {
+                         self->on_write(e);
+                       });
+    } else {
+      net::async_write(ws_.next_layer().next_layer(), bufs_,
+                       [self = this->shared_from_this()](beast::error_code e, std::size_t) {
+                         self->on_write(e);
+                       });
+    }
+    return false;
+  }
+
+  // Removes the first `n` written bytes from bufs_.
+  void drop_written(size_t n) {
+    size_t whole = 0;
+    while (whole < bufs_.size() && n >= bufs_[whole].size()) {
+      n -= bufs_[whole++].size();
+    }
+    bufs_.erase(bufs_.begin(), bufs_.begin() + static_cast<std::ptrdiff_t>(whole));
+    if (n > 0) {
+      bufs_.front() += n;
+    }
   }
 
   enum class next_is { message, nothing, sync };
@@ -290,10 +348,18 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
   }
 
   void on_write(beast::error_code ec) {
+    if (wrote(ec)) {
+      maybe_write();
+    }
+  }
+
+  // What follows a write, but the next one. False when the connection is over.
+  bool wrote(beast::error_code ec) {
     writing_ = false;
     ws_.next_layer().complete(gated_, ec);
     if (ec) {
-      return finish();
+      finish();
+      return false;
     }
     if (reading_paused_ && !binding_.box->control_congested()) {
       reading_paused_ = false;
@@ -302,7 +368,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
     if (std::exchange(sync_due_, false)) {
       start_sync();
     }
-    maybe_write();
+    return true;
   }
 
   // A request's notes went out and its answer is next. A client may dispatch notes later than
@@ -394,6 +460,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
   uint64_t ticket_ = 0;      // On ctx_->streams until finish().
   // The note/answer ordering (start_sync).
   static constexpr std::chrono::milliseconds longest_sync{1000};
+  static constexpr int rounds_per_turn = 4;  // Writes in a row before other connections' turn.
   bool notes_unsynced_ = false;  // Request notes written since the client last answered a ping.
   bool syncing_ = false;         // A ping is out; answers wait for its pong.
   bool sync_due_ = false;        // An answer waits for a sync once the current write is out.
