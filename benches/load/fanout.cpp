@@ -1,7 +1,8 @@
 // The fan-out scenario: N subscribers (WebSocket or Streamable HTTP GET streams) each
-// subscribe to one ticker channel (ticker://channel/<i mod topics>) and read what arrives.
-// Every tick carries its sequence number and send time, so delivery latency (send to read,
-// one host, one clock) and loss (gaps in a subscriber's sequence) are measured exactly.
+// subscribe to one or more ticker channels (ticker://channel/<i mod topics> and the ones after
+// it) and read what arrives. Every tick carries its channel, sequence number and send time, so
+// delivery latency (send to read, one host, one clock) and loss (gaps in a subscriber's
+// sequence on one channel) are measured exactly.
 #include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -51,10 +52,26 @@ const std::string initialize_body =
     R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"mcprt-bench","version":"1"}}})";
 const std::string initialized_body = R"({"jsonrpc":"2.0","method":"notifications/initialized"})";
 
-std::string subscribe_body(int topic) {
-  return R"({"jsonrpc":"2.0","id":2,"method":"resources/subscribe","params":{"uri":"ticker://channel/)" +
-         std::to_string(topic) + R"("}})";
+// Request `step` of a subscriber's set-up: initialize, initialized, then one subscribe per
+// channel it follows (`first` and the ones after it).
+std::string setup_body(const options& o, int first, int step) {
+  if (step == 0) {
+    return initialize_body;
+  }
+  if (step == 1) {
+    return initialized_body;
+  }
+  return R"({"jsonrpc":"2.0","id":)" + std::to_string(step) +
+         R"(,"method":"resources/subscribe","params":{"uri":"ticker://channel/)" +
+         std::to_string((first + step - 2) % o.topics) + R"("}})";
 }
+
+int setup_steps(const options& o) {
+  return 2 + std::min(o.per_subscriber, o.topics);
+}
+
+// The last sequence number a subscriber saw on each channel.
+using last_seen = std::vector<int64_t>;
 
 struct worker {
   const options& opt;
@@ -74,11 +91,19 @@ struct worker {
     }
   }
 
-  // One message read by a subscriber of URL `u` whose last sequence number is `last`.
-  void on_message(std::string_view msg, int64_t& last, size_t u) {
+  // One message read by a subscriber of URL `u` that saw `seen` so far.
+  void on_message(std::string_view msg, last_seen& seen, size_t u) {
     if (msg.find("notifications/ticker/tick") == std::string_view::npos) {
       return;
     }
+    auto channel = field(msg, "ticker://channel/");
+    if (channel < 0) {
+      return;
+    }
+    if (seen.size() <= static_cast<size_t>(channel)) {
+      seen.resize(static_cast<size_t>(channel) + 1, 0);
+    }
+    auto& last = seen[static_cast<size_t>(channel)];
     auto seq = field(msg, R"("seq":)");
     auto sent = field(msg, R"("sentUs":)");
     auto now = clock::now();
@@ -123,20 +148,16 @@ class ws_subscriber : public std::enable_shared_from_this<ws_subscriber> {
   }
 
  private:
-  // Sends initialize, initialized and subscribe in order, then reads.
+  // Sends initialize, initialized and the subscribes in order, then reads.
   void send(int step) {
-    static const std::string* bodies[] = {&initialize_body, &initialized_body};
-    if (step == 2) {
-      subscribe_ = subscribe_body(topic_);
-    }
-    const std::string& body = step < 2 ? *bodies[step] : subscribe_;
+    body_ = setup_body(w_.opt, topic_, step);
     ws_.text(true);
-    ws_.async_write(net::buffer(body),
+    ws_.async_write(net::buffer(body_),
                     [self = shared_from_this(), step](beast::error_code ec, std::size_t) {
                       if (ec) {
                         return self->w_.error("write");
                       }
-                      if (step < 2) {
+                      if (step + 1 < setup_steps(self->w_.opt)) {
                         return self->send(step + 1);
                       }
                       ++self->w_.ready;
@@ -160,10 +181,10 @@ class ws_subscriber : public std::enable_shared_from_this<ws_subscriber> {
   worker& w_;
   websocket::stream<beast::tcp_stream> ws_;
   beast::flat_buffer buffer_;
-  std::string subscribe_;
+  std::string body_;
   int topic_;
   size_t u_;  // Which --url.
-  int64_t last_ = 0;
+  last_seen last_;
 };
 
 // A Streamable HTTP subscriber: a 2025 session by POST, then its GET stream, read chunk by
@@ -191,9 +212,7 @@ class sse_subscriber : public std::enable_shared_from_this<sse_subscriber> {
     if (!session_.empty()) {
       req_.set("Mcp-Session-Id", session_);
     }
-    req_.body() = step == 0   ? initialize_body
-                  : step == 1 ? initialized_body
-                              : subscribe_body(topic_);
+    req_.body() = setup_body(w_.opt, topic_, step);
     req_.prepare_payload();
     http::async_write(
         stream_, req_, [self = shared_from_this(), step](beast::error_code ec, std::size_t) {
@@ -209,7 +228,7 @@ class sse_subscriber : public std::enable_shared_from_this<sse_subscriber> {
                              if (step == 0) {
                                self->session_ = std::string(self->res_->get()["Mcp-Session-Id"]);
                              }
-                             if (step < 2) {
+                             if (step + 1 < setup_steps(self->w_.opt)) {
                                return self->post(step + 1);
                              }
                              self->get();
@@ -269,7 +288,7 @@ class sse_subscriber : public std::enable_shared_from_this<sse_subscriber> {
   std::string session_, sse_;
   int topic_;
   size_t u_;  // Which --url.
-  int64_t last_ = 0;
+  last_seen last_;
 };
 
 }  // namespace

@@ -60,6 +60,9 @@ options:
                        is the session alone (2025 sessions outlive their connections)
   --threads N          client I/O threads (default 1)
   --topics N           fanout: ticker topics the subscribers spread over (default 4)
+  --topics-per-subscriber K
+                       fanout: each subscriber follows K channels, <i mod N> and the K-1 after
+                       it (default 1; at most --topics), so one connection gets K notes a round
   --server-pid PID     read the server's CPU seconds and RSS from /proc during the window
                        (repeat for a cluster's nodes: summed)
   --label TEXT         stored in the JSON and its file name (e.g. mcprt, ts-sdk-v1)
@@ -135,6 +138,8 @@ int main(int argc, char** argv) {
       o.idle_close = true;
     } else if (a == "--topics") {
       o.topics = std::max(1, static_cast<int>(number(next())));
+    } else if (a == "--topics-per-subscriber") {
+      o.per_subscriber = std::max(1, static_cast<int>(number(next())));
     } else if (a == "--threads") {
       o.threads = static_cast<int>(number(next()));
     } else if (a == "--server-pid") {

@@ -3,6 +3,7 @@
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -76,8 +77,11 @@ void print_table(const options& o, const result& r) {
                 us(r.latency.quantile(0.99)), us(r.latency.quantile(0.999)), us(r.latency.max()));
   }
   if (o.scenario == "fanout") {
-    std::printf("delivered  %.0f notifications/s  (%llu in %.1f s over %d topics)\n",
-                r.throughput(), static_cast<unsigned long long>(r.requests), r.seconds, o.topics);
+    std::printf(
+        "delivered  %.0f notifications/s  (%llu in %.1f s over %d topics, %d per "
+        "subscriber)\n",
+        r.throughput(), static_cast<unsigned long long>(r.requests), r.seconds, o.topics,
+        std::min(o.per_subscriber, o.topics));
     std::printf("latency    min %.0f  p50 %.0f  p90 %.0f  p99 %.0f  p99.9 %.0f  max %.0f us\n",
                 us(r.latency.min()), us(r.latency.quantile(0.5)), us(r.latency.quantile(0.9)),
                 us(r.latency.quantile(0.99)), us(r.latency.quantile(0.999)), us(r.latency.max()));
@@ -168,6 +172,8 @@ std::string write_json(const options& o, const result& r) {
   if (o.scenario == "fanout") {
     w.Key("topics");
     w.Int(o.topics);
+    w.Key("topics_per_subscriber");
+    w.Int(std::min(o.per_subscriber, o.topics));
     w.Key("lost");
     w.Uint64(r.lost);
     if (!r.latency_by_url.empty()) {

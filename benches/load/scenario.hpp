@@ -42,7 +42,8 @@ struct options {
   std::string label;  ///< free text stored in the JSON (e.g. "mcprt", "ts-sdk-v1")
   std::string out_dir = "var/benchmarks";
   bool json = true;
-  int topics = 4;      ///< fanout: subscriber i reads ticker://channel/<i mod topics>
+  int topics = 4;          ///< fanout: subscriber i reads ticker://channel/<i mod topics>
+  int per_subscriber = 1;  ///< fanout: channels each subscriber follows, from <i mod topics> on
   bool tasks = false;  ///< http: declare the tasks extension (task-supporting tools answer tasks)
   std::string bearer;  ///< HTTP: sent as `Authorization: Bearer <bearer>` on every request
 };
