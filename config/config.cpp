@@ -53,7 +53,9 @@ const std::vector<key_def>& table() {
     k.push_back(field("transport.port", st::integer, &config::port, 0, 65535,
                       "TCP port; 0 picks a free one"));
     k.push_back(
-        field("transport.ioThreads", st::integer, &config::io_threads, 1, 64, "Asio I/O threads"));
+        field("transport.ioThreads", st::integer, &config::io_threads, 0, 64,
+              "Asio I/O threads; 0 = one per core but one (at least one), leaving a core to "
+              "the actors"));
     k.push_back(field("transport.allowedHosts", st::string_list, &config::allowed_hosts, 0, 0,
                       "Host header names accepted on /mcp (DNS-rebinding protection); * = any"));
     k.push_back(field("transport.allowedOrigins", st::string_list, &config::allowed_origins, 0, 0,
@@ -68,6 +70,10 @@ const std::vector<key_def>& table() {
                       67108864, "SO_SNDBUF of each connection; 0 = the kernel's default"));
     k.push_back(field("transport.wsIdleTimeoutMs", st::integer, &config::ws_idle_timeout_ms, 1000,
                       86400000, "WebSocket: ping after half of this without traffic, close after"));
+    k.push_back(field("transport.flushIntervalUs", st::integer, &config::flush_interval_us, 0,
+                      1000000,
+                      "hold a stream's first note this long (microseconds) so later notes share "
+                      "its write; 0 = write as soon as the connection is idle"));
     k.push_back(field("transport.wsDeflate", st::boolean, &config::ws_deflate, 0, 0,
                       "WebSocket: offer permessage-deflate compression"));
     k.push_back(field("transport.tls.certFile", st::string, &config::tls_cert_file, 0, 0,

@@ -23,7 +23,7 @@ struct config {
   // transport
   std::string host = "127.0.0.1";
   int64_t port = 8080;
-  int64_t io_threads = 1;
+  int64_t io_threads = 0;  // 0: follow the machine (http_server::io_threads_for).
   std::vector<std::string> allowed_hosts = {"localhost", "127.0.0.1", "[::1]"};
   std::vector<std::string> allowed_origins = {"http://localhost",  "http://127.0.0.1",
                                               "http://[::1]",      "https://localhost",
@@ -33,6 +33,7 @@ struct config {
   int64_t sse_retry_ms = 2000;
   int64_t send_buffer_bytes = 0;
   int64_t ws_idle_timeout_ms = 60000;
+  int64_t flush_interval_us = 0;
   bool ws_deflate = false;
   std::string tls_cert_file, tls_key_file, tls_client_ca_file;
   // auth

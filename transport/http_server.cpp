@@ -200,9 +200,20 @@ std::error_code http_server::listen(uint16_t& bound_port) {
   return {};
 }
 
+int io_threads_for(int configured, unsigned cores) {
+  if (configured > 0) {
+    return configured;
+  }
+  return std::max(1, static_cast<int>(cores) - 1);
+}
+
+int http_server::io_threads() const {
+  return io_threads_for(impl_->ctx->options.io_threads, std::thread::hardware_concurrency());
+}
+
 void http_server::start() {
   impl_->do_accept();
-  int n = std::max(1, impl_->ctx->options.io_threads);
+  int n = io_threads();
   for (int i = 0; i < n; ++i) {
     impl_->threads.emplace_back([this] { impl_->ioc.run(); });
   }

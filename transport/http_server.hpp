@@ -18,7 +18,7 @@ namespace mcprt::transport {
 struct server_options {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;  ///< 0 picks any free port.
-  int io_threads = 1;
+  int io_threads = 0;    ///< 0: io_threads_for() the machine.
   size_t max_payload_bytes = size_t{512} * 1024;
   std::chrono::milliseconds idle_timeout{60000};  ///< Keep-alive connections idle this long close.
   /// A request's header must arrive whole within this, counted from its first byte (from the
@@ -32,8 +32,15 @@ struct server_options {
   int send_buffer_bytes = 0;      ///< SO_SNDBUF of accepted sockets; 0 leaves the kernel's default.
   std::chrono::milliseconds ws_idle_timeout{60000};  ///< WebSocket: ping at half, close after.
   bool ws_deflate = false;                           ///< WebSocket permessage-deflate.
+  /// A woken subscriber stream holds its first note this long so the next ones share its write.
+  std::chrono::microseconds flush_interval{0};
   tls_files tls;  ///< HTTPS and WSS when set; plain HTTP otherwise.
 };
+
+/// The I/O threads for `configured` on a machine of `cores` (0: unknown): the configured number,
+/// or for 0 one per core but one, leaving a core to the actors (notifier shards, sessions), and
+/// at least one.
+int io_threads_for(int configured, unsigned cores);
 
 /// Accepts connections and serves them on its own I/O threads.
 class http_server {
@@ -59,6 +66,8 @@ class http_server {
   void stop();
   /// Answers handed to connections and not yet written (a draining node waits for none).
   int64_t unwritten() const;
+  /// The I/O threads start() runs.
+  int io_threads() const;
   /// Draining: asks every SSE stream to end with a `retry` hint and every WebSocket to close
   /// with 1012 (service restart), each after what it has queued; streams opened later end at
   /// once. Returns how many were asked.

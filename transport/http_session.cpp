@@ -23,6 +23,7 @@
 #include "runtime/io/outbox.hpp"
 #include "runtime/io/sse.hpp"
 #include "runtime/observe/log.hpp"
+#include "transport/flush_window.hpp"
 #include "transport/request_head.hpp"
 #include "transport/tls_server.hpp"
 #include "transport/websocket_session.hpp"
@@ -95,7 +96,8 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
         ctx_(std::move(ctx)),
         slot_(std::move(slot)),
         deadline_(stream_.get_executor()),
-        keep_alive_timer_(stream_.get_executor()) {
+        keep_alive_timer_(stream_.get_executor()),
+        flush_(stream_.get_executor()) {
     ctx_->metrics->connection_opened();
   }
   ~http_session() {
@@ -619,7 +621,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
       return;
     }
     if (queue_.empty()) {
-      if (pump_) {
+      if (pump_ && !held_by_flush_window()) {
         write_pumped();
       }
       return;
@@ -660,11 +662,23 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
     }
   }
 
+  // A pumped stream woken from idle waits transport.flushIntervalUs for the notes after the
+  // first, unless an answer or the stream's end is queued.
+  bool held_by_flush_window() {
+    auto window = ctx_->limits->flush_interval();
+    if (window.count() <= 0) {
+      return false;
+    }
+    bool urgent = pump_->control_size() > 0 || pump_->closed() || early_retry_.has_value();
+    return flush_.hold(window, urgent, [self = this->shared_from_this()] { self->maybe_write(); });
+  }
+
   // One batch of the pumped outbox as one chunk: chunk size, the pieces (pointing into
   // shared notes), CRLF, in one gathered write.
   void write_pumped() {
     pieces_.clear();
     if (!pump_->pull(pump_gen_, pieces_)) {
+      flush_.idle();
       if (!pump_->is_current(pump_gen_) || pump_->closed() || early_retry_) {
         end_pump();
       }
@@ -763,6 +777,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
     release_stream();
     deadline_.cancel();
     keep_alive_timer_.cancel();
+    flush_.cancel();
     if (pump_) {
       // What is still queued stays in the outbox for the client's next connection.
       pump_->detach(pump_gen_);
@@ -815,6 +830,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
   std::vector<net::const_buffer> pump_bufs_;
   std::string chunk_head_;
   net::steady_timer keep_alive_timer_;
+  flush_window flush_;
   std::chrono::milliseconds sse_keep_alive_{0};
   bool wrote_recently_ = false;
   uint64_t stream_ticket_ = 0;  // On ctx_->streams while a stream is open; 0 otherwise.

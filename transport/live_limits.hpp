@@ -27,6 +27,7 @@ class live_limits {
     batch_size_.store(o.batch_size, std::memory_order_relaxed);
     stream_queue_.store(o.stream_queue, std::memory_order_relaxed);
     queue_watermark_.store(o.queue_watermark, std::memory_order_relaxed);
+    flush_interval_us_.store(o.flush_interval.count(), std::memory_order_relaxed);
   }
 
   size_t max_payload_bytes() const { return max_payload_bytes_.load(std::memory_order_relaxed); }
@@ -43,6 +44,9 @@ class live_limits {
   size_t batch_size() const { return batch_size_.load(std::memory_order_relaxed); }
   size_t stream_queue() const { return stream_queue_.load(std::memory_order_relaxed); }
   double queue_watermark() const { return queue_watermark_.load(std::memory_order_relaxed); }
+  std::chrono::microseconds flush_interval() const {
+    return std::chrono::microseconds(flush_interval_us_.load(std::memory_order_relaxed));
+  }
 
  private:
   std::atomic<size_t> max_payload_bytes_{0};
@@ -53,6 +57,7 @@ class live_limits {
   std::atomic<size_t> batch_size_{0};
   std::atomic<size_t> stream_queue_{0};
   std::atomic<double> queue_watermark_{0};
+  std::atomic<int64_t> flush_interval_us_{0};
 };
 
 }  // namespace mcprt::transport

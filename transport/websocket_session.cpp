@@ -15,6 +15,7 @@
 
 #include "runtime/io/outbox.hpp"
 #include "runtime/observe/log.hpp"
+#include "transport/flush_window.hpp"
 #include "transport/write_gate.hpp"
 #include "transport/ws_frame.hpp"
 
@@ -38,7 +39,8 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
         slot_(std::move(slot)),
         deflate_(ctx_->options.ws_deflate),
         sync_timer_(ws_.get_executor()),
-        lifetime_timer_(ws_.get_executor()) {
+        lifetime_timer_(ws_.get_executor()),
+        flush_(ws_.get_executor()) {
     ctx_->metrics->connection_opened();
   }
   ~websocket_session() {
@@ -174,6 +176,14 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
   // one gathered write per batch, no copy and no allocation per delivery. A write the socket
   // takes at once needs no asynchronous operation; a few rounds, then other connections' turn.
   void maybe_write() {
+    if (writing_ || finished_) {
+      return;
+    }
+    auto window = ctx_->limits->flush_interval();
+    if (window.count() > 0 &&
+        flush_.hold(window, urgent(), [self = this->shared_from_this()] { self->maybe_write(); })) {
+      return;
+    }
     for (int round = 0; round < rounds_per_turn; ++round) {
       if (writing_ || finished_ || !gather()) {
         return;
@@ -203,11 +213,18 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
       return true;
     }
     if (nothing_queued) {
+      flush_.idle();
       end_when_told();
     } else if (std::exchange(sync_due_, false)) {
       start_sync();
     }
     return false;
+  }
+
+  // What must not wait for a flush window: answers and requests, Beast's frames, the end.
+  bool urgent() {
+    return ws_.next_layer().has_pending() || binding_.box->control_size() > 0 || closing_ ||
+           restarting_ || binding_.box->closed() || next_ < pieces_.size();
   }
 
   // Writes bufs_ on a plain socket without waiting (the socket is non-blocking); true when all
@@ -419,6 +436,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
   // The connection is over: the peer (and its session) ends; the outbox lets go of us.
   void finish() {
     finished_ = true;
+    flush_.cancel();
     // Beast's operations waiting at the gate end too (they hold this session).
     ws_.next_layer().take_pending(gated_);
     if (!writing_) {
@@ -468,6 +486,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
   std::string sync_payload_;
   net::steady_timer sync_timer_;
   net::steady_timer lifetime_timer_;
+  flush_window flush_;
 };
 
 }  // namespace

@@ -350,6 +350,8 @@ int node::serve_http(const sigset_t& signals, const config_source& reread) {
     return 1;
   }
   server.start();
+  log::info("transport io_threads=" + std::to_string(server.io_threads()) +
+            (cfg_.io_threads == 0 ? " (transport.ioThreads=0: one per core but one)" : ""));
   if (membership_) {
     // Requests peers relay here (for sessions and tasks of this node) are served from now on.
     membership_->serve_forwarded_with(
@@ -397,7 +399,8 @@ constexpr std::chrono::seconds streams_end_within{2};
 bool is_live_transport_key(std::string_view key) {
   return key.rfind("limits.", 0) == 0 || key == "performance.batchSize" ||
          key == "performance.queueWatermark" || key == "notifier.subscriberQueue" ||
-         key == "transport.idleTimeoutMs" || key == "transport.wsIdleTimeoutMs";
+         key == "transport.idleTimeoutMs" || key == "transport.wsIdleTimeoutMs" ||
+         key == "transport.flushIntervalUs";
 }
 
 // What a reload applies to the gate and the scope policy (the mode itself needs a restart).
@@ -456,6 +459,7 @@ void node::reload(const config_source& reread, admission& admitted, transport::h
     cfg_.max_connections_per_address = next.max_connections_per_address;
     cfg_.connection_idle_timeout_ms = next.connection_idle_timeout_ms;
     cfg_.ws_idle_timeout_ms = next.ws_idle_timeout_ms;
+    cfg_.flush_interval_us = next.flush_interval_us;
     cfg_.batch_size = next.batch_size;
     cfg_.queue_watermark = next.queue_watermark;
     cfg_.subscriber_queue = next.subscriber_queue;

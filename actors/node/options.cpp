@@ -132,6 +132,7 @@ transport::server_options server_options_of(const config::config& cfg) {
   o.send_buffer_bytes = static_cast<int>(cfg.send_buffer_bytes);
   o.ws_idle_timeout = std::chrono::milliseconds(cfg.ws_idle_timeout_ms);
   o.ws_deflate = cfg.ws_deflate;
+  o.flush_interval = std::chrono::microseconds(cfg.flush_interval_us);
   o.tls.cert_file = cfg.tls_cert_file;
   o.tls.key_file = cfg.tls_key_file;
   o.tls.client_ca_file = cfg.tls_client_ca_file;
