@@ -13,8 +13,10 @@ APT_PACKAGES := g++ cmake ninja-build make pkg-config ccache clang-format clang-
   libbenchmark-dev libssl-dev openssl libsqlite3-dev curl nodejs npm
 # Only `make test` (and `make package`) need these: the .deb and its unit are built and checked
 # (dpkg-dev, file, systemd), metrics and rules checked (prometheus: promtool), the schema
-# validator compared (libvalijson-dev, json-schema-test-suite).
-TEST_PACKAGES := dpkg-dev file systemd prometheus libvalijson-dev json-schema-test-suite haproxy
+# validator compared (libvalijson-dev, json-schema-test-suite), the instruction-count gate run
+# (valgrind).
+TEST_PACKAGES := dpkg-dev file systemd prometheus libvalijson-dev json-schema-test-suite haproxy \
+  valgrind
 # `make fuzz` also needs clang with its libFuzzer runtime.
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 FUZZ_SECONDS ?= 600
@@ -23,7 +25,7 @@ FUZZ_MAX_LEN ?= 8192
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 INTEROP := tests/interop
 
-.PHONY: all deps apt-install build run test test-deps package bench-schema unit integration sanitize tsan tidy fuzz bench bench-jobs bench-cluster bench-auth bench-peers clean format format-check
+.PHONY: all deps apt-install build run test test-deps package bench-schema unit integration sanitize tsan tidy fuzz bench bench-jobs bench-cluster bench-auth bench-gate bench-peers clean format format-check
 
 all: build
 
@@ -144,6 +146,12 @@ bench-auth: build $(INTEROP)/node_modules/.installed
 	@$(MAKE) --no-print-directory apt-install PACKAGES="valgrind"
 	bash benches/run_auth.sh $(BUILD_DIR)
 	bash benches/count_auth.sh $(BUILD_DIR)
+
+## bench-gate: instructions per operation of fixed workloads under callgrind against
+## benches/gate/baseline.txt; +10% fails (also in make test). After a change that earns it:
+## bash benches/gate/run_gate.sh build --update, and commit the baseline with the change.
+bench-gate: test-deps build
+	bash benches/gate/run_gate.sh $(BUILD_DIR)
 
 ## bench-peers: the same, with the TypeScript SDK servers of benches/peers as peers.
 bench-peers: build
