@@ -159,7 +159,11 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
     http::async_write(stream_, res_,
                       [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                         self->settle();
-                        self->on_write(ec, !self->res_.keep_alive());
+                        bool close = !self->res_.keep_alive();
+                        // An idle connection keeps no answer: the next one brings its own.
+                        self->res_.clear();
+                        std::string().swap(self->res_.body());
+                        self->on_write(ec, close);
                       });
   }
 
@@ -199,7 +203,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
     auto depth = watermark_depth(ctx_->limits->stream_queue(), ctx_->limits->queue_watermark());
     for (auto& f : frames) {
       auto outcome =
-          offer_frame(queue_, queued{chunked(std::move(f.bytes)), {}}, f.overflow, depth);
+          offer_frame(queue(), queued{chunked(std::move(f.bytes)), {}}, f.overflow, depth);
       if (outcome != note_outcome::queued) {
         ctx_->metrics->request_note_outcome(lost_label(outcome));
       }
@@ -412,6 +416,11 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(ctx_->limits->max_header_bytes()));
     parser_->body_limit(ctx_->limits->max_payload_bytes());
+    if constexpr (!is_tls<Stream>) {
+      if (requests_ > 0 && buffer_.size() == 0) {
+        return wait_idle();
+      }
+    }
     if (requests_ > 0 && buffer_.size() == 0) {
       tcp().expires_after(ctx_->limits->idle_timeout());
       // As much as Beast's own reads would take: no bigger buffer for an idle connection.
@@ -427,6 +436,30 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
       return;
     }
     do_read_header();
+  }
+
+  // A plain connection between requests waits for the next one's first byte holding no read
+  // buffer (an idle connection costs its socket and this object, not 512 bytes more). Not over
+  // TLS: a pipelined request may already sit in the TLS engine, unseen by the socket.
+  void wait_idle() {
+    buffer_.shrink_to_fit();
+    idle_ = true;
+    deadline_.expires_after(ctx_->limits->idle_timeout());
+    deadline_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+      if (!ec && self->idle_) {
+        beast::error_code ignored;
+        self->tcp().socket().cancel(ignored);  // The wait below ends; so does the connection.
+      }
+    });
+    tcp().socket().async_wait(net::socket_base::wait_read,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                self->idle_ = false;
+                                self->deadline_.cancel();
+                                if (ec) {
+                                  return self->do_close();
+                                }
+                                self->do_read_header();
+                              });
   }
 
   void do_read_header() {
@@ -601,7 +634,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
 
   // Queues stream bytes; `chunk` wraps them in chunked-transfer framing.
   void enqueue(std::string bytes, bool chunk) {
-    queue_.push_back(queued{chunk ? chunked(std::move(bytes)) : std::move(bytes), {}});
+    queue().push_back(queued{chunk ? chunked(std::move(bytes)) : std::move(bytes), {}});
     maybe_write();
   }
 
@@ -620,18 +653,19 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
     if (writing_) {
       return;
     }
-    if (queue_.empty()) {
+    if (queue_empty()) {
       if (pump_ && !held_by_flush_window()) {
         write_pumped();
       }
       return;
     }
     writing_ = true;
-    size_t n = std::min(queue_.size(), std::max<size_t>(1, ctx_->limits->batch_size()));
+    auto& q = queue();
+    size_t n = std::min(q.size(), std::max<size_t>(1, ctx_->limits->batch_size()));
     batch_.clear();
     for (size_t i = 0; i < n; ++i) {
-      batch_.push_back(std::move(queue_.front().bytes));
-      queue_.pop_front();
+      batch_.push_back(std::move(q.front().bytes));
+      q.pop_front();
     }
     std::vector<net::const_buffer> bufs;
     bufs.reserve(batch_.size());
@@ -651,7 +685,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
       settle();
       return do_close();
     }
-    if (!queue_.empty() || pump_) {
+    if (!queue_empty() || pump_) {
       return maybe_write();
     }
     if (stream_done_) {
@@ -807,7 +841,8 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
   std::chrono::milliseconds drain_for_{5000};
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> res_;
-  net::steady_timer deadline_;
+  net::steady_timer deadline_;  // A request's deadline; between requests, the idle timeout.
+  bool idle_ = false;           // Waiting for the next request (wait_idle).
   uint64_t seq_ = 0;
   bool keep_alive_ = true;
   bool answered_ = false;
@@ -821,7 +856,11 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
     std::string bytes;
     std::string latest_key;
   };
-  std::deque<queued> queue_;
+  // Made on first use: an empty std::deque already holds 576 bytes, and most connections
+  // never stream.
+  std::optional<std::deque<queued>> queue_;
+  std::deque<queued>& queue() { return queue_ ? *queue_ : queue_.emplace(); }
+  bool queue_empty() const { return !queue_ || queue_->empty(); }
   std::vector<std::string> batch_;
   // A pumped GET stream.
   std::shared_ptr<outbox> pump_;
