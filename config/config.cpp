@@ -213,6 +213,10 @@ const std::vector<key_def>& table() {
                       "notifier actors; topics are spread over them by hash"));
     k.push_back(field("notifier.subscriberQueue", st::integer, &config::subscriber_queue, 1,
                       1000000, "bound of each subscriber's notification queue (frames)"));
+    k.push_back(field("notifier.maxQueueAgeMs", st::integer, &config::max_queue_age_ms, 0, 86400000,
+                      "a subscriber whose oldest queued notification is this far behind the "
+                      "newest is congested (its topic's policy applies) whatever the queue's "
+                      "length; 0 = length only"));
     k.push_back(field("server.instructions", st::string, &config::instructions, 0, 0,
                       "instructions returned by initialize and server/discover"));
     k.push_back(field("tools.pageSize", st::integer, &config::tools_page_size, 1, 10000,

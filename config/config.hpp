@@ -95,6 +95,7 @@ struct config {
   // notifier
   int64_t notifier_shards = 4;
   int64_t subscriber_queue = 1024;
+  int64_t max_queue_age_ms = 1000;
   // server
   std::string instructions;
   int64_t tools_page_size = 100;

@@ -400,7 +400,7 @@ bool is_live_transport_key(std::string_view key) {
   return key.rfind("limits.", 0) == 0 || key == "performance.batchSize" ||
          key == "performance.queueWatermark" || key == "notifier.subscriberQueue" ||
          key == "transport.idleTimeoutMs" || key == "transport.wsIdleTimeoutMs" ||
-         key == "transport.flushIntervalUs";
+         key == "transport.flushIntervalUs" || key == "notifier.maxQueueAgeMs";
 }
 
 // What a reload applies to the gate and the scope policy (the mode itself needs a restart).
@@ -463,6 +463,7 @@ void node::reload(const config_source& reread, admission& admitted, transport::h
     cfg_.batch_size = next.batch_size;
     cfg_.queue_watermark = next.queue_watermark;
     cfg_.subscriber_queue = next.subscriber_queue;
+    cfg_.max_queue_age_ms = next.max_queue_age_ms;
     ep.set_limits(std::chrono::milliseconds(cfg_.request_timeout_ms),
                   static_cast<size_t>(cfg_.max_payload_kb) * 1024);
     server.apply_limits(server_options_of(cfg_));

@@ -67,6 +67,7 @@ outbox_limits outbox_limits_of(const config::config& cfg) {
   l.capacity = static_cast<size_t>(cfg.subscriber_queue);
   l.watermark = cfg.queue_watermark;
   l.batch = static_cast<size_t>(cfg.batch_size);
+  l.max_age = std::chrono::milliseconds(cfg.max_queue_age_ms);
   return l;
 }
 

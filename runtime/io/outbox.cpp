@@ -80,10 +80,18 @@ void outbox::wake_locked(std::function<void()>& to_call) {
   }
 }
 
+std::chrono::steady_clock::duration outbox::queue_age_locked(const shared_note& newest) const {
+  if (feed_.empty() || !feed_.front().note) {
+    return {};
+  }
+  return newest.published - feed_.front().note->published;
+}
+
 offer_outcome outbox::offer(const note_ptr& note, overflow_policy policy) {
   std::function<void()> wake;
   offer_outcome outcome = offer_outcome::queued;
   size_t depth = 0;
+  size_t dropped = 0;
   {
     std::lock_guard<std::mutex> g(mutex_);
     if (closed_) {
@@ -91,13 +99,21 @@ offer_outcome outbox::offer(const note_ptr& note, overflow_policy policy) {
     }
     auto congested = static_cast<double>(feed_.size()) >=
                      limits_.watermark * static_cast<double>(limits_.capacity);
-    if (congested || feed_.size() >= limits_.capacity) {
+    auto behind = queue_age_locked(*note);
+    auto too_old = limits_.max_age.count() > 0 && behind > limits_.max_age;
+    if (congested || too_old || feed_.size() >= limits_.capacity) {
       switch (policy) {
         case overflow_policy::disconnect:
           closed_ = true;
-          close_reason_ = "subscriber too slow: its queue passed the watermark (" +
-                          std::to_string(feed_.size()) + " of " + std::to_string(limits_.capacity) +
-                          " notifications)";
+          close_reason_ =
+              too_old && !congested
+                  ? "subscriber too slow: its oldest queued notification is " +
+                        std::to_string(
+                            std::chrono::duration_cast<std::chrono::milliseconds>(behind).count()) +
+                        " ms behind"
+                  : "subscriber too slow: its queue passed the watermark (" +
+                        std::to_string(feed_.size()) + " of " + std::to_string(limits_.capacity) +
+                        " notifications)";
           feed_.clear();
           outcome = offer_outcome::disconnected;
           break;
@@ -118,6 +134,13 @@ offer_outcome outbox::offer(const note_ptr& note, overflow_policy policy) {
               (policy == overflow_policy::drop_oldest && congested)) {
             feed_.pop_front();
             outcome = offer_outcome::dropped_oldest;
+            ++dropped;
+          }
+          // Too far behind: what is older than the bound goes, so the reader catches up.
+          while (too_old && !feed_.empty() && queue_age_locked(*note) > limits_.max_age) {
+            feed_.pop_front();
+            outcome = offer_outcome::dropped_oldest;
+            ++dropped;
           }
           feed_.push_back(item{note, {}, {}, 0, frame_role::other, {}});
           break;
@@ -139,7 +162,9 @@ offer_outcome outbox::offer(const note_ptr& note, overflow_policy policy) {
         metrics_->notification_outcome("coalesced");
         break;
       case offer_outcome::dropped_oldest:
-        metrics_->notification_outcome("dropped");
+        for (size_t i = 0; i < dropped; ++i) {
+          metrics_->notification_outcome("dropped");
+        }
         break;
       case offer_outcome::disconnected:
         metrics_->notification_outcome("disconnected");

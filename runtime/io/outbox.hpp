@@ -65,6 +65,9 @@ struct outbox_limits {
   size_t capacity = 1024;   ///< Most queued feed notes.
   double watermark = 0.75;  ///< Fraction of capacity where the policy applies.
   size_t batch = 64;        ///< Most messages handed out per pull (one gathered write).
+  /// The queue is congested once its oldest note was published this much before the newest
+  /// offered, whatever its length, so latency cannot grow past it unnoticed; 0: length only.
+  std::chrono::milliseconds max_age{0};
 };
 
 /// The limits the next outboxes are made with; SIGHUP replaces them while the server runs (an
@@ -75,18 +78,21 @@ class live_outbox_limits {
   explicit live_outbox_limits(outbox_limits l = {}) { set(l); }
   outbox_limits current() const {
     return {capacity_.load(std::memory_order_relaxed), watermark_.load(std::memory_order_relaxed),
-            batch_.load(std::memory_order_relaxed)};
+            batch_.load(std::memory_order_relaxed),
+            std::chrono::milliseconds(max_age_ms_.load(std::memory_order_relaxed))};
   }
   void set(const outbox_limits& l) {
     capacity_.store(l.capacity, std::memory_order_relaxed);
     watermark_.store(l.watermark, std::memory_order_relaxed);
     batch_.store(l.batch, std::memory_order_relaxed);
+    max_age_ms_.store(l.max_age.count(), std::memory_order_relaxed);
   }
 
  private:
   std::atomic<size_t> capacity_{0};
   std::atomic<double> watermark_{0};
   std::atomic<size_t> batch_{0};
+  std::atomic<int64_t> max_age_ms_{0};
 };
 
 /// One subscriber's queue. Thread-safe.
@@ -157,6 +163,8 @@ class outbox {
  private:
   struct item;
   void wake_locked(std::function<void()>& to_call);
+  // How long before `newest` the oldest queued feed note was published (zero when none is).
+  std::chrono::steady_clock::duration queue_age_locked(const shared_note& newest) const;
   void encode(const item& it, std::vector<out_piece>& out, std::string& scratch);
   void encode_pieces(const item& it, std::vector<out_piece>& out, std::string& scratch);
 

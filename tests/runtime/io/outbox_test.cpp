@@ -80,6 +80,45 @@ TEST_CASE("the disconnect policy closes a slow subscriber with a reason", "[outb
   CHECK(box.offer(updated("d"), overflow_policy::disconnect) == offer_outcome::closed);
 }
 
+// A note published `ms` after `t0`.
+note_ptr published_at(std::chrono::steady_clock::time_point t0, int ms) {
+  auto n = std::make_shared<shared_note>(*updated("test://tick", ms));
+  n->published = t0 + std::chrono::milliseconds(ms);
+  return n;
+}
+
+TEST_CASE("a queue too far behind drops what is older than maxQueueAgeMs", "[outbox]") {
+  auto m = std::make_shared<metrics>();
+  outbox_limits limits{1024, 0.75, 64};
+  limits.max_age = std::chrono::milliseconds(100);
+  outbox box(limits, stream_format::raw, m);
+  auto gen = box.attach([] {});
+  auto t0 = std::chrono::steady_clock::now();
+  for (int ms : {0, 50, 100}) {  // Short of the bound in count and in age.
+    CHECK(box.offer(published_at(t0, ms), overflow_policy::drop_oldest) == offer_outcome::queued);
+  }
+  CHECK(box.offer(published_at(t0, 150), overflow_policy::drop_oldest) ==
+        offer_outcome::dropped_oldest);
+  CHECK(box.offer(published_at(t0, 260), overflow_policy::drop_oldest) ==
+        offer_outcome::dropped_oldest);
+  CHECK(box.feed_size() == 1);  // 50, 100 and 150 were more than 100 ms behind 260.
+  CHECK(m->render().find(R"(mcprt_notifications_total{outcome="dropped"} 4)") != std::string::npos);
+  auto out = drain(box, gen);
+  CHECK(out.find(R"("seq":260)") != std::string::npos);
+}
+
+TEST_CASE("the disconnect policy closes a subscriber too far behind, saying so", "[outbox]") {
+  outbox_limits limits{1024, 0.75, 64};
+  limits.max_age = std::chrono::milliseconds(100);
+  outbox box(limits, stream_format::raw, nullptr);
+  auto t0 = std::chrono::steady_clock::now();
+  CHECK(box.offer(published_at(t0, 0), overflow_policy::disconnect) == offer_outcome::queued);
+  CHECK(box.offer(published_at(t0, 100), overflow_policy::disconnect) == offer_outcome::queued);
+  CHECK(box.offer(published_at(t0, 101), overflow_policy::disconnect) ==
+        offer_outcome::disconnected);
+  CHECK(box.close_reason().find("ms behind") != std::string::npos);
+}
+
 TEST_CASE("control frames go out before queued notifications and are never dropped", "[outbox]") {
   outbox box({2, 1.0, 64}, stream_format::raw, nullptr);
   auto gen = box.attach([] {});
