@@ -25,7 +25,7 @@ FUZZ_MAX_LEN ?= 8192
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 INTEROP := tests/interop
 
-.PHONY: all deps apt-install build run test test-deps package bench-schema unit integration sanitize tsan tidy fuzz bench bench-jobs bench-cluster bench-auth bench-gate bench-peers clean format format-check
+.PHONY: all deps apt-install build run test test-deps package bench-schema unit integration sanitize tsan tidy fuzz bench bench-jobs bench-cluster bench-auth bench-fanout bench-gate bench-peers clean format format-check
 
 all: build
 
@@ -146,6 +146,11 @@ bench-auth: build $(INTEROP)/node_modules/.installed
 	@$(MAKE) --no-print-directory apt-install PACKAGES="valgrind"
 	bash benches/run_auth.sh $(BUILD_DIR)
 	bash benches/count_auth.sh $(BUILD_DIR)
+
+## bench-fanout: the fan-out floor (bare loopback writes) and mcprt's WebSocket and SSE fan-out
+## rows, one run (docs/benchmarks.md, issue 15).
+bench-fanout: build
+	bash benches/run_fanout.sh $(BUILD_DIR)
 
 ## bench-gate: instructions per operation of fixed workloads under callgrind against
 ## benches/gate/baseline.txt; +10% fails (also in make test). After a change that earns it:
