@@ -124,6 +124,7 @@ http_server::http_server(server_options options, std::shared_ptr<http_handler> h
   impl_->ctx->limiter =
       std::make_shared<address_limiter>(impl_->ctx->options.max_connections_per_address);
   impl_->ctx->limits = std::make_shared<live_limits>(impl_->ctx->options);
+  impl_->ctx->wakes = std::make_shared<wake_batch>(impl_->ioc);
 }
 
 void http_server::apply_limits(const server_options& next) {
@@ -240,6 +241,7 @@ void http_server::stop() {
     impl_->acceptor.close(ec);
     impl_->retry.cancel();
   });
+  impl_->ctx->wakes->stop();  // Outboxes may outlive the I/O threads; their wakes end here.
   impl_->ioc.stop();
   for (auto& t : impl_->threads) {
     if (t.joinable()) {

@@ -281,14 +281,12 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
     sse_keep_alive_ = keep_alive;
     // The waker holds no executor: an outbox may outlive the io_context (it belongs to a
     // session), and an executor copy must not be destroyed after its context.
-    pump_gen_ = pump_->attach([weak = this->weak_from_this()] {
-      if (auto self = weak.lock()) {
-        net::post(self->stream_.get_executor(), [weak] {
-          if (auto s = weak.lock()) {
-            s->maybe_write();
-          }
-        });
-      }
+    pump_gen_ = pump_->attach([weak = this->weak_from_this(), wakes = ctx_->wakes] {
+      wakes->add([weak] {
+        if (auto s = weak.lock()) {
+          net::dispatch(s->stream_.get_executor(), [s] { s->maybe_write(); });
+        }
+      });
     });
     watch_pump_close();
     arm_keep_alive();

@@ -14,6 +14,7 @@
 #include "transport/http_server.hpp"
 #include "transport/live_limits.hpp"
 #include "transport/open_streams.hpp"
+#include "transport/wake_batch.hpp"
 
 namespace mcprt::transport {
 
@@ -52,6 +53,8 @@ struct connection_context {
   std::shared_ptr<open_streams> streams = std::make_shared<open_streams>();
   /// The limits as SIGHUP last set them (options' at start): read these, not options'.
   std::shared_ptr<live_limits> limits;
+  /// Where outbox wakers (on producer threads) hand their connections to the I/O threads.
+  std::shared_ptr<wake_batch> wakes;
 };
 
 /// Serves `socket` (TLS first when ctx->tls is set) until the peer closes, an error, or an

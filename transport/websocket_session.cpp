@@ -4,6 +4,7 @@
 // Beast's own frames (held at the write gate) between whole frames of its own.
 #include "transport/websocket_session.hpp"
 
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
@@ -116,14 +117,13 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
           }
         });
     // No executor in the waker: the outbox may outlive the io_context (see http_session).
-    gen_ = binding_.box->attach([weak = this->weak_from_this()] {
-      if (auto self = weak.lock()) {
-        net::post(self->ws_.get_executor(), [weak] {
-          if (auto s = weak.lock()) {
-            s->maybe_write();
-          }
-        });
-      }
+    // Wakes from the notifier's threads reach the I/O threads in batches (wake_batch).
+    gen_ = binding_.box->attach([weak = this->weak_from_this(), wakes = ctx_->wakes] {
+      wakes->add([weak] {
+        if (auto s = weak.lock()) {
+          net::dispatch(s->ws_.get_executor(), [s] { s->maybe_write(); });
+        }
+      });
     });
     arm_lifetime();
     hold_stream();
