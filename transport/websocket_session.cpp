@@ -91,6 +91,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
   }
 
   void on_accept(beast::error_code ec) {
+    upgrade_ = {};  // Beast is done with it: an open connection keeps no request.
     if (ec) {
       return finish();
     }
