@@ -39,12 +39,17 @@ bool plain_word(uint64_t w) {
 }  // namespace
 
 std::string quote(std::string_view text) {
+  std::string out;
+  quote_into(out, text);
+  return out;
+}
+
+void quote_into(std::string& out, std::string_view text) {
   // Runs of plain bytes are copied whole: large text (result chunks, documents) quotes at
   // memory speed instead of a byte at a time. Escapes match RapidJSON's Writer.
   static constexpr char hex[] = "0123456789ABCDEF";
   static constexpr std::string_view replacement = "\xEF\xBF\xBD";  // U+FFFD
-  std::string out;
-  out.reserve(text.size() + 2 + text.size() / 16);
+  out.reserve(out.size() + text.size() + 2 + text.size() / 16);
   out += '"';
   size_t run = 0;
   for (size_t i = 0; i < text.size(); ++i) {
@@ -100,7 +105,6 @@ std::string quote(std::string_view text) {
   }
   out.append(text.data() + run, text.size() - run);
   out += '"';
-  return out;
 }
 
 std::string number_json(double value) {

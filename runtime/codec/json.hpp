@@ -45,6 +45,8 @@ std::string to_json(const rapidjson::Value& value);
 /// UTF-8 (RFC 8259 §8.1): each byte of `text` that does not belong to a valid UTF-8 sequence
 /// is written as U+FFFD, so the literal is valid whatever bytes a plugin or peer handed over.
 std::string quote(std::string_view text);
+/// The same, appended to `out`: a large text is quoted straight into the message it goes in.
+void quote_into(std::string& out, std::string_view text);
 
 /// A number as JSON text: integral values within ±2^53 without a fraction, others in the
 /// shortest form that reads back to the same double; `null` when not finite (JSON has no

@@ -7,7 +7,13 @@ namespace mcprt {
 inline namespace mcp {
 
 std::string tool_result::to_json() const {
-  std::string out = R"({"content":[)";
+  size_t size = 64 + structured_json.size();
+  for (const auto& c : content) {
+    size += c.size() + 1;
+  }
+  std::string out;
+  out.reserve(size);  // One copy of each block, no regrowth.
+  out += R"({"content":[)";
   for (size_t i = 0; i < content.size(); ++i) {
     if (i > 0) {
       out += ',';
@@ -16,7 +22,8 @@ std::string tool_result::to_json() const {
   }
   out += ']';
   if (!structured_json.empty()) {
-    out += R"(,"structuredContent":)" + structured_json;
+    out += R"(,"structuredContent":)";
+    out += structured_json;
   }
   if (is_error) {
     out += R"(,"isError":true)";
@@ -28,7 +35,14 @@ std::string tool_result::to_json() const {
 namespace content {
 
 std::string text(std::string_view text) {
-  return R"({"type":"text","text":)" + quote(text) + "}";
+  // Built in place: a results chunk is quoted once into its block, not copied again.
+  constexpr std::string_view head = R"({"type":"text","text":)";
+  std::string out;
+  out.reserve(head.size() + text.size() + text.size() / 16 + 3);
+  out += head;
+  quote_into(out, text);
+  out += '}';
+  return out;
 }
 
 std::string image(std::string_view data, std::string_view mime_type) {
