@@ -414,12 +414,10 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(ctx_->limits->max_header_bytes()));
     parser_->body_limit(ctx_->limits->max_payload_bytes());
-    if constexpr (!is_tls<Stream>) {
-      if (requests_ > 0 && buffer_.size() == 0) {
+    if (requests_ > 0 && buffer_.size() == 0) {
+      if constexpr (!is_tls<Stream>) {
         return wait_idle();
       }
-    }
-    if (requests_ > 0 && buffer_.size() == 0) {
       tcp().expires_after(ctx_->limits->idle_timeout());
       // As much as Beast's own reads would take: no bigger buffer for an idle connection.
       stream_.async_read_some(

@@ -131,13 +131,12 @@ int run(int argc, char** argv) {
   return serve(cfg, plugins, cli.what == action::stdio, cli.load);
 }
 
-}  // namespace
-
 // Large answers (a results chunk of up to 8 MiB, its quoted copy, the response) are allocated
 // and freed on every call. glibc would map each with mmap and unmap it on free, so every call
-// page-faults its buffers in again (perf: clear_page and the fault handler were a quarter of the
+// page-faults its buffers in again (perf: clear_page and the fault handler were 18% of the
 // server's samples on 1 MiB chunks). Keeping them in the heap and not trimming it below 64 MiB
-// cut the server's CPU per 1 MiB chunk from 3.4 to 1.4 ms. An operator's own GLIBC_TUNABLES win.
+// cut the server's CPU per 1 MiB chunk from 3.4 to 1.2-1.4 ms (docs/benchmarks.md). An
+// operator's own GLIBC_TUNABLES win.
 void keep_large_buffers_in_heap() {
   if (std::getenv("GLIBC_TUNABLES") != nullptr) {
     return;
@@ -145,6 +144,8 @@ void keep_large_buffers_in_heap() {
   mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
   mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
 }
+
+}  // namespace
 
 int main(int argc, char** argv) {
   keep_large_buffers_in_heap();

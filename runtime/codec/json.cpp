@@ -1,6 +1,7 @@
 // Helpers around RapidJSON shared by the codec, the catalog and the plugins.
 #include "runtime/codec/json.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 
@@ -49,7 +50,12 @@ void quote_into(std::string& out, std::string_view text) {
   // memory speed instead of a byte at a time. Escapes match RapidJSON's Writer.
   static constexpr char hex[] = "0123456789ABCDEF";
   static constexpr std::string_view replacement = "\xEF\xBF\xBD";  // U+FFFD
-  out.reserve(out.size() + text.size() + 2 + text.size() / 16);
+  // Room for the text and a few escapes; never an exact reserve (appending many small texts
+  // to one buffer must still grow it geometrically).
+  auto need = out.size() + text.size() + 2 + text.size() / 16;
+  if (out.capacity() < need) {
+    out.reserve(std::max(need, 2 * out.capacity()));
+  }
   out += '"';
   size_t run = 0;
   for (size_t i = 0; i < text.size(); ++i) {

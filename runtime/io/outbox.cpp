@@ -99,8 +99,7 @@ offer_outcome outbox::offer(const note_ptr& note, overflow_policy policy) {
     }
     auto congested = static_cast<double>(feed_.size()) >=
                      limits_.watermark * static_cast<double>(limits_.capacity);
-    auto behind = queue_age_locked(*note);
-    auto too_old = limits_.max_age.count() > 0 && behind > limits_.max_age;
+    auto too_old = limits_.max_age.count() > 0 && queue_age_locked(*note) > limits_.max_age;
     if (congested || too_old || feed_.size() >= limits_.capacity) {
       switch (policy) {
         case overflow_policy::disconnect:
@@ -108,8 +107,9 @@ offer_outcome outbox::offer(const note_ptr& note, overflow_policy policy) {
           close_reason_ =
               too_old && !congested
                   ? "subscriber too slow: its oldest queued notification is " +
-                        std::to_string(
-                            std::chrono::duration_cast<std::chrono::milliseconds>(behind).count()) +
+                        std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           queue_age_locked(*note))
+                                           .count()) +
                         " ms behind"
                   : "subscriber too slow: its queue passed the watermark (" +
                         std::to_string(feed_.size()) + " of " + std::to_string(limits_.capacity) +
@@ -162,9 +162,7 @@ offer_outcome outbox::offer(const note_ptr& note, overflow_policy policy) {
         metrics_->notification_outcome("coalesced");
         break;
       case offer_outcome::dropped_oldest:
-        for (size_t i = 0; i < dropped; ++i) {
-          metrics_->notification_outcome("dropped");
-        }
+        metrics_->notification_outcome("dropped", static_cast<double>(dropped));
         break;
       case offer_outcome::disconnected:
         metrics_->notification_outcome("disconnected");

@@ -133,3 +133,14 @@ TEST_CASE("a progress value JSON cannot carry is not sent; a bad total is left o
       notes[0] ==
       R"({"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":7,"progress":5,"message":"half"}})");
 }
+
+TEST_CASE("quote_into appends the same literal quote() returns", "[runtime][json]") {
+  std::string out = "[";
+  for (const char* text : {"plain", "with \"quotes\"\n", "\xff bad byte", ""}) {
+    auto before = out.size();
+    quote_into(out, text);
+    CHECK(out.substr(before) == quote(text));
+    out += ',';
+  }
+  CHECK(out.rfind('[', 0) == 0);
+}
