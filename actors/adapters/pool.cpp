@@ -1,10 +1,11 @@
-// The pool's handle: finds the pool's current actor for each call, reads its health snapshot.
+// The pool's handle: finds the pool's current gate for each call, reads its health snapshot.
 #include "actors/adapters/pool.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
 
+#include "actors/adapters/pool_gate.hpp"
 #include "actors/adapters/pool_metrics.hpp"
 
 namespace mcprt::actors::adapters {
@@ -29,7 +30,7 @@ adapter_pool::~adapter_pool() {
   stop();
 }
 
-pool_actor adapter_pool::spawn_actor() {
+std::pair<pool_actor, std::shared_ptr<pool_gate>> adapter_pool::spawn_actor() {
   // The registered tools call through the handle, so they reach whichever actor is current.
   std::weak_ptr<adapter_pool> weak = weak_from_this();
   auto call = [weak](const std::string& method, const std::string& tool, const json_ref& arguments,
@@ -40,13 +41,15 @@ pool_actor adapter_pool::spawn_actor() {
       out.error(make_error(rpc_code::internal_error, "The adapter is stopping"));
     }
   };
-  return spawn_pool_actor(system_, options_, live_, shared_, std::move(call));
+  auto gate = std::make_shared<pool_gate>();
+  return {spawn_pool_actor(system_, options_, live_, shared_, std::move(call), gate), gate};
 }
 
 void adapter_pool::start() {
-  auto actor = spawn_actor();
+  auto [actor, gate] = spawn_actor();
   std::lock_guard<std::mutex> g(mutex_);
   actor_ = std::move(actor);
+  gate_ = std::move(gate);
 }
 
 void adapter_pool::stop() {
@@ -70,18 +73,18 @@ void adapter_pool::stop() {
 
 void adapter_pool::call(const std::string& method, const std::string& tool,
                         const json_ref& arguments, const responder& out) {
-  pool_actor actor;
+  std::shared_ptr<pool_gate> gate;
   {
     std::lock_guard<std::mutex> g(mutex_);
     if (!stopped_) {
-      actor = actor_;
+      gate = gate_;
     }
   }
-  if (!actor) {
+  if (!gate) {
     out.error(make_error(rpc_code::internal_error, "The adapter is stopping"));
     return;
   }
-  caf::anon_send(actor, pool_call{method, tool, arguments, out});
+  gate->call(pool_call{method, tool, arguments, out});
 }
 
 std::string adapter_pool::health_json() const {
@@ -106,13 +109,14 @@ caf::actor_addr adapter_pool::replace(const caf::actor_addr& dead) {
       return {};
     }
   }
-  auto fresh = spawn_actor();
+  auto [fresh, gate] = spawn_actor();
   std::lock_guard<std::mutex> g(mutex_);
   if (stopped_) {  // Stopped meanwhile: the fresh actor goes too.
     caf::anon_send_exit(fresh, caf::exit_reason::user_shutdown);
     return {};
   }
   actor_ = fresh;
+  gate_ = std::move(gate);
   return fresh.address();
 }
 

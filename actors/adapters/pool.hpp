@@ -6,8 +6,9 @@
 // enforces per-call timeouts, forwards progress and log notifications, cancels a worker's call
 // when the request is cancelled, and can pin a 2025 session to one worker.
 //
-// This is the pool's handle: the pool itself is a typed actor (pool_actor.hpp) over a
-// pool_core; the node's supervisor replaces that actor if it ends on its own.
+// This is the pool's handle: the pool itself is a pool_core behind a pool_gate (calls and
+// answers run on the caller's and the worker's threads) whose life and timers a typed actor
+// owns (pool_actor.hpp); the node's supervisor replaces that actor if it ends on its own.
 #pragma once
 
 #include <caf/actor_addr.hpp>
@@ -69,14 +70,16 @@ class adapter_pool : public std::enable_shared_from_this<adapter_pool> {
   caf::actor_addr replace(const caf::actor_addr& dead);
 
  private:
-  pool_actor spawn_actor();
+  // A fresh actor with its own gate; both become current.
+  std::pair<pool_actor, std::shared_ptr<pool_gate>> spawn_actor();
 
   adapter_options options_;
   caf::actor_system& system_;
   std::shared_ptr<live_catalog> live_;
   std::shared_ptr<pool_shared> shared_;
   mutable std::mutex mutex_;
-  pool_actor actor_;  // Under mutex_.
+  pool_actor actor_;                 // Under mutex_.
+  std::shared_ptr<pool_gate> gate_;  // Under mutex_: the current actor's.
   bool stopped_ = false;
 };
 

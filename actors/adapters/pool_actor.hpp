@@ -1,7 +1,8 @@
-// An adapter pool's typed actor: every event of the pool — a call, a worker's line or exit, a
-// cancellation, a timer — is one message, handled in order on the pool's own thread (a
-// detached actor: writing to a worker's full pipe may wait, and must not hold a scheduler
-// thread). Its state is a pool_core; what other threads read of it is the pool_shared.
+// An adapter pool's events and its typed actor. A call, a worker's line or exit and a
+// cancellation are handled on the thread where they happen, through the pool's gate (one lock
+// around its pool_core: no thread hop between a client and a worker's pipe, or between a
+// worker's answer and its client). The actor owns the pool_core's life and its timers: every
+// timer is a `pool_tick` it sends itself. What other threads read is the pool_shared.
 #pragma once
 
 #include <array>
@@ -20,14 +21,15 @@ namespace mcprt::actors::adapters {
 
 struct adapter_options;
 
-/// tool handler -> pool: run the worker's tool `tool` (its name without the prefix).
+/// tool handler -> pool (on its thread): run the worker's tool `tool` (its name without the
+/// prefix).
 struct pool_call {
   std::string method;  ///< tools/call, prompts/get or resources/read.
   std::string tool;    ///< The worker's name for the tool or prompt, or the URI.
   json_ref arguments;
   responder out;
 };
-/// worker reader thread -> pool: one line the worker wrote to stdout.
+/// worker reader thread -> pool (on that thread): one line the worker wrote to stdout.
 struct worker_output {
   size_t slot = 0;
   uint64_t generation = 0;  ///< Of the slot's process that wrote it; older ones are ignored.
@@ -39,7 +41,7 @@ struct worker_ended {
   uint64_t generation = 0;
   std::string how;
 };
-/// responder (the client cancelled) -> pool: forget call `id` and tell its worker.
+/// responder (the client cancelled) -> pool (on its thread): forget call `id` and tell its worker.
 struct pool_cancel {
   size_t slot = 0;
   uint64_t generation = 0;
@@ -53,6 +55,7 @@ enum class pool_timer {
   start_timeout,  ///< `slot` must be ready by now.
   ping_timeout,   ///< `slot` must have answered ping `id` by now.
   gone_grace,     ///< `slot`, whose stdin closed, must have exited by now.
+  stalled,        ///< `slot` left `id` bytes of its input unread for a second.
 };
 struct pool_tick {
   pool_timer what = pool_timer::health;
@@ -61,9 +64,9 @@ struct pool_tick {
   int64_t id = 0;
 };
 
-using pool_actor = caf::typed_actor<caf::reacts_to<pool_call>, caf::reacts_to<worker_output>,
-                                    caf::reacts_to<worker_ended>, caf::reacts_to<pool_cancel>,
-                                    caf::reacts_to<pool_tick>>;
+using pool_actor = caf::typed_actor<caf::reacts_to<pool_tick>>;
+
+class pool_gate;
 
 /// What outlives one pool actor, and what other threads read: the health snapshot, the
 /// metrics, and whether the tools are registered (once per pool: a replacement keeps them).
@@ -79,17 +82,14 @@ struct pool_shared {
   std::unique_ptr<pool_metrics> metrics;
 };
 
-/// Spawns a pool actor that starts `minWorkers` at once. Its tools, once a worker lists them,
-/// are registered in `live` calling through `call` (which finds the pool's current actor).
+/// Spawns a pool actor that opens `gate` on a fresh pool_core and starts `minWorkers` at once
+/// (and closes the gate as it ends). Its tools, once a worker lists them, are registered in
+/// `live` calling through `call` (which finds the pool's current gate).
 pool_actor spawn_pool_actor(caf::actor_system& sys, const adapter_options& options,
                             std::shared_ptr<live_catalog> live, std::shared_ptr<pool_shared> shared,
-                            pool_call_fn call);
+                            pool_call_fn call, std::shared_ptr<pool_gate> gate);
 
 }  // namespace mcprt::actors::adapters
 
-// Local-only payloads: they hold responders and shared documents, so they never go remote.
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::actors::adapters::pool_call)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::actors::adapters::worker_output)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::actors::adapters::worker_ended)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::actors::adapters::pool_cancel)
+// Local-only: a pool's timers never go remote.
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::actors::adapters::pool_tick)

@@ -1,12 +1,13 @@
-// One pool's events, handled in order on its actor. Anything that answers a request or
-// touches the catalog is collected while the bookkeeping changes and run after it, so an
-// answer never overtakes the state that explains it.
+// One pool's events, each under its gate's lock, on the thread where it happened. Anything
+// that answers a request is collected while the bookkeeping changes and run after it (and
+// after the lock), so an answer never overtakes the state that explains it.
 #include "actors/adapters/pool_core.hpp"
 
 #include <algorithm>
 #include <caf/send.hpp>
 
 #include "actors/adapters/placement.hpp"
+#include "actors/adapters/pool_gate.hpp"
 #include "actors/adapters/pool_metrics.hpp"
 #include "runtime/codec/json_parse.hpp"
 #include "runtime/codec/json_rpc.hpp"
@@ -18,6 +19,7 @@ namespace {
 
 constexpr std::chrono::milliseconds first_backoff{200};
 constexpr std::chrono::milliseconds max_backoff{10000};
+// How long a worker may leave its input unread (its pipe full) before it is killed.
 constexpr std::chrono::milliseconds write_wait{1000};
 // How long a worker whose stdin is closed has to exit by itself before it is killed.
 constexpr std::chrono::milliseconds gone_grace_period{1000};
@@ -85,11 +87,12 @@ struct pool_core::slot {
   }
 };
 
-pool_core::pool_core(adapter_options options, pool_actor self, std::shared_ptr<live_catalog> live,
-                     std::shared_ptr<pool_shared> shared, pool_call_fn call,
-                     std::function<clock::time_point()> now)
+pool_core::pool_core(adapter_options options, pool_actor self, std::weak_ptr<pool_gate> gate,
+                     std::shared_ptr<live_catalog> live, std::shared_ptr<pool_shared> shared,
+                     pool_call_fn call, std::function<clock::time_point()> now)
     : options_(std::move(options)),
       self_(std::move(self)),
+      gate_(std::move(gate)),
       live_(std::move(live)),
       shared_(std::move(shared)),
       call_(std::move(call)),
@@ -138,17 +141,21 @@ void pool_core::start() {
     spawn_slot(slots_.size() - 1);
   }
   later(options_.health_interval, {pool_timer::health});
-  deadline_tick();
+  after_list none;  // Nothing is queued yet.
+  deadline_tick(none);
   publish();
 }
 
-void pool_core::on_tick(const pool_tick& tick) {
+void pool_core::on_tick(const pool_tick& tick, after_list& after) {
   switch (tick.what) {
     case pool_timer::health:
       health_tick();
       break;
     case pool_timer::deadline:
-      deadline_tick();
+      deadline_tick(after);
+      break;
+    case pool_timer::stalled:
+      on_stalled(tick.slot, tick.generation, static_cast<size_t>(tick.id));
       break;
     case pool_timer::restart_slot:
       spawn_slot(tick.slot);
@@ -168,8 +175,7 @@ void pool_core::on_tick(const pool_tick& tick) {
 
 // Every tick (a twentieth of callTimeoutMs, 10..250 ms): calls past their deadline, queued or
 // running, are expired. A call's timeout is thus late by at most one tick.
-void pool_core::deadline_tick() {
-  after_list after;
+void pool_core::deadline_tick(after_list& after) {
   auto now = now_();
   for (auto it = queue_.begin(); it != queue_.end();) {
     if (it->deadline > now) {
@@ -191,9 +197,6 @@ void pool_core::deadline_tick() {
     }
   }
   dispatch(after);
-  for (auto& f : after) {
-    f();
-  }
   auto tick = std::clamp(options_.call_timeout / 20, std::chrono::milliseconds(10),
                          std::chrono::milliseconds(250));
   later(tick, {pool_timer::deadline});
@@ -220,19 +223,29 @@ void pool_core::spawn_slot(size_t index) {
   s.listing.clear();
   s.list_id = -1;  // A worker that died while listing leaves no reading behind.
   worker_events events;
-  events.on_stdout = [self = self_, index, generation](std::string line) {
-    caf::anon_send(self, worker_output{index, generation, std::move(line)});
+  events.on_stdout = [gate = gate_, index, generation](std::string line) {
+    if (auto g = gate.lock()) {
+      g->line(worker_output{index, generation, std::move(line)});
+    }
   };
   auto who = "worker=" + std::to_string(index);
   events.on_stderr = [name = options_.name, who](const std::string& line) {
     log::info("adapter=" + name + " " + who + ": " + line);
   };
-  events.on_exit = [self = self_, index, generation](std::string how) {
-    caf::anon_send(self, worker_ended{index, generation, std::move(how)});
+  events.on_exit = [gate = gate_, index, generation](std::string how) {
+    if (auto g = gate.lock()) {
+      g->ended(worker_ended{index, generation, std::move(how)});
+    }
   };
-  auto previous = std::move(s.proc);  // Already exited: destroying it joins its threads.
-  previous.reset();
-  auto spawned = adapter_worker::spawn(options_.command, std::move(events));
+  // From the writer thread, which must not wait for the gate: the actor kills the worker.
+  events.on_stalled = [self = self_, index, generation](size_t unread) {
+    caf::anon_send(self,
+                   pool_tick{pool_timer::stalled, index, generation, static_cast<int64_t>(unread)});
+  };
+  if (s.proc) {  // Already exited: destroyed after the lock (that waits for its threads).
+    retired_.push_back(std::move(s.proc));
+  }
+  auto spawned = adapter_worker::spawn(options_.command, std::move(events), write_wait);
   if (auto* why = spawned.failure()) {
     last_error_ = *why;
     log::error("adapter=" + options_.name + " " + who + ": " + *why);
@@ -249,7 +262,7 @@ void pool_core::spawn_slot(size_t index) {
                     R"({"protocolVersion":)" + quote(worker_protocol_version) +
                         R"(,"capabilities":{},"clientInfo":{"name":"mcprt-adapter","version":)" +
                         quote(server_version) + "}}");
-  if (s.proc->send(init, write_wait) != adapter_worker::send_result::sent) {
+  if (s.proc->send(init) != adapter_worker::send_result::sent) {
     s.proc->kill();
   }
   later(options_.start_timeout, {pool_timer::start_timeout, index, generation});
@@ -266,13 +279,23 @@ void pool_core::start_timeout(size_t index, uint64_t generation) {
   }
 }
 
-void pool_core::on_line(const worker_output& out) {
+void pool_core::on_stalled(size_t index, uint64_t generation, size_t unread) {
+  auto& s = *slots_[index];
+  if (s.generation == generation && s.proc && s.state != slot::phase::dead) {
+    s.kill_reason = "it left " + std::to_string(unread) + " bytes of its input unread for " +
+                    std::to_string(write_wait.count()) + " ms";
+    log::error("adapter=" + options_.name + " worker=" + std::to_string(index) + ": " +
+               s.kill_reason + "; killing it");
+    s.proc->kill();  // on_exit fails its calls and restarts it.
+  }
+}
+
+void pool_core::on_line(const worker_output& out, after_list& after) {
   auto& s = *slots_[out.slot];
   if (s.generation != out.generation) {
     return;
   }
   auto read = read_worker_line(out.line);
-  after_list after;
   switch (read.what) {
     case worker_line::kind::malformed:
       log::warn(
@@ -281,7 +304,7 @@ void pool_core::on_line(const worker_output& out) {
       return;
     case worker_line::kind::request:
       // The worker asks its client something: mcprt answers ping and declines the rest.
-      s.proc->send(answer_worker_request(read.request_id_json, read.method), write_wait);
+      s.proc->send(answer_worker_request(read.request_id_json, read.method));
       break;
     case worker_line::kind::answer:
       on_answer(s, read.id, read.message, after);
@@ -300,9 +323,6 @@ void pool_core::on_line(const worker_output& out) {
   }
   dispatch(after);
   publish();
-  for (auto& f : after) {
-    f();
-  }
 }
 
 void pool_core::on_answer(slot& s, int64_t id, const rapidjson::Value& msg, after_list& after) {
@@ -319,7 +339,7 @@ void pool_core::on_answer(slot& s, int64_t id, const rapidjson::Value& msg, afte
       version_ = std::string(string_member(*info, "name").value_or("?")) + " " +
                  std::string(string_member(*info, "version").value_or("?"));
     }
-    s.proc->send(R"({"jsonrpc":"2.0","method":"notifications/initialized"})", write_wait);
+    s.proc->send(R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
     // Tools always; resources, templates and prompts when the worker says it has them.
     auto* caps = find_member(*result, "capabilities");
     auto has = [caps](const char* what) {
@@ -422,14 +442,13 @@ void pool_core::on_log(slot& s, const worker_line& note, after_list& after) {
   }
 }
 
-void pool_core::on_exit(const worker_ended& ended) {
+void pool_core::on_exit(const worker_ended& ended, after_list& after) {
   auto index = ended.slot;
   auto& s = *slots_[index];
   if (s.generation != ended.generation) {
     return;
   }
   const auto& how = ended.how;
-  after_list after;
   auto pid = s.proc ? s.proc->pid() : 0;
   bool was_ready = s.state == slot::phase::ready;
   log::warn("adapter=" + options_.name + " worker=" + std::to_string(index) +
@@ -443,9 +462,10 @@ void pool_core::on_exit(const worker_ended& ended) {
     shared_->metrics->count("crashed");
     auto when = c.undelivered ? "before it received '" + c.tool + "'; the call did not run"
                               : "while running '" + c.tool + "'; the call did not complete";
-    after.push_back([out = c.out, name = options_.name, how, when] {
+    auto why = s.kill_reason.empty() ? how : how + ", killed because " + s.kill_reason;
+    after.push_back([out = c.out, name = options_.name, why, when] {
       out.error(make_error(rpc_code::internal_error, "Internal error: adapter '" + name +
-                                                         "' worker exited (" + how + ") " + when));
+                                                         "' worker exited (" + why + ") " + when));
     });
   }
   s.calls.clear();
@@ -464,15 +484,12 @@ void pool_core::on_exit(const worker_ended& ended) {
   }
   dispatch(after);
   publish();
-  for (auto& f : after) {
-    f();
-  }
 }
 
 void pool_core::request_list(slot& s, size_t kind, const std::string& cursor) {
   s.list_id = s.next_id++;
   auto params = cursor.empty() ? std::string("{}") : R"({"cursor":)" + quote(cursor) + "}";
-  s.proc->send(request_frame(s.list_id, lists[kind].method, params), write_wait);
+  s.proc->send(request_frame(s.list_id, lists[kind].method, params));
 }
 
 // One page of the list being read: kept, then the next page, the next list, or done.
@@ -644,8 +661,7 @@ std::array<std::vector<std::string>, 4> pool_core::register_each(catalog_change 
   return now;
 }
 
-void pool_core::on_call(pool_call& call) {
-  after_list after;
+void pool_core::on_call(pool_call& call, after_list& after) {
   pending_call p;
   p.uid = ++next_uid_;
   p.method = std::move(call.method);
@@ -660,9 +676,6 @@ void pool_core::on_call(pool_call& call) {
   queue_.push_back(std::move(p));
   dispatch(after);
   publish();
-  for (auto& f : after) {
-    f();
-  }
 }
 
 void pool_core::dispatch(after_list& after) {
@@ -735,32 +748,20 @@ bool pool_core::place_call(pending_call& call, after_list& after) {
   const auto& info = call.out.info();
   auto frame =
       forward_frame(id, call.method, call.tool, call.arguments.get(), info.caller, info.trace);
-  switch (chosen->proc->send(frame, write_wait)) {
-    case adapter_worker::send_result::sent:
-      break;
-    case adapter_worker::send_result::gone:
-      // Its stdin is closed: it exited (or is exiting) and its exit has not arrived yet. The
-      // call stays on the slot, so that on_exit fails it with the exit status; a worker that
-      // only closed its stdin is killed after a grace period (it can never get a call again).
-      chosen->calls[id].undelivered = true;
-      later(gone_grace_period, {pool_timer::gone_grace, chosen->index, chosen->generation});
-      return true;
-    case adapter_worker::send_result::stalled:
-      chosen->calls.erase(id);
-      chosen->kill_reason = "it stopped reading its standard input";
-      chosen->proc->kill();  // on_exit restarts it.
-      after.push_back([out = call.out, name = options_.name, tool = call.tool] {
-        out.error(make_error(rpc_code::internal_error,
-                             "Internal error: adapter '" + name + "' worker did not read '" + tool +
-                                 "' within " + std::to_string(write_wait.count()) +
-                                 " ms and was restarted; the call did not run"));
-      });
-      return true;
+  if (chosen->proc->send(frame) == adapter_worker::send_result::gone) {
+    // Its stdin is closed: it exited (or is exiting) and its exit has not arrived yet. The
+    // call stays on the slot, so that on_exit fails it with the exit status; a worker that
+    // only closed its stdin is killed after a grace period (it can never get a call again).
+    chosen->calls[id].undelivered = true;
+    later(gone_grace_period, {pool_timer::gone_grace, chosen->index, chosen->generation});
+    return true;
   }
   after.push_back(
-      [self = self_, out = call.out, index = chosen->index, generation = chosen->generation, id] {
-        out.on_cancel([self, index, generation, id] {
-          caf::anon_send(self, pool_cancel{index, generation, id});
+      [gate = gate_, out = call.out, index = chosen->index, generation = chosen->generation, id] {
+        out.on_cancel([gate, index, generation, id] {
+          if (auto g = gate.lock()) {
+            g->cancel(pool_cancel{index, generation, id});
+          }
         });
       });
   return true;
@@ -775,20 +776,16 @@ void pool_core::gone_grace(size_t index, uint64_t generation) {
 }
 
 // The client cancelled a call a worker is running: forget it and tell the worker.
-void pool_core::on_cancel(const pool_cancel& cancel) {
+void pool_core::on_cancel(const pool_cancel& cancel, after_list& after) {
   auto& s = *slots_[cancel.slot];
   auto it = s.calls.find(cancel.id);
   if (s.generation != cancel.generation || it == s.calls.end()) {
     return;  // Answered, timed out, or its worker is gone.
   }
-  after_list after;
   drop(&s, cancel.id, it->second, false, after);
   s.calls.erase(it);
   dispatch(after);
   publish();
-  for (auto& f : after) {
-    f();
-  }
 }
 
 // A call that ends without its worker's answer: counted, the worker (if it has the call) told
@@ -798,10 +795,9 @@ void pool_core::drop(slot* owner, int64_t id, const in_flight& call, bool timed_
   shared_->metrics->count(timed_out ? "timeout" : "cancelled");
   if (owner != nullptr && owner->proc) {
     owner->proc->send(rpc::encode_notification(
-                          "notifications/cancelled",
-                          R"({"requestId":)" + std::to_string(id) + R"(,"reason":)" +
-                              quote(timed_out ? "timed out" : "cancelled by the client") + "}"),
-                      write_wait);
+        "notifications/cancelled", R"({"requestId":)" + std::to_string(id) + R"(,"reason":)" +
+                                       quote(timed_out ? "timed out" : "cancelled by the client") +
+                                       "}"));
   }
   if (timed_out) {
     after.push_back([out = call.out, name = options_.name, tool = call.tool,
@@ -824,7 +820,7 @@ void pool_core::health_tick() {
     ping.uid = 0;
     ping.started = now_();
     s->calls.emplace(id, ping);
-    s->proc->send(request_frame(id, "ping", "{}"), write_wait);
+    s->proc->send(request_frame(id, "ping", "{}"));
     later(options_.start_timeout, {pool_timer::ping_timeout, s->index, s->generation, id});
   }
   later(options_.health_interval, {pool_timer::health});

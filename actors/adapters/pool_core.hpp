@@ -1,7 +1,9 @@
-// The state of one adapter pool's actor and what it does with each event: workers started,
-// placed, health-checked and restarted; calls queued, sent, answered, timed out and cancelled.
-// Runs on the pool's actor only, so it takes no lock; what others read it publishes to the
-// pool_shared. Time comes from an injected clock.
+// The state of one adapter pool and what it does with each event: workers started, placed,
+// health-checked and restarted; calls queued, sent, answered, timed out and cancelled. Its
+// pool_gate calls it under one lock from whichever thread the event happens on, so it takes
+// none itself; what an event answers it collects in an `after` list that the gate runs once
+// the lock is released. What others read it publishes to the pool_shared. Time comes from an
+// injected clock.
 #pragma once
 
 #include <array>
@@ -20,14 +22,20 @@
 
 namespace mcprt::actors::adapters {
 
+class pool_gate;
+
 class pool_core {
  public:
   using clock = std::chrono::steady_clock;
+  /// Answers and other calls out, run after the gate's lock is released.
+  using after_list = std::vector<std::function<void()>>;
 
-  pool_core(adapter_options options, pool_actor self, std::shared_ptr<live_catalog> live,
-            std::shared_ptr<pool_shared> shared, pool_call_fn call,
-            std::function<clock::time_point()> now = clock::now);
-  /// Answers every call still queued or running and kills the workers.
+  /// `self` receives the timers; `gate` is where the workers' threads report.
+  pool_core(adapter_options options, pool_actor self, std::weak_ptr<pool_gate> gate,
+            std::shared_ptr<live_catalog> live, std::shared_ptr<pool_shared> shared,
+            pool_call_fn call, std::function<clock::time_point()> now = clock::now);
+  /// Answers every call still queued or running and kills the workers (outside the gate's
+  /// lock: it waits for their threads).
   ~pool_core();
   pool_core(const pool_core&) = delete;
   pool_core& operator=(const pool_core&) = delete;
@@ -35,22 +43,25 @@ class pool_core {
   /// Starts `minWorkers` and the health and deadline timers.
   void start();
 
-  void on_call(pool_call& call);
-  void on_line(const worker_output& out);
-  void on_exit(const worker_ended& ended);
-  void on_cancel(const pool_cancel& cancel);
-  void on_tick(const pool_tick& tick);
+  void on_call(pool_call& call, after_list& after);
+  void on_line(const worker_output& out, after_list& after);
+  void on_exit(const worker_ended& ended, after_list& after);
+  void on_cancel(const pool_cancel& cancel, after_list& after);
+  void on_tick(const pool_tick& tick, after_list& after);
+  /// Workers replaced since the last call, to be destroyed (which waits for their threads)
+  /// outside the gate's lock.
+  std::vector<std::unique_ptr<adapter_worker>> take_retired() { return std::move(retired_); }
 
  private:
   struct slot;
   struct pending_call;
   struct in_flight;
-  using after_list = std::vector<std::function<void()>>;
 
   void later(std::chrono::milliseconds delay, pool_tick tick);
   void spawn_slot(size_t index);
   void restart_later(slot& s);
   void on_answer(slot& s, int64_t id, const rapidjson::Value& msg, after_list& after);
+  void on_stalled(size_t index, uint64_t generation, size_t unread);
   void on_progress(slot& s, const worker_line& note, after_list& after);
   void on_log(slot& s, const worker_line& note, after_list& after);
   void on_listed(slot& s, const rapidjson::Value* result);
@@ -64,7 +75,7 @@ class pool_core {
   bool place_call(pending_call& call, after_list& after);
   void drop(slot* owner, int64_t id, const in_flight& call, bool timed_out, after_list& after);
   void health_tick();
-  void deadline_tick();
+  void deadline_tick(after_list& after);
   void ping_timeout(size_t index, uint64_t generation, int64_t id);
   void start_timeout(size_t index, uint64_t generation);
   void gone_grace(size_t index, uint64_t generation);
@@ -75,12 +86,14 @@ class pool_core {
 
   adapter_options options_;
   pool_actor self_;
+  std::weak_ptr<pool_gate> gate_;
   std::shared_ptr<live_catalog> live_;
   std::shared_ptr<pool_shared> shared_;
   pool_call_fn call_;
   std::function<clock::time_point()> now_;
   std::vector<std::unique_ptr<slot>> slots_;
   std::deque<pending_call> queue_;
+  std::vector<std::unique_ptr<adapter_worker>> retired_;
   std::map<std::string, size_t> pinned_;  // session id -> slot index.
   std::string version_;                   // serverInfo "name version" of the workers.
   std::string last_error_;                // Why the last worker failed to start or died.

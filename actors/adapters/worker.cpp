@@ -1,5 +1,5 @@
-// posix_spawnp (no fork of a threaded server), non-blocking stdin with a bounded poll, and
-// blocking reads on the worker's own threads.
+// posix_spawnp (no fork of a threaded server), non-blocking stdin whose leftovers a writer
+// thread finishes, and blocking reads on the worker's own threads.
 #include "actors/adapters/worker.hpp"
 
 #include <fcntl.h>
@@ -52,7 +52,7 @@ std::string describe(int status) {
 }  // namespace
 
 expected<std::unique_ptr<adapter_worker>, std::string> adapter_worker::spawn(
-    const worker_command& cmd, worker_events events) {
+    const worker_command& cmd, worker_events events, std::chrono::milliseconds stall_after) {
   int in[2], out[2], err[2];
   if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
     return std::string("cannot create pipes: ") + std::strerror(errno);
@@ -98,25 +98,34 @@ expected<std::unique_ptr<adapter_worker>, std::string> adapter_worker::spawn(
   }
   fcntl(in[1], F_SETFL, fcntl(in[1], F_GETFL) | O_NONBLOCK);
   return std::unique_ptr<adapter_worker>(
-      new adapter_worker(pid, in[1], out[0], err[0], std::move(events)));
+      new adapter_worker(pid, in[1], out[0], err[0], std::move(events), stall_after));
 }
 
-adapter_worker::adapter_worker(pid_t pid, int in, int out, int err, worker_events events)
-    : pid_(pid), stdin_fd_(in), events_(std::move(events)) {
+adapter_worker::adapter_worker(pid_t pid, int in, int out, int err, worker_events events,
+                               std::chrono::milliseconds stall_after)
+    : pid_(pid), stdin_fd_(in), stall_after_(stall_after), events_(std::move(events)) {
   out_reader_ = std::thread([this, out] { read_lines(out, true); });
   err_reader_ = std::thread([this, err] { read_lines(err, false); });
+  writer_ = std::thread([this] { write_later(); });
 }
 
 adapter_worker::~adapter_worker() {
-  kill();
+  kill();  // Its end of stdin closes, so a writer waiting for pipe space wakes.
   {
     std::lock_guard<std::mutex> g(write_mutex_);
-    close(stdin_fd_);
-    stdin_fd_ = -1;
+    closing_ = true;
   }
+  unwritten_cv_.notify_all();
+  writer_.join();
+  close(stdin_fd_);
   // The owner destroys a worker outside its own lock: on_exit may still run during the join.
-  out_reader_.join();
-  err_reader_.join();
+  for (auto* t : {&out_reader_, &err_reader_}) {
+    if (t->get_id() == std::this_thread::get_id()) {
+      t->detach();  // Its own reader retired it: the thread ends right after.
+    } else {
+      t->join();
+    }
+  }
 }
 
 void adapter_worker::kill() {
@@ -125,34 +134,79 @@ void adapter_worker::kill() {
   }
 }
 
-adapter_worker::send_result adapter_worker::send(std::string_view line,
-                                                 std::chrono::milliseconds wait) {
-  std::string frame(line);
-  frame += '\n';
+adapter_worker::send_result adapter_worker::send(std::string_view line) {
   std::lock_guard<std::mutex> g(write_mutex_);
-  auto deadline = std::chrono::steady_clock::now() + wait;
-  size_t off = 0;
-  while (off < frame.size()) {
-    if (stdin_fd_ < 0 || exited_.load()) {
-      return send_result::gone;
-    }
-    auto n = ::write(stdin_fd_, frame.data() + off, frame.size() - off);
-    if (n > 0) {
-      off += static_cast<size_t>(n);
-      continue;
-    }
-    if (n < 0 && errno != EAGAIN && errno != EINTR) {
-      return send_result::gone;  // EPIPE: nobody reads its stdin any more.
-    }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      return send_result::stalled;
-    }
-    pollfd p{stdin_fd_, POLLOUT, 0};
-    poll(&p, 1, static_cast<int>(left.count()));
+  if (stdin_gone_ || exited_.load()) {
+    return send_result::gone;
+  }
+  bool was_empty = unwritten_from_ == unwritten_.size();
+  if (was_empty) {
+    progress_at_ = std::chrono::steady_clock::now();  // A stall counts from here at the earliest.
+  }
+  unwritten_.append(line);
+  unwritten_ += '\n';
+  if (!was_empty) {
+    return send_result::sent;  // Behind what the writer thread is waiting to write.
+  }
+  if (!write_now()) {
+    return send_result::gone;
+  }
+  if (unwritten_from_ < unwritten_.size()) {
+    unwritten_cv_.notify_one();  // The pipe is full: the writer thread finishes the line.
   }
   return send_result::sent;
+}
+
+bool adapter_worker::write_now() {
+  while (unwritten_from_ < unwritten_.size()) {
+    auto n = ::write(stdin_fd_, unwritten_.data() + unwritten_from_,
+                     unwritten_.size() - unwritten_from_);
+    if (n > 0) {
+      unwritten_from_ += static_cast<size_t>(n);
+      progress_at_ = std::chrono::steady_clock::now();
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else if (n < 0 && errno == EAGAIN) {
+      return true;
+    } else {
+      stdin_gone_ = true;  // EPIPE: nobody reads its stdin any more.
+      unwritten_.clear();
+      unwritten_from_ = 0;
+      return false;
+    }
+  }
+  unwritten_.clear();
+  unwritten_from_ = 0;
+  return true;
+}
+
+void adapter_worker::write_later() {
+  std::unique_lock<std::mutex> lock(write_mutex_);
+  bool stall_told = false;
+  for (;;) {
+    unwritten_cv_.wait(lock, [this] { return closing_ || unwritten_from_ < unwritten_.size(); });
+    if (closing_) {
+      return;
+    }
+    lock.unlock();
+    pollfd p{stdin_fd_, POLLOUT, 0};
+    poll(&p, 1, 50);  // The fd stays open until this thread is joined.
+    lock.lock();
+    if (closing_) {
+      return;
+    }
+    write_now();
+    if (!stall_told && unwritten_from_ < unwritten_.size() &&
+        std::chrono::steady_clock::now() - progress_at_ >= stall_after_) {
+      stall_told = true;
+      auto unread = unwritten_.size() - unwritten_from_;
+      lock.unlock();
+      if (events_.on_stalled) {
+        events_.on_stalled(unread);
+      }
+      lock.lock();
+    }
+  }
 }
 
 void adapter_worker::read_lines(int fd, bool is_stdout) {

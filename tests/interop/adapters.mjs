@@ -3,7 +3,8 @@
 // its results read back complete; a stdio MCP server from the npm registry
 // (@modelcontextprotocol/server-everything, pinned) serves its tools, resources, templates and
 // prompts through a pool, and its list changes reach clients; a killed
-// worker is restarted while other calls succeed; per-call timeouts, task cancellation reaching
+// worker is restarted while other calls succeed; a worker that stops reading its input is
+// killed while nobody waits on its pipe; per-call timeouts, task cancellation reaching
 // the worker, and broken adapters (missing binary, garbage on stdout) get clear errors while
 // the server keeps serving. GET /mcp/capabilities reports it all.
 import { test, before, after } from 'node:test';
@@ -39,6 +40,7 @@ const config = {
     { name: 'quitter', command: 'sh', args: ['-c', 'exit 3'] },
     { name: 'garbage', command: 'sh', args: ['-c', 'echo this is not json-rpc; exec sleep 30'], startTimeoutMs: 500 },
     { name: 'closer', command: 'sh', args: [join(here, 'workers/input_closer.sh')], minWorkers: 1, maxWorkers: 1, maxInflightPerWorker: 4, toolPrefix: 'closer_' },
+    { name: 'stopper', command: 'sh', args: [join(here, 'workers/input_stopper.sh')], minWorkers: 1, maxWorkers: 1, maxInflightPerWorker: 4, toolPrefix: 'stopper_' },
   ],
 };
 writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
@@ -250,6 +252,24 @@ test('a call written to a worker whose input is already closed says the worker e
   const second = await client.callTool({ name: 'closer_answer', arguments: {} }).then(() => 'answered', (e) => e.message);
   assert.match(second, /adapter 'closer' worker exited \(exit status 3\) before it received 'answer'; the call did not run/);
   assert.match(await first, /adapter 'closer' worker exited \(exit status 3\) while running 'close_input'/);
+  await client.close();
+});
+
+test('a worker that stops reading its input is killed after a second, and nobody waits on its pipe', { timeout: 30000 }, async () => {
+  const client = await connect();
+  await waitForTools(client, ['stopper_stop_reading', 'stopper_big', 'demo_echo']);
+  const first = client.callTool({ name: 'stopper_stop_reading', arguments: {} }).then(() => 'answered', (e) => e.message);
+  while (!/adapter=stopper worker=0: stopped reading/.test(log)) await new Promise((ok) => setTimeout(ok, 10));
+  // 256 KiB of arguments: the pipe (64 KiB) fills and stays full.
+  const big = client.callTool({ name: 'stopper_big', arguments: { text: 'x'.repeat(262144) } }).then(() => 'answered', (e) => e.message);
+  // Meanwhile the server serves everyone else, on the same connection's I/O thread too.
+  const echo = await client.callTool({ name: 'demo_echo', arguments: { text: 'meanwhile' } });
+  assert.equal(text(echo), 'meanwhile');
+  const killed = /adapter 'stopper' worker exited \(signal 9, killed because it left \d+ bytes of its input unread for 1000 ms\)/;
+  assert.match(await big, killed);
+  assert.match(await big, /while running 'big'; the call did not complete/);
+  assert.match(await first, killed);
+  assert.match(log, /adapter=stopper worker=0: it left \d+ bytes of its input unread for 1000 ms; killing it/);
   await client.close();
 });
 
