@@ -25,7 +25,7 @@ FUZZ_MAX_LEN ?= 8192
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 INTEROP := tests/interop
 
-.PHONY: all deps apt-install build run test test-deps package bench-schema unit integration sanitize tsan tidy fuzz bench bench-jobs bench-cluster bench-auth bench-fanout bench-gate bench-peers clean format format-check
+.PHONY: all deps apt-install build run test test-deps package bench-schema unit integration sanitize tsan tidy fuzz bench bench-jobs bench-cluster bench-auth bench-fanout bench-gate bench-soak bench-peers clean format format-check
 
 all: build
 
@@ -151,6 +151,11 @@ bench-auth: build $(INTEROP)/node_modules/.installed
 ## rows, one run (docs/benchmarks.md, issue 15).
 bench-fanout: build
 	bash benches/run_fanout.sh $(BUILD_DIR)
+
+## bench-soak: 10 minutes of tools/call at half the measured capacity beside 1,000 WebSocket
+## subscribers, the server's RSS sampled (docs/benchmarks.md, issue 15). DURATION= to change.
+bench-soak: build
+	bash benches/run_soak.sh $(BUILD_DIR)
 
 ## bench-gate: instructions per operation of fixed workloads under callgrind against
 ## benches/gate/baseline.txt; +10% fails (also in make test). After a change that earns it:

@@ -55,4 +55,12 @@ if [ "$(grep -c 'errors: none' <<<"$fanout")" -ne 7 ]; then
   echo "FAIL a run_fanout.sh row had errors"
   exit 1
 fi
+# The soak (benches/run_soak.sh), briefly: both clients error-free, the RSS read.
+soak=$(DURATION=3 WARMUP=1 SAMPLE=1 SUBSCRIBERS=20 CONNECTIONS=4 CAPACITY_SECONDS=1 \
+  bash "$(dirname "$0")/../../benches/run_soak.sh" "$(dirname "$bin")")
+echo "$soak"
+if ! grep -q '^errors: none' <<<"$soak" || ! grep -q '^rss after warm-up' <<<"$soak"; then
+  echo "FAIL the soak had errors or no RSS figure"
+  exit 1
+fi
 echo "bench smoke: 1 passed, 0 failed"
