@@ -224,6 +224,11 @@ class connection : public std::enable_shared_from_this<connection> {
       return next();
     }
     const auto& body = res.body();
+    // Beast reads as much as the buffer has room for, 512 bytes at least: a 1 MiB answer was
+    // 2,000 reads (and timer resets). A connection that got a large answer keeps 64 KiB.
+    if (body.size() > big_answer && buf_.capacity() < big_answer) {
+      buf_.reserve(big_answer);
+    }
     if (res.result_int() != 200) {
       w_.error("http_" + std::to_string(res.result_int()));
     } else if (body.find("\"result\"") == std::string::npos) {
@@ -259,6 +264,7 @@ class connection : public std::enable_shared_from_this<connection> {
   worker& w_;
   beast::tcp_stream stream_;
   bool hold_only_;
+  static constexpr size_t big_answer = size_t{64} * 1024;
   beast::flat_buffer buf_;
   http::request<http::string_body> req_;
   std::optional<http::response_parser<http::string_body>> res_;
