@@ -105,6 +105,26 @@ std::string encode_result(std::string_view id, std::string_view result_object) {
   return out;
 }
 
+std::string encode_result(std::string_view id, std::string_view result_object,
+                          std::string_view members) {
+  if (members.empty() || result_object.size() < 2 || result_object.back() != '}') {
+    return encode_result(id, result_object);
+  }
+  auto open = result_object.substr(0, result_object.size() - 1);  // Without its '}'.
+  std::string out;
+  out.reserve(34 + id.size() + result_object.size() + members.size());
+  out += R"({"jsonrpc":"2.0","id":)";
+  out += id;
+  out += R"(,"result":)";
+  out += open;
+  if (open.back() != '{') {
+    out += ',';
+  }
+  out += members;
+  out += "}}";
+  return out;
+}
+
 std::string encode_error(std::string_view id, const rpc_error& error) {
   std::string out;
   out += R"({"jsonrpc":"2.0","id":)";

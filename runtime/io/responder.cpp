@@ -144,17 +144,16 @@ void responder::log(log_level level, std::string_view data_json, std::string_vie
                           note_overflow::droppable());
 }
 
-void responder::result(std::string result_object, outcome how) const {
+void responder::result(const std::string& result_object, outcome how) const {
   if (!state_ || state_->done.exchange(true, std::memory_order_acq_rel)) {
     return;
   }
   if (auto* sink = state_->channel->values()) {
     sink->result(result_object);
   } else {
-    if (state_->info.era == era::modern) {
-      result_object = rpc::append_members(std::move(result_object), modern_result_members());
-    }
-    state_->channel->finish(200, rpc::encode_result(state_->info.id, result_object));
+    auto members = state_->info.era == era::modern ? std::string_view(modern_result_members())
+                                                   : std::string_view();
+    state_->channel->finish(200, rpc::encode_result(state_->info.id, result_object, members));
   }
   if (state_->hook) {
     state_->hook(state_->info, how);

@@ -56,7 +56,7 @@ class responder {
 
   /// Sends a result object (serialized JSON object). Modern requests get `resultType` and
   /// serverInfo in `_meta` appended. Later calls are ignored.
-  void result(std::string result_object, outcome how = outcome::ok) const;
+  void result(const std::string& result_object, outcome how = outcome::ok) const;
   /// Answers with a task handle: 2026-07-28 gets `resultType: "task"` (a flat CreateTaskResult),
   /// earlier versions the object as given (`{"task": {...}}`).
   void task_created(std::string result_object) const;

@@ -77,6 +77,18 @@ TEST_CASE("append_members adds members to empty and non-empty objects", "[runtim
   CHECK(rpc::append_members(R"({"b":2})", R"("a":1)") == R"({"b":2,"a":1})");
 }
 
+TEST_CASE("encode_result with members equals appending them, then encoding", "[runtime][codec]") {
+  for (std::string_view object :
+       {"{}", R"({"b":2})", R"({"content":[{"type":"text","text":"}"}]})", "[]", "7", "{"}) {
+    for (std::string_view members : {"", R"("a":1)", R"("resultType":"complete","_meta":{}})"}) {
+      CHECK(rpc::encode_result("12", object, members) ==
+            rpc::encode_result("12", rpc::append_members(std::string(object), members)));
+    }
+  }
+  CHECK(rpc::encode_result(R"("x")", R"({"b":2})", R"("a":1)") ==
+        R"({"jsonrpc":"2.0","id":"x","result":{"b":2,"a":1}})");
+}
+
 TEST_CASE("error statuses follow the era", "[runtime][errors]") {
   CHECK(http_status_for(rpc_code::method_not_found, true) == 404);
   CHECK(http_status_for(rpc_code::method_not_found, false) == 200);
