@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <random>
 #include <sstream>
 
@@ -353,12 +354,14 @@ std::vector<tool_spec> tools(const std::shared_ptr<store>& s) {
          auto length = static_cast<uint64_t>(arg_number(c, "length").value_or(chunk_bytes));
          offset = std::min(offset, total);
          length = std::min(length, total - offset);
-         std::string data(length, '\0');
+         // Not zero-filled first: the chunk is read straight into it, then quoted once.
+         auto data = std::make_unique_for_overwrite<char[]>(length);
          in.seekg(static_cast<std::streamoff>(offset));
-         in.read(data.data(), static_cast<std::streamsize>(length));
+         in.read(data.get(), static_cast<std::streamsize>(length));
+         length = static_cast<uint64_t>(std::max<std::streamsize>(in.gcount(), 0));
          auto next = offset + length;
          tool_result r;
-         r.content.push_back(content::text(data));
+         r.content.push_back(content::text(std::string_view(data.get(), length)));
          r.structured_json = R"({"run_id":)" + quote(run_id) + R"(,"offset":)" +
                              std::to_string(offset) + R"(,"bytes":)" + std::to_string(length) +
                              R"(,"total_bytes":)" + std::to_string(total) + R"(,"next_offset":)" +
