@@ -541,6 +541,12 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
   bool request_line_complete() const { return !parser_->get().target().empty(); }
 
   void do_read_body() {
+    // Beast reads as much as the buffer has room for, 512 bytes at least: a 1 MB body took
+    // about 2,000 reads. A large one is read 64 KiB at a time (wait_idle gives the room back).
+    constexpr uint64_t large_body_read = uint64_t{64} * 1024;
+    if (auto length = parser_->content_length(); length && *length > large_body_read) {
+      buffer_.reserve(buffer_.size() + large_body_read);
+    }
     http::async_read(stream_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                        self->on_read(ec);
