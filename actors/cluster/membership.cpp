@@ -179,6 +179,8 @@ void went_up(membership_actor* self, size_t i, caf::actor gw, const wire::hello&
   p.ping_out = false;
   p.backoff = {};
   p.last_failure.clear();
+  // Routing learns first: once the log says "up", requests are forwarded to this process.
+  publish_state(self, p);
   if (!again) {
     self->monitor(p.gateway);
     log::info("cluster peer=" + p.address.name + " up incarnation=" + hex64(p.incarnation));
@@ -186,7 +188,6 @@ void went_up(membership_actor* self, size_t i, caf::actor gw, const wire::hello&
   if (!again && self->state.federator) {
     self->send(self->state.federator, fed_up_atom::value, p.address.name, p.gateway);
   }
-  publish_state(self, p);
 }
 
 void went_down(membership_actor* self, size_t i, const std::string& reason,
@@ -202,11 +203,11 @@ void went_down(membership_actor* self, size_t i, const std::string& reason,
   self->send(self->state.switchboard, peer_gone_atom::value, p.address.name);
   p.ping_out = false;
   self->state.m->downs.Add({{"peer", p.address.name}, {"reason", reason}}).Increment();
+  publish_state(self, p);  // As for "up": the log line follows what routing knows.
   log::warn("cluster peer=" + p.address.name + " down (" + why + ")");
   if (self->state.federator) {
     self->send(self->state.federator, fed_down_atom::value, p.address.name);
   }
-  publish_state(self, p);
   if (p.connector) {
     schedule_dial(self, i);
   }

@@ -216,9 +216,11 @@ test('node loss: kill -9, restart and SIGSTOP, as clients see them', { timeout: 
 
     // Restarted with the same config: the old session id names a gone incarnation (404 at
     // once); the task is back (its store outlived the process).
+    // The new process's "up", not any earlier one: each node's log from before the restart on.
+    const seen = { f1: nodes.f1.log().length, f3: nodes.f3.log().length };
     nodes.f2 = await start(files.f2, 'f2');
-    await nodes.f1.waitForLog(/cluster peer=f2 up[\s\S]*cluster peer=f2 up/);
-    await nodes.f3.waitForLog(/cluster peer=f2 up[\s\S]*cluster peer=f2 up/);
+    await nodes.f1.waitForLog(/cluster peer=f2 up/, { after: seen.f1 });
+    await nodes.f3.waitForLog(/cluster peer=f2 up/, { after: seen.f3 });
     assert.equal((await rpc(nodes.f1.url, lost, 6, 'ping')).status, 404);
     assert.ok(await counted([nodes.f1.url], 'mcprt_cluster_forwards_total', { result: 'restarted' }) >= 1);
     const back = await rpc2026(nodes.f3.url, 'tasks/get', { taskId: task.taskId });
@@ -245,8 +247,9 @@ test('node loss: kill -9, restart and SIGSTOP, as clients see them', { timeout: 
     assert.match(last.comment ?? '', /down or restarted/);
     assert.equal((await rpc(nodes.f1.url, frozen, 7, 'ping')).status, 404);
     assert.equal((await rpc(nodes.f1.url, kept, 8, 'ping')).status, 200, 'f1 serves its own meanwhile');
+    const beforeCont = nodes.f1.log().length;
     nodes.f3.proc.kill('SIGCONT');
-    await nodes.f1.waitForLog(/cluster peer=f3 up[\s\S]*cluster peer=f3 up/);
+    await nodes.f1.waitForLog(/cluster peer=f3 up/, { after: beforeCont });
   } finally {
     nodes.f3?.proc.kill('SIGCONT');
     for (const node of Object.values(nodes)) await node.stop();

@@ -17,7 +17,7 @@ after(() => { for (const proc of running) proc.kill('SIGKILL'); });
 
 /// Starts a server with `args` (after --listen and a private job store). With `fdLimit`, the
 /// server runs under `ulimit -n fdLimit`. Resolves with
-/// { url, proc, pid, log(), waitForLog(re), stop() }.
+/// { url, proc, pid, log(), waitForLog(re, { after }), stop() }.
 export async function startServer(args = [], { fdLimit } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'mcprt-test-'));
   const full = ['--listen', '127.0.0.1:0', '--set', `jobs.storePath=${join(dir, 'jobs.sqlite')}`, ...args];
@@ -39,9 +39,10 @@ export async function startServer(args = [], { fdLimit } = {}) {
   // Resolves with the first match of `re` in the log, now or when the line arrives: a log line
   // and an HTTP answer travel on different pipes, so a line written before the answer may be
   // read after it.
-  const waitForLog = (re) => new Promise((resolve, reject) => {
+  // With `after` (a length of log() taken earlier), only what was written since counts.
+  const waitForLog = (re, { after = 0 } = {}) => new Promise((resolve, reject) => {
     const check = (failed) => {
-      const m = text.match(re);
+      const m = text.slice(after).match(re);
       if (m) resolve(m);
       else if (failed) reject(failed);
       return Boolean(m || failed);
