@@ -38,7 +38,8 @@ mkfifo "$out/never"
 exec 4<>"$out/never"  # Never readable: `read -t` below is a sleep without a fork.
 watch_stalls() {
   local last=$EPOCHREALTIME now gap longest=0
-  while [ ! -e "$out/stop" ]; do
+  # Until told, or until the script itself is gone (an early exit must not leave it looping).
+  while [ ! -e "$out/stop" ] && kill -0 "$$" 2>/dev/null; do
     read -r -t 0.01 -u 4 _ || true
     now=$EPOCHREALTIME
     gap=$(((${now/./} - ${last/./}) / 1000))
@@ -73,7 +74,7 @@ cpu_times >"$out/cpu.before"
 watch_stalls &
 stall_pid=$!
 echo "seconds  rss_kb"
-while kill -0 "$rpc_pid" 2>/dev/null; do
+while kill -0 "$rpc_pid" 2>/dev/null && kill -0 "$SERVER_PID" 2>/dev/null; do
   now=$(date +%s.%N)
   printf '%7.0f  %s\n' "$(awk -v a="$start" -v b="$now" 'BEGIN {print b - a}')" "$(rss_kb)"
   # The next sample, or the client's end, whichever comes first.
