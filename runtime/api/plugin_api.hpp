@@ -77,9 +77,7 @@ class tool_invocation {
   /// continue the trace in what the tool calls; empty members when the caller sent none.
   const trace_context& trace() const { return out_.info().trace; }
   /// Sends the tool result (once).
-  void finish(const tool_result& r) const {
-    out_.result(r.to_json(), r.is_error ? outcome::tool_error : outcome::ok);
-  }
+  void finish(const tool_result& r) const { out_.result(r); }
   /// Runs `step` on the tool's actor after `delay`, without blocking anything.
   void after(std::chrono::milliseconds delay, std::function<void()> step) const {
     defer_(delay, std::move(step));

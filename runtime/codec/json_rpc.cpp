@@ -107,22 +107,31 @@ std::string encode_result(std::string_view id, std::string_view result_object) {
 
 std::string encode_result(std::string_view id, std::string_view result_object,
                           std::string_view members) {
-  if (members.empty() || result_object.size() < 2 || result_object.back() != '}') {
-    return encode_result(id, result_object);
-  }
-  auto open = result_object.substr(0, result_object.size() - 1);  // Without its '}'.
   std::string out;
   out.reserve(34 + id.size() + result_object.size() + members.size());
+  begin_result(out, id);
+  out += result_object;
+  end_result(out, members);
+  return out;
+}
+
+void begin_result(std::string& out, std::string_view id) {
   out += R"({"jsonrpc":"2.0","id":)";
   out += id;
   out += R"(,"result":)";
-  out += open;
-  if (open.back() != '{') {
-    out += ',';
+}
+
+void end_result(std::string& out, std::string_view members) {
+  // Only into an object that has at least its braces after `"result":`.
+  if (!members.empty() && out.size() >= 2 && out.back() == '}' && out[out.size() - 2] != ':') {
+    out.pop_back();
+    if (out.back() != '{') {
+      out += ',';
+    }
+    out += members;
+    out += '}';
   }
-  out += members;
-  out += "}}";
-  return out;
+  out += '}';
 }
 
 std::string encode_error(std::string_view id, const rpc_error& error) {

@@ -42,6 +42,10 @@ std::string encode_result(std::string_view id, std::string_view result_object);
 /// copy of the result (a 1 MiB result chunk is not copied twice to gain 100 bytes).
 std::string encode_result(std::string_view id, std::string_view result_object,
                           std::string_view members);
+/// The same written around a result object the caller appends in place: begin_result, the
+/// object, end_result (which adds `members` to it as append_members() would, and closes).
+void begin_result(std::string& out, std::string_view id);
+void end_result(std::string& out, std::string_view members);
 
 /// `{"jsonrpc":"2.0","id":<id or null>,"error":{...}}`.
 std::string encode_error(std::string_view id, const rpc_error& error);

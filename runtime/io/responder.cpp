@@ -160,6 +160,28 @@ void responder::result(const std::string& result_object, outcome how) const {
   }
 }
 
+void responder::result(const tool_result& r) const {
+  auto how = r.is_error ? outcome::tool_error : outcome::ok;
+  if (!state_ || state_->channel->values() != nullptr) {
+    result(r.to_json(), how);  // A value sink takes the object itself.
+    return;
+  }
+  if (state_->done.exchange(true, std::memory_order_acq_rel)) {
+    return;
+  }
+  auto members = state_->info.era == era::modern ? std::string_view(modern_result_members())
+                                                 : std::string_view();
+  std::string out;
+  out.reserve(34 + state_->info.id.size() + r.json_size() + members.size());
+  rpc::begin_result(out, state_->info.id);
+  r.append_json(out);
+  rpc::end_result(out, members);
+  state_->channel->finish(200, std::move(out));
+  if (state_->hook) {
+    state_->hook(state_->info, how);
+  }
+}
+
 void responder::task_created(std::string result_object) const {
   if (!state_ || state_->done.exchange(true, std::memory_order_acq_rel)) {
     return;

@@ -15,6 +15,7 @@
 #include "runtime/io/client_link.hpp"
 #include "runtime/mcp/protocol.hpp"
 #include "runtime/mcp/request_info.hpp"
+#include "runtime/mcp/tool_result.hpp"
 
 namespace mcprt {
 inline namespace io {
@@ -57,6 +58,9 @@ class responder {
   /// Sends a result object (serialized JSON object). Modern requests get `resultType` and
   /// serverInfo in `_meta` appended. Later calls are ignored.
   void result(const std::string& result_object, outcome how = outcome::ok) const;
+  /// The same for a tool's result, written straight into the answer (a large result is not
+  /// serialized first and then copied into the envelope). `isError` makes it a tool_error.
+  void result(const tool_result& r) const;
   /// Answers with a task handle: 2026-07-28 gets `resultType: "task"` (a flat CreateTaskResult),
   /// earlier versions the object as given (`{"task": {...}}`).
   void task_created(std::string result_object) const;

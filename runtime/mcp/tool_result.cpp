@@ -7,12 +7,21 @@ namespace mcprt {
 inline namespace mcp {
 
 std::string tool_result::to_json() const {
+  std::string out;
+  out.reserve(json_size());  // One copy of each block, no regrowth.
+  append_json(out);
+  return out;
+}
+
+size_t tool_result::json_size() const {
   size_t size = 64 + structured_json.size();
   for (const auto& c : content) {
     size += c.size() + 1;
   }
-  std::string out;
-  out.reserve(size);  // One copy of each block, no regrowth.
+  return size;
+}
+
+void tool_result::append_json(std::string& out) const {
   out += R"({"content":[)";
   for (size_t i = 0; i < content.size(); ++i) {
     if (i > 0) {
@@ -29,7 +38,6 @@ std::string tool_result::to_json() const {
     out += R"(,"isError":true)";
   }
   out += '}';
-  return out;
 }
 
 namespace content {

@@ -17,6 +17,10 @@ struct tool_result {
 
   /// The result object as JSON text.
   std::string to_json() const;
+  /// Writes the same object at the end of `out` (an answer's envelope built around it).
+  void append_json(std::string& out) const;
+  /// The length of that object, give or take a few bytes: what to reserve for it.
+  size_t json_size() const;
 };
 
 /// Content block builders; every argument is plain text and is escaped here.
