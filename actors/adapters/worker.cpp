@@ -140,9 +140,6 @@ adapter_worker::send_result adapter_worker::send(std::string_view line) {
     return send_result::gone;
   }
   bool was_empty = unwritten_from_ == unwritten_.size();
-  if (was_empty) {
-    progress_at_ = std::chrono::steady_clock::now();  // A stall counts from here at the earliest.
-  }
   unwritten_.append(line);
   unwritten_ += '\n';
   if (!was_empty) {
@@ -152,6 +149,7 @@ adapter_worker::send_result adapter_worker::send(std::string_view line) {
     return send_result::gone;
   }
   if (unwritten_from_ < unwritten_.size()) {
+    progress_at_ = std::chrono::steady_clock::now();  // A backlog begins: a stall counts from here.
     unwritten_cv_.notify_one();  // The pipe is full: the writer thread finishes the line.
   }
   return send_result::sent;
@@ -163,7 +161,6 @@ bool adapter_worker::write_now() {
                      unwritten_.size() - unwritten_from_);
     if (n > 0) {
       unwritten_from_ += static_cast<size_t>(n);
-      progress_at_ = std::chrono::steady_clock::now();
     } else if (n < 0 && errno == EINTR) {
       continue;
     } else if (n < 0 && errno == EAGAIN) {
@@ -195,9 +192,13 @@ void adapter_worker::write_later() {
     if (closing_) {
       return;
     }
+    auto left = unwritten_.size() - unwritten_from_;
     write_now();
-    if (!stall_told && unwritten_from_ < unwritten_.size() &&
-        std::chrono::steady_clock::now() - progress_at_ >= stall_after_) {
+    auto now = std::chrono::steady_clock::now();
+    if (unwritten_.size() - unwritten_from_ < left) {
+      progress_at_ = now;  // The worker read some.
+    }
+    if (!stall_told && unwritten_from_ < unwritten_.size() && now - progress_at_ >= stall_after_) {
       stall_told = true;
       auto unread = unwritten_.size() - unwritten_from_;
       lock.unlock();

@@ -83,7 +83,7 @@ class adapter_worker {
   std::condition_variable unwritten_cv_;
   std::string unwritten_;  // Under write_mutex_: what the pipe has not taken yet, in order.
   size_t unwritten_from_ = 0;
-  // Under write_mutex_: the last write the pipe took, or when a backlog began after it.
+  // Under write_mutex_: when the current backlog began, or the pipe last took some of it.
   std::chrono::steady_clock::time_point progress_at_;
   bool closing_ = false, stdin_gone_ = false;  // Under write_mutex_.
   worker_events events_;

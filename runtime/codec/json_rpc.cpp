@@ -95,14 +95,7 @@ std::variant<message, decode_failure> decode(std::string_view body) {
 }
 
 std::string encode_result(std::string_view id, std::string_view result_object) {
-  std::string out;
-  out.reserve(32 + id.size() + result_object.size());
-  out += R"({"jsonrpc":"2.0","id":)";
-  out += id;
-  out += R"(,"result":)";
-  out += result_object;
-  out += '}';
-  return out;
+  return encode_result(id, result_object, {});
 }
 
 std::string encode_result(std::string_view id, std::string_view result_object,

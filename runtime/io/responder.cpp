@@ -66,6 +66,11 @@ const std::string& modern_result_members() {
   return members;
 }
 
+// What an answer of `e` adds to its result object: nothing before 2026-07-28.
+std::string_view result_members_of(era e) {
+  return e == era::modern ? std::string_view(modern_result_members()) : std::string_view();
+}
+
 }  // namespace
 
 responder::responder(reply_channel_ptr channel, request_info info, finish_hook hook)
@@ -151,9 +156,8 @@ void responder::result(const std::string& result_object, outcome how) const {
   if (auto* sink = state_->channel->values()) {
     sink->result(result_object);
   } else {
-    auto members = state_->info.era == era::modern ? std::string_view(modern_result_members())
-                                                   : std::string_view();
-    state_->channel->finish(200, rpc::encode_result(state_->info.id, result_object, members));
+    state_->channel->finish(200, rpc::encode_result(state_->info.id, result_object,
+                                                    result_members_of(state_->info.era)));
   }
   if (state_->hook) {
     state_->hook(state_->info, how);
@@ -169,8 +173,7 @@ void responder::result(const tool_result& r) const {
   if (state_->done.exchange(true, std::memory_order_acq_rel)) {
     return;
   }
-  auto members = state_->info.era == era::modern ? std::string_view(modern_result_members())
-                                                 : std::string_view();
+  auto members = result_members_of(state_->info.era);
   std::string out;
   out.reserve(34 + state_->info.id.size() + r.json_size() + members.size());
   rpc::begin_result(out, state_->info.id);
