@@ -68,9 +68,11 @@ const std::string oidc_url = "https://as.example.com/tenant/.well-known/openid-c
 const std::string jwks_url = "https://as.example.com/tenant/jwks";
 
 struct fixture {
+  // Before the actor system, so it outlives the actors: a key actor still finishing a fetch
+  // when a section ends counts it in this registry while the system shuts down.
+  prometheus::Registry registry;
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
-  prometheus::Registry registry;
   std::shared_ptr<memory_fetcher> fetcher = std::make_shared<memory_fetcher>();
   std::shared_ptr<key_cache> cache = std::make_shared<key_cache>();
 
