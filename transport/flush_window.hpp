@@ -10,13 +10,13 @@
 
 namespace mcprt::transport {
 
-/// Used on the connection's strand only.
+/// Used on the connection's I/O thread only.
 class flush_window {
  public:
   template <class Executor>
   explicit flush_window(const Executor& ex) : timer_(ex) {}
 
-  /// True when the writer should wait now. `then` runs (on the strand) when the window closes;
+  /// True when the writer should wait now. `then` runs (on the I/O thread) when the window closes;
   /// it must keep the connection, and so this window, alive.
   template <class Then>
   bool hold(std::chrono::microseconds window, bool urgent, Then then) {

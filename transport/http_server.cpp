@@ -1,11 +1,13 @@
-// The listener (accepts only) and the I/O threads. Each connection gets its own strand.
+// The listener (accepts only) and the I/O threads. Each I/O thread runs its own io_context,
+// and a connection lives on one of them from accept to close, so it needs no strand and its
+// wakes resume it directly; new connections take the threads in turn.
 #include "transport/http_server.hpp"
 
 #include <algorithm>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <cerrno>
 #include <thread>
 #include <vector>
@@ -40,25 +42,42 @@ std::string_view accept_failure_reason(const boost::system::error_code& ec) {
 
 }  // namespace
 
+// One I/O thread: its io_context (run by that thread alone), and what its connections share.
+struct io_loop {
+  net::io_context ioc{1};  // Concurrency hint: one thread runs it.
+  net::executor_work_guard<net::io_context::executor_type> busy = net::make_work_guard(ioc);
+  std::shared_ptr<const connection_context> ctx;  // The server's, with this loop's wakes.
+  std::thread thread;
+};
+
 struct http_server::impl {
   std::shared_ptr<connection_context> ctx = std::make_shared<connection_context>();
-  net::io_context ioc;
+  // The first loop also runs the listener; made before start() so listen() can use it.
+  std::vector<std::unique_ptr<io_loop>> loops = [] {
+    std::vector<std::unique_ptr<io_loop>> v;
+    v.push_back(std::make_unique<io_loop>());
+    return v;
+  }();
+  net::io_context& ioc = loops.front()->ioc;
   tcp::acceptor acceptor{ioc};
-  std::vector<std::thread> threads;
+  size_t next_loop = 0;  // Where the next connection goes.
   // One accept is outstanding at a time, so these are touched by one handler at a time.
   net::steady_timer retry{ioc};
   std::chrono::milliseconds backoff{0};
   clock::time_point last_report{};
   uint64_t unreported_failures = 0;
 
-  // Accept the next connection.
+  // Accept the next connection onto the next loop in turn.
   void do_accept() {
-    acceptor.async_accept(
-        net::make_strand(ioc),
-        [this](boost::system::error_code ec, tcp::socket s) { on_accept(ec, std::move(s)); });
+    auto& loop = *loops[next_loop];
+    next_loop = (next_loop + 1) % loops.size();
+    acceptor.async_accept(loop.ioc, [this, &loop](boost::system::error_code ec, tcp::socket s) {
+      on_accept(ec, std::move(s), loop.ctx);
+    });
   }
 
-  void on_accept(boost::system::error_code ec, tcp::socket socket) {
+  void on_accept(boost::system::error_code ec, tcp::socket socket,
+                 const std::shared_ptr<const connection_context>& loop_ctx) {
     if (ec == net::error::operation_aborted || !acceptor.is_open()) {
       return;
     }
@@ -66,11 +85,11 @@ struct http_server::impl {
       return back_off(ec);
     }
     backoff = {};
-    serve(std::move(socket));
+    serve(std::move(socket), loop_ctx);
     do_accept();
   }
 
-  void serve(tcp::socket socket) {
+  void serve(tcp::socket socket, const std::shared_ptr<const connection_context>& loop_ctx) {
     boost::system::error_code ec;
     socket.set_option(tcp::no_delay(true), ec);
     if (ctx->options.send_buffer_bytes > 0) {
@@ -85,9 +104,9 @@ struct http_server::impl {
     }
     auto slot = ctx->limiter->admit(peer.address().to_string());
     if (!slot) {
-      return refuse_http_connection(std::move(socket), ctx);
+      return refuse_http_connection(std::move(socket), loop_ctx);
     }
-    start_http_session(std::move(socket), ctx, std::move(slot));
+    start_http_session(std::move(socket), loop_ctx, std::move(slot));
   }
 
   // Out of descriptors (or memory): accepting again at once fails again at once and spins a
@@ -124,7 +143,6 @@ http_server::http_server(server_options options, std::shared_ptr<http_handler> h
   impl_->ctx->limiter =
       std::make_shared<address_limiter>(impl_->ctx->options.max_connections_per_address);
   impl_->ctx->limits = std::make_shared<live_limits>(impl_->ctx->options);
-  impl_->ctx->wakes = std::make_shared<wake_batch>(impl_->ioc);
 }
 
 void http_server::apply_limits(const server_options& next) {
@@ -213,10 +231,19 @@ int http_server::io_threads() const {
 }
 
 void http_server::start() {
+  auto& loops = impl_->loops;
+  for (int i = static_cast<int>(loops.size()); i < io_threads(); ++i) {
+    loops.push_back(std::make_unique<io_loop>());
+  }
+  // Options, TLS and handler are set by now; each loop's copy differs only in its wakes.
+  for (auto& loop : loops) {
+    auto ctx = std::make_shared<connection_context>(*impl_->ctx);
+    ctx->wakes = std::make_shared<wake_batch>(loop->ioc);
+    loop->ctx = std::move(ctx);
+  }
   impl_->do_accept();
-  int n = io_threads();
-  for (int i = 0; i < n; ++i) {
-    impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+  for (auto& loop : loops) {
+    loop->thread = std::thread([&ioc = loop->ioc] { ioc.run(); });
   }
 }
 
@@ -241,14 +268,17 @@ void http_server::stop() {
     impl_->acceptor.close(ec);
     impl_->retry.cancel();
   });
-  impl_->ctx->wakes->stop();  // Outboxes may outlive the I/O threads; their wakes end here.
-  impl_->ioc.stop();
-  for (auto& t : impl_->threads) {
-    if (t.joinable()) {
-      t.join();
+  for (auto& loop : impl_->loops) {
+    if (loop->ctx) {
+      loop->ctx->wakes->stop();  // Outboxes may outlive the I/O threads; their wakes end here.
+    }
+    loop->ioc.stop();
+  }
+  for (auto& loop : impl_->loops) {
+    if (loop->thread.joinable()) {
+      loop->thread.join();
     }
   }
-  impl_->threads.clear();
 }
 
 }  // namespace mcprt::transport

@@ -1,6 +1,6 @@
 // One HTTP/1.1 connection in the Beast do_x/on_x shape: read a request, hand it to the
 // handler, write the answer it gives (a complete response or a chunked SSE stream), repeat.
-// Answers arrive from actor threads through an exchange that posts onto this strand.
+// Answers arrive from actor threads through an exchange that posts onto its I/O thread.
 // One template serves both plain TCP and TLS (transport.tls): only the handshake, the close
 // and the socket under the stream differ.
 #include "transport/http_session.hpp"
@@ -49,7 +49,7 @@ struct stream_frame {
   std::string latest_key;  // Set by offer_frame for a keep_latest note.
 };
 
-// The answer side of one request; forwards to the session on its strand. It keeps the
+// The answer side of one request; forwards to the session on its I/O thread. It keeps the
 // connection alive while someone holds it: a request waiting in an actor's mailbox needs no
 // pending I/O of its own.
 template <class Stream>
@@ -71,7 +71,7 @@ class exchange final : public http_exchange, public std::enable_shared_from_this
 
  private:
   template <class F>
-  void on_strand(F f);
+  void on_io_thread(F f);
 
   std::deque<stream_frame> take_inbox();
 
@@ -79,16 +79,16 @@ class exchange final : public http_exchange, public std::enable_shared_from_this
   net::any_io_executor executor_;
   uint64_t seq_;
   std::shared_ptr<const connection_context> ctx_;
-  // Stream events written from any thread wait here, bounded, until the strand takes them
-  // all at once: a tool that reports faster than the I/O thread runs cannot grow the strand's
-  // queue of handlers.
+  // Stream events written from any thread wait here, bounded, until the I/O thread takes them
+  // all at once: a tool that reports faster than the I/O thread runs cannot grow its queue of
+  // handlers.
   std::mutex inbox_mutex_;
   std::deque<stream_frame> inbox_;
   bool take_posted_ = false;
 };
 
 template <class Stream>
-class http_session : public std::enable_shared_from_this<http_session<Stream>> {
+class http_session : public std::enable_shared_from_this<http_session<Stream>>, public wakeable {
  public:
   http_session(Stream stream, std::shared_ptr<const connection_context> ctx,
                address_limiter::slot slot)
@@ -107,7 +107,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
   }
 
   void run() {
-    // Start on the connection's strand.
+    // Start on the connection's I/O thread.
     net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
       if constexpr (is_tls<Stream>) {
         self->do_handshake();
@@ -130,7 +130,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
     });
   }
 
-  // --- Called on the strand by the exchange of request `seq`. ---
+  // --- Called on the I/O thread by the exchange of request `seq`. ---
 
   void respond(uint64_t seq, http_response r, bool counted = false) {
     if (seq != seq_ || answered_) {
@@ -281,16 +281,13 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
     sse_keep_alive_ = keep_alive;
     // The waker holds no executor: an outbox may outlive the io_context (it belongs to a
     // session), and an executor copy must not be destroyed after its context.
-    pump_gen_ = pump_->attach([weak = this->weak_from_this(), wakes = ctx_->wakes] {
-      wakes->add([weak] {
-        if (auto s = weak.lock()) {
-          net::dispatch(s->stream_.get_executor(), [s] { s->maybe_write(); });
-        }
-      });
-    });
+    pump_gen_ = pump_->attach([weak = std::weak_ptr<wakeable>(this->weak_from_this()),
+                               wakes = ctx_->wakes] { wakes->add(weak); });
     watch_pump_close();
     arm_keep_alive();
   }
+
+  void resume() override { maybe_write(); }
 
  private:
   // A stream is on the server's list of open streams from its head until its end is written
@@ -880,21 +877,21 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
 
 template <class Stream>
 template <class F>
-void exchange<Stream>::on_strand(F f) {
+void exchange<Stream>::on_io_thread(F f) {
   net::dispatch(executor_, [s = session_, f = std::move(f)]() mutable { f(*s); });
 }
 
 template <class Stream>
 void exchange<Stream>::respond(http_response response) {
   ctx_->unwritten->fetch_add(1);  // Before the caller's admission slot is released.
-  on_strand([seq = seq_, r = std::move(response)](http_session<Stream>& s) mutable {
+  on_io_thread([seq = seq_, r = std::move(response)](http_session<Stream>& s) mutable {
     s.respond(seq, std::move(r), true);
   });
 }
 
 template <class Stream>
 void exchange<Stream>::start_stream(http_headers headers) {
-  on_strand(
+  on_io_thread(
       [seq = seq_, h = std::move(headers)](http_session<Stream>& s) { s.start_stream(seq, h); });
 }
 
@@ -912,7 +909,7 @@ void exchange<Stream>::write_stream(std::string bytes, note_overflow overflow) {
     ctx_->metrics->request_note_outcome(lost_label(outcome));
   }
   if (post) {
-    on_strand([self = this->shared_from_this()](http_session<Stream>& s) {
+    on_io_thread([self = this->shared_from_this()](http_session<Stream>& s) {
       s.write_stream(self->seq_, self->take_inbox());
     });
   }
@@ -928,12 +925,12 @@ std::deque<stream_frame> exchange<Stream>::take_inbox() {
 template <class Stream>
 void exchange<Stream>::end_stream() {
   ctx_->unwritten->fetch_add(1);
-  on_strand([seq = seq_](http_session<Stream>& s) { s.end_stream(seq, true); });
+  on_io_thread([seq = seq_](http_session<Stream>& s) { s.end_stream(seq, true); });
 }
 
 template <class Stream>
 void exchange<Stream>::on_client_close(std::function<void()> on_close) {
-  on_strand([seq = seq_, f = std::move(on_close)](http_session<Stream>& s) mutable {
+  on_io_thread([seq = seq_, f = std::move(on_close)](http_session<Stream>& s) mutable {
     s.watch_close(seq, std::move(f));
   });
 }
@@ -941,19 +938,21 @@ void exchange<Stream>::on_client_close(std::function<void()> on_close) {
 template <class Stream>
 void exchange<Stream>::pump(std::shared_ptr<outbox> source, http_headers headers,
                             std::chrono::milliseconds keep_alive) {
-  on_strand([seq = seq_, src = std::move(source), h = std::move(headers), keep_alive](
-                http_session<Stream>& s) mutable { s.pump(seq, std::move(src), h, keep_alive); });
+  on_io_thread([seq = seq_, src = std::move(source), h = std::move(headers),
+                keep_alive](http_session<Stream>& s) mutable {
+    s.pump(seq, std::move(src), h, keep_alive);
+  });
 }
 
 template <class Stream>
 void exchange<Stream>::abort() {
-  on_strand([seq = seq_](http_session<Stream>& s) { s.abort(seq); });
+  on_io_thread([seq = seq_](http_session<Stream>& s) { s.abort(seq); });
 }
 
 template <class Stream>
 void exchange<Stream>::arm_deadline(std::chrono::milliseconds after,
                                     std::function<void()> on_expiry) {
-  on_strand([seq = seq_, after, f = std::move(on_expiry)](http_session<Stream>& s) mutable {
+  on_io_thread([seq = seq_, after, f = std::move(on_expiry)](http_session<Stream>& s) mutable {
     s.arm_deadline(seq, after, std::move(f));
   });
 }

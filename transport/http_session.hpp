@@ -53,7 +53,8 @@ struct connection_context {
   std::shared_ptr<open_streams> streams = std::make_shared<open_streams>();
   /// The limits as SIGHUP last set them (options' at start): read these, not options'.
   std::shared_ptr<live_limits> limits;
-  /// Where outbox wakers (on producer threads) hand their connections to the I/O threads.
+  /// Where outbox wakers (on producer threads) hand their connections to this connection's
+  /// I/O thread (each I/O thread has its own copy of the context).
   std::shared_ptr<wake_batch> wakes;
 };
 

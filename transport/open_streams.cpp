@@ -34,7 +34,7 @@ size_t open_streams::end_all(std::chrono::milliseconds retry) {
       asked.push_back(end);
     }
   }
-  // Outside the lock: an ender posts onto a strand, and a strand may be forgetting a stream.
+  // Outside the lock: an ender posts onto an I/O thread, which may be forgetting a stream.
   for (const auto& end : asked) {
     end(retry);
   }

@@ -14,7 +14,7 @@ namespace mcprt::transport {
 /// Thread-safe: streams open and end on every I/O thread; the node ends them all from its own.
 class open_streams {
  public:
-  /// Ends one stream, on its own strand, telling the client to come back after `retry`.
+  /// Ends one stream, on its own I/O thread, telling the client to come back after `retry`.
   using ender = std::function<void(std::chrono::milliseconds retry)>;
 
   /// Registers a stream; its ticket for forget(). After end_all() a new stream is ended at once.

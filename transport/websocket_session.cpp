@@ -1,7 +1,7 @@
 // The WebSocket connection in the Beast do_x/on_x shape: accept, then a read loop feeding the
-// peer and one writer draining the outbox, on one strand. Beast reads, answers pings and closes;
-// the writer frames queued messages itself and sends a batch in one gathered write, carrying
-// Beast's own frames (held at the write gate) between whole frames of its own.
+// peer and one writer draining the outbox, on the connection's I/O thread. Beast reads, answers
+// pings and closes; the writer frames queued messages itself and sends a batch in one gathered
+// write, carrying Beast's own frames (held at the write gate) between whole frames of its own.
 #include "transport/websocket_session.hpp"
 
 #include <boost/asio/dispatch.hpp>
@@ -30,7 +30,8 @@ namespace net = boost::asio;
 namespace {
 
 template <class Stream>
-class websocket_session : public std::enable_shared_from_this<websocket_session<Stream>> {
+class websocket_session : public std::enable_shared_from_this<websocket_session<Stream>>,
+                          public wakeable {
  public:
   websocket_session(Stream stream, std::shared_ptr<const connection_context> ctx,
                     websocket_binding binding, address_limiter::slot slot)
@@ -73,6 +74,8 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
     ws_.async_accept(
         upgrade_, [self = this->shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
   }
+
+  void resume() override { maybe_write(); }
 
  private:
   // The connection ends when its credential expires: the outbox closes, the socket follows
@@ -118,14 +121,9 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
           }
         });
     // No executor in the waker: the outbox may outlive the io_context (see http_session).
-    // Wakes from the notifier's threads reach the I/O threads in batches (wake_batch).
-    gen_ = binding_.box->attach([weak = this->weak_from_this(), wakes = ctx_->wakes] {
-      wakes->add([weak] {
-        if (auto s = weak.lock()) {
-          net::dispatch(s->ws_.get_executor(), [s] { s->maybe_write(); });
-        }
-      });
-    });
+    // Wakes from the notifier's threads reach this I/O thread in batches (wake_batch).
+    gen_ = binding_.box->attach([weak = std::weak_ptr<wakeable>(this->weak_from_this()),
+                                 wakes = ctx_->wakes] { wakes->add(weak); });
     arm_lifetime();
     hold_stream();
     do_read();
@@ -418,7 +416,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
     syncing_ = false;
     notes_unsynced_ = false;
     sync_timer_.cancel();
-    // Not from inside the read that delivered the pong: continue on the strand.
+    // Not from inside the read that delivered the pong: continue on the I/O thread.
     net::post(ws_.get_executor(), [self = this->shared_from_this()] { self->maybe_write(); });
   }
 

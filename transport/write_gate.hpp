@@ -18,7 +18,7 @@
 namespace mcprt::transport {
 
 /// The completion of one of Beast's writes, type-erased and move-only. It is invoked on the
-/// connection's strand, the executor Beast's operations are bound to.
+/// connection's I/O thread, the executor Beast's operations are bound to.
 class write_done {
  public:
   write_done() = default;
@@ -63,7 +63,7 @@ class write_gate {
   const Next& next_layer() const noexcept { return next_; }
 
   /// From now on Beast's writes wait for the writer; `queued` is called (on the connection's
-  /// strand, inside Beast's operation) each time one is queued.
+  /// I/O thread, inside Beast's operation) each time one is queued.
   void engage(std::function<void()> queued) {
     queued_ = std::move(queued);
     engaged_ = true;
@@ -77,7 +77,7 @@ class write_gate {
     pending_.clear();
   }
   /// Completes writes the writer took, with the outcome of the write that carried them (on
-  /// the connection's strand, never inside the caller).
+  /// the connection's I/O thread, never inside the caller).
   void complete(std::vector<gated_write>& taken, boost::system::error_code ec) {
     for (auto& w : taken) {
       auto n = ec ? 0 : w.bytes.size();

@@ -384,7 +384,7 @@ int node::serve_http(const sigset_t& signals, const config_source& reread) {
   }
   server.stop();
   // Stop the actors and wait for them while the server's io_context still exists: a session
-  // or tool may hold a pending answer whose exchange refers to a connection's strand.
+  // or tool may hold a pending answer whose exchange refers to a connection's I/O thread.
   stop_tree();
   system_.await_all_actors_done();
   return 0;

@@ -75,7 +75,7 @@ struct http_response {
 };
 
 /// The answer side of one HTTP request. Thread-safe: implementations hop onto their
-/// connection's strand. Exactly one of respond() or start_stream()..end_stream() happens.
+/// connection's I/O thread. Exactly one of respond() or start_stream()..end_stream() happens.
 class http_exchange {
  public:
   virtual ~http_exchange() = default;
@@ -97,10 +97,10 @@ class http_exchange {
   /// Gives up on the answer: ends an open stream without more data, or closes the connection
   /// when nothing was sent yet (HTTP has no way to send "no response").
   virtual void abort() = 0;
-  /// Runs `on_close` on the connection's strand if the client closes the connection before
+  /// Runs `on_close` on the connection's I/O thread if the client closes the connection before
   /// the answer is complete (2026-07-28: closing the stream cancels the request).
   virtual void on_client_close(std::function<void()> on_close) = 0;
-  /// Runs `on_expiry` on the connection's strand unless the answer completes first.
+  /// Runs `on_expiry` on the connection's I/O thread unless the answer completes first.
   virtual void arm_deadline(std::chrono::milliseconds after, std::function<void()> on_expiry) = 0;
 };
 
