@@ -73,7 +73,7 @@ void outbox::set_tag(std::string meta_member) {
   tag_ = std::move(meta_member);
 }
 
-void outbox::wake_locked(std::function<void()>& to_call) {
+void outbox::wake_locked(waker_ref& to_call) {
   if (waker_ && !wake_pending_) {
     wake_pending_ = true;
     to_call = waker_;
@@ -88,7 +88,7 @@ std::chrono::steady_clock::duration outbox::queue_age_locked(const shared_note& 
 }
 
 offer_outcome outbox::offer(const note_ptr& note, overflow_policy policy) {
-  std::function<void()> wake;
+  waker_ref wake;
   offer_outcome outcome = offer_outcome::queued;
   size_t depth = 0;
   size_t dropped = 0;
@@ -172,13 +172,13 @@ offer_outcome outbox::offer(const note_ptr& note, overflow_policy policy) {
     }
   }
   if (wake) {
-    wake();
+    (*wake)();
   }
   return outcome;
 }
 
 void outbox::push_control(std::string frame, frame_role role, const note_overflow& overflow) {
-  std::function<void()> wake;
+  waker_ref wake;
   auto outcome = note_outcome::queued;
   {
     std::lock_guard<std::mutex> g(mutex_);
@@ -197,12 +197,12 @@ void outbox::push_control(std::string frame, frame_role role, const note_overflo
     metrics_->request_note_outcome(lost_label(outcome));
   }
   if (wake) {
-    wake();
+    (*wake)();
   }
 }
 
 void outbox::push_replay(const std::vector<logged_event>& events) {
-  std::function<void()> wake;
+  waker_ref wake;
   {
     std::lock_guard<std::mutex> g(mutex_);
     // In front of everything queued, oldest first.
@@ -213,12 +213,12 @@ void outbox::push_replay(const std::vector<logged_event>& events) {
     wake_locked(wake);
   }
   if (wake) {
-    wake();
+    (*wake)();
   }
 }
 
 void outbox::push_bytes(std::string bytes) {
-  std::function<void()> wake;
+  waker_ref wake;
   {
     std::lock_guard<std::mutex> g(mutex_);
     control_.push_front(item{
@@ -226,12 +226,12 @@ void outbox::push_bytes(std::string bytes) {
     wake_locked(wake);
   }
   if (wake) {
-    wake();
+    (*wake)();
   }
 }
 
 void outbox::close(std::string reason) {
-  std::function<void()> wake;
+  waker_ref wake;
   {
     std::lock_guard<std::mutex> g(mutex_);
     if (closed_) {
@@ -243,7 +243,7 @@ void outbox::close(std::string reason) {
     wake_locked(wake);
   }
   if (wake) {
-    wake();
+    (*wake)();
   }
 }
 
@@ -258,11 +258,11 @@ std::string outbox::close_reason() const {
 }
 
 uint64_t outbox::attach(std::function<void()> waker) {
-  std::function<void()> wake;
+  waker_ref wake;
   uint64_t gen;
   {
     std::lock_guard<std::mutex> g(mutex_);
-    waker_ = std::move(waker);
+    waker_ = std::make_shared<const std::function<void()>>(std::move(waker));
     gen = ++gen_;
     wake_pending_ = false;
     if (!control_.empty() || !feed_.empty() || closed_) {
@@ -270,13 +270,13 @@ uint64_t outbox::attach(std::function<void()> waker) {
     }
   }
   if (wake) {
-    wake();
+    (*wake)();
   }
   return gen;
 }
 
 void outbox::detach(uint64_t gen) {
-  std::function<void()> dropped;  // Destroyed (and the hook run) outside the lock.
+  waker_ref dropped;  // Destroyed (and the hook run) outside the lock.
   std::function<void()> hook;
   {
     std::lock_guard<std::mutex> g(mutex_);
@@ -396,7 +396,10 @@ void outbox::encode_pieces(const item& it, std::vector<out_piece>& out, std::str
 }
 
 bool outbox::pull(uint64_t gen, std::vector<out_piece>& out) {
-  std::vector<item> taken;
+  // Reused by each thread's pulls: no allocation per pull. Cleared before return, so the
+  // notes it held are released with the pieces.
+  thread_local std::vector<item> taken;
+  taken.clear();
   {
     std::lock_guard<std::mutex> g(mutex_);
     if (gen != gen_) {
@@ -418,19 +421,22 @@ bool outbox::pull(uint64_t gen, std::vector<out_piece>& out) {
       return false;
     }
   }
-  // Raw untagged messages need no scratch bytes: skip its allocation on the hot path.
-  auto scratch = std::make_shared<std::string>();
+  // Raw untagged messages need no scratch bytes: no allocation for them on the hot path.
+  std::shared_ptr<std::string> scratch;
+  std::string none;
   if (format_ == stream_format::sse || !tag_.empty()) {
+    scratch = std::make_shared<std::string>();
     scratch->reserve(taken.size() * (48 + tag_.size()));
   }
   size_t first = out.size();
   size_t notes = 0;
   for (const auto& it : taken) {
-    encode(it, out, *scratch);
+    encode(it, out, scratch ? *scratch : none);
     notes += it.note ? 1 : 0;
   }
+  taken.clear();
   // Pieces in scratch are kept alive by it.
-  for (size_t i = first; i < out.size(); ++i) {
+  for (size_t i = first; scratch && i < out.size(); ++i) {
     if (!out[i].owner) {
       out[i].owner = scratch;
     }

@@ -129,7 +129,7 @@ class outbox {
   // --- The transport's side. ---
 
   /// Makes a transport the outbox's writer: `waker` is called (on a producer's thread) when
-  /// work appears after pull() found none; the transport posts onto its strand from it.
+  /// work appears after pull() found none; the transport posts onto its I/O thread from it.
   /// Returns the attachment's number; a later attach() replaces this one.
   uint64_t attach(std::function<void()> waker);
   /// The transport of attachment `gen` is gone (its connection closed).
@@ -162,7 +162,9 @@ class outbox {
 
  private:
   struct item;
-  void wake_locked(std::function<void()>& to_call);
+  // Shared, so a wake copies a pointer out of the lock, not the waker and what it holds.
+  using waker_ref = std::shared_ptr<const std::function<void()>>;
+  void wake_locked(waker_ref& to_call);
   // How long before `newest` the oldest queued feed note was published (zero when none is).
   std::chrono::steady_clock::duration queue_age_locked(const shared_note& newest) const;
   void encode(const item& it, std::vector<out_piece>& out, std::string& scratch);
@@ -176,7 +178,7 @@ class outbox {
   std::string tag_;
   std::deque<item> control_;
   std::deque<item> feed_;
-  std::function<void()> waker_;
+  waker_ref waker_;
   std::function<void()> on_detach_;
   std::function<void(size_t)> on_pulled_;
   uint64_t gen_ = 0;
