@@ -75,7 +75,10 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
         upgrade_, [self = this->shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
   }
 
-  void resume() override { maybe_write(); }
+  void resume() override {
+    drained_ = false;  // Something was queued (or the outbox closed) since the last pull.
+    maybe_write();
+  }
 
  private:
   // The connection ends when its credential expires: the outbox closes, the socket follows
@@ -279,7 +282,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
     if (next_ >= pieces_.size()) {
       pieces_.clear();
       next_ = 0;
-      if (!binding_.box->pull(gen_, pieces_)) {
+      if (drained_ || !binding_.box->pull(gen_, pieces_, &drained_)) {
         return next_is::nothing;
       }
     }
@@ -356,7 +359,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
 
   // The outbox is empty: end the connection if it was closed or the server drains.
   void end_when_told() {
-    if (binding_.box->closed()) {
+    if (!drained_ && binding_.box->closed()) {  // Drained: a close since would have woken us.
       close(websocket::close_code::policy_error, binding_.box->close_reason());
     } else if (restarting_) {
       close(websocket::close_code::service_restart, "server shutting down: reconnect");
@@ -462,6 +465,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session<
   // The writer (maybe_write).
   const bool deflate_;             // permessage-deflate offered: Beast frames data messages.
   std::vector<out_piece> pieces_;  // The current pull; written up to next_.
+  bool drained_ = false;           // That pull emptied the outbox: wait for a wake.
   size_t next_ = 0;
   std::vector<frame_header> headers_;
   std::vector<net::const_buffer> bufs_;          // The write in flight.

@@ -395,7 +395,7 @@ void outbox::encode_pieces(const item& it, std::vector<out_piece>& out, std::str
   }
 }
 
-bool outbox::pull(uint64_t gen, std::vector<out_piece>& out) {
+bool outbox::pull(uint64_t gen, std::vector<out_piece>& out, bool* drained) {
   // Reused by each thread's pulls: no allocation per pull. Cleared before return, so the
   // notes it held are released with the pieces.
   thread_local std::vector<item> taken;
@@ -419,6 +419,11 @@ bool outbox::pull(uint64_t gen, std::vector<out_piece>& out) {
     if (taken.empty()) {
       wake_pending_ = false;  // The transport idles: the next message wakes it.
       return false;
+    }
+    if (drained != nullptr) {
+      // Closed: not drained, so the transport pulls again and learns it.
+      *drained = control_.empty() && feed_.empty() && !closed_;
+      wake_pending_ = wake_pending_ && !*drained;
     }
   }
   // Raw untagged messages need no scratch bytes: no allocation for them on the hot path.

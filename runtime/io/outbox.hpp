@@ -146,8 +146,11 @@ class outbox {
   bool is_current(uint64_t gen) const;
   /// Moves up to limits.batch messages' pieces into `out`, control first, for attachment
   /// `gen`. Returns false when nothing was queued (or `gen` was replaced); the transport then
-  /// waits for its waker (or, if replaced or closed, ends its stream).
-  bool pull(uint64_t gen, std::vector<out_piece>& out);
+  /// waits for its waker (or, if replaced or closed, ends its stream). With `drained` given,
+  /// a pull that returns true sets it when it emptied the queues of an open outbox: the
+  /// transport may then wait for its waker without pulling again (the next message, or the
+  /// close, wakes it, even while it is still writing).
+  bool pull(uint64_t gen, std::vector<out_piece>& out, bool* drained = nullptr);
   /// Pulls until nothing is queued, handing each whole message (pieces joined) and its role to
   /// `each`: for transports that write messages one by one from the producer's thread (stdio,
   /// a listen queue draining into its connection's). Returns the number of messages.

@@ -148,6 +148,33 @@ TEST_CASE("the waker runs once per idle period", "[outbox]") {
   }
 }
 
+TEST_CASE("a pull that drains the outbox says so, and the next message wakes", "[outbox]") {
+  outbox box({16, 1.0, 1}, stream_format::raw, nullptr);  // One message per pull.
+  int wakes = 0;
+  auto gen = box.attach([&] { ++wakes; });
+  box.offer(updated("a"), overflow_policy::drop_oldest);
+  box.offer(updated("b"), overflow_policy::drop_oldest);
+  std::vector<out_piece> pieces;
+  bool drained = true;
+  REQUIRE(box.pull(gen, pieces, &drained));
+  CHECK_FALSE(drained);  // "b" is still queued.
+  REQUIRE(box.pull(gen, pieces, &drained));
+  CHECK(drained);
+  CHECK(wakes == 1);
+  // No empty pull in between: the drained pull already turned the waker back on.
+  box.offer(updated("c"), overflow_policy::drop_oldest);
+  CHECK(wakes == 2);
+  SECTION("a close with an answer still queued is not drained") {
+    REQUIRE(box.pull(gen, pieces, &drained));
+    box.push_control(R"({"jsonrpc":"2.0","id":1,"result":{}})");
+    box.close("bye");
+    REQUIRE(box.pull(gen, pieces, &drained));
+    CHECK_FALSE(drained);  // The transport pulls again, finds nothing, and sees the close.
+    CHECK_FALSE(box.pull(gen, pieces, &drained));
+    CHECK(box.closed());
+  }
+}
+
 TEST_CASE("a tag goes into every note's params, sharing the note's bytes", "[outbox]") {
   outbox box({16, 1.0, 64}, stream_format::raw, nullptr);
   box.set_tag(R"("_meta":{"io.modelcontextprotocol/subscriptionId":"s1"})");
