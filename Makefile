@@ -147,9 +147,10 @@ bench-auth: build $(INTEROP)/node_modules/.installed
 	bash benches/run_auth.sh $(BUILD_DIR)
 	bash benches/count_auth.sh $(BUILD_DIR)
 
-## bench-fanout: the fan-out floor (bare loopback writes) and mcprt's WebSocket and SSE fan-out
-## rows, one run (docs/benchmarks.md, issue 15).
+## bench-fanout: the fan-out floor (bare loopback writes), mcprt's WebSocket and SSE fan-out
+## rows, and the TypeScript SDK's at the same load, one run (docs/benchmarks.md, issue 15).
 bench-fanout: build
+	cd benches/peers && npm ci --no-audit --no-fund --loglevel=error
 	bash benches/run_fanout.sh $(BUILD_DIR)
 
 ## bench-soak: 10 minutes of tools/call at half the measured capacity beside 1,000 WebSocket

@@ -48,7 +48,7 @@ if grep 'errors:' <<<"$cluster" | grep -qv 'errors: none' || ! grep -q 'relayed'
   exit 1
 fi
 # The fan-out figures (benches/run_fanout.sh: the floor and mcprt's rows), briefly.
-fanout=$(DURATION=0.5 WARMUP=1 SUBSCRIBERS=20 MANY=40 \
+fanout=$(DURATION=0.5 WARMUP=1 SUBSCRIBERS=20 MANY=40 PAIRS=1 PEER=0 \
   bash "$(dirname "$0")/../../benches/run_fanout.sh" "$(dirname "$bin")")
 echo "$fanout"
 if [ "$(grep -c 'errors: none' <<<"$fanout")" -ne 7 ]; then
