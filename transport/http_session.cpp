@@ -95,9 +95,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>>, 
       : stream_(std::move(stream)),
         ctx_(std::move(ctx)),
         slot_(std::move(slot)),
-        deadline_(stream_.get_executor()),
-        keep_alive_timer_(stream_.get_executor()),
-        flush_(stream_.get_executor()) {
+        deadline_(stream_.get_executor()) {
     ctx_->metrics->connection_opened();
   }
   ~http_session() {
@@ -320,7 +318,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>>, 
       enqueue(sse::reconnect_hint(retry, "server shutting down"), true);
       return end_stream(seq_);
     }
-    keep_alive_timer_.cancel();
+    stop_keep_alive();
     maybe_write();
   }
 
@@ -703,7 +701,10 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>>, 
       return false;
     }
     bool urgent = pump_->control_size() > 0 || pump_->closed() || early_retry_.has_value();
-    return flush_.hold(window, urgent, [self = this->shared_from_this()] { self->maybe_write(); });
+    if (!flush_) {
+      flush_.emplace(stream_.get_executor());
+    }
+    return flush_->hold(window, urgent, [self = this->shared_from_this()] { self->maybe_write(); });
   }
 
   // One batch of the pumped outbox as one chunk: chunk size, the pieces (pointing into
@@ -711,7 +712,9 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>>, 
   void write_pumped() {
     pieces_.clear();
     if (!pump_->pull(pump_gen_, pieces_)) {
-      flush_.idle();
+      if (flush_) {
+        flush_->idle();
+      }
       if (!pump_->is_current(pump_gen_) || pump_->closed() || early_retry_) {
         end_pump();
       }
@@ -755,7 +758,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>>, 
     }
     pump_->detach(pump_gen_);
     pump_.reset();
-    keep_alive_timer_.cancel();
+    stop_keep_alive();
     if (!last.empty()) {
       enqueue(std::move(last), true);
     }
@@ -773,12 +776,21 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>>, 
                               });
   }
 
+  void stop_keep_alive() {
+    if (keep_alive_timer_) {
+      keep_alive_timer_->cancel();
+    }
+  }
+
   void arm_keep_alive() {
     if (sse_keep_alive_.count() <= 0) {
       return;
     }
-    keep_alive_timer_.expires_after(sse_keep_alive_);
-    keep_alive_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+    if (!keep_alive_timer_) {
+      keep_alive_timer_.emplace(stream_.get_executor());
+    }
+    keep_alive_timer_->expires_after(sse_keep_alive_);
+    keep_alive_timer_->async_wait([self = this->shared_from_this()](beast::error_code ec) {
       if (ec || !self->pump_) {
         return;
       }
@@ -809,8 +821,10 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>>, 
     beast::error_code ec;
     release_stream();
     deadline_.cancel();
-    keep_alive_timer_.cancel();
-    flush_.cancel();
+    stop_keep_alive();
+    if (flush_) {
+      flush_->cancel();
+    }
     if (pump_) {
       // What is still queued stays in the outbox for the client's next connection.
       pump_->detach(pump_gen_);
@@ -867,8 +881,9 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>>, 
   std::vector<out_piece> pieces_;
   std::vector<net::const_buffer> pump_bufs_;
   std::string chunk_head_;
-  net::steady_timer keep_alive_timer_;
-  flush_window flush_;
+  // Made when a GET stream needs them: most connections never stream.
+  std::optional<net::steady_timer> keep_alive_timer_;
+  std::optional<flush_window> flush_;
   std::chrono::milliseconds sse_keep_alive_{0};
   bool wrote_recently_ = false;
   uint64_t stream_ticket_ = 0;  // On ctx_->streams while a stream is open; 0 otherwise.
