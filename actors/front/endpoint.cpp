@@ -283,7 +283,7 @@ void endpoint::serve_forwarded(http_request request, principal caller,
   route(req, ex);
 }
 
-std::optional<session_actor> endpoint::find_session(const mcp_request& req) const {
+session::session_ptr endpoint::find_session(const mcp_request& req) const {
   bool foreign = false;
   auto session = parts_.sessions->find(req.session_id, req.caller.owner(), &foreign);
   if (foreign) {
@@ -477,7 +477,7 @@ void endpoint::handle_get(const mcp_request& req, const http_exchange_ptr& ex) {
     ex->respond(error_response(404, error(rpc_code::session_not_found, "Session not found")));
     return;
   }
-  caf::anon_send(*session, open_stream{ex, req.last_event_id, req.has_last_event_id});
+  session->open(open_stream{ex, req.last_event_id, req.has_last_event_id});
 }
 
 void endpoint::handle_delete(const mcp_request& req, const http_exchange_ptr& ex) {
@@ -497,7 +497,7 @@ void endpoint::handle_delete(const mcp_request& req, const http_exchange_ptr& ex
   // Erased here, synchronously, so the next request with this id already gets 404.
   parts_.node->metrics->sessions_add(-1);
   parts_.node->metrics->session_ended("deleted");
-  caf::anon_send(*session, end_atom::value);
+  session->end();
   ex->respond({200, {}, {}, {}});
 }
 

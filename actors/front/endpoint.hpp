@@ -111,7 +111,7 @@ class endpoint final : public http_handler {
   // Arms the end of what `ex` streams at the caller's token expiry.
   void end_at_expiry(const principal& caller, const http_exchange_ptr& ex) const;
   // The caller's session `req.session_id`; another principal's counts as unknown.
-  std::optional<session_actor> find_session(const mcp_request& req) const;
+  session::session_ptr find_session(const mcp_request& req) const;
   // Reached through route, after handle checked Host and Origin.
   void handle_mcp(mcp_request& req, const http_exchange_ptr& ex);
   void handle_legacy_sse(mcp_request& req, const http_exchange_ptr& ex);
@@ -127,7 +127,7 @@ class endpoint final : public http_handler {
   void post_legacy(const mcp_request& req, rpc::message& msg, const rapidjson::Value* meta,
                    const http_exchange_ptr& ex);
   void open_session(const mcp_request& req, const rpc::message& msg, const http_exchange_ptr& ex);
-  void forward_answer(const session_actor& session, rpc::message& msg, const http_exchange_ptr& ex);
+  void forward_answer(session::session& session, rpc::message& msg, const http_exchange_ptr& ex);
   void reject(const http_exchange_ptr& ex, const refusal_reason& why,
               std::string_view id = {}) const;
   // Takes an admission slot, or answers 429 and returns false.

@@ -176,7 +176,10 @@ message_peer::~message_peer() {
     sessions_->erase(session_id_);
     parts_.node->metrics->sessions_add(-1);
     parts_.node->metrics->session_ended("deleted");
-    caf::anon_send_exit(*session_, caf::exit_reason::user_shutdown);
+    session_->stop();
+  }
+  if (!parts_.sessions) {
+    sessions_->stop_all();  // A private table's clock must not outlive the peer's system.
   }
 }
 
@@ -196,13 +199,13 @@ void message_peer::on_message(const std::string& text) {
     // The answer to a server→client request; one nobody waits for is dropped (it cannot be
     // answered), and said so on stderr.
     if (session_) {
-      caf::anon_send(*session_, client_answer{std::move(msg), [](bool matched) {
-                                                if (!matched) {
-                                                  log::warn(
-                                                      "stdio: response to an unknown "
-                                                      "request ignored");
-                                                }
-                                              }});
+      session_->answer(client_answer{std::move(msg), [](bool matched) {
+                                       if (!matched) {
+                                         log::warn(
+                                             "stdio: response to an unknown "
+                                             "request ignored");
+                                       }
+                                     }});
     }
     return;
   }
@@ -238,7 +241,7 @@ void message_peer::on_message(const std::string& text) {
       }
       modern_inflight_.erase(it);
     } else if (session_) {
-      caf::anon_send(*session_, session_request{std::move(msg), responder{}});
+      session_->request(session_request{std::move(msg), responder{}});
     }
     return;
   }
@@ -298,7 +301,7 @@ void message_peer::on_message(const std::string& text) {
     }
     auto& session = opened.value();
     session_id_ = session.id;
-    session_ = session.actor;
+    session_ = session.handle;
     auto env = dispatch::env_of(*parts_.node);
     write(rpc::encode_result(msg.id, dispatch::initialize_result(session.version, env)));
     return;
@@ -318,7 +321,7 @@ void message_peer::on_message(const std::string& text) {
     info.trace = trace_context_of(meta);
     out = make_responder(std::move(info), msg);
   }
-  caf::anon_send(*session_, session_request{std::move(msg), out});
+  session_->request(session_request{std::move(msg), out});
 }
 
 }  // namespace mcprt::actors::front

@@ -77,7 +77,7 @@ class message_peer final : public message_connection {
   // 2026-07-28 subscriptions/listen on this pipe, by request id (JSON text).
   struct listen_subscription;
   std::unordered_map<std::string, std::shared_ptr<listen_subscription>> listens_;
-  std::optional<session_actor> session_;
+  session::session_ptr session_;
   // 2026-07-28 requests in flight by id, for notifications/cancelled (the reader thread only).
   std::unordered_map<std::string, responder::weak> modern_inflight_;  // For cancellation.
 };

@@ -217,7 +217,7 @@ void endpoint::post_legacy(const mcp_request& req, rpc::message& msg, const rapi
     return;
   }
   if (msg.type != rpc::kind::request) {
-    caf::anon_send(*session, session_request{std::move(msg), responder{}});
+    session->request(session_request{std::move(msg), responder{}});
     ex->respond(accepted);
     return;
   }
@@ -238,7 +238,7 @@ void endpoint::post_legacy(const mcp_request& req, rpc::message& msg, const rapi
                 std::move(info), request_hook(admitted));
   responder_internals::keep_alive(out, msg.root.document());
   arm_deadline(ex, out);
-  caf::anon_send(*session, session_request{std::move(msg), out});
+  session->request(session_request{std::move(msg), out});
 }
 
 void endpoint::open_session(const mcp_request& req, const rpc::message& msg,
@@ -268,7 +268,7 @@ void endpoint::open_session(const mcp_request& req, const rpc::message& msg,
   out.result(dispatch::initialize_result(session.version, env));
 }
 
-void endpoint::forward_answer(const session_actor& session, rpc::message& msg,
+void endpoint::forward_answer(session::session& session, rpc::message& msg,
                               const http_exchange_ptr& ex) {
   // The answer to a server→client request: accepted only if the session still waits for it.
   auto id = msg.id;
@@ -288,7 +288,7 @@ void endpoint::forward_answer(const session_actor& session, rpc::message& msg,
                         "Invalid Request: this session has no outstanding request with id " + id +
                             " (never sent, already answered, or timed out)")));
   };
-  caf::anon_send(session, client_answer{std::move(msg), std::move(on_matched)});
+  session.answer(client_answer{std::move(msg), std::move(on_matched)});
 }
 
 }  // namespace mcprt::actors::front

@@ -12,6 +12,7 @@
 #include "actors/front/endpoint.hpp"
 #include "actors/front/message_peer.hpp"
 #include "actors/node/options.hpp"
+#include "actors/session/session.hpp"
 #include "runtime/api/mcp_errors.hpp"
 #include "runtime/io/admission.hpp"
 #include "runtime/mcp/request_state.hpp"
@@ -581,8 +582,7 @@ void node::stop_tree() {
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   }
   for (const auto& table : {sessions_, bound_sessions_}) {
-    table->for_each(
-        [](const session_actor& s) { caf::anon_send_exit(s, caf::exit_reason::user_shutdown); });
+    table->stop_all();
   }
 }
 

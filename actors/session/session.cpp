@@ -1,5 +1,6 @@
-// The session actor: a state machine that only exists after a successful initialize, serves
-// its requests in order, and removes itself on DELETE or when idle.
+// A 2025 session: a state machine that only exists after a successful initialize, serves its
+// requests in order on the threads that bring them, and removes itself on DELETE or when
+// idle (its table's clock sweeps for that).
 #include "actors/session/session.hpp"
 
 #include <caf/actor_system.hpp>
@@ -20,14 +21,12 @@ namespace {
 // Hands a handler's client requests to its session, if the session still exists.
 class session_link final : public client_link {
  public:
-  explicit session_link(caf::weak_actor_ptr session) : session_(std::move(session)) {}
+  explicit session_link(std::weak_ptr<session> s) : session_(std::move(s)) {}
   void ask(const responder& related, std::string method, std::string params_json,
            client_reply_fn on_reply) override {
-    // CAF 0.17 has no typed weak handle: the link keeps a weak pointer (so it never keeps the
-    // session alive) and promotes it back to the session's own type.
+    // Weak, so a handler's link never keeps its session alive.
     if (auto strong = session_.lock()) {
-      caf::anon_send(
-          caf::actor_cast<session_actor>(strong),
+      strong->ask(
           client_ask{related, std::move(method), std::move(params_json), std::move(on_reply)});
       return;
     }
@@ -35,11 +34,14 @@ class session_link final : public client_link {
   }
 
  private:
-  caf::weak_actor_ptr session_;
+  std::weak_ptr<session> session_;
 };
+
+}  // namespace
 
 struct session_state {
   session_init init;
+  std::weak_ptr<session_table> table;  // init.table is moved here: the table holds the session.
   std::unique_ptr<client_requests> asks;
   std::unique_ptr<session_feed> feed;
   client_link_ptr link;
@@ -49,7 +51,18 @@ struct session_state {
   // Weak: a request the table alone holds is already answered (as abandoned) by its responder.
   std::unordered_map<std::string, responder::weak> inflight;
   const std::chrono::steady_clock::time_point opened = std::chrono::steady_clock::now();
-  static inline const char* name = "mcprt.session";
+  bool ended = false;  // Takes nothing more.
+
+  // The feed, made on first use for a session of its own (an idle one holds none); a
+  // connection's session has its feed from the start, to hear of list changes at once.
+  session_feed* feed_now() {
+    if (!feed && init.node->notifier) {
+      const auto& node = *init.node;
+      feed = std::make_unique<session_feed>(init.id, init.version, node.streams, node.notifier,
+                                            node.metrics, init.connection_box);
+    }
+    return feed.get();
+  }
 
   session_state() = default;
   session_state(const session_state&) = delete;
@@ -62,6 +75,8 @@ struct session_state {
     }
   }
 };
+
+namespace {
 
 using clock = std::chrono::steady_clock;
 
@@ -86,18 +101,20 @@ class session_methods final : public dispatch::session_scope {
     handle_set_level(st_, msg, out);
   }
   void subscribe(const rpc::message& msg, const responder& out) override {
-    if (!st_.feed) {
+    auto* feed = st_.feed_now();
+    if (feed == nullptr) {
       out.error(no_stream(msg));
       return;
     }
-    st_.feed->subscribe(msg, out, *st_.init.node->tools->current());
+    feed->subscribe(msg, out, *st_.init.node->tools->current());
   }
   void unsubscribe(const rpc::message& msg, const responder& out) override {
-    if (!st_.feed) {
+    auto* feed = st_.feed_now();
+    if (feed == nullptr) {
       out.error(no_stream(msg));
       return;
     }
-    st_.feed->unsubscribe(msg, out);
+    feed->unsubscribe(msg, out);
   }
 
  private:
@@ -134,9 +151,9 @@ void cancel_request(session_state& st, const rpc::message& msg) {
   }
 }
 
-void end_session(session_actor::stateful_pointer<session_state> self, std::string_view reason) {
-  auto& st = self->state;
-  if (st.init.table->erase(st.init.id)) {
+void end_session(session_state& st, std::string_view reason) {
+  auto table = st.table.lock();
+  if (table && table->erase(st.init.id)) {
     st.init.node->metrics->sessions_add(-1);
     st.init.node->metrics->session_ended(reason);
     log::debug("session ended session=" + st.init.id + " reason=" + std::string(reason));
@@ -145,102 +162,224 @@ void end_session(session_actor::stateful_pointer<session_state> self, std::strin
   if (st.feed) {
     st.feed->close("session " + std::string(reason));
   }
-  self->quit();
+  st.ended = true;
 }
 
-session_actor::behavior_type session_impl(session_actor::stateful_pointer<session_state> self,
-                                          session_init init) {
-  self->state.init = std::move(init);
-  self->state.asks = std::make_unique<client_requests>(
-      client_caps_from_json(self->state.init.client_capabilities));
-  self->state.link =
-      std::make_shared<session_link>(caf::actor_cast<caf::weak_actor_ptr>(self->ctrl()));
-  if (const auto& node = *self->state.init.node; node.notifier) {
-    const auto& i = self->state.init;
-    self->state.feed = std::make_unique<session_feed>(i.id, i.version, node.streams, node.notifier,
-                                                      node.metrics, i.connection_box);
+void serve_request(session_state& st, session_request& req) {
+  const auto& msg = req.msg;
+  if (msg.type == rpc::kind::notification) {
+    // notifications/initialized needs nothing: a session exists only after initialize.
+    if (msg.method == "notifications/cancelled") {
+      cancel_request(st, msg);
+    }
+    return;
   }
-  self->delayed_send(self, self->state.init.idle_timeout, tick_atom::value);
+  if (msg.type == rpc::kind::response) {
+    st.asks->answer(msg);
+    return;
+  }
+  responder_internals::set_min_log(req.out, st.level);
+  responder_internals::set_client_link(req.out, st.link);
+  const auto* entry = dispatch::method_table::builtin().find(msg.method, era::legacy);
+  if (entry != nullptr && entry->in_session != nullptr) {
+    session_methods methods(st);
+    entry->in_session(methods, msg, req.out);
+    return;
+  }
+  if (auto* feed = st.feed_now()) {
+    feed->make_resumable(req.out);
+  }
+  track(st, msg.id, req.out);
+  auto env = dispatch::env_of(*st.init.node);
+  env.version = st.init.version;
+  if (!dispatch::dispatch(msg, req.out, env)) {
+    req.out.error(make_error(rpc_code::method_not_found, "Method not found: " + msg.method));
+  }
+}
+
+void open_feed(session_state& st, open_stream& req) {
+  auto* feed = st.feed_now();
+  if (feed == nullptr) {
+    req.exchange->respond({405,
+                           "application/json",
+                           rpc::encode_error({}, make_error(rpc_code::legacy_bad_request,
+                                                            "Method Not Allowed: this "
+                                                            "session has no GET stream")),
+                           {{"Allow", "POST, DELETE"}}});
+    return;
+  }
+  feed->open(req);
+}
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now().time_since_epoch())
+      .count();
+}
+
+// The table's clock: every sweep period it hands each session idle too long a check (which
+// ends it unless a GET stream keeps it busy), and it runs sessions' delayed steps.
+session_clock_actor::behavior_type clock_impl(session_clock_actor::pointer self,
+                                              std::weak_ptr<session_table> table) {
+  if (auto t = table.lock()) {
+    self->delayed_send(self, t->sweep_period(), sweep_atom::value);
+  }
   return {
-      [self](session_request& req) {
-        auto& st = self->state;
-        st.last_active = clock::now();
-        const auto& msg = req.msg;
-        if (msg.type == rpc::kind::notification) {
-          // notifications/initialized needs nothing: a session exists only after initialize.
-          if (msg.method == "notifications/cancelled") {
-            cancel_request(st, msg);
+      [self, table](sweep_atom) {
+        auto t = table.lock();
+        if (!t) {
+          self->quit();
+          return;
+        }
+        auto now = clock::now();
+        for (const auto& s : t->all()) {
+          if (s->idle_too_long(now)) {
+            s->check_idle();
           }
-          return;
         }
-        if (msg.type == rpc::kind::response) {
-          st.asks->answer(msg);
-          return;
-        }
-        responder_internals::set_min_log(req.out, st.level);
-        responder_internals::set_client_link(req.out, st.link);
-        const auto* entry = dispatch::method_table::builtin().find(msg.method, era::legacy);
-        if (entry != nullptr && entry->in_session != nullptr) {
-          session_methods methods(st);
-          entry->in_session(methods, msg, req.out);
-          return;
-        }
-        if (st.feed) {
-          st.feed->make_resumable(req.out);
-        }
-        track(st, msg.id, req.out);
-        auto env = dispatch::env_of(*st.init.node);
-        env.version = st.init.version;
-        if (!dispatch::dispatch(msg, req.out, env)) {
-          req.out.error(make_error(rpc_code::method_not_found, "Method not found: " + msg.method));
-        }
+        self->delayed_send(self, t->sweep_period(), sweep_atom::value);
       },
-      [self](end_atom) { end_session(self, "deleted"); },
-      [self](client_ask& ask) {
-        auto id = self->state.asks->send(std::move(ask));
-        if (!id.empty()) {
-          self->delayed_send(self, self->state.init.node->client_request_timeout,
-                             client_ask_expired{std::move(id)});
-        }
-      },
-      [self](client_answer& answer) {
-        self->state.last_active = clock::now();
-        bool matched = self->state.asks->answer(answer.msg);
-        if (answer.ack) {
-          answer.ack(matched);
-        }
-      },
-      [self](client_ask_expired& expired) { self->state.asks->expire(expired.id); },
-      [self](open_stream& req) {
-        auto& st = self->state;
-        st.last_active = clock::now();
-        if (!st.feed) {
-          req.exchange->respond({405,
-                                 "application/json",
-                                 rpc::encode_error({}, make_error(rpc_code::legacy_bad_request,
-                                                                  "Method Not Allowed: this "
-                                                                  "session has no GET stream")),
-                                 {{"Allow", "POST, DELETE"}}});
-          return;
-        }
-        st.feed->open(req);
-      },
-      [self](tick_atom) {
-        auto& st = self->state;
-        if (st.feed && st.feed->streaming()) {
-          st.last_active = clock::now();  // A connected subscriber is not idle.
-        }
-        auto idle = clock::now() - st.last_active;
-        if (idle >= st.init.idle_timeout) {
-          end_session(self, "expired");
-          return;
-        }
-        self->delayed_send(self, st.init.idle_timeout - idle, tick_atom::value);
-      },
+      [](tool_step& step) { step.run(); },
   };
 }
 
 }  // namespace
+
+session::session(session_init init)
+    : st_(std::make_unique<session_state>()),
+      idle_timeout_(init.idle_timeout),
+      last_active_ns_(now_ns()) {
+  auto& st = *st_;
+  st.table = init.table;
+  init.table.reset();
+  st.init = std::move(init);
+  st.asks = std::make_unique<client_requests>(client_caps_from_json(st.init.client_capabilities));
+  if (st.init.connection_box) {
+    st.feed_now();
+  }
+  // Read once, into asks: not kept as text.
+  std::string().swap(st.init.client_capabilities);
+  std::string().swap(st.init.client_info);
+}
+
+session::~session() = default;
+
+void session::request(session_request req) {
+  submit(std::move(req));
+}
+void session::answer(client_answer answer) {
+  submit(std::move(answer));
+}
+void session::ask(client_ask ask) {
+  submit(std::move(ask));
+}
+void session::open(open_stream req) {
+  submit(std::move(req));
+}
+void session::end() {
+  submit(std::string("deleted"));
+}
+void session::check_idle() {
+  submit(std::monostate{});
+}
+
+void session::stop() {
+  {
+    std::lock_guard<std::mutex> g(mutex_);
+    queue_.clear();  // Dropped: their responders answer them as abandoned.
+  }
+  submit(std::string());  // Empty: the node stops; no end is counted.
+}
+
+bool session::idle_too_long(std::chrono::steady_clock::time_point now) const {
+  auto idle = std::chrono::nanoseconds(now.time_since_epoch().count() -
+                                       last_active_ns_.load(std::memory_order_relaxed));
+  return idle >= idle_timeout_;
+}
+
+void session::touch() {
+  last_active_ns_.store(now_ns(), std::memory_order_relaxed);
+}
+
+// Runs `w` now if no other thread runs the session, then whatever arrived meanwhile; else
+// queues it for that thread. Never holds the lock while work runs.
+void session::submit(work w) {
+  {
+    std::lock_guard<std::mutex> g(mutex_);
+    if (running_) {
+      queue_.push_back(std::move(w));
+      return;
+    }
+    running_ = true;
+  }
+  auto keep = shared_from_this();  // Work may erase the table's reference.
+  handle(w);
+  std::vector<work> batch;
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> g(mutex_);
+      if (queue_.empty()) {
+        running_ = false;
+        return;
+      }
+      batch.swap(queue_);
+    }
+    for (auto& next : batch) {
+      handle(next);
+    }
+    batch.clear();
+  }
+}
+
+void session::handle(work& w) {
+  auto& st = *st_;
+  if (st.ended) {
+    return;  // What still comes is dropped: its responder answers it as abandoned.
+  }
+  if (auto* req = std::get_if<session_request>(&w)) {
+    touch();
+    if (!st.link && req->msg.type == rpc::kind::request) {  // Made when a handler may ask.
+      st.link = std::make_shared<session_link>(weak_from_this());
+    }
+    serve_request(st, *req);
+  } else if (auto* answer = std::get_if<client_answer>(&w)) {
+    touch();
+    bool matched = st.asks->answer(answer->msg);
+    if (answer->ack) {
+      answer->ack(matched);
+    }
+  } else if (auto* ask = std::get_if<client_ask>(&w)) {
+    auto id = st.asks->send(std::move(*ask));
+    auto table = st.table.lock();
+    if (!id.empty() && table) {
+      auto clock = table->clock([&] { return st.init.node->system->spawn(clock_impl, st.table); });
+      caf::delayed_anon_send(clock, st.init.node->client_request_timeout,
+                             tool_step{[weak = weak_from_this(), id = std::move(id)] {
+                               if (auto s = weak.lock()) {
+                                 s->submit(expired_ask{id});
+                               }
+                             }});
+    }
+  } else if (auto* req = std::get_if<open_stream>(&w)) {
+    touch();
+    open_feed(st, *req);
+  } else if (auto* reason = std::get_if<std::string>(&w)) {
+    if (reason->empty()) {  // stop(): the node shuts down.
+      st.asks->fail_all("The server is shutting down");
+      st.feed.reset();
+      st.ended = true;
+    } else {
+      end_session(st, *reason);
+    }
+  } else if (auto* e = std::get_if<expired_ask>(&w)) {
+    st.asks->expire(e->id);
+  } else {  // The clock's idle check.
+    if (st.feed && st.feed->streaming()) {
+      touch();  // A connected subscriber is not idle.
+    } else if (idle_too_long(clock::now())) {
+      end_session(st, "expired");
+    }
+  }
+}
 
 session_init session_init_from(const rpc::message& initialize, std::string_view version,
                                const id_issuer& ids) {
@@ -275,20 +414,33 @@ expected<opened_session> open_session(const rpc::message& initialize, session_in
   init.wire = base.wire;
   auto id = init.id;
   auto& sys = *init.node->system;
-  auto actor = spawn_session(sys, std::move(init));
+  auto handle = spawn_session(sys, std::move(init));
   log::debug("session opened session=" + id + " version=" + version);
-  return opened_session{std::move(id), std::move(version), std::move(actor)};
+  return opened_session{std::move(id), std::move(version), std::move(handle)};
 }
 
-session_actor spawn_session(caf::actor_system& sys, session_init init) {
+void session_table::stop_all() {
+  for (const auto& s : all()) {
+    s->stop();
+  }
+  std::call_once(clock_started_, [] {});  // No clock starts after this.
+  if (clock_) {
+    caf::anon_send_exit(clock_, caf::exit_reason::user_shutdown);
+  }
+}
+
+session_ptr spawn_session(caf::actor_system& sys, session_init init) {
   auto table = init.table;
   auto metrics = init.node->metrics;
   auto id = init.id;
   auto owner = init.owner;
-  auto actor = sys.spawn(session_impl, std::move(init));
-  table->insert(id, actor, std::move(owner));
+  auto idle = init.idle_timeout;
+  auto s = std::make_shared<session>(std::move(init));
+  table->insert(id, s, std::move(owner), idle);
+  // After the insert, so the clock's first sweep period follows this session's idle timeout.
+  table->clock([&] { return sys.spawn(clock_impl, std::weak_ptr<session_table>(table)); });
   metrics->sessions_add(1);
-  return actor;
+  return s;
 }
 
 }  // namespace mcprt::actors::session

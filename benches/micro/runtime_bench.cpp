@@ -178,7 +178,7 @@ void BM_session_lookup(benchmark::State& state) {
   std::vector<std::string> ids;
   for (int64_t i = 0; i < state.range(0); ++i) {
     ids.push_back(id_issuer{}.new_session_id());
-    table.insert(ids.back(), session_actor{}, "issuer\nalice");
+    table.insert(ids.back(), nullptr, "issuer\nalice", std::chrono::minutes(30));
   }
   size_t i = 0;
   for (auto _ : state) {

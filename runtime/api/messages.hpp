@@ -20,12 +20,15 @@
 namespace mcprt {
 inline namespace api {
 
-/// endpoint -> session: end the session (HTTP DELETE).
-using end_atom = caf::atom_constant<caf::atom("end")>;
-/// session -> itself: check whether the session has been idle too long.
+/// An actor -> itself: time for its periodic check (issuer keys).
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
+/// session clock -> itself: look for 2025 sessions idle too long.
+using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
 /// supervisor -> itself, after a backoff: start the named plugin again.
 using restart_atom = caf::atom_constant<caf::atom("restart")>;
+
+// What a 2025 session is handed (actors/session/session.hpp). A session is no actor: these
+// run in order on the thread that brings them.
 
 /// endpoint -> session: one request or notification of this session. `out` is empty for
 /// notifications.
@@ -58,24 +61,9 @@ struct open_stream {
   bool resume = false;
 };
 
-/// session -> itself: the client did not answer request `id` in time.
-struct client_ask_expired {
-  std::string id;
-};
-
-/// One 2025 session: requests in order, DELETE, and its own idle check.
-using session_actor =
-    caf::typed_actor<caf::reacts_to<session_request>, caf::reacts_to<end_atom>,
-                     caf::reacts_to<tick_atom>, caf::reacts_to<client_ask>,
-                     caf::reacts_to<client_answer>, caf::reacts_to<client_ask_expired>,
-                     caf::reacts_to<open_stream>>;
+/// The clock of a node's 2025 sessions: sweeps them for idle ones, and runs their delayed
+/// steps (a client request's expiry) as tool_step.
+using session_clock_actor = caf::typed_actor<caf::reacts_to<sweep_atom>, caf::reacts_to<tool_step>>;
 
 }  // namespace api
 }  // namespace mcprt
-
-// Local-only payloads: they hold callbacks and shared documents, so they never go remote.
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::session_request)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::client_ask)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::client_answer)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::client_ask_expired)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcprt::open_stream)

@@ -11,6 +11,7 @@
 #include "actors/catalog/plugin_host.hpp"
 #include "actors/dispatch/dispatcher.hpp"
 #include "actors/session/node_context.hpp"
+#include "actors/session/session.hpp"
 #include "actors/session/table.hpp"
 #include "plugins/demo/demo.hpp"
 #include "runtime/observe/metrics.hpp"
@@ -51,8 +52,7 @@ struct world {
     for (const auto& a : tools->current()->actors()) {
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     }
-    sessions->for_each(
-        [](const session_actor& s) { caf::anon_send_exit(s, caf::exit_reason::user_shutdown); });
+    sessions->stop_all();
     sys.reset();
   }
 

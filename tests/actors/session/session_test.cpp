@@ -1,9 +1,9 @@
-// The session actor: serves its requests, applies logging/setLevel, refuses a second
-// initialize, and removes itself when idle.
+// The session: serves its requests, applies logging/setLevel, refuses a second initialize,
+// and removes itself when idle (its table's clock) or on end().
 #include "actors/session/session.hpp"
 
-#include <caf/scoped_actor.hpp>
 #include <catch2/catch.hpp>
+#include <thread>
 
 #include "runtime/mcp/ids.hpp"
 #include "support/capture.hpp"
@@ -37,10 +37,10 @@ actors::session::session_init init_for(test::world& w, std::chrono::milliseconds
   return init;
 }
 
-std::string ask(const session_actor& s, std::string_view body) {
+std::string ask(const actors::session::session_ptr& s, std::string_view body) {
   auto m = decode(body);
   call c(m);
-  caf::anon_send(s, session_request{m, c.out});
+  s->request(session_request{m, c.out});
   auto r = c.channel->wait();
   REQUIRE(r);
   return r->second;
@@ -78,27 +78,43 @@ TEST_CASE("session answers ping, tools/call and unknown methods", "[actors][sess
 
 TEST_CASE("session expires when idle and frees its table entry", "[actors][session]") {
   test::world w;
-  auto s = actors::session::spawn_session(*w.sys, init_for(w, std::chrono::milliseconds(50)));
-  caf::scoped_actor self{*w.sys};
-  self->monitor(s);
-  bool down = false;
-  self->receive([&](const caf::down_msg&) { down = true; },
-                caf::after(std::chrono::seconds(5)) >> [] {});
-  CHECK(down);
+  std::weak_ptr<actors::session::session> gone =
+      actors::session::spawn_session(*w.sys, init_for(w, std::chrono::milliseconds(50)));
+  CHECK(w.sessions->size() == 1);
+  // The clock sweeps every quarter of the idle timeout; bounded, so a broken clock fails.
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!gone.expired() && std::chrono::steady_clock::now() < until) {
+    std::this_thread::yield();
+  }
+  CHECK(gone.expired());  // Nothing holds an idle session but its table.
   CHECK(w.sessions->size() == 0);
   CHECK_THAT(w.metrics->render(),
              Catch::Contains(R"(mcprt_sessions_ended_total{reason="expired"} 1)"));
 }
 
-TEST_CASE("session ends on end_atom", "[actors][session]") {
+TEST_CASE("a session in use is not expired", "[actors][session]") {
+  test::world w;
+  auto s = actors::session::spawn_session(*w.sys, init_for(w, std::chrono::milliseconds(300)));
+  // Requests keep coming for longer than the idle timeout, each within it.
+  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(900);
+  int id = 1;
+  while (std::chrono::steady_clock::now() < until) {
+    CHECK(ask(s, R"({"jsonrpc":"2.0","id":)" + std::to_string(id++) + R"(,"method":"ping"})") !=
+          "");
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK(w.sessions->size() == 1);
+}
+
+TEST_CASE("session ends on end()", "[actors][session]") {
   test::world w;
   auto s = actors::session::spawn_session(*w.sys, init_for(w, std::chrono::minutes(1)));
-  caf::scoped_actor self{*w.sys};
-  self->monitor(s);
-  self->send(s, end_atom::value);
-  bool down = false;
-  self->receive([&](const caf::down_msg&) { down = true; },
-                caf::after(std::chrono::seconds(5)) >> [] {});
-  CHECK(down);
+  s->end();
   CHECK(w.sessions->size() == 0);
+  // Ended: a request after it is dropped, not served (its responder answers it as abandoned
+  // once nothing holds it).
+  auto m = decode(R"({"jsonrpc":"2.0","id":9,"method":"ping"})");
+  call c(m);
+  s->request(session_request{m, c.out});
+  CHECK_FALSE(c.channel->peek());
 }
