@@ -88,7 +88,8 @@ class exchange final : public http_exchange, public std::enable_shared_from_this
 };
 
 template <class Stream>
-class http_session : public std::enable_shared_from_this<http_session<Stream>>, public wakeable {
+class http_session final : public std::enable_shared_from_this<http_session<Stream>>,
+                           public wakeable {
  public:
   http_session(Stream stream, std::shared_ptr<const connection_context> ctx,
                address_limiter::slot slot)

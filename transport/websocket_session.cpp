@@ -30,8 +30,8 @@ namespace net = boost::asio;
 namespace {
 
 template <class Stream>
-class websocket_session : public std::enable_shared_from_this<websocket_session<Stream>>,
-                          public wakeable {
+class websocket_session final : public std::enable_shared_from_this<websocket_session<Stream>>,
+                                public wakeable {
  public:
   websocket_session(Stream stream, std::shared_ptr<const connection_context> ctx,
                     websocket_binding binding, address_limiter::slot slot)

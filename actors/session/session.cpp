@@ -219,7 +219,7 @@ int64_t now_ns() {
 // The table's clock: every sweep period it hands each session idle too long a check (which
 // ends it unless a GET stream keeps it busy), and it runs sessions' delayed steps.
 session_clock_actor::behavior_type clock_impl(session_clock_actor::pointer self,
-                                              std::weak_ptr<session_table> table) {
+                                              const std::weak_ptr<session_table>& table) {
   if (auto t = table.lock()) {
     self->delayed_send(self, t->sweep_period(), sweep_atom::value);
   }

@@ -15,7 +15,7 @@ using mcprt::transport::wakeable;
 namespace {
 
 // Stands for a connection: records its number when resumed.
-struct recorder : wakeable {
+struct recorder final : wakeable {
   recorder(std::vector<int>& ran, int number) : ran(ran), number(number) {}
   void resume() override { ran.push_back(number); }
   std::vector<int>& ran;
@@ -29,6 +29,7 @@ TEST_CASE("wake_batch: every wake runs once, in order, in a few drains", "[wake_
   auto wakes = std::make_shared<wake_batch>(ioc);
   std::vector<int> ran;
   std::vector<std::shared_ptr<recorder>> connections;
+  connections.reserve(200);
   for (int i = 0; i < 200; ++i) {  // More than one drain's chunk.
     connections.push_back(std::make_shared<recorder>(ran, i));
   }
@@ -65,7 +66,7 @@ TEST_CASE("wake_batch: wakes that come during a drain run in a later one", "[wak
   std::vector<int> ran;
   auto second = std::make_shared<recorder>(ran, 2);
   // Resumed first, it wakes another connection, as a write that frees a queue might.
-  struct waker : wakeable {
+  struct waker final : wakeable {
     waker(std::vector<int>& ran, wake_batch& wakes, std::shared_ptr<recorder> next)
         : ran(ran), wakes(wakes), next(std::move(next)) {}
     void resume() override {
