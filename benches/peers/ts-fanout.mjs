@@ -12,6 +12,7 @@ import {
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
+import { readJson } from './read_json.mjs';
 
 const rateHz = Number(process.argv[2] ?? 10);
 const topics = Number(process.argv[3] ?? 4);
@@ -35,13 +36,6 @@ function makeServer() {
     return {};
   });
   return server;
-}
-
-async function readJson(req) {
-  const chunks = [];
-  for await (const c of req) chunks.push(c);
-  const text = Buffer.concat(chunks).toString();
-  return text ? JSON.parse(text) : undefined;
 }
 
 const httpServer = http.createServer(async (req, res) => {

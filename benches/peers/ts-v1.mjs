@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { z } from 'zod';
+import { readJson } from './read_json.mjs';
 
 const mode = process.argv[2] ?? 'stateless';
 const port = Number(process.argv[3] ?? 0);
@@ -21,13 +22,6 @@ function makeServer() {
 }
 
 const sessions = new Map();
-
-async function readJson(req) {
-  const chunks = [];
-  for await (const c of req) chunks.push(c);
-  const text = Buffer.concat(chunks).toString();
-  return text ? JSON.parse(text) : undefined;
-}
 
 const httpServer = http.createServer(async (req, res) => {
   const body = req.method === 'POST' ? await readJson(req) : undefined;
