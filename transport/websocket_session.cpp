@@ -148,6 +148,9 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
   void do_read() {
     if (binding_.box->control_congested()) {
       reading_paused_ = true;  // Answers pile up unread: let TCP slow the client down.
+      // No read holds the session now, and a wake holds it only weakly: keep it alive
+      // until reads resume or the connection ends.
+      paused_hold_ = this->shared_from_this();
       return;
     }
     ws_.async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
@@ -216,6 +219,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
     }
     if (nothing_queued) {
       flush_.idle();
+      resume_reading_if_due();
       end_when_told();
     } else if (std::exchange(sync_due_, false)) {
       start_sync();
@@ -380,14 +384,21 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
       finish();
       return false;
     }
-    if (reading_paused_ && !binding_.box->control_congested()) {
-      reading_paused_ = false;
-      do_read();
-    }
+    resume_reading_if_due();
     if (std::exchange(sync_due_, false)) {
       start_sync();
     }
     return true;
+  }
+
+  // Reads paused while answers piled up resume once they have gone out, checked after each
+  // write and when the writer goes idle.
+  void resume_reading_if_due() {
+    if (reading_paused_ && !finished_ && !binding_.box->control_congested()) {
+      reading_paused_ = false;
+      auto hold = std::move(paused_hold_);  // The read holds the session from here.
+      do_read();
+    }
   }
 
   // A request's notes went out and its answer is next. A client may dispatch notes later than
@@ -438,6 +449,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
   // The connection is over: the peer (and its session) ends; the outbox lets go of us.
   void finish() {
     finished_ = true;
+    auto hold = std::move(paused_hold_);  // Released when finish() returns.
     flush_.cancel();
     // Beast's operations waiting at the gate end too (they hold this session).
     ws_.next_layer().take_pending(gated_);
@@ -476,6 +488,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
   bool close_queued_ = false;   // A close frame is out: nothing may follow it.
   bool finished_ = false;
   bool reading_paused_ = false;
+  std::shared_ptr<websocket_session> paused_hold_;  // Set while reads are paused.
   bool closing_ = false;
   bool restarting_ = false;  // The server drains: close once the outbox is empty.
   uint64_t ticket_ = 0;      // On ctx_->streams until finish().
