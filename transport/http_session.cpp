@@ -141,27 +141,26 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
     owed_ += counted ? 1 : 0;
     answered_ = true;
     deadline_.cancel();
-    // One response in flight per connection, so its object is reused.
-    res_.clear();
-    res_.result(static_cast<http::status>(r.status));
-    res_.version(11);
-    res_.set(http::field::server, "mcprt");
+    // One response in flight per connection; made per answer, so an idle connection keeps none.
+    res_ = std::make_unique<http::response<http::string_body>>();
+    auto& res = *res_;
+    res.result(static_cast<http::status>(r.status));
+    res.version(11);
+    res.set(http::field::server, "mcprt");
     if (!r.content_type.empty()) {
-      res_.set(http::field::content_type, r.content_type);
+      res.set(http::field::content_type, r.content_type);
     }
     for (auto& [name, value] : r.headers) {
-      res_.set(name, value);
+      res.set(name, value);
     }
-    res_.body() = std::move(r.body);
-    res_.keep_alive(keep_alive_);
-    res_.prepare_payload();
-    http::async_write(stream_, res_,
+    res.body() = std::move(r.body);
+    res.keep_alive(keep_alive_);
+    res.prepare_payload();
+    http::async_write(stream_, res,
                       [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                         self->settle();
-                        bool close = !self->res_.keep_alive();
-                        // An idle connection keeps no answer: the next one brings its own.
-                        self->res_.clear();
-                        std::string().swap(self->res_.body());
+                        bool close = !self->res_->keep_alive();
+                        self->res_.reset();
                         self->on_write(ec, close);
                       });
   }
@@ -407,9 +406,6 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
   // request's first byte; from that byte (from the accept on a new connection) the header
   // must arrive whole within header_timeout, so a client trickling it cannot hold the socket.
   void do_read() {
-    parser_.emplace();
-    parser_->header_limit(static_cast<std::uint32_t>(ctx_->limits->max_header_bytes()));
-    parser_->body_limit(ctx_->limits->max_payload_bytes());
     if (requests_ > 0 && buffer_.size() == 0) {
       if constexpr (!is_tls<Stream>) {
         return wait_idle();
@@ -455,6 +451,10 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
   }
 
   void do_read_header() {
+    // Made when a request begins: a connection waiting for its next one holds no parser.
+    parser_ = std::make_unique<http::request_parser<http::string_body>>();
+    parser_->header_limit(static_cast<std::uint32_t>(ctx_->limits->max_header_bytes()));
+    parser_->body_limit(ctx_->limits->max_payload_bytes());
     tcp().expires_after(ctx_->limits->header_timeout());
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
@@ -534,7 +534,7 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
   }
 
   // True once the parser has read the request line (it then knows the target).
-  bool request_line_complete() const { return !parser_->get().target().empty(); }
+  bool request_line_complete() const { return parser_ && !parser_->get().target().empty(); }
 
   void do_read_body() {
     // Beast reads as much as the buffer has room for, 512 bytes at least: a 1 MB body took
@@ -560,6 +560,7 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
     tcp().expires_never();
     ++requests_;
     auto msg = parser_->release();
+    parser_.reset();
     auto req = request_head(msg);
     if (beast::websocket::is_upgrade(msg)) {
       req.client_subject = client_subject_;
@@ -853,8 +854,8 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
   beast::flat_buffer buffer_;
   uint64_t requests_ = 0;  // Requests read on this connection.
   std::chrono::milliseconds drain_for_{5000};
-  std::optional<http::request_parser<http::string_body>> parser_;
-  http::response<http::string_body> res_;
+  std::unique_ptr<http::request_parser<http::string_body>> parser_;
+  std::unique_ptr<http::response<http::string_body>> res_;
   net::steady_timer deadline_;  // A request's deadline; between requests, the idle timeout.
   bool idle_ = false;           // Waiting for the next request (wait_idle).
   uint64_t seq_ = 0;
