@@ -277,10 +277,7 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
     start_stream(seq, headers);
     pump_ = std::move(source);
     sse_keep_alive_ = keep_alive;
-    // The waker holds no executor: an outbox may outlive the io_context (it belongs to a
-    // session), and an executor copy must not be destroyed after its context.
-    pump_gen_ = pump_->attach([weak = std::weak_ptr<wakeable>(this->weak_from_this()),
-                               wakes = ctx_->wakes] { wakes->add(weak); });
+    pump_gen_ = pump_->attach(ctx_->wakes->waker(this->weak_from_this()));
     watch_pump_close();
     arm_keep_alive();
   }

@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <utility>
@@ -43,6 +44,12 @@ class wake_batch : public std::enable_shared_from_this<wake_batch> {
       drain_posted_ = true;
       post_drain();  // Under the lock: once stop() returns, nothing reaches the io_context.
     }
+  }
+
+  /// The waker an outbox calls for `target`: it holds no executor (an outbox may outlive the
+  /// io_context) and only a weak reference to the connection.
+  std::function<void()> waker(std::weak_ptr<wakeable> target) {
+    return [self = shared_from_this(), target = std::move(target)] { self->add(target); };
   }
 
   /// The I/O thread is stopping: nothing more is posted to it.

@@ -4,7 +4,6 @@
 // write, carrying Beast's own frames (held at the write gate) between whole frames of its own.
 #include "transport/websocket_session.hpp"
 
-#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
@@ -123,10 +122,8 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
             self->end_sync();
           }
         });
-    // No executor in the waker: the outbox may outlive the io_context (see http_session).
     // Wakes from the notifier's threads reach this I/O thread in batches (wake_batch).
-    gen_ = binding_.box->attach([weak = std::weak_ptr<wakeable>(this->weak_from_this()),
-                                 wakes = ctx_->wakes] { wakes->add(weak); });
+    gen_ = binding_.box->attach(ctx_->wakes->waker(this->weak_from_this()));
     arm_lifetime();
     hold_stream();
     do_read();

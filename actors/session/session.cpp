@@ -230,11 +230,8 @@ session_clock_actor::behavior_type clock_impl(session_clock_actor::pointer self,
           self->quit();
           return;
         }
-        auto now = clock::now();
-        for (const auto& s : t->all()) {
-          if (s->idle_too_long(now)) {
-            s->check_idle();
-          }
+        for (const auto& s : t->idle_at(clock::now())) {
+          s->check_idle();
         }
         self->delayed_send(self, t->sweep_period(), sweep_atom::value);
       },
@@ -242,12 +239,16 @@ session_clock_actor::behavior_type clock_impl(session_clock_actor::pointer self,
   };
 }
 
+// The table's clock, started by its first session.
+const session_clock_actor& clock_of(session_table& table, const std::weak_ptr<session_table>& weak,
+                                    caf::actor_system& sys) {
+  return table.clock([&] { return sys.spawn(clock_impl, weak); });
+}
+
 }  // namespace
 
 session::session(session_init init)
-    : st_(std::make_unique<session_state>()),
-      idle_timeout_(init.idle_timeout),
-      last_active_ns_(now_ns()) {
+    : st_(std::make_unique<session_state>()), last_active_ns_(now_ns()) {
   auto& st = *st_;
   st.table = init.table;
   init.table.reset();
@@ -276,10 +277,10 @@ void session::open(open_stream req) {
   submit(std::move(req));
 }
 void session::end() {
-  submit(std::string("deleted"));
+  submit(ending{"deleted"});
 }
 void session::check_idle() {
-  submit(std::monostate{});
+  submit(idle_check{});
 }
 
 void session::stop() {
@@ -287,13 +288,13 @@ void session::stop() {
     std::lock_guard<std::mutex> g(mutex_);
     queue_.clear();  // Dropped: their responders answer them as abandoned.
   }
-  submit(std::string());  // Empty: the node stops; no end is counted.
+  submit(stopping{});
 }
 
 bool session::idle_too_long(std::chrono::steady_clock::time_point now) const {
   auto idle = std::chrono::nanoseconds(now.time_since_epoch().count() -
                                        last_active_ns_.load(std::memory_order_relaxed));
-  return idle >= idle_timeout_;
+  return idle >= st_->init.idle_timeout;  // Set before the session is in its table.
 }
 
 void session::touch() {
@@ -351,8 +352,8 @@ void session::handle(work& w) {
     auto id = st.asks->send(std::move(*ask));
     auto table = st.table.lock();
     if (!id.empty() && table) {
-      auto clock = table->clock([&] { return st.init.node->system->spawn(clock_impl, st.table); });
-      caf::delayed_anon_send(clock, st.init.node->client_request_timeout,
+      caf::delayed_anon_send(clock_of(*table, st.table, *st.init.node->system),
+                             st.init.node->client_request_timeout,
                              tool_step{[weak = weak_from_this(), id = std::move(id)] {
                                if (auto s = weak.lock()) {
                                  s->submit(expired_ask{id});
@@ -362,17 +363,15 @@ void session::handle(work& w) {
   } else if (auto* req = std::get_if<open_stream>(&w)) {
     touch();
     open_feed(st, *req);
-  } else if (auto* reason = std::get_if<std::string>(&w)) {
-    if (reason->empty()) {  // stop(): the node shuts down.
-      st.asks->fail_all("The server is shutting down");
-      st.feed.reset();
-      st.ended = true;
-    } else {
-      end_session(st, *reason);
-    }
+  } else if (auto* end = std::get_if<ending>(&w)) {
+    end_session(st, end->reason);
+  } else if (std::holds_alternative<stopping>(w)) {  // No end is counted: the node stops.
+    st.asks->fail_all("The server is shutting down");
+    st.feed.reset();
+    st.ended = true;
   } else if (auto* e = std::get_if<expired_ask>(&w)) {
     st.asks->expire(e->id);
-  } else {  // The clock's idle check.
+  } else {  // idle_check
     if (st.feed && st.feed->streaming()) {
       touch();  // A connected subscriber is not idle.
     } else if (idle_too_long(clock::now())) {
@@ -419,6 +418,17 @@ expected<opened_session> open_session(const rpc::message& initialize, session_in
   return opened_session{std::move(id), std::move(version), std::move(handle)};
 }
 
+std::vector<session_ptr> session_table::idle_at(std::chrono::steady_clock::time_point now) const {
+  std::shared_lock lock(mutex_);
+  std::vector<session_ptr> out;
+  for (const auto& [id, e] : sessions_) {
+    if (e.s->idle_too_long(now)) {
+      out.push_back(e.s);
+    }
+  }
+  return out;
+}
+
 void session_table::stop_all() {
   for (const auto& s : all()) {
     s->stop();
@@ -438,7 +448,7 @@ session_ptr spawn_session(caf::actor_system& sys, session_init init) {
   auto s = std::make_shared<session>(std::move(init));
   table->insert(id, s, std::move(owner), idle);
   // After the insert, so the clock's first sweep period follows this session's idle timeout.
-  table->clock([&] { return sys.spawn(clock_impl, std::weak_ptr<session_table>(table)); });
+  clock_of(*table, table, sys);
   metrics->sessions_add(1);
   return s;
 }

@@ -78,16 +78,18 @@ class session : public std::enable_shared_from_this<session> {
   struct expired_ask {  // The client did not answer request `id` in time.
     std::string id;
   };
-  // What the session is handed; a string is its end (the reason; empty: the node stops),
-  // monostate the clock's idle check.
-  using work = std::variant<session_request, client_answer, client_ask, open_stream, std::string,
-                            expired_ask, std::monostate>;
+  struct ending {  // DELETE, or its pipe closed.
+    std::string reason;
+  };
+  struct stopping {};    // The node shuts down.
+  struct idle_check {};  // The clock found it idle too long.
+  using work = std::variant<session_request, client_answer, client_ask, open_stream, ending,
+                            stopping, expired_ask, idle_check>;
   void submit(work w);
   void handle(work& w);
   void touch();
 
   std::unique_ptr<session_state> st_;
-  const std::chrono::milliseconds idle_timeout_;
   std::atomic<int64_t> last_active_ns_;
   std::mutex mutex_;
   std::vector<work> queue_;  // Handed in while another thread runs the session.

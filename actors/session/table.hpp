@@ -59,7 +59,9 @@ class session_table {
     std::unique_lock lock(mutex_);
     return sessions_.erase(id) > 0;
   }
-  /// Every open session (for shutdown, and the clock's sweep).
+  /// The sessions idle too long at `now` (the clock's sweep; session.cpp).
+  std::vector<session_ptr> idle_at(std::chrono::steady_clock::time_point now) const;
+  /// Every open session (for shutdown).
   std::vector<session_ptr> all() const {
     std::shared_lock lock(mutex_);
     std::vector<session_ptr> out;
@@ -80,7 +82,7 @@ class session_table {
     auto quarter = shortest_idle_.load(std::memory_order_relaxed) / 4;
     return std::clamp(quarter, std::chrono::milliseconds(5), std::chrono::milliseconds(1000));
   }
-  /// The clock, which `start` (called once, by the first session: session.cpp) spawns.
+  /// The clock, which `start` spawns the first time (session.cpp, clock_of).
   template <class Start>
   const session_clock_actor& clock(Start start) {
     std::call_once(clock_started_, [&] { clock_ = start(); });
