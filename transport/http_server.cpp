@@ -235,10 +235,13 @@ void http_server::start() {
   for (int i = static_cast<int>(loops.size()); i < io_threads(); ++i) {
     loops.push_back(std::make_unique<io_loop>());
   }
-  // Options, TLS and handler are set by now; each loop's copy differs only in its wakes.
+  // Options, TLS and handler are set by now; each loop's copy differs only in its wakes and
+  // its idle list.
   for (auto& loop : loops) {
     auto ctx = std::make_shared<connection_context>(*impl_->ctx);
     ctx->wakes = std::make_shared<wake_batch>(loop->ioc);
+    ctx->idle = std::make_shared<idle_list>(
+        loop->ioc, [limits = ctx->limits] { return limits->idle_timeout(); });
     loop->ctx = std::move(ctx);
   }
   impl_->do_accept();

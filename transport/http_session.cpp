@@ -89,17 +89,16 @@ class exchange final : public http_exchange, public std::enable_shared_from_this
 
 template <class Stream>
 class http_session final : public std::enable_shared_from_this<http_session<Stream>>,
-                           public wakeable {
+                           public wakeable,
+                           public idle_watcher {
  public:
   http_session(Stream stream, std::shared_ptr<const connection_context> ctx,
                address_limiter::slot slot)
-      : stream_(std::move(stream)),
-        ctx_(std::move(ctx)),
-        slot_(std::move(slot)),
-        deadline_(stream_.get_executor()) {
+      : stream_(std::move(stream)), ctx_(std::move(ctx)), slot_(std::move(slot)) {
     ctx_->metrics->connection_opened();
   }
   ~http_session() {
+    ctx_->idle->forget(*this);
     settle();
     release_stream();
     ctx_->metrics->connection_closed();
@@ -140,7 +139,7 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
     }
     owed_ += counted ? 1 : 0;
     answered_ = true;
-    deadline_.cancel();
+    cancel_deadline();
     // One response in flight per connection; made per answer, so an idle connection keeps none.
     res_ = std::make_unique<http::response<http::string_body>>();
     auto& res = *res_;
@@ -218,7 +217,7 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
     }
     owed_ += counted ? 1 : 0;
     answered_ = true;
-    deadline_.cancel();
+    cancel_deadline();
     enqueue("0\r\n\r\n", false);
     stream_done_ = true;
     maybe_write();
@@ -251,7 +250,7 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
       return;
     }
     answered_ = true;
-    deadline_.cancel();
+    cancel_deadline();
     do_close();
   }
 
@@ -259,8 +258,11 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
     if (seq != seq_ || answered_) {
       return;
     }
-    deadline_.expires_after(after);
-    deadline_.async_wait(
+    if (!deadline_) {
+      deadline_.emplace(stream_.get_executor());
+    }
+    deadline_->expires_after(after);
+    deadline_->async_wait(
         [self = this->shared_from_this(), fire = std::move(fire)](beast::error_code ec) {
           if (!ec && !self->answered_) {
             fire();
@@ -283,6 +285,12 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
   }
 
   void resume() override { maybe_write(); }
+
+  // Idle past the timeout (idle_list): ending the wait ends the connection.
+  void idle_expired() override {
+    beast::error_code ignored;
+    tcp().socket().cancel(ignored);
+  }
 
  private:
   // A stream is on the server's list of open streams from its head until its end is written
@@ -424,22 +432,15 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
   }
 
   // A plain connection between requests waits for the next one's first byte holding no read
-  // buffer (an idle connection costs its socket and this object, not 512 bytes more). Not over
-  // TLS: a pipelined request may already sit in the TLS engine, unseen by the socket.
+  // buffer and no timer: its I/O thread's idle_list keeps the time (an idle connection costs
+  // its socket and this object). Not over TLS: a pipelined request may already sit in the TLS
+  // engine, unseen by the socket.
   void wait_idle() {
     buffer_.shrink_to_fit();
-    idle_ = true;
-    deadline_.expires_after(ctx_->limits->idle_timeout());
-    deadline_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
-      if (!ec && self->idle_) {
-        beast::error_code ignored;
-        self->tcp().socket().cancel(ignored);  // The wait below ends; so does the connection.
-      }
-    });
+    ctx_->idle->watch(*this);
     tcp().socket().async_wait(net::socket_base::wait_read,
                               [self = this->shared_from_this()](beast::error_code ec) {
-                                self->idle_ = false;
-                                self->deadline_.cancel();
+                                self->ctx_->idle->forget(*self);
                                 if (ec) {
                                   return self->do_close();
                                 }
@@ -819,7 +820,7 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
   void do_close() {
     beast::error_code ec;
     release_stream();
-    deadline_.cancel();
+    cancel_deadline();
     stop_keep_alive();
     if (flush_) {
       flush_->cancel();
@@ -853,8 +854,13 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
   std::chrono::milliseconds drain_for_{5000};
   std::unique_ptr<http::request_parser<http::string_body>> parser_;
   std::unique_ptr<http::response<http::string_body>> res_;
-  net::steady_timer deadline_;  // A request's deadline; between requests, the idle timeout.
-  bool idle_ = false;           // Waiting for the next request (wait_idle).
+  // A request's deadline, made when one is armed (most requests have none).
+  std::optional<net::steady_timer> deadline_;
+  void cancel_deadline() {
+    if (deadline_) {
+      deadline_->cancel();
+    }
+  }
   uint64_t seq_ = 0;
   bool keep_alive_ = true;
   bool answered_ = false;

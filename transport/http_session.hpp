@@ -12,6 +12,7 @@
 #include "runtime/observe/metrics.hpp"
 #include "transport/address_limiter.hpp"
 #include "transport/http_server.hpp"
+#include "transport/idle_list.hpp"
 #include "transport/live_limits.hpp"
 #include "transport/open_streams.hpp"
 #include "transport/wake_batch.hpp"
@@ -56,6 +57,8 @@ struct connection_context {
   /// Where outbox wakers (on producer threads) hand their connections to this connection's
   /// I/O thread (each I/O thread has its own copy of the context).
   std::shared_ptr<wake_batch> wakes;
+  /// This connection's I/O thread's connections waiting for their next request.
+  std::shared_ptr<idle_list> idle;
 };
 
 /// Serves `socket` (TLS first when ctx->tls is set) until the peer closes, an error, or an

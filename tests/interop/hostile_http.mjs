@@ -1,6 +1,7 @@
 // Hostile HTTP/1.1 on raw sockets: malformed requests get their RFC 9110/9112 status with
 // `Connection: close` before the connection closes; a client that trickles its header loses
-// its connection after limits.headerTimeoutMs; one address cannot hold more connections than
+// its connection after limits.headerTimeoutMs; a kept-alive connection closes after
+// transport.idleTimeoutMs of quiet; one address cannot hold more connections than
 // limits.maxConnectionsPerAddress; and a server out of file descriptors backs off instead of
 // spinning, keeps serving its open connections, and accepts again once descriptors free up.
 import { test } from 'node:test';
@@ -53,6 +54,32 @@ test('a client that trickles its header loses the connection after limits.header
     assert.equal(await metric(server.url, 'mcprt_rejections_total{reason="header_timeout"}'), 50);
     assert.match(await request(idle, '/healthz'), /^HTTP\/1.1 200/);
     idle.destroy();
+  } finally {
+    await server.stop();
+  }
+});
+
+test('a kept-alive connection closes after transport.idleTimeoutMs of quiet; a busy one stays', { timeout: 10000 }, async () => {
+  const server = await startServer(['--set', 'transport.idleTimeoutMs=400', '--set', 'transport.ioThreads=1']);
+  try {
+    // Both on the one I/O thread, so both wait on the same idle list.
+    const quiet = await connect(server.url);
+    const busy = await connect(server.url);
+    assert.match(await request(quiet, '/healthz'), /^HTTP\/1.1 200/);
+    const began = Date.now();
+    let closedAt = 0;
+    const closed = once(quiet, 'close').then(() => { closedAt = Date.now(); });
+    let served = 0;
+    while (!closedAt) {
+      assert.match(await request(busy, '/healthz'), /^HTTP\/1.1 200/);
+      served += 1;
+    }
+    await closed;
+    assert.ok(closedAt - began >= 390, `closed after ${closedAt - began} ms`);
+    assert.ok(served > 1);
+    // The busy connection waited less than the timeout between its requests: still open.
+    assert.match(await request(busy, '/healthz'), /^HTTP\/1.1 200/);
+    busy.destroy();
   } finally {
     await server.stop();
   }
