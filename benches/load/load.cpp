@@ -369,6 +369,8 @@ result run(const options& o, bool hold_only) {
       if (hold_only && before) {
         r.rss_per_connection_kb =
             static_cast<double>(end->rss_kb - before->rss_kb) / std::max(1, o.connections);
+        r.anon_per_connection_kb = static_cast<double>(end->rss_anon_kb - before->rss_anon_kb) /
+                                   std::max(1, o.connections);
       }
     }
   }

@@ -1,4 +1,5 @@
-// /proc parsing: field 14 and 15 of stat (after the parenthesised command name), VmRSS of status.
+// /proc parsing: field 14 and 15 of stat (after the parenthesised command name), VmRSS and
+// RssAnon of status.
 #include "benches/load/proc_stats.hpp"
 
 #include <unistd.h>
@@ -36,6 +37,8 @@ std::optional<proc_sample> read_proc(pid_t pid) {
   while (std::getline(status, line)) {
     if (line.rfind("VmRSS:", 0) == 0) {
       s.rss_kb = std::stol(line.substr(6));
+    } else if (line.rfind("RssAnon:", 0) == 0) {
+      s.rss_anon_kb = std::stol(line.substr(8));
     }
   }
   return s;
@@ -53,6 +56,7 @@ std::optional<proc_sample> read_procs(const std::vector<pid_t>& pids) {
     }
     sum.cpu_seconds += s->cpu_seconds;
     sum.rss_kb += s->rss_kb;
+    sum.rss_anon_kb += s->rss_anon_kb;
   }
   return sum;
 }

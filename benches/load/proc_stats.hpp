@@ -12,6 +12,9 @@ namespace mcprt::bench {
 struct proc_sample {
   double cpu_seconds = 0;  ///< user + system time so far
   long rss_kb = 0;         ///< VmRSS
+  /// RssAnon: private memory, without the code and files a process pages in once (the first
+  /// session's TLS random numbers page in about 2 MB of libcrypto, which is not per session).
+  long rss_anon_kb = 0;
 };
 
 /// Reads /proc/<pid>/stat and /proc/<pid>/status; nullopt when the process is gone.

@@ -32,7 +32,8 @@ constexpr figure tracked[] = {{"throughput_rps", true},
                               {"latency_us.p99", false},
                               {"latency_us.p99_9", false},
                               {"server_cpu_us_per_request", false},
-                              {"rss_per_connection_kb", false}};
+                              {"rss_per_connection_kb", false},
+                              {"anon_per_connection_kb", false}};
 
 const rapidjson::Value* lookup(const rapidjson::Value& doc, const std::string& path) {
   const rapidjson::Value* v = &doc;
@@ -102,7 +103,11 @@ void print_table(const options& o, const result& r) {
     std::printf(", RSS %ld KiB\n", r.server_rss_kb.value_or(0));
   }
   if (r.rss_per_connection_kb) {
-    std::printf("per conn.  %.2f KiB RSS\n", *r.rss_per_connection_kb);
+    std::printf("per conn.  %.2f KiB RSS", *r.rss_per_connection_kb);
+    if (r.anon_per_connection_kb) {
+      std::printf(", %.2f KiB anonymous", *r.anon_per_connection_kb);
+    }
+    std::printf("\n");
   }
   std::printf("errors    ");
   if (r.errors.empty()) {
@@ -208,6 +213,10 @@ std::string write_json(const options& o, const result& r) {
   if (r.rss_per_connection_kb) {
     w.Key("rss_per_connection_kb");
     w.Double(*r.rss_per_connection_kb);
+  }
+  if (r.anon_per_connection_kb) {
+    w.Key("anon_per_connection_kb");
+    w.Double(*r.anon_per_connection_kb);
   }
   w.EndObject();
   std::filesystem::create_directories(o.out_dir);

@@ -57,7 +57,8 @@ struct result {
   std::map<std::string, uint64_t> errors;                         ///< by kind
   std::optional<double> server_cpu_seconds;
   std::optional<long> server_rss_kb;
-  std::optional<double> rss_per_connection_kb;  ///< idle scenario
+  std::optional<double> rss_per_connection_kb;   ///< idle scenario
+  std::optional<double> anon_per_connection_kb;  ///< idle scenario, RssAnon only
   int connections_open = 0;
   uint64_t lost = 0;  ///< fanout: ticks missing from subscribers' sequences in the window
   double throughput() const { return seconds > 0 ? static_cast<double>(requests) / seconds : 0; }
