@@ -3,6 +3,7 @@
 // it) and read what arrives. Every tick carries its channel, sequence number and send time, so
 // delivery latency (send to read, one host, one clock) and loss (gaps in a subscriber's
 // sequence on one channel) are measured exactly.
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -18,6 +19,7 @@
 #include "benches/load/net_util.hpp"
 #include "benches/load/proc_stats.hpp"
 #include "benches/load/scenario.hpp"
+#include "benches/load/ws_reader.hpp"
 
 namespace mcprt::bench {
 
@@ -36,15 +38,16 @@ int64_t now_us() {
       .count();
 }
 
-// The integer after `"key":` in a message, or -1.
-int64_t field(std::string_view msg, std::string_view key) {
-  auto at = msg.find(key);
+// The integer after `key` in `msg`, searched from `from` (moved past it), or -1.
+int64_t field(std::string_view msg, std::string_view key, size_t& from) {
+  auto at = msg.find(key, from);
   if (at == std::string_view::npos) {
     return -1;
   }
   int64_t v = -1;
   auto start = msg.data() + at + key.size();
-  std::from_chars(start, msg.data() + msg.size(), v);
+  auto end = std::from_chars(start, msg.data() + msg.size(), v).ptr;
+  from = static_cast<size_t>(end - msg.data());
   return v;
 }
 
@@ -93,10 +96,12 @@ struct worker {
 
   // One message read by a subscriber of URL `u` that saw `seen` so far.
   void on_message(std::string_view msg, last_seen& seen, size_t u) {
-    if (msg.find("notifications/ticker/tick") == std::string_view::npos) {
+    // One pass: the method, then the fields in the order the ticker writes them.
+    auto from = msg.find("ticker/tick");
+    if (from == std::string_view::npos) {
       return;
     }
-    auto channel = field(msg, "ticker://channel/");
+    auto channel = field(msg, "ticker://channel/", from);
     if (channel < 0) {
       return;
     }
@@ -104,8 +109,8 @@ struct worker {
       seen.resize(static_cast<size_t>(channel) + 1, 0);
     }
     auto& last = seen[static_cast<size_t>(channel)];
-    auto seq = field(msg, R"("seq":)");
-    auto sent = field(msg, R"("sentUs":)");
+    auto seq = field(msg, R"("seq":)", from);
+    auto sent = field(msg, R"("sentUs":)", from);
     auto now = clock::now();
     bool in_window = now >= window_start && now < window_end;
     if (in_window && last > 0 && seq > last + 1) {
@@ -165,26 +170,90 @@ class ws_subscriber : public std::enable_shared_from_this<ws_subscriber> {
                     });
   }
 
+  // Reads the socket itself once set up (ws_reader.hpp). The server writes nothing before
+  // initialize, so Beast's handshake left no bytes of it behind in its own buffer. It waits
+  // for readability, then reads what is there: one read per wake, where an asynchronous read
+  // would also try (and fail) the read after it at once.
   void read() {
-    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec) {
-        return self->w_.error("closed");
+    auto& socket = beast::get_lowest_layer(ws_).socket();
+    socket.async_wait(net::socket_base::wait_read,
+                      [self = shared_from_this()](beast::error_code ec) {
+                        if (ec) {
+                          return self->w_.error("closed");
+                        }
+                        auto& s = beast::get_lowest_layer(self->ws_).socket();
+                        if (!s.non_blocking()) {
+                          s.non_blocking(true, ec);
+                        }
+                        for (;;) {
+                          auto& in = self->in_;
+                          if (in.size() - self->have_ < 16384) {
+                            in.resize(std::max<size_t>(65536, in.size() * 2));
+                          }
+                          auto room = in.size() - self->have_;
+                          auto n = s.read_some(net::buffer(in.data() + self->have_, room), ec);
+                          if (ec == net::error::would_block) {
+                            break;
+                          }
+                          if (ec) {
+                            return self->w_.error("closed");
+                          }
+                          self->have_ += n;
+                          if (!self->take_frames()) {
+                            return self->w_.error("bad frame");
+                          }
+                          if (n < room) {
+                            break;  // All there was: the next bytes will wake the wait again.
+                          }
+                        }
+                        self->read();
+                      });
+  }
+
+  // Hands each whole message to the worker and keeps a partial frame for the next read.
+  bool take_frames() {
+    std::string_view rest(in_.data(), have_);
+    server_frame f;
+    size_t used = 0;
+    for (;;) {
+      auto cut = next_frame(rest, f, used);
+      if (cut == frame_cut::masked) {
+        return false;
       }
-      auto data = self->buffer_.cdata();
-      self->w_.on_message(std::string_view(static_cast<const char*>(data.data()), data.size()),
-                          self->last_, self->u_);
-      self->buffer_.consume(self->buffer_.size());
-      self->read();
-    });
+      if (cut == frame_cut::partial) {
+        break;
+      }
+      rest.remove_prefix(used);
+      if (f.opcode == 8) {
+        return false;  // Close: the server ended the connection.
+      }
+      if (f.opcode >= 8) {
+        continue;  // Ping or pong: a bench run is shorter than the server's idle timeout.
+      }
+      if (f.fin && f.opcode != 0 && message_.empty()) {
+        w_.on_message(f.payload, last_, u_);
+        continue;
+      }
+      message_.append(f.payload);  // A fragmented message (this server never sends one).
+      if (f.fin) {
+        w_.on_message(message_, last_, u_);
+        message_.clear();
+      }
+    }
+    std::copy(rest.begin(), rest.end(), in_.begin());
+    have_ = rest.size();
+    return true;
   }
 
   worker& w_;
   websocket::stream<beast::tcp_stream> ws_;
-  beast::flat_buffer buffer_;
   std::string body_;
   int topic_;
   size_t u_;  // Which --url.
   last_seen last_;
+  std::vector<char> in_;  // Bytes read, not yet cut into messages: [0, have_).
+  size_t have_ = 0;
+  std::string message_;
 };
 
 // A Streamable HTTP subscriber: a 2025 session by POST, then its GET stream, read chunk by
