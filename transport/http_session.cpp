@@ -23,7 +23,6 @@
 #include "runtime/io/outbox.hpp"
 #include "runtime/io/sse.hpp"
 #include "runtime/observe/log.hpp"
-#include "transport/flush_window.hpp"
 #include "transport/request_head.hpp"
 #include "transport/tls_server.hpp"
 #include "transport/websocket_session.hpp"
@@ -279,7 +278,7 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
     start_stream(seq, headers);
     pump_ = std::move(source);
     sse_keep_alive_ = keep_alive;
-    pump_gen_ = pump_->attach(ctx_->wakes->waker(this->weak_from_this()));
+    pump_gen_ = pump_->attach_writer(ctx_->wakes->waker(this->weak_from_this()));
     watch_pump_close();
     arm_keep_alive();
   }
@@ -651,7 +650,7 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
       return;
     }
     if (queue_empty()) {
-      if (pump_ && !held_by_flush_window()) {
+      if (pump_) {
         write_pumped();
       }
       return;
@@ -693,28 +692,11 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
     }
   }
 
-  // A pumped stream woken from idle waits transport.flushIntervalUs for the notes after the
-  // first, unless an answer or the stream's end is queued.
-  bool held_by_flush_window() {
-    auto window = ctx_->limits->flush_interval();
-    if (window.count() <= 0) {
-      return false;
-    }
-    bool urgent = pump_->control_size() > 0 || pump_->closed() || early_retry_.has_value();
-    if (!flush_) {
-      flush_.emplace(stream_.get_executor());
-    }
-    return flush_->hold(window, urgent, [self = this->shared_from_this()] { self->maybe_write(); });
-  }
-
   // One batch of the pumped outbox as one chunk: chunk size, the pieces (pointing into
   // shared notes), CRLF, in one gathered write.
   void write_pumped() {
     pieces_.clear();
     if (!pump_->pull(pump_gen_, pieces_)) {
-      if (flush_) {
-        flush_->idle();
-      }
       if (!pump_->is_current(pump_gen_) || pump_->closed() || early_retry_) {
         end_pump();
       }
@@ -822,9 +804,6 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
     release_stream();
     cancel_deadline();
     stop_keep_alive();
-    if (flush_) {
-      flush_->cancel();
-    }
     if (pump_) {
       // What is still queued stays in the outbox for the client's next connection.
       pump_->detach(pump_gen_);
@@ -888,7 +867,6 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
   std::string chunk_head_;
   // Made when a GET stream needs them: most connections never stream.
   std::optional<net::steady_timer> keep_alive_timer_;
-  std::optional<flush_window> flush_;
   std::chrono::milliseconds sse_keep_alive_{0};
   bool wrote_recently_ = false;
   uint64_t stream_ticket_ = 0;  // On ctx_->streams while a stream is open; 0 otherwise.

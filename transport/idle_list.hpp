@@ -5,7 +5,6 @@
 // is the order they expire in.
 #pragma once
 
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <functional>
@@ -32,9 +31,11 @@ class idle_watcher {
 class idle_list : public std::enable_shared_from_this<idle_list> {
  public:
   using clock = std::chrono::steady_clock;
-  /// `timeout` is read at every watch and sweep, so SIGHUP's new value holds for all.
-  idle_list(boost::asio::io_context& ioc, std::function<std::chrono::milliseconds()> timeout)
-      : timer_(ioc), timeout_(std::move(timeout)) {}
+  /// `timeout` is read at every watch and sweep, so SIGHUP's new value holds for all. `timer`
+  /// belongs to the I/O thread's loop, which keeps it until the thread has stopped (a list can
+  /// outlive its io_context, held by a connection an actor still holds).
+  idle_list(boost::asio::steady_timer& timer, std::function<std::chrono::milliseconds()> timeout)
+      : timer_(timer), timeout_(std::move(timeout)) {}
 
   /// `w` begins to wait now. On the I/O thread; `w` must not be on a list.
   void watch(idle_watcher& w);
@@ -47,7 +48,7 @@ class idle_list : public std::enable_shared_from_this<idle_list> {
   void arm(clock::time_point due);
   void sweep();
 
-  boost::asio::steady_timer timer_;
+  boost::asio::steady_timer& timer_;
   std::function<std::chrono::milliseconds()> timeout_;
   idle_watcher* head_ = nullptr;  // The one waiting longest.
   idle_watcher* tail_ = nullptr;

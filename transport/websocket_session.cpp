@@ -15,7 +15,6 @@
 
 #include "runtime/io/outbox.hpp"
 #include "runtime/observe/log.hpp"
-#include "transport/flush_window.hpp"
 #include "transport/write_gate.hpp"
 #include "transport/ws_frame.hpp"
 
@@ -40,8 +39,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
         slot_(std::move(slot)),
         deflate_(ctx_->options.ws_deflate),
         sync_timer_(ws_.get_executor()),
-        lifetime_timer_(ws_.get_executor()),
-        flush_(ws_.get_executor()) {
+        lifetime_timer_(ws_.get_executor()) {
     ctx_->metrics->connection_opened();
   }
   ~websocket_session() {
@@ -123,7 +121,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
           }
         });
     // Wakes from the notifier's threads reach this I/O thread in batches (wake_batch).
-    gen_ = binding_.box->attach(ctx_->wakes->waker(this->weak_from_this()));
+    gen_ = binding_.box->attach_writer(ctx_->wakes->waker(this->weak_from_this()));
     arm_lifetime();
     hold_stream();
     do_read();
@@ -181,11 +179,6 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
     if (writing_ || finished_) {
       return;
     }
-    auto window = ctx_->limits->flush_interval();
-    if (window.count() > 0 &&
-        flush_.hold(window, urgent(), [self = this->shared_from_this()] { self->maybe_write(); })) {
-      return;
-    }
     for (int round = 0; round < rounds_per_turn; ++round) {
       if (writing_ || finished_ || !gather()) {
         return;
@@ -215,19 +208,12 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
       return true;
     }
     if (nothing_queued) {
-      flush_.idle();
       resume_reading_if_due();
       end_when_told();
     } else if (std::exchange(sync_due_, false)) {
       start_sync();
     }
     return false;
-  }
-
-  // What must not wait for a flush window: answers and requests, Beast's frames, the end.
-  bool urgent() {
-    return ws_.next_layer().has_pending() || binding_.box->control_size() > 0 || closing_ ||
-           restarting_ || binding_.box->closed() || next_ < pieces_.size();
   }
 
   // Writes bufs_ on a plain socket without waiting (the socket is non-blocking); true when all
@@ -447,7 +433,6 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
   void finish() {
     finished_ = true;
     auto hold = std::move(paused_hold_);  // Released when finish() returns.
-    flush_.cancel();
     // Beast's operations waiting at the gate end too (they hold this session).
     ws_.next_layer().take_pending(gated_);
     if (!writing_) {
@@ -499,7 +484,6 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
   std::string sync_payload_;
   net::steady_timer sync_timer_;
   net::steady_timer lifetime_timer_;
-  flush_window flush_;
 };
 
 }  // namespace

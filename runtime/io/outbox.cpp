@@ -73,9 +73,12 @@ void outbox::set_tag(std::string meta_member) {
   tag_ = std::move(meta_member);
 }
 
-void outbox::wake_locked(waker_ref& to_call) {
-  if (waker_ && !wake_pending_) {
-    wake_pending_ = true;
+void outbox::wake_locked(waker_ref& to_call, bool urgent) {
+  // Once per idle period; for a writer that may hold notes (attach_writer), again when
+  // something urgent follows a note's wake, so it does not hold an answer with them.
+  auto next = urgent && holds_notes_ ? awake::urgent : awake::note;
+  if (waker_ && next > awake_) {
+    awake_ = next;
     to_call = waker_;
   }
 }
@@ -149,7 +152,7 @@ offer_outcome outbox::offer(const note_ptr& note, overflow_policy policy) {
       feed_.push_back(item{note, {}, {}, 0, frame_role::other, {}});
     }
     if (outcome != offer_outcome::coalesced) {
-      wake_locked(wake);
+      wake_locked(wake, false);
     }
     depth = feed_.size();
   }
@@ -171,9 +174,7 @@ offer_outcome outbox::offer(const note_ptr& note, overflow_policy policy) {
         break;
     }
   }
-  if (wake) {
-    (*wake)();
-  }
+  call(wake, false);
   return outcome;
 }
 
@@ -190,15 +191,13 @@ void outbox::push_control(std::string frame, frame_role role, const note_overflo
                           role == frame_role::note ? overflow : note_overflow::keep(),
                           watermark_depth(limits_.capacity, limits_.watermark));
     if (outcome != note_outcome::dropped) {
-      wake_locked(wake);
+      wake_locked(wake, true);
     }
   }
   if (metrics_ && outcome != note_outcome::queued) {
     metrics_->request_note_outcome(lost_label(outcome));
   }
-  if (wake) {
-    (*wake)();
-  }
+  call(wake, true);
 }
 
 void outbox::push_replay(const std::vector<logged_event>& events) {
@@ -210,11 +209,9 @@ void outbox::push_replay(const std::vector<logged_event>& events) {
       const auto& ev = events[i];
       control_.push_front(item{ev.note, ev.frame, {}, ev.id, frame_role::other, {}});
     }
-    wake_locked(wake);
+    wake_locked(wake, true);
   }
-  if (wake) {
-    (*wake)();
-  }
+  call(wake, true);
 }
 
 void outbox::push_bytes(std::string bytes) {
@@ -223,11 +220,9 @@ void outbox::push_bytes(std::string bytes) {
     std::lock_guard<std::mutex> g(mutex_);
     control_.push_front(item{
         {}, {}, std::make_shared<const std::string>(std::move(bytes)), 0, frame_role::other, {}});
-    wake_locked(wake);
+    wake_locked(wake, true);
   }
-  if (wake) {
-    (*wake)();
-  }
+  call(wake, true);
 }
 
 void outbox::close(std::string reason) {
@@ -240,11 +235,9 @@ void outbox::close(std::string reason) {
     closed_ = true;
     close_reason_ = std::move(reason);
     feed_.clear();
-    wake_locked(wake);
+    wake_locked(wake, true);
   }
-  if (wake) {
-    (*wake)();
-  }
+  call(wake, true);
 }
 
 bool outbox::closed() const {
@@ -258,20 +251,27 @@ std::string outbox::close_reason() const {
 }
 
 uint64_t outbox::attach(std::function<void()> waker) {
+  return attach_waker([waker = std::move(waker)](bool) { waker(); }, false);
+}
+
+uint64_t outbox::attach_writer(std::function<void(bool urgent)> waker) {
+  return attach_waker(std::move(waker), true);
+}
+
+uint64_t outbox::attach_waker(std::function<void(bool urgent)> waker, bool holds_notes) {
   waker_ref wake;
   uint64_t gen;
   {
     std::lock_guard<std::mutex> g(mutex_);
-    waker_ = std::make_shared<const std::function<void()>>(std::move(waker));
+    waker_ = std::make_shared<const std::function<void(bool)>>(std::move(waker));
+    holds_notes_ = holds_notes;
     gen = ++gen_;
-    wake_pending_ = false;
+    awake_ = awake::no;
     if (!control_.empty() || !feed_.empty() || closed_) {
-      wake_locked(wake);
+      wake_locked(wake, true);
     }
   }
-  if (wake) {
-    (*wake)();
-  }
+  call(wake, true);
   return gen;
 }
 
@@ -283,7 +283,7 @@ void outbox::detach(uint64_t gen) {
     if (gen == gen_) {
       dropped.swap(waker_);
       hook.swap(on_detach_);
-      wake_pending_ = false;
+      awake_ = awake::no;
     }
   }
   if (hook) {
@@ -417,13 +417,15 @@ bool outbox::pull(uint64_t gen, std::vector<out_piece>& out, bool* drained) {
       ++n;
     }
     if (taken.empty()) {
-      wake_pending_ = false;  // The transport idles: the next message wakes it.
+      awake_ = awake::no;  // The transport idles: the next message wakes it.
       return false;
     }
     if (drained != nullptr) {
       // Closed: not drained, so the transport pulls again and learns it.
       *drained = control_.empty() && feed_.empty() && !closed_;
-      wake_pending_ = wake_pending_ && !*drained;
+      if (*drained) {
+        awake_ = awake::no;
+      }
     }
   }
   // Raw untagged messages need no scratch bytes: no allocation for them on the hot path.

@@ -132,6 +132,10 @@ class outbox {
   /// work appears after pull() found none; the transport posts onto its I/O thread from it.
   /// Returns the attachment's number; a later attach() replaces this one.
   uint64_t attach(std::function<void()> waker);
+  /// attach() for a writer that may hold a wake for notes a while (a flush window): `urgent`
+  /// is false when a feed note woke it, true for the rest (control frames, a replay, bytes,
+  /// the close, work already queued at attach).
+  uint64_t attach_writer(std::function<void(bool urgent)> waker);
   /// The transport of attachment `gen` is gone (its connection closed).
   void detach(uint64_t gen);
   /// Runs `hook` (once) when the current transport detaches: for a stream that cannot be
@@ -166,8 +170,15 @@ class outbox {
  private:
   struct item;
   // Shared, so a wake copies a pointer out of the lock, not the waker and what it holds.
-  using waker_ref = std::shared_ptr<const std::function<void()>>;
-  void wake_locked(waker_ref& to_call);
+  using waker_ref = std::shared_ptr<const std::function<void(bool urgent)>>;
+  void wake_locked(waker_ref& to_call, bool urgent);
+  uint64_t attach_waker(std::function<void(bool urgent)> waker, bool holds_notes);
+  // Calls a waker taken by wake_locked, out of the lock.
+  static void call(const waker_ref& wake, bool urgent) {
+    if (wake) {
+      (*wake)(urgent);
+    }
+  }
   // How long before `newest` the oldest queued feed note was published (zero when none is).
   std::chrono::steady_clock::duration queue_age_locked(const shared_note& newest) const;
   void encode(const item& it, std::vector<out_piece>& out, std::string& scratch);
@@ -185,7 +196,11 @@ class outbox {
   std::function<void()> on_detach_;
   std::function<void(size_t)> on_pulled_;
   uint64_t gen_ = 0;
-  bool wake_pending_ = false;  // The transport is awake: it pulls until pull() finds nothing.
+  // How the transport was woken since it last found nothing to pull: it pulls until it finds
+  // nothing, and is woken again only for something more urgent than what woke it.
+  enum class awake : unsigned char { no, note, urgent };
+  awake awake_ = awake::no;
+  bool holds_notes_ = false;  // Attached by attach_writer.
   bool closed_ = false;
   std::string close_reason_;
 };

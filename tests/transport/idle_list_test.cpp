@@ -27,8 +27,9 @@ struct connection final : idle_watcher {
 
 TEST_CASE("idle_list: expires waiters in order, skipping those that stopped", "[idle_list]") {
   boost::asio::io_context ioc;
+  boost::asio::steady_timer timer(ioc);
   auto timeout = 5ms;
-  auto list = std::make_shared<idle_list>(ioc, [&] { return timeout; });
+  auto list = std::make_shared<idle_list>(timer, [&] { return timeout; });
   std::vector<std::string> expired;
   connection a("a", expired), b("b", expired), c("c", expired), d("d", expired);
   list->watch(a);
@@ -53,8 +54,9 @@ TEST_CASE("idle_list: expires waiters in order, skipping those that stopped", "[
 
 TEST_CASE("idle_list: a shorter timeout (SIGHUP) holds for those already waiting", "[idle_list]") {
   boost::asio::io_context ioc;
+  boost::asio::steady_timer timer(ioc);
   std::chrono::milliseconds timeout = 1h;
-  auto list = std::make_shared<idle_list>(ioc, [&] { return timeout; });
+  auto list = std::make_shared<idle_list>(timer, [&] { return timeout; });
   std::vector<std::string> expired;
   connection a("a", expired), b("b", expired);
   list->watch(a);
@@ -66,9 +68,10 @@ TEST_CASE("idle_list: a shorter timeout (SIGHUP) holds for those already waiting
 
 TEST_CASE("idle_list: a list gone before its timer fires expires nothing", "[idle_list]") {
   boost::asio::io_context ioc;
+  boost::asio::steady_timer timer(ioc);
   std::vector<std::string> expired;
   connection a("a", expired);
-  auto list = std::make_shared<idle_list>(ioc, [] { return 1ms; });
+  auto list = std::make_shared<idle_list>(timer, [] { return 1ms; });
   list->watch(a);
   list.reset();
   ioc.run();

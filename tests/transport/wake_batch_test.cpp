@@ -1,6 +1,7 @@
 // Wakes gathered from a producer thread all run, once each and in order, where the I/O
 // context runs; fewer drains are posted than wakes; a connection gone by then is skipped;
-// after stop() nothing more runs.
+// after stop() nothing more runs; a batch begun by a note waits the flush window unless an
+// urgent wake ends it.
 #include "transport/wake_batch.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -93,4 +94,39 @@ TEST_CASE("wake_batch: after stop() wakes are dropped", "[wake_batch]") {
   wakes->add(connection);
   ioc.run();
   CHECK(ran.empty());
+}
+
+TEST_CASE("wake_batch: a batch begun by a note waits the flush window, then drains whole",
+          "[wake_batch]") {
+  boost::asio::io_context ioc;
+  boost::asio::steady_timer timer(ioc);
+  auto wakes = std::make_shared<wake_batch>(ioc);
+  wakes->hold_notes(timer, [] { return std::chrono::milliseconds(30); });
+  std::vector<int> ran;
+  auto a = std::make_shared<recorder>(ran, 1);
+  auto b = std::make_shared<recorder>(ran, 2);
+  auto began = std::chrono::steady_clock::now();
+  wakes->add(a, false);
+  wakes->add(b, false);  // Joins the held batch.
+  ioc.run();
+  CHECK(std::chrono::steady_clock::now() - began >= std::chrono::milliseconds(30));
+  CHECK(ran == std::vector<int>{1, 2});
+}
+
+TEST_CASE("wake_batch: an urgent wake does not wait, and ends a window under way", "[wake_batch]") {
+  boost::asio::io_context ioc;
+  boost::asio::steady_timer timer(ioc);
+  auto wakes = std::make_shared<wake_batch>(ioc);
+  wakes->hold_notes(timer, [] { return std::chrono::hours(1); });
+  std::vector<int> ran;
+  auto a = std::make_shared<recorder>(ran, 1);
+  auto b = std::make_shared<recorder>(ran, 2);
+  wakes->add(a, true);  // Begins a batch: no window.
+  ioc.run();            // Returns: nothing waits an hour.
+  CHECK(ran == std::vector<int>{1});
+  wakes->add(a, false);  // A note begins a held batch ...
+  wakes->add(b, true);   // ... an answer ends it.
+  ioc.restart();
+  ioc.run();
+  CHECK(ran == std::vector<int>{1, 1, 2});
 }

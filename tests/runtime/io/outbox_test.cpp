@@ -148,6 +148,22 @@ TEST_CASE("the waker runs once per idle period", "[outbox]") {
   }
 }
 
+TEST_CASE("a writer's waker says what woke it, and is woken again for an answer", "[outbox]") {
+  outbox box({16, 1.0, 4}, stream_format::raw, nullptr);
+  std::vector<bool> wakes;  // Each wake's `urgent`.
+  auto gen = box.attach_writer([&](bool urgent) { wakes.push_back(urgent); });
+  box.offer(updated("a"), overflow_policy::drop_oldest);
+  box.offer(updated("b"), overflow_policy::drop_oldest);
+  CHECK(wakes == std::vector<bool>{false});  // A note: the writer may hold it a while.
+  box.push_control(R"({"jsonrpc":"2.0","id":1,"result":{}})");
+  box.push_control(R"({"jsonrpc":"2.0","id":2,"result":{}})");
+  CHECK(wakes == std::vector<bool>{false, true});  // An answer must not wait with the notes.
+  drain(box, gen);
+  box.push_control(R"({"jsonrpc":"2.0","id":3,"result":{}})");
+  box.offer(updated("c"), overflow_policy::drop_oldest);
+  CHECK(wakes == std::vector<bool>{false, true, true});
+}
+
 TEST_CASE("a pull that drains the outbox says so, and the next message wakes", "[outbox]") {
   outbox box({16, 1.0, 1}, stream_format::raw, nullptr);  // One message per pull.
   int wakes = 0;
