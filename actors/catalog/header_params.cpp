@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "runtime/codec/ascii.hpp"
 #include "runtime/codec/base64.hpp"
 
 namespace mcprt::actors::catalog {
@@ -17,13 +18,6 @@ constexpr std::string_view annotation = "x-mcp-header";
 bool is_tchar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
          std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
 }
 
 std::string_view view(const rapidjson::Value& v) {

@@ -1,35 +1,29 @@
 // HTTP header values, read case-insensitively.
 #include "actors/front/media_types.hpp"
 
-#include <algorithm>
-#include <cctype>
+#include "runtime/codec/ascii.hpp"
 
 namespace mcprt::actors::front {
 
 std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
+  return ascii_lowered(s);
 }
 
 bool accepts(const std::string& accept, std::string_view type) {
-  auto a = lower(accept);
-  if (a.find(type) != std::string::npos || a.find("*/*") != std::string::npos) {
+  if (icontains(accept, type) || icontains(accept, "*/*")) {
     return true;
   }
   auto major = std::string(type.substr(0, type.find('/'))) + "/*";
-  return a.find(major) != std::string::npos;
+  return icontains(accept, major);
 }
 
 bool is_json_media_type(const std::string& content_type) {
-  auto ct = lower(content_type);
-  auto semi = ct.find(';');
-  auto media = ct.substr(0, semi);
+  std::string_view media(content_type);
+  media = media.substr(0, media.find(';'));
   while (!media.empty() && media.back() == ' ') {
-    media.pop_back();
+    media.remove_suffix(1);
   }
-  return media == "application/json";
+  return iequals(media, "application/json");
 }
 
 std::string host_name(const std::string& host) {

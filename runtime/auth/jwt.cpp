@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "runtime/auth/token_claims.hpp"
+#include "runtime/codec/ascii.hpp"
 #include "runtime/codec/base64.hpp"
 #include "runtime/codec/json.hpp"
 #include "runtime/codec/json_parse.hpp"
@@ -122,16 +123,9 @@ std::optional<rapidjson::Document> json_object(std::string_view base64url) {
   return doc;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 bool type_matches(std::string_view typ, const std::string& expected) {
-  auto t = lower(typ);
-  auto e = lower(expected);
+  auto t = ascii_lowered(typ);
+  auto e = ascii_lowered(expected);
   return t == e || t == "application/" + e;
 }
 

@@ -1,19 +1,11 @@
 #include "runtime/codec/url.hpp"
 
-#include <cctype>
+#include "runtime/codec/ascii.hpp"
 
 namespace mcprt {
 inline namespace codec {
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
 
 bool all_digits(std::string_view s) {
   for (char c : s) {
@@ -45,7 +37,7 @@ expected<http_url, std::string> parse_http_url(std::string_view text) {
   if (scheme_end == std::string_view::npos) {
     return "'" + std::string(text) + "' is not an absolute URL";
   }
-  u.scheme = lower(text.substr(0, scheme_end));
+  u.scheme = ascii_lowered(text.substr(0, scheme_end));
   if (u.scheme != "http" && u.scheme != "https") {
     return "'" + std::string(text) + "' is not an http or https URL";
   }
@@ -87,7 +79,7 @@ expected<http_url, std::string> parse_http_url(std::string_view text) {
   if (!port.empty() && !all_digits(port)) {
     return "'" + std::string(text) + "' has an invalid port";
   }
-  u.host = lower(host);
+  u.host = ascii_lowered(host);
   u.port = port.empty() ? (u.scheme == "https" ? "443" : "80") : std::string(port);
   return u;
 }
