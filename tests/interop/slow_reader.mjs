@@ -63,7 +63,9 @@ test('a POST stream to a stalled reader stays bounded, then delivers the last pr
   sock.resume();
   for await (const chunk of sock) {
     text += chunk;
-    if (text.includes('"id":3,"result"')) break;
+    // The whole result event: a read may end inside it.
+    const at = text.indexOf('"id":3,"result"');
+    if (at >= 0 && text.indexOf('\n\n', at) >= 0) break;
   }
   sock.destroy();
   const progress = [...text.matchAll(/"progress":(\d+)/g)].map((m) => Number(m[1]));
