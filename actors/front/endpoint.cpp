@@ -14,6 +14,7 @@
 #include "actors/front/media_types.hpp"
 #include "actors/front/message_peer.hpp"
 #include "actors/session/session.hpp"
+#include "runtime/codec/ascii.hpp"
 #include "runtime/codec/base64.hpp"
 #include "runtime/io/error_response.hpp"
 #include "runtime/mcp/request_meta.hpp"
@@ -56,7 +57,7 @@ endpoint::endpoint(endpoint_options options, endpoint_parts parts)
   // Host names and origins compare case-insensitively: normalize the lists once.
   for (auto* list : {&options_.allowed_hosts, &options_.allowed_origins}) {
     for (auto& entry : *list) {
-      entry = lower(entry);
+      entry = ascii_lowered(entry);
     }
   }
   legacy_ = std::make_unique<legacy_sse>(
@@ -135,7 +136,7 @@ bool endpoint::host_allowed(const std::string& host) const {
 }
 
 bool endpoint::origin_allowed(const std::string& origin) const {
-  auto o = lower(origin);
+  auto o = ascii_lowered(origin);
   for (const auto& allowed : options_.allowed_origins) {
     if (allowed == "*" || allowed == o) {
       return true;

@@ -5,10 +5,6 @@
 
 namespace mcprt::actors::front {
 
-std::string lower(std::string_view s) {
-  return ascii_lowered(s);
-}
-
 bool accepts(const std::string& accept, std::string_view type) {
   if (icontains(accept, type) || icontains(accept, "*/*")) {
     return true;
@@ -29,9 +25,9 @@ bool is_json_media_type(const std::string& content_type) {
 std::string host_name(const std::string& host) {
   if (!host.empty() && host.front() == '[') {
     auto close = host.find(']');
-    return lower(host.substr(0, close == std::string::npos ? host.size() : close + 1));
+    return ascii_lowered(host.substr(0, close == std::string::npos ? host.size() : close + 1));
   }
-  return lower(host.substr(0, host.find(':')));
+  return ascii_lowered(host.substr(0, host.find(':')));
 }
 
 }  // namespace mcprt::actors::front

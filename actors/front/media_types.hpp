@@ -7,9 +7,6 @@
 
 namespace mcprt::actors::front {
 
-/// `s` in lower case (ASCII).
-std::string lower(std::string_view s);
-
 /// True when a comma-separated Accept value lists `type` (or a matching wildcard).
 bool accepts(const std::string& accept, std::string_view type);
 

@@ -124,9 +124,10 @@ std::optional<rapidjson::Document> json_object(std::string_view base64url) {
 }
 
 bool type_matches(std::string_view typ, const std::string& expected) {
-  auto t = ascii_lowered(typ);
-  auto e = ascii_lowered(expected);
-  return t == e || t == "application/" + e;
+  constexpr std::string_view media = "application/";
+  return iequals(typ, expected) ||
+         (typ.size() > media.size() && iequals(typ.substr(0, media.size()), media) &&
+          iequals(typ.substr(media.size()), expected));
 }
 
 }  // namespace
