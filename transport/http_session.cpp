@@ -1,11 +1,15 @@
 // One HTTP/1.1 connection in the Beast do_x/on_x shape: read a request, hand it to the
 // handler, write the answer it gives (a complete response or a chunked SSE stream), repeat.
-// Answers arrive from actor threads through an exchange that posts onto its I/O thread.
+// Answers arrive from actor threads through an exchange that posts onto its I/O thread; over
+// plain TCP the thread that answers writes a complete response itself when it can.
 // One template serves both plain TCP and TLS (transport.tls): only the handshake, the close
 // and the socket under the stream differ.
 #include "transport/http_session.hpp"
 
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -14,6 +18,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
+#include <cerrno>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -23,7 +28,9 @@
 #include "runtime/io/outbox.hpp"
 #include "runtime/io/sse.hpp"
 #include "runtime/observe/log.hpp"
+#include "transport/answer_bytes.hpp"
 #include "transport/request_head.hpp"
+#include "transport/response_head.hpp"
 #include "transport/tls_server.hpp"
 #include "transport/websocket_session.hpp"
 
@@ -71,6 +78,7 @@ class exchange final : public http_exchange, public std::enable_shared_from_this
  private:
   template <class F>
   void on_io_thread(F f);
+  bool on_own_io_thread() const;
 
   std::deque<stream_frame> take_inbox();
 
@@ -130,7 +138,7 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
   // --- Called on the I/O thread by the exchange of request `seq`. ---
 
   void respond(uint64_t seq, http_response r, bool counted = false) {
-    if (seq != seq_ || answered_) {
+    if (seq != seq_ || answered_ || !claim_answer(seq)) {
       if (counted) {
         ctx_->unwritten->fetch_sub(1);
       }
@@ -140,27 +148,61 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
     answered_ = true;
     cancel_deadline();
     // One response in flight per connection; made per answer, so an idle connection keeps none.
-    res_ = std::make_unique<http::response<http::string_body>>();
-    auto& res = *res_;
-    res.result(static_cast<http::status>(r.status));
-    res.version(11);
-    res.set(http::field::server, "mcprt");
-    if (!r.content_type.empty()) {
-      res.set(http::field::content_type, r.content_type);
+    bool keep = keep_alive_ && !asks_to_close(r);
+    answer_ =
+        std::make_unique<answer_bytes>(answer_bytes{response_head(r, keep), std::move(r.body)});
+    write_answer(0, keep);
+  }
+
+  // Writes what the socket has not taken yet of answer_ (`sent` bytes of it went already).
+  void write_answer(size_t sent, bool keep) {
+    net::async_write(stream_, answer_->unsent(sent),
+                     [self = this->shared_from_this(), keep](beast::error_code ec, std::size_t) {
+                       self->settle();
+                       self->answer_.reset();
+                       self->on_write(ec, !keep);
+                     });
+  }
+
+  // --- An answer given on another thread (plain TCP only). ---
+
+  // Called on the thread that answers request `seq` (a worker's reader, an actor): writes the
+  // answer from there when the socket takes it, sparing the hop to the I/O thread (a wake-up,
+  // tens of µs on a VM), whose bookkeeping follows. False when the answer must go through the
+  // I/O thread: the request streams, was answered, or the connection is closing.
+  bool answer_here(uint64_t seq, http_response& r) {
+    std::unique_lock<std::mutex> g(direct_m_);
+    if (direct_seq_ != seq) {
+      return false;
     }
-    for (auto& [name, value] : r.headers) {
-      res.set(name, value);
+    direct_seq_ = 0;
+    taken_seq_ = seq;
+    bool keep = direct_keep_alive_ && !asks_to_close(r);
+    auto a =
+        std::make_unique<answer_bytes>(answer_bytes{response_head(r, keep), std::move(r.body)});
+    std::array<iovec, 2> iov{iovec{a->head.data(), a->head.size()},
+                             iovec{a->body.data(), a->body.size()}};
+    msghdr msg{};
+    msg.msg_iov = iov.data();
+    msg.msg_iovlen = iov.size();
+    auto n = ::sendmsg(direct_fd_, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+    bool failed = n < 0 && errno != EAGAIN && errno != EWOULDBLOCK;
+    g.unlock();
+    net::post(stream_.get_executor(),
+              [self = this->shared_from_this(), seq, a = std::move(a),
+               sent = n > 0 ? static_cast<size_t>(n) : 0, keep, failed]() mutable {
+                self->after_answer_here(seq, std::move(a), sent, keep, failed);
+              });
+    return true;
+  }
+
+  // Whoever answers next on another thread must hand the answer to the I/O thread: the
+  // request's stream begins (its frames are posted, the answer must follow them), or it ends.
+  void revoke_answer_here() {
+    if constexpr (!is_tls<Stream>) {
+      std::lock_guard<std::mutex> g(direct_m_);
+      direct_seq_ = 0;
     }
-    res.body() = std::move(r.body);
-    res.keep_alive(keep_alive_);
-    res.prepare_payload();
-    http::async_write(stream_, res,
-                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                        self->settle();
-                        bool close = !self->res_->keep_alive();
-                        self->res_.reset();
-                        self->on_write(ec, close);
-                      });
   }
 
   // The counted answers this connection has written (or will never write) are off the books.
@@ -172,7 +214,7 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
   }
 
   void start_stream(uint64_t seq, const http_headers& headers) {
-    if (seq != seq_ || answered_ || streaming_) {
+    if (seq != seq_ || answered_ || streaming_ || !claim_answer(seq)) {
       return;
     }
     streaming_ = true;
@@ -245,7 +287,7 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
   }
 
   void abort(uint64_t seq) {
-    if (seq != seq_ || answered_) {
+    if (seq != seq_ || answered_ || !claim_answer(seq)) {
       return;
     }
     answered_ = true;
@@ -292,6 +334,41 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
   }
 
  private:
+  // On the I/O thread: a request whose answer only the I/O thread writes, unless another
+  // thread took it already (then false).
+  bool claim_answer(uint64_t seq) {
+    if constexpr (is_tls<Stream>) {
+      return true;
+    }
+    std::lock_guard<std::mutex> g(direct_m_);
+    if (taken_seq_ == seq) {
+      return false;
+    }
+    direct_seq_ = 0;
+    return true;
+  }
+
+  // What answer_here left to the I/O thread: the books, and what the socket did not take.
+  void after_answer_here(uint64_t seq, std::unique_ptr<answer_bytes> a, size_t sent, bool keep,
+                         bool failed) {
+    ++owed_;
+    if (seq != seq_ || answered_) {  // The connection closed meanwhile.
+      return settle();
+    }
+    answered_ = true;
+    cancel_deadline();
+    if (failed) {
+      settle();
+      return do_close();
+    }
+    if (sent == a->size()) {
+      settle();
+      return on_write({}, !keep);
+    }
+    answer_ = std::move(a);
+    write_answer(sent, keep);
+  }
+
   // A stream is on the server's list of open streams from its head until its end is written
   // (or the connection closes), so a draining server can end it gently.
   void hold_stream() {
@@ -569,6 +646,12 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
     answered_ = false;
     streaming_ = false;
     stream_done_ = false;
+    if constexpr (!is_tls<Stream>) {
+      std::lock_guard<std::mutex> g(direct_m_);
+      direct_seq_ = seq_;
+      direct_fd_ = tcp().socket().native_handle();
+      direct_keep_alive_ = keep_alive_;
+    }
     auto ex = std::make_shared<exchange<Stream>>(this->shared_from_this(), stream_.get_executor(),
                                                  seq_, ctx_);
     ctx_->handler->handle(std::move(req), ex);
@@ -801,6 +884,7 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
 
   void do_close() {
     beast::error_code ec;
+    revoke_answer_here();  // Before the socket closes: no other thread writes to it after.
     release_stream();
     cancel_deadline();
     stop_keep_alive();
@@ -832,7 +916,14 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
   uint64_t requests_ = 0;  // Requests read on this connection.
   std::chrono::milliseconds drain_for_{5000};
   std::unique_ptr<http::request_parser<http::string_body>> parser_;
-  std::unique_ptr<http::response<http::string_body>> res_;
+  std::unique_ptr<answer_bytes> answer_;  // The complete response being written.
+  // Plain TCP: the request whose answer the thread that gives it may write (answer_here), and
+  // what it needs for that; 0 once the I/O thread claimed it, or the connection closes.
+  std::mutex direct_m_;
+  uint64_t direct_seq_ = 0;        // Under direct_m_.
+  uint64_t taken_seq_ = 0;         // Under direct_m_: the last request another thread answered.
+  int direct_fd_ = -1;             // Under direct_m_.
+  bool direct_keep_alive_ = true;  // Under direct_m_.
   // A request's deadline, made when one is armed (most requests have none).
   std::optional<net::steady_timer> deadline_;
   void cancel_deadline() {
@@ -880,8 +971,19 @@ void exchange<Stream>::on_io_thread(F f) {
 }
 
 template <class Stream>
+bool exchange<Stream>::on_own_io_thread() const {
+  const auto* io = executor_.target<net::io_context::executor_type>();
+  return io != nullptr && io->running_in_this_thread();
+}
+
+template <class Stream>
 void exchange<Stream>::respond(http_response response) {
   ctx_->unwritten->fetch_add(1);  // Before the caller's admission slot is released.
+  if constexpr (!is_tls<Stream>) {
+    if (!on_own_io_thread() && session_->answer_here(seq_, response)) {
+      return;
+    }
+  }
   on_io_thread([seq = seq_, r = std::move(response)](http_session<Stream>& s) mutable {
     s.respond(seq, std::move(r), true);
   });
@@ -889,6 +991,7 @@ void exchange<Stream>::respond(http_response response) {
 
 template <class Stream>
 void exchange<Stream>::start_stream(http_headers headers) {
+  session_->revoke_answer_here();
   on_io_thread(
       [seq = seq_, h = std::move(headers)](http_session<Stream>& s) { s.start_stream(seq, h); });
 }
@@ -903,6 +1006,7 @@ void exchange<Stream>::write_stream(std::string bytes, note_overflow overflow) {
     outcome = offer_frame(inbox_, stream_frame{std::move(bytes), overflow, {}}, overflow, depth);
     post = !std::exchange(take_posted_, true);
   }
+  session_->revoke_answer_here();
   if (outcome != note_outcome::queued) {
     ctx_->metrics->request_note_outcome(lost_label(outcome));
   }
@@ -922,6 +1026,7 @@ std::deque<stream_frame> exchange<Stream>::take_inbox() {
 
 template <class Stream>
 void exchange<Stream>::end_stream() {
+  session_->revoke_answer_here();
   ctx_->unwritten->fetch_add(1);
   on_io_thread([seq = seq_](http_session<Stream>& s) { s.end_stream(seq, true); });
 }
@@ -936,6 +1041,7 @@ void exchange<Stream>::on_client_close(std::function<void()> on_close) {
 template <class Stream>
 void exchange<Stream>::pump(std::shared_ptr<outbox> source, http_headers headers,
                             std::chrono::milliseconds keep_alive) {
+  session_->revoke_answer_here();
   on_io_thread([seq = seq_, src = std::move(source), h = std::move(headers),
                 keep_alive](http_session<Stream>& s) mutable {
     s.pump(seq, std::move(src), h, keep_alive);
@@ -944,6 +1050,7 @@ void exchange<Stream>::pump(std::shared_ptr<outbox> source, http_headers headers
 
 template <class Stream>
 void exchange<Stream>::abort() {
+  session_->revoke_answer_here();
   on_io_thread([seq = seq_](http_session<Stream>& s) { s.abort(seq); });
 }
 

@@ -104,6 +104,16 @@ test('the SDK client over HTTPS and WSS; TLS 1.2+ with AEAD suites only; plain H
     assert.match(await plain.text(), /This port speaks HTTPS/);
     // Everyone else is still served.
     assert.equal((await request(server.url)).status, 200);
+    // An answer larger than a TLS record (16 KiB) arrives whole.
+    const text = 'x'.repeat(40000);
+    const big = await request(server.url, {
+      headers: { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'echo' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'echo', arguments: { text }, _meta: {
+        'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {},
+      } } }),
+    });
+    assert.equal(big.status, 200);
+    assert.equal(JSON.parse(big.body).result.content[0].text, text);
     const metrics = await request(new URL('/metrics', server.url), { method: 'GET' });
     const refused = Number(/mcprt_rejections_total\{reason="tls_handshake"\} (\d+)/.exec(metrics.body)?.[1]);
     assert.ok(refused >= 3, `${refused} refused handshakes counted (TLS 1.1, CBC only, plain HTTP)`);
