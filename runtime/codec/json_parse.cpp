@@ -83,7 +83,9 @@ class guard {
 };
 
 // Iterative: no recursion whatever the input. UTF-8 is checked before parsing, over the whole
-// text (RFC 8259 §8.1), faster than RapidJSON's per-character kParseValidateEncodingFlag.
+// text (RFC 8259 §8.1), faster than RapidJSON's per-character kParseValidateEncodingFlag. Not in
+// situ: a document's strings are its own copies, so a deep copy of it (CopyFrom) owns them too
+// (in situ strings are references, which CopyFrom shares instead of copying).
 constexpr unsigned parse_flags = rapidjson::kParseIterativeFlag;
 
 }  // namespace
@@ -96,6 +98,12 @@ std::optional<json_parse_error> parse_json(rapidjson::Document& doc, std::string
   }
   if (auto bad = utf8::first_invalid(text); bad != std::string_view::npos) {
     return json_parse_error{"the text is not valid UTF-8", bad};
+  }
+  // RapidJSON's streams read a NUL as the end of the text. JSON allows none outside a string,
+  // and none raw inside one.
+  if (const void* nul = std::memchr(text.data(), '\0', text.size())) {
+    return json_parse_error{"the text holds a NUL byte",
+                            static_cast<size_t>(static_cast<const char*>(nul) - text.data())};
   }
   rapidjson::ParseResult result;
   guard::stop stopped = guard::stop::none;

@@ -80,6 +80,30 @@ TEST_CASE("parse_json keeps valid UTF-8 and surrogate pairs", "[runtime][json]")
   CHECK(std::string(d[3].GetString()) == "\xef\xbf\xbf");
 }
 
+TEST_CASE("parse_json keeps its own strings and refuses a NUL byte anywhere", "[runtime][json]") {
+  rapidjson::Document d;
+  std::string text = R"({"a":"one\u0000two","b":["x","y\"z"]})";
+  REQUIRE_FALSE(parse_json(d, text));
+  CHECK(std::string_view(d["a"].GetString(), d["a"].GetStringLength()) ==
+        std::string_view("one\0two", 7));
+  CHECK(std::string_view(d["b"][1].GetString()) == "y\"z");
+  text.assign("nothing left of the source");  // The document keeps its own copies,
+  rapidjson::Document copy;
+  copy.CopyFrom(d, copy.GetAllocator());
+  d.SetNull();
+  d.GetAllocator().Clear();
+  CHECK(std::string_view(copy["b"][0].GetString()) == "x");  // and so does a deep copy.
+  CHECK(std::string_view(copy["a"].GetString(), copy["a"].GetStringLength()) ==
+        std::string_view("one\0two", 7));
+  // Raw NUL: after the value (the reader would stop there and call it the end) and inside a
+  // string.
+  auto after = parse(std::string_view("{\"a\":1}\0junk", 12));
+  REQUIRE(after);
+  CHECK_THAT(after->message, Catch::Contains("NUL"));
+  CHECK(after->offset == 7);
+  CHECK(parse(std::string_view("[\"a\0b\"]", 7)));
+}
+
 TEST_CASE("parse_json refuses numbers JSON cannot hold as doubles", "[runtime][json]") {
   CHECK(parse("1e400"));
   CHECK(parse("NaN"));
