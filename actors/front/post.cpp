@@ -172,10 +172,14 @@ void endpoint::post_modern(const mcp_request& req, rpc::message& msg, const rapi
   responder out(std::make_shared<http_reply>(ex, http_headers{}), std::move(info),
                 request_hook(admitted));
   responder_internals::keep_alive(out, msg.root.document());
-  arm_deadline(ex, out);
-  // 2026-07-28: closing the request's stream cancels it.
-  ex->on_client_close([out] { out.cancel(); });
   serve(msg, out, *parts_.node);
+  // Only for an answer still to come: an inline tool has answered by now, and a timer and a
+  // socket watch armed for it would only be undone.
+  if (!out.done()) {
+    arm_deadline(ex, out);
+    // 2026-07-28: closing the request's stream cancels it.
+    ex->on_client_close([out] { out.cancel(); });
+  }
 }
 
 void endpoint::post_legacy(const mcp_request& req, rpc::message& msg, const rapidjson::Value* meta,
@@ -237,8 +241,10 @@ void endpoint::post_legacy(const mcp_request& req, rpc::message& msg, const rapi
   responder out(std::make_shared<http_reply>(ex, http_headers{{"Mcp-Session-Id", req.session_id}}),
                 std::move(info), request_hook(admitted));
   responder_internals::keep_alive(out, msg.root.document());
-  arm_deadline(ex, out);
   session->request(session_request{std::move(msg), out});
+  if (!out.done()) {  // As for post_modern: nothing to arm for an answer already given.
+    arm_deadline(ex, out);
+  }
 }
 
 void endpoint::open_session(const mcp_request& req, const rpc::message& msg,
