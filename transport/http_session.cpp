@@ -967,7 +967,11 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
 template <class Stream>
 template <class F>
 void exchange<Stream>::on_io_thread(F f) {
-  net::dispatch(executor_, [s = session_, f = std::move(f)]() mutable { f(*s); });
+  if (on_own_io_thread()) {  // What dispatch would do, without wrapping f for the executor.
+    f(*session_);
+    return;
+  }
+  net::post(executor_, [s = session_, f = std::move(f)]() mutable { f(*s); });
 }
 
 template <class Stream>
