@@ -55,6 +55,7 @@ wait_for_tool
 bench "in-process echo, 1 connection" --tool echo --connections 1
 bench "pool echo (w_echo), 1 connection" --tool w_echo --arguments '{"text":"xxxxxxxxxxxxxxxx"}' --connections 1
 stop_server
+echo "the floor under the pool's overhead: $("$build/mcprt-pipe-floor")"
 
 echo "== completion throughput as workers grow (w_sleep 20 ms, 16 connections)"
 for n in 1 2 4; do
