@@ -2,9 +2,13 @@
 // write, the body never copied behind the head.
 #pragma once
 
+#include <sys/socket.h>
+
+#include <array>
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/core/buffers_cat.hpp>
 #include <boost/beast/core/buffers_suffix.hpp>
+#include <cerrno>
 #include <cstddef>
 #include <string>
 
@@ -27,5 +31,26 @@ struct answer_bytes {
     return rest;
   }
 };
+
+/// What one non-blocking send of an answer did.
+struct send_attempt {
+  size_t sent = 0;      ///< Bytes the socket took.
+  bool failed = false;  ///< The connection is gone (not merely full).
+};
+
+/// Hands a plain TCP socket what it takes of `a` now, head and body in one sendmsg, without
+/// waiting and without SIGPIPE.
+inline send_attempt send_now(int fd, const answer_bytes& a) {
+  std::array<iovec, 2> iov{iovec{const_cast<char*>(a.head.data()), a.head.size()},
+                           iovec{const_cast<char*>(a.body.data()), a.body.size()}};
+  msghdr msg{};
+  msg.msg_iov = iov.data();
+  msg.msg_iovlen = iov.size();
+  auto n = ::sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+  if (n < 0) {
+    return {0, errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR};
+  }
+  return {static_cast<size_t>(n), false};
+}
 
 }  // namespace mcprt::transport

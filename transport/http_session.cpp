@@ -6,10 +6,7 @@
 // and the socket under the stream differ.
 #include "transport/http_session.hpp"
 
-#include <sys/socket.h>
-
 #include <algorithm>
-#include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -18,7 +15,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
-#include <cerrno>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -156,6 +152,20 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
 
   // Writes what the socket has not taken yet of answer_ (`sent` bytes of it went already).
   void write_answer(size_t sent, bool keep) {
+    if constexpr (!is_tls<Stream>) {
+      // Most answers fit in the socket's buffer: sent now, with no write operation to
+      // allocate and complete (at 2,000 connections answered in one burst, those operations
+      // were the largest part of the heap's peak).
+      if (sent == 0) {
+        auto tried = send_now(tcp().socket().native_handle(), *answer_);
+        if (tried.failed || tried.sent == answer_->size()) {
+          settle();
+          answer_.reset();
+          return tried.failed ? do_close() : on_write({}, !keep);
+        }
+        sent = tried.sent;
+      }
+    }
     net::async_write(stream_, answer_->unsent(sent),
                      [self = this->shared_from_this(), keep](beast::error_code ec, std::size_t) {
                        self->settle();
@@ -180,18 +190,11 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
     bool keep = direct_keep_alive_ && !asks_to_close(r);
     auto a =
         std::make_unique<answer_bytes>(answer_bytes{response_head(r, keep), std::move(r.body)});
-    std::array<iovec, 2> iov{iovec{a->head.data(), a->head.size()},
-                             iovec{a->body.data(), a->body.size()}};
-    msghdr msg{};
-    msg.msg_iov = iov.data();
-    msg.msg_iovlen = iov.size();
-    auto n = ::sendmsg(direct_fd_, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
-    bool failed = n < 0 && errno != EAGAIN && errno != EWOULDBLOCK;
+    auto tried = send_now(direct_fd_, *a);
     g.unlock();
     net::post(stream_.get_executor(),
-              [self = this->shared_from_this(), seq, a = std::move(a),
-               sent = n > 0 ? static_cast<size_t>(n) : 0, keep, failed]() mutable {
-                self->after_answer_here(seq, std::move(a), sent, keep, failed);
+              [self = this->shared_from_this(), seq, a = std::move(a), tried, keep]() mutable {
+                self->after_answer_here(seq, std::move(a), tried.sent, keep, tried.failed);
               });
     return true;
   }
