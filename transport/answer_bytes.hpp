@@ -17,6 +17,7 @@ namespace mcprt::transport {
 struct answer_bytes {
   std::string head;
   std::string body;
+  bool keep_alive = true;  ///< The connection serves another request after this one.
 
   size_t size() const { return head.size() + body.size(); }
 

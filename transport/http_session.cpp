@@ -44,6 +44,14 @@ class http_session;
 template <class Stream>
 constexpr bool is_tls = !std::is_same_v<Stream, plain_stream>;
 
+// The bytes of `r` as sent; the connection stays open after it if `keep_alive` and the handler
+// did not ask to close it.
+std::unique_ptr<answer_bytes> answer_for(http_response& r, bool keep_alive) {
+  bool keep = keep_alive && !asks_to_close(r);
+  return std::make_unique<answer_bytes>(
+      answer_bytes{response_head(r, keep), std::move(r.body), keep});
+}
+
 // A stream event on its way to the socket, and how it may give way to a slow reader.
 struct stream_frame {
   std::string bytes;
@@ -144,34 +152,15 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
     answered_ = true;
     cancel_deadline();
     // One response in flight per connection; made per answer, so an idle connection keeps none.
-    bool keep = keep_alive_ && !asks_to_close(r);
-    answer_ =
-        std::make_unique<answer_bytes>(answer_bytes{response_head(r, keep), std::move(r.body)});
-    write_answer(0, keep);
-  }
-
-  // Writes what the socket has not taken yet of answer_ (`sent` bytes of it went already).
-  void write_answer(size_t sent, bool keep) {
-    if constexpr (!is_tls<Stream>) {
+    answer_ = answer_for(r, keep_alive_);
+    if constexpr (is_tls<Stream>) {
+      write_rest(0);
+    } else {
       // Most answers fit in the socket's buffer: sent now, with no write operation to
       // allocate and complete (at 2,000 connections answered in one burst, those operations
       // were the largest part of the heap's peak).
-      if (sent == 0) {
-        auto tried = send_now(tcp().socket().native_handle(), *answer_);
-        if (tried.failed || tried.sent == answer_->size()) {
-          settle();
-          answer_.reset();
-          return tried.failed ? do_close() : on_write({}, !keep);
-        }
-        sent = tried.sent;
-      }
+      go_on_after(send_now(tcp().socket().native_handle(), *answer_));
     }
-    net::async_write(stream_, answer_->unsent(sent),
-                     [self = this->shared_from_this(), keep](beast::error_code ec, std::size_t) {
-                       self->settle();
-                       self->answer_.reset();
-                       self->on_write(ec, !keep);
-                     });
   }
 
   // --- An answer given on another thread (plain TCP only). ---
@@ -187,20 +176,19 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
     }
     direct_seq_ = 0;
     taken_seq_ = seq;
-    bool keep = direct_keep_alive_ && !asks_to_close(r);
-    auto a =
-        std::make_unique<answer_bytes>(answer_bytes{response_head(r, keep), std::move(r.body)});
+    auto a = answer_for(r, direct_keep_alive_);
     auto tried = send_now(direct_fd_, *a);
     g.unlock();
     net::post(stream_.get_executor(),
-              [self = this->shared_from_this(), seq, a = std::move(a), tried, keep]() mutable {
-                self->after_answer_here(seq, std::move(a), tried.sent, keep, tried.failed);
+              [self = this->shared_from_this(), seq, a = std::move(a), tried]() mutable {
+                self->after_answer_here(seq, std::move(a), tried);
               });
     return true;
   }
 
   // Whoever answers next on another thread must hand the answer to the I/O thread: the
-  // request's stream begins (its frames are posted, the answer must follow them), or it ends.
+  // request's stream begins (its frames are posted, the answer must follow them; frames and
+  // the stream's end only ever follow its start), or it ends.
   void revoke_answer_here() {
     if constexpr (!is_tls<Stream>) {
       std::lock_guard<std::mutex> g(direct_m_);
@@ -352,24 +340,41 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
   }
 
   // What answer_here left to the I/O thread: the books, and what the socket did not take.
-  void after_answer_here(uint64_t seq, std::unique_ptr<answer_bytes> a, size_t sent, bool keep,
-                         bool failed) {
+  void after_answer_here(uint64_t seq, std::unique_ptr<answer_bytes> a, send_attempt tried) {
     ++owed_;
     if (seq != seq_ || answered_) {  // The connection closed meanwhile.
       return settle();
     }
     answered_ = true;
     cancel_deadline();
-    if (failed) {
-      settle();
+    answer_ = std::move(a);
+    go_on_after(tried);
+  }
+
+  // After a send of answer_ without waiting: the connection goes on (or closes), or what the
+  // socket did not take is written as it drains.
+  void go_on_after(send_attempt tried) {
+    if (!tried.failed && tried.sent < answer_->size()) {
+      return write_rest(tried.sent);
+    }
+    settle();
+    bool keep = answer_->keep_alive;
+    answer_.reset();
+    if (tried.failed) {
       return do_close();
     }
-    if (sent == a->size()) {
-      settle();
-      return on_write({}, !keep);
-    }
-    answer_ = std::move(a);
-    write_answer(sent, keep);
+    on_write({}, !keep);
+  }
+
+  // Writes answer_ from byte `sent` on, waiting for the socket as it must.
+  void write_rest(size_t sent) {
+    net::async_write(stream_, answer_->unsent(sent),
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->settle();
+                       bool keep = self->answer_->keep_alive;
+                       self->answer_.reset();
+                       self->on_write(ec, !keep);
+                     });
   }
 
   // A stream is on the server's list of open streams from its head until its end is written
@@ -986,13 +991,17 @@ bool exchange<Stream>::on_own_io_thread() const {
 template <class Stream>
 void exchange<Stream>::respond(http_response response) {
   ctx_->unwritten->fetch_add(1);  // Before the caller's admission slot is released.
+  if (on_own_io_thread()) {
+    session_->respond(seq_, std::move(response), true);
+    return;
+  }
   if constexpr (!is_tls<Stream>) {
-    if (!on_own_io_thread() && session_->answer_here(seq_, response)) {
+    if (session_->answer_here(seq_, response)) {
       return;
     }
   }
-  on_io_thread([seq = seq_, r = std::move(response)](http_session<Stream>& s) mutable {
-    s.respond(seq, std::move(r), true);
+  net::post(executor_, [s = session_, seq = seq_, r = std::move(response)]() mutable {
+    s->respond(seq, std::move(r), true);
   });
 }
 
@@ -1013,7 +1022,6 @@ void exchange<Stream>::write_stream(std::string bytes, note_overflow overflow) {
     outcome = offer_frame(inbox_, stream_frame{std::move(bytes), overflow, {}}, overflow, depth);
     post = !std::exchange(take_posted_, true);
   }
-  session_->revoke_answer_here();
   if (outcome != note_outcome::queued) {
     ctx_->metrics->request_note_outcome(lost_label(outcome));
   }
@@ -1033,7 +1041,6 @@ std::deque<stream_frame> exchange<Stream>::take_inbox() {
 
 template <class Stream>
 void exchange<Stream>::end_stream() {
-  session_->revoke_answer_here();
   ctx_->unwritten->fetch_add(1);
   on_io_thread([seq = seq_](http_session<Stream>& s) { s.end_stream(seq, true); });
 }

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/codec/ascii.hpp"
 #include "runtime/io/frame_kind.hpp"
 
 namespace mcprt {
@@ -21,16 +22,7 @@ using http_headers = std::vector<std::pair<std::string, std::string>>;
 
 /// True when two header names are equal, ignoring ASCII case (RFC 9110 field names).
 inline bool same_header_name(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (size_t i = 0; i < a.size(); ++i) {
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    if (lower(a[i]) != lower(b[i])) {
-      return false;
-    }
-  }
-  return true;
+  return iequals(a, b);
 }
 
 /// One HTTP request as the transport read it: no header has a meaning here; the handler
