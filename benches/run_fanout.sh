@@ -27,7 +27,8 @@ floor() {  # floor LABEL ARGS...: the probe's writer CPU per delivery.
   local out
   out=$("$build/mcprt-floor" --duration "$duration" "$@")
   awk -v l="$label" '/^delivered/ {d = $2} /^writer/ {gsub(/[(]/, "", $5); c = $5}
-    END {printf "%-44s %9s/s %10s %10s %6s %8s us/delivery  errors: none\n", l, d, "-", "-", "-", c}' <<<"$out"
+    /^latency/ {p50 = $3; p99 = $5}
+    END {printf "%-44s %9s/s %8.1f ms %8.1f ms %6s %8s us/delivery  errors: none\n", l, d, p50 / 1000, p99 / 1000, "-", c}' <<<"$out"
 }
 
 # The row's figures from mcprt-bench's output.
@@ -85,6 +86,8 @@ done
 echo "WebSocket / floor, CPU per delivery, each pair: ${ratios[*]}; median $(printf '%s\n' "${ratios[@]}" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')"
 floor "floor: 8 messages per write, ${subscribers}x200/s" --sockets "$subscribers" --rate 200 --batch 8
 fanout "mcprt SSE ${subscribers}x100/s" sse "$subscribers" 100 4 1
+# The floor's own latency at this size: one thread writing a round to every socket.
+floor "floor: 1 message per write, ${many}x10/s" --sockets "$many" --rate 10
 fanout "mcprt WebSocket ${many}x10/s" ws "$many" 10 4 1
 fanout "mcprt WebSocket ${subscribers}x8 topics x25/s" ws "$subscribers" 25 8 8
 fanout "mcprt WebSocket ${subscribers}x8 topics x25/s, flush 5 ms" ws "$subscribers" 25 8 8 \

@@ -1,9 +1,12 @@
 // The syscall floor of fan-out on this machine: a bare loop that writes fixed-size messages to N
 // loopback TCP sockets at a fixed rate per socket, K messages per write(), while a child process
 // drains them with epoll. It prints the writer's CPU per delivered message: what any server's
-// fan-out costs at least, because loopback charges the reader's wake-up to the writer.
+// fan-out costs at least, because loopback charges the reader's wake-up to the writer. Each
+// message carries the time its round began, and the reader prints how long after that it read
+// it: the latency of a fan-out round written by one thread, before any server logic.
+// With --threads T, T writer threads share the sockets (as T I/O threads would).
 // Usage: mcprt-floor [--sockets N] [--rate PER_SOCKET_PER_S] [--batch K] [--bytes B]
-//                    [--duration S]
+//                    [--duration S] [--threads T]
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -13,7 +16,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -31,6 +36,7 @@ struct options {
   int batch = 1;      // Messages per write().
   int bytes = 150;
   double duration = 5;
+  int threads = 1;
 };
 
 [[noreturn]] void die(const char* what) {
@@ -47,8 +53,48 @@ double cpu_seconds() {
   return s(u.ru_utime) + s(u.ru_stime);
 }
 
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now().time_since_epoch())
+      .count();
+}
+
+// The reader's side of the latency: each message of `bytes` begins with its round's start
+// (steady clock, nanoseconds; parent and child share the clock).
+class latency_log {
+ public:
+  explicit latency_log(int bytes) : bytes_(static_cast<size_t>(bytes)) {}
+
+  // `r` bytes read at `at` from a socket whose stream was at `pos`; advances `pos`.
+  void read(const char* data, size_t r, size_t& pos, int64_t at) {
+    auto first = (pos + bytes_ - 1) / bytes_ * bytes_;  // The first message start in range.
+    for (auto start = first; start + sizeof(int64_t) <= pos + r; start += bytes_) {
+      int64_t stamp = 0;
+      std::memcpy(&stamp, data + (start - pos), sizeof stamp);
+      samples_.push_back(at - stamp);
+    }
+    pos += r;  // A stamp split across two reads goes unmeasured.
+  }
+
+  void print() {
+    if (samples_.empty() || bytes_ < sizeof(int64_t)) {
+      return;
+    }
+    std::sort(samples_.begin(), samples_.end());
+    auto at = [&](double q) {
+      auto i = static_cast<size_t>(q * static_cast<double>(samples_.size() - 1));
+      return static_cast<double>(samples_[i]) / 1000.0;
+    };
+    std::printf("latency    p50 %.0f  p99 %.0f  max %.0f us  (%zu messages, round start to read)\n",
+                at(0.5), at(0.99), at(1.0), samples_.size());
+  }
+
+ private:
+  size_t bytes_;
+  std::vector<int64_t> samples_;
+};
+
 // The child: connects `n` sockets to `port` and reads everything until the writer closes them.
-[[noreturn]] void drain(uint16_t port, int n) {
+[[noreturn]] void drain(uint16_t port, int n, int bytes) {
   int ep = epoll_create1(0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -66,18 +112,55 @@ double cpu_seconds() {
   }
   std::vector<char> buf(1 << 16);
   std::vector<epoll_event> events(256);
+  std::vector<size_t> pos(static_cast<size_t>(n) + 1024);  // Stream offset by descriptor.
+  latency_log log(bytes);
   int open = n;
   while (open > 0) {
     int k = epoll_wait(ep, events.data(), static_cast<int>(events.size()), -1);
     for (int i = 0; i < k; ++i) {
-      auto r = read(events[i].data.fd, buf.data(), buf.size());
+      int fd = events[i].data.fd;
+      auto r = read(fd, buf.data(), buf.size());
       if (r <= 0) {
-        close(events[i].data.fd);
+        close(fd);
         --open;
+      } else if (static_cast<size_t>(fd) < pos.size()) {
+        log.read(buf.data(), static_cast<size_t>(r), pos[static_cast<size_t>(fd)], now_ns());
       }
     }
   }
+  log.print();
   std::exit(0);
+}
+
+struct write_counts {
+  uint64_t delivered = 0;
+  uint64_t short_writes = 0;
+};
+
+// One writer: every period, one write of `batch` messages (each `bytes` long, a JSON-RPC
+// notification's size) to each of `fds`, back to back, until `end`.
+write_counts write_rounds(const std::vector<int>& fds, const options& o,
+                          clock_type::time_point start, clock_type::time_point end) {
+  std::string payload(static_cast<size_t>(o.bytes) * static_cast<size_t>(o.batch), 'x');
+  const auto period = std::chrono::duration_cast<clock_type::duration>(
+      std::chrono::duration<double>(o.batch / o.rate));
+  write_counts c;
+  for (auto next = start; next < end; next += period) {
+    std::this_thread::sleep_until(next);  // Paces the rounds (the rate), not a synchronisation.
+    auto round_start = now_ns();
+    for (size_t m = 0; o.bytes >= 8 && m < payload.size(); m += static_cast<size_t>(o.bytes)) {
+      std::memcpy(payload.data() + m, &round_start, sizeof round_start);
+    }
+    for (int fd : fds) {
+      auto w = send(fd, payload.data(), payload.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+      if (w == static_cast<ssize_t>(payload.size())) {
+        c.delivered += static_cast<uint64_t>(o.batch);
+      } else {
+        ++c.short_writes;  // The reader is behind; the floor counts only whole writes.
+      }
+    }
+  }
+  return c;
 }
 
 }  // namespace
@@ -97,13 +180,17 @@ int main(int argc, char** argv) {
       o.bytes = static_cast<int>(v);
     } else if (a == "--duration") {
       o.duration = v;
+    } else if (a == "--threads") {
+      o.threads = static_cast<int>(v);
     } else {
       std::fprintf(stderr, "mcprt-floor: unknown option %s\n", a.c_str());
       return 2;
     }
   }
-  if (o.sockets < 1 || o.rate <= 0 || o.batch < 1 || o.bytes < 1 || o.duration <= 0) {
-    std::fprintf(stderr, "mcprt-floor: --sockets, --rate, --batch, --bytes, --duration > 0\n");
+  if (o.sockets < 1 || o.rate <= 0 || o.batch < 1 || o.bytes < 1 || o.duration <= 0 ||
+      o.threads < 1) {
+    std::fprintf(stderr,
+                 "mcprt-floor: --sockets, --rate, --batch, --bytes, --duration, --threads > 0\n");
     return 2;
   }
   int listener = socket(AF_INET, SOCK_STREAM, 0);
@@ -119,7 +206,7 @@ int main(int argc, char** argv) {
   pid_t child = fork();
   if (child == 0) {
     close(listener);
-    drain(ntohs(addr.sin_port), o.sockets);
+    drain(ntohs(addr.sin_port), o.sockets, o.bytes);
   }
   std::vector<int> fds;
   for (int i = 0; i < o.sockets; ++i) {
@@ -131,26 +218,30 @@ int main(int argc, char** argv) {
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     fds.push_back(fd);
   }
-  // Each write carries `batch` messages of `bytes` (a JSON-RPC notification's size).
-  const std::string payload(static_cast<size_t>(o.bytes) * static_cast<size_t>(o.batch), 'x');
-  const auto period = std::chrono::duration_cast<clock_type::duration>(
-      std::chrono::duration<double>(o.batch / o.rate));
   uint64_t delivered = 0;
   uint64_t short_writes = 0;
   const double cpu_start = cpu_seconds();
   const auto start = clock_type::now();
   const auto end = start + std::chrono::duration_cast<clock_type::duration>(
                                std::chrono::duration<double>(o.duration));
-  for (auto next = start; next < end; next += period) {
-    std::this_thread::sleep_until(next);  // Paces the rounds (the rate), not a synchronisation.
-    for (int fd : fds) {
-      auto w = send(fd, payload.data(), payload.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
-      if (w == static_cast<ssize_t>(payload.size())) {
-        delivered += static_cast<uint64_t>(o.batch);
-      } else {
-        ++short_writes;  // The reader is behind; the floor counts only whole writes.
+  std::vector<write_counts> counts(static_cast<size_t>(o.threads));
+  std::vector<std::thread> writers;
+  for (size_t t = 0; t < counts.size(); ++t) {
+    writers.emplace_back([&, t] {
+      // Thread t writes sockets t, t + T, t + 2T, ...
+      std::vector<int> mine;
+      for (size_t i = t; i < fds.size(); i += counts.size()) {
+        mine.push_back(fds[i]);
       }
-    }
+      counts[t] = write_rounds(mine, o, start, end);
+    });
+  }
+  for (auto& w : writers) {
+    w.join();
+  }
+  for (const auto& c : counts) {
+    delivered += c.delivered;
+    short_writes += c.short_writes;
   }
   const double seconds = std::chrono::duration<double>(clock_type::now() - start).count();
   const double cpu = cpu_seconds() - cpu_start;
@@ -159,8 +250,8 @@ int main(int argc, char** argv) {
   }
   int status = 0;
   waitpid(child, &status, 0);
-  std::printf("sockets %d  rate %.0f/s each  batch %d  bytes %d\n", o.sockets, o.rate, o.batch,
-              o.bytes);
+  std::printf("sockets %d  rate %.0f/s each  batch %d  bytes %d  writer threads %d\n", o.sockets,
+              o.rate, o.batch, o.bytes, o.threads);
   std::printf("delivered  %.0f messages/s  (%llu in %.1f s; %llu writes fell short)\n",
               static_cast<double>(delivered) / seconds, static_cast<unsigned long long>(delivered),
               seconds, static_cast<unsigned long long>(short_writes));

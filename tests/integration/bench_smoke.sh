@@ -30,8 +30,16 @@ trap 'rm -rf "$out"' EXIT
 # --compare reads two records; a 100% tolerance keeps noise from failing the smoke run.
 "$bench" --compare "$out"/*smoke-a.json "$out"/*smoke-b.json --tolerance 100
 "$micro" --benchmark_min_time=0.01 --benchmark_filter='codec|catalog|schema|dispatch|session|actor'
-# The fan-out floor probe (benches/floor), briefly: it must deliver.
-"$(dirname "$bench")/mcprt-floor" --sockets 50 --rate 100 --duration 0.5
+# The fan-out floor probe (benches/floor), briefly: it must deliver, with two writer threads
+# too, and its reader must time the messages.
+for threads in 1 2; do
+  floor=$("$(dirname "$bench")/mcprt-floor" --sockets 50 --rate 100 --duration 0.5 --threads "$threads")
+  echo "$floor"
+  if ! grep -q '^latency .* ([1-9][0-9]* messages' <<<"$floor"; then
+    echo "FAIL the floor probe's reader timed no messages"
+    exit 1
+  fi
+done
 # The job, pool and chunk figures (benches/run_jobs.sh), briefly: every call must succeed.
 jobs=$(DURATION=1 WARMUP=0 bash "$(dirname "$0")/../../benches/run_jobs.sh" "$(dirname "$bin")")
 echo "$jobs"
@@ -51,7 +59,7 @@ fi
 fanout=$(DURATION=0.5 WARMUP=1 SUBSCRIBERS=20 MANY=40 PAIRS=1 PEER=0 \
   bash "$(dirname "$0")/../../benches/run_fanout.sh" "$(dirname "$bin")")
 echo "$fanout"
-if [ "$(grep -c 'errors: none' <<<"$fanout")" -ne 7 ]; then
+if [ "$(grep -c 'errors: none' <<<"$fanout")" -ne 8 ]; then
   echo "FAIL a run_fanout.sh row had errors"
   exit 1
 fi
