@@ -7,7 +7,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -17,6 +16,7 @@
 
 #include "runtime/io/event_log.hpp"
 #include "runtime/io/frame_kind.hpp"
+#include "runtime/io/ring_queue.hpp"
 
 namespace mcprt {
 inline namespace observe {
@@ -190,8 +190,8 @@ class outbox {
   std::shared_ptr<mcprt::metrics> metrics_;
   std::shared_ptr<event_log> log_;
   std::string tag_;
-  std::deque<item> control_;
-  std::deque<item> feed_;
+  ring_queue<item> control_;
+  ring_queue<item> feed_;
   waker_ref waker_;
   std::function<void()> on_detach_;
   std::function<void(size_t)> on_pulled_;
