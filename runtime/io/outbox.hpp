@@ -52,7 +52,8 @@ enum class stream_format {
   raw,  ///< One JSON text per message (WebSocket frames, stdio lines).
 };
 
-/// One piece of bytes to write, kept alive by `owner`.
+/// One piece of bytes to write, kept alive by `owner`. The pieces of one pull are released
+/// together, so of a message's pieces that point into the same bytes only one holds them.
 struct out_piece {
   std::shared_ptr<const void> owner;
   std::string_view bytes;
@@ -181,8 +182,8 @@ class outbox {
   }
   // How long before `newest` the oldest queued feed note was published (zero when none is).
   std::chrono::steady_clock::duration queue_age_locked(const shared_note& newest) const;
-  void encode(const item& it, std::vector<out_piece>& out, std::string& scratch);
-  void encode_pieces(const item& it, std::vector<out_piece>& out, std::string& scratch);
+  void encode(item& it, std::vector<out_piece>& out, std::string& scratch);
+  void encode_pieces(item& it, std::vector<out_piece>& out, std::string& scratch);
 
   mutable std::mutex mutex_;
   outbox_limits limits_;
