@@ -37,9 +37,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
         ctx_(std::move(ctx)),
         binding_(std::move(binding)),
         slot_(std::move(slot)),
-        deflate_(ctx_->options.ws_deflate),
-        sync_timer_(ws_.get_executor()),
-        lifetime_timer_(ws_.get_executor()) {
+        deflate_(ctx_->options.ws_deflate) {
     ctx_->metrics->connection_opened();
   }
   ~websocket_session() {
@@ -67,9 +65,10 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
       ws_.set_option(pmd);
     }
     ws_.read_message_max(ctx_->limits->max_payload_bytes());
-    upgrade_ = std::move(upgrade);
-    ws_.async_accept(
-        upgrade_, [self = this->shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
+    upgrade_ = std::make_unique<http::request<http::string_body>>(std::move(upgrade));
+    ws_.async_accept(*upgrade_, [self = this->shared_from_this()](beast::error_code ec) {
+      self->on_accept(ec);
+    });
   }
 
   void resume() override {
@@ -84,8 +83,9 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
     if (binding_.lifetime.count() <= 0) {
       return;
     }
-    lifetime_timer_.expires_after(binding_.lifetime);
-    lifetime_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+    lifetime_timer_ = std::make_unique<net::steady_timer>(ws_.get_executor());
+    lifetime_timer_->expires_after(binding_.lifetime);
+    lifetime_timer_->async_wait([self = this->shared_from_this()](beast::error_code ec) {
       if (!ec && self->binding_.box) {
         self->binding_.box->close("the access token expired");
         self->maybe_write();
@@ -94,7 +94,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
   }
 
   void on_accept(beast::error_code ec) {
-    upgrade_ = {};  // Beast is done with it: an open connection keeps no request.
+    upgrade_.reset();  // Beast is done with it: an open connection keeps no request.
     if (ec) {
       return finish();
     }
@@ -398,8 +398,11 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
                      }
                    });
     // A client that does not answer pings gets the answer anyway, a little later.
-    sync_timer_.expires_after(longest_sync);
-    sync_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+    if (!sync_timer_) {
+      sync_timer_ = std::make_unique<net::steady_timer>(ws_.get_executor());
+    }
+    sync_timer_->expires_after(longest_sync);
+    sync_timer_->async_wait([self = this->shared_from_this()](beast::error_code ec) {
       if (!ec) {
         self->end_sync();
       }
@@ -412,7 +415,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
     }
     syncing_ = false;
     notes_unsynced_ = false;
-    sync_timer_.cancel();
+    cancel(sync_timer_);
     // Not from inside the read that delivered the pong: continue on the I/O thread.
     net::post(ws_.get_executor(), [self = this->shared_from_this()] { self->maybe_write(); });
   }
@@ -441,8 +444,8 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
     if (ticket_ != 0) {
       ctx_->streams->forget(std::exchange(ticket_, 0));
     }
-    sync_timer_.cancel();
-    lifetime_timer_.cancel();
+    cancel(sync_timer_);
+    cancel(lifetime_timer_);
     if (binding_.box) {
       binding_.box->detach(gen_);
     }
@@ -453,7 +456,9 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
   std::shared_ptr<const connection_context> ctx_;
   websocket_binding binding_;
   address_limiter::slot slot_;
-  http::request<http::string_body> upgrade_;
+  // Held while the handshake needs it; timers made on first use: a subscriber that only
+  // listens holds none of them.
+  std::unique_ptr<http::request<http::string_body>> upgrade_;
   beast::flat_buffer buffer_;
   uint64_t gen_ = 0;
   // The writer (maybe_write).
@@ -482,8 +487,14 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
   bool sync_due_ = false;        // An answer waits for a sync once the current write is out.
   uint64_t sync_count_ = 0;
   std::string sync_payload_;
-  net::steady_timer sync_timer_;
-  net::steady_timer lifetime_timer_;
+  std::unique_ptr<net::steady_timer> sync_timer_;
+  std::unique_ptr<net::steady_timer> lifetime_timer_;
+
+  static void cancel(const std::unique_ptr<net::steady_timer>& timer) {
+    if (timer) {
+      timer->cancel();
+    }
+  }
 };
 
 }  // namespace
