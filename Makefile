@@ -112,7 +112,7 @@ tsan: deps
 ## build-fuzz/corpus/<target>). A finding stops it with the crashing input in build-fuzz/.
 ## `make test` runs each seed corpus once (fuzz.corpus.*).
 FUZZ_TARGETS := json_rpc jwt uri_template credentials last_event_id config http_front \
-	websocket_frames stdio_frames schema
+	websocket_frames ws_frame_reader stdio_frames schema
 fuzz:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES) $(FUZZ_PACKAGES)"
 	cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DMCPRT_FUZZ=ON
