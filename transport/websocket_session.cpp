@@ -4,11 +4,15 @@
 // write, carrying Beast's own frames (held at the write gate) between whole frames of its own.
 #include "transport/websocket_session.hpp"
 
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+#include <optional>
+#include <span>
+#include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -17,6 +21,7 @@
 #include "runtime/observe/log.hpp"
 #include "transport/write_gate.hpp"
 #include "transport/ws_frame.hpp"
+#include "transport/ws_frame_reader.hpp"
 
 namespace mcprt::transport {
 
@@ -33,7 +38,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
  public:
   websocket_session(Stream stream, std::shared_ptr<const connection_context> ctx,
                     websocket_binding binding, address_limiter::slot slot)
-      : ws_(std::move(stream)),
+      : ws_(std::in_place, std::move(stream)),
         ctx_(std::move(ctx)),
         binding_(std::move(binding)),
         slot_(std::move(slot)),
@@ -49,24 +54,24 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
 
   void run(http::request<http::string_body> upgrade) {
     // Beast's websocket timeouts replace the TCP stream's own (its docs ask for this).
-    beast::get_lowest_layer(ws_).expires_never();
+    beast::get_lowest_layer(*ws_).expires_never();
     websocket::stream_base::timeout timeouts{};
     timeouts.handshake_timeout = std::chrono::seconds(30);
     timeouts.idle_timeout = ctx_->limits->ws_idle_timeout();  // Pings at half of it.
     timeouts.keep_alive_pings = true;
-    ws_.set_option(timeouts);
-    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+    ws_->set_option(timeouts);
+    ws_->set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
       res.set(http::field::server, "mcprt");
       res.set(http::field::sec_websocket_protocol, "mcp");
     }));
     if (ctx_->options.ws_deflate) {
       websocket::permessage_deflate pmd;
       pmd.server_enable = true;
-      ws_.set_option(pmd);
+      ws_->set_option(pmd);
     }
-    ws_.read_message_max(ctx_->limits->max_payload_bytes());
+    ws_->read_message_max(ctx_->limits->max_payload_bytes());
     upgrade_ = std::make_unique<http::request<http::string_body>>(std::move(upgrade));
-    ws_.async_accept(*upgrade_, [self = this->shared_from_this()](beast::error_code ec) {
+    ws_->async_accept(*upgrade_, [self = this->shared_from_this()](beast::error_code ec) {
       self->on_accept(ec);
     });
   }
@@ -83,7 +88,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
     if (binding_.lifetime.count() <= 0) {
       return;
     }
-    lifetime_timer_ = std::make_unique<net::steady_timer>(ws_.get_executor());
+    lifetime_timer_ = std::make_unique<net::steady_timer>(executor());
     lifetime_timer_->expires_after(binding_.lifetime);
     lifetime_timer_->async_wait([self = this->shared_from_this()](beast::error_code ec) {
       if (!ec && self->binding_.box) {
@@ -100,19 +105,22 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
     }
     if constexpr (std::is_same_v<Stream, plain_stream>) {
       beast::error_code ignored;  // write_at_once() must never block the I/O thread.
-      beast::get_lowest_layer(ws_).socket().non_blocking(true, ignored);
+      beast::get_lowest_layer(*ws_).socket().non_blocking(true, ignored);
+      if (!deflate_) {
+        return own_the_connection();
+      }
     }
     // From here on this session's writer is the only one on the socket.
-    ws_.next_layer().engage([weak = this->weak_from_this()] {
+    ws_->next_layer().engage([weak = this->weak_from_this()] {
       if (auto self = weak.lock()) {
-        net::post(self->ws_.get_executor(), [weak] {
+        net::post(self->ws_->get_executor(), [weak] {
           if (auto s = weak.lock()) {
             s->maybe_write();
           }
         });
       }
     });
-    ws_.control_callback(
+    ws_->control_callback(
         [weak = this->weak_from_this()](websocket::frame_type kind, beast::string_view payload) {
           auto self = weak.lock();
           if (self && kind == websocket::frame_type::pong && self->syncing_ &&
@@ -120,11 +128,29 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
             self->end_sync();
           }
         });
-    // Wakes from the notifier's threads reach this I/O thread in batches (wake_batch).
+    start_serving();
+  }
+
+  // Wakes from the notifier's threads reach this I/O thread in batches (wake_batch).
+  void start_serving() {
     gen_ = binding_.box->attach_writer(ctx_->wakes->waker(this->weak_from_this()));
     arm_lifetime();
     hold_stream();
     do_read();
+  }
+
+  // A plain connection without compression leaves Beast once the handshake is done: Beast's
+  // stream, its read buffer and its pending read cost about 5 KiB an idle subscriber. The
+  // connection then waits for its socket to be readable, reads into its thread's buffer, and
+  // frames its own control frames (ws_frame_reader, ws_frame.hpp).
+  void own_the_connection() {
+    if constexpr (std::is_same_v<Stream, plain_stream>) {
+      socket_.emplace(std::move(beast::get_lowest_layer(*ws_).socket()));
+      ws_.reset();
+      reader_.emplace(ctx_->limits->max_payload_bytes());
+      arm_keep_alive();
+      start_serving();
+    }
   }
 
   // On the server's list of open streams until the connection is over, so a draining server
@@ -132,7 +158,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
   void hold_stream() {
     ticket_ = ctx_->streams->add([weak = this->weak_from_this()](std::chrono::milliseconds) {
       if (auto self = weak.lock()) {
-        net::post(self->ws_.get_executor(), [self] {
+        net::post(self->executor(), [self] {
           self->restarting_ = true;
           self->maybe_write();  // Closes once what is queued is written.
         });
@@ -148,8 +174,102 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
       paused_hold_ = this->shared_from_this();
       return;
     }
-    ws_.async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+    if (socket_) {
+      socket_->async_wait(
+          net::socket_base::wait_read,
+          [self = this->shared_from_this()](beast::error_code ec) { self->on_readable(ec); });
+      return;
+    }
+    ws_->async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
       self->on_read(ec);
+    });
+  }
+
+  // Own reading: what the socket holds now, through the frame reader, then wait again.
+  void on_readable(beast::error_code ec) {
+    if (ec || finished_) {
+      return finish();
+    }
+    thread_local std::vector<char> chunk(64 * 1024);
+    for (;;) {
+      auto n = socket_->read_some(net::buffer(chunk), ec);
+      if (ec == net::error::would_block) {
+        break;
+      }
+      if (ec) {
+        return finish();  // The peer is gone (or closed after our close frame).
+      }
+      heard_ = true;
+      if (tearing_down_) {
+        continue;  // Our close frame is out: what comes now is only drained.
+      }
+      reader_->read(std::span<char>(chunk.data(), n),
+                    [this](const ws_event& ev) { on_frame_event(ev); });
+      if (finished_) {
+        return;
+      }
+    }
+    do_read();
+  }
+
+  void on_frame_event(const ws_event& ev) {
+    switch (ev.what) {
+      case ws_event::kind::text:
+        binding_.peer->on_message(std::string(ev.payload));
+        break;
+      case ws_event::kind::ping:
+        queue_control(control_frame(0xa, ev.payload));
+        break;
+      case ws_event::kind::pong:
+        if (syncing_ && ev.payload == sync_payload_) {
+          end_sync();
+        }
+        break;
+      case ws_event::kind::close:
+        peer_closed_ = true;  // Echo its code; the socket closes once ours is out.
+        close_with(ev.code, std::string(ev.payload));
+        break;
+      case ws_event::kind::fail:
+        ctx_->metrics->rejected(ev.code == static_cast<uint16_t>(ws_close_code::too_big)
+                                    ? "payload_too_large"
+                                    : "bad_request");
+        peer_closed_ = true;  // Nothing more is read from it: close once the frame is out.
+        close_with(ev.code, std::string(ev.payload));
+        break;
+    }
+  }
+
+  // A control frame of our own, written in the writer's next write (before any message).
+  void queue_control(std::string frame) {
+    own_frames_.push_back(std::move(frame));
+    net::post(executor(), [self = this->shared_from_this()] { self->maybe_write(); });
+  }
+
+  // Keep-alive on an owned connection, as Beast's: a ping once the client was silent for half
+  // of transport.wsIdleTimeoutMs, the connection closed when it stays silent the other half.
+  void arm_keep_alive() {
+    auto idle = ctx_->limits->ws_idle_timeout();
+    if (idle.count() <= 0 || finished_) {
+      return;
+    }
+    if (!keep_alive_timer_) {
+      keep_alive_timer_ = std::make_unique<net::steady_timer>(executor());
+    }
+    keep_alive_timer_->expires_after(idle / 2);
+    keep_alive_timer_->async_wait([weak = this->weak_from_this()](beast::error_code ec) {
+      auto self = weak.lock();
+      if (ec || !self || self->finished_) {
+        return;
+      }
+      if (std::exchange(self->heard_, false)) {
+        self->pinged_ = false;
+      } else if (self->pinged_ || self->tearing_down_) {
+        return self->finish();  // Silent through a ping (or a close): the connection is dead.
+      } else {
+        self->pinged_ = true;
+        self->queue_control(control_frame(0x9, {}));
+      }
+      self->arm_keep_alive();
     });
   }
 
@@ -160,9 +280,9 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
       }
       return finish();  // Beast has sent the close frame (1009 for too big) where one is due.
     }
-    if (!ws_.got_text()) {
+    if (!ws_->got_text()) {
       ctx_->metrics->rejected("bad_request");
-      return close(websocket::close_code::bad_payload,
+      return close(websocket::close_code::unknown_data,
                    "binary frames are not MCP messages: send JSON-RPC as text");
     }
     auto text = beast::buffers_to_string(buffer_.data());
@@ -188,17 +308,26 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
         return;
       }
     }
-    net::post(ws_.get_executor(), [self = this->shared_from_this()] { self->maybe_write(); });
+    net::post(executor(), [self = this->shared_from_this()] { self->maybe_write(); });
   }
 
   // Fills bufs_ with the next write. False when there is nothing to write now.
   bool gather() {
-    auto& gate = ws_.next_layer();
-    gate.take_pending(gated_);
     bufs_.clear();
-    for (const auto& g : gated_) {
-      close_queued_ = close_queued_ || g.closes;
-      bufs_.emplace_back(g.bytes.data(), g.bytes.size());
+    if (ws_) {
+      auto& gate = ws_->next_layer();
+      gate.take_pending(gated_);
+      for (const auto& g : gated_) {
+        close_queued_ = close_queued_ || g.closes;
+        bufs_.emplace_back(g.bytes.data(), g.bytes.size());
+      }
+    } else if (!close_queued_) {
+      own_frames_in_flight_.swap(own_frames_);
+      own_frames_.clear();
+      for (const auto& f : own_frames_in_flight_) {
+        close_queued_ = close_queued_ || (static_cast<unsigned char>(f[0]) & 0x0f) == 0x8;
+        bufs_.emplace_back(f.data(), f.size());
+      }
     }
     bool nothing_queued = false;
     if (!close_queued_ && !closing_ && !syncing_ && !beast_writing_) {
@@ -220,7 +349,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
   // of it went out. Otherwise the rest goes out asynchronously and on_write follows.
   bool write_at_once() {
     if constexpr (std::is_same_v<Stream, plain_stream>) {
-      auto& socket = beast::get_lowest_layer(ws_).socket();
+      auto& socket = socket_ ? *socket_ : beast::get_lowest_layer(*ws_).socket();
       beast::error_code ec;
       while (!bufs_.empty()) {
         auto n = socket.write_some(bufs_, ec);
@@ -241,7 +370,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
                          self->on_write(e);
                        });
     } else {
-      net::async_write(ws_.next_layer().next_layer(), bufs_,
+      net::async_write(ws_->next_layer().next_layer(), bufs_,
                        [self = this->shared_from_this()](beast::error_code e, std::size_t) {
                          self->on_write(e);
                        });
@@ -332,15 +461,15 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
       message_bufs_.emplace_back(pieces_[i].bytes.data(), pieces_[i].bytes.size());
     }
     beast_writing_ = true;
-    ws_.text(true);
-    ws_.async_write(message_bufs_,
-                    [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                      self->beast_writing_ = false;
-                      if (ec) {
-                        return self->finish();
-                      }
-                      self->maybe_write();
-                    });
+    ws_->text(true);
+    ws_->async_write(message_bufs_,
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->beast_writing_ = false;
+                       if (ec) {
+                         return self->finish();
+                       }
+                       self->maybe_write();
+                     });
     return true;
   }
 
@@ -362,10 +491,17 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
   // What follows a write, but the next one. False when the connection is over.
   bool wrote(beast::error_code ec) {
     writing_ = false;
-    ws_.next_layer().complete(gated_, ec);
+    if (ws_) {
+      ws_->next_layer().complete(gated_, ec);
+    } else {
+      own_frames_in_flight_.clear();
+    }
     if (ec) {
       finish();
       return false;
+    }
+    if (!ws_ && close_queued_ && !tearing_down_) {
+      return tear_down();
     }
     resume_reading_if_due();
     if (std::exchange(sync_due_, false)) {
@@ -391,15 +527,19 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
   void start_sync() {
     syncing_ = true;
     sync_payload_ = "mcprt-sync-" + std::to_string(++sync_count_);
-    ws_.async_ping(websocket::ping_data(sync_payload_),
-                   [self = this->shared_from_this()](beast::error_code ec) {
-                     if (ec) {
-                       self->end_sync();
-                     }
-                   });
+    if (ws_) {
+      ws_->async_ping(websocket::ping_data(sync_payload_),
+                      [self = this->shared_from_this()](beast::error_code ec) {
+                        if (ec) {
+                          self->end_sync();
+                        }
+                      });
+    } else {
+      queue_control(control_frame(0x9, sync_payload_));
+    }
     // A client that does not answer pings gets the answer anyway, a little later.
     if (!sync_timer_) {
-      sync_timer_ = std::make_unique<net::steady_timer>(ws_.get_executor());
+      sync_timer_ = std::make_unique<net::steady_timer>(executor());
     }
     sync_timer_->expires_after(longest_sync);
     sync_timer_->async_wait([self = this->shared_from_this()](beast::error_code ec) {
@@ -417,10 +557,14 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
     notes_unsynced_ = false;
     cancel(sync_timer_);
     // Not from inside the read that delivered the pong: continue on the I/O thread.
-    net::post(ws_.get_executor(), [self = this->shared_from_this()] { self->maybe_write(); });
+    net::post(executor(), [self = this->shared_from_this()] { self->maybe_write(); });
   }
 
   void close(websocket::close_code code, std::string reason) {
+    close_with(static_cast<uint16_t>(code), std::move(reason));
+  }
+
+  void close_with(uint16_t code, std::string reason) {
     if (closing_) {
       return;
     }
@@ -428,18 +572,51 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
     if (reason.size() > 123) {
       reason.resize(123);  // The close frame's reason must fit in a control frame.
     }
-    ws_.async_close(websocket::close_reason(code, reason),
-                    [self = this->shared_from_this()](beast::error_code) { self->finish(); });
+    if (!ws_) {
+      // Ours goes out after what is already in flight; then the socket closes (tear_down).
+      own_frames_.push_back(close_frame(code, reason));
+      net::post(executor(), [self = this->shared_from_this()] { self->maybe_write(); });
+      return;
+    }
+    ws_->async_close(websocket::close_reason(static_cast<websocket::close_code>(code), reason),
+                     [self = this->shared_from_this()](beast::error_code) { self->finish(); });
+  }
+
+  // Our close frame is out. If the client closed first (or broke the protocol) the socket
+  // closes now; otherwise our side of TCP shuts and what the client still sends is drained
+  // until it closes too (closing at once with unread bytes would reset the connection and
+  // could lose the close frame), bounded by the keep-alive timer.
+  bool tear_down() {
+    tearing_down_ = true;
+    beast::error_code ignored;
+    if (peer_closed_) {
+      finish();
+      return false;
+    }
+    socket_->shutdown(net::socket_base::shutdown_send, ignored);
+    return false;
   }
 
   // The connection is over: the peer (and its session) ends; the outbox lets go of us.
   void finish() {
+    if (finished_ && !ws_ && !socket_->is_open()) {
+      return;
+    }
     finished_ = true;
     auto hold = std::move(paused_hold_);  // Released when finish() returns.
-    // Beast's operations waiting at the gate end too (they hold this session).
-    ws_.next_layer().take_pending(gated_);
-    if (!writing_) {
-      ws_.next_layer().complete(gated_, net::error::operation_aborted);
+    if (ws_) {
+      // Beast's operations waiting at the gate end too (they hold this session).
+      ws_->next_layer().take_pending(gated_);
+      if (!writing_) {
+        ws_->next_layer().complete(gated_, net::error::operation_aborted);
+      }
+    } else {
+      beast::error_code ignored;
+      socket_->shutdown(net::socket_base::shutdown_both, ignored);
+      socket_->close(ignored);  // Ends the pending wait; the session goes when it returns.
+      if (keep_alive_timer_) {
+        keep_alive_timer_->cancel();
+      }
     }
     if (ticket_ != 0) {
       ctx_->streams->forget(std::exchange(ticket_, 0));
@@ -452,7 +629,20 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
     binding_.peer.reset();
   }
 
-  websocket::stream<write_gate<Stream>> ws_;
+  net::any_io_executor executor() { return ws_ ? ws_->get_executor() : socket_->get_executor(); }
+
+  // Beast's stream until the handshake is done; an owned connection (plain, uncompressed)
+  // then has its socket and reader instead (own_the_connection).
+  std::optional<websocket::stream<write_gate<Stream>>> ws_;
+  std::optional<net::ip::tcp::socket> socket_;
+  std::optional<ws_frame_reader> reader_;
+  std::vector<std::string> own_frames_;            // Control frames for the next write.
+  std::vector<std::string> own_frames_in_flight_;  // ... and those in the write in flight.
+  std::unique_ptr<net::steady_timer> keep_alive_timer_;
+  bool heard_ = false;         // The client sent something since the last keep-alive tick.
+  bool pinged_ = false;        // A keep-alive ping is out, unanswered.
+  bool peer_closed_ = false;   // Nothing more will be read: close the socket after our frame.
+  bool tearing_down_ = false;  // Our close frame is out.
   std::shared_ptr<const connection_context> ctx_;
   websocket_binding binding_;
   address_limiter::slot slot_;

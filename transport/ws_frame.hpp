@@ -5,6 +5,8 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <string_view>
 
 namespace mcprt::transport {
 
@@ -30,6 +32,30 @@ inline size_t text_frame_header(uint64_t payload, frame_header& out) {
     out[2 + i] = static_cast<unsigned char>(payload >> (8 * (7 - i)));
   }
   return 10;
+}
+
+/// A control frame as a server sends it: final, unmasked; `payload` of at most 125 bytes
+/// (longer is cut there).
+inline std::string control_frame(unsigned char opcode, std::string_view payload) {
+  payload = payload.substr(0, 125);
+  std::string f;
+  f.reserve(2 + payload.size());
+  f += static_cast<char>(0x80 | opcode);
+  f += static_cast<char>(payload.size());
+  f += payload;
+  return f;
+}
+
+/// A close frame with `code` and `reason` (cut at 123 bytes, so the frame stays a control
+/// frame); code 0 sends none.
+inline std::string close_frame(uint16_t code, std::string_view reason) {
+  std::string payload;
+  if (code != 0) {
+    payload += static_cast<char>(code >> 8);
+    payload += static_cast<char>(code & 0xff);
+    payload += reason.substr(0, 123);
+  }
+  return control_frame(0x8, payload);
 }
 
 }  // namespace mcprt::transport

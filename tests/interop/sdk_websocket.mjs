@@ -73,12 +73,12 @@ test('2026-07-28 subscriptions/listen over a WebSocket: ack first, frames tagged
   s.ws.close();
 });
 
-test('a binary frame closes with 1007 and a reason', async () => {
+test('a binary frame closes with 1003 and a reason', async () => {
   const s = rawSocket();
   await s.opened;
   s.ws.send(new Uint8Array([1, 2, 3]));
   const closed = await s.closed;
-  assert.equal(closed.code, 1007);
+  assert.equal(closed.code, 1003);
   assert.match(closed.reason, /binary/);
 });
 
