@@ -215,7 +215,9 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
   void on_frame_event(const ws_event& ev) {
     switch (ev.what) {
       case ws_event::kind::text:
-        binding_.peer->on_message(std::string(ev.payload));
+        if (binding_.peer) {
+          binding_.peer->on_message(std::string(ev.payload));
+        }
         break;
       case ws_event::kind::ping:
         queue_control(control_frame(0xa, ev.payload));
@@ -261,10 +263,13 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
       if (ec || !self || self->finished_) {
         return;
       }
+      if (self->tearing_down_) {
+        return self->finish();  // The client had a tick to close after our close frame.
+      }
       if (std::exchange(self->heard_, false)) {
         self->pinged_ = false;
-      } else if (self->pinged_ || self->tearing_down_) {
-        return self->finish();  // Silent through a ping (or a close): the connection is dead.
+      } else if (self->pinged_) {
+        return self->finish();  // Silent through a ping: the connection is dead.
       } else {
         self->pinged_ = true;
         self->queue_control(control_frame(0x9, {}));
