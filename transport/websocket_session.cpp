@@ -4,6 +4,7 @@
 // write, carrying Beast's own frames (held at the write gate) between whole frames of its own.
 #include "transport/websocket_session.hpp"
 
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -19,6 +20,7 @@
 
 #include "runtime/io/outbox.hpp"
 #include "runtime/observe/log.hpp"
+#include "transport/exact_allocator.hpp"
 #include "transport/write_gate.hpp"
 #include "transport/ws_frame.hpp"
 #include "transport/ws_frame_reader.hpp"
@@ -175,9 +177,13 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
       return;
     }
     if (socket_) {
+      // At its own size, not in a recycled block (exact_allocator.hpp): it lasts while the
+      // client is idle.
       socket_->async_wait(
           net::socket_base::wait_read,
-          [self = this->shared_from_this()](beast::error_code ec) { self->on_readable(ec); });
+          net::bind_allocator(
+              exact_allocator<void>(),
+              [self = this->shared_from_this()](beast::error_code ec) { self->on_readable(ec); }));
       return;
     }
     ws_->async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
@@ -258,24 +264,25 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
       keep_alive_timer_ = std::make_unique<net::steady_timer>(executor());
     }
     keep_alive_timer_->expires_after(idle / 2);
-    keep_alive_timer_->async_wait([weak = this->weak_from_this()](beast::error_code ec) {
-      auto self = weak.lock();
-      if (ec || !self || self->finished_) {
-        return;
-      }
-      if (self->tearing_down_) {
-        return self->finish();  // The client had a tick to close after our close frame.
-      }
-      if (std::exchange(self->heard_, false)) {
-        self->pinged_ = false;
-      } else if (self->pinged_) {
-        return self->finish();  // Silent through a ping: the connection is dead.
-      } else {
-        self->pinged_ = true;
-        self->queue_control(control_frame(0x9, {}));
-      }
-      self->arm_keep_alive();
-    });
+    keep_alive_timer_->async_wait(net::bind_allocator(
+        exact_allocator<void>(), [weak = this->weak_from_this()](beast::error_code ec) {
+          auto self = weak.lock();
+          if (ec || !self || self->finished_) {
+            return;
+          }
+          if (self->tearing_down_) {
+            return self->finish();  // The client had a tick to close after our close frame.
+          }
+          if (std::exchange(self->heard_, false)) {
+            self->pinged_ = false;
+          } else if (self->pinged_) {
+            return self->finish();  // Silent through a ping: the connection is dead.
+          } else {
+            self->pinged_ = true;
+            self->queue_control(control_frame(0x9, {}));
+          }
+          self->arm_keep_alive();
+        }));
   }
 
   void on_read(beast::error_code ec) {
