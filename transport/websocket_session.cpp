@@ -226,7 +226,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
         }
         break;
       case ws_event::kind::ping:
-        queue_control(control_frame(0xa, ev.payload));
+        queue_control(control_frame(ws_opcode::pong, ev.payload));
         break;
       case ws_event::kind::pong:
         if (syncing_ && ev.payload == sync_payload_) {
@@ -279,7 +279,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
             return self->finish();  // Silent through a ping: the connection is dead.
           } else {
             self->pinged_ = true;
-            self->queue_control(control_frame(0x9, {}));
+            self->queue_control(control_frame(ws_opcode::ping, {}));
           }
           self->arm_keep_alive();
         }));
@@ -337,7 +337,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
       own_frames_in_flight_.swap(own_frames_);
       own_frames_.clear();
       for (const auto& f : own_frames_in_flight_) {
-        close_queued_ = close_queued_ || (static_cast<unsigned char>(f[0]) & 0x0f) == 0x8;
+        close_queued_ = close_queued_ || is_close_frame(f);
         bufs_.emplace_back(f.data(), f.size());
       }
     }
@@ -547,7 +547,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
                         }
                       });
     } else {
-      queue_control(control_frame(0x9, sync_payload_));
+      queue_control(control_frame(ws_opcode::ping, sync_payload_));
     }
     // A client that does not answer pings gets the answer anyway, a little later.
     if (!sync_timer_) {

@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "transport/ws_frame.hpp"
+
 namespace mcprt::transport {
 
 /// The completion of one of Beast's writes, type-erased and move-only. It is invoked on the
@@ -105,7 +107,7 @@ class write_gate {
           boost::asio::buffer_copy(boost::asio::buffer(w.bytes), bufs);
           // A server's frames are unmasked and Beast writes each control frame whole, so
           // the first byte's low nibble is the opcode (8: close).
-          w.closes = !w.bytes.empty() && (static_cast<unsigned char>(w.bytes[0]) & 0x0f) == 0x8;
+          w.closes = is_close_frame(w.bytes);
           w.done = write_done(std::move(handler));
           pending_.push_back(std::move(w));
           queued_();

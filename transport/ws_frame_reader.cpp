@@ -5,17 +5,11 @@
 #include <algorithm>
 
 #include "runtime/codec/utf8.hpp"
+#include "transport/ws_frame.hpp"
 
 namespace mcprt::transport {
 
 namespace {
-
-constexpr uint8_t op_continuation = 0x0;
-constexpr uint8_t op_text = 0x1;
-constexpr uint8_t op_binary = 0x2;
-constexpr uint8_t op_close = 0x8;
-constexpr uint8_t op_ping = 0x9;
-constexpr uint8_t op_pong = 0xa;
 
 bool is_control(uint8_t op) {
   return (op & 0x8) != 0;
@@ -87,20 +81,20 @@ bool ws_frame_reader::parse_header(ws_event& failed, bool& bad) {
       failed = fail(ws_close_code::protocol_error, "a control frame must be whole and short");
       return true;
     }
-    if (opcode_ != op_close && opcode_ != op_ping && opcode_ != op_pong) {
+    if (opcode_ != ws_opcode::close && opcode_ != ws_opcode::ping && opcode_ != ws_opcode::pong) {
       failed = fail(ws_close_code::protocol_error, "unknown control opcode");
       return true;
     }
-  } else if (opcode_ == op_binary) {
+  } else if (opcode_ == ws_opcode::binary) {
     failed = fail(ws_close_code::unsupported_data,
                   "binary frames are not MCP messages: send JSON-RPC as text");
     return true;
-  } else if (opcode_ == op_text) {
+  } else if (opcode_ == ws_opcode::text) {
     if (in_message_) {
       failed = fail(ws_close_code::protocol_error, "a new message began inside a fragmented one");
       return true;
     }
-  } else if (opcode_ == op_continuation) {
+  } else if (opcode_ == ws_opcode::continuation) {
     if (!in_message_) {
       failed = fail(ws_close_code::protocol_error, "a continuation frame with no message begun");
       return true;
@@ -128,9 +122,9 @@ bool ws_frame_reader::finish_frame(std::string_view payload, ws_event& ev) {
   in_frame_ = false;
   if (is_control(opcode_)) {
     ev.payload = payload;
-    if (opcode_ == op_ping) {
+    if (opcode_ == ws_opcode::ping) {
       ev.what = ws_event::kind::ping;
-    } else if (opcode_ == op_pong) {
+    } else if (opcode_ == ws_opcode::pong) {
       ev.what = ws_event::kind::pong;
     } else {
       ev.what = ws_event::kind::close;
