@@ -17,7 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, freeFixedPort, metric } from './server.mjs';
+import { startServer, freeFixedPort, metric, until } from './server.mjs';
 import { clusterConfigs as clusterConfigs_, startHaproxy } from './cluster_nodes.mjs';
 import { openSession, rpc, readEventsOf } from './sse.mjs';
 
@@ -255,7 +255,12 @@ test('behind HAProxy (round-robin, no stickiness): 2026 calls and MRTR retries l
       const r = await call2026(front, { name: 'echo', arguments: { text: `hello ${i}` } });
       assert.equal(r.result?.content?.[0]?.text, `hello ${i}`, JSON.stringify(r));
     }
-    const after = await Promise.all(nodes.map((n) => toolCalls(n.url)));
+    // A node counts a call right after it hands the answer over, so the counts may trail it.
+    const counts = () => Promise.all(nodes.map((n) => toolCalls(n.url)));
+    const after = await until(async () => {
+      const now = await counts();
+      return now.reduce((s, c, i) => s + c - before[i], 0) >= 6 && now;
+    }, 'the six calls counted');
     assert.deepEqual(after.map((a, i) => a - before[i]), [2, 2, 2], 'round-robin reached every node');
 
     // A multi-round call: its retry lands on the next node and opens the state sealed there.
@@ -265,7 +270,10 @@ test('behind HAProxy (round-robin, no stickiness): 2026 calls and MRTR retries l
     const retried = await call2026(front, { ...tool, requestState: first.requestState,
       inputResponses: { confirm: { action: 'accept', content: { ok: true } } } });
     assert.match(retried.result?.content?.[0]?.text ?? '', /state-ok/, JSON.stringify(retried));
-    const last = await Promise.all(nodes.map((n) => toolCalls(n.url)));
+    const last = await until(async () => {
+      const now = await counts();
+      return now.reduce((s, c, i) => s + c - after[i], 0) >= 2 && now;
+    }, 'the two rounds counted');
     assert.equal(last.filter((c, i) => c > after[i]).length, 2, 'the two rounds ran on two nodes');
   } finally {
     haproxy?.stop();

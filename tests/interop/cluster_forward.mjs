@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { startServer } from './server.mjs';
+import { startServer, until } from './server.mjs';
 import { clusterConfigs, startHaproxy } from './cluster_nodes.mjs';
 import { askingClient } from './fixture_checks.mjs';
 import { openWebSocketSession } from './ws_session.mjs';
@@ -63,17 +63,6 @@ async function rpc2026(url, method, params = {}, meta = {}) {
   const res = await fetch(url, { method: 'POST', headers,
     body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: { ...params, _meta: { ...META_2026, ...meta } } }) });
   return { status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.json() };
-}
-
-// Polls `check` until it returns a truthy value (each poll is a real request).
-async function until(check, what, ms = 15000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const r = await check();
-    if (r) return r;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 async function startCluster() {

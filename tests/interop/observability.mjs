@@ -10,7 +10,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { startServer, callTool } from './server.mjs';
+import { startServer, callTool, until } from './server.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'mcprt-observe-'));
@@ -80,7 +80,12 @@ test('metrics follow the OpenTelemetry MCP names and pass promtool check metrics
   await client.callTool({ name: 'echo', arguments: { text: 'x' } });
   await transport.terminateSession();
   await client.close();
-  const text = await (await fetch(new URL('/metrics', server.url))).text();
+  // The session's duration is recorded when its actor ends, just after the DELETE is answered.
+  const sessionLine = /^mcp_server_session_duration_seconds_count\{mcp_protocol_version="2025-11-25",network_protocol_name="http",network_transport="tcp"\} 1$/m;
+  const text = await until(async () => {
+    const now = await (await fetch(new URL('/metrics', server.url))).text();
+    return sessionLine.test(now) && now;
+  }, 'the session duration recorded');
   const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
   assert.equal(check.error, undefined, 'promtool runs');
   assert.equal(check.status, 0, check.stdout + check.stderr);

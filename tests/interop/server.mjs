@@ -92,6 +92,18 @@ export async function metric(url, series) {
   return line ? Number(line.slice(series.length + 1)) : 0;
 }
 
+/// Polls `check` until it returns a truthy value, which it resolves with (each poll is a real
+/// request; none waits on a timer). Counters a server bumps right after it answers need this.
+export async function until(check, what, ms = 15000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const r = await check();
+    if (r) return r;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 /// One stateless 2026-07-28 `tools/call` of `name` with `args` (the routing headers and `_meta`
 /// that version needs); resolves with the fetch Response.
 export function callTool(url, id, name, args) {
