@@ -45,10 +45,11 @@ std::string_view accept_failure_reason(const boost::system::error_code& ec) {
 // One I/O thread: its io_context (run by that thread alone), and what its connections share.
 struct io_loop {
   net::io_context ioc{1};  // Concurrency hint: one thread runs it.
-  // The thread's flush window (wake_batch) and idle list keep time on these, made and
+  // The thread's flush window (wake_batch) and idle lists keep time on these, made and
   // destroyed with the io_context they use.
   net::steady_timer flush_timer{ioc};
   net::steady_timer idle_timer{ioc};
+  net::steady_timer ws_keep_alive_timer{ioc};
   net::executor_work_guard<net::io_context::executor_type> busy = net::make_work_guard(ioc);
   std::shared_ptr<const connection_context> ctx;  // The server's, with this loop's wakes.
   std::thread thread;
@@ -240,7 +241,7 @@ void http_server::start() {
     loops.push_back(std::make_unique<io_loop>());
   }
   // Options, TLS and handler are set by now; each loop's copy differs only in its wakes and
-  // its idle list.
+  // its idle lists.
   for (auto& loop : loops) {
     auto ctx = std::make_shared<connection_context>(*impl_->ctx);
     ctx->wakes = std::make_shared<wake_batch>(loop->ioc);
@@ -248,6 +249,9 @@ void http_server::start() {
                            [limits = ctx->limits] { return limits->flush_interval(); });
     ctx->idle = std::make_shared<idle_list>(
         loop->idle_timer, [limits = ctx->limits] { return limits->idle_timeout(); });
+    ctx->ws_keep_alive = std::make_shared<idle_list>(
+        loop->ws_keep_alive_timer,
+        [limits = ctx->limits] { return limits->ws_idle_timeout() / 2; });
     loop->ctx = std::move(ctx);
   }
   impl_->do_accept();

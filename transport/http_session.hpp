@@ -59,6 +59,9 @@ struct connection_context {
   std::shared_ptr<wake_batch> wakes;
   /// This connection's I/O thread's connections waiting for their next request.
   std::shared_ptr<idle_list> idle;
+  /// Its owned WebSocket connections (plain, uncompressed), each waiting for its next
+  /// keep-alive tick (half of transport.wsIdleTimeoutMs): one timer for all of them.
+  std::shared_ptr<idle_list> ws_keep_alive;
 };
 
 /// Serves `socket` (TLS first when ctx->tls is set) until the peer closes, an error, or an

@@ -36,7 +36,8 @@ namespace {
 
 template <class Stream>
 class websocket_session final : public std::enable_shared_from_this<websocket_session<Stream>>,
-                                public wakeable {
+                                public wakeable,
+                                public idle_watcher {
  public:
   websocket_session(Stream stream, std::shared_ptr<const connection_context> ctx,
                     websocket_binding binding, address_limiter::slot slot)
@@ -48,6 +49,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
     ctx_->metrics->connection_opened();
   }
   ~websocket_session() {
+    ctx_->ws_keep_alive->forget(*this);
     if (ticket_ != 0) {
       ctx_->streams->forget(ticket_);
     }
@@ -255,34 +257,32 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
 
   // Keep-alive on an owned connection, as Beast's: a ping once the client was silent for half
   // of transport.wsIdleTimeoutMs, the connection closed when it stays silent the other half.
+  // Its I/O thread's list keeps the time: an idle subscriber holds no timer and no wait.
   void arm_keep_alive() {
-    auto idle = ctx_->limits->ws_idle_timeout();
-    if (idle.count() <= 0 || finished_) {
+    ctx_->ws_keep_alive->forget(*this);
+    if (ctx_->limits->ws_idle_timeout().count() > 0 && !finished_) {
+      ctx_->ws_keep_alive->watch(*this);
+    }
+  }
+
+  // A keep-alive tick (the list has let go of this connection).
+  void idle_expired() override {
+    if (finished_) {
       return;
     }
-    if (!keep_alive_timer_) {
-      keep_alive_timer_ = std::make_unique<net::steady_timer>(executor());
+    auto self = this->shared_from_this();  // finish() may drop the last other owner.
+    if (tearing_down_) {
+      return finish();  // The client had a tick to close after our close frame.
     }
-    keep_alive_timer_->expires_after(idle / 2);
-    keep_alive_timer_->async_wait(net::bind_allocator(
-        exact_allocator<void>(), [weak = this->weak_from_this()](beast::error_code ec) {
-          auto self = weak.lock();
-          if (ec || !self || self->finished_) {
-            return;
-          }
-          if (self->tearing_down_) {
-            return self->finish();  // The client had a tick to close after our close frame.
-          }
-          if (std::exchange(self->heard_, false)) {
-            self->pinged_ = false;
-          } else if (self->pinged_) {
-            return self->finish();  // Silent through a ping: the connection is dead.
-          } else {
-            self->pinged_ = true;
-            self->queue_control(control_frame(ws_opcode::ping, {}));
-          }
-          self->arm_keep_alive();
-        }));
+    if (std::exchange(heard_, false)) {
+      pinged_ = false;
+    } else if (pinged_) {
+      return finish();  // Silent through a ping: the connection is dead.
+    } else {
+      pinged_ = true;
+      queue_control(control_frame(ws_opcode::ping, {}));
+    }
+    arm_keep_alive();
   }
 
   void on_read(beast::error_code ec) {
@@ -626,9 +626,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
       beast::error_code ignored;
       socket_->shutdown(net::socket_base::shutdown_both, ignored);
       socket_->close(ignored);  // Ends the pending wait; the session goes when it returns.
-      if (keep_alive_timer_) {
-        keep_alive_timer_->cancel();
-      }
+      ctx_->ws_keep_alive->forget(*this);
     }
     if (ticket_ != 0) {
       ctx_->streams->forget(std::exchange(ticket_, 0));
@@ -650,7 +648,6 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
   std::optional<ws_frame_reader> reader_;
   std::vector<std::string> own_frames_;            // Control frames for the next write.
   std::vector<std::string> own_frames_in_flight_;  // ... and those in the write in flight.
-  std::unique_ptr<net::steady_timer> keep_alive_timer_;
   bool heard_ = false;         // The client sent something since the last keep-alive tick.
   bool pinged_ = false;        // A keep-alive ping is out, unanswered.
   bool peer_closed_ = false;   // Nothing more will be read: close the socket after our frame.
