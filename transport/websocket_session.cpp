@@ -4,7 +4,10 @@
 // write, carrying Beast's own frames (held at the write gate) between whole frames of its own.
 #include "transport/websocket_session.hpp"
 
+#include <unistd.h>
+
 #include <boost/asio/bind_allocator.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -149,12 +152,39 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
   // frames its own control frames (ws_frame_reader, ws_frame.hpp).
   void own_the_connection() {
     if constexpr (std::is_same_v<Stream, plain_stream>) {
-      socket_.emplace(std::move(beast::get_lowest_layer(*ws_).socket()));
+      if (!take_socket()) {
+        return finish();
+      }
       ws_.reset();
       reader_.emplace(ctx_->limits->max_payload_bytes());
       arm_keep_alive();
       start_serving();
     }
+  }
+
+  // The socket moves to one bound to its I/O thread's io_context itself: a polymorphic
+  // executor is 56 bytes, in the socket and again in each pending operation.
+  bool take_socket() {
+    auto& beast_socket = beast::get_lowest_layer(*ws_).socket();
+    const auto* loop =
+        beast_socket.get_executor().template target<net::io_context::executor_type>();
+    beast::error_code ec;
+    auto protocol = beast_socket.local_endpoint(ec).protocol();
+    if (loop == nullptr || ec) {
+      return false;
+    }
+    auto fd = beast_socket.release(ec);
+    if (ec) {
+      return false;
+    }
+    socket_.emplace(*loop);
+    socket_->assign(protocol, fd, ec);
+    if (ec) {
+      ::close(fd);
+      return false;
+    }
+    socket_->non_blocking(true, ec);  // write_at_once() must never block the I/O thread.
+    return !ec;
   }
 
   // On the server's list of open streams until the connection is over, so a draining server
@@ -361,32 +391,37 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
   // of it went out. Otherwise the rest goes out asynchronously and on_write follows.
   bool write_at_once() {
     if constexpr (std::is_same_v<Stream, plain_stream>) {
-      auto& socket = socket_ ? *socket_ : beast::get_lowest_layer(*ws_).socket();
-      beast::error_code ec;
-      while (!bufs_.empty()) {
-        auto n = socket.write_some(bufs_, ec);
-        if (ec) {
-          break;
-        }
-        drop_written(n);
-      }
-      if (bufs_.empty()) {
-        return true;
-      }
-      if (ec != net::error::would_block) {
-        on_write(ec);
-        return false;
-      }
-      net::async_write(socket, bufs_,
-                       [self = this->shared_from_this()](beast::error_code e, std::size_t) {
-                         self->on_write(e);
-                       });
+      return socket_ ? write_at_once_on(*socket_)
+                     : write_at_once_on(beast::get_lowest_layer(*ws_).socket());
     } else {
       net::async_write(ws_->next_layer().next_layer(), bufs_,
                        [self = this->shared_from_this()](beast::error_code e, std::size_t) {
                          self->on_write(e);
                        });
+      return false;
     }
+  }
+
+  template <class Socket>
+  bool write_at_once_on(Socket& socket) {
+    beast::error_code ec;
+    while (!bufs_.empty()) {
+      auto n = socket.write_some(bufs_, ec);
+      if (ec) {
+        break;
+      }
+      drop_written(n);
+    }
+    if (bufs_.empty()) {
+      return true;
+    }
+    if (ec != net::error::would_block) {
+      on_write(ec);
+      return false;
+    }
+    net::async_write(
+        socket, bufs_,
+        [self = this->shared_from_this()](beast::error_code e, std::size_t) { self->on_write(e); });
     return false;
   }
 
@@ -644,7 +679,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
   // Beast's stream until the handshake is done; an owned connection (plain, uncompressed)
   // then has its socket and reader instead (own_the_connection).
   std::optional<websocket::stream<write_gate<Stream>>> ws_;
-  std::optional<net::ip::tcp::socket> socket_;
+  std::optional<net::basic_stream_socket<net::ip::tcp, net::io_context::executor_type>> socket_;
   std::optional<ws_frame_reader> reader_;
   std::vector<std::string> own_frames_;            // Control frames for the next write.
   std::vector<std::string> own_frames_in_flight_;  // ... and those in the write in flight.
