@@ -52,30 +52,49 @@ struct message_peer::inflight {
 
 message_peer::message_peer(peer_parts parts)
     : parts_(std::move(parts)),
-      inflight_(std::make_shared<inflight>()),
-      sessions_(parts_.sessions ? parts_.sessions : std::make_shared<session::session_table>()) {}
+      private_table_(!parts_.sessions),
+      inflight_(parts_.wire == wire::stdio ? std::make_shared<inflight>() : nullptr) {
+  if (private_table_) {
+    parts_.sessions = std::make_shared<session::session_table>();
+  }
+}
 
-responder message_peer::make_responder(request_info info, const rpc::message& msg) {
-  info.wire = parts_.wire;
-  {
+message_peer::modern_calls& message_peer::modern() {
+  if (!modern_) {
+    modern_ = std::make_unique<modern_calls>();
+  }
+  return *modern_;
+}
+
+std::function<void()> message_peer::count_call() {
+  if (inflight_) {
     std::lock_guard<std::mutex> g(inflight_->mutex);
     ++inflight_->count;
   }
   if (parts_.admitted) {
     parts_.admitted->pipe_call_started();
   }
+  return [state = inflight_, admitted = parts_.admitted] {
+    if (admitted) {
+      admitted->pipe_call_answered();
+    }
+    if (state) {
+      std::lock_guard<std::mutex> g(state->mutex);
+      --state->count;
+      state->cv.notify_all();
+    }
+  };
+}
+
+responder message_peer::make_responder(request_info info, const rpc::message& msg) {
+  info.wire = parts_.wire;
   responder out(std::make_shared<pipe_channel>(parts_.box), std::move(info),
-                [state = inflight_, metrics = parts_.node->metrics, admitted = parts_.admitted,
+                [answered = count_call(), metrics = parts_.node->metrics,
                  start = std::chrono::steady_clock::now()](const request_info& info, outcome how) {
                   std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
                   metrics->request_finished(info, how, took.count());
                   log::access(info, how, took.count());
-                  if (admitted) {
-                    admitted->pipe_call_answered();
-                  }
-                  std::lock_guard<std::mutex> g(state->mutex);
-                  --state->count;
-                  state->cv.notify_all();
+                  answered();
                 });
   responder_internals::keep_alive(out, msg.root.document());
   return out;
@@ -119,7 +138,7 @@ void message_peer::listen(const rpc::message& msg) {
                         [&dst](std::string m, frame_role) { dst->push_control(std::move(m)); });
   });
   sub->topics = open_listen(filter.value(), msg.id, sub->box, parts_.node->notifier);
-  listens_.insert_or_assign(msg.id, std::move(sub));
+  modern().listens.insert_or_assign(msg.id, std::move(sub));
 }
 
 bool message_peer::relay_elsewhere(const rpc::message& msg, const rapidjson::Value* meta,
@@ -140,21 +159,7 @@ bool message_peer::relay_elsewhere(const rpc::message& msg, const rapidjson::Val
                {"MCP-Protocol-Version", std::string(modern_version)},
                {std::string(relayed_from_pipe_header), "1"}};
   r.body = text;
-  {
-    std::lock_guard<std::mutex> g(inflight_->mutex);
-    ++inflight_->count;
-  }
-  if (parts_.admitted) {
-    parts_.admitted->pipe_call_started();
-  }
-  auto counted = [state = inflight_, admitted = parts_.admitted] {
-    if (admitted) {
-      admitted->pipe_call_answered();
-    }
-    std::lock_guard<std::mutex> g(state->mutex);
-    --state->count;
-    state->cv.notify_all();
-  };
+  auto counted = count_call();
   parts_.forwarder->forward({target->node, std::nullopt}, target->kind, std::move(r), parts_.caller,
                             msg.id, std::make_shared<pipe_exchange>(parts_.box, msg.id), counted);
   return true;
@@ -165,6 +170,9 @@ void message_peer::write(std::string message) {
 }
 
 int message_peer::drain(std::chrono::milliseconds at_most) {
+  if (!inflight_) {
+    return 0;
+  }
   std::unique_lock<std::mutex> l(inflight_->mutex);
   inflight_->cv.wait_for(l, at_most, [this] { return inflight_->count == 0; });
   return inflight_->count;
@@ -173,13 +181,13 @@ int message_peer::drain(std::chrono::milliseconds at_most) {
 message_peer::~message_peer() {
   if (session_) {
     // The pipe is the session: it ends with it.
-    sessions_->erase(session_id_);
+    parts_.sessions->erase(session_id_);
     parts_.node->metrics->sessions_add(-1);
     parts_.node->metrics->session_ended("deleted");
     session_->stop();
   }
-  if (!parts_.sessions) {
-    sessions_->stop_all();  // A private table's clock must not outlive the peer's system.
+  if (private_table_) {
+    parts_.sessions->stop_all();  // A private table's clock must not outlive the peer's system.
   }
 }
 
@@ -231,16 +239,20 @@ void message_peer::on_message(const std::string& text) {
   if (msg.type == rpc::kind::notification && msg.method == "notifications/cancelled") {
     // On stdio both eras cancel with this notification; a 2025 session cancels its own.
     auto* id = msg.params ? find_member(*msg.params, "requestId") : nullptr;
-    auto it = id != nullptr ? modern_inflight_.find(to_json(*id)) : modern_inflight_.end();
-    if (id != nullptr && listens_.erase(to_json(*id)) > 0) {
-      return;  // The listen ends (its subscription's destructor unsubscribes).
-    }
-    if (it != modern_inflight_.end()) {
-      if (auto out = it->second.lock()) {
-        out->cancel();
+    if (id != nullptr && modern_) {
+      auto key = to_json(*id);
+      if (modern_->listens.erase(key) > 0) {
+        return;  // The listen ends (its subscription's destructor unsubscribes).
       }
-      modern_inflight_.erase(it);
-    } else if (session_) {
+      if (auto it = modern_->inflight.find(key); it != modern_->inflight.end()) {
+        if (auto out = it->second.lock()) {
+          out->cancel();
+        }
+        modern_->inflight.erase(it);
+        return;
+      }
+    }
+    if (session_) {
       session_->request(session_request{std::move(msg), responder{}});
     }
     return;
@@ -272,13 +284,14 @@ void message_peer::on_message(const std::string& text) {
       return;
     }
     auto out = make_responder(std::move(request.value()), msg);
-    if (modern_inflight_.size() >= 64) {
-      std::erase_if(modern_inflight_, [](const auto& kv) {
+    auto& inflight = modern().inflight;
+    if (inflight.size() >= 64) {
+      std::erase_if(inflight, [](const auto& kv) {
         auto out = kv.second.lock();
         return !out || out->done();
       });
     }
-    modern_inflight_.insert_or_assign(msg.id, out.weak_ref());
+    inflight.insert_or_assign(msg.id, out.weak_ref());
     serve(msg, out, *parts_.node);
     return;
   }
@@ -290,7 +303,7 @@ void message_peer::on_message(const std::string& text) {
     session::session_init base;
     base.idle_timeout = std::chrono::hours(24 * 365);  // Lives as long as the pipe.
     base.node = parts_.node;
-    base.table = sessions_;
+    base.table = parts_.sessions;
     base.connection_box = parts_.box;
     base.owner = parts_.caller.owner();
     base.wire = parts_.wire;

@@ -57,7 +57,7 @@ class message_peer final : public message_connection {
   /// Answers a message that was too large to read.
   void on_oversized();
   /// Waits until every request read so far is answered, or `at_most` passes (stdin closed:
-  /// answer what was asked, then stop). Returns the number still unanswered.
+  /// answer what was asked, then stop). Returns the number still unanswered. Stdio only.
   int drain(std::chrono::milliseconds at_most);
 
  private:
@@ -70,16 +70,25 @@ class message_peer final : public message_connection {
   bool relay_elsewhere(const rpc::message& msg, const rapidjson::Value* meta,
                        const std::string& text);
 
-  peer_parts parts_;
-  std::shared_ptr<inflight> inflight_;
-  std::shared_ptr<session::session_table> sessions_;
-  std::string session_id_;
-  // 2026-07-28 subscriptions/listen on this pipe, by request id (JSON text).
+  // 2026-07-28 requests on this pipe (the reader thread only), made with the first: a pipe
+  // that only holds a 2025 session's subscriptions keeps none of it.
   struct listen_subscription;
-  std::unordered_map<std::string, std::shared_ptr<listen_subscription>> listens_;
+  struct modern_calls {
+    /// subscriptions/listen by request id (JSON text).
+    std::unordered_map<std::string, std::shared_ptr<listen_subscription>> listens;
+    /// Requests in flight by id, for notifications/cancelled.
+    std::unordered_map<std::string, responder::weak> inflight;
+  };
+  modern_calls& modern();
+  // Counts a request started (stdio's drain waits for it); returns what answering it runs.
+  std::function<void()> count_call();
+
+  peer_parts parts_;  // parts_.sessions is set: the node's table, or a private one.
+  bool private_table_ = false;
+  std::shared_ptr<inflight> inflight_;  // Only on stdio, the pipe drain() is called for.
+  std::unique_ptr<modern_calls> modern_;
+  std::string session_id_;
   session::session_ptr session_;
-  // 2026-07-28 requests in flight by id, for notifications/cancelled (the reader thread only).
-  std::unordered_map<std::string, responder::weak> modern_inflight_;  // For cancellation.
 };
 
 }  // namespace mcprt::actors::front
