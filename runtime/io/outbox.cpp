@@ -84,10 +84,10 @@ void outbox::wake_locked(waker_ref& to_call, bool urgent) {
 }
 
 std::chrono::steady_clock::duration outbox::queue_age_locked(const shared_note& newest) const {
-  if (feed_.empty() || !feed_.front().note) {
+  if (feed_.empty()) {
     return {};
   }
-  return newest.published - feed_.front().note->published;
+  return newest.published - feed_.front()->published;
 }
 
 offer_outcome outbox::offer(const note_ptr& note, overflow_policy policy) {
@@ -122,11 +122,11 @@ offer_outcome outbox::offer(const note_ptr& note, overflow_policy policy) {
           break;
         case overflow_policy::coalesce:
           if (!note->coalesce_key.empty()) {
-            auto same = std::find_if(feed_.begin(), feed_.end(), [&](const item& it) {
-              return it.note->coalesce_key == note->coalesce_key;
+            auto same = std::find_if(feed_.begin(), feed_.end(), [&](const note_ptr& queued) {
+              return queued->coalesce_key == note->coalesce_key;
             });
             if (same != feed_.end()) {
-              same->note = note;  // The latest wins; the position in the queue is kept.
+              *same = note;  // The latest wins; the position in the queue is kept.
               outcome = offer_outcome::coalesced;
               break;
             }
@@ -145,11 +145,11 @@ offer_outcome outbox::offer(const note_ptr& note, overflow_policy policy) {
             outcome = offer_outcome::dropped_oldest;
             ++dropped;
           }
-          feed_.push_back(item{note, {}, {}, 0, frame_role::other, {}});
+          feed_.push_back(note);
           break;
       }
     } else {
-      feed_.push_back(item{note, {}, {}, 0, frame_role::other, {}});
+      feed_.push_back(note);
     }
     if (outcome != offer_outcome::coalesced) {
       wake_locked(wake, false);
@@ -419,7 +419,7 @@ bool outbox::pull(uint64_t gen, std::vector<out_piece>& out, bool* drained) {
       ++n;
     }
     while (n < limits_.batch && !feed_.empty()) {
-      taken.push_back(std::move(feed_.front()));
+      taken.push_back(item{std::move(feed_.front()), {}, {}, 0, frame_role::other, {}});
       feed_.pop_front();
       ++n;
     }

@@ -191,8 +191,10 @@ class outbox {
   std::shared_ptr<mcprt::metrics> metrics_;
   std::shared_ptr<event_log> log_;
   std::string tag_;
-  ring_queue<item> control_;
-  ring_queue<item> feed_;
+  // Answers and request notes: rare on a subscriber's connection, so an empty lane keeps no
+  // slots. Feed notes come steadily: their lane keeps its few slots (a pointer each).
+  ring_queue<item, 0> control_;
+  ring_queue<note_ptr> feed_;
   waker_ref waker_;
   std::function<void()> on_detach_;
   std::function<void(size_t)> on_pulled_;

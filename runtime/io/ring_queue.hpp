@@ -12,7 +12,9 @@
 namespace mcprt {
 inline namespace io {
 
-template <class T>
+/// `kept_slots`: the most slots an emptied queue keeps; one that grew past it gives its slots
+/// back when it empties (0: whenever it empties, for queues that are rarely used).
+template <class T, size_t kept_slots = 16>
 class ring_queue {
  public:
   /// A bidirectional iterator over the queue, front to back.
@@ -63,6 +65,8 @@ class ring_queue {
 
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
+  /// Slots held now (0 until the first item, and again once given back).
+  size_t capacity() const { return capacity_; }
   T& operator[](size_t i) { return slots_[(head_ + i) & (capacity_ - 1)]; }
   const T& operator[](size_t i) const { return slots_[(head_ + i) & (capacity_ - 1)]; }
   T& front() { return (*this)[0]; }
@@ -108,9 +112,6 @@ class ring_queue {
   }
 
  private:
-  // Slots kept once emptied; a queue that once grew past this gives its slots back.
-  static constexpr size_t kept_slots = 16;
-
   void grow_if_full() {
     if (size_ < capacity_) {
       return;

@@ -61,6 +61,27 @@ TEST_CASE("ring_queue: a popped item is released at once", "[ring_queue]") {
   CHECK(q.empty());
 }
 
+TEST_CASE("ring_queue: an emptied queue keeps its slots up to kept_slots", "[ring_queue]") {
+  ring_queue<int, 2> q;
+  CHECK(q.capacity() == 0);
+  q.push_back(1);
+  q.push_back(2);
+  q.pop_front();
+  q.pop_front();
+  CHECK(q.capacity() == 2);  // Kept: the next items need no allocation.
+  for (int i = 0; i < 3; ++i) {
+    q.push_back(i);
+  }
+  CHECK(q.capacity() == 4);
+  q.clear();
+  CHECK(q.capacity() == 0);  // Grew past what it keeps: given back.
+
+  ring_queue<int, 0> rare;
+  rare.push_back(1);
+  rare.pop_front();
+  CHECK(rare.capacity() == 0);
+}
+
 TEST_CASE("ring_queue: agrees with std::deque over random operations", "[ring_queue]") {
   std::mt19937 rng(15);
   ring_queue<int> q;
