@@ -44,7 +44,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
  public:
   websocket_session(Stream stream, std::shared_ptr<const connection_context> ctx,
                     websocket_binding binding, address_limiter::slot slot)
-      : ws_(std::in_place, std::move(stream)),
+      : beast_(std::make_unique<beast_side>(std::move(stream))),
         ctx_(std::move(ctx)),
         binding_(std::move(binding)),
         slot_(std::move(slot)),
@@ -61,26 +61,25 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
 
   void run(http::request<http::string_body> upgrade) {
     // Beast's websocket timeouts replace the TCP stream's own (its docs ask for this).
-    beast::get_lowest_layer(*ws_).expires_never();
+    beast::get_lowest_layer(beast_->ws).expires_never();
     websocket::stream_base::timeout timeouts{};
     timeouts.handshake_timeout = std::chrono::seconds(30);
     timeouts.idle_timeout = ctx_->limits->ws_idle_timeout();  // Pings at half of it.
     timeouts.keep_alive_pings = true;
-    ws_->set_option(timeouts);
-    ws_->set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+    beast_->ws.set_option(timeouts);
+    beast_->ws.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
       res.set(http::field::server, "mcprt");
       res.set(http::field::sec_websocket_protocol, "mcp");
     }));
     if (ctx_->options.ws_deflate) {
       websocket::permessage_deflate pmd;
       pmd.server_enable = true;
-      ws_->set_option(pmd);
+      beast_->ws.set_option(pmd);
     }
-    ws_->read_message_max(ctx_->limits->max_payload_bytes());
-    upgrade_ = std::make_unique<http::request<http::string_body>>(std::move(upgrade));
-    ws_->async_accept(*upgrade_, [self = this->shared_from_this()](beast::error_code ec) {
-      self->on_accept(ec);
-    });
+    beast_->ws.read_message_max(ctx_->limits->max_payload_bytes());
+    beast_->upgrade = std::make_unique<http::request<http::string_body>>(std::move(upgrade));
+    beast_->ws.async_accept(*beast_->upgrade, [self = this->shared_from_this()](
+                                                  beast::error_code ec) { self->on_accept(ec); });
   }
 
   void resume() override {
@@ -106,28 +105,28 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
   }
 
   void on_accept(beast::error_code ec) {
-    upgrade_.reset();  // Beast is done with it: an open connection keeps no request.
+    beast_->upgrade.reset();  // Beast is done with it: an open connection keeps no request.
     if (ec) {
       return finish();
     }
     if constexpr (std::is_same_v<Stream, plain_stream>) {
       beast::error_code ignored;  // write_at_once() must never block the I/O thread.
-      beast::get_lowest_layer(*ws_).socket().non_blocking(true, ignored);
+      beast::get_lowest_layer(beast_->ws).socket().non_blocking(true, ignored);
       if (!deflate_) {
         return own_the_connection();
       }
     }
     // From here on this session's writer is the only one on the socket.
-    ws_->next_layer().engage([weak = this->weak_from_this()] {
+    beast_->ws.next_layer().engage([weak = this->weak_from_this()] {
       if (auto self = weak.lock()) {
-        net::post(self->ws_->get_executor(), [weak] {
+        net::post(self->beast_->ws.get_executor(), [weak] {
           if (auto s = weak.lock()) {
             s->maybe_write();
           }
         });
       }
     });
-    ws_->control_callback(
+    beast_->ws.control_callback(
         [weak = this->weak_from_this()](websocket::frame_type kind, beast::string_view payload) {
           auto self = weak.lock();
           if (self && kind == websocket::frame_type::pong && self->syncing_ &&
@@ -155,7 +154,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
       if (!take_socket()) {
         return finish();
       }
-      ws_.reset();
+      beast_.reset();
       reader_.emplace(ctx_->limits->max_payload_bytes());
       arm_keep_alive();
       start_serving();
@@ -165,7 +164,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
   // The socket moves to one bound to its I/O thread's io_context itself: a polymorphic
   // executor is 56 bytes, in the socket and again in each pending operation.
   bool take_socket() {
-    auto& beast_socket = beast::get_lowest_layer(*ws_).socket();
+    auto& beast_socket = beast::get_lowest_layer(beast_->ws).socket();
     const auto* loop =
         beast_socket.get_executor().template target<net::io_context::executor_type>();
     beast::error_code ec;
@@ -218,9 +217,10 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
               [self = this->shared_from_this()](beast::error_code ec) { self->on_readable(ec); }));
       return;
     }
-    ws_->async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-      self->on_read(ec);
-    });
+    beast_->ws.async_read(beast_->buffer,
+                          [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                            self->on_read(ec);
+                          });
   }
 
   // Own reading: what the socket holds now, through the frame reader, then wait again.
@@ -322,13 +322,13 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
       }
       return finish();  // Beast has sent the close frame (1009 for too big) where one is due.
     }
-    if (!ws_->got_text()) {
+    if (!beast_->ws.got_text()) {
       ctx_->metrics->rejected("bad_request");
       return close(websocket::close_code::unknown_data,
                    "binary frames are not MCP messages: send JSON-RPC as text");
     }
-    auto text = beast::buffers_to_string(buffer_.data());
-    buffer_.consume(buffer_.size());
+    auto text = beast::buffers_to_string(beast_->buffer.data());
+    beast_->buffer.consume(beast_->buffer.size());
     binding_.peer->on_message(text);
     do_read();
   }
@@ -356,10 +356,10 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
   // Fills bufs_ with the next write. False when there is nothing to write now.
   bool gather() {
     bufs_.clear();
-    if (ws_) {
-      auto& gate = ws_->next_layer();
-      gate.take_pending(gated_);
-      for (const auto& g : gated_) {
+    if (beast_) {
+      auto& gate = beast_->ws.next_layer();
+      gate.take_pending(beast_->gated);
+      for (const auto& g : beast_->gated) {
         close_queued_ = close_queued_ || g.closes;
         bufs_.emplace_back(g.bytes.data(), g.bytes.size());
       }
@@ -392,9 +392,9 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
   bool write_at_once() {
     if constexpr (std::is_same_v<Stream, plain_stream>) {
       return socket_ ? write_at_once_on(*socket_)
-                     : write_at_once_on(beast::get_lowest_layer(*ws_).socket());
+                     : write_at_once_on(beast::get_lowest_layer(beast_->ws).socket());
     } else {
-      net::async_write(ws_->next_layer().next_layer(), bufs_,
+      net::async_write(beast_->ws.next_layer().next_layer(), bufs_,
                        [self = this->shared_from_this()](beast::error_code e, std::size_t) {
                          self->on_write(e);
                        });
@@ -503,20 +503,20 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
     if (got != next_is::message) {
       return got == next_is::sync;
     }
-    message_bufs_.clear();
+    beast_->message_bufs.clear();
     for (auto i = m.first; i < m.second; ++i) {
-      message_bufs_.emplace_back(pieces_[i].bytes.data(), pieces_[i].bytes.size());
+      beast_->message_bufs.emplace_back(pieces_[i].bytes.data(), pieces_[i].bytes.size());
     }
     beast_writing_ = true;
-    ws_->text(true);
-    ws_->async_write(message_bufs_,
-                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->beast_writing_ = false;
-                       if (ec) {
-                         return self->finish();
-                       }
-                       self->maybe_write();
-                     });
+    beast_->ws.text(true);
+    beast_->ws.async_write(beast_->message_bufs,
+                           [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                             self->beast_writing_ = false;
+                             if (ec) {
+                               return self->finish();
+                             }
+                             self->maybe_write();
+                           });
     return true;
   }
 
@@ -538,8 +538,8 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
   // What follows a write, but the next one. False when the connection is over.
   bool wrote(beast::error_code ec) {
     writing_ = false;
-    if (ws_) {
-      ws_->next_layer().complete(gated_, ec);
+    if (beast_) {
+      beast_->ws.next_layer().complete(beast_->gated, ec);
     } else {
       own_frames_in_flight_.clear();
     }
@@ -547,7 +547,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
       finish();
       return false;
     }
-    if (!ws_ && close_queued_ && !tearing_down_) {
+    if (!beast_ && close_queued_ && !tearing_down_) {
       return tear_down();
     }
     resume_reading_if_due();
@@ -574,13 +574,13 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
   void start_sync() {
     syncing_ = true;
     sync_payload_ = "mcprt-sync-" + std::to_string(++sync_count_);
-    if (ws_) {
-      ws_->async_ping(websocket::ping_data(sync_payload_),
-                      [self = this->shared_from_this()](beast::error_code ec) {
-                        if (ec) {
-                          self->end_sync();
-                        }
-                      });
+    if (beast_) {
+      beast_->ws.async_ping(websocket::ping_data(sync_payload_),
+                            [self = this->shared_from_this()](beast::error_code ec) {
+                              if (ec) {
+                                self->end_sync();
+                              }
+                            });
     } else {
       queue_control(control_frame(ws_opcode::ping, sync_payload_));
     }
@@ -619,14 +619,15 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
     if (reason.size() > 123) {
       reason.resize(123);  // The close frame's reason must fit in a control frame.
     }
-    if (!ws_) {
+    if (!beast_) {
       // Ours goes out after what is already in flight; then the socket closes (tear_down).
       own_frames_.push_back(close_frame(code, reason));
       net::post(executor(), [self = this->shared_from_this()] { self->maybe_write(); });
       return;
     }
-    ws_->async_close(websocket::close_reason(static_cast<websocket::close_code>(code), reason),
-                     [self = this->shared_from_this()](beast::error_code) { self->finish(); });
+    beast_->ws.async_close(
+        websocket::close_reason(static_cast<websocket::close_code>(code), reason),
+        [self = this->shared_from_this()](beast::error_code) { self->finish(); });
   }
 
   // Our close frame is out. If the client closed first (or broke the protocol) the socket
@@ -646,16 +647,16 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
 
   // The connection is over: the peer (and its session) ends; the outbox lets go of us.
   void finish() {
-    if (finished_ && !ws_ && !socket_->is_open()) {
+    if (finished_ && !beast_ && !socket_->is_open()) {
       return;
     }
     finished_ = true;
     auto hold = std::move(paused_hold_);  // Released when finish() returns.
-    if (ws_) {
+    if (beast_) {
       // Beast's operations waiting at the gate end too (they hold this session).
-      ws_->next_layer().take_pending(gated_);
+      beast_->ws.next_layer().take_pending(beast_->gated);
       if (!writing_) {
-        ws_->next_layer().complete(gated_, net::error::operation_aborted);
+        beast_->ws.next_layer().complete(beast_->gated, net::error::operation_aborted);
       }
     } else {
       beast::error_code ignored;
@@ -674,11 +675,23 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
     binding_.peer.reset();
   }
 
-  net::any_io_executor executor() { return ws_ ? ws_->get_executor() : socket_->get_executor(); }
+  net::any_io_executor executor() {
+    return beast_ ? beast_->ws.get_executor() : socket_->get_executor();
+  }
 
   // Beast's stream until the handshake is done; an owned connection (plain, uncompressed)
   // then has its socket and reader instead (own_the_connection).
-  std::optional<websocket::stream<write_gate<Stream>>> ws_;
+  // What only Beast's side of a connection needs: every connection's until its handshake is
+  // done, and for good on TLS and permessage-deflate connections.
+  struct beast_side {
+    explicit beast_side(Stream stream) : ws(std::move(stream)) {}
+    websocket::stream<write_gate<Stream>> ws;
+    beast::flat_buffer buffer;
+    std::vector<gated_write> gated;               // Beast's frames in the write in flight.
+    std::vector<net::const_buffer> message_bufs;  // A message Beast compresses.
+    std::unique_ptr<http::request<http::string_body>> upgrade;  // Until the handshake is done.
+  };
+  std::unique_ptr<beast_side> beast_;
   std::optional<net::basic_stream_socket<net::ip::tcp, net::io_context::executor_type>> socket_;
   std::optional<ws_frame_reader> reader_;
   std::vector<std::string> own_frames_;            // Control frames for the next write.
@@ -692,8 +705,6 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
   address_limiter::slot slot_;
   // Held while the handshake needs it; timers made on first use: a subscriber that only
   // listens holds none of them.
-  std::unique_ptr<http::request<http::string_body>> upgrade_;
-  beast::flat_buffer buffer_;
   uint64_t gen_ = 0;
   // The writer (maybe_write).
   const bool deflate_;             // permessage-deflate offered: Beast frames data messages.
@@ -701,9 +712,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
   bool drained_ = false;           // That pull emptied the outbox: wait for a wake.
   size_t next_ = 0;
   std::vector<frame_header> headers_;
-  std::vector<net::const_buffer> bufs_;          // The write in flight.
-  std::vector<gated_write> gated_;               // Beast's frames in that write.
-  std::vector<net::const_buffer> message_bufs_;  // A message Beast compresses.
+  std::vector<net::const_buffer> bufs_;  // The write in flight.
   bool writing_ = false;
   bool beast_writing_ = false;  // Beast is writing a compressed message through the gate.
   bool close_queued_ = false;   // A close frame is out: nothing may follow it.
