@@ -68,6 +68,13 @@ outbox::~outbox() {
   }
 }
 
+outbox::hooks& outbox::hooks_now() {
+  if (!hooks_) {
+    hooks_ = std::make_unique<hooks>();
+  }
+  return *hooks_;
+}
+
 void outbox::set_tag(std::string meta_member) {
   std::lock_guard<std::mutex> g(mutex_);
   tag_ = std::move(meta_member);
@@ -282,7 +289,9 @@ void outbox::detach(uint64_t gen) {
     std::lock_guard<std::mutex> g(mutex_);
     if (gen == gen_) {
       dropped.swap(waker_);
-      hook.swap(on_detach_);
+      if (hooks_) {
+        hook.swap(hooks_->on_detach);
+      }
       awake_ = awake::no;
     }
   }
@@ -293,12 +302,12 @@ void outbox::detach(uint64_t gen) {
 
 void outbox::on_detach(std::function<void()> hook) {
   std::lock_guard<std::mutex> g(mutex_);
-  on_detach_ = std::move(hook);
+  hooks_now().on_detach = std::move(hook);
 }
 
 void outbox::on_pulled(std::function<void(size_t bytes)> observer) {
   std::lock_guard<std::mutex> g(mutex_);
-  on_pulled_ = std::move(observer);
+  hooks_now().on_pulled = std::move(observer);
 }
 
 bool outbox::attached() const {
@@ -458,12 +467,12 @@ bool outbox::pull(uint64_t gen, std::vector<out_piece>& out, bool* drained) {
   if (metrics_ && notes > 0) {
     metrics_->notification_outcome("delivered", static_cast<double>(notes));
   }
-  if (on_pulled_) {  // Set before attach(): no lock needed to read it.
+  if (hooks_ && hooks_->on_pulled) {  // Set before attach(): no lock needed to read them.
     size_t bytes = 0;
     for (size_t i = first; i < out.size(); ++i) {
       bytes += out[i].bytes.size();
     }
-    on_pulled_(bytes);
+    hooks_->on_pulled(bytes);
   }
   return true;
 }

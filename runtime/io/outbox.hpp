@@ -196,8 +196,14 @@ class outbox {
   ring_queue<item, 0> control_;
   ring_queue<note_ptr> feed_;
   waker_ref waker_;
-  std::function<void()> on_detach_;
-  std::function<void(size_t)> on_pulled_;
+  // Hooks few outboxes have (a subscriber's connection has neither), set before attaching:
+  // made then, and only read after.
+  struct hooks {
+    std::function<void()> on_detach;
+    std::function<void(size_t)> on_pulled;
+  };
+  hooks& hooks_now();  // Under the lock.
+  std::unique_ptr<hooks> hooks_;
   uint64_t gen_ = 0;
   // How the transport was woken since it last found nothing to pull: it pulls until it finds
   // nothing, and is woken again only for something more urgent than what woke it.
