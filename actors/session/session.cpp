@@ -136,6 +136,15 @@ void track(session_state& st, const std::string& id, const responder& out) {
   st.inflight.insert_or_assign(id, out.weak_ref());
 }
 
+// Forgets an answered request; an empty table gives its buckets back (a subscriber's session
+// answers a few requests at its start, then only listens).
+void untrack(session_state& st, const std::string& id) {
+  st.inflight.erase(id);
+  if (st.inflight.empty()) {
+    decltype(st.inflight)().swap(st.inflight);
+  }
+}
+
 // notifications/cancelled: the request stops, and no result is sent for it.
 void cancel_request(session_state& st, const rpc::message& msg) {
   auto* id = msg.params ? find_member(*msg.params, "requestId") : nullptr;
@@ -194,6 +203,9 @@ void serve_request(session_state& st, session_request& req) {
   env.version = st.init.version;
   if (!dispatch::dispatch(msg, req.out, env)) {
     req.out.error(make_error(rpc_code::method_not_found, "Method not found: " + msg.method));
+  }
+  if (req.out.done()) {
+    untrack(st, msg.id);  // Answered at once (initialize, a subscribe): nothing to cancel.
   }
 }
 
