@@ -130,7 +130,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
         [weak = this->weak_from_this()](websocket::frame_type kind, beast::string_view payload) {
           auto self = weak.lock();
           if (self && kind == websocket::frame_type::pong && self->syncing_ &&
-              payload == self->sync_payload_) {
+              payload == self->sync_payload()) {
             self->end_sync();
           }
         });
@@ -261,7 +261,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
         queue_control(control_frame(ws_opcode::pong, ev.payload));
         break;
       case ws_event::kind::pong:
-        if (syncing_ && ev.payload == sync_payload_) {
+        if (syncing_ && ev.payload == sync_payload()) {
           end_sync();
         }
         break;
@@ -571,18 +571,20 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
   // answers (the TypeScript SDK does, a microtask later), so a note read together with the
   // answer is lost to it. A ping now, and the answer after its pong, puts them in different
   // reads: the client answers the ping only after it has parsed the notes before it.
+  std::string sync_payload() const { return "mcprt-sync-" + std::to_string(sync_count_); }
+
   void start_sync() {
     syncing_ = true;
-    sync_payload_ = "mcprt-sync-" + std::to_string(++sync_count_);
+    ++sync_count_;
     if (beast_) {
-      beast_->ws.async_ping(websocket::ping_data(sync_payload_),
+      beast_->ws.async_ping(websocket::ping_data(sync_payload()),
                             [self = this->shared_from_this()](beast::error_code ec) {
                               if (ec) {
                                 self->end_sync();
                               }
                             });
     } else {
-      queue_control(control_frame(ws_opcode::ping, sync_payload_));
+      queue_control(control_frame(ws_opcode::ping, sync_payload()));
     }
     // A client that does not answer pings gets the answer anyway, a little later.
     if (!sync_timer_) {
@@ -728,8 +730,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
   bool notes_unsynced_ = false;  // Request notes written since the client last answered a ping.
   bool syncing_ = false;         // A ping is out; answers wait for its pong.
   bool sync_due_ = false;        // An answer waits for a sync once the current write is out.
-  uint64_t sync_count_ = 0;
-  std::string sync_payload_;
+  uint64_t sync_count_ = 0;      // Names the current sync's ping (sync_payload).
   std::unique_ptr<net::steady_timer> sync_timer_;
   std::unique_ptr<net::steady_timer> lifetime_timer_;
 
