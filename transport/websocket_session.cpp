@@ -27,6 +27,7 @@
 #include "transport/write_gate.hpp"
 #include "transport/ws_frame.hpp"
 #include "transport/ws_frame_reader.hpp"
+#include "transport/ws_write_scratch.hpp"
 
 namespace mcprt::transport {
 
@@ -353,30 +354,36 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
     net::post(executor(), [self = this->shared_from_this()] { self->maybe_write(); });
   }
 
-  // Fills bufs_ with the next write. False when there is nothing to write now.
+  // Fills w_->bufs with the next write. False when there is nothing to write now.
   bool gather() {
-    bufs_.clear();
+    if (!w_) {
+      w_ = ws_write_scratch::take();
+    }
+    w_->bufs.clear();
     if (beast_) {
       auto& gate = beast_->ws.next_layer();
       gate.take_pending(beast_->gated);
       for (const auto& g : beast_->gated) {
         close_queued_ = close_queued_ || g.closes;
-        bufs_.emplace_back(g.bytes.data(), g.bytes.size());
+        w_->bufs.emplace_back(g.bytes.data(), g.bytes.size());
       }
     } else if (!close_queued_) {
       own_frames_in_flight_.swap(own_frames_);
       own_frames_.clear();
       for (const auto& f : own_frames_in_flight_) {
         close_queued_ = close_queued_ || is_close_frame(f);
-        bufs_.emplace_back(f.data(), f.size());
+        w_->bufs.emplace_back(f.data(), f.size());
       }
     }
     bool nothing_queued = false;
     if (!close_queued_ && !closing_ && !syncing_ && !beast_writing_) {
       nothing_queued = deflate_ ? !start_compressed_message() : !frame_queued_messages();
     }
-    if (!bufs_.empty()) {
+    if (!w_->bufs.empty()) {
       return true;
+    }
+    if (w_->pieces.empty() && !beast_writing_) {
+      ws_write_scratch::give_back(std::move(w_));  // Nothing in hand: hold no buffers idle.
     }
     if (nothing_queued) {
       resume_reading_if_due();
@@ -387,14 +394,14 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
     return false;
   }
 
-  // Writes bufs_ on a plain socket without waiting (the socket is non-blocking); true when all
+  // Writes w_->bufs on a plain socket without waiting (the socket is non-blocking); true when all
   // of it went out. Otherwise the rest goes out asynchronously and on_write follows.
   bool write_at_once() {
     if constexpr (std::is_same_v<Stream, plain_stream>) {
       return socket_ ? write_at_once_on(*socket_)
                      : write_at_once_on(beast::get_lowest_layer(beast_->ws).socket());
     } else {
-      net::async_write(beast_->ws.next_layer().next_layer(), bufs_,
+      net::async_write(beast_->ws.next_layer().next_layer(), w_->bufs,
                        [self = this->shared_from_this()](beast::error_code e, std::size_t) {
                          self->on_write(e);
                        });
@@ -405,14 +412,14 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
   template <class Socket>
   bool write_at_once_on(Socket& socket) {
     beast::error_code ec;
-    while (!bufs_.empty()) {
-      auto n = socket.write_some(bufs_, ec);
+    while (!w_->bufs.empty()) {
+      auto n = socket.write_some(w_->bufs, ec);
       if (ec) {
         break;
       }
       drop_written(n);
     }
-    if (bufs_.empty()) {
+    if (w_->bufs.empty()) {
       return true;
     }
     if (ec != net::error::would_block) {
@@ -420,37 +427,37 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
       return false;
     }
     net::async_write(
-        socket, bufs_,
+        socket, w_->bufs,
         [self = this->shared_from_this()](beast::error_code e, std::size_t) { self->on_write(e); });
     return false;
   }
 
-  // Removes the first `n` written bytes from bufs_.
+  // Removes the first `n` written bytes from w_->bufs.
   void drop_written(size_t n) {
     size_t whole = 0;
-    while (whole < bufs_.size() && n >= bufs_[whole].size()) {
-      n -= bufs_[whole++].size();
+    while (whole < w_->bufs.size() && n >= w_->bufs[whole].size()) {
+      n -= w_->bufs[whole++].size();
     }
-    bufs_.erase(bufs_.begin(), bufs_.begin() + static_cast<std::ptrdiff_t>(whole));
+    w_->bufs.erase(w_->bufs.begin(), w_->bufs.begin() + static_cast<std::ptrdiff_t>(whole));
     if (n > 0) {
-      bufs_.front() += n;
+      w_->bufs.front() += n;
     }
   }
 
   enum class next_is { message, nothing, sync };
 
-  // The next message of the current pull as pieces_[first, end), pulling the next batch once
+  // The next message of the current pull as w_->pieces[first, end), pulling the next batch once
   // this one is written.
   next_is take_message(std::pair<size_t, size_t>& m, uint64_t& length) {
-    if (next_ >= pieces_.size()) {
-      pieces_.clear();
+    if (next_ >= w_->pieces.size()) {
+      w_->pieces.clear();
       next_ = 0;
-      if (drained_ || !binding_.box->pull(gen_, pieces_, &drained_)) {
+      if (drained_ || !binding_.box->pull(gen_, w_->pieces, &drained_)) {
         return next_is::nothing;
       }
     }
     // While reads are paused no pong could be seen: the client is behind on answers anyway.
-    auto role = pieces_[next_].role;
+    auto role = w_->pieces[next_].role;
     if (role == frame_role::answer && notes_unsynced_ && !reading_paused_) {
       sync_due_ = true;
       return next_is::sync;
@@ -458,9 +465,9 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
     notes_unsynced_ = notes_unsynced_ || role == frame_role::note;
     length = 0;
     auto end = next_;
-    while (end < pieces_.size()) {
-      length += pieces_[end].bytes.size();
-      if (pieces_[end++].message_end) {
+    while (end < w_->pieces.size()) {
+      length += w_->pieces[end].bytes.size();
+      if (w_->pieces[end++].message_end) {
         break;
       }
     }
@@ -469,7 +476,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
     return next_is::message;
   }
 
-  // Frames the rest of the current pull into bufs_. False when nothing was queued.
+  // Frames the rest of the current pull into w_->bufs. False when nothing was queued.
   bool frame_queued_messages() {
     std::pair<size_t, size_t> m;
     uint64_t length = 0;
@@ -477,16 +484,16 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
     if (got == next_is::nothing) {
       return false;
     }
-    headers_.clear();
-    headers_.reserve(pieces_.size());  // At most one per piece: bufs_ points into it.
+    w_->headers.clear();
+    w_->headers.reserve(w_->pieces.size());  // At most one per piece: w_->bufs points into it.
     while (got == next_is::message) {
-      headers_.emplace_back();
-      auto n = text_frame_header(length, headers_.back());
-      bufs_.emplace_back(headers_.back().data(), n);
+      w_->headers.emplace_back();
+      auto n = text_frame_header(length, w_->headers.back());
+      w_->bufs.emplace_back(w_->headers.back().data(), n);
       for (auto i = m.first; i < m.second; ++i) {
-        bufs_.emplace_back(pieces_[i].bytes.data(), pieces_[i].bytes.size());
+        w_->bufs.emplace_back(w_->pieces[i].bytes.data(), w_->pieces[i].bytes.size());
       }
-      if (next_ >= pieces_.size()) {
+      if (next_ >= w_->pieces.size()) {
         break;  // One pull per write: the batch size bounds it.
       }
       got = take_message(m, length);
@@ -505,7 +512,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
     }
     beast_->message_bufs.clear();
     for (auto i = m.first; i < m.second; ++i) {
-      beast_->message_bufs.emplace_back(pieces_[i].bytes.data(), pieces_[i].bytes.size());
+      beast_->message_bufs.emplace_back(w_->pieces[i].bytes.data(), w_->pieces[i].bytes.size());
     }
     beast_writing_ = true;
     beast_->ws.text(true);
@@ -709,12 +716,10 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
   // listens holds none of them.
   uint64_t gen_ = 0;
   // The writer (maybe_write).
-  const bool deflate_;             // permessage-deflate offered: Beast frames data messages.
-  std::vector<out_piece> pieces_;  // The current pull; written up to next_.
-  bool drained_ = false;           // That pull emptied the outbox: wait for a wake.
-  size_t next_ = 0;
-  std::vector<frame_header> headers_;
-  std::vector<net::const_buffer> bufs_;  // The write in flight.
+  const bool deflate_;                   // permessage-deflate offered: Beast frames data messages.
+  std::unique_ptr<ws_write_scratch> w_;  // While there is something to write.
+  bool drained_ = false;                 // That pull emptied the outbox: wait for a wake.
+  size_t next_ = 0;                      // Written up to here in w_->pieces.
   bool writing_ = false;
   bool beast_writing_ = false;  // Beast is writing a compressed message through the gate.
   bool close_queued_ = false;   // A close frame is out: nothing may follow it.
