@@ -181,7 +181,7 @@ int message_peer::drain(std::chrono::milliseconds at_most) {
 message_peer::~message_peer() {
   if (session_) {
     // The pipe is the session: it ends with it.
-    parts_.sessions->erase(session_id_);
+    parts_.sessions->erase(session_->id());
     parts_.node->metrics->sessions_add(-1);
     parts_.node->metrics->session_ended("deleted");
     session_->stop();
@@ -313,7 +313,6 @@ void message_peer::on_message(const std::string& text) {
       return;
     }
     auto& session = opened.value();
-    session_id_ = session.id;
     session_ = session.handle;
     auto env = dispatch::env_of(*parts_.node);
     write(rpc::encode_result(msg.id, dispatch::initialize_result(session.version, env)));
@@ -329,7 +328,7 @@ void message_peer::on_message(const std::string& text) {
   if (msg.type == rpc::kind::request) {
     request_info info{era::legacy,    {}, msg.id, msg.method, progress_token_of(meta),
                       log_level::info};
-    info.session_id = session_id_;
+    info.session_id = session_->id();
     info.caller = parts_.caller;
     info.trace = trace_context_of(meta);
     out = make_responder(std::move(info), msg);

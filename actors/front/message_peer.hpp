@@ -87,7 +87,6 @@ class message_peer final : public message_connection {
   bool private_table_ = false;
   std::shared_ptr<inflight> inflight_;  // Only on stdio, the pipe drain() is called for.
   std::unique_ptr<modern_calls> modern_;
-  std::string session_id_;
   session::session_ptr session_;
 };
 

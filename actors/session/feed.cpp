@@ -9,11 +9,11 @@
 
 namespace mcprt::actors::session {
 
-session_feed::session_feed(std::string session_id, std::string version, stream_options options,
-                           std::shared_ptr<notifier::notifier> notes,
+session_feed::session_feed(std::string_view session_id, std::string_view version,
+                           stream_options options, std::shared_ptr<notifier::notifier> notes,
                            std::shared_ptr<mcprt::metrics> metrics, std::shared_ptr<outbox> bound)
-    : session_id_(std::move(session_id)),
-      version_(std::move(version)),
+    : session_id_(session_id),
+      version_(version),
       options_(options),
       notifier_(std::move(notes)),
       metrics_(std::move(metrics)),
@@ -62,7 +62,7 @@ void session_feed::open(open_stream& req) {
                                                  "' is not an event of this session"));
         return;
       case event_log::resume::too_old:
-        log::warn("session=" + session_id_ + " resumed after " + req.last_event_id +
+        log::warn("session=" + std::string(session_id_) + " resumed after " + req.last_event_id +
                   ", older than its event history (session.replayEvents): events were lost");
         break;
       case event_log::resume::replay:
@@ -82,7 +82,7 @@ void session_feed::open(open_stream& req) {
     log_->keep(logged_event{id, 0, {}, {}});
     b->push_bytes(sse::priming(log_->format_id(id), options_.retry));
   }
-  req.exchange->pump(b, {{"Mcp-Session-Id", session_id_}}, options_.keep_alive);
+  req.exchange->pump(b, {{"Mcp-Session-Id", std::string(session_id_)}}, options_.keep_alive);
 }
 
 void session_feed::make_resumable(const responder& out) {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "actors/catalog/catalog.hpp"
 #include "actors/notifier/notifier.hpp"
@@ -29,8 +30,9 @@ struct stream_options {
 class session_feed {
  public:
   /// With `bound`, notifications go to that outbox (a WebSocket or stdio connection that is
-  /// the session) and there is no GET stream.
-  session_feed(std::string session_id, std::string version, stream_options options,
+  /// the session) and there is no GET stream. `session_id` and `version` are the session's
+  /// own, which outlive its feed.
+  session_feed(std::string_view session_id, std::string_view version, stream_options options,
                std::shared_ptr<notifier::notifier> notes, std::shared_ptr<mcprt::metrics> metrics,
                std::shared_ptr<outbox> bound = {});
   ~session_feed();
@@ -53,8 +55,8 @@ class session_feed {
   std::shared_ptr<outbox> box();
   void follow_lists();
 
-  std::string session_id_;
-  std::string version_;
+  std::string_view session_id_;  // The session's own (it outlives its feed).
+  std::string_view version_;
   stream_options options_;
   std::shared_ptr<notifier::notifier> notifier_;
   std::shared_ptr<mcprt::metrics> metrics_;

@@ -49,7 +49,8 @@ struct session_state {
   std::chrono::steady_clock::time_point last_active = std::chrono::steady_clock::now();
   // Requests in flight by id (JSON text), for notifications/cancelled.
   // Weak: a request the table alone holds is already answered (as abandoned) by its responder.
-  std::unordered_map<std::string, responder::weak> inflight;
+  // Made with the first request that is not answered at once.
+  std::unique_ptr<std::unordered_map<std::string, responder::weak>> inflight;
   const std::chrono::steady_clock::time_point opened = std::chrono::steady_clock::now();
   bool ended = false;  // Takes nothing more.
 
@@ -127,21 +128,27 @@ class session_methods final : public dispatch::session_scope {
 
 // Remembers a request until it is answered; answered ones are swept as the table grows.
 void track(session_state& st, const std::string& id, const responder& out) {
-  if (st.inflight.size() >= 64) {
-    std::erase_if(st.inflight, [](const auto& kv) {
+  if (!st.inflight) {
+    st.inflight = std::make_unique<std::unordered_map<std::string, responder::weak>>();
+  }
+  if (st.inflight->size() >= 64) {
+    std::erase_if(*st.inflight, [](const auto& kv) {
       auto out = kv.second.lock();
       return !out || out->done();
     });
   }
-  st.inflight.insert_or_assign(id, out.weak_ref());
+  st.inflight->insert_or_assign(id, out.weak_ref());
 }
 
-// Forgets an answered request; an empty table gives its buckets back (a subscriber's session
-// answers a few requests at its start, then only listens).
+// Forgets an answered request; an empty table is let go (a subscriber's session answers a
+// few requests at its start, then only listens).
 void untrack(session_state& st, const std::string& id) {
-  st.inflight.erase(id);
-  if (st.inflight.empty()) {
-    decltype(st.inflight)().swap(st.inflight);
+  if (!st.inflight) {
+    return;
+  }
+  st.inflight->erase(id);
+  if (st.inflight->empty()) {
+    st.inflight.reset();
   }
 }
 
@@ -151,12 +158,15 @@ void cancel_request(session_state& st, const rpc::message& msg) {
   if (id == nullptr || !(id->IsString() || id->IsInt64() || id->IsUint64())) {
     return;  // A notification cannot be answered with an error; ignore it.
   }
-  auto it = st.inflight.find(to_json(*id));
-  if (it != st.inflight.end()) {
+  if (!st.inflight) {
+    return;
+  }
+  auto it = st.inflight->find(to_json(*id));
+  if (it != st.inflight->end()) {
     if (auto out = it->second.lock()) {
       out->cancel();
     }
-    st.inflight.erase(it);
+    st.inflight->erase(it);
   }
 }
 
@@ -258,6 +268,10 @@ const session_clock_actor& clock_of(session_table& table, const std::weak_ptr<se
 }
 
 }  // namespace
+
+const std::string& session::id() const {
+  return st_->init.id;
+}
 
 session::session(session_init init)
     : st_(std::make_unique<session_state>()), last_active_ns_(now_ns()) {

@@ -69,6 +69,8 @@ class session : public std::enable_shared_from_this<session> {
   void end();
   /// The node shuts down: what waits on the client fails, and the session takes nothing more.
   void stop();
+  /// Its id (set at its start, never changed: any thread may read it).
+  const std::string& id() const;
   /// The clock's sweep: ends the session if it has been idle for its idle timeout.
   void check_idle();
   /// True when nothing came for the idle timeout (a cheap test for the sweep).
