@@ -77,8 +77,12 @@ void endpoint::set_limits(std::chrono::milliseconds request_timeout, size_t max_
 
 std::shared_ptr<message_peer> endpoint::make_peer(std::shared_ptr<outbox> box, wire kind,
                                                   const principal& caller) const {
+  // The caller of a server without authentication is the default principal: none is kept.
+  bool nobody = caller.anonymous() && caller.client_id.empty() && caller.scopes.empty() &&
+                caller.expires_at == 0;
+  auto who = nobody ? nullptr : std::make_shared<const principal>(caller);
   return std::make_shared<message_peer>(peer_parts{parts_.node, std::move(box),
-                                                   parts_.bound_sessions, caller, kind,
+                                                   parts_.bound_sessions, std::move(who), kind,
                                                    parts_.admission, parts_.forwarder});
 }
 

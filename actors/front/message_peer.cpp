@@ -59,6 +59,11 @@ message_peer::message_peer(peer_parts parts)
   }
 }
 
+const principal& message_peer::caller() const {
+  static const principal anonymous;
+  return parts_.caller ? *parts_.caller : anonymous;
+}
+
 message_peer::modern_calls& message_peer::modern() {
   if (!modern_) {
     modern_ = std::make_unique<modern_calls>();
@@ -146,7 +151,7 @@ bool message_peer::relay_elsewhere(const rpc::message& msg, const rapidjson::Val
   if (!parts_.forwarder) {
     return false;
   }
-  auto target = parts_.forwarder->home_of_stateless(msg, meta, parts_.caller);
+  auto target = parts_.forwarder->home_of_stateless(msg, meta, caller());
   if (!target) {
     return false;
   }
@@ -160,7 +165,7 @@ bool message_peer::relay_elsewhere(const rpc::message& msg, const rapidjson::Val
                {std::string(relayed_from_pipe_header), "1"}};
   r.body = text;
   auto counted = count_call();
-  parts_.forwarder->forward({target->node, std::nullopt}, target->kind, std::move(r), parts_.caller,
+  parts_.forwarder->forward({target->node, std::nullopt}, target->kind, std::move(r), caller(),
                             msg.id, std::make_shared<pipe_exchange>(parts_.box, msg.id), counted);
   return true;
 }
@@ -228,9 +233,8 @@ void message_peer::on_message(const std::string& text) {
     reply(make_error(rpc_code::internal_error, "Service Unavailable: the server is shutting down"));
     return;
   }
-  if (auto needed =
-          scopes_lacking(parts_.node->scopes ? parts_.node->scopes->current().get() : nullptr,
-                         parts_.caller, msg)) {
+  if (auto needed = scopes_lacking(
+          parts_.node->scopes ? parts_.node->scopes->current().get() : nullptr, caller(), msg)) {
     // A pipe has no HTTP status left to send: a JSON-RPC error naming every scope needed.
     parts_.node->metrics->rejected("insufficient_scope");
     reply(insufficient_scope_error(*needed));
@@ -271,7 +275,7 @@ void message_peer::on_message(const std::string& text) {
     if (msg.type != rpc::kind::request) {
       return;
     }
-    auto request = modern_request(msg, meta, parts_.caller);
+    auto request = modern_request(msg, meta, caller());
     if (auto* bad = request.failure()) {
       reply(*bad);
       return;
@@ -305,7 +309,7 @@ void message_peer::on_message(const std::string& text) {
     base.node = parts_.node;
     base.table = parts_.sessions;
     base.connection_box = parts_.box;
-    base.owner = parts_.caller.owner();
+    base.owner = caller().owner();
     base.wire = parts_.wire;
     auto opened = session::open_session(msg, std::move(base));
     if (auto* bad = opened.failure()) {
@@ -329,7 +333,7 @@ void message_peer::on_message(const std::string& text) {
     request_info info{era::legacy,    {}, msg.id, msg.method, progress_token_of(meta),
                       log_level::info};
     info.session_id = session_->id();
-    info.caller = parts_.caller;
+    info.caller = caller();
     info.trace = trace_context_of(meta);
     out = make_responder(std::move(info), msg);
   }

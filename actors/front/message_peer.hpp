@@ -36,8 +36,9 @@ struct peer_parts {
   std::shared_ptr<outbox> box;
   /// Where the peer's session is registered, so shutdown can find it (null: a private table).
   std::shared_ptr<session::session_table> sessions;
-  /// Who is on the other end (anonymous without auth; stdio is never authenticated).
-  principal caller = {};
+  /// Who is on the other end; null: anonymous (no auth, and stdio is never authenticated),
+  /// which a subscriber then holds no copy of.
+  std::shared_ptr<const principal> caller = {};
   mcprt::wire wire = wire::stdio;  ///< What the pipe is: WebSocket, legacy HTTP+SSE, stdio.
   /// The HTTP node's admission: its calls are counted for the drain, and a draining node
   /// refuses new requests. Null on stdio (the pipe drains itself when stdin closes).
@@ -62,6 +63,7 @@ class message_peer final : public message_connection {
 
  private:
   struct inflight;
+  const principal& caller() const;
   responder make_responder(request_info info, const rpc::message& msg);
   void write(std::string message);
   void listen(const rpc::message& msg);

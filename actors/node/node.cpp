@@ -292,7 +292,7 @@ int node::serve_stdio() {
       std::make_shared<transport::stdio_transport>(static_cast<size_t>(cfg_.max_payload_kb) * 1024);
   auto box = std::make_shared<outbox>(outbox_limits_of(cfg_), stream_format::raw, metrics_);
   pipe->attach(box);
-  front::message_peer peer({context(), box, bound_sessions_, {}, wire::stdio, nullptr});
+  front::message_peer peer({context(), box, bound_sessions_, nullptr, wire::stdio, nullptr});
   log::info("serving one client on stdio");
   pipe->run([&peer](const std::string& line) { peer.on_message(line); },
             [&peer] { peer.on_oversized(); });
