@@ -25,7 +25,7 @@ FUZZ_MAX_LEN ?= 8192
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 INTEROP := tests/interop
 
-.PHONY: all deps apt-install build run test test-deps package bench-schema unit integration sanitize tsan tidy fuzz bench bench-jobs bench-cluster bench-auth bench-fanout bench-gate bench-soak bench-peers clean format format-check
+.PHONY: all deps apt-install build run test test-deps package bench-schema unit integration sanitize tsan tidy fuzz bench bench-jobs bench-cluster bench-auth bench-fanout bench-ws-held bench-gate bench-soak bench-peers clean format format-check
 
 all: build
 
@@ -152,6 +152,11 @@ bench-auth: build $(INTEROP)/node_modules/.installed
 bench-fanout: build
 	cd benches/peers && npm ci --no-audit --no-fund --loglevel=error
 	bash benches/run_fanout.sh $(BUILD_DIR)
+
+## bench-ws-held: 15,000 WebSocket subscribers held on one server; its RSS per subscriber
+## (docs/benchmarks.md, issue 15).
+bench-ws-held: build
+	bash benches/run_ws_held.sh $(BUILD_DIR)
 
 ## bench-soak: 10 minutes of tools/call at half the measured capacity beside 1,000 WebSocket
 ## subscribers, the server's RSS sampled (docs/benchmarks.md, issue 15). DURATION= to change.

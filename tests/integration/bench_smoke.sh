@@ -63,6 +63,14 @@ if [ "$(grep -c 'errors: none' <<<"$fanout")" -ne 8 ]; then
   echo "FAIL a run_fanout.sh row had errors"
   exit 1
 fi
+# Subscribers held (benches/run_ws_held.sh), briefly: all open, none lost, the RSS read.
+held=$(DURATION=0.5 WARMUP=1 RATE=20 bash "$(dirname "$0")/../../benches/run_ws_held.sh" "$(dirname "$bin")" 50)
+echo "$held"
+if ! grep -q '^open *50 connections' <<<"$held" || ! grep -q '^errors *none' <<<"$held" ||
+  ! grep -q 'KiB per subscriber$' <<<"$held"; then
+  echo "FAIL run_ws_held.sh did not hold its subscribers or read no RSS"
+  exit 1
+fi
 # The soak (benches/run_soak.sh), briefly: both clients error-free, the RSS read.
 soak=$(DURATION=3 WARMUP=1 SAMPLE=1 SUBSCRIBERS=20 CONNECTIONS=4 CAPACITY_SECONDS=1 \
   bash "$(dirname "$0")/../../benches/run_soak.sh" "$(dirname "$bin")")
