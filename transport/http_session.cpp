@@ -109,6 +109,9 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
     ctx_->metrics->connection_opened();
   }
   ~http_session() {
+    if (pump_) {
+      pump_->detach(pump_gen_);  // Its waker names this session's enrollment, which goes now.
+    }
     ctx_->idle->forget(*this);
     settle();
     release_stream();
@@ -311,7 +314,8 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
     start_stream(seq, headers);
     pump_ = std::move(source);
     sse_keep_alive_ = keep_alive;
-    pump_gen_ = pump_->attach_writer(ctx_->wakes->waker(this->weak_from_this()));
+    pump_wake_ = ctx_->wakes->enroll(this->weak_from_this());
+    pump_gen_ = pump_->attach_writer(*ctx_->wakes, wake_batch::token(pump_wake_.ticket()));
     watch_pump_close();
     arm_keep_alive();
   }
@@ -961,6 +965,7 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
   // A pumped GET stream.
   std::shared_ptr<outbox> pump_;
   uint64_t pump_gen_ = 0;
+  wake_batch::enrollment pump_wake_;  // After ctx_, which keeps its wake_batch.
   std::vector<out_piece> pieces_;
   std::vector<net::const_buffer> pump_bufs_;
   std::string chunk_head_;

@@ -8,9 +8,15 @@
 // begun by a note waits the window before its drain, so the notes that follow (a burst, a
 // subscriber's other topics) join their connections' writes; an urgent wake (an answer, a
 // close) ends the wait at once. One timer per I/O thread instead of one per woken connection.
+//
+// A connection enrolls once and is woken by its ticket (a slot number and the slot's
+// generation): a wake copies eight bytes, and only the I/O thread touches the connection's
+// reference counts. On the fan-out path the producer's thread then never writes a line of the
+// connection's, which halves the cache misses a delivery costs.
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -22,6 +28,8 @@
 #include <mutex>
 #include <utility>
 #include <vector>
+
+#include "runtime/io/outbox.hpp"
 
 namespace mcprt::transport {
 
@@ -35,7 +43,14 @@ class wakeable {
   ~wakeable() = default;
 };
 
-class wake_batch : public std::enable_shared_from_this<wake_batch> {
+/// Names an enrolled connection to its wake_batch. A slot left and taken again gets a new
+/// generation, so a ticket outliving its connection wakes nothing.
+struct wake_ticket {
+  uint32_t slot = 0;
+  uint32_t generation = 0;
+};
+
+class wake_batch final : public std::enable_shared_from_this<wake_batch>, public wake_sink {
  public:
   using window_source = std::function<std::chrono::microseconds()>;
 
@@ -49,15 +64,59 @@ class wake_batch : public std::enable_shared_from_this<wake_batch> {
     window_ = std::move(window);
   }
 
-  /// Resumes `target` on the I/O thread soon (after the flush window when a note begins the
-  /// batch and nothing urgent joins it), if it still exists. Thread-safe; after stop() it is
-  /// dropped.
-  void add(std::weak_ptr<wakeable> target, bool urgent = true) {
+  /// A connection's place here, for as long as the enrollment lives (its owner keeps the
+  /// wake_batch alive longer: a connection holds its I/O thread's context).
+  class enrollment {
+   public:
+    enrollment() = default;
+    enrollment(wake_batch& batch, wake_ticket ticket) : batch_(&batch), ticket_(ticket) {}
+    enrollment(enrollment&& other) noexcept
+        : batch_(std::exchange(other.batch_, nullptr)), ticket_(other.ticket_) {}
+    enrollment& operator=(enrollment&& other) noexcept {
+      if (this != &other) {
+        leave();
+        batch_ = std::exchange(other.batch_, nullptr);
+        ticket_ = other.ticket_;
+      }
+      return *this;
+    }
+    ~enrollment() { leave(); }
+    wake_ticket ticket() const { return ticket_; }
+
+   private:
+    void leave() {
+      if (batch_ != nullptr) {
+        std::exchange(batch_, nullptr)->leave(ticket_);
+      }
+    }
+    wake_batch* batch_ = nullptr;
+    wake_ticket ticket_;
+  };
+
+  /// Gives `target` a ticket. Thread-safe.
+  enrollment enroll(std::weak_ptr<wakeable> target) {
+    std::lock_guard<std::mutex> g(mutex_);
+    uint32_t slot;
+    if (free_.empty()) {
+      slot = static_cast<uint32_t>(slots_.size());
+      slots_.emplace_back();
+    } else {
+      slot = free_.back();
+      free_.pop_back();
+    }
+    slots_[slot].target = std::move(target);
+    return enrollment(*this, wake_ticket{slot, slots_[slot].generation});
+  }
+
+  /// Resumes the connection of `ticket` on the I/O thread soon (after the flush window when a
+  /// note begins the batch and nothing urgent joins it), if it is still enrolled and alive.
+  /// Thread-safe; after stop() it is dropped.
+  void add(wake_ticket ticket, bool urgent = true) {
     std::lock_guard<std::mutex> g(mutex_);
     if (stopped_) {
       return;
     }
-    pending_.push_back(std::move(target));
+    pending_.push_back(ticket);
     // Posted under the lock: once stop() returns, nothing reaches the io_context.
     if (!drain_posted_) {
       drain_posted_ = true;
@@ -76,12 +135,15 @@ class wake_batch : public std::enable_shared_from_this<wake_batch> {
     }
   }
 
-  /// The waker an outbox calls for `target` (outbox::attach_writer): it holds no executor (an
-  /// outbox may outlive the io_context) and only a weak reference to the connection.
-  std::function<void(bool)> waker(std::weak_ptr<wakeable> target) {
-    return [self = shared_from_this(), target = std::move(target)](bool urgent) {
-      self->add(target, urgent);
-    };
+  /// An outbox's writer token for `ticket` (outbox::attach_writer with this batch as sink).
+  static uint64_t token(wake_ticket ticket) {
+    return (uint64_t{ticket.slot} << 32) | ticket.generation;
+  }
+
+  /// outbox::attach_writer's wakes. An outbox calls it under its lock and never after detach(),
+  /// which a connection calls before its enrollment (and the context keeping this batch) goes.
+  void wake(uint64_t token, bool urgent) override {
+    add(wake_ticket{static_cast<uint32_t>(token >> 32), static_cast<uint32_t>(token)}, urgent);
   }
 
   /// The I/O thread is stopping: nothing more is posted to it.
@@ -93,6 +155,19 @@ class wake_batch : public std::enable_shared_from_this<wake_batch> {
 
  private:
   static constexpr size_t chunk = 64;  // Connections one drain resumes before posting again.
+
+  struct slot {
+    std::weak_ptr<wakeable> target;
+    uint32_t generation = 0;
+  };
+
+  void leave(wake_ticket ticket) {
+    std::lock_guard<std::mutex> g(mutex_);
+    auto& s = slots_[ticket.slot];
+    s.target.reset();
+    ++s.generation;
+    free_.push_back(ticket.slot);
+  }
 
   void post_drain() {
     boost::asio::post(ioc_, [self = shared_from_this()] { self->drain(); });
@@ -123,23 +198,34 @@ class wake_batch : public std::enable_shared_from_this<wake_batch> {
   }
 
   // On the I/O thread. Resumes the next chunk of the batch taken last; takes the next batch
-  // when that one is done, and ends when nothing is pending.
+  // when that one is done, and ends when nothing is pending. A chunk's connections are looked
+  // up under the lock (a connection may leave from any thread) and resumed outside it.
   void drain() {
-    if (next_ == draining_.size()) {
-      draining_.clear();
-      next_ = 0;
+    std::array<std::shared_ptr<wakeable>, chunk> targets;
+    size_t count = 0;
+    {
       std::lock_guard<std::mutex> g(mutex_);
-      if (stopped_ || pending_.empty()) {
-        drain_posted_ = false;
-        return;
+      if (next_ == draining_.size()) {
+        draining_.clear();
+        next_ = 0;
+        if (stopped_ || pending_.empty()) {
+          drain_posted_ = false;
+          return;
+        }
+        draining_.swap(pending_);
       }
-      draining_.swap(pending_);
+      auto end = std::min(next_ + chunk, draining_.size());
+      for (; next_ < end; ++next_) {
+        const auto& s = slots_[draining_[next_].slot];
+        if (s.generation == draining_[next_].generation) {
+          if (auto target = s.target.lock()) {
+            targets[count++] = std::move(target);
+          }
+        }
+      }
     }
-    auto end = std::min(next_ + chunk, draining_.size());
-    for (; next_ < end; ++next_) {
-      if (auto target = draining_[next_].lock()) {
-        target->resume();
-      }
+    for (size_t i = 0; i < count; ++i) {
+      targets[i]->resume();
     }
     std::lock_guard<std::mutex> g(mutex_);
     if (!stopped_) {
@@ -149,7 +235,9 @@ class wake_batch : public std::enable_shared_from_this<wake_batch> {
 
   boost::asio::io_context& ioc_;
   std::mutex mutex_;
-  std::vector<std::weak_ptr<wakeable>> pending_;
+  std::vector<wake_ticket> pending_;
+  std::vector<slot> slots_;
+  std::vector<uint32_t> free_;
   bool drain_posted_ = false;  // A drain (or a window before one) is on its way.
   bool stopped_ = false;
   uint64_t window_number_ = 0;
@@ -158,8 +246,8 @@ class wake_batch : public std::enable_shared_from_this<wake_batch> {
   // Set by hold_notes: the flush window's timer (touched on the I/O thread only) and length.
   boost::asio::steady_timer* timer_ = nullptr;
   window_source window_;
-  // The I/O thread's side: the batch being resumed, and how far.
-  std::vector<std::weak_ptr<wakeable>> draining_;
+  // The I/O thread's side: the batch being resumed, and how far (read under the lock).
+  std::vector<wake_ticket> draining_;
   size_t next_ = 0;
 };
 

@@ -46,13 +46,16 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
   websocket_session(Stream stream, std::shared_ptr<const connection_context> ctx,
                     websocket_binding binding, address_limiter::slot slot)
       : beast_(std::make_unique<beast_side>(std::move(stream))),
-        ctx_(std::move(ctx)),
         binding_(std::move(binding)),
-        slot_(std::move(slot)),
-        deflate_(ctx_->options.ws_deflate) {
+        ctx_(std::move(ctx)),
+        deflate_(ctx_->options.ws_deflate),
+        slot_(std::move(slot)) {
     ctx_->metrics->connection_opened();
   }
   ~websocket_session() {
+    if (binding_.box) {
+      binding_.box->detach(gen_);  // Its waker names wake_, which goes now.
+    }
     ctx_->ws_keep_alive->forget(*this);
     if (ticket_ != 0) {
       ctx_->streams->forget(ticket_);
@@ -140,7 +143,8 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
 
   // Wakes from the notifier's threads reach this I/O thread in batches (wake_batch).
   void start_serving() {
-    gen_ = binding_.box->attach_writer(ctx_->wakes->waker(this->weak_from_this()));
+    wake_ = ctx_->wakes->enroll(this->weak_from_this());
+    gen_ = binding_.box->attach_writer(*ctx_->wakes, wake_batch::token(wake_.ticket()));
     arm_lifetime();
     hold_stream();
     do_read();
@@ -282,7 +286,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
 
   // A control frame of our own, written in the writer's next write (before any message).
   void queue_control(std::string frame) {
-    own_frames_.push_back(std::move(frame));
+    own().queued.push_back(std::move(frame));
     net::post(executor(), [self = this->shared_from_this()] { self->maybe_write(); });
   }
 
@@ -367,10 +371,10 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
         close_queued_ = close_queued_ || g.closes;
         w_->bufs.emplace_back(g.bytes.data(), g.bytes.size());
       }
-    } else if (!close_queued_) {
-      own_frames_in_flight_.swap(own_frames_);
-      own_frames_.clear();
-      for (const auto& f : own_frames_in_flight_) {
+    } else if (!close_queued_ && own_) {
+      own_->in_flight.swap(own_->queued);
+      own_->queued.clear();
+      for (const auto& f : own_->in_flight) {
         close_queued_ = close_queued_ || is_close_frame(f);
         w_->bufs.emplace_back(f.data(), f.size());
       }
@@ -547,8 +551,11 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
     writing_ = false;
     if (beast_) {
       beast_->ws.next_layer().complete(beast_->gated, ec);
-    } else {
-      own_frames_in_flight_.clear();
+    } else if (own_) {
+      own_->in_flight.clear();
+      if (own_->queued.empty()) {
+        own_.reset();  // Keep-alive pings come every half minute: hold nothing between.
+      }
     }
     if (ec) {
       finish();
@@ -630,7 +637,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
     }
     if (!beast_) {
       // Ours goes out after what is already in flight; then the socket closes (tear_down).
-      own_frames_.push_back(close_frame(code, reason));
+      own().queued.push_back(close_frame(code, reason));
       net::post(executor(), [self = this->shared_from_this()] { self->maybe_write(); });
       return;
     }
@@ -700,42 +707,56 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
     std::vector<net::const_buffer> message_bufs;  // A message Beast compresses.
     std::unique_ptr<http::request<http::string_body>> upgrade;  // Until the handshake is done.
   };
-  std::unique_ptr<beast_side> beast_;
-  std::optional<net::basic_stream_socket<net::ip::tcp, net::io_context::executor_type>> socket_;
-  std::optional<ws_frame_reader> reader_;
-  std::vector<std::string> own_frames_;            // Control frames for the next write.
-  std::vector<std::string> own_frames_in_flight_;  // ... and those in the write in flight.
+  // What a delivery's write reads and sets comes first, together: a subscriber woken once per
+  // note touches few of its lines (the fan-out path is bound by cache misses, not work).
+  // The writer (maybe_write).
+  bool writing_ = false;
+  bool finished_ = false;
+  bool drained_ = false;        // That pull emptied the outbox: wait for a wake.
+  bool beast_writing_ = false;  // Beast is writing a compressed message through the gate.
+  bool close_queued_ = false;   // A close frame is out: nothing may follow it.
+  bool closing_ = false;
+  bool restarting_ = false;      // The server drains: close once the outbox is empty.
+  bool reading_paused_ = false;  // Answers piled up: reads wait until they have gone out.
+  // The note/answer ordering (start_sync).
+  bool notes_unsynced_ = false;  // Request notes written since the client last answered a ping.
+  bool syncing_ = false;         // A ping is out; answers wait for its pong.
+  bool sync_due_ = false;        // An answer waits for a sync once the current write is out.
+  // Keep-alive and the close.
   bool heard_ = false;         // The client sent something since the last keep-alive tick.
   bool pinged_ = false;        // A keep-alive ping is out, unanswered.
   bool peer_closed_ = false;   // Nothing more will be read: close the socket after our frame.
   bool tearing_down_ = false;  // Our close frame is out.
-  std::shared_ptr<const connection_context> ctx_;
-  websocket_binding binding_;
-  address_limiter::slot slot_;
-  // Held while the handshake needs it; timers made on first use: a subscriber that only
-  // listens holds none of them.
-  uint64_t gen_ = 0;
-  // The writer (maybe_write).
-  const bool deflate_;                   // permessage-deflate offered: Beast frames data messages.
+  size_t next_ = 0;            // Written up to here in w_->pieces.
+  uint64_t gen_ = 0;           // The outbox attachment.
   std::unique_ptr<ws_write_scratch> w_;  // While there is something to write.
-  bool drained_ = false;                 // That pull emptied the outbox: wait for a wake.
-  size_t next_ = 0;                      // Written up to here in w_->pieces.
-  bool writing_ = false;
-  bool beast_writing_ = false;  // Beast is writing a compressed message through the gate.
-  bool close_queued_ = false;   // A close frame is out: nothing may follow it.
-  bool finished_ = false;
-  bool reading_paused_ = false;
+  std::unique_ptr<beast_side> beast_;
+  // Control frames of our own (pongs, pings, the close) on an owned connection, while there
+  // are any: the writer checks a pointer, and an idle subscriber holds no vectors.
+  struct own_control {
+    std::vector<std::string> queued;     // For the next write.
+    std::vector<std::string> in_flight;  // In the write in flight.
+  };
+  std::unique_ptr<own_control> own_;
+  own_control& own() {
+    if (!own_) {
+      own_ = std::make_unique<own_control>();
+    }
+    return *own_;
+  }
+  std::optional<net::basic_stream_socket<net::ip::tcp, net::io_context::executor_type>> socket_;
+  websocket_binding binding_;
+  std::shared_ptr<const connection_context> ctx_;
+  wake_batch::enrollment wake_;  // After ctx_, which keeps its wake_batch.
+  const bool deflate_;           // permessage-deflate offered: Beast frames data messages.
+  std::optional<ws_frame_reader> reader_;
+  address_limiter::slot slot_;
   std::shared_ptr<websocket_session> paused_hold_;  // Set while reads are paused.
-  bool closing_ = false;
-  bool restarting_ = false;  // The server drains: close once the outbox is empty.
-  uint64_t ticket_ = 0;      // On ctx_->streams until finish().
-  // The note/answer ordering (start_sync).
+  uint64_t ticket_ = 0;                             // On ctx_->streams until finish().
   static constexpr std::chrono::milliseconds longest_sync{1000};
   static constexpr int rounds_per_turn = 4;  // Writes in a row before other connections' turn.
-  bool notes_unsynced_ = false;  // Request notes written since the client last answered a ping.
-  bool syncing_ = false;         // A ping is out; answers wait for its pong.
-  bool sync_due_ = false;        // An answer waits for a sync once the current write is out.
-  uint64_t sync_count_ = 0;      // Names the current sync's ping (sync_payload).
+  uint64_t sync_count_ = 0;                  // Names the current sync's ping (sync_payload).
+  // Made on first use: a subscriber that only listens holds none of them.
   std::unique_ptr<net::steady_timer> sync_timer_;
   std::unique_ptr<net::steady_timer> lifetime_timer_;
 

@@ -83,10 +83,14 @@ void outbox::set_tag(std::string meta_member) {
 void outbox::wake_locked(waker_ref& to_call, bool urgent) {
   // Once per idle period; for a writer that may hold notes (attach_writer), again when
   // something urgent follows a note's wake, so it does not hold an answer with them.
-  auto next = urgent && holds_notes_ ? awake::urgent : awake::note;
-  if (waker_ && next > awake_) {
+  auto next = urgent && sink_ ? awake::urgent : awake::note;
+  if ((waker_ || sink_) && next > awake_) {
     awake_ = next;
-    to_call = waker_;
+    if (sink_) {
+      sink_->wake(sink_token_, urgent);  // Only queues the wake: called here, nothing copied.
+    } else {
+      to_call = waker_;
+    }
   }
 }
 
@@ -258,27 +262,34 @@ std::string outbox::close_reason() const {
 }
 
 uint64_t outbox::attach(std::function<void()> waker) {
-  return attach_waker([waker = std::move(waker)](bool) { waker(); }, false);
-}
-
-uint64_t outbox::attach_writer(std::function<void(bool urgent)> waker) {
-  return attach_waker(std::move(waker), true);
-}
-
-uint64_t outbox::attach_waker(std::function<void(bool urgent)> waker, bool holds_notes) {
   waker_ref wake;
   uint64_t gen;
   {
     std::lock_guard<std::mutex> g(mutex_);
-    waker_ = std::make_shared<const std::function<void(bool)>>(std::move(waker));
-    holds_notes_ = holds_notes;
-    gen = ++gen_;
-    awake_ = awake::no;
-    if (!control_.empty() || !feed_.empty() || closed_) {
-      wake_locked(wake, true);
-    }
+    waker_ = std::make_shared<const std::function<void(bool)>>(
+        [waker = std::move(waker)](bool) { waker(); });
+    sink_ = nullptr;
+    gen = attach_locked(wake);
   }
   call(wake, true);
+  return gen;
+}
+
+uint64_t outbox::attach_writer(wake_sink& sink, uint64_t token) {
+  waker_ref none;
+  std::lock_guard<std::mutex> g(mutex_);
+  waker_.reset();
+  sink_ = &sink;
+  sink_token_ = token;
+  return attach_locked(none);
+}
+
+uint64_t outbox::attach_locked(waker_ref& to_call) {
+  auto gen = ++gen_;
+  awake_ = awake::no;
+  if (!control_.empty() || !feed_.empty() || closed_) {
+    wake_locked(to_call, true);
+  }
   return gen;
 }
 
@@ -289,6 +300,7 @@ void outbox::detach(uint64_t gen) {
     std::lock_guard<std::mutex> g(mutex_);
     if (gen == gen_) {
       dropped.swap(waker_);
+      sink_ = nullptr;
       if (hooks_) {
         hook.swap(hooks_->on_detach);
       }
@@ -312,12 +324,12 @@ void outbox::on_pulled(std::function<void(size_t bytes)> observer) {
 
 bool outbox::attached() const {
   std::lock_guard<std::mutex> g(mutex_);
-  return static_cast<bool>(waker_);
+  return waker_ || sink_ != nullptr;
 }
 
 bool outbox::is_current(uint64_t gen) const {
   std::lock_guard<std::mutex> g(mutex_);
-  return gen == gen_ && waker_;
+  return gen == gen_ && (waker_ || sink_ != nullptr);
 }
 
 size_t outbox::feed_size() const {

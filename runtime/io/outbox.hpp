@@ -96,6 +96,19 @@ class live_outbox_limits {
   std::atomic<int64_t> max_age_ms_{0};
 };
 
+/// Where a writer's wakes go (a transport's wake batch for its I/O thread). An outbox calls it
+/// under its lock, so it must only queue the wake and never call the outbox; it is not called
+/// once detach() has returned. Kept in the outbox as a pointer and a token: a wake on the
+/// fan-out path touches no allocation of the connection's.
+class wake_sink {
+ public:
+  /// Wakes the writer `token` names; `urgent` as for attach_writer.
+  virtual void wake(uint64_t token, bool urgent) = 0;
+
+ protected:
+  ~wake_sink() = default;
+};
+
 /// One subscriber's queue. Thread-safe.
 class outbox {
  public:
@@ -133,10 +146,11 @@ class outbox {
   /// work appears after pull() found none; the transport posts onto its I/O thread from it.
   /// Returns the attachment's number; a later attach() replaces this one.
   uint64_t attach(std::function<void()> waker);
-  /// attach() for a writer that may hold a wake for notes a while (a flush window): `urgent`
-  /// is false when a feed note woke it, true for the rest (control frames, a replay, bytes,
-  /// the close, work already queued at attach).
-  uint64_t attach_writer(std::function<void(bool urgent)> waker);
+  /// attach() for a writer that may hold a wake for notes a while (a flush window): `sink` is
+  /// told `token` and `urgent`, false when a feed note woke it, true for the rest (control
+  /// frames, a replay, bytes, the close, work already queued at attach). `sink` must outlive
+  /// the attachment.
+  uint64_t attach_writer(wake_sink& sink, uint64_t token);
   /// The transport of attachment `gen` is gone (its connection closed).
   void detach(uint64_t gen);
   /// Runs `hook` (once) when the current transport detaches: for a stream that cannot be
@@ -173,7 +187,7 @@ class outbox {
   // Shared, so a wake copies a pointer out of the lock, not the waker and what it holds.
   using waker_ref = std::shared_ptr<const std::function<void(bool urgent)>>;
   void wake_locked(waker_ref& to_call, bool urgent);
-  uint64_t attach_waker(std::function<void(bool urgent)> waker, bool holds_notes);
+  uint64_t attach_locked(waker_ref& to_call);
   // Calls a waker taken by wake_locked, out of the lock.
   static void call(const waker_ref& wake, bool urgent) {
     if (wake) {
@@ -195,7 +209,9 @@ class outbox {
   // slots. Feed notes come steadily: their lane keeps its few slots (a pointer each).
   ring_queue<item, 0> control_;
   ring_queue<note_ptr> feed_;
-  waker_ref waker_;
+  waker_ref waker_;            // attach()'s, called outside the lock; or
+  wake_sink* sink_ = nullptr;  // attach_writer()'s, called under it,
+  uint64_t sink_token_ = 0;    // with this.
   // Hooks few outboxes have (a subscriber's connection has neither), set before attaching:
   // made then, and only read after.
   struct hooks {
@@ -209,7 +225,6 @@ class outbox {
   // nothing, and is woken again only for something more urgent than what woke it.
   enum class awake : unsigned char { no, note, urgent };
   awake awake_ = awake::no;
-  bool holds_notes_ = false;  // Attached by attach_writer.
   bool closed_ = false;
   std::string close_reason_;
 };

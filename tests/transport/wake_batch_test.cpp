@@ -1,7 +1,7 @@
 // Wakes gathered from a producer thread all run, once each and in order, where the I/O
-// context runs; fewer drains are posted than wakes; a connection gone by then is skipped;
-// after stop() nothing more runs; a batch begun by a note waits the flush window unless an
-// urgent wake ends it.
+// context runs; fewer drains are posted than wakes; a connection gone by then is skipped, and
+// so is one that left, even once its slot is taken again; after stop() nothing more runs; a
+// batch begun by a note waits the flush window unless an urgent wake ends it.
 #include "transport/wake_batch.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -11,6 +11,7 @@
 #include <vector>
 
 using mcprt::transport::wake_batch;
+using mcprt::transport::wake_ticket;
 using mcprt::transport::wakeable;
 
 namespace {
@@ -23,20 +24,28 @@ struct recorder final : wakeable {
   int number;
 };
 
+// A connection and its place in a wake_batch, as a transport keeps them.
+struct enrolled {
+  enrolled(wake_batch& wakes, std::vector<int>& ran, int number)
+      : connection(std::make_shared<recorder>(ran, number)), place(wakes.enroll(connection)) {}
+  wake_ticket ticket() const { return place.ticket(); }
+  std::shared_ptr<recorder> connection;
+  wake_batch::enrollment place;
+};
+
 }  // namespace
 
 TEST_CASE("wake_batch: every wake runs once, in order, in a few drains", "[wake_batch]") {
   boost::asio::io_context ioc;
   auto wakes = std::make_shared<wake_batch>(ioc);
   std::vector<int> ran;
-  std::vector<std::shared_ptr<recorder>> connections;
-  connections.reserve(200);
+  std::vector<std::unique_ptr<enrolled>> connections;
   for (int i = 0; i < 200; ++i) {  // More than one drain's chunk.
-    connections.push_back(std::make_shared<recorder>(ran, i));
+    connections.push_back(std::make_unique<enrolled>(*wakes, ran, i));
   }
   std::thread producer([&] {
     for (const auto& c : connections) {
-      wakes->add(c);
+      wakes->add(c->ticket());
     }
   });
   producer.join();
@@ -52,34 +61,68 @@ TEST_CASE("wake_batch: a connection gone before its drain is skipped", "[wake_ba
   boost::asio::io_context ioc;
   auto wakes = std::make_shared<wake_batch>(ioc);
   std::vector<int> ran;
-  auto stays = std::make_shared<recorder>(ran, 1);
-  auto goes = std::make_shared<recorder>(ran, 2);
-  wakes->add(goes);
-  wakes->add(stays);
-  goes.reset();
+  enrolled stays(*wakes, ran, 1);
+  enrolled goes(*wakes, ran, 2);
+  wakes->add(goes.ticket());
+  wakes->add(stays.ticket());
+  goes.connection.reset();  // Gone, its enrollment not yet: skipped all the same.
   ioc.run();
   CHECK(ran == std::vector<int>{1});
+}
+
+TEST_CASE("wake_batch: a ticket that left wakes nothing, even in its slot's next enrollment",
+          "[wake_batch]") {
+  boost::asio::io_context ioc;
+  auto wakes = std::make_shared<wake_batch>(ioc);
+  std::vector<int> ran;
+  auto first = std::make_unique<enrolled>(*wakes, ran, 1);
+  auto stale = first->ticket();
+  wakes->add(stale);
+  first.reset();  // Leaves before the drain.
+  enrolled second(*wakes, ran, 2);
+  CHECK(second.ticket().slot == stale.slot);  // The slot is taken again ...
+  wakes->add(stale);                          // ... by someone the stale ticket must not wake.
+  ioc.run();
+  CHECK(ran.empty());
+  wakes->add(second.ticket());
+  ioc.restart();
+  ioc.run();
+  CHECK(ran == std::vector<int>{2});
+}
+
+TEST_CASE("wake_batch: an outbox's wake reaches the connection its token names", "[wake_batch]") {
+  boost::asio::io_context ioc;
+  auto wakes = std::make_shared<wake_batch>(ioc);
+  std::vector<int> ran;
+  enrolled other(*wakes, ran, 6);
+  enrolled connection(*wakes, ran, 7);
+  mcprt::outbox box({16, 1.0, 4}, mcprt::stream_format::raw, nullptr);
+  box.attach_writer(*wakes, wake_batch::token(connection.ticket()));
+  box.push_control(R"({"jsonrpc":"2.0","id":1,"result":{}})");
+  ioc.run();
+  CHECK(ran == std::vector<int>{7});
 }
 
 TEST_CASE("wake_batch: wakes that come during a drain run in a later one", "[wake_batch]") {
   boost::asio::io_context ioc;
   auto wakes = std::make_shared<wake_batch>(ioc);
   std::vector<int> ran;
-  auto second = std::make_shared<recorder>(ran, 2);
+  enrolled second(*wakes, ran, 2);
   // Resumed first, it wakes another connection, as a write that frees a queue might.
   struct waker final : wakeable {
-    waker(std::vector<int>& ran, wake_batch& wakes, std::shared_ptr<recorder> next)
-        : ran(ran), wakes(wakes), next(std::move(next)) {}
+    waker(std::vector<int>& ran, wake_batch& wakes, wake_ticket next)
+        : ran(ran), wakes(wakes), next(next) {}
     void resume() override {
       ran.push_back(1);
       wakes.add(next);
     }
     std::vector<int>& ran;
     wake_batch& wakes;
-    std::shared_ptr<recorder> next;
+    wake_ticket next;
   };
-  auto first = std::make_shared<waker>(ran, *wakes, second);
-  wakes->add(first);
+  auto first = std::make_shared<waker>(ran, *wakes, second.ticket());
+  auto place = wakes->enroll(first);
+  wakes->add(place.ticket());
   ioc.run();
   CHECK(ran == std::vector<int>{1, 2});
 }
@@ -88,10 +131,10 @@ TEST_CASE("wake_batch: after stop() wakes are dropped", "[wake_batch]") {
   boost::asio::io_context ioc;
   auto wakes = std::make_shared<wake_batch>(ioc);
   std::vector<int> ran;
-  auto connection = std::make_shared<recorder>(ran, 1);
-  wakes->add(connection);
+  enrolled connection(*wakes, ran, 1);
+  wakes->add(connection.ticket());
   wakes->stop();
-  wakes->add(connection);
+  wakes->add(connection.ticket());
   ioc.run();
   CHECK(ran.empty());
 }
@@ -103,11 +146,11 @@ TEST_CASE("wake_batch: a batch begun by a note waits the flush window, then drai
   auto wakes = std::make_shared<wake_batch>(ioc);
   wakes->hold_notes(timer, [] { return std::chrono::milliseconds(30); });
   std::vector<int> ran;
-  auto a = std::make_shared<recorder>(ran, 1);
-  auto b = std::make_shared<recorder>(ran, 2);
+  enrolled a(*wakes, ran, 1);
+  enrolled b(*wakes, ran, 2);
   auto began = std::chrono::steady_clock::now();
-  wakes->add(a, false);
-  wakes->add(b, false);  // Joins the held batch.
+  wakes->add(a.ticket(), false);
+  wakes->add(b.ticket(), false);  // Joins the held batch.
   ioc.run();
   CHECK(std::chrono::steady_clock::now() - began >= std::chrono::milliseconds(30));
   CHECK(ran == std::vector<int>{1, 2});
@@ -119,13 +162,13 @@ TEST_CASE("wake_batch: an urgent wake does not wait, and ends a window under way
   auto wakes = std::make_shared<wake_batch>(ioc);
   wakes->hold_notes(timer, [] { return std::chrono::hours(1); });
   std::vector<int> ran;
-  auto a = std::make_shared<recorder>(ran, 1);
-  auto b = std::make_shared<recorder>(ran, 2);
-  wakes->add(a, true);  // Begins a batch: no window.
-  ioc.run();            // Returns: nothing waits an hour.
+  enrolled a(*wakes, ran, 1);
+  enrolled b(*wakes, ran, 2);
+  wakes->add(a.ticket(), true);  // Begins a batch: no window.
+  ioc.run();                     // Returns: nothing waits an hour.
   CHECK(ran == std::vector<int>{1});
-  wakes->add(a, false);  // A note begins a held batch ...
-  wakes->add(b, true);   // ... an answer ends it.
+  wakes->add(a.ticket(), false);  // A note begins a held batch ...
+  wakes->add(b.ticket(), true);   // ... an answer ends it.
   ioc.restart();
   ioc.run();
   CHECK(ran == std::vector<int>{1, 1, 2});

@@ -151,7 +151,17 @@ TEST_CASE("the waker runs once per idle period", "[outbox]") {
 TEST_CASE("a writer's waker says what woke it, and is woken again for an answer", "[outbox]") {
   outbox box({16, 1.0, 4}, stream_format::raw, nullptr);
   std::vector<bool> wakes;  // Each wake's `urgent`.
-  auto gen = box.attach_writer([&](bool urgent) { wakes.push_back(urgent); });
+  struct recording_sink final : wake_sink {
+    explicit recording_sink(std::vector<bool>& wakes) : wakes(wakes) {}
+    void wake(uint64_t token, bool urgent) override {
+      CHECK(token == 42);
+      wakes.push_back(urgent);
+    }
+    std::vector<bool>& wakes;
+  } sink(wakes);
+  auto gen = box.attach_writer(sink, 42);
+  CHECK(box.attached());  // A writer counts as attached (one stream per session relies on it).
+  CHECK(box.is_current(gen));
   box.offer(updated("a"), overflow_policy::drop_oldest);
   box.offer(updated("b"), overflow_policy::drop_oldest);
   CHECK(wakes == std::vector<bool>{false});  // A note: the writer may hold it a while.
@@ -162,6 +172,10 @@ TEST_CASE("a writer's waker says what woke it, and is woken again for an answer"
   box.push_control(R"({"jsonrpc":"2.0","id":3,"result":{}})");
   box.offer(updated("c"), overflow_policy::drop_oldest);
   CHECK(wakes == std::vector<bool>{false, true, true});
+  box.detach(gen);
+  CHECK_FALSE(box.attached());
+  box.push_control(R"({"jsonrpc":"2.0","id":4,"result":{}})");
+  CHECK(wakes.size() == 3);  // Detached: the sink is told nothing more.
 }
 
 TEST_CASE("a pull that drains the outbox says so, and the next message wakes", "[outbox]") {
