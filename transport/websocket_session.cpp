@@ -24,6 +24,7 @@
 #include "runtime/io/outbox.hpp"
 #include "runtime/observe/log.hpp"
 #include "transport/exact_allocator.hpp"
+#include "transport/flat_send.hpp"
 #include "transport/write_gate.hpp"
 #include "transport/ws_frame.hpp"
 #include "transport/ws_frame_reader.hpp"
@@ -417,7 +418,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
   bool write_at_once_on(Socket& socket) {
     beast::error_code ec;
     while (!w_->bufs.empty()) {
-      auto n = socket.write_some(w_->bufs, ec);
+      auto n = write_some_flat(socket, w_->bufs, ec);
       if (ec) {
         break;
       }
