@@ -23,6 +23,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -236,7 +237,7 @@ class wake_batch final : public std::enable_shared_from_this<wake_batch>, public
   boost::asio::io_context& ioc_;
   std::mutex mutex_;
   std::vector<wake_ticket> pending_;
-  std::vector<slot> slots_;
+  std::deque<slot> slots_;  // Grows in blocks: no doubled copy, no hole left behind it.
   std::vector<uint32_t> free_;
   bool drain_posted_ = false;  // A drain (or a window before one) is on its way.
   bool stopped_ = false;
