@@ -4,7 +4,8 @@
 # but for the ticker's rate and topics (and the flush window where the row says so).
 # Usage: benches/run_fanout.sh BUILD_DIR
 # Env: DURATION (8 s), WARMUP (3 s; also connects the subscribers), SUBSCRIBERS (1000),
-#      PAIRS (3: floor and WebSocket 1000x100/s rows run in turn, their ratio's median shown),
+#      PAIRS (5: floor and WebSocket 1000x100/s rows run in turn, their ratio's median shown;
+#      the box changes speed from minute to minute, and three pairs' median moved by 0.05),
 #      MANY (10000: the second WebSocket row), PEER_RATE (4: the TypeScript SDK comparison's
 #      ticks per second; that pair of rows runs when benches/peers is installed, `make
 #      bench-fanout` installs it, and PEER is not 0), PEER_WARMUP (10 s: the SDK connects its
@@ -76,7 +77,7 @@ echo "row                                          delivered        p50        p
 # The floor and the WebSocket row alternate PAIRS times: this box moves ±15% from minute to
 # minute, so the ratio is taken within each pair and its median printed.
 ratios=()
-for ((pair = 1; pair <= ${PAIRS:-3}; ++pair)); do
+for ((pair = 1; pair <= ${PAIRS:-5}; ++pair)); do
   f=$(floor "floor: 1 message per write, ${subscribers}x100/s" --sockets "$subscribers" --rate 100)
   echo "$f"
   w=$(fanout "mcprt WebSocket ${subscribers}x100/s" ws "$subscribers" 100 4 1)
