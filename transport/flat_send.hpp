@@ -32,4 +32,16 @@ size_t write_some_flat(Socket& socket, const std::vector<boost::asio::const_buff
   return socket.write_some(boost::asio::const_buffer(flat.data(), total), ec);
 }
 
+/// Removes the first `n` bytes, which a write took, from `bufs`.
+inline void consume_written(std::vector<boost::asio::const_buffer>& bufs, size_t n) {
+  size_t whole = 0;
+  while (whole < bufs.size() && n >= bufs[whole].size()) {
+    n -= bufs[whole++].size();
+  }
+  bufs.erase(bufs.begin(), bufs.begin() + static_cast<std::ptrdiff_t>(whole));
+  if (n > 0) {
+    bufs.front() += n;
+  }
+}
+
 }  // namespace mcprt::transport

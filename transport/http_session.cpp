@@ -25,6 +25,7 @@
 #include "runtime/io/sse.hpp"
 #include "runtime/observe/log.hpp"
 #include "transport/answer_bytes.hpp"
+#include "transport/flat_send.hpp"
 #include "transport/request_head.hpp"
 #include "transport/response_head.hpp"
 #include "transport/tls_server.hpp"
@@ -315,6 +316,10 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
     pump_ = std::move(source);
     sse_keep_alive_ = keep_alive;
     pump_wake_ = ctx_->wakes->enroll(this->weak_from_this());
+    if constexpr (!is_tls<Stream>) {
+      beast::error_code ignored;  // send_pumped_now() must never block the I/O thread.
+      tcp().socket().non_blocking(true, ignored);
+    }
     pump_gen_ = pump_->attach_writer(*ctx_->wakes, wake_batch::token(pump_wake_.ticket()));
     watch_pump_close();
     arm_keep_alive();
@@ -788,14 +793,36 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
   }
 
   // One batch of the pumped outbox as one chunk: chunk size, the pieces (pointing into
-  // shared notes), CRLF, in one gathered write.
+  // shared notes), CRLF, in one write. A chunk the socket takes at once needs no asynchronous
+  // operation; a few rounds, then the other connections' turn.
   void write_pumped() {
+    for (int round = 0; round < pump_rounds_per_turn; ++round) {
+      if (!gather_pumped()) {
+        return;
+      }
+      writing_ = true;
+      wrote_recently_ = true;
+      if (!send_pumped_now()) {
+        return;
+      }
+      writing_ = false;
+      pieces_.clear();
+      if (!queue_empty()) {
+        return maybe_write();  // A frame queued meanwhile (a keep-alive, the stream's end).
+      }
+    }
+    net::post(stream_.get_executor(), [self = this->shared_from_this()] { self->maybe_write(); });
+  }
+
+  // Fills pump_bufs_ with the next chunk. False when the outbox had nothing (the stream then
+  // waits for a wake, or ends).
+  bool gather_pumped() {
     pieces_.clear();
     if (!pump_->pull(pump_gen_, pieces_)) {
       if (!pump_->is_current(pump_gen_) || pump_->closed() || early_retry_) {
         end_pump();
       }
-      return;
+      return false;
     }
     size_t total = 0;
     for (const auto& p : pieces_) {
@@ -811,13 +838,37 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
       pump_bufs_.emplace_back(p.bytes.data(), p.bytes.size());
     }
     pump_bufs_.emplace_back(net::buffer("\r\n", 2));
-    writing_ = true;
-    wrote_recently_ = true;
+    return true;
+  }
+
+  // Writes pump_bufs_; true when a plain socket took all of it at once (it is non-blocking).
+  // Otherwise the rest goes out asynchronously, or the connection failed, and
+  // on_stream_write follows.
+  bool send_pumped_now() {
+    if constexpr (!is_tls<Stream>) {
+      beast::error_code ec;
+      while (!pump_bufs_.empty()) {
+        auto n = write_some_flat(tcp().socket(), pump_bufs_, ec);
+        if (ec) {
+          break;
+        }
+        consume_written(pump_bufs_, n);
+      }
+      if (pump_bufs_.empty()) {
+        return true;
+      }
+      if (ec != net::error::would_block) {
+        pieces_.clear();
+        on_stream_write(ec);
+        return false;
+      }
+    }
     net::async_write(stream_, pump_bufs_,
                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                        self->pieces_.clear();
                        self->on_stream_write(ec);
                      });
+    return false;
   }
 
   // The outbox closed (its reason goes out as an SSE comment), another connection took it, or
@@ -965,7 +1016,8 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
   // A pumped GET stream.
   std::shared_ptr<outbox> pump_;
   uint64_t pump_gen_ = 0;
-  wake_batch::enrollment pump_wake_;  // After ctx_, which keeps its wake_batch.
+  static constexpr int pump_rounds_per_turn = 4;  // Chunks in a row before others' turn.
+  wake_batch::enrollment pump_wake_;              // After ctx_, which keeps its wake_batch.
   std::vector<out_piece> pieces_;
   std::vector<net::const_buffer> pump_bufs_;
   std::string chunk_head_;

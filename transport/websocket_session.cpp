@@ -422,7 +422,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
       if (ec) {
         break;
       }
-      drop_written(n);
+      consume_written(w_->bufs, n);
     }
     if (w_->bufs.empty()) {
       return true;
@@ -435,18 +435,6 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
         socket, w_->bufs,
         [self = this->shared_from_this()](beast::error_code e, std::size_t) { self->on_write(e); });
     return false;
-  }
-
-  // Removes the first `n` written bytes from w_->bufs.
-  void drop_written(size_t n) {
-    size_t whole = 0;
-    while (whole < w_->bufs.size() && n >= w_->bufs[whole].size()) {
-      n -= w_->bufs[whole++].size();
-    }
-    w_->bufs.erase(w_->bufs.begin(), w_->bufs.begin() + static_cast<std::ptrdiff_t>(whole));
-    if (n > 0) {
-      w_->bufs.front() += n;
-    }
   }
 
   enum class next_is { message, nothing, sync };

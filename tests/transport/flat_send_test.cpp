@@ -48,3 +48,16 @@ TEST_CASE("write_some_flat: a write over the limit and a single buffer arrive as
   CHECK(round_trip({"head", big, "tail"}) == "head" + big + "tail");
   CHECK(round_trip({"only"}) == "only");
 }
+
+TEST_CASE("consume_written: whole buffers go, a partly written one keeps its rest", "[flat_send]") {
+  std::string a = "abc", b = "defgh", c = "ij";
+  std::vector<net::const_buffer> bufs{net::buffer(a), net::buffer(b), net::buffer(c)};
+  mcprt::transport::consume_written(bufs, 5);  // "abc" and "de".
+  REQUIRE(bufs.size() == 2);
+  CHECK(std::string(static_cast<const char*>(bufs[0].data()), bufs[0].size()) == "fgh");
+  mcprt::transport::consume_written(bufs, 3);
+  REQUIRE(bufs.size() == 1);
+  CHECK(std::string(static_cast<const char*>(bufs[0].data()), bufs[0].size()) == "ij");
+  mcprt::transport::consume_written(bufs, 2);
+  CHECK(bufs.empty());
+}
