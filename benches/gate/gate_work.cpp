@@ -5,11 +5,13 @@
 //   mcprt-gate-work WORKLOAD N [--slowdown F]
 //
 // Workloads: `tools_call` (decode a 2026 tools/call, dispatch to an inline echo, validate its
-// arguments, encode the answer), `fanout` (one note offered to 1,000 outboxes and pulled from
-// each), `schema` (validate arguments against a compiled schema). `--slowdown F` repeats a
-// fraction F of the work uncounted in N: the gate's own test that it catches a slower build.
+// arguments, encode the answer), `fanout` (one note offered to 1,000 outboxes, their writers woken
+// through a wake_batch, and each pulled), `schema` (validate arguments against a compiled schema).
+// `--slowdown F` repeats a fraction F of the work uncounted in N: the gate's own test that it
+// catches a slower build.
 #include <valgrind/callgrind.h>
 
+#include <boost/asio/io_context.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -24,6 +26,7 @@
 #include "runtime/io/outbox.hpp"
 #include "runtime/io/reply_channel.hpp"
 #include "runtime/mcp/tool_result.hpp"
+#include "transport/wake_batch.hpp"
 
 using namespace mcprt;
 
@@ -74,33 +77,52 @@ struct tools_call_work {
   bool kept() const { return channel->bytes > 0; }
 };
 
-// One note to 1,000 subscribers: offer to every outbox, then each transport's pull.
+// One note to 1,000 subscribers, woken as a WebSocket or SSE writer is: each offer wakes its
+// writer through the I/O thread's wake_batch (under the outbox's lock), then the thread's
+// drain resumes each writer, which pulls.
 struct fanout_work {
-  std::vector<std::shared_ptr<outbox>> boxes;
-  std::vector<uint64_t> gens;
-  std::vector<out_piece> pieces;
-  size_t pulled = 0;
+  struct subscriber final : transport::wakeable {
+    std::shared_ptr<outbox> box =
+        std::make_shared<outbox>(outbox_limits{}, stream_format::raw, nullptr);
+    uint64_t gen = 0;
+    std::vector<out_piece> pieces;
+    size_t pulled = 0;
+    void resume() override {
+      pieces.clear();
+      bool drained = false;  // As the transports pull: the next note wakes again.
+      box->pull(gen, pieces, &drained);
+      pulled += pieces.size();
+    }
+  };
+  boost::asio::io_context ioc;
+  std::shared_ptr<transport::wake_batch> wakes = std::make_shared<transport::wake_batch>(ioc);
+  std::vector<std::shared_ptr<subscriber>> subs;
+  std::vector<transport::wake_batch::enrollment> places;
 
   fanout_work() {
     for (int i = 0; i < 1000; ++i) {
-      auto box = std::make_shared<outbox>(outbox_limits{}, stream_format::raw, nullptr);
-      gens.push_back(box->attach([] {}));
-      boxes.push_back(std::move(box));
+      auto s = std::make_shared<subscriber>();
+      places.push_back(wakes->enroll(s));
+      s->gen = s->box->attach_writer(*wakes, transport::wake_batch::token(places.back().ticket()));
+      subs.push_back(std::move(s));
     }
   }
   void once() {
     auto note = shared_note::make("notifications/ticker/tick",
                                   R"({"uri":"ticker://channel/0","seq":1,"sentUs":0})");
-    for (auto& b : boxes) {
-      b->offer(note, overflow_policy::drop_oldest);
+    for (auto& s : subs) {
+      s->box->offer(note, overflow_policy::drop_oldest);
     }
-    for (size_t i = 0; i < boxes.size(); ++i) {
-      pieces.clear();
-      boxes[i]->pull(gens[i], pieces);
-      pulled += pieces.size();
-    }
+    ioc.restart();
+    ioc.poll();  // The drains: every subscriber resumed and pulled.
   }
-  bool kept() const { return pulled > 0; }
+  bool kept() const {
+    size_t pulled = 0;
+    for (const auto& s : subs) {
+      pulled += s->pulled;
+    }
+    return pulled > 0;
+  }
 };
 
 // A compiled schema against a small arguments object.
