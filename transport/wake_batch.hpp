@@ -11,8 +11,8 @@
 //
 // A connection enrolls once and is woken by its ticket (a slot number and the slot's
 // generation): a wake copies eight bytes, and only the I/O thread touches the connection's
-// reference counts. On the fan-out path the producer's thread then never writes a line of the
-// connection's, which halves the cache misses a delivery costs.
+// reference counts. On the fan-out path, bound by cache misses rather than work, the
+// producer's thread then writes no line of the connection's for the I/O thread to fetch back.
 #pragma once
 
 #include <algorithm>
