@@ -48,7 +48,7 @@ struct send_attempt {
 inline send_attempt send_now(int fd, const answer_bytes& a) {
   ssize_t n;
   if (a.size() <= flat_send_limit) {
-    thread_local std::array<char, flat_send_limit> flat;  // Any answering thread's own.
+    auto& flat = flat_scratch();  // Any answering thread's own.
     std::memcpy(flat.data(), a.head.data(), a.head.size());
     std::memcpy(flat.data() + a.head.size(), a.body.data(), a.body.size());
     n = ::send(fd, flat.data(), a.size(), MSG_NOSIGNAL | MSG_DONTWAIT);

@@ -1,7 +1,8 @@
 // Small gathered writes leave as one contiguous send(2). Asio writes a buffer sequence with
 // sendmsg, whose msghdr and iovec import cost about 0.2 us a call more than send(2) on this
 // VM (perf, the fan-out row: copy_msghdr_from_user, import_iovec, a second _copy_from_iter
-// segment); copying a frame header and a note of a few hundred bytes costs a tenth of that.
+// segment); a frame header and a note are a few hundred bytes to copy. Also what a writer on
+// a non-blocking socket does before it falls back to an asynchronous write (write_now).
 #pragma once
 
 #include <array>
@@ -15,6 +16,12 @@ namespace mcprt::transport {
 /// Up to this many bytes a write is copied and sent whole; beyond it, gathered.
 inline constexpr size_t flat_send_limit = 2048;
 
+/// A thread's buffer for one flat write of up to flat_send_limit bytes.
+inline std::array<char, flat_send_limit>& flat_scratch() {
+  thread_local std::array<char, flat_send_limit> flat;
+  return flat;
+}
+
 /// socket.write_some(bufs, ec), sent as one buffer when the write is small. Returns the bytes
 /// the socket took (they count from the start of `bufs` either way).
 template <class Socket>
@@ -27,7 +34,7 @@ size_t write_some_flat(Socket& socket, const std::vector<boost::asio::const_buff
   if (total > flat_send_limit) {
     return socket.write_some(bufs, ec);
   }
-  thread_local std::array<char, flat_send_limit> flat;
+  auto& flat = flat_scratch();
   boost::asio::buffer_copy(boost::asio::buffer(flat.data(), total), bufs);
   return socket.write_some(boost::asio::const_buffer(flat.data(), total), ec);
 }
@@ -42,6 +49,22 @@ inline void consume_written(std::vector<boost::asio::const_buffer>& bufs, size_t
   if (n > 0) {
     bufs.front() += n;
   }
+}
+
+/// Writes what a non-blocking `socket` takes of `bufs` now, removing it from `bufs`. True when
+/// all of it went; otherwise `ec` says why: would_block (the rest waits for the socket, to be
+/// written asynchronously) or the connection's failure.
+template <class Socket>
+bool write_now(Socket& socket, std::vector<boost::asio::const_buffer>& bufs,
+               boost::system::error_code& ec) {
+  while (!bufs.empty()) {
+    auto n = write_some_flat(socket, bufs, ec);
+    if (ec) {
+      return false;
+    }
+    consume_written(bufs, n);
+  }
+  return true;
 }
 
 }  // namespace mcprt::transport

@@ -847,14 +847,7 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
   bool send_pumped_now() {
     if constexpr (!is_tls<Stream>) {
       beast::error_code ec;
-      while (!pump_bufs_.empty()) {
-        auto n = write_some_flat(tcp().socket(), pump_bufs_, ec);
-        if (ec) {
-          break;
-        }
-        consume_written(pump_bufs_, n);
-      }
-      if (pump_bufs_.empty()) {
+      if (write_now(tcp().socket(), pump_bufs_, ec)) {
         return true;
       }
       if (ec != net::error::would_block) {

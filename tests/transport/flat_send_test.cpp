@@ -61,3 +61,23 @@ TEST_CASE("consume_written: whole buffers go, a partly written one keeps its res
   mcprt::transport::consume_written(bufs, 2);
   CHECK(bufs.empty());
 }
+
+TEST_CASE("write_now: a socket that takes everything leaves nothing; a full one says so",
+          "[flat_send]") {
+  net::io_context ioc;
+  net::local::stream_protocol::socket a(ioc), b(ioc);
+  net::local::connect_pair(a, b);
+  a.non_blocking(true);
+  std::string part(1000, 'y');
+  std::vector<net::const_buffer> bufs{net::buffer(part), net::buffer(part)};
+  boost::system::error_code ec;
+  CHECK(mcprt::transport::write_now(a, bufs, ec));
+  CHECK(bufs.empty());
+  // Nobody reads b: sooner or later the socket is full, and what it did not take is kept.
+  std::string big(1 << 20, 'z');
+  std::vector<net::const_buffer> more{net::buffer(big)};
+  CHECK_FALSE(mcprt::transport::write_now(a, more, ec));
+  CHECK(ec == net::error::would_block);
+  REQUIRE(more.size() == 1);
+  CHECK(more.front().size() < big.size());
+}
