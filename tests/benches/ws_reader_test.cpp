@@ -37,7 +37,7 @@ TEST_CASE("ws_reader: cuts the server's frames of every header length", "[ws_rea
   CHECK(rest.empty());
 }
 
-TEST_CASE("ws_reader: a frame cut short waits; a masked one is refused", "[ws_reader]") {
+TEST_CASE("ws_reader: a frame cut short waits, a masked one is refused", "[ws_reader]") {
   auto bytes = framed(std::string(300, 'x'));
   server_frame f;
   size_t used = 0;

@@ -243,7 +243,7 @@ TEST_CASE("a core-only load skips the sections plugin modules declare", "[config
   std::remove(path.c_str());
 }
 
-TEST_CASE("cluster: a node, where it listens, its peers; plaintext only on loopback",
+TEST_CASE("cluster: a node, where it listens, its peers, plaintext only on loopback",
           "[config][cluster]") {
   auto r = request();
   r.file = write_file(R"({"cluster":{"name":"prod","nodeName":"n1","listen":"127.0.0.1:19081",

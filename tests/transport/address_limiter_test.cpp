@@ -34,7 +34,7 @@ TEST_CASE("without a cap every connection gets a slot, and is counted for a late
   CHECK(limiter->open("10.0.0.1") == 0);
 }
 
-TEST_CASE("a new cap applies to the next connections; open ones keep their places",
+TEST_CASE("a new cap applies to the next connections, open ones keep their places",
           "[transport][limiter]") {
   auto limiter = std::make_shared<address_limiter>(0);
   auto a = limiter->admit("10.0.0.1");

@@ -62,7 +62,7 @@ TEST_CASE("consume_written: whole buffers go, a partly written one keeps its res
   CHECK(bufs.empty());
 }
 
-TEST_CASE("write_now: a socket that takes everything leaves nothing; a full one says so",
+TEST_CASE("write_now: a socket that takes everything leaves nothing, a full one says so",
           "[flat_send]") {
   net::io_context ioc;
   net::local::stream_protocol::socket a(ioc), b(ioc);

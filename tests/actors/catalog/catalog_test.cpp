@@ -220,7 +220,7 @@ TEST_CASE("a pattern whose repetitions would take the server's memory is refused
                     tool_actor{}));
 }
 
-TEST_CASE("a $ref cycle that never descends is refused; recursion through a property is fine",
+TEST_CASE("a $ref cycle that never descends is refused, recursion through a property is fine",
           "[actors][catalog][schema]") {
   catalog_builder b;
   for (const char* endless : {

@@ -131,7 +131,7 @@ TEST_CASE("input rounds wait for every answer, then run the next round",
   CHECK(m.pending_inputs().empty());
 }
 
-TEST_CASE("cancel stops the round; a late result changes nothing", "[actors][jobs][job_state]") {
+TEST_CASE("cancel stops the round, a late result changes nothing", "[actors][jobs][job_state]") {
   auto m = created_job();
   commit(m);
   auto round = m.begin_round().number;

@@ -33,7 +33,7 @@ TEST_CASE("a tool error is failed in 2025-11-25 and completed in 2026-07-28", "[
   CHECK(task_status(view_of(job_state::input_required).record, era::modern) == "input_required");
 }
 
-TEST_CASE("2025 tasks say ttl and pollInterval; 2026 ttlMs and pollIntervalMs", "[task_wire]") {
+TEST_CASE("2025 tasks say ttl and pollInterval, 2026 ttlMs and pollIntervalMs", "[task_wire]") {
   auto running = view_of(job_state::running);
   CHECK(task_json(running, era::legacy, 500, false) ==
         R"({"taskId":"abc","status":"working","createdAt":"2025-11-25T10:50:00.123Z",)"

@@ -142,7 +142,7 @@ TEST_CASE("json_writer writes a non-finite double as null instead of nothing", "
   CHECK(to_json(d) == R"({"sum":null,"x":1.5})");
 }
 
-TEST_CASE("a progress value JSON cannot carry is not sent; a bad total is left out",
+TEST_CASE("a progress value JSON cannot carry is not sent, a bad total is left out",
           "[runtime][json][responder]") {
   auto ch = std::make_shared<test::capture_channel>();
   responder out(ch,

@@ -273,7 +273,7 @@ TEST_CASE("SSE events carry session-unique ids and replay after Last-Event-ID", 
   CHECK(none.empty());
 }
 
-TEST_CASE("a request's notes give way to a reader that is behind; answers never do",
+TEST_CASE("a request's notes give way to a reader that is behind, answers never do",
           "[outbox][notes]") {
   auto m = std::make_shared<metrics>();
   outbox box({8, 0.5, 64}, stream_format::raw, m);  // Behind from 4 queued frames.

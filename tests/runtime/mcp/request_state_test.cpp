@@ -20,7 +20,7 @@ TEST_CASE("requestState opens only unaltered and for its owner", "[request_state
   CHECK_FALSE(request_state::open("no-dot"));
 }
 
-TEST_CASE("nodes with the same keys open each other's state; rotation keeps the previous",
+TEST_CASE("nodes with the same keys open each other's state, rotation keeps the previous",
           "[request_state]") {
   // The process holds one set of keys: this test sets them, as a node does at start.
   request_state::use_keys("cluster-key-one-0123456789abcdef0123456789");
