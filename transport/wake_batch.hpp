@@ -27,6 +27,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -118,7 +119,56 @@ class wake_batch final : public std::enable_shared_from_this<wake_batch>, public
       return;
     }
     pending_.push_back(ticket);
-    // Posted under the lock: once stop() returns, nothing reaches the io_context.
+    begin_or_join_locked(urgent);
+  }
+
+  /// An outbox's writer token for `ticket` (outbox::attach_writer with this batch as sink).
+  static uint64_t token(wake_ticket ticket) {
+    return (uint64_t{ticket.slot} << 32) | ticket.generation;
+  }
+
+  /// outbox::attach_writer's wakes. An outbox calls it under its lock and never after detach(),
+  /// which a connection calls before its enrollment (and the context keeping this batch) goes.
+  void wake(uint64_t token, bool urgent) override { add(ticket_of(token), urgent); }
+
+  /// A publish loop's gathered note wakes (wake_gathering), under one lock.
+  void wake_notes(std::span<const uint64_t> tokens) override {
+    std::lock_guard<std::mutex> g(mutex_);
+    if (stopped_ || tokens.empty()) {
+      return;
+    }
+    for (auto token : tokens) {
+      pending_.push_back(ticket_of(token));
+    }
+    begin_or_join_locked(false);
+  }
+
+  /// Kept alive while a gathering holds wakes for it (null if no shared_ptr owns it).
+  std::shared_ptr<wake_sink> hold() override { return weak_from_this().lock(); }
+
+  /// The I/O thread is stopping: nothing more is posted to it.
+  void stop() {
+    std::lock_guard<std::mutex> g(mutex_);
+    stopped_ = true;
+    pending_.clear();
+  }
+
+ private:
+  static constexpr size_t chunk = 64;  // Connections one drain resumes before posting again.
+
+  struct slot {
+    std::weak_ptr<wakeable> target;
+    uint32_t generation = 0;
+  };
+
+  static wake_ticket ticket_of(uint64_t token) {
+    return wake_ticket{static_cast<uint32_t>(token >> 32), static_cast<uint32_t>(token)};
+  }
+
+  // Wakes were just queued: the first of a batch posts its drain (or its window), an urgent one
+  // ends a window under way. Posted under the lock: once stop() returns, nothing reaches the
+  // io_context.
+  void begin_or_join_locked(bool urgent) {
     if (!drain_posted_) {
       drain_posted_ = true;
       auto window = urgent || !timer_ ? std::chrono::microseconds(0) : window_();
@@ -135,32 +185,6 @@ class wake_batch final : public std::enable_shared_from_this<wake_batch>, public
       boost::asio::post(ioc_, [self = shared_from_this(), n = holding_] { self->end_window(n); });
     }
   }
-
-  /// An outbox's writer token for `ticket` (outbox::attach_writer with this batch as sink).
-  static uint64_t token(wake_ticket ticket) {
-    return (uint64_t{ticket.slot} << 32) | ticket.generation;
-  }
-
-  /// outbox::attach_writer's wakes. An outbox calls it under its lock and never after detach(),
-  /// which a connection calls before its enrollment (and the context keeping this batch) goes.
-  void wake(uint64_t token, bool urgent) override {
-    add(wake_ticket{static_cast<uint32_t>(token >> 32), static_cast<uint32_t>(token)}, urgent);
-  }
-
-  /// The I/O thread is stopping: nothing more is posted to it.
-  void stop() {
-    std::lock_guard<std::mutex> g(mutex_);
-    stopped_ = true;
-    pending_.clear();
-  }
-
- private:
-  static constexpr size_t chunk = 64;  // Connections one drain resumes before posting again.
-
-  struct slot {
-    std::weak_ptr<wakeable> target;
-    uint32_t generation = 0;
-  };
 
   void leave(wake_ticket ticket) {
     std::lock_guard<std::mutex> g(mutex_);

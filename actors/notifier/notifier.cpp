@@ -8,6 +8,8 @@
 #include <functional>
 #include <unordered_map>
 
+#include "runtime/io/wake_gathering.hpp"
+
 namespace mcprt::actors::notifier {
 
 namespace {
@@ -100,10 +102,14 @@ caf::behavior shard_impl(caf::stateful_actor<shard_state>* self, size_t index,
           return;
         }
         auto& subs = found->second;
-        // Closed subscribers (gone, or disconnected by policy) leave on the next publish.
-        std::erase_if(subs, [&](const std::shared_ptr<outbox>& box) {
-          return box->offer(p.note, p.policy) == offer_outcome::closed;
-        });
+        // Closed subscribers (gone, or disconnected by policy) leave on the next publish. Their
+        // writers' wakes go to each I/O thread in runs, not one lock each.
+        {
+          wake_gathering gathered;
+          std::erase_if(subs, [&](const std::shared_ptr<outbox>& box) {
+            return box->offer(p.note, p.policy) == offer_outcome::closed;
+          });
+        }
         if (subs.empty()) {
           auto topic = found->first;
           topics.erase(found);

@@ -25,6 +25,7 @@
 #include "runtime/codec/json_rpc.hpp"
 #include "runtime/io/outbox.hpp"
 #include "runtime/io/reply_channel.hpp"
+#include "runtime/io/wake_gathering.hpp"
 #include "runtime/mcp/tool_result.hpp"
 #include "transport/wake_batch.hpp"
 
@@ -78,8 +79,9 @@ struct tools_call_work {
 };
 
 // One note to 1,000 subscribers, woken as a WebSocket or SSE writer is: each offer wakes its
-// writer through the I/O thread's wake_batch (under the outbox's lock), then the thread's
-// drain resumes each writer, which pulls.
+// writer through the I/O thread's wake_batch (under the outbox's lock, gathered in runs as a
+// notifier shard's loop gathers them), then the thread's drain resumes each writer, which
+// pulls.
 struct fanout_work {
   struct subscriber final : transport::wakeable {
     std::shared_ptr<outbox> box =
@@ -110,8 +112,11 @@ struct fanout_work {
   void once() {
     auto note = shared_note::make("notifications/ticker/tick",
                                   R"({"uri":"ticker://channel/0","seq":1,"sentUs":0})");
-    for (auto& s : subs) {
-      s->box->offer(note, overflow_policy::drop_oldest);
+    {
+      wake_gathering gathered;  // As a notifier shard's publish loop.
+      for (auto& s : subs) {
+        s->box->offer(note, overflow_policy::drop_oldest);
+      }
     }
     ioc.restart();
     ioc.poll();  // The drains: every subscriber resumed and pulled.

@@ -7,6 +7,7 @@
 #include "runtime/codec/json_rpc.hpp"
 #include "runtime/io/note_queue.hpp"
 #include "runtime/io/sse.hpp"
+#include "runtime/io/wake_gathering.hpp"
 #include "runtime/observe/metrics.hpp"
 
 namespace mcprt {
@@ -87,7 +88,10 @@ void outbox::wake_locked(waker_ref& to_call, bool urgent) {
   if ((waker_ || sink_) && next > awake_) {
     awake_ = next;
     if (sink_) {
-      sink_->wake(sink_token_, urgent);  // Only queues the wake: called here, nothing copied.
+      // Only queues the wake: called here, nothing copied. A publish loop gathers note wakes.
+      if (urgent || !wake_gathering::gather(*sink_, sink_token_)) {
+        sink_->wake(sink_token_, urgent);
+      }
     } else {
       to_call = waker_;
     }

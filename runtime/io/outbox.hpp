@@ -17,6 +17,7 @@
 #include "runtime/io/event_log.hpp"
 #include "runtime/io/frame_kind.hpp"
 #include "runtime/io/ring_queue.hpp"
+#include "runtime/io/wake_sink.hpp"
 
 namespace mcprt {
 inline namespace observe {
@@ -94,19 +95,6 @@ class live_outbox_limits {
   std::atomic<double> watermark_{0};
   std::atomic<size_t> batch_{0};
   std::atomic<int64_t> max_age_ms_{0};
-};
-
-/// Where a writer's wakes go (a transport's wake batch for its I/O thread). An outbox calls it
-/// under its lock, so it must only queue the wake and never call the outbox; it is not called
-/// once detach() has returned. Kept in the outbox as a pointer and a token: a wake on the
-/// fan-out path touches no allocation of the connection's.
-class wake_sink {
- public:
-  /// Wakes the writer `token` names; `urgent` as for attach_writer.
-  virtual void wake(uint64_t token, bool urgent) = 0;
-
- protected:
-  ~wake_sink() = default;
 };
 
 /// One subscriber's queue. Thread-safe.

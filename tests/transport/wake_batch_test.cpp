@@ -1,7 +1,8 @@
 // Wakes gathered from a producer thread all run, once each and in order, where the I/O
 // context runs; fewer drains are posted than wakes; a connection gone by then is skipped, and
 // so is one that left, even once its slot is taken again; after stop() nothing more runs; a
-// batch begun by a note waits the flush window unless an urgent wake ends it.
+// batch begun by a note waits the flush window unless an urgent wake ends it; a publish loop's
+// gathered wakes arrive together.
 #include "transport/wake_batch.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -9,6 +10,8 @@
 #include <memory>
 #include <thread>
 #include <vector>
+
+#include "runtime/io/wake_gathering.hpp"
 
 using mcprt::transport::wake_batch;
 using mcprt::transport::wake_ticket;
@@ -101,6 +104,55 @@ TEST_CASE("wake_batch: an outbox's wake reaches the connection its token names",
   box.push_control(R"({"jsonrpc":"2.0","id":1,"result":{}})");
   ioc.run();
   CHECK(ran == std::vector<int>{7});
+}
+
+TEST_CASE("wake_batch: a publish loop's gathered wakes resume each connection, one drain turn",
+          "[wake_batch]") {
+  boost::asio::io_context ioc;
+  auto wakes = std::make_shared<wake_batch>(ioc);
+  std::vector<int> ran;
+  std::vector<std::unique_ptr<enrolled>> connections;
+  std::vector<std::unique_ptr<mcprt::outbox>> boxes;
+  for (int i = 0; i < 40; ++i) {
+    connections.push_back(std::make_unique<enrolled>(*wakes, ran, i));
+    boxes.push_back(std::make_unique<mcprt::outbox>(mcprt::outbox_limits{16, 1.0, 4},
+                                                    mcprt::stream_format::raw, nullptr));
+    boxes.back()->attach_writer(*wakes, wake_batch::token(connections.back()->ticket()));
+  }
+  auto note = mcprt::shared_note::make("notifications/message", R"({"n":1})");
+  std::thread publisher([&] {
+    mcprt::wake_gathering gathered;
+    for (auto& box : boxes) {
+      box->offer(note, mcprt::overflow_policy::drop_oldest);
+    }
+  });
+  publisher.join();
+  auto handlers = ioc.run();
+  REQUIRE(ran.size() == 40);
+  for (int i = 0; i < 40; ++i) {
+    CHECK(ran[static_cast<size_t>(i)] == i);
+  }
+  CHECK(handlers == 2);  // One drain resumes all forty; its next turn finds nothing and ends.
+}
+
+TEST_CASE("wake_batch: gathered wakes for a connection that left, or after stop(), do nothing",
+          "[wake_batch]") {
+  boost::asio::io_context ioc;
+  auto wakes = std::make_shared<wake_batch>(ioc);
+  std::vector<int> ran;
+  auto stays = std::make_unique<enrolled>(*wakes, ran, 1);
+  auto leaves = std::make_unique<enrolled>(*wakes, ran, 2);
+  std::vector<uint64_t> tokens{wake_batch::token(stays->ticket()),
+                               wake_batch::token(leaves->ticket())};
+  leaves.reset();
+  wakes->wake_notes(tokens);
+  ioc.run();
+  CHECK(ran == std::vector<int>{1});
+  ioc.restart();
+  wakes->stop();
+  wakes->wake_notes(tokens);
+  CHECK(ioc.run() == 0);
+  CHECK(ran == std::vector<int>{1});
 }
 
 TEST_CASE("wake_batch: wakes that come during a drain run in a later one", "[wake_batch]") {
