@@ -55,7 +55,7 @@ bool parse_overflow_policy(std::string_view text, overflow_policy& out) {
 
 outbox::outbox(outbox_limits limits, stream_format format, std::shared_ptr<mcprt::metrics> metrics,
                std::shared_ptr<event_log> log)
-    : limits_(limits), format_(format), metrics_(std::move(metrics)), log_(std::move(log)) {
+    : limits_(limits), metrics_(std::move(metrics)), format_(format), log_(std::move(log)) {
   limits_.capacity = std::max<size_t>(1, limits_.capacity);
   limits_.batch = std::max<size_t>(1, limits_.batch);
   if (metrics_) {
@@ -85,7 +85,7 @@ void outbox::wake_locked(waker_ref& to_call, bool urgent) {
   // Once per idle period; for a writer that may hold notes (attach_writer), again when
   // something urgent follows a note's wake, so it does not hold an answer with them.
   auto next = urgent && sink_ ? awake::urgent : awake::note;
-  if ((waker_ || sink_) && next > awake_) {
+  if ((sink_ != nullptr || waker_) && next > awake_) {
     awake_ = next;
     if (sink_) {
       // Only queues the wake: called here, nothing copied. A publish loop gathers note wakes.

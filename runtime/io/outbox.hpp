@@ -187,19 +187,24 @@ class outbox {
   void encode(item& it, std::vector<out_piece>& out, std::string& scratch);
   void encode_pieces(item& it, std::vector<out_piece>& out, std::string& scratch);
 
+  // Laid out in the order an offer and a pull read: a delivery's two threads (the notifier's
+  // and the I/O thread's) pass each other three or four lines of it, not six.
   mutable std::mutex mutex_;
-  outbox_limits limits_;
-  stream_format format_;
-  std::shared_ptr<mcprt::metrics> metrics_;
-  std::shared_ptr<event_log> log_;
-  std::string tag_;
-  // Answers and request notes: rare on a subscriber's connection, so an empty lane keeps no
-  // slots. Feed notes come steadily: their lane keeps its few slots (a pointer each).
-  ring_queue<item, 0> control_;
+  wake_sink* sink_ = nullptr;  // attach_writer()'s, called under the lock,
+  uint64_t sink_token_ = 0;    // with this; or waker_ below.
+  uint64_t gen_ = 0;
+  // Feed notes come steadily: their lane keeps its few slots (a pointer each). Answers and
+  // request notes are rare on a subscriber's connection, so an empty lane keeps no slots.
   ring_queue<note_ptr> feed_;
-  waker_ref waker_;            // attach()'s, called outside the lock; or
-  wake_sink* sink_ = nullptr;  // attach_writer()'s, called under it,
-  uint64_t sink_token_ = 0;    // with this.
+  ring_queue<item, 0> control_;
+  outbox_limits limits_;
+  std::shared_ptr<mcprt::metrics> metrics_;
+  // How the transport was woken since it last found nothing to pull: it pulls until it finds
+  // nothing, and is woken again only for something more urgent than what woke it.
+  enum class awake : unsigned char { no, note, urgent };
+  awake awake_ = awake::no;
+  bool closed_ = false;
+  stream_format format_;
   // Hooks few outboxes have (a subscriber's connection has neither), set before attaching:
   // made then, and only read after.
   struct hooks {
@@ -208,12 +213,9 @@ class outbox {
   };
   hooks& hooks_now();  // Under the lock.
   std::unique_ptr<hooks> hooks_;
-  uint64_t gen_ = 0;
-  // How the transport was woken since it last found nothing to pull: it pulls until it finds
-  // nothing, and is woken again only for something more urgent than what woke it.
-  enum class awake : unsigned char { no, note, urgent };
-  awake awake_ = awake::no;
-  bool closed_ = false;
+  std::string tag_;
+  waker_ref waker_;  // attach()'s, called outside the lock.
+  std::shared_ptr<event_log> log_;
   std::string close_reason_;
 };
 
