@@ -4,8 +4,9 @@
 # but for the ticker's rate and topics (and the flush window where the row says so).
 # Usage: benches/run_fanout.sh BUILD_DIR
 # Env: DURATION (8 s), WARMUP (3 s; also connects the subscribers), SUBSCRIBERS (1000),
-#      PAIRS (5: floor and WebSocket 1000x100/s rows run in turn, their ratio's median shown;
-#      the box changes speed from minute to minute, and three pairs' median moved by 0.05),
+#      PAIRS (5: floor and WebSocket 1000x100/s rows run in turn, each first in every other
+#      pair, their ratio's median shown; the box changes speed from minute to minute, and
+#      three pairs' median moved by 0.05),
 #      MANY (10000: the second WebSocket row), PEER_RATE (4: the TypeScript SDK comparison's
 #      ticks per second; that pair of rows runs when benches/peers is installed, `make
 #      bench-fanout` installs it, and PEER is not 0), PEER_WARMUP (10 s: the SDK connects its
@@ -75,13 +76,22 @@ cpu_of() { awk '{for (i = 1; i < NF; ++i) if ($(i + 1) == "us/delivery") print $
 
 echo "row                                          delivered        p50        p99   lost   server CPU"
 # The floor and the WebSocket row alternate PAIRS times: this box moves ±15% from minute to
-# minute, so the ratio is taken within each pair and its median printed.
+# minute, so the ratio is taken within each pair and its median printed. Every other pair runs
+# the WebSocket row first (floor, mcprt, mcprt, floor, ...), so a drift in the box's speed
+# does not favour the row that always runs second.
 ratios=()
 for ((pair = 1; pair <= ${PAIRS:-5}; ++pair)); do
-  f=$(floor "floor: 1 message per write, ${subscribers}x100/s" --sockets "$subscribers" --rate 100)
-  echo "$f"
-  w=$(fanout "mcprt WebSocket ${subscribers}x100/s" ws "$subscribers" 100 4 1)
-  echo "$w"
+  if ((pair % 2 == 1)); then
+    f=$(floor "floor: 1 message per write, ${subscribers}x100/s" --sockets "$subscribers" --rate 100)
+    echo "$f"
+    w=$(fanout "mcprt WebSocket ${subscribers}x100/s" ws "$subscribers" 100 4 1)
+    echo "$w"
+  else
+    w=$(fanout "mcprt WebSocket ${subscribers}x100/s" ws "$subscribers" 100 4 1)
+    echo "$w"
+    f=$(floor "floor: 1 message per write, ${subscribers}x100/s" --sockets "$subscribers" --rate 100)
+    echo "$f"
+  fi
   ratios+=("$(awk -v a="$(cpu_of <<<"$w")" -v b="$(cpu_of <<<"$f")" 'BEGIN {printf "%.2f", a / b}')")
 done
 echo "WebSocket / floor, CPU per delivery, each pair: ${ratios[*]}; median $(printf '%s\n' "${ratios[@]}" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')"
