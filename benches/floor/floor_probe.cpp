@@ -4,9 +4,11 @@
 // fan-out costs at least, because loopback charges the reader's wake-up to the writer. Each
 // message carries the time its round began, and the reader prints how long after that it read
 // it: the latency of a fan-out round written by one thread, before any server logic.
-// With --threads T, T writer threads share the sockets (as T I/O threads would).
+// With --threads T, T writer threads share the sockets (as T I/O threads would); with
+// --readers R, R reader threads do, each with its own epoll (one epoll's lock, taken by every
+// delivery's wake-up, would otherwise serialise the writers).
 // Usage: mcprt-floor [--sockets N] [--rate PER_SOCKET_PER_S] [--batch K] [--bytes B]
-//                    [--duration S] [--threads T]
+//                    [--duration S] [--threads T] [--readers R]
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -37,6 +39,7 @@ struct options {
   int bytes = 150;
   double duration = 5;
   int threads = 1;
+  int readers = 1;
 };
 
 [[noreturn]] void die(const char* what) {
@@ -75,6 +78,10 @@ class latency_log {
     pos += r;  // A stamp split across two reads goes unmeasured.
   }
 
+  void merge(const latency_log& other) {
+    samples_.insert(samples_.end(), other.samples_.begin(), other.samples_.end());
+  }
+
   void print() {
     if (samples_.empty() || bytes_ < sizeof(int64_t)) {
       return;
@@ -93,8 +100,9 @@ class latency_log {
   std::vector<int64_t> samples_;
 };
 
-// The child: connects `n` sockets to `port` and reads everything until the writer closes them.
-[[noreturn]] void drain(uint16_t port, int n, int bytes) {
+// One reader: connects `n` sockets to `port` and reads everything until the writer closes them.
+// The process holds at most `total` sockets.
+void read_part(uint16_t port, int n, int total, latency_log& log) {
   int ep = epoll_create1(0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -112,8 +120,7 @@ class latency_log {
   }
   std::vector<char> buf(1 << 16);
   std::vector<epoll_event> events(256);
-  std::vector<size_t> pos(static_cast<size_t>(n) + 1024);  // Stream offset by descriptor.
-  latency_log log(bytes);
+  std::vector<size_t> pos(static_cast<size_t>(total) + 1024);  // Stream offset by descriptor.
   int open = n;
   while (open > 0) {
     int k = epoll_wait(ep, events.data(), static_cast<int>(events.size()), -1);
@@ -128,7 +135,25 @@ class latency_log {
       }
     }
   }
-  log.print();
+  close(ep);
+}
+
+// The child: `readers` threads share the `n` sockets; their latencies are printed together.
+[[noreturn]] void drain(uint16_t port, int n, int bytes, int readers) {
+  std::vector<latency_log> logs(static_cast<size_t>(readers), latency_log(bytes));
+  std::vector<std::thread> threads;
+  for (int t = 0; t < readers; ++t) {
+    int share = n / readers + (t < n % readers ? 1 : 0);
+    threads.emplace_back(
+        [&, t, share] { read_part(port, share, n, logs[static_cast<size_t>(t)]); });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  for (size_t t = 1; t < logs.size(); ++t) {
+    logs[0].merge(logs[t]);
+  }
+  logs[0].print();
   std::exit(0);
 }
 
@@ -182,15 +207,18 @@ int main(int argc, char** argv) {
       o.duration = v;
     } else if (a == "--threads") {
       o.threads = static_cast<int>(v);
+    } else if (a == "--readers") {
+      o.readers = static_cast<int>(v);
     } else {
       std::fprintf(stderr, "mcprt-floor: unknown option %s\n", a.c_str());
       return 2;
     }
   }
   if (o.sockets < 1 || o.rate <= 0 || o.batch < 1 || o.bytes < 1 || o.duration <= 0 ||
-      o.threads < 1) {
+      o.threads < 1 || o.readers < 1) {
     std::fprintf(stderr,
-                 "mcprt-floor: --sockets, --rate, --batch, --bytes, --duration, --threads > 0\n");
+                 "mcprt-floor: --sockets, --rate, --batch, --bytes, --duration, --threads, "
+                 "--readers > 0\n");
     return 2;
   }
   int listener = socket(AF_INET, SOCK_STREAM, 0);
@@ -206,7 +234,7 @@ int main(int argc, char** argv) {
   pid_t child = fork();
   if (child == 0) {
     close(listener);
-    drain(ntohs(addr.sin_port), o.sockets, o.bytes);
+    drain(ntohs(addr.sin_port), o.sockets, o.bytes, o.readers);
   }
   std::vector<int> fds;
   for (int i = 0; i < o.sockets; ++i) {
@@ -250,8 +278,8 @@ int main(int argc, char** argv) {
   }
   int status = 0;
   waitpid(child, &status, 0);
-  std::printf("sockets %d  rate %.0f/s each  batch %d  bytes %d  writer threads %d\n", o.sockets,
-              o.rate, o.batch, o.bytes, o.threads);
+  std::printf("sockets %d  rate %.0f/s each  batch %d  bytes %d  writer threads %d  readers %d\n",
+              o.sockets, o.rate, o.batch, o.bytes, o.threads, o.readers);
   std::printf("delivered  %.0f messages/s  (%llu in %.1f s; %llu writes fell short)\n",
               static_cast<double>(delivered) / seconds, static_cast<unsigned long long>(delivered),
               seconds, static_cast<unsigned long long>(short_writes));

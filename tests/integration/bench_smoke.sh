@@ -31,12 +31,16 @@ trap 'rm -rf "$out"' EXIT
 "$bench" --compare "$out"/*smoke-a.json "$out"/*smoke-b.json --tolerance 100
 "$micro" --benchmark_min_time=0.01 --benchmark_filter='codec|catalog|schema|dispatch|session|actor'
 # The fan-out floor probe (benches/floor), briefly: it must deliver, with two writer threads
-# too, and its reader must time the messages.
-for threads in 1 2; do
-  floor=$("$(dirname "$bench")/mcprt-floor" --sockets 50 --rate 100 --duration 0.5 --threads "$threads")
+# and with three reader threads too, and its readers must time every message delivered.
+for threads in "1 1" "2 1" "1 3"; do
+  read -r writers readers <<<"$threads"
+  floor=$("$(dirname "$bench")/mcprt-floor" --sockets 50 --rate 100 --duration 0.5 \
+    --threads "$writers" --readers "$readers")
   echo "$floor"
-  if ! grep -q '^latency .* ([1-9][0-9]* messages' <<<"$floor"; then
-    echo "FAIL the floor probe's reader timed no messages"
+  delivered=$(awk '/^delivered/ {gsub(/[(]/, "", $4); print $4}' <<<"$floor")
+  timed=$(awk '/^latency/ {for (i = 1; i < NF; ++i) if ($(i + 1) == "messages,") {gsub(/[(]/, "", $i); print $i}}' <<<"$floor")
+  if [ "${delivered:-0}" -eq 0 ] || [ "${timed:-0}" -lt "$delivered" ]; then
+    echo "FAIL the floor probe's readers did not time every message delivered"
     exit 1
   fi
 done
