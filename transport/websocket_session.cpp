@@ -229,7 +229,10 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
                           });
   }
 
-  // Own reading: what the socket holds now, through the frame reader, then wait again.
+  // Own reading: what the socket holds now, through the frame reader, then wait again. A read
+  // that does not fill the chunk emptied the socket, so no second read is tried only to fail:
+  // the wait that follows re-arms the descriptor (Asio modifies its epoll registration for
+  // every wait), which reports bytes that came in between.
   void on_readable(beast::error_code ec) {
     if (ec || finished_) {
       return finish();
@@ -251,6 +254,9 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
                     [this](const ws_event& ev) { on_frame_event(ev); });
       if (finished_) {
         return;
+      }
+      if (n < chunk.size()) {
+        break;
       }
     }
     do_read();

@@ -51,6 +51,28 @@ test('a frame that is not JSON gets -32700 and the socket keeps serving', async 
   s.ws.close();
 });
 
+test('a burst of requests, some filling several reads, is answered whole', async () => {
+  const s = rawSocket();
+  await s.opened;
+  s.ws.send(JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } }));
+  assert.equal((await s.next()).id, 0);
+  // Sent without waiting: the server reads them in large, partly filled and split reads.
+  const pad = 'x'.repeat(60 * 1024);
+  const ids = [];
+  for (let i = 1; i <= 300; ++i) {
+    s.ws.send(JSON.stringify({ jsonrpc: '2.0', id: i, method: 'ping', params: i % 50 === 0 ? { pad } : {} }));
+    ids.push(i);
+  }
+  const answered = [];
+  while (answered.length < ids.length) {
+    const m = await s.next();
+    assert.deepEqual(m.result, {}, JSON.stringify(m).slice(0, 200));
+    answered.push(m.id);
+  }
+  assert.deepEqual(answered.sort((a, b) => a - b), ids);
+  s.ws.close();
+});
+
 test('2026-07-28 subscriptions/listen over a WebSocket: ack first, frames tagged', async () => {
   const s = rawSocket();
   await s.opened;
