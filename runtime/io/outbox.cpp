@@ -379,47 +379,74 @@ void outbox::encode(item& it, std::vector<out_piece>& out, std::string& scratch)
   }
 }
 
+namespace {
+
+// Bytes appended to `scratch` (reserved up front, so earlier views stay valid) as a piece.
+void push_scratch(std::vector<out_piece>& out, std::string& scratch, std::string_view text) {
+  auto start = scratch.size();
+  scratch += text;
+  out.push_back({nullptr, std::string_view(scratch).substr(start, text.size()), false});
+}
+
+}  // namespace
+
+// A message's parts are spent: the owner moves into the message's first piece that needs it.
+// A note's count is then touched once by the puller (when the pieces go), not three times,
+// which matters while the publishing thread is raising it for the next subscribers.
+
 void outbox::encode_pieces(item& it, std::vector<out_piece>& out, std::string& scratch) {
-  // The item is spent: its owner moves into the message's first piece that needs it. A note's
-  // count is then touched once by the puller (when the pieces go), not three times, which
-  // matters while the publishing thread is raising it for the next subscribers.
   if (it.bytes) {
     std::string_view bytes = *it.bytes;
     out.push_back({std::move(it.bytes), bytes, true});
     return;
   }
-  auto scratch_piece = [&](std::string_view text) {
-    auto start = scratch.size();
-    scratch += text;  // Reserved up front: earlier views stay valid.
-    out.push_back({nullptr, std::string_view(scratch).substr(start, text.size()), false});
-  };
-  if (format_ == stream_format::sse) {
-    uint64_t id = it.event_id;
-    if (log_ && id == 0) {
-      id = log_->next_id();
-      log_->keep(logged_event{id, 0, it.note, it.frame});
-    }
-    scratch_piece(sse::head(id != 0 ? log_->format_id(id) : std::string()));
-  }
+  event_head(it.event_id, it.note, it.frame, out, scratch);
   if (it.frame) {
     std::string_view frame = *it.frame;
     out.push_back({std::move(it.frame), frame, false});
   } else {
-    const auto& n = *it.note;
-    std::string_view text = n.text;
-    if (tag_.empty()) {
-      out.push_back({std::move(it.note), text, false});
-    } else {
-      auto params_close = n.params_close;
-      auto params_empty = n.params_empty;
-      out.push_back({std::move(it.note), text.substr(0, params_close), false});
-      if (!params_empty) {
-        out.push_back({nullptr, comma, false});
-      }
-      scratch_piece(tag_);
-      out.push_back({nullptr, text.substr(params_close), false});  // Held by the first.
-    }
+    note_pieces(std::move(it.note), out, scratch);
   }
+  end_message(out);
+}
+
+void outbox::encode_note(note_ptr&& note, std::vector<out_piece>& out, std::string& scratch) {
+  event_head(0, note, nullptr, out, scratch);
+  note_pieces(std::move(note), out, scratch);
+  end_message(out);
+}
+
+void outbox::event_head(uint64_t id, const note_ptr& note,
+                        const std::shared_ptr<const std::string>& frame,
+                        std::vector<out_piece>& out, std::string& scratch) {
+  if (format_ != stream_format::sse) {
+    return;
+  }
+  if (log_ && id == 0) {
+    id = log_->next_id();
+    log_->keep(logged_event{id, 0, note, frame});
+  }
+  push_scratch(out, scratch, sse::head(id != 0 ? log_->format_id(id) : std::string()));
+}
+
+void outbox::note_pieces(note_ptr&& note, std::vector<out_piece>& out, std::string& scratch) {
+  const auto& n = *note;
+  std::string_view text = n.text;
+  if (tag_.empty()) {
+    out.push_back({std::move(note), text, false});
+    return;
+  }
+  auto params_close = n.params_close;
+  auto params_empty = n.params_empty;
+  out.push_back({std::move(note), text.substr(0, params_close), false});
+  if (!params_empty) {
+    out.push_back({nullptr, comma, false});
+  }
+  push_scratch(out, scratch, tag_);
+  out.push_back({nullptr, text.substr(params_close), false});  // Held by the first.
+}
+
+void outbox::end_message(std::vector<out_piece>& out) const {
   if (format_ == stream_format::sse) {
     out.push_back({nullptr, sse::end, true});
   } else {
@@ -429,9 +456,12 @@ void outbox::encode_pieces(item& it, std::vector<out_piece>& out, std::string& s
 
 bool outbox::pull(uint64_t gen, std::vector<out_piece>& out, bool* drained) {
   // Reused by each thread's pulls: no allocation per pull. Cleared before return, so the
-  // notes it held are released with the pieces.
+  // notes they held are released with the pieces. Feed notes move as bare pointers: a whole
+  // item for each would be made and destroyed for nothing.
   thread_local std::vector<item> taken;
+  thread_local std::vector<note_ptr> notes;
   taken.clear();
+  notes.clear();
   {
     std::lock_guard<std::mutex> g(mutex_);
     if (gen != gen_) {
@@ -444,11 +474,11 @@ bool outbox::pull(uint64_t gen, std::vector<out_piece>& out, bool* drained) {
       ++n;
     }
     while (n < limits_.batch && !feed_.empty()) {
-      taken.push_back(item{std::move(feed_.front()), {}, {}, 0, frame_role::other, {}});
+      notes.push_back(std::move(feed_.front()));
       feed_.pop_front();
       ++n;
     }
-    if (taken.empty()) {
+    if (n == 0) {
       awake_ = awake::no;  // The transport idles: the next message wakes it.
       return false;
     }
@@ -465,23 +495,27 @@ bool outbox::pull(uint64_t gen, std::vector<out_piece>& out, bool* drained) {
   std::string none;
   if (format_ == stream_format::sse || !tag_.empty()) {
     scratch = std::make_shared<std::string>();
-    scratch->reserve(taken.size() * (48 + tag_.size()));
+    scratch->reserve((taken.size() + notes.size()) * (48 + tag_.size()));
   }
   size_t first = out.size();
-  size_t notes = 0;
+  size_t delivered = notes.size();
   for (auto& it : taken) {
-    notes += it.note ? 1 : 0;
+    delivered += it.note ? 1 : 0;
     encode(it, out, scratch ? *scratch : none);
   }
+  for (auto& note : notes) {
+    encode_note(std::move(note), out, scratch ? *scratch : none);
+  }
   taken.clear();
+  notes.clear();
   // Pieces in scratch are kept alive by it.
   for (size_t i = first; scratch && i < out.size(); ++i) {
     if (!out[i].owner) {
       out[i].owner = scratch;
     }
   }
-  if (metrics_ && notes > 0) {
-    metrics_->notification_outcome("delivered", static_cast<double>(notes));
+  if (metrics_ && delivered > 0) {
+    metrics_->notification_outcome("delivered", static_cast<double>(delivered));
   }
   if (hooks_ && hooks_->on_pulled) {  // Set before attach(): no lock needed to read them.
     size_t bytes = 0;

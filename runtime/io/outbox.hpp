@@ -186,6 +186,14 @@ class outbox {
   std::chrono::steady_clock::duration queue_age_locked(const shared_note& newest) const;
   void encode(item& it, std::vector<out_piece>& out, std::string& scratch);
   void encode_pieces(item& it, std::vector<out_piece>& out, std::string& scratch);
+  void encode_note(note_ptr&& note, std::vector<out_piece>& out, std::string& scratch);
+  // The SSE event head (assigning and logging the id when it has none); nothing when raw.
+  void event_head(uint64_t id, const note_ptr& note,
+                  const std::shared_ptr<const std::string>& frame, std::vector<out_piece>& out,
+                  std::string& scratch);
+  // A note's bytes, with this outbox's tag inserted into its params when it has one.
+  void note_pieces(note_ptr&& note, std::vector<out_piece>& out, std::string& scratch);
+  void end_message(std::vector<out_piece>& out) const;
 
   // Laid out in the order an offer and a pull read: a delivery's two threads (the notifier's
   // and the I/O thread's) pass each other three or four lines of it, not six.
