@@ -5,8 +5,8 @@
 // message carries the time its round began, and the reader prints how long after that it read
 // it: the latency of a fan-out round written by one thread, before any server logic.
 // With --threads T, T writer threads share the sockets (as T I/O threads would); with
-// --readers R, R reader threads do, each with its own epoll (one epoll's lock, taken by every
-// delivery's wake-up, would otherwise serialise the writers).
+// --readers R, R reader threads do, each with its own epoll (every delivery's wake-up goes
+// through its reader's epoll and that epoll's lock: with one reader, all of them through one).
 // Usage: mcprt-floor [--sockets N] [--rate PER_SOCKET_PER_S] [--batch K] [--bytes B]
 //                    [--duration S] [--threads T] [--readers R]
 #include <arpa/inet.h>
