@@ -393,7 +393,6 @@ void push_scratch(std::vector<out_piece>& out, std::string& scratch, std::string
 // A message's parts are spent: the owner moves into the message's first piece that needs it.
 // A note's count is then touched once by the puller (when the pieces go), not three times,
 // which matters while the publishing thread is raising it for the next subscribers.
-
 void outbox::encode_pieces(item& it, std::vector<out_piece>& out, std::string& scratch) {
   if (it.bytes) {
     std::string_view bytes = *it.bytes;

@@ -157,6 +157,9 @@ TEST_CASE("a writer's waker says what woke it, and is woken again for an answer"
       CHECK(token == 42);
       wakes.push_back(urgent);
     }
+    void wake_notes(std::span<const uint64_t> tokens) override {  // Never held: never called.
+      FAIL("gathered wakes for a sink that cannot be held: " << tokens.size());
+    }
     std::vector<bool>& wakes;
   } sink(wakes);
   auto gen = box.attach_writer(sink, 42);
