@@ -3,16 +3,21 @@
 // it) and read what arrives. Every tick carries its channel, sequence number and send time, so
 // delivery latency (send to read, one host, one clock) and loss (gaps in a subscriber's
 // sequence on one channel) are measured exactly.
+#include <sys/epoll.h>
+
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+#include <cerrno>
 #include <charconv>
 #include <memory>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -76,6 +81,15 @@ int setup_steps(const options& o) {
 // The last sequence number a subscriber saw on each channel.
 using last_seen = std::vector<int64_t>;
 
+// A subscriber whose socket its worker's epoll watches (worker::watch).
+class readable {
+ public:
+  virtual void on_readable() = 0;
+
+ protected:
+  ~readable() = default;
+};
+
 struct worker {
   const options& opt;
   std::vector<target> wheres;  // One per --url.
@@ -88,11 +102,50 @@ struct worker {
   std::map<std::string, uint64_t> errors;
   int ready = 0;  // Subscribed and reading.
 
-  explicit worker(const options& o) : opt(o), by_url(o.urls.size()) {
+  explicit worker(const options& o) : opt(o), by_url(o.urls.size()), ready_set(ioc) {
     for (const auto& u : o.urls) {
       wheres.push_back(parse_url(u));
     }
+    int fd = epoll_create1(EPOLL_CLOEXEC);
+    if (fd < 0) {
+      throw std::system_error(errno, std::generic_category(), "epoll_create1");
+    }
+    ready_set.assign(fd);
   }
+
+  // Subscribed WebSocket sockets are read as the floor probe's reader reads its own: one epoll
+  // of the worker's (level-triggered) reports them, one read each. Asio re-arms a descriptor
+  // with epoll_ctl at every wait, so waiting on each socket would cost the client a system
+  // call per message on the server's cores; here one wait covers every socket ready at once.
+  void watch(int fd, readable& who) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.ptr = &who;
+    if (epoll_ctl(ready_set.native_handle(), EPOLL_CTL_ADD, fd, &ev) != 0) {
+      return error("epoll");
+    }
+    if (!watching) {
+      watching = true;
+      wait_ready();
+    }
+  }
+  void unwatch(int fd) { epoll_ctl(ready_set.native_handle(), EPOLL_CTL_DEL, fd, nullptr); }
+
+  void wait_ready() {
+    ready_set.async_wait(net::posix::descriptor_base::wait_read, [this](beast::error_code ec) {
+      if (ec) {
+        return;  // Stopped.
+      }
+      std::array<epoll_event, 256> events;
+      int k = epoll_wait(ready_set.native_handle(), events.data(), events.size(), 0);
+      for (int i = 0; i < k; ++i) {
+        static_cast<readable*>(events[static_cast<size_t>(i)].data.ptr)->on_readable();
+      }
+      wait_ready();
+    });
+  }
+  net::posix::stream_descriptor ready_set;  // The epoll: readable when a socket is.
+  bool watching = false;
 
   // Bytes were just read: the messages in them arrived now. Read once per read, not per
   // message, so a read of eight messages costs the client two clock reads, not sixteen.
@@ -136,7 +189,7 @@ struct worker {
 };
 
 // A WebSocket subscriber: handshake (subprotocol mcp), initialize, subscribe, read forever.
-class ws_subscriber : public std::enable_shared_from_this<ws_subscriber> {
+class ws_subscriber : public std::enable_shared_from_this<ws_subscriber>, public readable {
  public:
   ws_subscriber(worker& w, int topic, size_t u) : w_(w), ws_(w.ioc), topic_(topic), u_(u) {}
 
@@ -178,45 +231,39 @@ class ws_subscriber : public std::enable_shared_from_this<ws_subscriber> {
                     });
   }
 
-  // Reads the socket itself once set up (ws_reader.hpp). The server writes nothing before
-  // initialize, so Beast's handshake left no bytes of it behind in its own buffer. It waits
-  // for readability, then reads what is there: one read per wake, where an asynchronous read
-  // would also try (and fail) the read after it at once.
+  // Reads the socket itself once set up (ws_reader.hpp), when the worker's epoll reports it.
+  // The server writes nothing before initialize, so Beast's handshake left no bytes of it
+  // behind in its own buffer.
   void read() {
     auto& socket = beast::get_lowest_layer(ws_).socket();
-    socket.async_wait(net::socket_base::wait_read,
-                      [self = shared_from_this()](beast::error_code ec) {
-                        if (ec) {
-                          return self->w_.error("closed");
-                        }
-                        auto& s = beast::get_lowest_layer(self->ws_).socket();
-                        if (!s.non_blocking()) {
-                          s.non_blocking(true, ec);
-                        }
-                        for (;;) {
-                          auto& in = self->in_;
-                          if (in.size() - self->have_ < 16384) {
-                            in.resize(std::max<size_t>(65536, in.size() * 2));
-                          }
-                          auto room = in.size() - self->have_;
-                          auto n = s.read_some(net::buffer(in.data() + self->have_, room), ec);
-                          if (ec == net::error::would_block) {
-                            break;
-                          }
-                          if (ec) {
-                            return self->w_.error("closed");
-                          }
-                          self->have_ += n;
-                          self->w_.stamp_read();
-                          if (!self->take_frames()) {
-                            return self->w_.error("bad frame");
-                          }
-                          if (n < room) {
-                            break;  // All there was: the next bytes will wake the wait again.
-                          }
-                        }
-                        self->read();
-                      });
+    beast::error_code ec;
+    socket.non_blocking(true, ec);
+    if (ec) {
+      return w_.error("closed");
+    }
+    w_.watch(socket.native_handle(), *this);
+  }
+
+  // One read per report, as the floor's reader does: what it leaves is reported again.
+  void on_readable() override {
+    auto& socket = beast::get_lowest_layer(ws_).socket();
+    if (in_.size() - have_ < 16384) {
+      in_.resize(std::max<size_t>(65536, in_.size() * 2));
+    }
+    beast::error_code ec;
+    auto n = socket.read_some(net::buffer(in_.data() + have_, in_.size() - have_), ec);
+    if (ec == net::error::would_block) {
+      return;
+    }
+    if (!ec) {
+      have_ += n;
+      w_.stamp_read();
+      if (take_frames()) {
+        return;
+      }
+    }
+    w_.unwatch(socket.native_handle());
+    w_.error(ec ? "closed" : "bad frame");
   }
 
   // Hands each whole message to the worker and keeps a partial frame for the next read.
