@@ -100,7 +100,7 @@ struct worker {
   std::vector<histogram> by_url;
   uint64_t delivered = 0, lost = 0;
   std::map<std::string, uint64_t> errors;
-  int ready = 0;  // Subscribed and reading.
+  int ready = 0;  // Subscribed and reading still.
 
   explicit worker(const options& o) : opt(o), by_url(o.urls.size()), ready_set(ioc) {
     for (const auto& u : o.urls) {
@@ -263,6 +263,7 @@ class ws_subscriber : public std::enable_shared_from_this<ws_subscriber>, public
       }
     }
     w_.unwatch(socket.native_handle());
+    --w_.ready;
     w_.error(ec ? "closed" : "bad frame");
   }
 
@@ -283,8 +284,12 @@ class ws_subscriber : public std::enable_shared_from_this<ws_subscriber>, public
       if (f.opcode == 8) {
         return false;  // Close: the server ended the connection.
       }
+      if (f.opcode == 9) {
+        pong(f.payload);  // The server closes a connection that stays silent (its keep-alive).
+        continue;
+      }
       if (f.opcode >= 8) {
-        continue;  // Ping or pong: a bench run is shorter than the server's idle timeout.
+        continue;  // A pong: this client sends no pings.
       }
       if (f.fin && f.opcode != 0 && message_.empty()) {
         w_.on_message(f.payload, last_, u_);
@@ -301,9 +306,37 @@ class ws_subscriber : public std::enable_shared_from_this<ws_subscriber>, public
     return true;
   }
 
+  // Answers a ping with a pong carrying its payload (RFC 6455 §5.5.2), masked as a client's
+  // frames must be. Pings come every half idle timeout: one pong in flight at a time, and a
+  // ping that finds one in flight is answered by the next.
+  void pong(std::string_view payload) {
+    if (payload.size() > 125) {
+      return w_.error("bad ping");  // A control frame's payload is at most 125 bytes.
+    }
+    if (ponging_) {
+      return;
+    }
+    const std::array<unsigned char, 4> mask{0x6d, 0x63, 0x70, 0x72};
+    pong_.assign({'\x8a', static_cast<char>(0x80 | (payload.size() & 0x7f))});
+    pong_.append(reinterpret_cast<const char*>(mask.data()), mask.size());
+    for (size_t i = 0; i < payload.size(); ++i) {
+      pong_.push_back(static_cast<char>(payload[i] ^ static_cast<char>(mask[i % 4])));
+    }
+    ponging_ = true;
+    net::async_write(beast::get_lowest_layer(ws_).socket(), net::buffer(pong_),
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->ponging_ = false;
+                       if (ec) {
+                         self->w_.error("pong");
+                       }
+                     });
+  }
+
   worker& w_;
   websocket::stream<beast::tcp_stream> ws_;
   std::string body_;
+  std::string pong_;  // The pong being written.
+  bool ponging_ = false;
   int topic_;
   size_t u_;  // Which --url.
   last_seen last_;
@@ -398,6 +431,7 @@ class sse_subscriber : public std::enable_shared_from_this<sse_subscriber> {
     http::async_read_some(stream_, buffer_, *parser_,
                           [self = shared_from_this()](beast::error_code ec, std::size_t) {
                             if (ec) {
+                              --self->w_.ready;
                               return self->w_.error("closed");
                             }
                             self->read();

@@ -22,6 +22,21 @@ common=(--url "$SERVER_URL" --duration 1 --warmup 0.2 --connections 8 --server-p
 stop_server
 trap - EXIT
 
+# The server closes a WebSocket that stays silent for transport.wsIdleTimeoutMs after pinging
+# it at half of that; the fan-out client answers the pings, so over several timeouts every
+# subscriber stays (the soak's thousand did not, before it answered).
+start_server "$bin" --set plugins.enabled=ticker --set ticker.rateHz=20 \
+  --set transport.wsIdleTimeoutMs=1000
+kept=$("$bench" --url "$SERVER_URL" --scenario fanout --transport ws --connections 8 \
+  --duration 3 --warmup 0.5 --no-json)
+echo "$kept"
+stop_server
+trap - EXIT
+if ! grep -q '^errors *none' <<<"$kept" || ! grep -q '^open *8 connections' <<<"$kept"; then
+  echo "FAIL fan-out subscribers were closed for not answering the server's pings"
+  exit 1
+fi
+
 start_process "ceiling listening on " "$ceiling" 0
 "$bench" --url "$SERVER_URL" --duration 1 --warmup 0.2 --connections 8 --label smoke-ceiling --out "$out"
 stop_server
