@@ -117,17 +117,19 @@ struct worker {
   // of the worker's (level-triggered) reports them, one read each. Asio re-arms a descriptor
   // with epoll_ctl at every wait, so waiting on each socket would cost the client a system
   // call per message on the server's cores; here one wait covers every socket ready at once.
-  void watch(int fd, readable& who) {
+  bool watch(int fd, readable& who) {
     epoll_event ev{};
     ev.events = EPOLLIN;
     ev.data.ptr = &who;
     if (epoll_ctl(ready_set.native_handle(), EPOLL_CTL_ADD, fd, &ev) != 0) {
-      return error("epoll");
+      error("epoll");
+      return false;
     }
     if (!watching) {
       watching = true;
       wait_ready();
     }
+    return true;
   }
   void unwatch(int fd) { epoll_ctl(ready_set.native_handle(), EPOLL_CTL_DEL, fd, nullptr); }
 
@@ -239,9 +241,12 @@ class ws_subscriber : public std::enable_shared_from_this<ws_subscriber>, public
     beast::error_code ec;
     socket.non_blocking(true, ec);
     if (ec) {
+      --w_.ready;
       return w_.error("closed");
     }
-    w_.watch(socket.native_handle(), *this);
+    if (!w_.watch(socket.native_handle(), *this)) {
+      --w_.ready;
+    }
   }
 
   // One read per report, as the floor's reader does: what it leaves is reported again.
