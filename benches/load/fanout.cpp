@@ -111,6 +111,7 @@ struct worker {
       throw std::system_error(errno, std::generic_category(), "epoll_create1");
     }
     ready_set.assign(fd);
+    wait_ready();  // Reports nothing until a subscriber is watched.
   }
 
   // Subscribed WebSocket sockets are read as the floor probe's reader reads its own: one epoll
@@ -121,15 +122,7 @@ struct worker {
     epoll_event ev{};
     ev.events = EPOLLIN;
     ev.data.ptr = &who;
-    if (epoll_ctl(ready_set.native_handle(), EPOLL_CTL_ADD, fd, &ev) != 0) {
-      error("epoll");
-      return false;
-    }
-    if (!watching) {
-      watching = true;
-      wait_ready();
-    }
-    return true;
+    return epoll_ctl(ready_set.native_handle(), EPOLL_CTL_ADD, fd, &ev) == 0;
   }
   void unwatch(int fd) { epoll_ctl(ready_set.native_handle(), EPOLL_CTL_DEL, fd, nullptr); }
 
@@ -147,7 +140,6 @@ struct worker {
     });
   }
   net::posix::stream_descriptor ready_set;  // The epoll: readable when a socket is.
-  bool watching = false;
 
   // Bytes were just read: the messages in them arrived now. Read once per read, not per
   // message, so a read of eight messages costs the client two clock reads, not sixteen.
@@ -228,7 +220,6 @@ class ws_subscriber : public std::enable_shared_from_this<ws_subscriber>, public
                       if (step + 1 < setup_steps(self->w_.opt)) {
                         return self->send(step + 1);
                       }
-                      ++self->w_.ready;
                       self->read();
                     });
   }
@@ -240,13 +231,10 @@ class ws_subscriber : public std::enable_shared_from_this<ws_subscriber>, public
     auto& socket = beast::get_lowest_layer(ws_).socket();
     beast::error_code ec;
     socket.non_blocking(true, ec);
-    if (ec) {
-      --w_.ready;
-      return w_.error("closed");
+    if (ec || !w_.watch(socket.native_handle(), *this)) {
+      return w_.error("watch");
     }
-    if (!w_.watch(socket.native_handle(), *this)) {
-      --w_.ready;
-    }
+    ++w_.ready;
   }
 
   // One read per report, as the floor's reader does: what it leaves is reported again.
@@ -311,37 +299,30 @@ class ws_subscriber : public std::enable_shared_from_this<ws_subscriber>, public
     return true;
   }
 
-  // Answers a ping with a pong carrying its payload (RFC 6455 §5.5.2), masked as a client's
-  // frames must be. Pings come every half idle timeout: one pong in flight at a time, and a
-  // ping that finds one in flight is answered by the next.
+  // Answers a ping with a pong carrying its payload (RFC 6455 §5.5.2), written by Beast's
+  // stream, which masks it and copies the payload. Pings come every half idle timeout: one
+  // pong in flight at a time, and a ping that finds one in flight is answered by the next.
   void pong(std::string_view payload) {
-    if (payload.size() > 125) {
+    if (payload.size() > websocket::ping_data::static_capacity) {
       return w_.error("bad ping");  // A control frame's payload is at most 125 bytes.
     }
     if (ponging_) {
       return;
     }
-    const std::array<unsigned char, 4> mask{0x6d, 0x63, 0x70, 0x72};
-    pong_.assign({'\x8a', static_cast<char>(0x80 | (payload.size() & 0x7f))});
-    pong_.append(reinterpret_cast<const char*>(mask.data()), mask.size());
-    for (size_t i = 0; i < payload.size(); ++i) {
-      pong_.push_back(static_cast<char>(payload[i] ^ static_cast<char>(mask[i % 4])));
-    }
     ponging_ = true;
-    net::async_write(beast::get_lowest_layer(ws_).socket(), net::buffer(pong_),
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->ponging_ = false;
-                       if (ec) {
-                         self->w_.error("pong");
-                       }
-                     });
+    ws_.async_pong(websocket::ping_data(payload.data(), payload.size()),
+                   [self = shared_from_this()](beast::error_code ec) {
+                     self->ponging_ = false;
+                     if (ec) {
+                       self->w_.error("pong");
+                     }
+                   });
   }
 
   worker& w_;
   websocket::stream<beast::tcp_stream> ws_;
   std::string body_;
-  std::string pong_;  // The pong being written.
-  bool ponging_ = false;
+  bool ponging_ = false;  // A pong is being written.
   int topic_;
   size_t u_;  // Which --url.
   last_seen last_;
