@@ -7,11 +7,15 @@
 // With --threads T, T writer threads share the sockets (as T I/O threads would); with
 // --readers R, R reader threads do, each with its own epoll (every delivery's wake-up goes
 // through its reader's epoll and that epoll's lock: with one reader, all of them through one).
+// With --reader-cpu C the reader process runs on CPU C only (the writer runs where it was
+// started, e.g. under taskset): on one box the kernel otherwise often wakes a reader on its
+// writer's CPU, and the two take turns on one core while the other idles.
 // Usage: mcprt-floor [--sockets N] [--rate PER_SOCKET_PER_S] [--batch K] [--bytes B]
-//                    [--duration S] [--threads T] [--readers R]
+//                    [--duration S] [--threads T] [--readers R] [--reader-cpu C]
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sched.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -40,6 +44,7 @@ struct options {
   double duration = 5;
   int threads = 1;
   int readers = 1;
+  int reader_cpu = -1;  // -1: wherever the kernel puts it.
 };
 
 [[noreturn]] void die(const char* what) {
@@ -47,9 +52,9 @@ struct options {
   std::exit(2);
 }
 
-double cpu_seconds() {
+double cpu_seconds(int who = RUSAGE_SELF) {
   rusage u{};
-  getrusage(RUSAGE_SELF, &u);
+  getrusage(who, &u);
   auto s = [](timeval t) {
     return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
   };
@@ -80,7 +85,11 @@ class latency_log {
 
   void merge(const latency_log& other) {
     samples_.insert(samples_.end(), other.samples_.begin(), other.samples_.end());
+    cpu_ += other.cpu_;
   }
+
+  /// CPU seconds a reader thread spent reading (its connects not counted).
+  void add_cpu(double seconds) { cpu_ += seconds; }
 
   void print() {
     if (samples_.empty() || bytes_ < sizeof(int64_t)) {
@@ -93,11 +102,16 @@ class latency_log {
     };
     std::printf("latency    p50 %.0f  p99 %.0f  max %.0f us  (%zu messages, round start to read)\n",
                 at(0.5), at(0.99), at(1.0), samples_.size());
+    // On one box the reader's CPU is taken from the writer's cores: a round of N messages needs
+    // N times both sides' CPU per message before it has all been read.
+    std::printf("reader     %.2f CPU s (%.2f us/message)\n", cpu_,
+                cpu_ * 1e6 / static_cast<double>(samples_.size()));
   }
 
  private:
   size_t bytes_;
   std::vector<int64_t> samples_;
+  double cpu_ = 0;
 };
 
 // One reader: connects `n` sockets to `port` and reads everything until the writer closes them.
@@ -121,6 +135,7 @@ void read_part(uint16_t port, int n, int total, latency_log& log) {
   std::vector<char> buf(1 << 16);
   std::vector<epoll_event> events(256);
   std::vector<size_t> pos(static_cast<size_t>(total) + 1024);  // Stream offset by descriptor.
+  const double cpu_start = cpu_seconds(RUSAGE_THREAD);
   int open = n;
   while (open > 0) {
     int k = epoll_wait(ep, events.data(), static_cast<int>(events.size()), -1);
@@ -135,6 +150,7 @@ void read_part(uint16_t port, int n, int total, latency_log& log) {
       }
     }
   }
+  log.add_cpu(cpu_seconds(RUSAGE_THREAD) - cpu_start);
   close(ep);
 }
 
@@ -209,16 +225,18 @@ int main(int argc, char** argv) {
       o.threads = static_cast<int>(v);
     } else if (a == "--readers") {
       o.readers = static_cast<int>(v);
+    } else if (a == "--reader-cpu") {
+      o.reader_cpu = static_cast<int>(v);
     } else {
       std::fprintf(stderr, "mcprt-floor: unknown option %s\n", a.c_str());
       return 2;
     }
   }
   if (o.sockets < 1 || o.rate <= 0 || o.batch < 1 || o.bytes < 1 || o.duration <= 0 ||
-      o.threads < 1 || o.readers < 1) {
+      o.threads < 1 || o.readers < 1 || o.reader_cpu >= CPU_SETSIZE) {
     std::fprintf(stderr,
                  "mcprt-floor: --sockets, --rate, --batch, --bytes, --duration, --threads, "
-                 "--readers > 0\n");
+                 "--readers > 0; --reader-cpu a CPU number\n");
     return 2;
   }
   int listener = socket(AF_INET, SOCK_STREAM, 0);
@@ -234,6 +252,14 @@ int main(int argc, char** argv) {
   pid_t child = fork();
   if (child == 0) {
     close(listener);
+    if (o.reader_cpu >= 0) {
+      cpu_set_t set;
+      CPU_ZERO(&set);
+      CPU_SET(o.reader_cpu, &set);
+      if (sched_setaffinity(0, sizeof set, &set) != 0) {
+        die("reader sched_setaffinity");
+      }
+    }
     drain(ntohs(addr.sin_port), o.sockets, o.bytes, o.readers);
   }
   std::vector<int> fds;

@@ -4,6 +4,7 @@
 // delivery latency (send to read, one host, one clock) and loss (gaps in a subscriber's
 // sequence on one channel) are measured exactly.
 #include <sys/epoll.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -481,8 +482,12 @@ result run_fanout(const options& o) {
   if (!o.server_pids.empty()) {
     at_window = read_procs(o.server_pids);
   }
+  auto client_at_window = read_proc(getpid());
   std::this_thread::sleep_until(t0 + o.warmup + o.duration);
   result r;
+  if (auto client_end = read_proc(getpid()); client_end && client_at_window) {
+    r.client_cpu_seconds = client_end->cpu_seconds - client_at_window->cpu_seconds;
+  }
   if (!o.server_pids.empty()) {
     auto end = read_procs(o.server_pids);
     if (end && at_window) {

@@ -102,6 +102,14 @@ void print_table(const options& o, const result& r) {
     }
     std::printf(", RSS %ld KiB\n", r.server_rss_kb.value_or(0));
   }
+  if (r.client_cpu_seconds) {
+    std::printf("client     %.2f CPU s", *r.client_cpu_seconds);
+    if (r.requests > 0) {
+      std::printf(" (%.1f us/delivery)",
+                  *r.client_cpu_seconds * 1e6 / static_cast<double>(r.requests));
+    }
+    std::printf("\n");
+  }
   if (r.rss_per_connection_kb) {
     std::printf("per conn.  %.2f KiB RSS", *r.rss_per_connection_kb);
     if (r.anon_per_connection_kb) {
@@ -205,6 +213,10 @@ std::string write_json(const options& o, const result& r) {
       w.Key("server_cpu_us_per_request");
       w.Double(*r.server_cpu_seconds * 1e6 / static_cast<double>(r.requests));
     }
+  }
+  if (r.client_cpu_seconds) {
+    w.Key("client_cpu_seconds");
+    w.Double(*r.client_cpu_seconds);
   }
   if (r.server_rss_kb) {
     w.Key("server_rss_kb");

@@ -57,6 +57,9 @@ struct result {
   std::map<std::string, uint64_t> errors;                         ///< by kind
   std::optional<double> server_cpu_seconds;
   std::optional<long> server_rss_kb;
+  /// fanout: this client's own CPU in the window (on one box, what the readers took from the
+  /// server's cores)
+  std::optional<double> client_cpu_seconds;
   std::optional<double> rss_per_connection_kb;   ///< idle scenario
   std::optional<double> anon_per_connection_kb;  ///< idle scenario, RssAnon only
   int connections_open = 0;

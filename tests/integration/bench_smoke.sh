@@ -46,16 +46,22 @@ trap 'rm -rf "$out"' EXIT
 "$bench" --compare "$out"/*smoke-a.json "$out"/*smoke-b.json --tolerance 100
 "$micro" --benchmark_min_time=0.01 --benchmark_filter='codec|catalog|schema|dispatch|session|actor'
 # The fan-out floor probe (benches/floor), briefly: it must deliver, with two writer threads
-# and with three reader threads too, and its readers must time every message delivered.
-for threads in "1 1" "2 1" "1 3"; do
-  read -r writers readers <<<"$threads"
+# and with three reader threads too (and with its reader held to one CPU), its readers must
+# time every message delivered, and say what CPU they took.
+first_cpu=$(awk '/^Cpus_allowed_list/ {split($2, a, /[-,]/); print a[1]}' /proc/self/status)
+for threads in "1 1" "2 1" "1 3" "1 1 $first_cpu"; do
+  read -r writers readers cpu <<<"$threads"
   floor=$("$(dirname "$bench")/mcprt-floor" --sockets 50 --rate 100 --duration 0.5 \
-    --threads "$writers" --readers "$readers")
+    --threads "$writers" --readers "$readers" ${cpu:+--reader-cpu "$cpu"})
   echo "$floor"
   delivered=$(awk '/^delivered/ {gsub(/[(]/, "", $4); print $4}' <<<"$floor")
   timed=$(awk '/^latency/ {for (i = 1; i < NF; ++i) if ($(i + 1) == "messages,") {gsub(/[(]/, "", $i); print $i}}' <<<"$floor")
   if [ "${delivered:-0}" -eq 0 ] || [ "${timed:-0}" -lt "$delivered" ]; then
     echo "FAIL the floor probe's readers did not time every message delivered"
+    exit 1
+  fi
+  if ! grep -Eq '^reader +[0-9.]+ CPU s \([0-9.]+ us/message\)$' <<<"$floor"; then
+    echo "FAIL the floor probe did not say what CPU its readers took"
     exit 1
   fi
 done
