@@ -141,6 +141,7 @@ struct worker {
     });
   }
   net::posix::stream_descriptor ready_set;  // The epoll: readable when a socket is.
+  std::vector<char> read_buffer;            // Where its WebSocket subscribers read.
 
   // Bytes were just read: the messages in them arrived now. Read once per read, not per
   // message, so a read of eight messages costs the client two clock reads, not sixteen.
@@ -238,21 +239,25 @@ class ws_subscriber : public std::enable_shared_from_this<ws_subscriber>, public
     ++w_.ready;
   }
 
-  // One read per report, as the floor's reader does: what it leaves is reported again.
+  // One read per report, as the floor's reader does: what it leaves is reported again. The
+  // read goes into the worker's buffer, which every subscriber shares and the cache keeps, as
+  // the floor's reader reads into its one buffer; a subscriber keeps only a partial frame.
   void on_readable() override {
     auto& socket = beast::get_lowest_layer(ws_).socket();
-    if (in_.size() - have_ < 16384) {
-      in_.resize(std::max<size_t>(65536, in_.size() * 2));
+    auto& in = w_.read_buffer;
+    if (in.size() < partial_.size() + 16384) {
+      in.resize(std::max<size_t>(65536, 2 * (partial_.size() + 16384)));
     }
+    std::copy(partial_.begin(), partial_.end(), in.begin());
     beast::error_code ec;
-    auto n = socket.read_some(net::buffer(in_.data() + have_, in_.size() - have_), ec);
+    auto n =
+        socket.read_some(net::buffer(in.data() + partial_.size(), in.size() - partial_.size()), ec);
     if (ec == net::error::would_block) {
       return;
     }
     if (!ec) {
-      have_ += n;
       w_.stamp_read();
-      if (take_frames()) {
+      if (take_frames(std::string_view(in.data(), partial_.size() + n))) {
         return;
       }
     }
@@ -261,9 +266,9 @@ class ws_subscriber : public std::enable_shared_from_this<ws_subscriber>, public
     w_.error(ec ? "closed" : "bad frame");
   }
 
-  // Hands each whole message to the worker and keeps a partial frame for the next read.
-  bool take_frames() {
-    std::string_view rest(in_.data(), have_);
+  // Hands each whole message in `rest` to the worker and keeps a partial frame for the next
+  // read.
+  bool take_frames(std::string_view rest) {
     server_frame f;
     size_t used = 0;
     for (;;) {
@@ -295,8 +300,7 @@ class ws_subscriber : public std::enable_shared_from_this<ws_subscriber>, public
         message_.clear();
       }
     }
-    std::copy(rest.begin(), rest.end(), in_.begin());
-    have_ = rest.size();
+    partial_.assign(rest);
     return true;
   }
 
@@ -327,8 +331,7 @@ class ws_subscriber : public std::enable_shared_from_this<ws_subscriber>, public
   int topic_;
   size_t u_;  // Which --url.
   last_seen last_;
-  std::vector<char> in_;  // Bytes read, not yet cut into messages: [0, have_).
-  size_t have_ = 0;
+  std::string partial_;  // Bytes read, not yet a whole frame.
   std::string message_;
 };
 
