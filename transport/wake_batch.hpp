@@ -5,7 +5,7 @@
 // bounded chunk and posts itself again for the rest, so reads and timers get their turn.
 //
 // The flush window (transport.flushIntervalUs) is the thread's, not each connection's: a batch
-// begun by a note waits the window before its drain, so the notes that follow (a burst, a
+// begun by a note drains a window after that note's wake, so the notes that follow (a burst, a
 // subscriber's other topics) join their connections' writes; an urgent wake (an answer, a
 // close) ends the wait at once. One timer per I/O thread instead of one per woken connection.
 //
@@ -177,9 +177,11 @@ class wake_batch final : public std::enable_shared_from_this<wake_batch>, public
       }
       holding_ = ++window_number_;
       cut_posted_ = false;
-      boost::asio::post(ioc_, [self = shared_from_this(), window, n = holding_] {
-        self->open_window(window, n);
-      });
+      // The window counts from the note's wake, not from when the I/O thread gets to it (a
+      // busy or sleeping thread takes a few hundred microseconds on this box).
+      auto ends = std::chrono::steady_clock::now() + window;
+      boost::asio::post(
+          ioc_, [self = shared_from_this(), ends, n = holding_] { self->open_window(ends, n); });
     } else if (urgent && holding_ != 0 && !cut_posted_) {
       cut_posted_ = true;
       boost::asio::post(ioc_, [self = shared_from_this(), n = holding_] { self->end_window(n); });
@@ -198,9 +200,9 @@ class wake_batch final : public std::enable_shared_from_this<wake_batch>, public
     boost::asio::post(ioc_, [self = shared_from_this()] { self->drain(); });
   }
 
-  // On the I/O thread: window `n` starts.
-  void open_window(std::chrono::microseconds window, uint64_t n) {
-    timer_->expires_after(window);
+  // On the I/O thread: window `n`, ending at `ends`, is waited out.
+  void open_window(std::chrono::steady_clock::time_point ends, uint64_t n) {
+    timer_->expires_at(ends);
     timer_->async_wait([self = shared_from_this(), n](boost::system::error_code ec) {
       if (!ec) {
         self->end_window(n);

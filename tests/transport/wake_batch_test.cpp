@@ -1,8 +1,8 @@
 // Wakes gathered from a producer thread all run, once each and in order, where the I/O
 // context runs; fewer drains are posted than wakes; a connection gone by then is skipped, and
 // so is one that left, even once its slot is taken again; after stop() nothing more runs; a
-// batch begun by a note waits the flush window unless an urgent wake ends it; a publish loop's
-// gathered wakes arrive together, when the loop ends.
+// batch begun by a note waits the flush window (from the note's wake) unless an urgent wake
+// ends it; a publish loop's gathered wakes arrive together, when the loop ends.
 #include "transport/wake_batch.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -210,6 +210,26 @@ TEST_CASE("wake_batch: a batch begun by a note waits the flush window, then drai
   ioc.run();
   CHECK(std::chrono::steady_clock::now() - began >= std::chrono::milliseconds(30));
   CHECK(ran == std::vector<int>{1, 2});
+}
+
+TEST_CASE("wake_batch: the flush window counts from the note's wake, not from the drain's turn",
+          "[wake_batch]") {
+  boost::asio::io_context ioc;
+  boost::asio::steady_timer timer(ioc);
+  auto wakes = std::make_shared<wake_batch>(ioc);
+  const auto window = std::chrono::milliseconds(300);
+  wakes->hold_notes(timer, [window] { return window; });
+  std::vector<int> ran;
+  enrolled a(*wakes, ran, 1);
+  auto woken = std::chrono::steady_clock::now();
+  wakes->add(a.ticket(), false);
+  // The I/O thread is busy elsewhere for the whole window: the note has waited enough.
+  while (std::chrono::steady_clock::now() - woken < window) {
+  }
+  auto turn = std::chrono::steady_clock::now();
+  ioc.run();
+  CHECK(std::chrono::steady_clock::now() - turn < std::chrono::milliseconds(250));
+  CHECK(ran == std::vector<int>{1});
 }
 
 TEST_CASE("wake_batch: an urgent wake does not wait, and ends a window under way", "[wake_batch]") {
