@@ -124,6 +124,11 @@ fanout() {  # fanout LABEL TRANSPORT SUBSCRIBERS RATE TOPICS PER_SUBSCRIBER [ser
 # The CPU figure of a printed row.
 cpu_of() { awk '{for (i = 1; i < NF; ++i) if ($(i + 1) == "us/delivery") print $i}'; }
 
+if ((${#server_on[@]} > 0)); then
+  echo "arrangement: server and floor writer on CPU $SERVER_CPU, client and floor reader on CPU $CLIENT_CPU"
+else
+  echo "arrangement: server, client and floor wherever the kernel puts them ($cores cores)"
+fi
 echo "row                                          delivered        p50        p99   lost   server CPU"
 # The floor and the WebSocket row alternate PAIRS times: this box moves ±15% from minute to
 # minute, so the ratio is taken within each pair and its median printed. Every other pair runs
