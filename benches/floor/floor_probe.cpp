@@ -233,7 +233,7 @@ int main(int argc, char** argv) {
     }
   }
   if (o.sockets < 1 || o.rate <= 0 || o.batch < 1 || o.bytes < 1 || o.duration <= 0 ||
-      o.threads < 1 || o.readers < 1 || o.reader_cpu >= CPU_SETSIZE) {
+      o.threads < 1 || o.readers < 1 || o.reader_cpu < -1 || o.reader_cpu >= CPU_SETSIZE) {
     std::fprintf(stderr,
                  "mcprt-floor: --sockets, --rate, --batch, --bytes, --duration, --threads, "
                  "--readers > 0; --reader-cpu a CPU number\n");
@@ -249,9 +249,16 @@ int main(int argc, char** argv) {
       getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
     die("listen");
   }
+  // The reader says it has started (its CPU set, if asked) before the writer waits for its
+  // connections: a reader that failed must not leave the writer waiting for ever.
+  int started[2];
+  if (pipe(started) != 0) {
+    die("pipe");
+  }
   pid_t child = fork();
   if (child == 0) {
     close(listener);
+    close(started[0]);
     if (o.reader_cpu >= 0) {
       cpu_set_t set;
       CPU_ZERO(&set);
@@ -260,8 +267,20 @@ int main(int argc, char** argv) {
         die("reader sched_setaffinity");
       }
     }
+    if (write(started[1], "s", 1) != 1) {
+      die("reader start");
+    }
+    close(started[1]);
     drain(ntohs(addr.sin_port), o.sockets, o.bytes, o.readers);
   }
+  close(started[1]);
+  char started_byte = 0;
+  if (read(started[0], &started_byte, 1) != 1) {
+    std::fprintf(stderr, "mcprt-floor: the reader did not start\n");
+    waitpid(child, nullptr, 0);
+    return 2;
+  }
+  close(started[0]);
   std::vector<int> fds;
   for (int i = 0; i < o.sockets; ++i) {
     int fd = accept(listener, nullptr, nullptr);

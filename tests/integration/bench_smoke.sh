@@ -65,6 +65,15 @@ for threads in "1 1" "2 1" "1 3" "1 1 $first_cpu"; do
     exit 1
   fi
 done
+# A reader that cannot start (here: held to a CPU this machine lacks) ends the probe with an
+# error; the writer does not wait for it.
+status=0
+timeout 20 "$(dirname "$bench")/mcprt-floor" --sockets 10 --duration 0.2 --reader-cpu 1023 ||
+  status=$?
+if [ "$status" -ne 2 ]; then
+  echo "FAIL the floor probe with its reader on a CPU this machine lacks exited $status, not 2"
+  exit 1
+fi
 # The job, pool and chunk figures (benches/run_jobs.sh), briefly: every call must succeed.
 jobs=$(DURATION=1 WARMUP=0 bash "$(dirname "$0")/../../benches/run_jobs.sh" "$(dirname "$bin")")
 echo "$jobs"
