@@ -37,6 +37,12 @@ if [[ -n ${SERVER_CPU:-} || -n ${CLIENT_CPU:-} ]]; then
     echo "run_fanout.sh: set both SERVER_CPU and CLIENT_CPU, each to one CPU number" >&2
     exit 2
   fi
+  for cpu in "$SERVER_CPU" "$CLIENT_CPU"; do
+    if ! taskset -c "$cpu" true 2>/dev/null; then
+      echo "run_fanout.sh: cannot run on CPU $cpu" >&2
+      exit 2
+    fi
+  done
   server_on=(taskset -c "$SERVER_CPU") client_on=(taskset -c "$CLIENT_CPU")
   reader_on=(--reader-cpu "$CLIENT_CPU")
 fi

@@ -116,6 +116,11 @@ if SERVER_CPU="$first_cpu" bash "$(dirname "$0")/../../benches/run_fanout.sh" "$
   echo "FAIL run_fanout.sh ran with SERVER_CPU but no CLIENT_CPU"
   exit 1
 fi
+if SERVER_CPU="$first_cpu" CLIENT_CPU=1023 \
+  bash "$(dirname "$0")/../../benches/run_fanout.sh" "$(dirname "$bin")" 2>/dev/null; then
+  echo "FAIL run_fanout.sh ran with CLIENT_CPU on a CPU this machine lacks"
+  exit 1
+fi
 # Subscribers held (benches/run_ws_held.sh), briefly: all open, none lost, the RSS read.
 held=$(DURATION=0.5 WARMUP=1 RATE=20 bash "$(dirname "$0")/../../benches/run_ws_held.sh" "$(dirname "$bin")" 50)
 echo "$held"
