@@ -58,9 +58,14 @@ round_bound() {  # round_bound LABEL WRITER_NAME WRITER_US READER_NAME READER_US
   [[ -n ${ROUND:-} ]] || return 0
   awk -v l="$1" -v wn="$2" -v w="$3" -v rn="$4" -v r="$5" -v n="$ROUND" -v c="$cores" \
     -v win="${WINDOW:-0}" 'BEGIN {
-    printf "  %s, a round of %d: %s %.2f + %s %.2f us per message on %d cores,", l, n, wn, w, rn, r, c
+    printf "  %s, a round of %d: %s %s + %s %s us per message on %d cores,", l, n, wn, w, rn, r, c
     printf " 99%% read no sooner than %.1f ms", win + 0.99 * n * (w + r) / c / 1000
     printf "%s\n", (win > 0 ? " (" win " ms window included)" : "")}'
+}
+
+# The CPU per message on a printed line `NAME  X CPU s (Y us/...)` of mcprt-floor or mcprt-bench.
+per_message() {  # per_message NAME < output
+  awk -v k="$1" '$1 == k {gsub(/[(]/, "", $5); print $5}'
 }
 
 floor() {  # floor LABEL ARGS...: the probe's writer CPU per delivery.
@@ -72,8 +77,8 @@ floor() {  # floor LABEL ARGS...: the probe's writer CPU per delivery.
   awk -v l="$label" '/^delivered/ {d = $2} /^writer/ {gsub(/[(]/, "", $5); c = $5}
     /^latency/ {p50 = $3; p99 = $5}
     END {printf "%-44s %9s/s %8.1f ms %8.1f ms %6s %8s us/delivery  errors: none\n", l, d, p50 / 1000, p99 / 1000, "-", c}' <<<"$out"
-  round_bound "floor" writer "$(awk '/^writer/ {gsub(/[(]/, "", $5); print $5}' <<<"$out")" \
-    reader "$(awk '/^reader/ {gsub(/[(]/, "", $5); print $5}' <<<"$out")"
+  round_bound "floor" writer "$(per_message writer <<<"$out")" \
+    reader "$(per_message reader <<<"$out")"
 }
 
 # The row's figures from mcprt-bench's output.
@@ -123,8 +128,8 @@ fanout() {  # fanout LABEL TRANSPORT SUBSCRIBERS RATE TOPICS PER_SUBSCRIBER [ser
   stop_server
   trap - EXIT
   row "$label" <<<"$out"
-  round_bound "mcprt" server "$(awk '/^server/ {gsub(/[(]/, "", $5); print $5}' <<<"$out")" \
-    client "$(awk '/^client/ {gsub(/[(]/, "", $5); print $5}' <<<"$out")"
+  round_bound "mcprt" server "$(per_message server <<<"$out")" \
+    client "$(per_message client <<<"$out")"
 }
 
 # The CPU figure of a printed row.
