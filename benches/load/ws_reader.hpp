@@ -1,9 +1,11 @@
 // Server-to-client WebSocket frames (RFC 6455 §5.2: unmasked) cut out of the bytes a read
-// returned. The fan-out client reads its subscribers' sockets itself with this: Beast's
-// per-message read (a composed operation and UTF-8 validation per message) cost the client
-// about 2 µs a message, and a client that lags adds its own delay to every latency it records.
+// returned, and the one frame the fan-out client sends once set up: a pong. The client reads
+// and writes its subscribers' sockets itself with these: Beast's per-message read (a composed
+// operation and UTF-8 validation per message) cost the client about 2 µs a message, and a
+// client that lags adds its own delay to every latency it records.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -54,5 +56,27 @@ inline frame_cut next_frame(std::string_view bytes, server_frame& out, size_t& u
   used = header + static_cast<size_t>(length);
   return frame_cut::whole;
 }
+
+/// A client's pong (RFC 6455 §5.5.3), masked with `mask` (§5.3): its bytes are the first
+/// `size` of `bytes`. A control frame carries at most 125 bytes; longer payloads give size 0.
+struct client_pong {
+  std::array<char, 2 + 4 + 125> bytes{};
+  size_t size = 0;
+
+  client_pong(std::string_view payload, std::array<uint8_t, 4> mask) {
+    if (payload.size() > 125) {
+      return;
+    }
+    bytes[0] = static_cast<char>(0x8a);  // FIN, opcode 10.
+    bytes[1] = static_cast<char>(0x80 | payload.size());
+    for (size_t i = 0; i < 4; ++i) {
+      bytes[2 + i] = static_cast<char>(mask[i]);
+    }
+    for (size_t i = 0; i < payload.size(); ++i) {
+      bytes[6 + i] = static_cast<char>(static_cast<uint8_t>(payload[i]) ^ mask[i % 4]);
+    }
+    size = 6 + payload.size();
+  }
+};
 
 }  // namespace mcprt::bench

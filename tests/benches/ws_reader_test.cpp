@@ -3,10 +3,13 @@
 #include "benches/load/ws_reader.hpp"
 
 #include <catch2/catch.hpp>
+#include <span>
 #include <string>
 
 #include "transport/ws_frame.hpp"
+#include "transport/ws_frame_reader.hpp"
 
+using mcprt::bench::client_pong;
 using mcprt::bench::frame_cut;
 using mcprt::bench::next_frame;
 using mcprt::bench::server_frame;
@@ -47,4 +50,21 @@ TEST_CASE("ws_reader: a frame cut short waits, a masked one is refused", "[ws_re
   std::string masked = "\x81\x85";
   masked += std::string(9, 'm');
   CHECK(next_frame(masked, f, used) == frame_cut::masked);
+}
+
+TEST_CASE("ws_reader: the client's pong is a masked frame the server reads back", "[ws_reader]") {
+  for (std::string payload : {std::string(), std::string("keep-alive 17"), std::string(125, 'p')}) {
+    client_pong pong(payload, {0x9d, 0x01, 0xff, 0x42});
+    REQUIRE(pong.size == 6 + payload.size());
+    std::string bytes(pong.bytes.data(), pong.size);
+    mcprt::transport::ws_frame_reader reader(1024);
+    int pongs = 0;
+    CHECK(reader.read(std::span<char>(bytes), [&](const mcprt::transport::ws_event& ev) {
+      REQUIRE(ev.what == mcprt::transport::ws_event::kind::pong);
+      CHECK(ev.payload == payload);
+      ++pongs;
+    }));
+    CHECK(pongs == 1);
+  }
+  CHECK(client_pong(std::string(126, 'p'), {1, 2, 3, 4}).size == 0);
 }
