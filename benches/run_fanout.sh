@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The issue-15 figures, one run: the fan-out floor (bare writes to loopback sockets, one and
 # eight messages per write) and mcprt's fan-out on the same box, one server per row, defaults
-# but for the ticker's rate and topics (and the flush window where the row says so).
+# but for the ticker's rate and topics (and the flush window and I/O threads where the row
+# says so).
 # Usage: benches/run_fanout.sh BUILD_DIR
 # Env: DURATION (8 s), WARMUP (3 s; also connects the subscribers), SUBSCRIBERS (1000),
 #      PAIRS (5: floor and WebSocket 1000x100/s rows run in turn, each first in every other
@@ -171,6 +172,11 @@ fanout "mcprt WebSocket ${subscribers}x8 topics x25/s" ws "$subscribers" 25 8 8
 ROUND=$((subscribers * 8)) WINDOW=5 \
   fanout "mcprt WebSocket ${subscribers}x8 topics x25/s, flush 5 ms" ws "$subscribers" 25 8 8 \
   --set transport.flushIntervalUs=5000
+# The same with an I/O thread per core (the default leaves one core to the actors): a round's
+# writes then share both cores.
+ROUND=$((subscribers * 8)) WINDOW=5 \
+  fanout "mcprt WebSocket ${subscribers}x8 topics x25/s, flush 5 ms, 2 I/O threads" ws \
+  "$subscribers" 25 8 8 --set transport.flushIntervalUs=5000 --set transport.ioThreads=2
 if [[ -x $peer_node && ${PEER:-1} != 0 ]]; then
   # The per-stream cost beside the TypeScript SDK's, at a rate the SDK keeps up with.
   t=$(peer_fanout "TypeScript SDK v1 SSE ${subscribers}x${peer_rate}/s" "$subscribers" "$peer_rate")
