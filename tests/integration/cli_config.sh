@@ -72,13 +72,14 @@ expect "--print-config shows the adapters, not their env values" 0 "adapters\[1\
   "$bin" --config "$work/adapters.json" --print-config
 printf '{"performance":{"maxInflight":1,"maxInflight":2}}' >"$work/twice.json"
 expect "a key named twice, exit 2" 2 "names 'performance.maxInflight' twice" -- "$bin" --check-config "$work/twice.json"
-# A second server on a port the first holds fails with one clear line.
+# A second server on a port the first holds fails with one clear line. Its job store is its
+# own, as the first's is (lib.sh): the default one may be held by an mcprt the user runs.
 source "$(dirname "$0")/lib.sh"
 start_server "$bin"
 port=${SERVER_URL##*:}
 port=${port%/mcp}
 expect "a port already in use fails with a clear line" 1 "cannot listen on 127.0.0.1:$port" -- \
-  "$bin" --listen "127.0.0.1:$port"
+  env MCPRT_JOBS_STORE_PATH="$work/second.sqlite" "$bin" --listen "127.0.0.1:$port"
 stop_server
 trap 'rm -rf "$work"' EXIT
 echo "cli and config: $passed passed, $failed failed"
