@@ -697,7 +697,8 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
       answered_ = false;
       return respond(seq_, std::move(*refusal));
     }
-    start_websocket_session(std::move(stream_), std::move(msg), ctx_,
+    start_websocket_session(std::move(stream_), std::move(msg),
+                            beast::buffers_to_string(buffer_.data()), ctx_,
                             std::move(std::get<websocket_binding>(decided)), std::move(slot_));
   }
 

@@ -16,6 +16,7 @@
 #include <boost/beast/websocket/ssl.hpp>
 #include <optional>
 #include <span>
+#include <sstream>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -64,7 +65,9 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
     ctx_->metrics->connection_closed();
   }
 
-  void run(http::request<http::string_body> upgrade) {
+  // `early`: bytes that came after the upgrade request, before the 101 (RFC 6455 §4.1 asks
+  // a client to wait for it; one that does not still has its frames read, not lost).
+  void run(http::request<http::string_body> upgrade, std::string early) {
     // Beast's websocket timeouts replace the TCP stream's own (its docs ask for this).
     beast::get_lowest_layer(beast_->ws).expires_never();
     websocket::stream_base::timeout timeouts{};
@@ -82,9 +85,21 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
       beast_->ws.set_option(pmd);
     }
     beast_->ws.read_message_max(ctx_->limits->max_payload_bytes());
+    auto accepted = [self = this->shared_from_this()](beast::error_code ec) {
+      self->on_accept(ec);
+    };
+    if (!early.empty() && !reads_own_frames()) {
+      // Beast reads the connection from here on: it takes the request again as bytes, with
+      // the frames after it left in its own buffer (a request and frames past its 4 KiB
+      // buffer fail the handshake).
+      std::ostringstream request;
+      request << upgrade;
+      beast_->ws.async_accept(net::buffer(request.str() + early), std::move(accepted));
+      return;
+    }
+    beast_->early = std::move(early);
     beast_->upgrade = std::make_unique<http::request<http::string_body>>(std::move(upgrade));
-    beast_->ws.async_accept(*beast_->upgrade, [self = this->shared_from_this()](
-                                                  beast::error_code ec) { self->on_accept(ec); });
+    beast_->ws.async_accept(*beast_->upgrade, std::move(accepted));
   }
 
   void resume() override {
@@ -117,9 +132,9 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
     if constexpr (std::is_same_v<Stream, plain_stream>) {
       beast::error_code ignored;  // write_at_once() must never block the I/O thread.
       beast::get_lowest_layer(beast_->ws).socket().non_blocking(true, ignored);
-      if (!deflate_) {
-        return own_the_connection();
-      }
+    }
+    if (reads_own_frames()) {
+      return own_the_connection();
     }
     // From here on this session's writer is the only one on the socket.
     beast_->ws.next_layer().engage([weak = this->weak_from_this()] {
@@ -142,12 +157,22 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
     start_serving();
   }
 
+  // A plain connection without compression reads and frames its own (own_the_connection).
+  bool reads_own_frames() const { return std::is_same_v<Stream, plain_stream> && !deflate_; }
+
   // Wakes from the notifier's threads reach this I/O thread in batches (wake_batch).
-  void start_serving() {
+  void start_serving(std::string early = {}) {
     wake_ = ctx_->wakes->enroll(this->weak_from_this());
     gen_ = binding_.box->attach_writer(*ctx_->wakes, wake_batch::token(wake_.ticket()));
     arm_lifetime();
     hold_stream();
+    if (!early.empty()) {
+      heard_ = true;
+      reader_->read(std::span<char>(early), [this](const ws_event& ev) { on_frame_event(ev); });
+      if (finished_) {
+        return;
+      }
+    }
     do_read();
   }
 
@@ -160,10 +185,11 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
       if (!take_socket()) {
         return finish();
       }
+      auto early = std::move(beast_->early);
       beast_.reset();
       reader_.emplace(ctx_->limits->max_payload_bytes());
       arm_keep_alive();
-      start_serving();
+      start_serving(std::move(early));
     }
   }
 
@@ -694,6 +720,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
     std::vector<gated_write> gated;               // Beast's frames in the write in flight.
     std::vector<net::const_buffer> message_bufs;  // A message Beast compresses.
     std::unique_ptr<http::request<http::string_body>> upgrade;  // Until the handshake is done.
+    std::string early;  // Frames the client sent before the 101 (own reading reads them first).
   };
   // What a delivery's write reads and sets comes first, together: a subscriber woken once per
   // note touches few of its lines (perf puts the fan-out path's user time on first touches).
@@ -758,19 +785,19 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
 }  // namespace
 
 void start_websocket_session(plain_stream stream, http::request<http::string_body> upgrade,
-                             std::shared_ptr<const connection_context> ctx,
+                             std::string early, std::shared_ptr<const connection_context> ctx,
                              websocket_binding binding, address_limiter::slot slot) {
   std::make_shared<websocket_session<plain_stream>>(std::move(stream), std::move(ctx),
                                                     std::move(binding), std::move(slot))
-      ->run(std::move(upgrade));
+      ->run(std::move(upgrade), std::move(early));
 }
 
 void start_websocket_session(tls_stream stream, http::request<http::string_body> upgrade,
-                             std::shared_ptr<const connection_context> ctx,
+                             std::string early, std::shared_ptr<const connection_context> ctx,
                              websocket_binding binding, address_limiter::slot slot) {
   std::make_shared<websocket_session<tls_stream>>(std::move(stream), std::move(ctx),
                                                   std::move(binding), std::move(slot))
-      ->run(std::move(upgrade));
+      ->run(std::move(upgrade), std::move(early));
 }
 
 }  // namespace mcprt::transport
