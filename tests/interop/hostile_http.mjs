@@ -6,11 +6,11 @@
 // spinning, keeps serving its open connections, and accepts again once descriptors free up.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { metric, startServer } from './server.mjs';
 import { connect, exchange, request } from './raw_http.mjs';
+import { clientTextFrame, readMessages, upgradeRequest } from './raw_ws.mjs';
 
 test('malformed requests get 431, 414 or 400 with Connection: close, then the close', async () => {
   const server = await startServer(['--set', 'plugins.enabled=demo']);
@@ -160,15 +160,6 @@ test('out of descriptors, the listener backs off, logs once, serves open connect
   }
 });
 
-// A masked client text frame (RFC 6455 §5.2), payloads under 64 KiB.
-function clientTextFrame(text) {
-  const payload = Buffer.from(text);
-  const key = crypto.randomBytes(4);
-  const head = payload.length < 126 ? Buffer.from([0x81, 0x80 | payload.length])
-    : Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 0xff]);
-  return Buffer.concat([head, key, Buffer.from(payload.map((b, i) => b ^ key[i % 4]))]);
-}
-
 test('frames sent with the upgrade request, before the 101, are read, not lost', { timeout: 20000 }, async () => {
   // Plain connections read their own frames; with permessage-deflate offered, Beast reads them.
   for (const args of [[], ['--set', 'transport.wsDeflate=true']]) {
@@ -177,34 +168,13 @@ test('frames sent with the upgrade request, before the 101, are read, not lost',
       const s = await connect(server.url);
       s.on('error', () => {});
       const initialize = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'early', version: '1' } } };
-      const ping = { jsonrpc: '2.0', id: 2, method: 'ping' };
-      s.write(Buffer.concat([
-        Buffer.from(`GET /mcp HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-          `Sec-WebSocket-Key: ${crypto.randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n` +
-          'Sec-WebSocket-Protocol: mcp\r\n\r\n'),
-        clientTextFrame(JSON.stringify(initialize)), clientTextFrame(JSON.stringify(ping))]));
-      let bytes = Buffer.alloc(0);
-      const answers = [];
-      for await (const chunk of s) {
-        bytes = Buffer.concat([bytes, chunk]);
-        const head = bytes.indexOf('\r\n\r\n');
-        if (head < 0) continue;
-        assert.match(bytes.subarray(0, head).toString(), /^HTTP\/1\.1 101/, String(args));
-        let at = head + 4;
-        answers.length = 0;
-        while (bytes.length >= at + 2) {
-          let len = bytes[at + 1] & 0x7f;
-          let start = at + 2;
-          if (len === 126) { if (bytes.length < at + 4) break; len = bytes.readUInt16BE(at + 2); start = at + 4; }
-          if (bytes.length < start + len) break;
-          if ((bytes[at] & 0x0f) === 0x1) answers.push(JSON.parse(bytes.subarray(start, start + len)));
-          at = start + len;
-        }
-        if (answers.length === 2) break;
-      }
+      s.write(Buffer.concat([upgradeRequest(), clientTextFrame(JSON.stringify(initialize)),
+        clientTextFrame(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ping' }))]));
+      const { head, messages } = await readMessages(s, 2);
       s.destroy();
-      assert.deepEqual(answers.map((a) => a.id), [1, 2], `both answered (${args.join(' ') || 'defaults'})`);
-      assert.equal(answers[0].result.protocolVersion, '2025-11-25');
+      assert.match(head, /^HTTP\/1\.1 101/);
+      assert.deepEqual(messages.map((m) => m.id), [1, 2], `both answered (${args.join(' ') || 'defaults'})`);
+      assert.equal(messages[0].result.protocolVersion, '2025-11-25');
     } finally {
       await server.stop();
     }

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { startServer } from './server.mjs';
+import { clientTextFrame, readMessages, upgradeRequest } from './raw_ws.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcprt-tls-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -219,5 +220,22 @@ test('SIGHUP reads renewed certificates: new connections get them, an open one k
     agent.destroy();
   } finally {
     await srv.stop();
+  }
+});
+
+test('over WSS, frames sent with the upgrade request, before the 101, are read', { timeout: 30000 }, async () => {
+  const server = await startServer(serving);
+  try {
+    const s = tls.connect({ host: server.url.hostname, port: Number(server.url.port), ca: pem('ca.pem') });
+    s.on('error', () => {});
+    await new Promise((resolve) => s.once('secureConnect', resolve));
+    s.write(Buffer.concat([upgradeRequest(server.url.host), clientTextFrame(initialize)]));
+    const { head, messages } = await readMessages(s, 1);
+    s.destroy();
+    assert.match(head, /^HTTP\/1\.1 101/);
+    assert.equal(messages[0].id, 1);
+    assert.equal(messages[0].result.protocolVersion, '2025-06-18');
+  } finally {
+    await server.stop();
   }
 });
