@@ -90,8 +90,8 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
     };
     if (!early.empty() && !reads_own_frames()) {
       // Beast reads the connection from here on: it takes the request again as bytes, with
-      // the frames after it left in its own buffer (a request and frames past its 4 KiB
-      // buffer fail the handshake).
+      // the frames after it left in its own read buffer (1,536 bytes: a request and frames
+      // past it fail the handshake, and the connection closes).
       std::ostringstream request;
       request << upgrade;
       beast_->ws.async_accept(net::buffer(request.str() + early), std::move(accepted));
