@@ -94,7 +94,8 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
       // past it fail the handshake, and the connection closes).
       std::ostringstream request;
       request << upgrade;
-      beast_->ws.async_accept(net::buffer(request.str() + early), std::move(accepted));
+      early.insert(0, request.str());
+      beast_->ws.async_accept(net::buffer(early), std::move(accepted));  // Copied at once.
       return;
     }
     beast_->early = std::move(early);
@@ -263,7 +264,7 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
     if (ec || finished_) {
       return finish();
     }
-    thread_local std::vector<char> chunk(64 * 1024);
+    thread_local std::vector<char> chunk(size_t{64} * 1024);
     for (;;) {
       auto n = socket_->read_some(net::buffer(chunk), ec);
       if (ec == net::error::would_block) {

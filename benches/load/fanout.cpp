@@ -202,7 +202,7 @@ struct worker {
 };
 
 // A WebSocket subscriber: handshake (subprotocol mcp), initialize, subscribe, read forever.
-class ws_subscriber : public std::enable_shared_from_this<ws_subscriber>, public readable {
+class ws_subscriber final : public std::enable_shared_from_this<ws_subscriber>, public readable {
  public:
   ws_subscriber(worker& w, int topic, size_t u) : w_(w), ws_(w.ioc), topic_(topic), u_(u) {}
   ~ws_subscriber() {
