@@ -168,7 +168,7 @@ void add_core_methods(method_table& table) {
                }
                result += cache_members(out.info(), *env.profile);
                result += '}';
-               out.result(std::move(result));
+               out.result(result);
                return true;
              }});
 }

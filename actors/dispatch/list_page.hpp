@@ -61,7 +61,7 @@ void list_page(const rpc::message& msg, const responder& out, const server_profi
   }
   result += cache_members(out.info(), profile, static_cast<bool>(visible));
   result += '}';
-  out.result(std::move(result));
+  out.result(result);
 }
 
 /// What a caller may see of a list: the entries whose `method` (tools/call, resources/read,

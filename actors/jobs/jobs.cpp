@@ -4,6 +4,7 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
+#include <utility>
 
 #include "runtime/api/plugin_api.hpp"
 #include "runtime/codec/json_rpc.hpp"
@@ -50,7 +51,7 @@ job_service::job_service(caf::actor_system& sys, std::unique_ptr<job_store> stor
                          job_options options, std::shared_ptr<notifier::notifier> notes)
     : system_(sys),
       store_(std::move(store)),
-      options_(options),
+      options_(std::move(options)),
       notes_(std::move(notes)),
       timer_(spawn_function_tools(sys, {})) {}
 

@@ -14,7 +14,7 @@ session_feed::session_feed(std::string_view session_id, std::string_view version
                            std::shared_ptr<mcprt::metrics> metrics, std::shared_ptr<outbox> bound)
     : session_id_(session_id),
       version_(version),
-      options_(options),
+      options_(std::move(options)),
       notifier_(std::move(notes)),
       metrics_(std::move(metrics)),
       box_(std::move(bound)),

@@ -27,7 +27,7 @@ void resource_request::finish(const std::vector<resource_contents>& contents) co
     result += R"(,"ttlMs":0,"cacheScope":"private")";
   }
   result += '}';
-  out_.result(std::move(result));
+  out_.result(result);
 }
 
 void resource_request::not_found() const {
@@ -47,7 +47,7 @@ void prompt_request::finish(const std::vector<std::string>& messages,
     result += (i > 0 ? "," : "") + messages[i];
   }
   result += "]}";
-  out_.result(std::move(result));
+  out_.result(result);
 }
 
 namespace prompt_message {
