@@ -27,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace mcprt::actors::front;
   http::request_parser<http::string_body> parser;
   parser.header_limit(16 * 1024);  // The defaults of limits.maxHeaderKb and maxPayloadKb.
-  parser.body_limit(512 * 1024);
+  parser.body_limit(std::uint64_t{512} * 1024);
   boost::beast::error_code ec;
   auto input = boost::asio::buffer(data, size);
   // As a socket delivers it: the parser takes what it can, the rest waits for more bytes.

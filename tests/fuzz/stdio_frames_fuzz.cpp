@@ -19,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   size_t read_size = static_cast<size_t>(static_cast<uint8_t>(input[0])) + 1;
   input.remove_prefix(1);
   mcprt::transport::line_framer framer(bound);
-  auto on_line = [](std::string line) {
+  auto on_line = [](const std::string& line) {
     if (line.size() > bound || line.find('\n') != std::string::npos || line.empty()) {
       __builtin_trap();
     }

@@ -15,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) {
     return 0;
   }
-  constexpr size_t bound = 64 * 1024;
+  constexpr size_t bound = size_t{64} * 1024;
   size_t step = data[0] == 0 ? size : data[0];
   std::string bytes(reinterpret_cast<const char*>(data) + 1, size - 1);
   mcprt::transport::ws_frame_reader reader(bound);

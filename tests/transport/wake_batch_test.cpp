@@ -43,6 +43,7 @@ TEST_CASE("wake_batch: every wake runs once, in order, in a few drains", "[wake_
   auto wakes = std::make_shared<wake_batch>(ioc);
   std::vector<int> ran;
   std::vector<std::unique_ptr<enrolled>> connections;
+  connections.reserve(200);
   for (int i = 0; i < 200; ++i) {  // More than one drain's chunk.
     connections.push_back(std::make_unique<enrolled>(*wakes, ran, i));
   }

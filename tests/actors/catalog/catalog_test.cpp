@@ -243,7 +243,7 @@ TEST_CASE("a $ref cycle that never descends is refused, recursion through a prop
 
 TEST_CASE("patterns are read before RapidJSON's regex engine sees them",
           "[actors][catalog][schema]") {
-  auto with_pattern = [](std::string pattern) {
+  auto with_pattern = [](const std::string& pattern) {
     std::string quoted;
     for (char c : pattern) {
       quoted += c == '\\' ? std::string("\\\\") : std::string(1, c);

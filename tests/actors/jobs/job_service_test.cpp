@@ -60,7 +60,7 @@ struct jobs_world {
   std::unique_ptr<status_watch> statuses;
   std::shared_ptr<job_service> jobs;
 
-  explicit jobs_world(job_options options = {}) {
+  explicit jobs_world(const job_options& options = {}) {
     cfg.set("scheduler.max-threads", size_t{2});
     sys = std::make_unique<caf::actor_system>(cfg);
     notes = std::make_shared<actors::notifier::notifier>(*sys, 1, metrics);

@@ -15,9 +15,9 @@ TEST_CASE("the bearer token is read from the Authorization header only", "[auth]
   std::string lower = "bearer   tok  ";
   CHECK(read_bearer(&lower).value() == "tok");
   CHECK(read_bearer(nullptr).error() == credential_fault::missing);
-  for (std::string bad : std::vector<std::string>{
+  for (const std::string& bad : std::vector<std::string>{
            "Basic dXNlcjpwYXNz", "Bearer", "Bearer ", "Bearer a b", "Bearer a=b", "Bearertok",
-           "Bearer tok\"", "Bearer " + std::string(17 * 1024, 'a')}) {
+           "Bearer tok\"", "Bearer " + std::string(size_t{17} * 1024, 'a')}) {
     INFO(bad.substr(0, 40));
     CHECK(read_bearer(&bad).error() == credential_fault::malformed);
   }
