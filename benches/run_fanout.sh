@@ -75,11 +75,11 @@ floor() {  # floor LABEL ARGS...: the probe's writer CPU per delivery.
   local out
   out=$("${server_on[@]}" "$build/mcprt-floor" --duration "$duration" --readers "$readers" \
     "${reader_on[@]}" "$@")
-  awk -v l="$label" '/^delivered/ {d = $2} /^writer/ {gsub(/[(]/, "", $5); c = $5}
-    /^latency/ {p50 = $3; p99 = $5}
+  local writer
+  writer=$(per_message writer <<<"$out")
+  awk -v l="$label" -v c="$writer" '/^delivered/ {d = $2} /^latency/ {p50 = $3; p99 = $5}
     END {printf "%-44s %9s/s %8.1f ms %8.1f ms %6s %8s us/delivery  errors: none\n", l, d, p50 / 1000, p99 / 1000, "-", c}' <<<"$out"
-  round_bound "floor" writer "$(per_message writer <<<"$out")" \
-    reader "$(per_message reader <<<"$out")"
+  round_bound "floor" writer "$writer" reader "$(per_message reader <<<"$out")"
 }
 
 # The row's figures from mcprt-bench's output.

@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "transport/ws_frame.hpp"
+
 namespace mcprt::bench {
 
 struct server_frame {
@@ -67,7 +69,7 @@ struct client_pong {
     if (payload.size() > 125) {
       return;
     }
-    bytes[0] = static_cast<char>(0x8a);  // FIN, opcode 10.
+    bytes[0] = static_cast<char>(0x80 | transport::ws_opcode::pong);  // FIN, pong.
     bytes[1] = static_cast<char>(0x80 | payload.size());
     for (size_t i = 0; i < 4; ++i) {
       bytes[2 + i] = static_cast<char>(mask[i]);
