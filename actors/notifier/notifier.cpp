@@ -104,11 +104,13 @@ caf::behavior shard_impl(caf::stateful_actor<shard_state>* self, size_t index,
         auto& subs = found->second;
         // Closed subscribers (gone, or disconnected by policy) leave on the next publish. Their
         // writers' wakes go to each I/O thread in runs, not one lock each.
+        bool any_closed = false;
         {
           wake_gathering gathered;
-          std::erase_if(subs, [&](const std::shared_ptr<outbox>& box) {
-            return box->offer(p.note, p.policy) == offer_outcome::closed;
-          });
+          any_closed = offer_each(subs, p.note, p.policy);
+        }
+        if (any_closed) {
+          std::erase_if(subs, [](const std::shared_ptr<outbox>& box) { return box->closed(); });
         }
         if (subs.empty()) {
           auto topic = found->first;

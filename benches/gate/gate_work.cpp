@@ -99,6 +99,7 @@ struct fanout_work {
   boost::asio::io_context ioc;
   std::shared_ptr<transport::wake_batch> wakes = std::make_shared<transport::wake_batch>(ioc);
   std::vector<std::shared_ptr<subscriber>> subs;
+  std::vector<std::shared_ptr<outbox>> boxes;  // As a notifier shard keeps them.
   std::vector<transport::wake_batch::enrollment> places;
 
   fanout_work() {
@@ -106,6 +107,7 @@ struct fanout_work {
       auto s = std::make_shared<subscriber>();
       places.push_back(wakes->enroll(s));
       s->gen = s->box->attach_writer(*wakes, transport::wake_batch::token(places.back().ticket()));
+      boxes.push_back(s->box);
       subs.push_back(std::move(s));
     }
   }
@@ -114,9 +116,7 @@ struct fanout_work {
                                   R"({"uri":"ticker://channel/0","seq":1,"sentUs":0})");
     {
       wake_gathering gathered;  // As a notifier shard's publish loop.
-      for (auto& s : subs) {
-        s->box->offer(note, overflow_policy::drop_oldest);
-      }
+      offer_each(boxes, note, overflow_policy::drop_oldest);
     }
     ioc.restart();
     ioc.poll();  // The drains: every subscriber resumed and pulled.

@@ -255,6 +255,22 @@ void outbox::close(std::string reason) {
   call(wake, true);
 }
 
+bool offer_each(std::span<const std::shared_ptr<outbox>> boxes, const note_ptr& note,
+                overflow_policy policy) {
+  constexpr size_t ahead = 4;
+  for (size_t i = 0; i < std::min(ahead, boxes.size()); ++i) {
+    boxes[i]->warm();
+  }
+  bool any_closed = false;
+  for (size_t i = 0; i < boxes.size(); ++i) {
+    if (i + ahead < boxes.size()) {
+      boxes[i + ahead]->warm();
+    }
+    any_closed = boxes[i]->offer(note, policy) == offer_outcome::closed || any_closed;
+  }
+  return any_closed;
+}
+
 bool outbox::closed() const {
   std::lock_guard<std::mutex> g(mutex_);
   return closed_;

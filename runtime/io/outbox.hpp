@@ -10,12 +10,14 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "runtime/io/event_log.hpp"
 #include "runtime/io/frame_kind.hpp"
+#include "runtime/io/prefetch.hpp"
 #include "runtime/io/ring_queue.hpp"
 #include "runtime/io/wake_sink.hpp"
 
@@ -162,6 +164,15 @@ class outbox {
   /// `each`: for transports that write messages one by one from the producer's thread (stdio,
   /// a listen queue draining into its connection's). Returns the number of messages.
   size_t drain_messages(uint64_t gen, const std::function<void(std::string, frame_role)>& each);
+  /// Asks for the lines a pull reads (the lock, the lanes, the limits, the tag) without
+  /// waiting: a transport's drain warms the outboxes it is about to pull from.
+  [[gnu::always_inline]] void warm() const {
+    // A line from each group the two read: twice a delivery, so no loop over the bytes.
+    prefetch_line_for_write(&mutex_);
+    prefetch_line_for_write(&feed_);
+    prefetch_line_for_write(&limits_);
+    prefetch_line_for_write(&tag_);
+  }
   /// Queued feed notes (for tests and gauges).
   size_t feed_size() const;
   /// Queued control frames: a transport stops reading requests while this is above the
@@ -226,6 +237,12 @@ class outbox {
   std::shared_ptr<event_log> log_;
   std::string close_reason_;
 };
+
+/// Offers `note` to each of `boxes` in order, as a publish loop does. Each outbox was last
+/// touched by its writer's thread: asked for a few ahead of its offer, its lines arrive while
+/// this thread offers to the ones before. True when one of them was closed (it may leave).
+bool offer_each(std::span<const std::shared_ptr<outbox>> boxes, const note_ptr& note,
+                overflow_policy policy);
 
 }  // namespace io
 }  // namespace mcprt

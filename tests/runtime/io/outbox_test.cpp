@@ -1,4 +1,5 @@
-// The subscriber queue: bounds, overflow policies, control first, framing, replay.
+// The subscriber queue: bounds, overflow policies, control first, framing, replay; a publish
+// loop's offer to many.
 #include "runtime/io/outbox.hpp"
 
 #include <catch2/catch.hpp>
@@ -335,4 +336,26 @@ TEST_CASE("on_pulled reports the bytes each pull hands out, on the puller's thre
   reader.join();
   CHECK(reported == std::vector<size_t>{6, 1});
   box.detach(gen);
+}
+
+TEST_CASE("offer_each offers a note to every outbox and says whether one was closed", "[outbox]") {
+  for (size_t n : {size_t{0}, size_t{1}, size_t{4}, size_t{5}, size_t{9}}) {  // Around `ahead`.
+    CAPTURE(n);
+    std::vector<std::shared_ptr<outbox>> boxes;
+    for (size_t i = 0; i < n; ++i) {
+      boxes.push_back(std::make_shared<outbox>(outbox_limits{}, stream_format::raw, nullptr));
+    }
+    auto note = updated("file:///a", 1);
+    CHECK_FALSE(offer_each(boxes, note, overflow_policy::drop_oldest));
+    for (const auto& box : boxes) {
+      CHECK(box->feed_size() == 1);
+    }
+    if (n > 1) {
+      boxes[n / 2]->close("gone");
+      CHECK(offer_each(boxes, note, overflow_policy::drop_oldest));
+      for (size_t i = 0; i < n; ++i) {
+        CHECK(boxes[i]->feed_size() == (i == n / 2 ? 0 : 2));  // The rest still got it.
+      }
+    }
+  }
 }
