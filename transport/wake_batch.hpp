@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "runtime/io/outbox.hpp"
+#include "runtime/io/prefetch.hpp"
 
 namespace mcprt::transport {
 
@@ -40,6 +41,12 @@ class wakeable {
  public:
   /// Runs on the connection's own I/O thread.
   virtual void resume() = 0;
+  /// Hints, no more: prefetch the lines resume() reads first, without waiting for any of them.
+  /// The drain calls them a few connections ahead of resuming each (see drain()).
+  /// The connection's own lines (found without reading any of them).
+  virtual void warm() const {}
+  /// What those lines point to (its queue, say): called a few connections after warm().
+  virtual void warm_parts() const {}
 
  protected:
   ~wakeable() = default;
@@ -106,6 +113,7 @@ class wake_batch final : public std::enable_shared_from_this<wake_batch>, public
       slot = free_.back();
       free_.pop_back();
     }
+    slots_[slot].lines = target.lock().get();
     slots_[slot].target = std::move(target);
     return enrollment(*this, wake_ticket{slot, slots_[slot].generation});
   }
@@ -155,9 +163,11 @@ class wake_batch final : public std::enable_shared_from_this<wake_batch>, public
 
  private:
   static constexpr size_t chunk = 64;  // Connections one drain resumes before posting again.
+  static constexpr size_t ahead = 8;   // How far ahead of resume() warm() runs.
 
   struct slot {
     std::weak_ptr<wakeable> target;
+    const void* lines = nullptr;  // The target, for prefetching only: it may be gone.
     uint32_t generation = 0;
   };
 
@@ -242,17 +252,41 @@ class wake_batch final : public std::enable_shared_from_this<wake_batch>, public
         draining_.swap(pending_);
       }
       auto end = std::min(next_ + chunk, draining_.size());
-      for (; next_ < end; ++next_) {
-        const auto& s = slots_[draining_[next_].slot];
-        if (s.generation == draining_[next_].generation) {
+      // Each lock below writes a connection's reference counts, which wait for its slot's
+      // line: both asked for first, all at once. make_shared puts the counts just before the
+      // object.
+      std::array<const slot*, chunk> at;
+      for (auto i = next_; i < end; ++i) {
+        at[i - next_] = &slots_[draining_[i].slot];
+        prefetch_for_write(at[i - next_], sizeof(slot));
+      }
+      for (auto i = next_; i < end; ++i) {
+        constexpr size_t counts = 2 * sizeof(void*);
+        prefetch_for_write(static_cast<const char*>(at[i - next_]->lines) - counts, 2 * counts);
+      }
+      for (auto i = next_; i < end; ++i) {
+        const auto& s = *at[i - next_];
+        if (s.generation == draining_[i].generation) {
           if (auto target = s.target.lock()) {
             targets[count++] = std::move(target);
           }
         }
       }
+      next_ = end;
     }
-    for (size_t i = 0; i < count; ++i) {
-      targets[i]->resume();
+    // A round touches each connection once, so each first touch waits for memory. In this
+    // pipeline a connection's lines are asked for `ahead` connections before its resume(),
+    // what they point to half as many before: they arrive while the connections before write.
+    for (size_t i = 0; i < count + ahead; ++i) {
+      if (i < count) {
+        targets[i]->warm();
+      }
+      if (i >= ahead / 2 && i - ahead / 2 < count) {
+        targets[i - ahead / 2]->warm_parts();
+      }
+      if (i >= ahead) {
+        targets[i - ahead]->resume();
+      }
     }
     std::lock_guard<std::mutex> g(mutex_);
     if (!stopped_) {

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "runtime/io/outbox.hpp"
+#include "runtime/io/prefetch.hpp"
 #include "runtime/observe/log.hpp"
 #include "transport/exact_allocator.hpp"
 #include "transport/flat_send.hpp"
@@ -106,6 +107,18 @@ class websocket_session final : public std::enable_shared_from_this<websocket_se
   void resume() override {
     drained_ = false;  // Something was queued (or the outbox closed) since the last pull.
     maybe_write();
+  }
+
+  // What resume() reads first: this object up to deflate_, then the control frames of its own
+  // and its outbox.
+  void warm() const override { prefetch_through_for_write(this, &deflate_); }
+  void warm_parts() const override {
+    if (own_) {
+      prefetch_for_write(own_.get(), sizeof(own_control));
+    }
+    if (binding_.box) {
+      binding_.box->warm();
+    }
   }
 
  private:

@@ -95,6 +95,7 @@ struct fanout_work {
       box->pull(gen, pieces, &drained);
       pulled += pieces.size();
     }
+    void warm_parts() const override { box->warm(); }  // As the WebSocket writer's.
   };
   boost::asio::io_context ioc;
   std::shared_ptr<transport::wake_batch> wakes = std::make_shared<transport::wake_batch>(ioc);

@@ -2,13 +2,16 @@
 // context runs; fewer drains are posted than wakes; a connection gone by then is skipped, and
 // so is one that left, even once its slot is taken again; after stop() nothing more runs; a
 // batch begun by a note waits the flush window (from the note's wake) unless an urgent wake
-// ends it; a publish loop's gathered wakes arrive together, when the loop ends.
+// ends it; a publish loop's gathered wakes arrive together, when the loop ends; each connection
+// is warmed, then its parts, then resumed.
 #include "transport/wake_batch.hpp"
 
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
 #include <memory>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "runtime/io/wake_gathering.hpp"
@@ -59,6 +62,52 @@ TEST_CASE("wake_batch: every wake runs once, in order, in a few drains", "[wake_
     CHECK(ran[static_cast<size_t>(i)] == i);
   }
   CHECK(handlers < 200);  // Batched: 200 wakes queued together take a few drains.
+}
+
+TEST_CASE("wake_batch: a drain warms each connection, then its parts, then resumes it",
+          "[wake_batch]") {
+  // What each connection was asked, in the order asked: 'w' warm, 'p' warm_parts, 'r' resume.
+  struct asked final : wakeable {
+    asked(std::vector<std::pair<char, int>>& log, int number) : log(log), number(number) {}
+    void warm() const override { log.emplace_back('w', number); }
+    void warm_parts() const override { log.emplace_back('p', number); }
+    void resume() override { log.emplace_back('r', number); }
+    std::vector<std::pair<char, int>>& log;
+    int number;
+  };
+  for (int n : {1, 3, 8, 9, 64, 65, 200}) {  // Shorter than the pipeline, a chunk, several.
+    CAPTURE(n);
+    boost::asio::io_context ioc;
+    auto wakes = std::make_shared<wake_batch>(ioc);
+    std::vector<std::pair<char, int>> log;
+    std::vector<std::shared_ptr<asked>> connections;
+    std::vector<wake_batch::enrollment> places;
+    for (int i = 0; i < n; ++i) {
+      connections.push_back(std::make_shared<asked>(log, i));
+      places.push_back(wakes->enroll(connections.back()));
+      wakes->add(places.back().ticket());
+    }
+    ioc.run();
+    std::vector<int> resumed;
+    std::vector<std::array<int, 3>> when(static_cast<size_t>(n), {-1, -1, -1});
+    for (size_t at = 0; at < log.size(); ++at) {
+      auto [what, who] = log[at];
+      auto stage = what == 'w' ? 0 : what == 'p' ? 1 : 2;
+      auto& first = when[static_cast<size_t>(who)][static_cast<size_t>(stage)];
+      CHECK(first == -1);  // Once each.
+      first = static_cast<int>(at);
+      if (what == 'r') {
+        resumed.push_back(who);
+      }
+    }
+    REQUIRE(resumed.size() == static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) {
+      CHECK(resumed[static_cast<size_t>(i)] == i);
+      const auto& w = when[static_cast<size_t>(i)];
+      CHECK(w[0] < w[1]);
+      CHECK(w[1] < w[2]);
+    }
+  }
 }
 
 TEST_CASE("wake_batch: a connection gone before its drain is skipped", "[wake_batch]") {
