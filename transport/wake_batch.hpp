@@ -202,6 +202,7 @@ class wake_batch final : public std::enable_shared_from_this<wake_batch>, public
     std::lock_guard<std::mutex> g(mutex_);
     auto& s = slots_[ticket.slot];
     s.target.reset();
+    s.lines = nullptr;
     ++s.generation;
     free_.push_back(ticket.slot);
   }
@@ -261,8 +262,11 @@ class wake_batch final : public std::enable_shared_from_this<wake_batch>, public
         prefetch_for_write(at[i - next_], sizeof(slot));
       }
       for (auto i = next_; i < end; ++i) {
-        constexpr size_t counts = 2 * sizeof(void*);
-        prefetch_for_write(static_cast<const char*>(at[i - next_]->lines) - counts, 2 * counts);
+        // In integers: the counts lie outside the object, and a slot left has no object.
+        constexpr uintptr_t counts = 2 * sizeof(void*);
+        if (auto object = reinterpret_cast<uintptr_t>(at[i - next_]->lines)) {
+          prefetch_for_write(reinterpret_cast<const void*>(object - counts), 2 * counts);
+        }
       }
       for (auto i = next_; i < end; ++i) {
         const auto& s = *at[i - next_];
