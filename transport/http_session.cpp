@@ -22,6 +22,7 @@
 
 #include "runtime/io/note_queue.hpp"
 #include "runtime/io/outbox.hpp"
+#include "runtime/io/prefetch.hpp"
 #include "runtime/io/sse.hpp"
 #include "runtime/observe/log.hpp"
 #include "transport/answer_bytes.hpp"
@@ -326,6 +327,21 @@ class http_session final : public std::enable_shared_from_this<http_session<Stre
   }
 
   void resume() override { maybe_write(); }
+
+  // What a pumped stream's resume() reads first: the stream, the write state from seq_ through
+  // chunk_head_, the flags after it; then the outbox and the reused vectors' storage.
+  void warm() const override {
+    prefetch_line_for_write(this);
+    prefetch_through_for_write(&seq_, &chunk_head_);
+    prefetch_through_for_write(&wrote_recently_, &early_retry_);
+  }
+  void warm_parts() const override {
+    if (pump_) {
+      pump_->warm();
+    }
+    prefetch_line_for_write(pieces_.data());
+    prefetch_line_for_write(pump_bufs_.data());
+  }
 
   // Idle past the timeout (idle_list): ending the wait ends the connection.
   void idle_expired() override {
