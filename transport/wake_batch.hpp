@@ -262,11 +262,8 @@ class wake_batch final : public std::enable_shared_from_this<wake_batch>, public
         prefetch_for_write(at[i - next_], sizeof(slot));
       }
       for (auto i = next_; i < end; ++i) {
-        // In integers: the counts lie outside the object, and a slot left has no object.
-        constexpr uintptr_t counts = 2 * sizeof(void*);
-        if (auto object = reinterpret_cast<uintptr_t>(at[i - next_]->lines)) {
-          prefetch_for_write(reinterpret_cast<const void*>(object - counts), 2 * counts);
-        }
+        constexpr size_t counts = 2 * sizeof(void*);
+        prefetch_before_for_write(at[i - next_]->lines, counts, 2 * counts);
       }
       for (auto i = next_; i < end; ++i) {
         const auto& s = *at[i - next_];

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace mcprt {
 inline namespace io {
@@ -35,6 +36,20 @@ inline namespace io {
   prefetch_for_write(
       first,
       static_cast<size_t>(static_cast<const char*>(last) - static_cast<const char*>(first)) + 1);
+}
+
+/// Asks for the lines of `bytes` bytes that begin `before` bytes ahead of `at` (a header that
+/// an allocation keeps in front of an object), to be written. Nothing when `at` is null.
+[[gnu::always_inline]] inline void prefetch_before_for_write(const void* at, size_t before,
+                                                             size_t bytes) {
+  if (at == nullptr) {
+    return;
+  }
+  // In integers: the bytes lie outside the object `at` points to. The address is only a hint,
+  // never read through, so what the cast does to its provenance does not matter.
+  // NOLINTNEXTLINE(performance-no-int-to-ptr)
+  const auto* start = reinterpret_cast<const void*>(reinterpret_cast<uintptr_t>(at) - before);
+  prefetch_for_write(start, bytes);
 }
 
 }  // namespace io
