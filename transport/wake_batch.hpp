@@ -104,6 +104,9 @@ class wake_batch final : public std::enable_shared_from_this<wake_batch>, public
 
   /// Gives `target` a ticket. Thread-safe.
   enrollment enroll(std::weak_ptr<wakeable> target) {
+    // Locked out of the mutex: were this the last owner, the connection's end (leave) would
+    // take the mutex again.
+    auto alive = target.lock();
     std::lock_guard<std::mutex> g(mutex_);
     uint32_t slot;
     if (free_.empty()) {
@@ -113,7 +116,7 @@ class wake_batch final : public std::enable_shared_from_this<wake_batch>, public
       slot = free_.back();
       free_.pop_back();
     }
-    slots_[slot].lines = target.lock().get();
+    slots_[slot].lines = alive.get();
     slots_[slot].target = std::move(target);
     return enrollment(*this, wake_ticket{slot, slots_[slot].generation});
   }
