@@ -116,7 +116,9 @@ class wake_batch final : public std::enable_shared_from_this<wake_batch>, public
       slot = free_.back();
       free_.pop_back();
     }
-    slots_[slot].lines = alive.get();
+    // The whole object, not its wakeable part: make_shared put the counts before the former,
+    // and wakeable need not be a connection's first base.
+    slots_[slot].lines = dynamic_cast<const void*>(alive.get());
     slots_[slot].target = std::move(target);
     return enrollment(*this, wake_ticket{slot, slots_[slot].generation});
   }
@@ -170,7 +172,7 @@ class wake_batch final : public std::enable_shared_from_this<wake_batch>, public
 
   struct slot {
     std::weak_ptr<wakeable> target;
-    const void* lines = nullptr;  // The target, for prefetching only: it may be gone.
+    const void* lines = nullptr;  // The target's object, for prefetching only: it may be gone.
     uint32_t generation = 0;
   };
 
